@@ -1,0 +1,141 @@
+"""Benchmark: dereferencing a dataset on Passerelle vs the equivalent SPARQL CONSTRUCT on
+the plain Oxigraph server (same version, same data), under wrk on loopback.
+
+Usage: python3 bench/deref.py [--datasets 20000] [--duration 10] [--passerelle PATH]
+Needs: wrk (apt), and `pip install oxigraph==0.5.13` (the Oxigraph server binary); see README.
+Prints requests/s, p50 and p99 for each target at 1 and 16 connections, and the ratios.
+"""
+import argparse
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CONSTRUCT = """PREFIX dcat: <http://www.w3.org/ns/dcat#>
+CONSTRUCT {{ <{ds}> ?p ?o . ?d ?dp ?do }}
+WHERE {{ {{ <{ds}> ?p ?o }} UNION {{ <{ds}> dcat:distribution ?d . ?d ?dp ?do }} }}"""
+
+
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url, timeout=120):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except Exception:
+            time.sleep(0.2)
+    raise SystemExit(f"{url} did not answer")
+
+
+def run(cmd, **kw):
+    print("+", " ".join(cmd), file=sys.stderr)
+    subprocess.run(cmd, check=True, **kw)
+
+
+def wrk(paths_file, accept, host, connections, duration):
+    env = dict(os.environ, WRK_PATHS=paths_file, WRK_ACCEPT=accept)
+    threads = min(2, connections)
+    out = subprocess.run(
+        ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--latency",
+         "-s", os.path.join(HERE, "paths.lua"), host],
+        check=True, capture_output=True, text=True, env=env).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        raise SystemExit(f"wrk saw {errors.group(1)} errors:\n{out}")
+
+    def percentile(p):
+        m = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)\b", out)
+        value, unit = float(m.group(1)), m.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+    return rps, percentile(50), percentile(99)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--datasets", type=int, default=20000)
+    parser.add_argument("--duration", type=int, default=10)
+    target = os.environ.get("CARGO_TARGET_DIR", os.path.expanduser("~/.cache/passerelle-target"))
+    parser.add_argument("--passerelle", default=os.path.join(target, "release", "passerelle"))
+    parser.add_argument("--oxigraph", default=shutil.which("oxigraph") or "oxigraph")
+    args = parser.parse_args()
+
+    work = tempfile.mkdtemp(prefix="passerelle-bench-")
+    p_port, o_port = free_port(), free_port()
+    base = f"http://localhost:{p_port}/"
+    nt = os.path.join(work, "catalog.nt")
+    run([sys.executable, os.path.join(HERE, "gen_catalog.py"), base, str(args.datasets), nt])
+    run([args.passerelle, "load", "--data-dir", os.path.join(work, "p"), "--base-iri", base, nt])
+    dump = os.path.join(work, "dump.nq")
+    run([args.passerelle, "dump", "--data-dir", os.path.join(work, "p"), "--base-iri", base, "--output", dump])
+    run([args.oxigraph, "load", "--location", os.path.join(work, "o"), "--file", dump])
+
+    servers = [
+        subprocess.Popen([args.passerelle, "serve", "--data-dir", os.path.join(work, "p"),
+                          "--listen", f"127.0.0.1:{p_port}", "--base-iri", base],
+                         stderr=subprocess.DEVNULL, env=dict(os.environ, RUST_LOG="warn")),
+        subprocess.Popen([args.oxigraph, "serve-read-only", "--location", os.path.join(work, "o"),
+                          "--bind", f"127.0.0.1:{o_port}", "--union-default-graph"],
+                         stderr=subprocess.DEVNULL),
+    ]
+    try:
+        wait_for(f"http://127.0.0.1:{p_port}/health")
+        wait_for(f"http://127.0.0.1:{o_port}/query?query=ASK%7B%7D")
+        rng = random.Random(7)
+        ids = [rng.randrange(args.datasets) for _ in range(2000)]
+        p_paths = os.path.join(work, "p_paths.txt")
+        o_paths = os.path.join(work, "o_paths.txt")
+        with open(p_paths, "w") as f:
+            f.writelines(f"/datasets/ds-{n}\n" for n in ids)
+        with open(o_paths, "w") as f:
+            for n in ids:
+                query = CONSTRUCT.format(ds=f"{base}datasets/ds-{n}")
+                f.write("/query?query=" + urllib.parse.quote(query, safe="") + "\n")
+        # Same answer, in substance: the CONSTRUCT's triples are all in our description.
+        sample = f"{base}datasets/ds-{ids[0]}"
+        ours = fetch(f"http://127.0.0.1:{p_port}/datasets/ds-{ids[0]}", "application/n-triples")
+        theirs = fetch(f"http://127.0.0.1:{o_port}/query?query=" + urllib.parse.quote(CONSTRUCT.format(ds=sample), safe=""), "application/n-triples")
+        missing = set(theirs.splitlines()) - set(ours.splitlines()) - {""}
+        print(f"sample {sample}: Passerelle {len(ours.splitlines())} triples, CONSTRUCT {len(theirs.splitlines())}, "
+              f"CONSTRUCT triples missing from ours: {len(missing)}", file=sys.stderr)
+
+        rows = []
+        for accept in ["text/turtle", "application/ld+json"]:
+            for connections in [1, 16]:
+                p = wrk(p_paths, accept, f"http://127.0.0.1:{p_port}", connections, args.duration)
+                o = wrk(o_paths, accept, f"http://127.0.0.1:{o_port}", connections, args.duration)
+                rows.append((accept, connections, p, o))
+        print(f"\n{args.datasets} datasets, {args.duration} s per run, wrk on loopback, {os.cpu_count()} cores\n")
+        print("| format | clients | Passerelle req/s | p50 ms | p99 ms | Oxigraph CONSTRUCT req/s | p50 ms | p99 ms | throughput ratio |")
+        print("|---|---|---|---|---|---|---|---|---|")
+        for accept, c, p, o in rows:
+            print(f"| {accept} | {c} | {p[0]:.0f} | {p[1]:.2f} | {p[2]:.2f} | {o[0]:.0f} | {o[1]:.2f} | {o[2]:.2f} | {p[0] / o[0]:.1f}x |")
+    finally:
+        for s in servers:
+            s.terminate()
+            s.wait()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def fetch(url, accept):
+    request = urllib.request.Request(url, headers={"Accept": accept})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.read().decode("utf-8")
+
+
+if __name__ == "__main__":
+    main()

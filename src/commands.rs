@@ -1,0 +1,94 @@
+//! The `passerelle` subcommands, as library functions so `main.rs` stays a thin parser.
+
+use crate::config::Settings;
+use crate::http::{AppState, serve as serve_http};
+use crate::store::{CatalogStore, LoadOptions, LoadReport, StoreError};
+use oxigraph::io::RdfFormat;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// What a command can fail with; printed as one line by `main`.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    /// The store failed (locked, syntax error in a loaded file...).
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// An output file could not be written, or the server could not bind.
+    #[error("{context}: {source}")]
+    Io {
+        /// What we were doing.
+        context: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The page templates do not compile (a build defect).
+    #[error(transparent)]
+    Pages(#[from] crate::html::PageError),
+}
+
+/// `passerelle serve`: open the store, seed the demo catalog on first start, serve HTTP.
+pub async fn serve(settings: &Settings) -> Result<(), CommandError> {
+    let store = CatalogStore::open(&settings.data_dir, settings.base.clone())?;
+    let seeding = store.clone();
+    let seeded = tokio::task::spawn_blocking(move || seeding.seed_if_empty())
+        .await
+        .map_err(|e| CommandError::Io {
+            context: "seeding the demo catalog".into(),
+            source: std::io::Error::other(e),
+        })??;
+    if seeded {
+        tracing::info!("loaded the demo catalog into the empty store");
+    }
+    serve_http(AppState::new(store)?, settings.listen)
+        .await
+        .map_err(|source| CommandError::Io {
+            context: format!("cannot serve on {}", settings.listen),
+            source,
+        })
+}
+
+/// `passerelle load`: import RDF files, splitting datasets into record graphs.
+pub fn load(
+    settings: &Settings,
+    files: &[PathBuf],
+    options: &LoadOptions,
+) -> Result<LoadReport, CommandError> {
+    for file in files {
+        if !file.is_file() {
+            return Err(CommandError::Io {
+                context: file.display().to_string(),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+            });
+        }
+    }
+    let store = CatalogStore::open(&settings.data_dir, settings.base.clone())?;
+    let report = store.load_files(files, options, &|line| eprintln!("{line}"))?;
+    Ok(report)
+}
+
+/// `passerelle dump`: write the whole store to `output` (stdout when `None`).
+pub fn dump(
+    settings: &Settings,
+    format: RdfFormat,
+    output: Option<&Path>,
+) -> Result<(), CommandError> {
+    let store = CatalogStore::open(&settings.data_dir, settings.base.clone())?;
+    let io_error = |context: String| move |source| CommandError::Io { context, source };
+    match output {
+        Some(path) => {
+            let file = File::create(path).map_err(io_error(path.display().to_string()))?;
+            let mut writer = BufWriter::new(file);
+            store.dump(format, &mut writer)?;
+            writer
+                .flush()
+                .map_err(io_error(path.display().to_string()))?;
+        }
+        None => {
+            let mut writer = BufWriter::new(std::io::stdout().lock());
+            store.dump(format, &mut writer)?;
+            writer.flush().map_err(io_error("stdout".into()))?;
+        }
+    }
+    Ok(())
+}

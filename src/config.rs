@@ -1,0 +1,153 @@
+//! Settings: defaults < config file (`passerelle.toml`) < environment (`PASSERELLE_*`) <
+//! command-line flags. Raw values are parsed once into validated [`Settings`].
+
+use crate::model::{BaseIri, BaseIriError};
+use serde::Deserialize;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+
+/// The config file read from the working directory when none is named.
+pub const DEFAULT_CONFIG_FILE: &str = "passerelle.toml";
+
+/// The settings as written in a config file; every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawSettings {
+    /// Where the store lives.
+    pub data_dir: Option<PathBuf>,
+    /// The socket address to listen on.
+    pub listen: Option<String>,
+    /// The IRI prefix of everything we mint.
+    pub base_iri: Option<String>,
+}
+
+impl RawSettings {
+    /// Reads a config file.
+    pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        toml::from_str(&text).map_err(|e| ConfigError::Parse {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })
+    }
+
+    /// Values of `self` win over those of `lower`.
+    pub fn over(self, lower: Self) -> Self {
+        Self {
+            data_dir: self.data_dir.or(lower.data_dir),
+            listen: self.listen.or(lower.listen),
+            base_iri: self.base_iri.or(lower.base_iri),
+        }
+    }
+}
+
+/// Validated settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Where the on-disk store lives (default `./data`).
+    pub data_dir: PathBuf,
+    /// Where the server listens (default `127.0.0.1:8080`).
+    pub listen: SocketAddr,
+    /// The IRI prefix of everything we mint (default derived from `listen`).
+    pub base: BaseIri,
+}
+
+impl Settings {
+    /// Fills in defaults and validates.
+    pub fn resolve(raw: RawSettings) -> Result<Self, ConfigError> {
+        let listen = match raw.listen.as_deref() {
+            None => SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 8080),
+            Some(text) => text
+                .parse()
+                .map_err(|_| ConfigError::Listen(text.to_owned()))?,
+        };
+        let base = match raw.base_iri.as_deref() {
+            Some(iri) => BaseIri::parse(iri)?,
+            None => BaseIri::parse(&default_base(listen))?,
+        };
+        Ok(Self {
+            data_dir: raw.data_dir.unwrap_or_else(|| PathBuf::from("data")),
+            listen,
+            base,
+        })
+    }
+}
+
+/// `http://localhost:{port}/` for loopback or unspecified addresses, else the address itself.
+fn default_base(listen: SocketAddr) -> String {
+    let ip = listen.ip();
+    if ip.is_loopback() || ip.is_unspecified() {
+        format!("http://localhost:{}/", listen.port())
+    } else {
+        format!("http://{listen}/")
+    }
+}
+
+/// Why settings were refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The config file could not be read.
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The config file is not valid TOML or has unknown keys.
+    #[error("invalid config file {path}: {message}")]
+    Parse {
+        /// The file.
+        path: String,
+        /// The TOML parser's message.
+        message: String,
+    },
+    /// The listen address is not `IP:PORT`.
+    #[error("invalid listen address {0:?}: expected IP:PORT, e.g. 127.0.0.1:8080")]
+    Listen(String),
+    /// The base IRI is invalid.
+    #[error(transparent)]
+    Base(#[from] BaseIriError),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_work_on_a_laptop() -> Result<(), ConfigError> {
+        let settings = Settings::resolve(RawSettings::default())?;
+        assert_eq!(settings.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(settings.base.as_str(), "http://localhost:8080/");
+        assert_eq!(settings.data_dir, PathBuf::from("data"));
+        Ok(())
+    }
+
+    #[test]
+    fn base_follows_listen_and_layers_override() -> Result<(), ConfigError> {
+        let file: RawSettings = toml::from_str("listen = \"0.0.0.0:9000\"\ndata-dir = \"/srv/p\"")
+            .map_err(|e| ConfigError::Parse {
+                path: "-".into(),
+                message: e.to_string(),
+            })?;
+        let flags = RawSettings {
+            data_dir: Some(PathBuf::from("/tmp/x")),
+            ..RawSettings::default()
+        };
+        let settings = Settings::resolve(flags.over(file))?;
+        assert_eq!(settings.base.as_str(), "http://localhost:9000/");
+        assert_eq!(settings.data_dir, PathBuf::from("/tmp/x"));
+        assert!(
+            Settings::resolve(RawSettings {
+                listen: Some("nope".into()),
+                ..RawSettings::default()
+            })
+            .is_err()
+        );
+        assert!(toml::from_str::<RawSettings>("colour = 1").is_err());
+        Ok(())
+    }
+}

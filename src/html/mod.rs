@@ -1,0 +1,185 @@
+//! Pages for people: the landing page, dataset pages and a generic page for the other
+//! resources. Templates are compiled once at start-up and escape everything they print,
+//! since harvested text is untrusted.
+
+mod view;
+
+use crate::model::vocab::{dcat, dct, foaf};
+use crate::rdf::Representation;
+use crate::store::Description;
+use minijinja::Environment;
+use minijinja::value::Serde;
+use oxigraph::model::NamedOrBlankNodeRef;
+use serde::Serialize;
+use serde_json::json;
+pub use view::{GraphView, Link};
+
+/// The compiled templates.
+pub struct Pages {
+    env: Environment<'static>,
+}
+
+/// Why a page failed to render (a template defect).
+#[derive(Debug, thiserror::Error)]
+#[error("template error: {0}")]
+pub struct PageError(#[from] minijinja::Error);
+
+/// What every page needs besides the description.
+pub struct PageContext<'a> {
+    /// The catalog's base IRI, for the header link.
+    pub base: &'a str,
+    /// The page's IRI, whose `.ext` variants are the RDF downloads.
+    pub iri: &'a str,
+    /// What kind of resource this is, for the heading.
+    pub kind: &'a str,
+    /// `fr` or `en`.
+    pub language: &'a str,
+}
+
+#[derive(Serialize)]
+struct FormatLink {
+    label: &'static str,
+    href: String,
+    media_type: &'static str,
+}
+
+fn format_links(iri: &str) -> Vec<FormatLink> {
+    Representation::ALL
+        .iter()
+        .filter(|r| **r != Representation::Html)
+        .map(|r| FormatLink {
+            label: r.label(),
+            href: crate::model::variant_url(iri, r.extension()),
+            media_type: r.media_type(),
+        })
+        .collect()
+}
+
+impl Pages {
+    /// Compiles the templates.
+    pub fn new() -> Result<Self, PageError> {
+        let mut env = Environment::new();
+        env.add_template("layout.html", include_str!("templates/layout.html"))?;
+        env.add_template("dataset.html", include_str!("templates/dataset.html"))?;
+        env.add_template("resource.html", include_str!("templates/resource.html"))?;
+        env.add_template("catalog.html", include_str!("templates/catalog.html"))?;
+        Ok(Self { env })
+    }
+
+    /// A dataset page: what a person needs to judge and download the data.
+    pub fn dataset(
+        &self,
+        description: &Description,
+        page: &PageContext<'_>,
+    ) -> Result<String, PageError> {
+        let view = GraphView::new(description, page.language);
+        let topic: NamedOrBlankNodeRef<'_> = description.topic.as_ref().into();
+        let licences = {
+            let mut all = view.links(topic, dct::LICENSE);
+            for distribution in view.distributions(topic) {
+                if let Some(licence) = distribution.licence {
+                    if !all.iter().any(|l| l.href == licence.href) {
+                        all.push(licence);
+                    }
+                }
+            }
+            all
+        };
+        let papers: Vec<serde_json::Value> = view
+            .papers(topic)
+            .into_iter()
+            .map(|link| {
+                let doi = view.doi(oxigraph::model::NamedNodeRef::new_unchecked(&link.href).into());
+                json!({ "href": link.href, "label": link.label, "doi": doi })
+            })
+            .collect();
+        let template = self.env.get_template("dataset.html")?;
+        Ok(template.render(Serde(json!({
+            "base": page.base,
+            "lang": page.language,
+            "iri": page.iri,
+            "kind": page.kind,
+            "topic": description.topic.as_str(),
+            "title": view.text(topic, dct::TITLE).unwrap_or_else(|| view.label(topic)),
+            "description": view.text(topic, dct::DESCRIPTION),
+            "keywords": view.texts(topic, dcat::KEYWORD),
+            "themes": view.links(topic, dcat::THEME),
+            "publisher": view.links(topic, dct::PUBLISHER).into_iter().next(),
+            "creators": view.links(topic, dct::CREATOR),
+            "contacts": view.summaries(topic, dcat::CONTACT_POINT),
+            "licences": licences,
+            "frequency": view.links(topic, dct::ACCRUAL_PERIODICITY).into_iter().next(),
+            "access_rights": view.links(topic, dct::ACCESS_RIGHTS).into_iter().next(),
+            "temporal": view.period(topic),
+            "spatial": view.summaries(topic, dct::SPATIAL),
+            "languages": view.links(topic, dct::LANGUAGE),
+            "landing_pages": view.links(topic, dcat::LANDING_PAGE),
+            "issued": view.text(topic, dct::ISSUED),
+            "modified": view.text(topic, dct::MODIFIED),
+            "identifier": view.text(topic, dct::IDENTIFIER),
+            "distributions": view.distributions(topic),
+            "papers": papers,
+            "formats": format_links(page.iri),
+        })))?)
+    }
+
+    /// Any other resource: its label and a table of its properties and owned nodes.
+    pub fn resource(
+        &self,
+        description: &Description,
+        page: &PageContext<'_>,
+    ) -> Result<String, PageError> {
+        let view = GraphView::new(description, page.language);
+        let topic: NamedOrBlankNodeRef<'_> = description.topic.as_ref().into();
+        let mut subjects: Vec<NamedOrBlankNodeRef<'_>> = Vec::new();
+        for quad in &description.quads {
+            let subject = quad.subject.as_ref();
+            let owned = subject == topic || subject.is_blank_node();
+            if owned && !subjects.contains(&subject) {
+                subjects.push(subject);
+            }
+        }
+        let sections: Vec<_> = subjects
+            .into_iter()
+            .filter(|s| *s != topic)
+            .map(|s| json!({ "label": view.label(s), "properties": view.properties(s) }))
+            .collect();
+        let template = self.env.get_template("resource.html")?;
+        Ok(template.render(Serde(json!({
+            "base": page.base,
+            "lang": page.language,
+            "iri": page.iri,
+            "kind": page.kind,
+            "topic": description.topic.as_str(),
+            "title": view.label(topic),
+            "properties": view.properties(topic),
+            "sections": sections,
+            "formats": format_links(page.iri),
+        })))?)
+    }
+
+    /// The landing page: the catalog and its datasets.
+    pub fn catalog(
+        &self,
+        description: &Description,
+        page: &PageContext<'_>,
+    ) -> Result<String, PageError> {
+        let view = GraphView::new(description, page.language);
+        let topic: NamedOrBlankNodeRef<'_> = description.topic.as_ref().into();
+        let mut datasets = view.links(topic, dcat::DATASET_PROP);
+        datasets.sort_by(|a, b| a.label.to_lowercase().cmp(&b.label.to_lowercase()));
+        let template = self.env.get_template("catalog.html")?;
+        Ok(template.render(Serde(json!({
+            "base": page.base,
+            "lang": page.language,
+            "iri": page.iri,
+            "kind": page.kind,
+            "title": view.text(topic, dct::TITLE).unwrap_or_else(|| "Passerelle".to_owned()),
+            "description": view.text(topic, dct::DESCRIPTION),
+            "publisher": view.links(topic, dct::PUBLISHER).into_iter().next(),
+            "homepage": view.links(topic, foaf::HOMEPAGE).into_iter().next(),
+            "datasets": datasets,
+            "formats": format_links(page.iri),
+        })))?)
+    }
+}

@@ -1,0 +1,355 @@
+//! View models for pages, read from a [`Description`]'s quads.
+
+use crate::model::vocab::{RDF_TYPE, cito, dcat, dct, foaf, prism, rdfs, skos, vcard};
+use crate::rdf::jsonld::compact_iri;
+use crate::store::Description;
+use oxigraph::model::{NamedNodeRef, NamedOrBlankNodeRef, Quad, Term, TermRef};
+use serde::Serialize;
+
+/// A link with a human label.
+#[derive(Debug, Serialize, Clone)]
+pub struct Link {
+    /// Where it goes.
+    pub href: String,
+    /// What people read.
+    pub label: String,
+}
+
+/// One row of a property table.
+#[derive(Debug, Serialize)]
+pub struct Property {
+    /// The compact IRI of the predicate.
+    pub name: String,
+    /// Its values: links for IRIs, text for literals.
+    pub values: Vec<Value>,
+}
+
+/// A property value on a page.
+#[derive(Debug, Serialize)]
+pub struct Value {
+    /// Set for IRIs.
+    pub href: Option<String>,
+    /// The label or literal text.
+    pub text: String,
+    /// The literal's language, if any.
+    pub lang: Option<String>,
+}
+
+/// A distribution on a dataset page.
+#[derive(Debug, Serialize)]
+pub struct DistributionView {
+    /// Its page.
+    pub href: String,
+    /// Its title.
+    pub title: String,
+    /// Its file format label.
+    pub format: Option<String>,
+    /// Its media type label.
+    pub media_type: Option<String>,
+    /// Where to download the file.
+    pub download: Option<String>,
+    /// Where to access it.
+    pub access: Option<String>,
+    /// Its licence.
+    pub licence: Option<Link>,
+    /// Its size in bytes.
+    pub byte_size: Option<String>,
+}
+
+/// Reading helpers over a description's quads, with label languages in order of preference.
+pub struct GraphView<'a> {
+    quads: &'a [Quad],
+    languages: [&'a str; 2],
+}
+
+impl<'a> GraphView<'a> {
+    /// Reads `description` preferring labels in `language` (`fr` or `en`).
+    pub fn new(description: &'a Description, language: &'a str) -> Self {
+        let other = if language == "fr" { "en" } else { "fr" };
+        Self {
+            quads: &description.quads,
+            languages: [language, other],
+        }
+    }
+
+    /// The objects of `subject predicate ?o`, without repeats.
+    pub fn objects(
+        &self,
+        subject: NamedOrBlankNodeRef<'_>,
+        predicate: NamedNodeRef<'_>,
+    ) -> Vec<&'a Term> {
+        let mut out: Vec<&Term> = Vec::new();
+        for quad in self.quads {
+            if quad.subject.as_ref() == subject
+                && quad.predicate == predicate
+                && !out.contains(&&quad.object)
+            {
+                out.push(&quad.object);
+            }
+        }
+        out
+    }
+
+    /// The best literal of `subject predicate`: preferred language, then the other, then untagged, then any.
+    pub fn text(
+        &self,
+        subject: NamedOrBlankNodeRef<'_>,
+        predicate: NamedNodeRef<'_>,
+    ) -> Option<String> {
+        let literals: Vec<_> = self
+            .objects(subject, predicate)
+            .into_iter()
+            .filter_map(|t| match t {
+                Term::Literal(l) => Some(l),
+                _ => None,
+            })
+            .collect();
+        let by_language = |wanted: Option<&str>| {
+            literals.iter().find(|l| match (l.language(), wanted) {
+                (Some(lang), Some(wanted)) => lang.eq_ignore_ascii_case(wanted),
+                (None, None) => true,
+                _ => false,
+            })
+        };
+        by_language(Some(self.languages[0]))
+            .or_else(|| by_language(Some(self.languages[1])))
+            .or_else(|| by_language(None))
+            .or(literals.first())
+            .map(|l| l.value().to_owned())
+    }
+
+    /// A human label for a node: its first label property, else its compact IRI.
+    pub fn label(&self, node: NamedOrBlankNodeRef<'_>) -> String {
+        [
+            skos::PREF_LABEL,
+            dct::TITLE,
+            foaf::NAME,
+            vcard::FN,
+            rdfs::LABEL,
+        ]
+        .into_iter()
+        .find_map(|p| self.text(node, p))
+        .unwrap_or_else(|| match node {
+            NamedOrBlankNodeRef::NamedNode(n) => compact_iri(n.as_str()),
+            NamedOrBlankNodeRef::BlankNode(_) => "(unnamed)".to_owned(),
+        })
+    }
+
+    /// A link to an IRI object with its label.
+    pub fn link(&self, term: &Term) -> Option<Link> {
+        match term {
+            Term::NamedNode(n) => Some(Link {
+                href: n.as_str().to_owned(),
+                label: self.label(n.as_ref().into()),
+            }),
+            _ => None,
+        }
+    }
+
+    /// Links to every IRI object of `subject predicate`.
+    pub fn links(
+        &self,
+        subject: NamedOrBlankNodeRef<'_>,
+        predicate: NamedNodeRef<'_>,
+    ) -> Vec<Link> {
+        self.objects(subject, predicate)
+            .into_iter()
+            .filter_map(|t| self.link(t))
+            .collect()
+    }
+
+    /// Every literal of `subject predicate`, preferred language first.
+    pub fn texts(
+        &self,
+        subject: NamedOrBlankNodeRef<'_>,
+        predicate: NamedNodeRef<'_>,
+    ) -> Vec<String> {
+        let mut literals: Vec<_> = self
+            .objects(subject, predicate)
+            .into_iter()
+            .filter_map(|t| match t {
+                Term::Literal(l) => Some(l),
+                _ => None,
+            })
+            .collect();
+        literals.sort_by_key(|l| l.language() != Some(self.languages[0]));
+        literals.into_iter().map(|l| l.value().to_owned()).collect()
+    }
+
+    /// The property table of the nodes whose subject is `subject`.
+    pub fn properties(&self, subject: NamedOrBlankNodeRef<'_>) -> Vec<Property> {
+        let mut rows: Vec<Property> = Vec::new();
+        for quad in self.quads.iter().filter(|q| q.subject.as_ref() == subject) {
+            let value = self.value(quad.object.as_ref());
+            let name = compact_iri(quad.predicate.as_str());
+            match rows.iter_mut().find(|r| r.name == name) {
+                Some(row) => {
+                    if !row
+                        .values
+                        .iter()
+                        .any(|v| v.text == value.text && v.href == value.href)
+                    {
+                        row.values.push(value);
+                    }
+                }
+                None => rows.push(Property {
+                    name,
+                    values: vec![value],
+                }),
+            }
+        }
+        rows
+    }
+
+    fn value(&self, term: TermRef<'_>) -> Value {
+        match term {
+            TermRef::NamedNode(n) => Value {
+                href: Some(n.as_str().to_owned()),
+                text: self.label(n.into()),
+                lang: None,
+            },
+            TermRef::BlankNode(b) => Value {
+                href: None,
+                text: self.blank_summary(b.into()),
+                lang: None,
+            },
+            TermRef::Literal(l) => Value {
+                href: None,
+                text: l.value().to_owned(),
+                lang: l.language().map(str::to_owned),
+            },
+            #[allow(unreachable_patterns)]
+            _ => Value {
+                href: None,
+                text: String::new(),
+                lang: None,
+            },
+        }
+    }
+
+    /// A one-line summary of a blank node: its literal values, `; `-separated.
+    fn blank_summary(&self, node: NamedOrBlankNodeRef<'_>) -> String {
+        let parts: Vec<String> = self
+            .quads
+            .iter()
+            .filter(|q| q.subject.as_ref() == node && q.predicate != RDF_TYPE)
+            .map(|q| match &q.object {
+                Term::Literal(l) => l.value().to_owned(),
+                Term::NamedNode(n) => n.as_str().trim_start_matches("mailto:").to_owned(),
+                _ => String::new(),
+            })
+            .filter(|s| !s.is_empty())
+            .collect();
+        if parts.is_empty() {
+            "(unnamed)".to_owned()
+        } else {
+            parts.join("; ")
+        }
+    }
+
+    /// The temporal coverage as `start – end`.
+    pub fn period(&self, subject: NamedOrBlankNodeRef<'_>) -> Option<String> {
+        let period = self.objects(subject, dct::TEMPORAL).into_iter().next()?;
+        let node: NamedOrBlankNodeRef<'_> = match period {
+            Term::BlankNode(b) => b.as_ref().into(),
+            Term::NamedNode(n) => n.as_ref().into(),
+            _ => return None,
+        };
+        let start = self
+            .text(node, dcat::START_DATE)
+            .unwrap_or_else(|| "…".to_owned());
+        let end = self
+            .text(node, dcat::END_DATE)
+            .unwrap_or_else(|| "…".to_owned());
+        Some(format!("{start} – {end}"))
+    }
+
+    /// Summaries of the blank or IRI nodes of `subject predicate` (contact points, places).
+    pub fn summaries(
+        &self,
+        subject: NamedOrBlankNodeRef<'_>,
+        predicate: NamedNodeRef<'_>,
+    ) -> Vec<String> {
+        self.objects(subject, predicate)
+            .into_iter()
+            .filter_map(|t| match t {
+                Term::BlankNode(b) => {
+                    let label = self
+                        .text(b.as_ref().into(), skos::PREF_LABEL)
+                        .or_else(|| self.text(b.as_ref().into(), vcard::FN));
+                    Some(label.unwrap_or_else(|| self.blank_summary(b.as_ref().into())))
+                }
+                Term::NamedNode(n) => Some(self.label(n.as_ref().into())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The distributions of `dataset`.
+    pub fn distributions(&self, dataset: NamedOrBlankNodeRef<'_>) -> Vec<DistributionView> {
+        self.objects(dataset, dcat::DISTRIBUTION_PROP)
+            .into_iter()
+            .filter_map(|t| match t {
+                Term::NamedNode(n) => Some(n),
+                _ => None,
+            })
+            .map(|n| {
+                let node: NamedOrBlankNodeRef<'_> = n.as_ref().into();
+                let first_iri = |p| {
+                    self.objects(node, p).into_iter().find_map(|t| match t {
+                        Term::NamedNode(n) => Some(n.as_str().to_owned()),
+                        _ => None,
+                    })
+                };
+                DistributionView {
+                    href: n.as_str().to_owned(),
+                    title: self
+                        .text(node, dct::TITLE)
+                        .unwrap_or_else(|| compact_iri(n.as_str())),
+                    format: self
+                        .objects(node, dct::FORMAT)
+                        .into_iter()
+                        .next()
+                        .map(|f| self.term_label(f)),
+                    media_type: self
+                        .objects(node, dcat::MEDIA_TYPE)
+                        .into_iter()
+                        .next()
+                        .map(|f| self.term_label(f)),
+                    download: first_iri(dcat::DOWNLOAD_URL),
+                    access: first_iri(dcat::ACCESS_URL),
+                    licence: self.links(node, dct::LICENSE).into_iter().next(),
+                    byte_size: self.text(node, dcat::BYTE_SIZE),
+                }
+            })
+            .collect()
+    }
+
+    /// Data papers that describe the dataset (either direction of the link).
+    pub fn papers(&self, dataset: NamedOrBlankNodeRef<'_>) -> Vec<Link> {
+        let mut papers = self.links(dataset, dct::IS_REFERENCED_BY);
+        for quad in self.quads {
+            if quad.predicate == cito::DESCRIBES && quad.object.as_ref() == TermRef::from(dataset) {
+                if let Some(link) = self.link(&quad.subject.clone().into()) {
+                    if !papers.iter().any(|p| p.href == link.href) {
+                        papers.push(link);
+                    }
+                }
+            }
+        }
+        papers
+    }
+
+    /// The DOI of a data paper, if given.
+    pub fn doi(&self, paper: NamedOrBlankNodeRef<'_>) -> Option<String> {
+        self.text(paper, prism::DOI)
+    }
+
+    fn term_label(&self, term: &Term) -> String {
+        match term {
+            Term::NamedNode(n) => self.label(n.as_ref().into()),
+            Term::Literal(l) => l.value().to_owned(),
+            _ => String::new(),
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! The one place where errors become HTTP statuses, with an RFC 9457 problem body.
+
+use crate::rdf::Representation;
+use crate::store::StoreError;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use serde_json::json;
+
+/// What a request can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum HttpError {
+    /// No resource at this IRI.
+    #[error("no {kind} with id {id:?} in this catalog")]
+    NotFound {
+        /// What was asked for (dataset, agent...).
+        kind: &'static str,
+        /// The id from the URL.
+        id: String,
+    },
+    /// No route for this path.
+    #[error("nothing is published at {0}")]
+    NoRoute(String),
+    /// None of our representations fits the `Accept` header.
+    #[error("none of the available media types is acceptable: {}", available(.0))]
+    NotAcceptable(Vec<Representation>),
+    /// `?format=` names a format we do not have.
+    #[error("unknown format {given:?}; use one of: {}", available(.offered))]
+    UnknownFormat {
+        /// The parameter's value.
+        given: String,
+        /// What we could serve.
+        offered: Vec<Representation>,
+    },
+    /// The store failed.
+    #[error("store failure")]
+    Store(#[from] StoreError),
+    /// A page or serialization failed to render.
+    #[error("rendering failure: {0}")]
+    Render(String),
+    /// The blocking pool is gone (shutting down).
+    #[error("the server is shutting down")]
+    Unavailable,
+}
+
+fn available(offered: &[Representation]) -> String {
+    offered
+        .iter()
+        .map(|r| r.media_type())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl HttpError {
+    /// A stable, machine-readable code for the problem `type`.
+    const fn code(&self) -> &'static str {
+        match self {
+            Self::NotFound { .. } | Self::NoRoute(_) => "not-found",
+            Self::NotAcceptable(_) => "not-acceptable",
+            Self::UnknownFormat { .. } => "unknown-format",
+            Self::Store(_) => "store-failure",
+            Self::Render(_) => "render-failure",
+            Self::Unavailable => "unavailable",
+        }
+    }
+}
+
+impl ResponseError for HttpError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::NotFound { .. } | Self::NoRoute(_) => StatusCode::NOT_FOUND,
+            Self::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
+            Self::UnknownFormat { .. } => StatusCode::BAD_REQUEST,
+            Self::Store(_) | Self::Render(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        // Server faults are logged with their cause; the client gets a safe message.
+        let detail = if status.is_server_error() {
+            tracing::error!(error = ?self, "request failed");
+            "The server failed to answer; the failure is logged.".to_owned()
+        } else {
+            self.to_string()
+        };
+        let mut body = json!({
+            "type": format!("urn:passerelle:problem:{}", self.code()),
+            "title": status.canonical_reason().unwrap_or("Error"),
+            "status": status.as_u16(),
+            "detail": detail,
+        });
+        if let Self::NotAcceptable(offered) | Self::UnknownFormat { offered, .. } = self {
+            body["available"] = offered.iter().map(|r| r.media_type()).collect();
+        }
+        HttpResponse::build(status)
+            .insert_header((
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/problem+json"),
+            ))
+            .insert_header((header::VARY, HeaderValue::from_static("Accept")))
+            .body(body.to_string())
+    }
+}

@@ -1,0 +1,93 @@
+//! The actix-web application: one routing table ([`configure`]) used by `serve` and by the
+//! tests, one shared [`AppState`], one span per request.
+
+mod errors;
+mod ops;
+mod records;
+mod respond;
+
+pub use errors::HttpError;
+
+use crate::html::Pages;
+use crate::store::CatalogStore;
+use actix_web::dev::{Service, ServiceRequest};
+use actix_web::{App, HttpRequest, HttpServer, guard, web};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tracing::Instrument;
+
+/// What every handler shares; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    store: CatalogStore,
+    pages: Arc<Pages>,
+}
+
+impl AppState {
+    /// Builds the state; compiles the page templates once.
+    pub fn new(store: CatalogStore) -> Result<Self, crate::html::PageError> {
+        Ok(Self {
+            store,
+            pages: Arc::new(Pages::new()?),
+        })
+    }
+}
+
+/// GET, and HEAD answered like GET without a body.
+fn read() -> actix_web::Route {
+    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
+}
+
+/// The routing table, mounted at the base IRI's path.
+pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
+    move |config: &mut web::ServiceConfig| {
+        let mount = state.store.base().path().trim_end_matches('/').to_owned();
+        config.app_data(web::Data::new(state)).service(
+            web::scope(&mount)
+                .route("/", read().to(records::catalog))
+                .route("/health", read().to(ops::health))
+                .route("/{kind}/{id}", read().to(records::resource))
+                .default_service(web::to(no_route)),
+        );
+    }
+}
+
+async fn no_route(request: HttpRequest) -> Result<actix_web::HttpResponse, HttpError> {
+    Err(HttpError::NoRoute(request.path().to_owned()))
+}
+
+/// Serves until interrupted.
+pub async fn serve(state: AppState, listen: SocketAddr) -> std::io::Result<()> {
+    tracing::info!(%listen, base = %state.store.base(), "listening");
+    HttpServer::new(move || {
+        App::new()
+            .wrap_fn(|request: ServiceRequest, service| {
+                let span = tracing::info_span!(
+                    "request",
+                    method = %request.method(),
+                    path = %request.path(),
+                    status = tracing::field::Empty,
+                    duration_ms = tracing::field::Empty,
+                );
+                let started = std::time::Instant::now();
+                let future = service.call(request);
+                async move {
+                    let response = future.await;
+                    let span = tracing::Span::current();
+                    let status = match &response {
+                        Ok(r) => r.status().as_u16(),
+                        Err(e) => e.as_response_error().status_code().as_u16(),
+                    };
+                    span.record("status", status);
+                    span.record("duration_ms", started.elapsed().as_secs_f64() * 1000.0);
+                    tracing::info!("served");
+                    response
+                }
+                .instrument(span)
+            })
+            .configure(configure(state.clone()))
+    })
+    .bind(listen)?
+    .run()
+    .await
+}

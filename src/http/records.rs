@@ -1,0 +1,142 @@
+//! Dereferencing: the catalog at `{base}` and every record kind at `{base}{kind}/{id}`.
+
+use super::AppState;
+use super::errors::HttpError;
+use super::respond::{Rendered, choose, respond, split_suffix};
+use crate::html::{PageContext, PageError, Pages};
+use crate::model::{RecordId, ResourceKind};
+use crate::rdf::{Representation, serialize};
+use crate::store::Description;
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+/// `GET|HEAD {base}{kind}/{id}[.ext]`.
+pub async fn resource(
+    request: HttpRequest,
+    path: web::Path<(String, String)>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, HttpError> {
+    let (segment, last) = path.into_inner();
+    let kind = ResourceKind::ALL
+        .into_iter()
+        .find(|k| k.path_segment() == segment)
+        .ok_or_else(|| HttpError::NoRoute(request.path().to_owned()))?;
+    let not_found = || HttpError::NotFound {
+        kind: kind.label(),
+        id: last.clone(),
+    };
+    let (id, suffix) = split_suffix(&last).ok_or_else(not_found)?;
+    let id = RecordId::parse(id).map_err(|_| not_found())?;
+    let representation = choose(&request, suffix)?;
+    let language = preferred_language(&request);
+    let store = state.store.clone();
+    let iri = state.store.base().resource(kind, &id).as_str().to_owned();
+    let pages = state.pages.clone();
+    let base = state.store.base().as_str().to_owned();
+    let rendered = web::block(move || -> Result<Option<Rendered>, HttpError> {
+        let Some(description) = store.describe(kind, &id)? else {
+            return Ok(None);
+        };
+        let page = PageContext {
+            base: &base,
+            iri: &iri,
+            kind: kind.label(),
+            language,
+        };
+        let html: PageFn = match kind {
+            ResourceKind::Dataset => Pages::dataset,
+            _ => Pages::resource,
+        };
+        let body = render(&description, representation, &page, html, &pages)?;
+        Ok(Some(Rendered {
+            body,
+            representation,
+            modified: description.modified,
+            iri,
+        }))
+    })
+    .await
+    .map_err(|_| HttpError::Unavailable)??;
+    let rendered = rendered.ok_or_else(not_found)?;
+    Ok(respond(&request, rendered))
+}
+
+/// `GET|HEAD {base}`: the catalog as RDF, or the landing page.
+pub async fn catalog(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, HttpError> {
+    let representation = choose(&request, None)?;
+    let language = preferred_language(&request);
+    let store = state.store.clone();
+    let pages = state.pages.clone();
+    let base = state.store.base().as_str().to_owned();
+    let rendered = web::block(move || -> Result<Rendered, HttpError> {
+        let description = store.describe_catalog()?;
+        let page = PageContext {
+            base: &base,
+            iri: &base,
+            kind: "catalog",
+            language,
+        };
+        let body = render(&description, representation, &page, Pages::catalog, &pages)?;
+        Ok(Rendered {
+            body,
+            representation,
+            modified: description.modified,
+            iri: base.clone(),
+        })
+    })
+    .await
+    .map_err(|_| HttpError::Unavailable)??;
+    Ok(respond(&request, rendered))
+}
+
+/// One of the [`Pages`] renderers.
+type PageFn = fn(&Pages, &Description, &PageContext<'_>) -> Result<String, PageError>;
+
+fn render(
+    description: &Description,
+    representation: Representation,
+    page: &PageContext<'_>,
+    html: PageFn,
+    pages: &Pages,
+) -> Result<Vec<u8>, HttpError> {
+    if representation == Representation::Html {
+        html(pages, description, page)
+            .map(String::into_bytes)
+            .map_err(|e| HttpError::Render(e.to_string()))
+    } else {
+        serialize(&description.quads, representation).map_err(|e| HttpError::Render(e.to_string()))
+    }
+}
+
+/// `fr` when the client ranks French above English in `Accept-Language`, else `en`.
+fn preferred_language(request: &HttpRequest) -> &'static str {
+    let header = request
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let mut best: Option<(&'static str, f32)> = None;
+    for part in header.split(',') {
+        let mut pieces = part.split(';');
+        let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
+        let quality = pieces
+            .find_map(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.parse::<f32>().ok())
+            })
+            .unwrap_or(1.0);
+        let language = match tag.split('-').next() {
+            Some("fr") => "fr",
+            Some("en") => "en",
+            _ => continue,
+        };
+        if best.is_none_or(|(_, q)| quality > q) {
+            best = Some((language, quality));
+        }
+    }
+    best.map_or("en", |(language, _)| language)
+}

@@ -1,0 +1,163 @@
+//! Choosing a representation and writing a dereferencing response: content negotiation,
+//! `Vary`, `ETag`/`Last-Modified` with conditional requests, and `Link` alternates.
+
+use super::errors::HttpError;
+use crate::rdf::{Representation, negotiate};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse};
+use sha2::{Digest, Sha256};
+use std::time::SystemTime;
+
+/// How the client asked for a representation, strongest first: a URL suffix, then
+/// `?format=`, then `Accept`.
+pub fn choose(
+    request: &HttpRequest,
+    suffix: Option<Representation>,
+) -> Result<Representation, HttpError> {
+    if let Some(representation) = suffix {
+        return Ok(representation);
+    }
+    if let Some(given) = format_param(request) {
+        return Representation::from_format_param(&given).ok_or(HttpError::UnknownFormat {
+            given,
+            offered: Representation::ALL.to_vec(),
+        });
+    }
+    let accept = request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok());
+    negotiate(accept, &Representation::ALL)
+        .ok_or_else(|| HttpError::NotAcceptable(Representation::ALL.to_vec()))
+}
+
+/// The `format` query parameter, decoded.
+fn format_param(request: &HttpRequest) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Params {
+        format: Option<String>,
+    }
+    actix_web::web::Query::<Params>::from_query(request.query_string())
+        .ok()
+        .and_then(|q| q.into_inner().format)
+}
+
+/// Splits `id.ext` into the id and the representation its suffix selects.
+/// Returns `None` for an unknown suffix.
+pub fn split_suffix(segment: &str) -> Option<(&str, Option<Representation>)> {
+    match segment.rsplit_once('.') {
+        None => Some((segment, None)),
+        Some((id, extension)) => Representation::from_extension(extension).map(|r| (id, Some(r))),
+    }
+}
+
+/// A rendered body and what the response needs to say about it.
+pub struct Rendered {
+    /// The bytes to send.
+    pub body: Vec<u8>,
+    /// The representation they are in.
+    pub representation: Representation,
+    /// When the resource last changed, if known.
+    pub modified: Option<time::OffsetDateTime>,
+    /// The IRI whose `.ext` variants are the alternates (`{base}datasets/x`).
+    pub iri: String,
+}
+
+/// Builds the response, answering `304 Not Modified` to a matching conditional request.
+pub fn respond(request: &HttpRequest, rendered: Rendered) -> HttpResponse {
+    let etag = format!("\"{}\"", short_hash(&rendered.body));
+    let last_modified = rendered
+        .modified
+        .map(|t| header::HttpDate::from(SystemTime::from(t)));
+    let unchanged = not_modified(request, &etag, last_modified);
+    let mut builder = if unchanged {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    builder
+        .insert_header((
+            header::VARY,
+            HeaderValue::from_static("Accept, Accept-Language"),
+        ))
+        .insert_header((header::ETAG, etag))
+        .insert_header((
+            header::LINK,
+            alternates(&rendered.iri, rendered.representation),
+        ));
+    if let Some(date) = last_modified {
+        builder.insert_header((header::LAST_MODIFIED, date));
+    }
+    let response = builder.content_type(rendered.representation.content_type());
+    if unchanged {
+        return response.finish();
+    }
+    response.body(rendered.body)
+}
+
+/// `If-None-Match` (weak comparison, `*`) wins over `If-Modified-Since` (RFC 9110 §13.2.2).
+fn not_modified(
+    request: &HttpRequest,
+    etag: &str,
+    last_modified: Option<header::HttpDate>,
+) -> bool {
+    let headers = request.headers();
+    if let Some(value) = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+    {
+        return value
+            .split(',')
+            .map(str::trim)
+            .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag);
+    }
+    let since = headers
+        .get(header::IF_MODIFIED_SINCE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<header::HttpDate>().ok());
+    match (since, last_modified) {
+        (Some(since), Some(modified)) => SystemTime::from(modified) <= SystemTime::from(since),
+        _ => false,
+    }
+}
+
+/// `Link` header listing the other representations at their suffixed URLs.
+fn alternates(iri: &str, current: Representation) -> String {
+    Representation::ALL
+        .iter()
+        .filter(|r| **r != current)
+        .map(|r| {
+            format!(
+                "<{}>; rel=\"alternate\"; type=\"{}\"",
+                crate::model::variant_url(iri, r.extension()),
+                r.media_type()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The first 128 bits of SHA-256, in hex: plenty for an ETag.
+fn short_hash(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suffixes() {
+        assert_eq!(split_suffix("zh"), Some(("zh", None)));
+        assert_eq!(
+            split_suffix("zh.ttl"),
+            Some(("zh", Some(Representation::Turtle)))
+        );
+        assert_eq!(
+            split_suffix("zh.jsonld"),
+            Some(("zh", Some(Representation::JsonLd)))
+        );
+        assert_eq!(split_suffix("zh.csv"), None);
+    }
+}

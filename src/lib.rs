@@ -1,0 +1,13 @@
+//! Passerelle: a linked-data metadata server for DCAT catalogs on an embedded Oxigraph store.
+//!
+//! Layers, with dependencies pointing down: [`http`] and [`html`] → [`store`] → [`rdf`] →
+//! [`model`]. [`commands`] wires them for the command line.
+
+pub mod commands;
+pub mod config;
+pub mod html;
+pub mod http;
+pub mod model;
+pub mod rdf;
+#[allow(clippy::disallowed_types)] // the one layer that talks to Oxigraph
+pub mod store;

@@ -1,0 +1,145 @@
+//! The `passerelle` command line: parse flags, build settings, run one command.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use oxigraph::io::RdfFormat;
+use oxigraph::model::NamedNode;
+use passerelle::commands;
+use passerelle::config::{DEFAULT_CONFIG_FILE, RawSettings, Settings};
+use passerelle::store::LoadOptions;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(version, about = "A linked-data metadata server for DCAT catalogs")]
+struct Cli {
+    /// Config file (TOML); ./passerelle.toml is read when it exists.
+    #[arg(long, global = true, env = "PASSERELLE_CONFIG")]
+    config: Option<PathBuf>,
+    /// Directory of the on-disk store [default: ./data].
+    #[arg(long, global = true, env = "PASSERELLE_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, global = true, env = "PASSERELLE_LISTEN")]
+    listen: Option<String>,
+    /// IRI prefix of everything we mint [default: http://localhost:{port}/].
+    #[arg(long, global = true, env = "PASSERELLE_BASE_IRI")]
+    base_iri: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the catalog over HTTP (loads the demo catalog into an empty store).
+    Serve,
+    /// Import DCAT files (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD).
+    Load {
+        /// Files to import, all in one transaction.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Syntax of every file (default: from each file's extension).
+        #[arg(long, value_parser = parse_format)]
+        format: Option<RdfFormat>,
+        /// Put all triples in this named graph as-is, without splitting into records.
+        #[arg(long)]
+        graph: Option<String>,
+    },
+    /// Write the whole store.
+    Dump {
+        /// Output syntax.
+        #[arg(long, value_enum, default_value = "nq")]
+        format: DumpFormat,
+        /// Output file (default: stdout).
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DumpFormat {
+    Nq,
+    Trig,
+}
+
+fn parse_format(value: &str) -> Result<RdfFormat, String> {
+    RdfFormat::from_extension(value)
+        .or_else(|| RdfFormat::from_media_type(value))
+        .ok_or_else(|| format!("unknown RDF syntax {value:?} (try ttl, nt, nq, trig, rdf, jsonld)"))
+}
+
+fn settings(cli: &Cli) -> Result<Settings, String> {
+    let file = match &cli.config {
+        Some(path) => RawSettings::from_file(path).map_err(|e| e.to_string())?,
+        None if std::path::Path::new(DEFAULT_CONFIG_FILE).is_file() => {
+            RawSettings::from_file(DEFAULT_CONFIG_FILE.as_ref()).map_err(|e| e.to_string())?
+        }
+        None => RawSettings::default(),
+    };
+    let flags = RawSettings {
+        data_dir: cli.data_dir.clone(),
+        listen: cli.listen.clone(),
+        base_iri: cli.base_iri.clone(),
+    };
+    Settings::resolve(flags.over(file)).map_err(|e| e.to_string())
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    let settings = settings(&cli)?;
+    match cli.command {
+        Command::Serve => {
+            let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+            runtime
+                .block_on(commands::serve(&settings))
+                .map_err(|e| e.to_string())
+        }
+        Command::Load {
+            files,
+            format,
+            graph,
+        } => {
+            let graph = graph
+                .map(|g| NamedNode::new(&g).map_err(|e| format!("invalid --graph IRI {g:?}: {e}")))
+                .transpose()?;
+            let report = commands::load(&settings, &files, &LoadOptions { format, graph })
+                .map_err(|e| e.to_string())?;
+            eprintln!(
+                "loaded {} triples: {} records created, {} replaced, {} triples unassigned",
+                report.triples_read,
+                report.summary.created,
+                report.summary.replaced,
+                report.summary.unassigned
+            );
+            Ok(())
+        }
+        Command::Dump { format, output } => {
+            let format = match format {
+                DumpFormat::Nq => RdfFormat::NQuads,
+                DumpFormat::Trig => RdfFormat::TriG,
+            };
+            commands::dump(&settings, format, output.as_deref()).map_err(|e| e.to_string())
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let default_level = if matches!(cli.command, Command::Serve) {
+        "info"
+    } else {
+        "warn"
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level)),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! What the catalog is made of: the IRIs we mint, vocabulary terms, and how a DCAT graph
+//! splits into records (one named graph each).
+
+mod ids;
+mod split;
+pub mod vocab;
+
+pub use ids::{BaseIri, BaseIriError, RecordId, RecordIdError, ResourceKind, variant_url};
+pub use split::{RecordDraft, RecordKind, SplitOutcome, split_into_records};

@@ -1,0 +1,157 @@
+//! Vocabulary terms we read or write, as constants, so a typo in an IRI is a compile error
+//! in one place rather than a silent mismatch in many.
+
+use oxigraph::model::NamedNodeRef;
+
+/// Namespaces with the prefixes we use when serializing (Turtle, TriG, RDF/XML, JSON-LD).
+///
+/// Order matters for JSON-LD compaction: the longest matching namespace wins, so
+/// overlapping namespaces are harmless, but keep the list sorted by prefix for readers.
+pub const PREFIXES: &[(&str, &str)] = &[
+    ("adms", "http://www.w3.org/ns/adms#"),
+    ("cito", "http://purl.org/spar/cito/"),
+    ("dcat", "http://www.w3.org/ns/dcat#"),
+    ("dcatap", "http://data.europa.eu/r5r/"),
+    ("dct", "http://purl.org/dc/terms/"),
+    ("fabio", "http://purl.org/spar/fabio/"),
+    ("foaf", "http://xmlns.com/foaf/0.1/"),
+    ("geo", "http://www.opengis.net/ont/geosparql#"),
+    ("locn", "http://www.w3.org/ns/locn#"),
+    ("odrl", "http://www.w3.org/ns/odrl/2/"),
+    ("prism", "http://prismstandard.org/namespaces/basic/2.0/"),
+    ("prov", "http://www.w3.org/ns/prov#"),
+    ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
+    ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
+    ("skos", "http://www.w3.org/2004/02/skos/core#"),
+    ("spdx", "http://spdx.org/rdf/terms#"),
+    ("time", "http://www.w3.org/2006/time#"),
+    ("vcard", "http://www.w3.org/2006/vcard/ns#"),
+    ("xsd", "http://www.w3.org/2001/XMLSchema#"),
+];
+
+macro_rules! terms {
+    ($(#[$doc:meta])* $module:ident, $ns:literal, { $($name:ident = $local:literal),* $(,)? }) => {
+        $(#[$doc])*
+        pub mod $module {
+            use super::NamedNodeRef;
+            $(
+                #[doc = concat!("`", $ns, $local, "`")]
+                pub const $name: NamedNodeRef<'static> =
+                    NamedNodeRef::new_unchecked(concat!($ns, $local));
+            )*
+        }
+    };
+}
+
+terms!(
+    /// [DCAT 3](https://www.w3.org/TR/vocab-dcat-3/).
+    dcat, "http://www.w3.org/ns/dcat#", {
+    CATALOG = "Catalog",
+    CATALOG_RECORD = "CatalogRecord",
+    DATASET = "Dataset",
+    DISTRIBUTION = "Distribution",
+    DATA_SERVICE = "DataService",
+    DATASET_PROP = "dataset",
+    RECORD = "record",
+    DISTRIBUTION_PROP = "distribution",
+    ACCESS_URL = "accessURL",
+    DOWNLOAD_URL = "downloadURL",
+    MEDIA_TYPE = "mediaType",
+    BYTE_SIZE = "byteSize",
+    KEYWORD = "keyword",
+    THEME = "theme",
+    THEME_TAXONOMY = "themeTaxonomy",
+    LANDING_PAGE = "landingPage",
+    CONTACT_POINT = "contactPoint",
+    START_DATE = "startDate",
+    END_DATE = "endDate",
+    BBOX = "bbox",
+});
+
+terms!(
+    /// [DCMI Metadata Terms](https://www.dublincore.org/specifications/dublin-core/dcmi-terms/).
+    dct, "http://purl.org/dc/terms/", {
+    TITLE = "title",
+    DESCRIPTION = "description",
+    ABSTRACT = "abstract",
+    IDENTIFIER = "identifier",
+    PUBLISHER = "publisher",
+    CREATOR = "creator",
+    LICENSE = "license",
+    ISSUED = "issued",
+    MODIFIED = "modified",
+    CONFORMS_TO = "conformsTo",
+    FORMAT = "format",
+    TEMPORAL = "temporal",
+    SPATIAL = "spatial",
+    LANGUAGE = "language",
+    ACCRUAL_PERIODICITY = "accrualPeriodicity",
+    ACCESS_RIGHTS = "accessRights",
+    IS_REFERENCED_BY = "isReferencedBy",
+    SOURCE = "source",
+    LICENSE_DOCUMENT = "LicenseDocument",
+    MEDIA_TYPE_OR_EXTENT = "MediaTypeOrExtent",
+    FREQUENCY = "Frequency",
+    RIGHTS_STATEMENT = "RightsStatement",
+    STANDARD = "Standard",
+});
+
+terms!(
+    /// [FOAF](http://xmlns.com/foaf/spec/).
+    foaf, "http://xmlns.com/foaf/0.1/", {
+    AGENT = "Agent",
+    ORGANIZATION = "Organization",
+    PERSON = "Person",
+    DOCUMENT = "Document",
+    NAME = "name",
+    HOMEPAGE = "homepage",
+    PRIMARY_TOPIC = "primaryTopic",
+});
+
+terms!(
+    /// [SKOS](https://www.w3.org/TR/skos-reference/).
+    skos, "http://www.w3.org/2004/02/skos/core#", {
+    CONCEPT = "Concept",
+    CONCEPT_SCHEME = "ConceptScheme",
+    PREF_LABEL = "prefLabel",
+    IN_SCHEME = "inScheme",
+});
+
+terms!(
+    /// [vCard](https://www.w3.org/TR/vcard-rdf/), for contact points.
+    vcard, "http://www.w3.org/2006/vcard/ns#", {
+    FN = "fn",
+    HAS_EMAIL = "hasEmail",
+    HAS_URL = "hasURL",
+});
+
+terms!(
+    /// [SPAR FaBiO](http://purl.org/spar/fabio), for data papers.
+    fabio, "http://purl.org/spar/fabio/", {
+    DATA_PAPER = "DataPaper",
+});
+
+terms!(
+    /// [SPAR CiTO](http://purl.org/spar/cito): a data paper `cito:describes` its dataset.
+    cito, "http://purl.org/spar/cito/", {
+    DESCRIBES = "describes",
+});
+
+terms!(
+    /// [PRISM](http://prismstandard.org/namespaces/basic/2.0/), for DOIs.
+    prism, "http://prismstandard.org/namespaces/basic/2.0/", {
+    DOI = "doi",
+});
+
+terms!(
+    /// RDF Schema.
+    rdfs, "http://www.w3.org/2000/01/rdf-schema#", {
+    LABEL = "label",
+});
+
+/// `rdf:type`, re-exported so callers import every term from here.
+pub use oxigraph::model::vocab::rdf::TYPE as RDF_TYPE;
+
+/// The application profile our catalog records declare with `dct:conformsTo`.
+pub const DCAT_AP_PROFILE: NamedNodeRef<'static> =
+    NamedNodeRef::new_unchecked("https://semiceu.github.io/DCAT-AP/releases/3.0.1/");

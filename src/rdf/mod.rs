@@ -1,0 +1,10 @@
+//! RDF syntaxes: which one a client wants, and writing it.
+
+mod conneg;
+mod format;
+pub mod jsonld;
+mod serialize;
+
+pub use conneg::negotiate;
+pub use format::{Representation, rdf_format_from_path};
+pub use serialize::serialize;

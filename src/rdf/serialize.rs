@@ -1,0 +1,58 @@
+//! Writing quads in every RDF syntax we serve.
+
+use super::format::Representation;
+use super::jsonld;
+use crate::model::vocab::PREFIXES;
+use oxigraph::io::RdfSerializer;
+use oxigraph::model::{Quad, TripleRef};
+use std::collections::HashSet;
+use std::io;
+
+/// Serializes `quads` as `representation` (an RDF syntax; HTML is rendered elsewhere).
+///
+/// Syntaxes without named graphs get the triples once each, in the order given (callers
+/// group triples by subject so Turtle and RDF/XML nest them); N-Quads and TriG keep each
+/// triple's graph.
+pub fn serialize(quads: &[Quad], representation: Representation) -> io::Result<Vec<u8>> {
+    if representation == Representation::JsonLd {
+        let document = jsonld::to_document(unique_triples(quads));
+        let mut bytes = serde_json::to_vec_pretty(&document)?;
+        bytes.push(b'\n');
+        return Ok(bytes);
+    }
+    let Some(format) = representation.rdf_format() else {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "HTML is not an RDF syntax",
+        ));
+    };
+    let mut serializer = RdfSerializer::from_format(format);
+    for (prefix, namespace) in PREFIXES {
+        serializer = serializer
+            .with_prefix(*prefix, *namespace)
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+    }
+    let mut writer = serializer.for_writer(Vec::new());
+    if representation.keeps_graphs() {
+        let mut sorted: Vec<&Quad> = quads.iter().collect();
+        // TriG writes one block per graph: keep each graph's quads together, in order.
+        sorted.sort_by_cached_key(|q| q.graph_name.to_string());
+        for quad in sorted {
+            writer.serialize_quad(quad)?;
+        }
+    } else {
+        for triple in unique_triples(quads) {
+            writer.serialize_triple(triple)?;
+        }
+    }
+    writer.finish()
+}
+
+/// The triples of `quads`, without graph names and without repeats, in order.
+fn unique_triples(quads: &[Quad]) -> impl Iterator<Item = TripleRef<'_>> {
+    let mut seen = HashSet::new();
+    quads
+        .iter()
+        .map(|q| TripleRef::new(&q.subject, &q.predicate, &q.object))
+        .filter(move |t| seen.insert(*t))
+}

@@ -1,0 +1,333 @@
+//! Descriptions for dereferencing: what a harvester needs in one request.
+//!
+//! A description is the quads of the resource's record (or the part of it the resource
+//! owns), followed by the types and labels of every IRI it links to (publishers, themes,
+//! licences, data papers...) taken from the graphs that describe them. Quads keep their
+//! graph, so N-Quads and TriG show where each statement lives.
+
+use super::{CatalogStore, StoreError};
+use crate::model::vocab::{RDF_TYPE, dcat, dct, foaf, rdfs, skos, vcard};
+use crate::model::{RecordId, ResourceKind};
+use oxigraph::model::vocab::xsd;
+use oxigraph::model::{
+    GraphName, Literal, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Quad, Term, TermRef,
+};
+use std::collections::{HashSet, VecDeque};
+
+/// Predicates whose values name a linked resource for people.
+const LABELS: [NamedNodeRef<'static>; 5] = [
+    skos::PREF_LABEL,
+    foaf::NAME,
+    dct::TITLE,
+    rdfs::LABEL,
+    vcard::FN,
+];
+
+/// Label languages copied from linked resources (the NALs have 24 languages each).
+const LABEL_LANGUAGES: [&str; 2] = ["fr", "en"];
+
+/// What dereferencing a resource returns.
+#[derive(Debug, Clone)]
+pub struct Description {
+    /// The resource described (a dataset's original IRI for a harvested dataset).
+    pub topic: NamedNode,
+    /// Its quads: its own first, then the linked resources' types and labels.
+    pub quads: Vec<Quad>,
+    /// When its record last changed (`dct:modified` of the catalog record).
+    pub modified: Option<time::OffsetDateTime>,
+}
+
+impl CatalogStore {
+    /// Describes the resource at `{base}{kind}/{id}`; `None` when there is none.
+    pub fn describe(
+        &self,
+        kind: ResourceKind,
+        id: &RecordId,
+    ) -> Result<Option<Description>, StoreError> {
+        match kind {
+            ResourceKind::Dataset => self.describe_record_topic(id, dcat::DATASET),
+            ResourceKind::Record => self.describe_catalog_record(id),
+            ResourceKind::Distribution | ResourceKind::DataPaper | ResourceKind::Agent => {
+                let iri = self.base.resource(kind, id);
+                self.describe_owned_resource(kind, iri)
+            }
+        }
+    }
+
+    /// Describes the catalog: its graph, with the types and titles of its datasets.
+    pub fn describe_catalog(&self) -> Result<Description, StoreError> {
+        let graph = self.base.catalog_graph();
+        let quads = self.graph_quads(graph.as_ref())?;
+        let modified = quads
+            .iter()
+            .find(|q| {
+                q.predicate == dct::MODIFIED
+                    && q.subject.as_ref() == self.base.catalog().as_ref().into()
+            })
+            .and_then(|q| parse_date_time(q.object.as_ref()));
+        self.finish(self.base.catalog(), quads, modified)
+    }
+
+    /// A dataset page: the whole record graph, topic first.
+    fn describe_record_topic(
+        &self,
+        id: &RecordId,
+        class: NamedNodeRef<'_>,
+    ) -> Result<Option<Description>, StoreError> {
+        let graph = self.base.record_graph(id);
+        let quads = self.graph_quads(graph.as_ref())?;
+        let Some(topic) = record_topic(&quads, &graph) else {
+            return Ok(None);
+        };
+        if !quads.iter().any(|q| {
+            q.subject.as_ref() == topic.as_ref().into()
+                && q.predicate == RDF_TYPE
+                && is(q.object.as_ref(), class)
+        }) {
+            return Ok(None);
+        }
+        let modified = record_modified(&quads, &graph);
+        self.finish(topic.clone(), topic_first(quads, &topic), modified)
+            .map(Some)
+    }
+
+    /// A catalog record page: the record node and its blank nodes.
+    fn describe_catalog_record(&self, id: &RecordId) -> Result<Option<Description>, StoreError> {
+        let graph = self.base.record_graph(id);
+        let quads = self.graph_quads(graph.as_ref())?;
+        if record_topic(&quads, &graph).is_none() {
+            return Ok(None);
+        }
+        let modified = record_modified(&quads, &graph);
+        let owned = owned_by(&quads, graph.as_ref().into(), &|_| false);
+        self.finish(graph, owned, modified).map(Some)
+    }
+
+    /// A distribution, data paper or agent: what it owns within its record's graph.
+    fn describe_owned_resource(
+        &self,
+        kind: ResourceKind,
+        iri: NamedNode,
+    ) -> Result<Option<Description>, StoreError> {
+        let Some(graph) = self.graph_describing(&iri)? else {
+            return Ok(None);
+        };
+        let quads = self.graph_quads(graph.as_ref())?;
+        let expected = match kind {
+            ResourceKind::Distribution => dcat::DISTRIBUTION,
+            ResourceKind::DataPaper => crate::model::vocab::fabio::DATA_PAPER,
+            _ => foaf::AGENT,
+        };
+        let typed = |class: NamedNodeRef<'_>| {
+            quads.iter().any(|q| {
+                q.subject.as_ref() == iri.as_ref().into()
+                    && q.predicate == RDF_TYPE
+                    && is(q.object.as_ref(), class)
+            })
+        };
+        let matches_kind = typed(expected)
+            || (kind == ResourceKind::Agent && (typed(foaf::ORGANIZATION) || typed(foaf::PERSON)));
+        if !matches_kind {
+            return Ok(None);
+        }
+        let modified = record_modified(&quads, &graph);
+        // Within a dataset's graph a distribution must not pull in the dataset itself.
+        let topic_of_graph = record_topic(&quads, &graph);
+        let stop = |node: NamedOrBlankNodeRef<'_>| {
+            node == graph.as_ref().into()
+                || topic_of_graph
+                    .as_ref()
+                    .is_some_and(|t| node == t.as_ref().into())
+        };
+        let owned = owned_by(&quads, iri.as_ref().into(), &stop);
+        self.finish(iri, owned, modified).map(Some)
+    }
+
+    /// The record graph in which `iri` is described as a subject.
+    fn graph_describing(&self, iri: &NamedNode) -> Result<Option<NamedNode>, StoreError> {
+        for quad in
+            self.store
+                .quads_for_pattern(Some(iri.as_ref().into()), Some(RDF_TYPE), None, None)
+        {
+            if let GraphName::NamedNode(graph) = quad?.graph_name {
+                if self
+                    .base
+                    .local_id(ResourceKind::Record, graph.as_str())
+                    .is_some()
+                {
+                    return Ok(Some(graph));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// Restores datatypes and appends the types and labels of linked resources.
+    fn finish(
+        &self,
+        topic: NamedNode,
+        mut quads: Vec<Quad>,
+        modified: Option<time::OffsetDateTime>,
+    ) -> Result<Description, StoreError> {
+        for quad in &mut quads {
+            restore_datatype(quad);
+        }
+        let described: HashSet<NamedOrBlankNodeRef<'_>> =
+            quads.iter().map(|q| q.subject.as_ref()).collect();
+        let mut linked: Vec<NamedNodeRef<'_>> = Vec::new();
+        let mut seen = HashSet::new();
+        for quad in &quads {
+            if let TermRef::NamedNode(object) = quad.object.as_ref() {
+                if quad.predicate != RDF_TYPE
+                    && !described.contains(&object.into())
+                    && seen.insert(object)
+                {
+                    linked.push(object);
+                }
+            }
+        }
+        let mut extra = Vec::new();
+        for object in linked {
+            self.types_and_labels(object, &mut extra)?;
+        }
+        quads.extend(extra);
+        Ok(Description {
+            topic,
+            quads,
+            modified,
+        })
+    }
+
+    /// Appends `iri`'s types and French/English labels from any public graph.
+    fn types_and_labels(
+        &self,
+        iri: NamedNodeRef<'_>,
+        out: &mut Vec<Quad>,
+    ) -> Result<(), StoreError> {
+        for quad in self
+            .store
+            .quads_for_pattern(Some(iri.into()), None, None, None)
+        {
+            let quad = quad?;
+            if is_internal(&quad.graph_name) {
+                continue;
+            }
+            let wanted = if quad.predicate == RDF_TYPE {
+                true
+            } else if LABELS.contains(&quad.predicate.as_ref()) {
+                match &quad.object {
+                    Term::Literal(l) => l.language().is_none_or(|lang| {
+                        LABEL_LANGUAGES
+                            .iter()
+                            .any(|wanted| lang.eq_ignore_ascii_case(wanted))
+                    }),
+                    _ => false,
+                }
+            } else {
+                false
+            };
+            if wanted {
+                out.push(quad);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Graphs never shown to readers: our bookkeeping, named `urn:passerelle:...`.
+fn is_internal(graph: &GraphName) -> bool {
+    matches!(graph, GraphName::NamedNode(n) if n.as_str().starts_with("urn:passerelle:"))
+}
+
+fn is(term: TermRef<'_>, iri: NamedNodeRef<'_>) -> bool {
+    matches!(term, TermRef::NamedNode(n) if n == iri)
+}
+
+/// The `foaf:primaryTopic` of the record node `graph` (when it is an IRI).
+fn record_topic(quads: &[Quad], graph: &NamedNode) -> Option<NamedNode> {
+    quads.iter().find_map(|q| match &q.object {
+        Term::NamedNode(topic)
+            if q.predicate == foaf::PRIMARY_TOPIC
+                && q.subject.as_ref() == graph.as_ref().into() =>
+        {
+            Some(topic.clone())
+        }
+        _ => None,
+    })
+}
+
+fn record_modified(quads: &[Quad], graph: &NamedNode) -> Option<time::OffsetDateTime> {
+    quads
+        .iter()
+        .find(|q| q.predicate == dct::MODIFIED && q.subject.as_ref() == graph.as_ref().into())
+        .and_then(|q| parse_date_time(q.object.as_ref()))
+}
+
+/// Parses an `xsd:dateTime` (or `xsd:date`, at midnight UTC) literal.
+pub(crate) fn parse_date_time(term: TermRef<'_>) -> Option<time::OffsetDateTime> {
+    let TermRef::Literal(literal) = term else {
+        return None;
+    };
+    let value = literal.value();
+    if literal.datatype() == xsd::DATE_TIME {
+        time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339).ok()
+    } else if literal.datatype() == xsd::DATE {
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        time::Date::parse(value.get(..10)?, &format)
+            .ok()
+            .map(|d| d.midnight().assume_utc())
+    } else {
+        None
+    }
+}
+
+/// Moves the topic's quads to the front, keeping the store's order otherwise, so Turtle
+/// and JSON-LD readers see the resource before its parts.
+fn topic_first(quads: Vec<Quad>, topic: &NamedNode) -> Vec<Quad> {
+    let (mut first, rest): (Vec<_>, Vec<_>) = quads
+        .into_iter()
+        .partition(|q| q.subject.as_ref() == topic.as_ref().into());
+    first.extend(rest);
+    first
+}
+
+/// The quads of `start` and of the nodes it owns (blank nodes and other described IRIs),
+/// not crossing into nodes for which `stop` holds.
+fn owned_by(
+    quads: &[Quad],
+    start: NamedOrBlankNodeRef<'_>,
+    stop: &dyn Fn(NamedOrBlankNodeRef<'_>) -> bool,
+) -> Vec<Quad> {
+    let mut visited = HashSet::from([start]);
+    let mut queue = VecDeque::from([start]);
+    let mut out = Vec::new();
+    while let Some(node) = queue.pop_front() {
+        for quad in quads.iter().filter(|q| q.subject.as_ref() == node) {
+            out.push(quad.clone());
+            let next: NamedOrBlankNodeRef<'_> = match quad.object.as_ref() {
+                TermRef::NamedNode(n) => n.into(),
+                TermRef::BlankNode(b) => b.into(),
+                _ => continue,
+            };
+            let described = quads.iter().any(|q| q.subject.as_ref() == next);
+            if described && !stop(next) && quad.predicate != RDF_TYPE && visited.insert(next) {
+                queue.push_back(next);
+            }
+        }
+    }
+    out
+}
+
+/// oxigraph stores every integer subtype as `xsd:integer`; DCAT-AP requires
+/// `dcat:byteSize` as `xsd:nonNegativeInteger`, so we restore it on the way out.
+fn restore_datatype(quad: &mut Quad) {
+    if quad.predicate != dcat::BYTE_SIZE {
+        return;
+    }
+    if let Term::Literal(literal) = &quad.object {
+        if literal.datatype() == xsd::INTEGER && !literal.value().starts_with('-') {
+            quad.object =
+                Literal::new_typed_literal(literal.value(), xsd::NON_NEGATIVE_INTEGER).into();
+        }
+    }
+}

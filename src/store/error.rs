@@ -1,0 +1,97 @@
+//! The store layer's errors.
+
+use oxigraph::store::StorageError;
+use std::path::Path;
+
+/// What can go wrong in the store layer.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Another process (a running server, a load) holds the store.
+    #[error("the store in {path} is locked by another process (is a server running on it?)")]
+    Locked {
+        /// The data directory.
+        path: String,
+    },
+    /// RocksDB failed to open the store.
+    #[error("cannot open the store in {path}: {source}")]
+    Open {
+        /// The data directory.
+        path: String,
+        /// The cause.
+        source: StorageError,
+    },
+    /// A read or write failed.
+    #[error("store error: {0}")]
+    Storage(#[from] StorageError),
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A file is not valid RDF in its syntax.
+    #[error("{path}:{line}:{column}: {message}")]
+    Syntax {
+        /// The file (or a description of the input).
+        path: String,
+        /// 1-based line of the error.
+        line: u64,
+        /// 1-based column of the error.
+        column: u64,
+        /// The parser's message.
+        message: String,
+    },
+    /// The syntax of a file could not be guessed from its name.
+    #[error("{0}: cannot tell the RDF syntax from the file name; pass --format")]
+    UnknownFormat(String),
+    /// Dumps keep named graphs, so only dataset syntaxes fit.
+    #[error("cannot dump the store as {0}: use N-Quads or TriG")]
+    UnsupportedDumpFormat(String),
+    /// The bundled vocabularies or demo catalog do not parse: a build defect.
+    #[error("bundled data {name} is invalid: {message}")]
+    Bundled {
+        /// The bundled file.
+        name: &'static str,
+        /// The parser's message.
+        message: String,
+    },
+}
+
+impl StoreError {
+    /// Classifies an error from `Store::open`: RocksDB reports a held lock as an I/O error
+    /// whose message names the `LOCK` file.
+    pub(crate) fn from_open(path: &Path, error: StorageError) -> Self {
+        let path = path.display().to_string();
+        if error.to_string().to_ascii_lowercase().contains("lock") {
+            Self::Locked { path }
+        } else {
+            Self::Open {
+                path,
+                source: error,
+            }
+        }
+    }
+
+    /// A syntax error from an RDF parser, with 1-based line and column.
+    pub(crate) fn from_parse(path: &str, error: oxigraph::io::RdfParseError) -> Self {
+        match error {
+            oxigraph::io::RdfParseError::Io(source) => Self::Io {
+                path: path.to_owned(),
+                source,
+            },
+            oxigraph::io::RdfParseError::Syntax(error) => {
+                let (line, column) = error
+                    .location()
+                    .map_or((0, 0), |l| (l.start.line + 1, l.start.column + 1));
+                Self::Syntax {
+                    path: path.to_owned(),
+                    line,
+                    column,
+                    message: error.to_string(),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! The only code that talks to Oxigraph: opening the on-disk store, record graphs,
+//! transactions, descriptions for dereferencing, loading and dumping.
+//!
+//! Layout (DESIGN.md): one named graph per record, `{base}records/{id}`, holding the
+//! catalog record, its topic (dataset, data paper or agent) and every node the topic owns;
+//! `{base}graphs/catalog` for catalog-level triples; `{base}graphs/vocabularies` for the
+//! bundled code lists; `urn:passerelle:system` for our own bookkeeping.
+//!
+//! Oxigraph calls block: async callers run these methods on the blocking pool.
+
+mod describe;
+mod error;
+mod load;
+mod records;
+mod seed;
+mod vocabularies;
+
+pub use describe::Description;
+pub use error::StoreError;
+pub use load::{LoadOptions, LoadReport};
+
+use crate::model::BaseIri;
+use crate::model::vocab::RDF_TYPE;
+use oxigraph::io::{RdfFormat, RdfSerializer};
+use oxigraph::model::{GraphNameRef, NamedNodeRef, Quad};
+use oxigraph::store::{SerializerError, Store};
+use std::io::Write;
+use std::path::Path;
+
+/// Our bookkeeping graph: never served, never part of public SPARQL.
+const SYSTEM_GRAPH: NamedNodeRef<'static> = NamedNodeRef::new_unchecked("urn:passerelle:system");
+/// The subject of bookkeeping triples.
+const STORE_NODE: NamedNodeRef<'static> = NamedNodeRef::new_unchecked("urn:passerelle:store");
+
+/// The catalog store: a cheap-to-clone handle on the on-disk Oxigraph store.
+#[derive(Clone)]
+pub struct CatalogStore {
+    store: Store,
+    base: BaseIri,
+}
+
+impl CatalogStore {
+    /// Opens (creating if needed) the store in `data_dir` and refreshes the bundled
+    /// vocabularies if this binary carries a newer version of them.
+    ///
+    /// Fails with [`StoreError::Locked`] when another process has the store open.
+    pub fn open(data_dir: &Path, base: BaseIri) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::Io {
+            path: data_dir.display().to_string(),
+            source,
+        })?;
+        let store = Store::open(data_dir).map_err(|e| StoreError::from_open(data_dir, e))?;
+        let this = Self { store, base };
+        this.refresh_vocabularies()?;
+        Ok(this)
+    }
+
+    /// The base IRI the store's records are named under.
+    pub fn base(&self) -> &BaseIri {
+        &self.base
+    }
+
+    /// Loads the demo catalog if this store never had one and holds no records.
+    /// Returns whether it did.
+    pub fn seed_if_empty(&self) -> Result<bool, StoreError> {
+        seed::seed_if_empty(self)
+    }
+
+    /// Checks that the store answers a read, for `/health`.
+    pub fn ping(&self) -> Result<(), StoreError> {
+        self.store
+            .quads_for_pattern(None, Some(RDF_TYPE), None, None)
+            .next()
+            .transpose()?;
+        Ok(())
+    }
+
+    /// Writes every quad of the store (all graphs) as N-Quads or TriG.
+    pub fn dump(&self, format: RdfFormat, writer: impl Write) -> Result<(), StoreError> {
+        if !format.supports_datasets() {
+            return Err(StoreError::UnsupportedDumpFormat(format.name().to_owned()));
+        }
+        self.store
+            .dump_to_writer(RdfSerializer::from_format(format), writer)
+            .map_err(|e| match e {
+                SerializerError::Storage(e) => StoreError::Storage(e),
+                other => StoreError::Io {
+                    path: "dump output".to_owned(),
+                    source: other.into(),
+                },
+            })?;
+        Ok(())
+    }
+
+    /// All quads of one graph, in the store's order (grouped by subject).
+    fn graph_quads(&self, graph: NamedNodeRef<'_>) -> Result<Vec<Quad>, StoreError> {
+        Ok(self
+            .store
+            .quads_for_pattern(None, None, None, Some(GraphNameRef::NamedNode(graph)))
+            .collect::<Result<Vec<_>, _>>()?)
+    }
+}

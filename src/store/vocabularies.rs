@@ -1,0 +1,131 @@
+//! The bundled controlled vocabularies (EU NALs and our additions, see
+//! `ontologies/PROVENANCE.md`), kept in `{base}graphs/vocabularies` so descriptions can
+//! carry the types and labels of the codes they reference.
+
+use super::{CatalogStore, STORE_NODE, SYSTEM_GRAPH, StoreError};
+use crate::model::vocab::{RDF_TYPE, dct, skos};
+use oxigraph::io::{RdfFormat, RdfParser};
+use oxigraph::model::{GraphNameRef, Literal, NamedNodeRef, QuadRef, TermRef};
+use sha2::{Digest, Sha256};
+
+/// The files, in load order, with their syntax.
+const BUNDLE: &[(&str, RdfFormat, &[u8])] = &[
+    (
+        "eu-vocabularies/data-theme-skos.rdf",
+        RdfFormat::RdfXml,
+        include_bytes!("../../ontologies/eu-vocabularies/data-theme-skos.rdf"),
+    ),
+    (
+        "eu-vocabularies/filetypes-skos.rdf",
+        RdfFormat::RdfXml,
+        include_bytes!("../../ontologies/eu-vocabularies/filetypes-skos.rdf"),
+    ),
+    (
+        "eu-vocabularies/frequencies-skos.rdf",
+        RdfFormat::RdfXml,
+        include_bytes!("../../ontologies/eu-vocabularies/frequencies-skos.rdf"),
+    ),
+    (
+        "eu-vocabularies/licences-skos.rdf",
+        RdfFormat::RdfXml,
+        include_bytes!("../../ontologies/eu-vocabularies/licences-skos.rdf"),
+    ),
+    (
+        "eu-vocabularies/access-right-skos-ap-act.rdf",
+        RdfFormat::RdfXml,
+        include_bytes!("../../ontologies/eu-vocabularies/access-right-skos-ap-act.rdf"),
+    ),
+    (
+        "additions.ttl",
+        RdfFormat::Turtle,
+        include_bytes!("../../ontologies/additions.ttl"),
+    ),
+];
+
+/// The DCMI class that DCAT-AP's range shapes expect of each scheme's members, which the
+/// NAL files themselves type only as `skos:Concept`.
+const SCHEME_MEMBER_CLASSES: &[(&str, NamedNodeRef<'static>)] = &[
+    (
+        "http://publications.europa.eu/resource/authority/licence",
+        dct::LICENSE_DOCUMENT,
+    ),
+    (
+        "http://publications.europa.eu/resource/authority/file-type",
+        dct::MEDIA_TYPE_OR_EXTENT,
+    ),
+    (
+        "http://publications.europa.eu/resource/authority/frequency",
+        dct::FREQUENCY,
+    ),
+    (
+        "http://publications.europa.eu/resource/authority/access-right",
+        dct::RIGHTS_STATEMENT,
+    ),
+];
+
+/// Records which bundle version the vocabulary graph holds.
+const VERSION: NamedNodeRef<'static> =
+    NamedNodeRef::new_unchecked("urn:passerelle:vocabularies-version");
+
+fn bundle_version() -> String {
+    let mut hasher = Sha256::new();
+    for (name, _, bytes) in BUNDLE {
+        hasher.update(name.as_bytes());
+        hasher.update(bytes);
+    }
+    format!("{:x}", hasher.finalize())
+}
+
+impl CatalogStore {
+    /// Replaces the vocabulary graph when this binary's bundle differs from the stored one.
+    pub(super) fn refresh_vocabularies(&self) -> Result<(), StoreError> {
+        let version = Literal::new_simple_literal(bundle_version());
+        let system = GraphNameRef::NamedNode(SYSTEM_GRAPH);
+        let current = QuadRef::new(STORE_NODE, VERSION, &version, system);
+        if self.store.contains(current)? {
+            return Ok(());
+        }
+        let graph = self.base.vocabulary_graph();
+        let graph_name = GraphNameRef::NamedNode(graph.as_ref());
+        let mut transaction = self.store.start_transaction()?;
+        transaction.clear_graph(graph_name)?;
+        for (name, format, bytes) in BUNDLE {
+            for quad in RdfParser::from_format(*format).for_slice(bytes) {
+                let quad = quad.map_err(|e| StoreError::Bundled {
+                    name,
+                    message: e.to_string(),
+                })?;
+                transaction.insert(QuadRef::new(
+                    &quad.subject,
+                    &quad.predicate,
+                    &quad.object,
+                    graph_name,
+                ));
+            }
+        }
+        for (scheme, class) in SCHEME_MEMBER_CLASSES {
+            let scheme = NamedNodeRef::new_unchecked(scheme);
+            let members: Vec<_> = transaction
+                .quads_for_pattern(
+                    None,
+                    Some(skos::IN_SCHEME),
+                    Some(TermRef::NamedNode(scheme)),
+                    Some(graph_name),
+                )
+                .map(|q| q.map(|q| q.subject))
+                .collect::<Result<_, _>>()?;
+            for member in &members {
+                transaction.insert(QuadRef::new(member, RDF_TYPE, *class, graph_name));
+            }
+        }
+        let old: Vec<_> = transaction
+            .quads_for_pattern(Some(STORE_NODE.into()), Some(VERSION), None, Some(system))
+            .collect::<Result<_, _>>()?;
+        for quad in &old {
+            transaction.remove(quad);
+        }
+        transaction.insert(current);
+        transaction.commit()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,78 @@
+//! A real browser: headless Chromium renders a dataset page and the landing page as a
+//! person would see them (DOM after parsing), following the server's content negotiation.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::Server;
+use std::process::Command;
+
+/// `PASSERELLE_TEST_CHROMIUM` (set by scripts/test), else `chromium` on the PATH.
+fn chromium() -> String {
+    std::env::var("PASSERELLE_TEST_CHROMIUM").unwrap_or_else(|_| "chromium".to_owned())
+}
+
+/// The DOM Chromium builds for `url`, as serialized HTML.
+fn rendered_dom(url: &str) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let output = Command::new(chromium())
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--lang=fr-FR",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg("--dump-dom")
+        .arg(url)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot run {} ({e}); scripts/test installs Debian's chromium",
+                chromium()
+            )
+        });
+    assert!(
+        output.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn chromium_renders_the_dataset_page_with_labels_and_downloads() {
+    let server = Server::start();
+    let url = format!("{}/datasets/inventaire-zones-humides-bretagne", server.url);
+    let dom = rendered_dom(&url);
+    // The browser's own Accept header got the HTML page, not Turtle.
+    assert!(dom.contains("<h1>"), "not an HTML page:\n{dom}");
+    assert!(
+        dom.contains("Inventaire"),
+        "French title missing for a fr-FR browser:\n{dom}"
+    );
+    assert!(
+        dom.contains("<table>") && dom.contains("download=\"\""),
+        "no download links:\n{dom}"
+    );
+    assert!(
+        dom.contains("Environnement") || dom.contains("Environment"),
+        "theme label missing:\n{dom}"
+    );
+    for extension in ["ttl", "jsonld", "rdf", "nt", "nq", "trig"] {
+        assert!(
+            dom.contains(&format!("inventaire-zones-humides-bretagne.{extension}\"")),
+            "no .{extension} link"
+        );
+    }
+    let landing = rendered_dom(&format!("{}/", server.url));
+    assert!(
+        landing.contains("inventaire-zones-humides-bretagne"),
+        "landing page lacks datasets:\n{landing}"
+    );
+}

@@ -1,0 +1,304 @@
+//! The command line against real stores: `load` (splitting, errors, atomicity), `dump`,
+//! lock errors, and restarts that keep data without reseeding.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{Server, client, data, run};
+use reqwest::StatusCode;
+use reqwest::header::ACCEPT;
+
+fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn dump(dir: &std::path::Path) -> Vec<u8> {
+    let output = run(dir, &["dump", "--data-dir", "data"]);
+    assert!(output.status.success(), "dump failed: {}", stderr(&output));
+    output.stdout
+}
+
+#[test]
+fn malformed_turtle_names_the_line_and_changes_nothing() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path();
+    let good = run(
+        dir,
+        &[
+            "load",
+            "--data-dir",
+            "data",
+            data("extra-dataset.ttl").to_str().unwrap(),
+        ],
+    );
+    assert!(good.status.success(), "{}", stderr(&good));
+    let before = dump(dir);
+    assert!(!before.is_empty());
+
+    // The malformed file comes second: the good file before it must not be written either.
+    let output = run(
+        dir,
+        &[
+            "load",
+            "--data-dir",
+            "data",
+            data("extra-dataset.ttl").to_str().unwrap(),
+            data("malformed.ttl").to_str().unwrap(),
+        ],
+    );
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert!(
+        message.contains("malformed.ttl:8:"),
+        "the error does not name line 8: {message}"
+    );
+    assert_eq!(
+        message
+            .trim()
+            .lines()
+            .filter(|l| l.starts_with("error:"))
+            .count(),
+        1,
+        "{message}"
+    );
+    assert_eq!(dump(dir), before, "a failed load changed the store");
+}
+
+#[test]
+fn missing_files_unknown_formats_and_bad_flags_fail_clearly() {
+    let temp = tempfile::tempdir().unwrap();
+    let output = run(temp.path(), &["load", "--data-dir", "data", "nope.ttl"]);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("nope.ttl: no such file"),
+        "{}",
+        stderr(&output)
+    );
+
+    std::fs::write(temp.path().join("x.csv"), "a,b\n").unwrap();
+    let output = run(temp.path(), &["load", "--data-dir", "data", "x.csv"]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("--format"), "{}", stderr(&output));
+
+    let output = run(temp.path(), &["serve", "--listen", "not-an-address"]);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("invalid listen address"),
+        "{}",
+        stderr(&output)
+    );
+
+    std::fs::write(temp.path().join("passerelle.toml"), "colour = \"blue\"\n").unwrap();
+    let output = run(temp.path(), &["dump"]);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("passerelle.toml"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_locked_store_is_reported() {
+    let server = Server::start();
+    let dir = server.data_dir.parent().unwrap().to_owned();
+    let output = run(&dir, &["dump", "--data-dir", "data"]);
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert!(message.contains("locked by another process"), "{message}");
+    assert_eq!(
+        message.trim().lines().count(),
+        1,
+        "not a one-line error: {message}"
+    );
+}
+
+#[tokio::test]
+async fn load_splits_datasets_into_records_and_restarts_keep_everything() {
+    let temp = tempfile::tempdir().unwrap();
+    let data_dir = temp.path().join("data");
+
+    // First start: the demo catalog is loaded.
+    let server = Server::start_in(&data_dir, None);
+    let catalog = client()
+        .get(format!("{}/", server.url))
+        .header(ACCEPT, "application/n-triples")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let seeded = catalog
+        .matches("<http://www.w3.org/ns/dcat#dataset>")
+        .count();
+    assert!(seeded >= 25);
+    let first_iri = catalog
+        .lines()
+        .find(|l| l.contains("<http://www.w3.org/ns/dcat#dataset>"))
+        .unwrap()
+        .split_whitespace()
+        .nth(2)
+        .unwrap()
+        .trim_matches(['<', '>'])
+        .to_owned();
+    let first = client()
+        .get(server.url_of(&first_iri))
+        .header(ACCEPT, "text/turtle")
+        .send()
+        .await
+        .unwrap();
+    let etag = first.headers()["etag"].clone();
+    let port_base = server.base.clone();
+    drop(server);
+
+    // Load more data while the server is down, with the same base IRI.
+    let output = run(
+        temp.path(),
+        &[
+            "load",
+            "--data-dir",
+            "data",
+            "--base-iri",
+            &port_base,
+            data("extra-dataset.ttl").to_str().unwrap(),
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("3 records created"),
+        "{}",
+        stderr(&output)
+    );
+    // Loading the same file again replaces, it does not duplicate.
+    let output = run(
+        temp.path(),
+        &[
+            "load",
+            "--data-dir",
+            "data",
+            "--base-iri",
+            &port_base,
+            data("extra-dataset.ttl").to_str().unwrap(),
+        ],
+    );
+    assert!(
+        stderr(&output).contains("0 records created, 3 replaced"),
+        "{}",
+        stderr(&output)
+    );
+
+    // Restart on the same port-derived base: everything is there, nothing reseeded.
+    let port: u16 = port_base
+        .trim_end_matches('/')
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let server = start_on_port(&data_dir, port);
+    let catalog = client()
+        .get(format!("{}/", server.url))
+        .header(ACCEPT, "application/n-triples")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        catalog
+            .matches("<http://www.w3.org/ns/dcat#dataset>")
+            .count(),
+        seeded + 2
+    );
+    let again = client()
+        .get(server.url_of(&first_iri))
+        .header(ACCEPT, "text/turtle")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        again.headers()["etag"],
+        etag,
+        "a seeded dataset changed: the demo catalog was reloaded"
+    );
+
+    // The foreign dataset keeps its IRI and is served at a local page.
+    let response = client()
+        .get(format!("{}/datasets/arbres-remarquables", server.url))
+        .header(ACCEPT, "application/n-triples")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = response.text().await.unwrap();
+    assert!(body.contains("<https://opendata.example.fr/dataset/arbres-remarquables> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/ns/dcat#Dataset>"), "{body}");
+    assert!(
+        body.contains("\"2048\"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger>"),
+        "{body}"
+    );
+    assert!(
+        body.contains("<http://xmlns.com/foaf/0.1/name> \"Ville exemple\"@fr"),
+        "publisher label missing: {body}"
+    );
+    // The blank-node dataset got a stable IRI from its identifier.
+    let response = client()
+        .get(format!("{}/datasets/bancs-publics", server.url))
+        .header(ACCEPT, "text/turtle")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    // The foreign catalog's description was not taken for ours.
+    assert!(!catalog.contains("Someone else"), "{catalog}");
+}
+
+fn start_on_port(data_dir: &std::path::Path, port: u16) -> Server {
+    // Server::start_in picks a free port; here the base must stay the same, so we pass it.
+    let base = format!("http://localhost:{port}/");
+    Server::start_in(data_dir, Some(&base))
+}
+
+#[test]
+fn load_into_a_named_graph_and_dump_as_trig() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path();
+    let output = run(
+        dir,
+        &[
+            "load",
+            "--data-dir",
+            "data",
+            "--graph",
+            "http://example.org/g",
+            "--format",
+            "ttl",
+            data("extra-dataset.ttl").to_str().unwrap(),
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = run(
+        dir,
+        &[
+            "dump",
+            "--data-dir",
+            "data",
+            "--format",
+            "trig",
+            "--output",
+            "out.trig",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let trig = std::fs::read_to_string(dir.join("out.trig")).unwrap();
+    assert!(
+        trig.contains("<http://example.org/g> {"),
+        "{}",
+        &trig[..trig.len().min(2000)]
+    );
+    assert!(
+        !trig.contains("records/arbres-remarquables"),
+        "--graph must not split into records"
+    );
+}

@@ -1,0 +1,207 @@
+//! Test support: the real `passerelle` binary on a free loopback port with a store in a
+//! temp dir, and an HTTP client.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// The binary under test.
+pub fn binary() -> &'static str {
+    env!("CARGO_BIN_EXE_passerelle")
+}
+
+/// A `passerelle` command with no inherited `PASSERELLE_*` settings, run in `dir` so that
+/// no stray `passerelle.toml` is read.
+pub fn passerelle(dir: &Path) -> Command {
+    let mut command = Command::new(binary());
+    for (key, _) in std::env::vars() {
+        if key.starts_with("PASSERELLE_") {
+            command.env_remove(key);
+        }
+    }
+    command.current_dir(dir);
+    command
+}
+
+/// Runs `passerelle args...` in `dir` and returns its output.
+pub fn run(dir: &Path, args: &[&str]) -> Output {
+    passerelle(dir).args(args).output().expect("run passerelle")
+}
+
+/// `../shared/fixtures/...` from the crate root.
+pub fn fixture(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/fixtures")
+        .join(relative)
+}
+
+/// A file under `tests/data/`.
+pub fn data(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(relative)
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+/// A running server; killed when dropped.
+pub struct Server {
+    child: Child,
+    /// The base IRI, `http://localhost:{port}/` unless given.
+    pub base: String,
+    /// `http://127.0.0.1:{port}` + mount path: where to send requests.
+    pub url: String,
+    /// The data directory.
+    pub data_dir: PathBuf,
+    _temp: Option<tempfile::TempDir>,
+}
+
+impl Server {
+    /// Starts a server on a new temp store (the demo catalog gets loaded).
+    pub fn start() -> Self {
+        let temp = tempfile::tempdir().expect("temp dir");
+        let dir = temp.path().join("data");
+        let mut server = Self::start_in(&dir, None);
+        server._temp = Some(temp);
+        server
+    }
+
+    /// Starts a server on `data_dir`, with an optional base IRI (else derived from the port).
+    pub fn start_in(data_dir: &Path, base_iri: Option<&str>) -> Self {
+        let port = free_port();
+        let listen = format!("127.0.0.1:{port}");
+        let mut command = passerelle(data_dir.parent().unwrap_or(Path::new("/")));
+        command
+            .args(["serve", "--data-dir"])
+            .arg(data_dir)
+            .args(["--listen", &listen])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        if let Some(base) = base_iri {
+            command.args(["--base-iri", base]);
+        }
+        let child = command.spawn().expect("spawn server");
+        let base = base_iri.map_or_else(|| format!("http://localhost:{port}/"), str::to_owned);
+        let mount = base
+            .splitn(4, '/')
+            .nth(3)
+            .map_or(String::new(), |p| format!("/{p}"));
+        let url = format!("http://127.0.0.1:{port}{}", mount.trim_end_matches('/'));
+        let server = Self {
+            child,
+            base,
+            url,
+            data_dir: data_dir.to_owned(),
+            _temp: None,
+        };
+        server.wait_ready();
+        server
+    }
+
+    fn wait_ready(&self) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let health = format!("{}/health", self.url);
+        while Instant::now() < deadline {
+            if let Ok(response) = ureq_like_get(&health) {
+                if response.starts_with("HTTP/1.1 200") {
+                    return;
+                }
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("server did not become ready at {health}");
+    }
+
+    /// Stops the server and waits for it to exit (releasing the store's lock).
+    pub fn stop(mut self) -> PathBuf {
+        self.kill();
+        self.data_dir.clone()
+    }
+
+    /// Asks for a graceful shutdown (SIGTERM), then kills after 10 s.
+    fn kill(&mut self) {
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// The request URL of an IRI under the base.
+    pub fn url_of(&self, iri: &str) -> String {
+        let relative = iri.strip_prefix(&self.base).unwrap_or(iri);
+        format!("{}/{relative}", self.url)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// A minimal blocking GET over a raw socket, for readiness polling without a runtime.
+fn ureq_like_get(url: &str) -> std::io::Result<String> {
+    use std::io::{Read, Write};
+    let rest = url.strip_prefix("http://").unwrap_or(url);
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let mut stream = std::net::TcpStream::connect(host)?;
+    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+    write!(
+        stream,
+        "GET /{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    Ok(response)
+}
+
+/// An HTTP client for tests (rustls needs its crypto provider chosen once per process).
+pub fn client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// The Python interpreter with the test requirements (rdflib, pyshacl): `PASSERELLE_TEST_PYTHON`
+/// as set by `scripts/test`, else `python3`.
+pub fn python() -> String {
+    std::env::var("PASSERELLE_TEST_PYTHON").unwrap_or_else(|_| "python3".to_owned())
+}
+
+/// Runs a script of `tests/py/` with `args`; panics with its output when it fails.
+pub fn run_python(script: &str, args: &[&str]) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/py")
+        .join(script);
+    let output = Command::new(python())
+        .arg(&path)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {} ({e}); run scripts/test, which installs the Python test requirements", python()));
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "{script} failed ({}).\nstdout:\n{stdout}\nstderr:\n{stderr}\n(scripts/test installs the Python requirements)",
+        output.status
+    );
+    stdout
+}

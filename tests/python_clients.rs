@@ -1,0 +1,35 @@
+//! Outside clients over HTTP: Python rdflib parses every syntax of every dataset, and
+//! pyshacl validates the demo catalog as served against the official DCAT-AP 3.0.1 shapes.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{Server, fixture, run_python};
+
+#[test]
+fn rdflib_reads_every_syntax_of_every_dataset_as_the_same_graph() {
+    let server = Server::start();
+    let summary = run_python("formats.py", &[&server.url]);
+    let summary: serde_json::Value = serde_json::from_str(summary.trim()).unwrap();
+    assert!(summary["datasets"].as_u64().unwrap() >= 25, "{summary}");
+}
+
+#[test]
+fn demo_catalog_has_no_dcat_ap_violation_in_turtle_and_json_ld() {
+    let server = Server::start();
+    let shapes = fixture("shapes/dcat-ap-3.0.1/html/shacl");
+    assert!(
+        shapes.join("shapes.ttl").is_file(),
+        "missing {}",
+        shapes.display()
+    );
+    for media_type in ["text/turtle", "application/ld+json"] {
+        let summary = run_python(
+            "shacl_catalog.py",
+            &[&server.url, shapes.to_str().unwrap(), media_type],
+        );
+        let summary: serde_json::Value = serde_json::from_str(summary.trim()).unwrap();
+        assert_eq!(summary["violations"], 0, "{media_type}: {summary}");
+        assert!(summary["datasets"].as_u64().unwrap() >= 25, "{summary}");
+    }
+}
