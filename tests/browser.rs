@@ -26,6 +26,7 @@ fn rendered_dom(url: &str) -> String {
             "--disable-component-update",
             "--disable-sync",
             "--lang=fr-FR",
+            "--accept-lang=fr-FR,fr",
         ])
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg("--dump-dom")

@@ -255,9 +255,7 @@ async fn load_splits_datasets_into_records_and_restarts_keep_everything() {
 }
 
 fn start_on_port(data_dir: &std::path::Path, port: u16) -> Server {
-    // Server::start_in picks a free port; here the base must stay the same, so we pass it.
-    let base = format!("http://localhost:{port}/");
-    Server::start_in(data_dir, Some(&base))
+    Server::start_on(data_dir, port, None)
 }
 
 #[test]

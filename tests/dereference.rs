@@ -134,9 +134,11 @@ async fn every_syntax_of_every_dataset_parses_to_the_same_graph() {
     }
 
     // The named-graph part of each N-Quads answer is exactly the record graph in the store.
+    let mut server = server;
+    server.stop();
     let base = server.base.clone();
-    let data_dir = server.stop();
-    let store = oxigraph::store::Store::open(&data_dir).unwrap();
+    #[allow(clippy::disallowed_types)] // the test reads the store behind the server's back
+    let store = oxigraph::store::Store::open(&server.data_dir).unwrap();
     for (iri, served) in record_graphs {
         let id = iri.rsplit('/').next().unwrap();
         let graph_iri = format!("{base}records/{id}");
@@ -153,14 +155,14 @@ async fn every_syntax_of_every_dataset_parses_to_the_same_graph() {
         {
             // The store keeps dcat:byteSize as xsd:integer; we serve the declared nonNegativeInteger.
             let mut quad = quad.into_owned();
-            if let oxigraph::model::Term::Literal(l) = &quad.object {
-                if l.datatype().as_str().ends_with("#nonNegativeInteger") {
-                    quad.object = oxigraph::model::Literal::new_typed_literal(
-                        l.value(),
-                        oxigraph::model::vocab::xsd::INTEGER,
-                    )
-                    .into();
-                }
+            if let oxigraph::model::Term::Literal(l) = &quad.object
+                && l.datatype().as_str().ends_with("#nonNegativeInteger")
+            {
+                quad.object = oxigraph::model::Literal::new_typed_literal(
+                    l.value(),
+                    oxigraph::model::vocab::xsd::INTEGER,
+                )
+                .into();
             }
             served_part.insert(&quad);
         }

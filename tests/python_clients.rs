@@ -4,7 +4,8 @@
 
 mod common;
 
-use common::{Server, fixture, run_python};
+use common::{Server, data, fixture, run, run_python};
+use std::process::Command;
 
 #[test]
 fn rdflib_reads_every_syntax_of_every_dataset_as_the_same_graph() {
@@ -32,4 +33,43 @@ fn demo_catalog_has_no_dcat_ap_violation_in_turtle_and_json_ld() {
         assert_eq!(summary["violations"], 0, "{media_type}: {summary}");
         assert!(summary["datasets"].as_u64().unwrap() >= 25, "{summary}");
     }
+}
+
+#[test]
+fn the_shacl_check_catches_planted_violations() {
+    let temp = tempfile::tempdir().unwrap();
+    let port = common::free_port();
+    let base = format!("http://localhost:{port}/");
+    let output = run(
+        temp.path(),
+        &[
+            "load",
+            "--data-dir",
+            "data",
+            "--base-iri",
+            &base,
+            data("invalid-dataset.ttl").to_str().unwrap(),
+        ],
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let server = Server::start_on(&temp.path().join("data"), port, None);
+    let shapes = fixture("shapes/dcat-ap-3.0.1/html/shacl");
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/py/shacl_catalog.py");
+    let output = Command::new(common::python())
+        .arg(script)
+        .args([&server.url, shapes.to_str().unwrap(), "text/turtle"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success(), "violations went unnoticed");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("sh:path dcat:accessURL"), "{stderr}");
+    assert!(
+        stderr.contains("sh:path dct:description")
+            || stderr.contains("sh:path dcterms:description"),
+        "{stderr}"
+    );
 }

@@ -77,10 +77,10 @@ impl Pages {
         let licences = {
             let mut all = view.links(topic, dct::LICENSE);
             for distribution in view.distributions(topic) {
-                if let Some(licence) = distribution.licence {
-                    if !all.iter().any(|l| l.href == licence.href) {
-                        all.push(licence);
-                    }
+                if let Some(licence) = distribution.licence
+                    && !all.iter().any(|l| l.href == licence.href)
+                {
+                    all.push(licence);
                 }
             }
             all
@@ -167,7 +167,7 @@ impl Pages {
         let view = GraphView::new(description, page.language);
         let topic: NamedOrBlankNodeRef<'_> = description.topic.as_ref().into();
         let mut datasets = view.links(topic, dcat::DATASET_PROP);
-        datasets.sort_by(|a, b| a.label.to_lowercase().cmp(&b.label.to_lowercase()));
+        datasets.sort_by_key(|a| a.label.to_lowercase());
         let template = self.env.get_template("catalog.html")?;
         Ok(template.render(Serde(json!({
             "base": page.base,

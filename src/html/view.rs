@@ -329,12 +329,12 @@ impl<'a> GraphView<'a> {
     pub fn papers(&self, dataset: NamedOrBlankNodeRef<'_>) -> Vec<Link> {
         let mut papers = self.links(dataset, dct::IS_REFERENCED_BY);
         for quad in self.quads {
-            if quad.predicate == cito::DESCRIBES && quad.object.as_ref() == TermRef::from(dataset) {
-                if let Some(link) = self.link(&quad.subject.clone().into()) {
-                    if !papers.iter().any(|p| p.href == link.href) {
-                        papers.push(link);
-                    }
-                }
+            if quad.predicate == cito::DESCRIBES
+                && quad.object.as_ref() == TermRef::from(dataset)
+                && let Some(link) = self.link(&quad.subject.clone().into())
+                && !papers.iter().any(|p| p.href == link.href)
+            {
+                papers.push(link);
             }
         }
         papers

@@ -42,10 +42,10 @@ fn parse_accept(header: &str) -> Vec<MediaRange<'_>> {
             }
             let mut quality = 1000;
             for parameter in parts {
-                if let Some((name, value)) = parameter.split_once('=') {
-                    if name.trim().eq_ignore_ascii_case("q") {
-                        quality = parse_quality(value.trim())?;
-                    }
+                if let Some((name, value)) = parameter.split_once('=')
+                    && name.trim().eq_ignore_ascii_case("q")
+                {
+                    quality = parse_quality(value.trim())?;
                 }
             }
             Some(MediaRange {
@@ -92,7 +92,9 @@ pub fn negotiate(accept: Option<&str>, offers: &[Representation]) -> Option<Repr
                     .filter_map(|range| Some((range.specificity(media_type)?, range.quality)))
                     .max_by_key(|(specificity, _)| *specificity)
             })
-            .max_by_key(|(specificity, quality)| (*quality, *specificity));
+            // Across an offer's media types, the most specific match speaks for it, so that
+            // `application/ld+json;q=0` is not undone by `*/*` matching the JSON alias.
+            .max_by_key(|(specificity, quality)| (*specificity, *quality));
         let Some((specificity, quality)) = matched else {
             continue;
         };

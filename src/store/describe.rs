@@ -149,14 +149,13 @@ impl CatalogStore {
             self.store
                 .quads_for_pattern(Some(iri.as_ref().into()), Some(RDF_TYPE), None, None)
         {
-            if let GraphName::NamedNode(graph) = quad?.graph_name {
-                if self
+            if let GraphName::NamedNode(graph) = quad?.graph_name
+                && self
                     .base
                     .local_id(ResourceKind::Record, graph.as_str())
                     .is_some()
-                {
-                    return Ok(Some(graph));
-                }
+            {
+                return Ok(Some(graph));
             }
         }
         Ok(None)
@@ -177,13 +176,12 @@ impl CatalogStore {
         let mut linked: Vec<NamedNodeRef<'_>> = Vec::new();
         let mut seen = HashSet::new();
         for quad in &quads {
-            if let TermRef::NamedNode(object) = quad.object.as_ref() {
-                if quad.predicate != RDF_TYPE
-                    && !described.contains(&object.into())
-                    && seen.insert(object)
-                {
-                    linked.push(object);
-                }
+            if let TermRef::NamedNode(object) = quad.object.as_ref()
+                && quad.predicate != RDF_TYPE
+                && !described.contains(&object.into())
+                && seen.insert(object)
+            {
+                linked.push(object);
             }
         }
         let mut extra = Vec::new();
@@ -324,10 +322,10 @@ fn restore_datatype(quad: &mut Quad) {
     if quad.predicate != dcat::BYTE_SIZE {
         return;
     }
-    if let Term::Literal(literal) = &quad.object {
-        if literal.datatype() == xsd::INTEGER && !literal.value().starts_with('-') {
-            quad.object =
-                Literal::new_typed_literal(literal.value(), xsd::NON_NEGATIVE_INTEGER).into();
-        }
+    if let Term::Literal(literal) = &quad.object
+        && literal.datatype() == xsd::INTEGER
+        && !literal.value().starts_with('-')
+    {
+        quad.object = Literal::new_typed_literal(literal.value(), xsd::NON_NEGATIVE_INTEGER).into();
     }
 }

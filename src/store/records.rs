@@ -105,11 +105,11 @@ impl CatalogStore {
         let mut ids = Vec::with_capacity(drafts.len());
         for draft in drafts {
             let topic = self.stable_topic(draft);
-            if let Some(id) = self.record_of_topic(transaction, &topic)? {
-                if taken.insert(id.clone()) {
-                    ids.push((id, true));
-                    continue;
-                }
+            if let Some(id) = self.record_of_topic(transaction, &topic)?
+                && taken.insert(id.clone())
+            {
+                ids.push((id, true));
+                continue;
             }
             let mut candidate = draft.preferred_id.clone();
             let mut suffix = 2;
@@ -147,15 +147,13 @@ impl CatalogStore {
             None,
         ) {
             let quad = quad?;
-            if let oxigraph::model::GraphName::NamedNode(graph) = &quad.graph_name {
-                if quad.subject.as_ref() == graph.as_ref().into() {
-                    if let Some(id) = self
-                        .base
-                        .local_id(crate::model::ResourceKind::Record, graph.as_str())
-                    {
-                        return Ok(Some(id));
-                    }
-                }
+            if let oxigraph::model::GraphName::NamedNode(graph) = &quad.graph_name
+                && quad.subject.as_ref() == graph.as_ref().into()
+                && let Some(id) = self
+                    .base
+                    .local_id(crate::model::ResourceKind::Record, graph.as_str())
+            {
+                return Ok(Some(id));
             }
         }
         Ok(None)

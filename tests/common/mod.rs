@@ -44,7 +44,8 @@ pub fn data(relative: &str) -> PathBuf {
         .join(relative)
 }
 
-fn free_port() -> u16 {
+/// A port nobody listens on now.
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -75,7 +76,11 @@ impl Server {
 
     /// Starts a server on `data_dir`, with an optional base IRI (else derived from the port).
     pub fn start_in(data_dir: &Path, base_iri: Option<&str>) -> Self {
-        let port = free_port();
+        Self::start_on(data_dir, free_port(), base_iri)
+    }
+
+    /// Starts a server on `data_dir` listening on `port`.
+    pub fn start_on(data_dir: &Path, port: u16, base_iri: Option<&str>) -> Self {
         let listen = format!("127.0.0.1:{port}");
         let mut command = passerelle(data_dir.parent().unwrap_or(Path::new("/")));
         command
@@ -109,20 +114,20 @@ impl Server {
         let deadline = Instant::now() + Duration::from_secs(60);
         let health = format!("{}/health", self.url);
         while Instant::now() < deadline {
-            if let Ok(response) = ureq_like_get(&health) {
-                if response.starts_with("HTTP/1.1 200") {
-                    return;
-                }
+            if let Ok(response) = ureq_like_get(&health)
+                && response.starts_with("HTTP/1.1 200")
+            {
+                return;
             }
             std::thread::sleep(Duration::from_millis(100));
         }
         panic!("server did not become ready at {health}");
     }
 
-    /// Stops the server and waits for it to exit (releasing the store's lock).
-    pub fn stop(mut self) -> PathBuf {
+    /// Stops the server and waits for it to exit (releasing the store's lock); the temp
+    /// dir lives on until `self` is dropped.
+    pub fn stop(&mut self) {
         self.kill();
-        self.data_dir.clone()
     }
 
     /// Asks for a graceful shutdown (SIGTERM), then kills after 10 s.

@@ -2,7 +2,8 @@
 shapes (shapes.ttl + range.ttl of the modular release).
 
 Usage: shacl_catalog.py BASE_URL SHAPES_DIR MEDIA_TYPE
-Validates (1) the catalog merged with every dataset, (2) each dataset alone.
+Validates (1) the catalog merged with every dataset, (2) each dataset alone. Datasets are
+fetched at their local pages, found through the catalog's records.
 Prints a JSON summary with the number of violations; exits non-zero if any.
 """
 import json
@@ -13,7 +14,7 @@ from pyshacl import validate
 from rdflib import Graph, Namespace, URIRef
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
-DCAT_DATASET = URIRef("http://www.w3.org/ns/dcat#dataset")
+DCAT_RECORD = URIRef("http://www.w3.org/ns/dcat#record")
 SYNTAX = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/rdf+xml": "xml"}
 
 
@@ -40,7 +41,12 @@ def main():
     catalog = fetch(base, media_type, base)
     merged = Graph()
     merged += catalog
-    datasets = sorted(str(o) for o in catalog.objects(None, DCAT_DATASET))
+    # Each dataset's local page is {base}datasets/{id} for its record {base}records/{id}
+    # (a loaded dataset keeps its foreign IRI, which we cannot fetch from here).
+    records = sorted(str(o) for o in catalog.objects(None, DCAT_RECORD))
+    datasets = [base + "datasets/" + r.rsplit("/", 1)[1] for r in records]
+    if not datasets:
+        raise SystemExit("the catalog lists no dataset: nothing to validate")
     failures = []
     for iri in datasets:
         graph = fetch(iri, media_type, base)
