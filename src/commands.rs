@@ -64,6 +64,7 @@ pub fn load(
     }
     let store = CatalogStore::open(&settings.data_dir, settings.base.clone())?;
     let report = store.load_files(files, options, &|line| eprintln!("{line}"))?;
+    store.compact()?;
     Ok(report)
 }
 

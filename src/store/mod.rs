@@ -66,6 +66,14 @@ impl CatalogStore {
         seed::seed_if_empty(self)
     }
 
+    /// Flushes and compacts the store after a large write, so that the next open does not
+    /// replay the write-ahead log and reads do not search many small files.
+    pub fn compact(&self) -> Result<(), StoreError> {
+        self.store.flush()?;
+        self.store.optimize()?;
+        Ok(())
+    }
+
     /// Checks that the store answers a read, for `/health`.
     pub fn ping(&self) -> Result<(), StoreError> {
         self.store
