@@ -40,12 +40,15 @@ pub async fn serve(settings: &Settings) -> Result<(), CommandError> {
     if seeded {
         tracing::info!("loaded the demo catalog into the empty store");
     }
-    serve_http(AppState::new(store)?, settings.listen)
-        .await
-        .map_err(|source| CommandError::Io {
-            context: format!("cannot serve on {}", settings.listen),
-            source,
-        })
+    serve_http(
+        AppState::new(store, settings.cache_entries)?,
+        settings.listen,
+    )
+    .await
+    .map_err(|source| CommandError::Io {
+        context: format!("cannot serve on {}", settings.listen),
+        source,
+    })
 }
 
 /// `passerelle load`: import RDF files, splitting datasets into record graphs.
@@ -74,6 +77,13 @@ pub fn dump(
     format: RdfFormat,
     output: Option<&Path>,
 ) -> Result<(), CommandError> {
+    // Opening creates a store; a mistyped --data-dir must not leave an empty one behind.
+    if !settings.data_dir.is_dir() {
+        return Err(CommandError::Io {
+            context: format!("no store in {}", settings.data_dir.display()),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such directory"),
+        });
+    }
     let store = CatalogStore::open(&settings.data_dir, settings.base.clone())?;
     let io_error = |context: String| move |source| CommandError::Io { context, source };
     match output {

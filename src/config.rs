@@ -19,6 +19,8 @@ pub struct RawSettings {
     pub listen: Option<String>,
     /// The IRI prefix of everything we mint.
     pub base_iri: Option<String>,
+    /// How many rendered descriptions the server keeps (0 disables the cache).
+    pub cache_entries: Option<usize>,
 }
 
 impl RawSettings {
@@ -40,6 +42,7 @@ impl RawSettings {
             data_dir: self.data_dir.or(lower.data_dir),
             listen: self.listen.or(lower.listen),
             base_iri: self.base_iri.or(lower.base_iri),
+            cache_entries: self.cache_entries.or(lower.cache_entries),
         }
     }
 }
@@ -53,6 +56,8 @@ pub struct Settings {
     pub listen: SocketAddr,
     /// The IRI prefix of everything we mint (default derived from `listen`).
     pub base: BaseIri,
+    /// Rendered descriptions kept in memory (default 4096; 0 disables).
+    pub cache_entries: usize,
 }
 
 impl Settings {
@@ -72,6 +77,7 @@ impl Settings {
             data_dir: raw.data_dir.unwrap_or_else(|| PathBuf::from("data")),
             listen,
             base,
+            cache_entries: raw.cache_entries.unwrap_or(4096),
         })
     }
 }

@@ -24,6 +24,9 @@ struct Cli {
     /// IRI prefix of everything we mint [default: http://localhost:{port}/].
     #[arg(long, global = true, env = "PASSERELLE_BASE_IRI")]
     base_iri: Option<String>,
+    /// Rendered descriptions kept in memory; 0 disables the cache [default: 4096].
+    #[arg(long, global = true, env = "PASSERELLE_CACHE_ENTRIES")]
+    cache_entries: Option<usize>,
     #[command(subcommand)]
     command: Command,
 }
@@ -79,6 +82,7 @@ fn settings(cli: &Cli) -> Result<Settings, String> {
         data_dir: cli.data_dir.clone(),
         listen: cli.listen.clone(),
         base_iri: cli.base_iri.clone(),
+        cache_entries: cli.cache_entries,
     };
     Settings::resolve(flags.over(file)).map_err(|e| e.to_string())
 }

@@ -88,6 +88,18 @@ fn missing_files_unknown_formats_and_bad_flags_fail_clearly() {
         stderr(&output)
     );
 
+    let output = run(temp.path(), &["dump", "--data-dir", "no-store-here"]);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("no store in no-store-here"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        !temp.path().join("no-store-here").exists(),
+        "dump created a store"
+    );
+
     std::fs::write(temp.path().join("passerelle.toml"), "colour = \"blue\"\n").unwrap();
     let output = run(temp.path(), &["dump"]);
     assert!(!output.status.success());

@@ -1,6 +1,7 @@
 //! The actix-web application: one routing table ([`configure`]) used by `serve` and by the
 //! tests, one shared [`AppState`], one span per request.
 
+mod cache;
 mod errors;
 mod ops;
 mod records;
@@ -12,6 +13,8 @@ use crate::html::Pages;
 use crate::store::CatalogStore;
 use actix_web::dev::{Service, ServiceRequest};
 use actix_web::{App, HttpRequest, HttpServer, guard, web};
+use cache::{CacheKey, RenderCache};
+use respond::Rendered;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tracing::Instrument;
@@ -21,15 +24,39 @@ use tracing::Instrument;
 pub struct AppState {
     store: CatalogStore,
     pages: Arc<Pages>,
+    cache: Arc<RenderCache>,
 }
 
 impl AppState {
-    /// Builds the state; compiles the page templates once.
-    pub fn new(store: CatalogStore) -> Result<Self, crate::html::PageError> {
+    /// Builds the state; compiles the page templates once. `cache_entries` bounds the
+    /// cache of rendered descriptions (0 disables it).
+    pub fn new(store: CatalogStore, cache_entries: usize) -> Result<Self, crate::html::PageError> {
         Ok(Self {
             store,
             pages: Arc::new(Pages::new()?),
+            cache: Arc::new(RenderCache::new(cache_entries)),
         })
+    }
+
+    /// The rendering for `key`: from the cache when the store has not changed since it
+    /// was made, else made by `make` on the blocking pool (Oxigraph calls block) and kept.
+    async fn rendered<F>(&self, key: CacheKey, make: F) -> Result<Option<Arc<Rendered>>, HttpError>
+    where
+        F: FnOnce(&CatalogStore, &Pages) -> Result<Option<Rendered>, HttpError> + Send + 'static,
+    {
+        let generation = self.store.generation();
+        if let Some(hit) = self.cache.get(&key, generation) {
+            return Ok(Some(hit));
+        }
+        let (store, pages) = (self.store.clone(), self.pages.clone());
+        let made = web::block(move || make(&store, &pages))
+            .await
+            .map_err(|_| HttpError::Unavailable)??;
+        Ok(made.map(|rendered| {
+            let rendered = Arc::new(rendered);
+            self.cache.insert(key, generation, rendered.clone());
+            rendered
+        }))
     }
 }
 

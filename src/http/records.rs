@@ -1,12 +1,13 @@
 //! Dereferencing: the catalog at `{base}` and every record kind at `{base}{kind}/{id}`.
 
 use super::AppState;
+use super::cache::CacheKey;
 use super::errors::HttpError;
 use super::respond::{Rendered, choose, respond, split_suffix};
 use crate::html::{PageContext, PageError, Pages};
 use crate::model::{RecordId, ResourceKind};
 use crate::rdf::{Representation, serialize};
-use crate::store::Description;
+use crate::store::{CatalogStore, Description};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
@@ -29,36 +30,34 @@ pub async fn resource(
     let id = RecordId::parse(id).map_err(|_| not_found())?;
     let representation = choose(&request, suffix)?;
     let language = preferred_language(&request);
-    let store = state.store.clone();
-    let iri = state.store.base().resource(kind, &id).as_str().to_owned();
-    let pages = state.pages.clone();
-    let base = state.store.base().as_str().to_owned();
-    let rendered = web::block(move || -> Result<Option<Rendered>, HttpError> {
-        let Some(description) = store.describe(kind, &id)? else {
-            return Ok(None);
-        };
-        let page = PageContext {
-            base: &base,
-            iri: &iri,
-            kind: kind.label(),
-            language,
-        };
-        let html: PageFn = match kind {
-            ResourceKind::Dataset => Pages::dataset,
-            _ => Pages::resource,
-        };
-        let body = render(&description, representation, &page, html, &pages)?;
-        Ok(Some(Rendered {
-            body,
-            representation,
-            modified: description.modified,
-            iri,
-        }))
-    })
-    .await
-    .map_err(|_| HttpError::Unavailable)??;
-    let rendered = rendered.ok_or_else(not_found)?;
-    Ok(respond(&request, rendered))
+    let key = CacheKey::new(format!("{segment}/{id}"), representation, language);
+    let rendered = state
+        .rendered(key, move |store, pages| {
+            let Some(description) = store.describe(kind, &id)? else {
+                return Ok(None);
+            };
+            let html: PageFn = match kind {
+                ResourceKind::Dataset => Pages::dataset,
+                _ => Pages::resource,
+            };
+            let iri = store.base().resource(kind, &id).as_str().to_owned();
+            let page = PageContext {
+                base: store.base().as_str(),
+                iri: &iri,
+                kind: kind.label(),
+                language,
+            };
+            let body = render(&description, representation, &page, html, pages)?;
+            Ok(Some(Rendered::new(
+                body,
+                representation,
+                description.modified,
+                iri,
+            )))
+        })
+        .await?
+        .ok_or_else(not_found)?;
+    Ok(respond(&request, &rendered))
 }
 
 /// `GET|HEAD {base}`: the catalog as RDF, or the landing page.
@@ -68,28 +67,28 @@ pub async fn catalog(
 ) -> Result<HttpResponse, HttpError> {
     let representation = choose(&request, None)?;
     let language = preferred_language(&request);
-    let store = state.store.clone();
-    let pages = state.pages.clone();
-    let base = state.store.base().as_str().to_owned();
-    let rendered = web::block(move || -> Result<Rendered, HttpError> {
-        let description = store.describe_catalog()?;
-        let page = PageContext {
-            base: &base,
-            iri: &base,
-            kind: "catalog",
-            language,
-        };
-        let body = render(&description, representation, &page, Pages::catalog, &pages)?;
-        Ok(Rendered {
-            body,
-            representation,
-            modified: description.modified,
-            iri: base.clone(),
+    let key = CacheKey::new(String::new(), representation, language);
+    let rendered = state
+        .rendered(key, move |store: &CatalogStore, pages| {
+            let description = store.describe_catalog()?;
+            let base = store.base().as_str();
+            let page = PageContext {
+                base,
+                iri: base,
+                kind: "catalog",
+                language,
+            };
+            let body = render(&description, representation, &page, Pages::catalog, pages)?;
+            Ok(Some(Rendered::new(
+                body,
+                representation,
+                description.modified,
+                base.to_owned(),
+            )))
         })
-    })
-    .await
-    .map_err(|_| HttpError::Unavailable)??;
-    Ok(respond(&request, rendered))
+        .await?
+        .ok_or(HttpError::Unavailable)?;
+    Ok(respond(&request, &rendered))
 }
 
 /// One of the [`Pages`] renderers.

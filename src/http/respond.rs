@@ -4,6 +4,7 @@
 use super::errors::HttpError;
 use crate::rdf::{Representation, negotiate};
 use actix_web::http::header::{self, HeaderValue};
+use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse};
 use sha2::{Digest, Sha256};
 use std::time::SystemTime;
@@ -52,24 +53,41 @@ pub fn split_suffix(segment: &str) -> Option<(&str, Option<Representation>)> {
 }
 
 /// A rendered body and what the response needs to say about it.
+#[derive(Debug)]
 pub struct Rendered {
-    /// The bytes to send.
-    pub body: Vec<u8>,
+    /// The bytes to send (cheap to clone).
+    body: Bytes,
+    /// Their strong entity tag, quoted.
+    etag: String,
     /// The representation they are in.
-    pub representation: Representation,
+    representation: Representation,
     /// When the resource last changed, if known.
-    pub modified: Option<time::OffsetDateTime>,
-    /// The IRI whose `.ext` variants are the alternates (`{base}datasets/x`).
-    pub iri: String,
+    modified: Option<header::HttpDate>,
+    /// The IRI whose variants are the alternates (`{base}datasets/x`).
+    iri: String,
+}
+
+impl Rendered {
+    /// Wraps a body, computing its ETag.
+    pub fn new(
+        body: Vec<u8>,
+        representation: Representation,
+        modified: Option<time::OffsetDateTime>,
+        iri: String,
+    ) -> Self {
+        Self {
+            etag: format!("\"{}\"", short_hash(&body)),
+            body: Bytes::from(body),
+            representation,
+            modified: modified.map(|t| header::HttpDate::from(SystemTime::from(t))),
+            iri,
+        }
+    }
 }
 
 /// Builds the response, answering `304 Not Modified` to a matching conditional request.
-pub fn respond(request: &HttpRequest, rendered: Rendered) -> HttpResponse {
-    let etag = format!("\"{}\"", short_hash(&rendered.body));
-    let last_modified = rendered
-        .modified
-        .map(|t| header::HttpDate::from(SystemTime::from(t)));
-    let unchanged = not_modified(request, &etag, last_modified);
+pub fn respond(request: &HttpRequest, rendered: &Rendered) -> HttpResponse {
+    let unchanged = not_modified(request, &rendered.etag, rendered.modified);
     let mut builder = if unchanged {
         HttpResponse::NotModified()
     } else {
@@ -80,19 +98,19 @@ pub fn respond(request: &HttpRequest, rendered: Rendered) -> HttpResponse {
             header::VARY,
             HeaderValue::from_static("Accept, Accept-Language"),
         ))
-        .insert_header((header::ETAG, etag))
+        .insert_header((header::ETAG, rendered.etag.clone()))
         .insert_header((
             header::LINK,
             alternates(&rendered.iri, rendered.representation),
         ));
-    if let Some(date) = last_modified {
+    if let Some(date) = rendered.modified {
         builder.insert_header((header::LAST_MODIFIED, date));
     }
     let response = builder.content_type(rendered.representation.content_type());
     if unchanged {
         return response.finish();
     }
-    response.body(rendered.body)
+    response.body(rendered.body.clone())
 }
 
 /// `If-None-Match` (weak comparison, `*`) wins over `If-Modified-Since` (RFC 9110 §13.2.2).

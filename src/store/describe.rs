@@ -23,6 +23,15 @@ const LABELS: [NamedNodeRef<'static>; 5] = [
     vcard::FN,
 ];
 
+/// Links to web locations (files, mailboxes), not to resources anyone describes: not
+/// looked up for types and labels.
+const LOCATORS: [NamedNodeRef<'static>; 4] = [
+    dcat::ACCESS_URL,
+    dcat::DOWNLOAD_URL,
+    vcard::HAS_EMAIL,
+    vcard::HAS_URL,
+];
+
 /// Label languages copied from linked resources (the NALs have 24 languages each).
 const LABEL_LANGUAGES: [&str; 2] = ["fr", "en"];
 
@@ -178,6 +187,7 @@ impl CatalogStore {
         for quad in &quads {
             if let TermRef::NamedNode(object) = quad.object.as_ref()
                 && quad.predicate != RDF_TYPE
+                && !LOCATORS.contains(&quad.predicate.as_ref())
                 && !described.contains(&object.into())
                 && seen.insert(object)
             {
@@ -196,39 +206,45 @@ impl CatalogStore {
         })
     }
 
-    /// Appends `iri`'s types and French/English labels from any public graph.
+    /// Appends `iri`'s types and French/English labels: from the in-memory vocabulary
+    /// index for codes, else from whichever public graph describes it (agents, papers).
     fn types_and_labels(
         &self,
         iri: NamedNodeRef<'_>,
         out: &mut Vec<Quad>,
     ) -> Result<(), StoreError> {
+        if let Some(quads) = self.vocabulary.get(iri.as_str()) {
+            out.extend(quads.iter().cloned());
+            return Ok(());
+        }
         for quad in self
             .store
             .quads_for_pattern(Some(iri.into()), None, None, None)
         {
             let quad = quad?;
-            if is_internal(&quad.graph_name) {
-                continue;
-            }
-            let wanted = if quad.predicate == RDF_TYPE {
-                true
-            } else if LABELS.contains(&quad.predicate.as_ref()) {
-                match &quad.object {
-                    Term::Literal(l) => l.language().is_none_or(|lang| {
-                        LABEL_LANGUAGES
-                            .iter()
-                            .any(|wanted| lang.eq_ignore_ascii_case(wanted))
-                    }),
-                    _ => false,
-                }
-            } else {
-                false
-            };
-            if wanted {
+            if !is_internal(&quad.graph_name) && is_type_or_wanted_label(&quad) {
                 out.push(quad);
             }
         }
         Ok(())
+    }
+}
+
+/// Whether a quad is a type, or a label in a language we copy.
+pub(super) fn is_type_or_wanted_label(quad: &Quad) -> bool {
+    if quad.predicate == RDF_TYPE {
+        return true;
+    }
+    if !LABELS.contains(&quad.predicate.as_ref()) {
+        return false;
+    }
+    match &quad.object {
+        Term::Literal(l) => l.language().is_none_or(|lang| {
+            LABEL_LANGUAGES
+                .iter()
+                .any(|wanted| lang.eq_ignore_ascii_case(wanted))
+        }),
+        _ => false,
     }
 }
 

@@ -99,7 +99,7 @@ impl CatalogStore {
         for triple in graph {
             transaction.insert(triple.in_graph(GraphNameRef::NamedNode(target.as_ref())));
         }
-        transaction.commit()?;
+        self.commit(transaction)?;
         Ok(WriteSummary::default())
     }
 }

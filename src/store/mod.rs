@@ -23,9 +23,11 @@ use crate::model::BaseIri;
 use crate::model::vocab::RDF_TYPE;
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{GraphNameRef, NamedNodeRef, Quad};
-use oxigraph::store::{SerializerError, Store};
+use oxigraph::store::{SerializerError, Store, Transaction};
 use std::io::Write;
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Our bookkeeping graph: never served, never part of public SPARQL.
 const SYSTEM_GRAPH: NamedNodeRef<'static> = NamedNodeRef::new_unchecked("urn:passerelle:system");
@@ -37,6 +39,8 @@ const STORE_NODE: NamedNodeRef<'static> = NamedNodeRef::new_unchecked("urn:passe
 pub struct CatalogStore {
     store: Store,
     base: BaseIri,
+    vocabulary: Arc<vocabularies::VocabularyIndex>,
+    generation: Arc<AtomicU64>,
 }
 
 impl CatalogStore {
@@ -50,9 +54,30 @@ impl CatalogStore {
             source,
         })?;
         let store = Store::open(data_dir).map_err(|e| StoreError::from_open(data_dir, e))?;
-        let this = Self { store, base };
+        let mut this = Self {
+            store,
+            base,
+            vocabulary: Arc::default(),
+            generation: Arc::default(),
+        };
         this.refresh_vocabularies()?;
+        this.vocabulary = Arc::new(this.index_vocabularies()?);
         Ok(this)
+    }
+
+    /// A number that changes whenever this process writes to the store, so that caches of
+    /// rendered descriptions know when to drop their entries.
+    ///
+    /// Exact while the server runs: it holds the store's lock, so no one else writes.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// Commits a transaction and moves to the next [`generation`](Self::generation).
+    fn commit(&self, transaction: Transaction<'_>) -> Result<(), StoreError> {
+        transaction.commit()?;
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        Ok(())
     }
 
     /// The base IRI the store's records are named under.

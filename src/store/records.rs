@@ -39,7 +39,7 @@ impl CatalogStore {
     pub(crate) fn write_split(&self, outcome: SplitOutcome) -> Result<WriteSummary, StoreError> {
         let mut transaction = self.store.start_transaction()?;
         let summary = self.write_split_in(&mut transaction, outcome)?;
-        transaction.commit()?;
+        self.commit(transaction)?;
         Ok(summary)
     }
 

@@ -5,8 +5,11 @@
 use super::{CatalogStore, STORE_NODE, SYSTEM_GRAPH, StoreError};
 use crate::model::vocab::{RDF_TYPE, dct, skos};
 use oxigraph::io::{RdfFormat, RdfParser};
-use oxigraph::model::{GraphNameRef, Literal, NamedNodeRef, QuadRef, TermRef};
+use oxigraph::model::{
+    GraphNameRef, Literal, NamedNodeRef, NamedOrBlankNode, Quad, QuadRef, TermRef,
+};
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 
 /// The files, in load order, with their syntax.
 const BUNDLE: &[(&str, RdfFormat, &[u8])] = &[
@@ -76,7 +79,34 @@ fn bundle_version() -> String {
     format!("{:x}", hasher.finalize())
 }
 
+/// The types and labels of every code in the vocabulary graph, by IRI, read once at open:
+/// descriptions link to the same few hundred codes over and over.
+pub(super) type VocabularyIndex = HashMap<String, Vec<Quad>>;
+
 impl CatalogStore {
+    /// Reads the vocabulary graph into a [`VocabularyIndex`].
+    pub(super) fn index_vocabularies(&self) -> Result<VocabularyIndex, StoreError> {
+        let graph = self.base.vocabulary_graph();
+        let mut index = VocabularyIndex::new();
+        for quad in self.store.quads_for_pattern(
+            None,
+            None,
+            None,
+            Some(GraphNameRef::NamedNode(graph.as_ref())),
+        ) {
+            let quad = quad?;
+            if let NamedOrBlankNode::NamedNode(subject) = &quad.subject
+                && super::describe::is_type_or_wanted_label(&quad)
+            {
+                index
+                    .entry(subject.as_str().to_owned())
+                    .or_default()
+                    .push(quad);
+            }
+        }
+        Ok(index)
+    }
+
     /// Replaces the vocabulary graph when this binary's bundle differs from the stored one.
     pub(super) fn refresh_vocabularies(&self) -> Result<(), StoreError> {
         let version = Literal::new_simple_literal(bundle_version());
@@ -125,7 +155,7 @@ impl CatalogStore {
             transaction.remove(quad);
         }
         transaction.insert(current);
-        transaction.commit()?;
+        self.commit(transaction)?;
         Ok(())
     }
 }
