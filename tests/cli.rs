@@ -262,6 +262,21 @@ async fn load_splits_datasets_into_records_and_restarts_keep_everything() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
+    // The landing page links to our page of the foreign dataset, not to its foreign IRI.
+    let landing = client()
+        .get(format!("{}/", server.url))
+        .header(ACCEPT, "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+        .replace("&#x2f;", "/");
+    assert!(
+        landing.contains(&format!("href=\"{port_base}datasets/arbres-remarquables\"")),
+        "{landing}"
+    );
     // The foreign catalog's description was not taken for ours.
     assert!(!catalog.contains("Someone else"), "{catalog}");
 }

@@ -167,6 +167,12 @@ impl Pages {
         let view = GraphView::new(description, page.language);
         let topic: NamedOrBlankNodeRef<'_> = description.topic.as_ref().into();
         let mut datasets = view.links(topic, dcat::DATASET_PROP);
+        // Link to our page of each dataset, which harvested datasets (foreign IRIs) need.
+        for dataset in &mut datasets {
+            if let Some(page) = view.local_page(&dataset.href, page.base) {
+                dataset.href = page;
+            }
+        }
         datasets.sort_by_key(|a| a.label.to_lowercase());
         let template = self.env.get_template("catalog.html")?;
         Ok(template.render(Serde(json!({

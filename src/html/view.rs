@@ -6,6 +6,20 @@ use crate::store::Description;
 use oxigraph::model::{NamedNodeRef, NamedOrBlankNodeRef, Quad, Term, TermRef};
 use serde::Serialize;
 
+/// An IRI as a link target: harvested metadata is untrusted, so only web and mail schemes
+/// become links (a `javascript:` IRI is a valid IRI, and would run on click).
+pub fn href(iri: &str) -> String {
+    let scheme = iri.split_once(':').map_or("", |(scheme, _)| scheme);
+    if ["http", "https", "mailto", "ftp"]
+        .iter()
+        .any(|safe| scheme.eq_ignore_ascii_case(safe))
+    {
+        iri.to_owned()
+    } else {
+        "#".to_owned()
+    }
+}
+
 /// A link with a human label.
 #[derive(Debug, Serialize, Clone)]
 pub struct Link {
@@ -139,7 +153,7 @@ impl<'a> GraphView<'a> {
     pub fn link(&self, term: &Term) -> Option<Link> {
         match term {
             Term::NamedNode(n) => Some(Link {
-                href: n.as_str().to_owned(),
+                href: href(n.as_str()),
                 label: self.label(n.as_ref().into()),
             }),
             _ => None,
@@ -204,7 +218,7 @@ impl<'a> GraphView<'a> {
     fn value(&self, term: TermRef<'_>) -> Value {
         match term {
             TermRef::NamedNode(n) => Value {
-                href: Some(n.as_str().to_owned()),
+                href: Some(href(n.as_str())),
                 text: self.label(n.into()),
                 lang: None,
             },
@@ -297,12 +311,12 @@ impl<'a> GraphView<'a> {
                 let node: NamedOrBlankNodeRef<'_> = n.as_ref().into();
                 let first_iri = |p| {
                     self.objects(node, p).into_iter().find_map(|t| match t {
-                        Term::NamedNode(n) => Some(n.as_str().to_owned()),
+                        Term::NamedNode(n) => Some(href(n.as_str())),
                         _ => None,
                     })
                 };
                 DistributionView {
-                    href: n.as_str().to_owned(),
+                    href: href(n.as_str()),
                     title: self
                         .text(node, dct::TITLE)
                         .unwrap_or_else(|| compact_iri(n.as_str())),
@@ -340,6 +354,23 @@ impl<'a> GraphView<'a> {
         papers
     }
 
+    /// `{base}datasets/{id}` for a dataset whose catalog record `{base}records/{id}` is in
+    /// the description.
+    pub fn local_page(&self, dataset: &str, base: &str) -> Option<String> {
+        self.quads.iter().find_map(|q| {
+            let is_topic = q.predicate == foaf::PRIMARY_TOPIC
+                && matches!(&q.object, Term::NamedNode(n) if n.as_str() == dataset);
+            let NamedOrBlankNodeRef::NamedNode(record) = q.subject.as_ref() else {
+                return None;
+            };
+            let id = record
+                .as_str()
+                .strip_prefix(base)?
+                .strip_prefix("records/")?;
+            is_topic.then(|| format!("{base}datasets/{id}"))
+        })
+    }
+
     /// The DOI of a data paper, if given.
     pub fn doi(&self, paper: NamedOrBlankNodeRef<'_>) -> Option<String> {
         self.text(paper, prism::DOI)
@@ -351,5 +382,20 @@ impl<'a> GraphView<'a> {
             Term::Literal(l) => l.value().to_owned(),
             _ => String::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::href;
+
+    #[test]
+    fn only_web_and_mail_iris_become_links() {
+        assert_eq!(href("https://example.org/a"), "https://example.org/a");
+        assert_eq!(href("mailto:a@b.fr"), "mailto:a@b.fr");
+        assert_eq!(href("javascript:alert(1)"), "#");
+        assert_eq!(href("JavaScript:alert(1)"), "#");
+        assert_eq!(href("data:text/html,<script>"), "#");
+        assert_eq!(href("urn:uuid:1"), "#");
     }
 }

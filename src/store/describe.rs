@@ -199,6 +199,14 @@ impl CatalogStore {
             self.types_and_labels(object, &mut extra)?;
         }
         quads.extend(extra);
+        // Within each subject, `rdf:type` first, then predicates in IRI order: readable
+        // Turtle, and output that does not depend on the store's internal ids.
+        for run in quads.chunk_by_mut(|a, b| a.subject == b.subject) {
+            run.sort_by(|a, b| {
+                (a.predicate != RDF_TYPE, a.predicate.as_str())
+                    .cmp(&(b.predicate != RDF_TYPE, b.predicate.as_str()))
+            });
+        }
         Ok(Description {
             topic,
             quads,
@@ -230,9 +238,10 @@ impl CatalogStore {
     }
 }
 
-/// Whether a quad is a type, or a label in a language we copy.
+/// Whether a quad is a type, a catalog record's topic (so a page listing records can link
+/// to local pages), or a label in a language we copy.
 pub(super) fn is_type_or_wanted_label(quad: &Quad) -> bool {
-    if quad.predicate == RDF_TYPE {
+    if quad.predicate == RDF_TYPE || quad.predicate == foaf::PRIMARY_TOPIC {
         return true;
     }
     if !LABELS.contains(&quad.predicate.as_ref()) {
