@@ -32,13 +32,13 @@ pub enum StoreError {
         source: std::io::Error,
     },
     /// A file is not valid RDF in its syntax.
-    #[error("{path}:{line}:{column}: {message}")]
+    #[error("{}: {message}", locate(path, *line, *column))]
     Syntax {
         /// The file (or a description of the input).
         path: String,
-        /// 1-based line of the error.
+        /// 1-based line of the error; 0 when the parser gives no position.
         line: u64,
-        /// 1-based column of the error.
+        /// 1-based column of the error; 0 when the parser gives no position.
         column: u64,
         /// The parser's message.
         message: String,
@@ -57,6 +57,15 @@ pub enum StoreError {
         /// The parser's message.
         message: String,
     },
+}
+
+/// `path:line:column`, or `path` alone when the position is unknown.
+fn locate(path: &str, line: u64, column: u64) -> String {
+    if line == 0 {
+        path.to_owned()
+    } else {
+        format!("{path}:{line}:{column}")
+    }
 }
 
 impl StoreError {
@@ -85,11 +94,17 @@ impl StoreError {
                 let (line, column) = error
                     .location()
                     .map_or((0, 0), |l| (l.start.line + 1, l.start.column + 1));
+                // The parsers prefix their message with the position we already report.
+                let message = error.to_string();
+                let message = match message.strip_prefix("Parser error at ") {
+                    Some(rest) => rest.split_once(": ").map_or(rest, |(_, m)| m).to_owned(),
+                    None => message,
+                };
                 Self::Syntax {
                     path: path.to_owned(),
                     line,
                     column,
-                    message: error.to_string(),
+                    message,
                 }
             }
         }
