@@ -29,14 +29,18 @@ pub enum CommandError {
 
 /// `passerelle serve`: open the store, seed the demo catalog on first start, serve HTTP.
 pub async fn serve(settings: &Settings) -> Result<(), CommandError> {
-    let store = CatalogStore::open(&settings.data_dir, settings.base.clone())?;
-    let seeding = store.clone();
-    let seeded = tokio::task::spawn_blocking(move || seeding.seed_if_empty())
-        .await
-        .map_err(|e| CommandError::Io {
-            context: "seeding the demo catalog".into(),
-            source: std::io::Error::other(e),
-        })??;
+    // Opening and seeding block (RocksDB I/O): keep them off the async executor.
+    let (data_dir, base) = (settings.data_dir.clone(), settings.base.clone());
+    let (store, seeded) = tokio::task::spawn_blocking(move || {
+        let store = CatalogStore::open(&data_dir, base)?;
+        let seeded = store.seed_if_empty()?;
+        Ok::<_, StoreError>((store, seeded))
+    })
+    .await
+    .map_err(|e| CommandError::Io {
+        context: "opening the store".into(),
+        source: std::io::Error::other(e),
+    })??;
     if seeded {
         tracing::info!("loaded the demo catalog into the empty store");
     }
@@ -84,7 +88,7 @@ pub fn dump(
             source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such directory"),
         });
     }
-    let store = CatalogStore::open(&settings.data_dir, settings.base.clone())?;
+    let store = CatalogStore::open_as_is(&settings.data_dir, settings.base.clone())?;
     let io_error = |context: String| move |source| CommandError::Io { context, source };
     match output {
         Some(path) => {

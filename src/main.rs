@@ -6,6 +6,7 @@ use oxigraph::model::NamedNode;
 use passerelle::commands;
 use passerelle::config::{DEFAULT_CONFIG_FILE, RawSettings, Settings};
 use passerelle::store::LoadOptions;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -138,6 +139,7 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level)),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,

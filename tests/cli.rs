@@ -327,3 +327,199 @@ fn load_into_a_named_graph_and_dump_as_trig() {
         "--graph must not split into records"
     );
 }
+
+/// N-Quads of the whole store, as lines.
+fn dump_lines(dir: &std::path::Path) -> Vec<String> {
+    String::from_utf8(dump(dir))
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[tokio::test]
+async fn id_clashes_blank_nodes_and_shared_concepts_load_predictably() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path();
+    let port = common::free_port();
+    let base = format!("http://localhost:{port}/");
+    let file = data("clashes.ttl");
+    let load = |expect: &str| {
+        let output = run(
+            dir,
+            &[
+                "load",
+                "--data-dir",
+                "data",
+                "--base-iri",
+                &base,
+                file.to_str().unwrap(),
+            ],
+        );
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert!(
+            stderr(&output).contains(expect),
+            "wanted {expect:?}: {}",
+            stderr(&output)
+        );
+    };
+    load("4 records created, 0 replaced, 6 triples unassigned");
+    let first = dump_lines(dir);
+    // Loading again replaces the same records, blank-node datasets included, and the
+    // unassigned triples of this file instead of adding copies.
+    load("0 records created, 4 replaced, 6 triples unassigned");
+    let second = dump_lines(dir);
+    assert_eq!(
+        first.len(),
+        second.len(),
+        "a reload changed the number of quads"
+    );
+    let unassigned = |lines: &[String]| {
+        lines
+            .iter()
+            .filter(|l| l.contains("graphs/unassigned/"))
+            .count()
+    };
+    assert_eq!(unassigned(&first), 6);
+    assert_eq!(unassigned(&second), 6);
+    // The concept is nobody's: no record graph holds its scheme.
+    assert!(
+        !second
+            .iter()
+            .any(|l| l.contains("inScheme") && l.contains("/records/")),
+        "a record owns the concept"
+    );
+
+    let server = Server::start_on(&dir.join("data"), port, None);
+    let get = |path: &str| {
+        client()
+            .get(format!("{}/{path}", server.url))
+            .header(ACCEPT, "application/n-triples")
+            .send()
+    };
+    // Both resources named `shared` resolve to themselves despite sharing an id.
+    let dataset = get("datasets/shared").await.unwrap();
+    assert_eq!(dataset.status(), StatusCode::OK);
+    let dataset = dataset.text().await.unwrap();
+    assert!(dataset.contains(&format!("<{base}datasets/shared> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/ns/dcat#Dataset>")), "{dataset}");
+    // The shared concept's label still comes with the dataset.
+    assert!(dataset.contains("\"Water\"@en"), "{dataset}");
+    let agent = get("agents/shared").await.unwrap();
+    assert_eq!(agent.status(), StatusCode::OK);
+    assert!(
+        agent
+            .text()
+            .await
+            .unwrap()
+            .contains("\"Shared id, agent\"@en")
+    );
+    // Blank-node datasets got our IRIs.
+    for id in ["dataset", "dataset-2"] {
+        let response = get(&format!("datasets/{id}")).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "datasets/{id}");
+    }
+}
+
+#[tokio::test]
+async fn catalog_last_modified_moves_when_datasets_are_loaded() {
+    let temp = tempfile::tempdir().unwrap();
+    let data_dir = temp.path().join("data");
+    let port = common::free_port();
+    let base = format!("http://localhost:{port}/");
+    let server = Server::start_on(&data_dir, port, None);
+    let catalog = |server: &Server| {
+        client()
+            .get(format!("{}/", server.url))
+            .header(ACCEPT, "text/turtle")
+            .send()
+    };
+    let before = catalog(&server).await.unwrap();
+    let last_modified = before.headers()["last-modified"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    drop(server);
+
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let output = run(
+        temp.path(),
+        &[
+            "load",
+            "--data-dir",
+            "data",
+            "--base-iri",
+            &base,
+            data("extra-dataset.ttl").to_str().unwrap(),
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+
+    let server = Server::start_on(&data_dir, port, None);
+    let after = client()
+        .get(format!("{}/", server.url))
+        .header(ACCEPT, "text/turtle")
+        .header("If-Modified-Since", &last_modified)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        after.status(),
+        StatusCode::OK,
+        "a stale catalog was answered 304"
+    );
+    assert_ne!(
+        after.headers()["last-modified"].to_str().unwrap(),
+        last_modified
+    );
+}
+
+#[test]
+fn settings_layer_file_then_environment_then_flags() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path();
+    std::fs::write(
+        dir.join("passerelle.toml"),
+        "data-dir = \"store\"\nbase-iri = \"http://file.example/\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("other.toml"),
+        "data-dir = \"store\"\nbase-iri = \"http://other-file.example/\"\n",
+    )
+    .unwrap();
+    let file = data("clashes.ttl");
+    let load = |env: Option<&str>, extra: &[&str]| {
+        let mut command = common::passerelle(dir);
+        command.args(["load", file.to_str().unwrap()]).args(extra);
+        if let Some(base) = env {
+            command.env("PASSERELLE_BASE_IRI", base);
+        }
+        let output = command.output().unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+    };
+    load(None, &[]);
+    load(Some("http://env.example/"), &[]);
+    load(
+        Some("http://env.example/"),
+        &["--base-iri", "http://flag.example/"],
+    );
+    load(None, &["--config", "other.toml"]);
+    let output = run(dir, &["dump"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let dump = String::from_utf8(output.stdout).unwrap();
+    for base in [
+        "http://file.example/",
+        "http://env.example/",
+        "http://flag.example/",
+        "http://other-file.example/",
+    ] {
+        assert!(
+            dump.contains(&format!("<{base}records/shared>")),
+            "no records under {base}"
+        );
+    }
+    assert!(
+        dir.join("store").is_dir() && !dir.join("data").exists(),
+        "data-dir from the file was ignored"
+    );
+}

@@ -297,7 +297,21 @@ async fn errors_are_406_404_and_400_with_readable_bodies() {
         "{body}"
     );
 
-    // An agent's id under /datasets/ is not a dataset.
+    // An agent's id under /datasets/ is not a dataset, and a dataset's under /agents/ no agent.
+    let agent = format!("{}/datasets/region-bretagne", server.url);
+    assert_eq!(
+        get(&format!("{}/agents/region-bretagne", server.url), None)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(get(&agent, None).await.status(), StatusCode::NOT_FOUND);
+    let dataset_as_agent = url.replace("/datasets/", "/agents/");
+    assert_eq!(
+        get(&dataset_as_agent, None).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    // An unknown suffix is no representation of anything.
     let response = get(&format!("{url}.csv"), None).await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     let response = get(&format!("{url}?format=docx"), None).await;
@@ -448,6 +462,12 @@ async fn every_record_kind_dereferences() {
     assert!(record_body.contains(&format!(
         "<{record}> <http://xmlns.com/foaf/0.1/primaryTopic> <{iri}>"
     )));
+    // The record page describes the record, not its dataset.
+    assert!(
+        !record_body.contains(&format!("<{iri}> <http://purl.org/dc/terms/description>"))
+            && !record_body.contains("<http://www.w3.org/ns/dcat#distribution>"),
+        "{record_body}"
+    );
     // A distribution's answer does not drag in its dataset's description.
     let distribution = get(
         &server.url_of(&distributions[0]),
@@ -595,10 +615,30 @@ async fn html_page_shows_what_a_person_needs() {
             .text()
             .await
             .unwrap();
-        assert_ne!(
-            french, html,
-            "Accept-Language fr gives the same page as English"
-        );
+        // The demo titles exist in both languages: each page leads with its own.
+        let title_in = |page: &str| {
+            let raw = page
+                .split("<h1>")
+                .nth(1)
+                .and_then(|t| t.split("</h1>").next())
+                .unwrap_or("");
+            raw.replace("&#x27;", "'")
+                .replace("&#x2f;", "/")
+                .replace("&quot;", "\"")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&")
+        };
+        let title_line = |language: &str| {
+            let prefix = format!("<{iri}> <http://purl.org/dc/terms/title> \"");
+            let line = turtle
+                .lines()
+                .find(|l| l.starts_with(&prefix) && l.ends_with(&format!("\"@{language} .")))
+                .unwrap();
+            line[prefix.len()..line.len() - format!("\"@{language} .").len()].to_owned()
+        };
+        assert_eq!(title_in(&html), title_line("en"), "English page title");
+        assert_eq!(title_in(&french), title_line("fr"), "French page title");
         checked = true;
         break;
     }
@@ -644,4 +684,180 @@ async fn iris_come_from_the_base_iri_not_the_request() {
     assert!(link.contains(&format!("<{iri}.jsonld>")), "{link}");
     let health = get(&format!("{}/health", server.url), None).await;
     assert_eq!(health.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn catalog_conditional_head_406_and_other_methods() {
+    let server = Server::start();
+    let url = format!("{}/", server.url);
+    let response = get(&url, Some("text/turtle")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let etag = response.headers()["etag"].to_str().unwrap().to_owned();
+    let response = client()
+        .get(&url)
+        .header(ACCEPT, "text/turtle")
+        .header("If-None-Match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_MODIFIED);
+    assert!(
+        response.headers().get(CONTENT_TYPE).is_none(),
+        "a 304 carries no Content-Type"
+    );
+    let response = client()
+        .get(&url)
+        .header(ACCEPT, "text/turtle")
+        .header("If-None-Match", "*")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_MODIFIED);
+    let weak = format!("W/{etag}");
+    let response = client()
+        .get(&url)
+        .header(ACCEPT, "text/turtle")
+        .header("If-None-Match", &weak)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        StatusCode::NOT_MODIFIED,
+        "If-None-Match compares weakly"
+    );
+    let response = client()
+        .head(&url)
+        .header(ACCEPT, "application/ld+json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers()[CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("application/ld+json")
+    );
+    assert!(response.bytes().await.unwrap().is_empty());
+    assert_eq!(
+        get(&url, Some("application/pdf")).await.status(),
+        StatusCode::NOT_ACCEPTABLE
+    );
+    let response = get(&format!("{url}?format=jsonld"), None).await;
+    assert!(
+        response.headers()[CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("application/ld+json")
+    );
+
+    for path in ["", "datasets/inventaire-zones-humides-bretagne", "health"] {
+        let response = client()
+            .post(format!("{url}{path}"))
+            .body("x")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "POST /{path}"
+        );
+        assert_eq!(response.headers()["allow"], "GET, HEAD");
+        let response = client()
+            .delete(format!("{url}{path}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "DELETE /{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_request_is_logged_in_its_own_span() {
+    let server = Server::start();
+    get(
+        &format!("{}/datasets/inventaire-zones-humides-bretagne", server.url),
+        Some("text/turtle"),
+    )
+    .await;
+    get(
+        &format!("{}/datasets/missing", server.url),
+        Some("text/turtle"),
+    )
+    .await;
+    // The log is written as the response goes out; give the writer a moment.
+    let mut log = String::new();
+    for _ in 0..50 {
+        log = server.log();
+        if log.contains("path=/datasets/missing") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let line = |needle: &str| {
+        log.lines()
+            .find(|l| l.contains(needle) && l.contains("served"))
+            .unwrap_or_else(|| panic!("no line with {needle} in\n{log}"))
+            .to_owned()
+    };
+    let found = line("path=/datasets/inventaire-zones-humides-bretagne");
+    assert!(
+        found.contains("method=GET")
+            && found.contains("status=200")
+            && found.contains("duration_ms="),
+        "{found}"
+    );
+    let missing = line("path=/datasets/missing");
+    assert!(missing.contains("status=404"), "{missing}");
+    assert!(found.contains("request{id="), "{found}");
+}
+
+#[tokio::test]
+async fn harvested_text_cannot_inject_markup_or_scripts() {
+    let temp = tempfile::tempdir().unwrap();
+    let port = common::free_port();
+    let base = format!("http://localhost:{port}/");
+    let output = common::run(
+        temp.path(),
+        &[
+            "load",
+            "--data-dir",
+            "data",
+            "--base-iri",
+            &base,
+            common::data("hostile.ttl").to_str().unwrap(),
+        ],
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let server = Server::start_on(&temp.path().join("data"), port, None);
+    let html = get(&format!("{}/datasets/x", server.url), Some("text/html"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("&lt;script&gt;"), "{html}");
+    assert!(
+        !html.contains("<script>") && !html.contains("<img src=x"),
+        "{html}"
+    );
+    assert!(
+        !html.to_ascii_lowercase().contains("href=\"javascript:"),
+        "{html}"
+    );
+    let landing = get(&format!("{}/", server.url), Some("text/html"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!landing.contains("<script>"), "{landing}");
 }

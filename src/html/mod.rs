@@ -168,9 +168,10 @@ impl Pages {
         let topic: NamedOrBlankNodeRef<'_> = description.topic.as_ref().into();
         let mut datasets = view.links(topic, dcat::DATASET_PROP);
         // Link to our page of each dataset, which harvested datasets (foreign IRIs) need.
+        let local_pages = view.local_pages(page.base);
         for dataset in &mut datasets {
-            if let Some(page) = view.local_page(&dataset.href, page.base) {
-                dataset.href = page;
+            if let Some(local) = local_pages.get(dataset.href.as_str()) {
+                dataset.href.clone_from(local);
             }
         }
         datasets.sort_by_key(|a| a.label.to_lowercase());

@@ -5,6 +5,7 @@ use crate::rdf::jsonld::compact_iri;
 use crate::store::Description;
 use oxigraph::model::{NamedNodeRef, NamedOrBlankNodeRef, Quad, Term, TermRef};
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// An IRI as a link target: harvested metadata is untrusted, so only web and mail schemes
 /// become links (a `javascript:` IRI is a valid IRI, and would run on click).
@@ -71,8 +72,13 @@ pub struct DistributionView {
 }
 
 /// Reading helpers over a description's quads, with label languages in order of preference.
+///
+/// Quads are indexed by subject once, so that a landing page listing thousands of datasets
+/// does not scan every quad for every label.
 pub struct GraphView<'a> {
     quads: &'a [Quad],
+    /// Keyed by the subject's N-Triples form: lookups come with shorter-lived term refs.
+    by_subject: HashMap<String, Vec<&'a Quad>>,
     languages: [&'a str; 2],
 }
 
@@ -80,10 +86,25 @@ impl<'a> GraphView<'a> {
     /// Reads `description` preferring labels in `language` (`fr` or `en`).
     pub fn new(description: &'a Description, language: &'a str) -> Self {
         let other = if language == "fr" { "en" } else { "fr" };
+        let mut by_subject: HashMap<_, Vec<&Quad>> = HashMap::new();
+        for quad in &description.quads {
+            by_subject
+                .entry(quad.subject.to_string())
+                .or_default()
+                .push(quad);
+        }
         Self {
             quads: &description.quads,
+            by_subject,
             languages: [language, other],
         }
+    }
+
+    /// The quads whose subject is `subject`.
+    fn about(&self, subject: NamedOrBlankNodeRef<'_>) -> &[&'a Quad] {
+        self.by_subject
+            .get(&subject.to_string())
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The objects of `subject predicate ?o`, without repeats.
@@ -93,11 +114,8 @@ impl<'a> GraphView<'a> {
         predicate: NamedNodeRef<'_>,
     ) -> Vec<&'a Term> {
         let mut out: Vec<&Term> = Vec::new();
-        for quad in self.quads {
-            if quad.subject.as_ref() == subject
-                && quad.predicate == predicate
-                && !out.contains(&&quad.object)
-            {
+        for quad in self.about(subject) {
+            if quad.predicate == predicate && !out.contains(&&quad.object) {
                 out.push(&quad.object);
             }
         }
@@ -193,7 +211,7 @@ impl<'a> GraphView<'a> {
     /// The property table of the nodes whose subject is `subject`.
     pub fn properties(&self, subject: NamedOrBlankNodeRef<'_>) -> Vec<Property> {
         let mut rows: Vec<Property> = Vec::new();
-        for quad in self.quads.iter().filter(|q| q.subject.as_ref() == subject) {
+        for quad in self.about(subject) {
             let value = self.value(quad.object.as_ref());
             let name = compact_iri(quad.predicate.as_str());
             match rows.iter_mut().find(|r| r.name == name) {
@@ -354,21 +372,25 @@ impl<'a> GraphView<'a> {
         papers
     }
 
-    /// `{base}datasets/{id}` for a dataset whose catalog record `{base}records/{id}` is in
-    /// the description.
-    pub fn local_page(&self, dataset: &str, base: &str) -> Option<String> {
-        self.quads.iter().find_map(|q| {
-            let is_topic = q.predicate == foaf::PRIMARY_TOPIC
-                && matches!(&q.object, Term::NamedNode(n) if n.as_str() == dataset);
-            let NamedOrBlankNodeRef::NamedNode(record) = q.subject.as_ref() else {
-                return None;
-            };
-            let id = record
-                .as_str()
-                .strip_prefix(base)?
-                .strip_prefix("records/")?;
-            is_topic.then(|| format!("{base}datasets/{id}"))
-        })
+    /// Our page `{base}datasets/{id}` of each dataset whose catalog record
+    /// `{base}records/{id}` is in the description, by dataset IRI.
+    pub fn local_pages(&self, base: &str) -> HashMap<&'a str, String> {
+        self.quads
+            .iter()
+            .filter(|q| q.predicate == foaf::PRIMARY_TOPIC)
+            .filter_map(|q| {
+                let (NamedOrBlankNodeRef::NamedNode(record), Term::NamedNode(topic)) =
+                    (q.subject.as_ref(), &q.object)
+                else {
+                    return None;
+                };
+                let id = record
+                    .as_str()
+                    .strip_prefix(base)?
+                    .strip_prefix("records/")?;
+                Some((topic.as_str(), format!("{base}datasets/{id}")))
+            })
+            .collect()
     }
 
     /// The DOI of a data paper, if given.

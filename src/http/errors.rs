@@ -32,9 +32,15 @@ pub enum HttpError {
         /// What we could serve.
         offered: Vec<Representation>,
     },
+    /// The resource exists but does not take this method.
+    #[error("{0} is not allowed here; use GET or HEAD")]
+    MethodNotAllowed(String),
     /// The store failed.
     #[error("store failure")]
     Store(#[from] StoreError),
+    /// The health check could not read the store.
+    #[error("the store does not answer")]
+    Unhealthy(StoreError),
     /// A page or serialization failed to render.
     #[error("rendering failure: {0}")]
     Render(String),
@@ -58,6 +64,8 @@ impl HttpError {
             Self::NotFound { .. } | Self::NoRoute(_) => "not-found",
             Self::NotAcceptable(_) => "not-acceptable",
             Self::UnknownFormat { .. } => "unknown-format",
+            Self::MethodNotAllowed(_) => "method-not-allowed",
+            Self::Unhealthy(_) => "unhealthy",
             Self::Store(_) => "store-failure",
             Self::Render(_) => "render-failure",
             Self::Unavailable => "unavailable",
@@ -71,8 +79,9 @@ impl ResponseError for HttpError {
             Self::NotFound { .. } | Self::NoRoute(_) => StatusCode::NOT_FOUND,
             Self::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
             Self::UnknownFormat { .. } => StatusCode::BAD_REQUEST,
+            Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::Store(_) | Self::Render(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable | Self::Unhealthy(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -94,7 +103,11 @@ impl ResponseError for HttpError {
         if let Self::NotAcceptable(offered) | Self::UnknownFormat { offered, .. } = self {
             body["available"] = offered.iter().map(|r| r.media_type()).collect();
         }
-        HttpResponse::build(status)
+        let mut response = HttpResponse::build(status);
+        if let Self::MethodNotAllowed(_) = self {
+            response.insert_header((header::ALLOW, HeaderValue::from_static("GET, HEAD")));
+        }
+        response
             .insert_header((
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/problem+json"),

@@ -12,11 +12,12 @@ pub use errors::HttpError;
 use crate::html::Pages;
 use crate::store::CatalogStore;
 use actix_web::dev::{Service, ServiceRequest};
-use actix_web::{App, HttpRequest, HttpServer, guard, web};
+use actix_web::{App, FromRequest, Handler, HttpRequest, HttpServer, Responder, guard, web};
 use cache::{CacheKey, RenderCache};
 use respond::Rendered;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use tracing::Instrument;
 
 /// What every handler shares; cheap to clone.
@@ -49,7 +50,8 @@ impl AppState {
             return Ok(Some(hit));
         }
         let (store, pages) = (self.store.clone(), self.pages.clone());
-        let made = web::block(move || make(&store, &pages))
+        let span = tracing::Span::current();
+        let made = web::block(move || span.in_scope(|| make(&store, &pages)))
             .await
             .map_err(|_| HttpError::Unavailable)??;
         Ok(made.map(|rendered| {
@@ -60,9 +62,24 @@ impl AppState {
     }
 }
 
-/// GET, and HEAD answered like GET without a body.
-fn read() -> actix_web::Route {
-    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
+/// A resource answering GET, and HEAD like GET without a body; other methods get 405.
+fn readable<F, Args>(path: &str, handler: F) -> actix_web::Resource
+where
+    F: Handler<Args>,
+    Args: FromRequest + 'static,
+    F::Output: Responder + 'static,
+{
+    web::resource(path)
+        .route(
+            web::route()
+                .guard(guard::Any(guard::Get()).or(guard::Head()))
+                .to(handler),
+        )
+        .default_service(web::to(method_not_allowed))
+}
+
+async fn method_not_allowed(request: HttpRequest) -> Result<actix_web::HttpResponse, HttpError> {
+    Err(HttpError::MethodNotAllowed(request.method().to_string()))
 }
 
 /// The routing table, mounted at the base IRI's path.
@@ -71,9 +88,9 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
         let mount = state.store.base().path().trim_end_matches('/').to_owned();
         config.app_data(web::Data::new(state)).service(
             web::scope(&mount)
-                .route("/", read().to(records::catalog))
-                .route("/health", read().to(ops::health))
-                .route("/{kind}/{id}", read().to(records::resource))
+                .service(readable("/", records::catalog))
+                .service(readable("/health", ops::health))
+                .service(readable("/{kind}/{id}", records::resource))
                 .default_service(web::to(no_route)),
         );
     }
@@ -83,21 +100,26 @@ async fn no_route(request: HttpRequest) -> Result<actix_web::HttpResponse, HttpE
     Err(HttpError::NoRoute(request.path().to_owned()))
 }
 
-/// Serves until interrupted.
+/// Serves until interrupted, with one `request` span per request (id, method, path,
+/// status, duration) around everything the request does.
 pub async fn serve(state: AppState, listen: SocketAddr) -> std::io::Result<()> {
     tracing::info!(%listen, base = %state.store.base(), "listening");
+    // Numbers requests, so that log lines of one request can be told from another's.
+    let requests = Arc::new(AtomicU64::new(1));
     HttpServer::new(move || {
+        let requests = requests.clone();
         App::new()
-            .wrap_fn(|request: ServiceRequest, service| {
+            .wrap_fn(move |request: ServiceRequest, service| {
                 let span = tracing::info_span!(
                     "request",
+                    id = requests.fetch_add(1, Ordering::Relaxed),
                     method = %request.method(),
                     path = %request.path(),
                     status = tracing::field::Empty,
                     duration_ms = tracing::field::Empty,
                 );
                 let started = std::time::Instant::now();
-                let future = service.call(request);
+                let future = span.in_scope(|| service.call(request));
                 async move {
                     let response = future.await;
                     let span = tracing::Span::current();

@@ -6,7 +6,7 @@ use super::errors::HttpError;
 use super::respond::{Rendered, choose, respond, split_suffix};
 use crate::html::{PageContext, PageError, Pages};
 use crate::model::{RecordId, ResourceKind};
-use crate::rdf::{Representation, serialize};
+use crate::rdf::{Representation, parse_quality, serialize};
 use crate::store::{CatalogStore, Description};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -111,31 +111,52 @@ fn render(
 }
 
 /// `fr` when the client ranks French above English in `Accept-Language`, else `en`.
-fn preferred_language(request: &HttpRequest) -> &'static str {
+pub(super) fn preferred_language(request: &HttpRequest) -> &'static str {
     let header = request
         .headers()
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let mut best: Option<(&'static str, f32)> = None;
+    let mut best: Option<(&'static str, u16)> = None;
     for part in header.split(',') {
         let mut pieces = part.split(';');
         let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
         let quality = pieces
-            .find_map(|p| {
-                p.trim()
-                    .strip_prefix("q=")
-                    .and_then(|q| q.parse::<f32>().ok())
-            })
-            .unwrap_or(1.0);
+            .find_map(|p| p.trim().strip_prefix("q=").map(|q| parse_quality(q.trim())))
+            .unwrap_or(Some(1000));
         let language = match tag.split('-').next() {
             Some("fr") => "fr",
             Some("en") => "en",
             _ => continue,
         };
-        if best.is_none_or(|(_, q)| quality > q) {
-            best = Some((language, quality));
+        match quality {
+            Some(q) if q > 0 && best.is_none_or(|(_, b)| q > b) => best = Some((language, q)),
+            _ => {}
         }
     }
     best.map_or("en", |(language, _)| language)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::preferred_language;
+    use actix_web::test::TestRequest;
+
+    #[test]
+    fn page_language_follows_accept_language() {
+        let pick = |header: &str| {
+            preferred_language(
+                &TestRequest::default()
+                    .insert_header(("Accept-Language", header))
+                    .to_http_request(),
+            )
+        };
+        assert_eq!(pick("fr-FR,fr;q=0.9,en;q=0.5"), "fr");
+        assert_eq!(pick("en-GB,fr;q=0.8"), "en");
+        assert_eq!(pick("de, fr;q=0.5"), "fr");
+        assert_eq!(pick("fr;q=0, en;q=0"), "en", "q=0 excludes");
+        assert_eq!(pick("fr;q=0"), "en");
+        assert_eq!(pick("es"), "en");
+        assert_eq!(pick(""), "en");
+    }
 }

@@ -106,11 +106,12 @@ pub fn respond(request: &HttpRequest, rendered: &Rendered) -> HttpResponse {
     if let Some(date) = rendered.modified {
         builder.insert_header((header::LAST_MODIFIED, date));
     }
-    let response = builder.content_type(rendered.representation.content_type());
     if unchanged {
-        return response.finish();
+        return builder.finish();
     }
-    response.body(rendered.body.clone())
+    builder
+        .content_type(rendered.representation.content_type())
+        .body(rendered.body.clone())
 }
 
 /// `If-None-Match` (weak comparison, `*`) wins over `If-Modified-Since` (RFC 9110 §13.2.2).

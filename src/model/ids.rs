@@ -204,6 +204,17 @@ impl RecordId {
         Self(slug)
     }
 
+    /// The `n`th candidate for this id: itself for 1, else `{id}-{n}`, shortened first so
+    /// the result stays within 200 characters (and differs from the other candidates).
+    pub fn with_suffix(&self, n: usize) -> Self {
+        if n <= 1 {
+            return self.clone();
+        }
+        let suffix = format!("-{n}");
+        let keep = self.0.len().min(200 - suffix.len());
+        Self(format!("{}{suffix}", &self.0[..keep]))
+    }
+
     /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -241,6 +252,19 @@ mod tests {
         assert_eq!(base.local_id(ResourceKind::Agent, iri.as_str()), None);
         assert!(RecordId::parse("a.ttl").is_err());
         assert_eq!(RecordId::slugify("---").as_str(), "record");
+        Ok(())
+    }
+
+    #[test]
+    fn suffixed_ids_stay_valid_and_distinct() -> Result<(), RecordIdError> {
+        let short = RecordId::parse("zh")?;
+        assert_eq!(short.with_suffix(1), short);
+        assert_eq!(short.with_suffix(3).as_str(), "zh-3");
+        // Regression: a 200-character id used to get the same candidate forever.
+        let long = RecordId::parse(&"a".repeat(200))?;
+        let (second, third) = (long.with_suffix(2), long.with_suffix(3));
+        assert_ne!(second, third);
+        assert!(RecordId::parse(second.as_str()).is_ok() && second.as_str().len() <= 200);
         Ok(())
     }
 }

@@ -2,9 +2,9 @@
 //! the nodes it owns, so that each can live in its own named graph (DESIGN.md, store layout).
 
 use super::ids::{BaseIri, RecordId, ResourceKind};
-use super::vocab::{RDF_TYPE, dcat, dct, fabio, foaf};
+use super::vocab::{RDF_TYPE, dcat, dct, fabio, foaf, skos};
 use oxigraph::model::{
-    Graph, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, TermRef, Triple,
+    Graph, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, TermRef, Triple, TripleRef,
 };
 use std::collections::{HashSet, VecDeque};
 
@@ -84,13 +84,14 @@ pub struct SplitOutcome {
 /// record is stored on its own. A node shared by two records is copied into both.
 pub fn split_into_records(graph: &Graph, base: &BaseIri) -> SplitOutcome {
     let catalog = base.catalog();
-    let roots = find_roots(graph, catalog.as_ref().into());
+    let catalog_ref: NamedOrBlankNodeRef<'_> = catalog.as_ref().into();
+    let roots = find_roots(graph, catalog_ref);
     let is_root: HashSet<_> = roots.iter().map(|(topic, _)| *topic).collect();
     let mut owned: HashSet<NamedOrBlankNodeRef<'_>> = HashSet::new();
     let mut outcome = SplitOutcome::default();
 
     for (topic, kind) in &roots {
-        let triples = owned_triples(graph, *topic, &is_root, catalog.as_ref().into(), &mut owned);
+        let triples = owned_triples(graph, *topic, &is_root, catalog_ref, &mut owned);
         outcome.records.push(RecordDraft {
             kind: *kind,
             topic: topic.into_owned(),
@@ -98,15 +99,20 @@ pub fn split_into_records(graph: &Graph, base: &BaseIri) -> SplitOutcome {
             triples,
         });
     }
-    for triple in graph {
-        if triple.subject == catalog.as_ref().into() {
-            if triple.predicate != dcat::DATASET_PROP && triple.predicate != dcat::RECORD {
-                outcome.catalog.push(triple.into_owned());
-            }
-        } else if !owned.contains(&triple.subject) {
-            outcome.unassigned.push(triple.into_owned());
-        }
-    }
+    // Our catalog keeps what it owns too (a blank-node publisher, a spatial node), except
+    // the dataset and record links, which we manage.
+    outcome.catalog = owned_triples(graph, catalog_ref, &is_root, catalog_ref, &mut owned)
+        .into_iter()
+        .filter(|t| {
+            t.subject.as_ref() != catalog_ref
+                || (t.predicate != dcat::DATASET_PROP && t.predicate != dcat::RECORD)
+        })
+        .collect();
+    outcome.unassigned = graph
+        .iter()
+        .filter(|t| !owned.contains(&t.subject))
+        .map(TripleRef::into_owned)
+        .collect();
     outcome
 }
 
@@ -160,8 +166,10 @@ fn owned_triples<'a>(
             };
             let describes_itself = graph.triples_for_subject(next).next().is_some();
             if describes_itself
+                && triple.predicate != RDF_TYPE
                 && next != catalog
                 && !is_root.contains(&next)
+                && !is_shared(graph, next)
                 && visited.insert(next)
             {
                 queue.push_back(next);
@@ -169,6 +177,21 @@ fn owned_triples<'a>(
         }
     }
     triples
+}
+
+/// Nodes no record owns even when a record links to them: concepts, concept schemes,
+/// classes and catalogs describe themselves for everyone.
+fn is_shared(graph: &Graph, node: NamedOrBlankNodeRef<'_>) -> bool {
+    const SHARED: [NamedNodeRef<'static>; 5] = [
+        skos::CONCEPT,
+        skos::CONCEPT_SCHEME,
+        dcat::CATALOG,
+        NamedNodeRef::new_unchecked("http://www.w3.org/2000/01/rdf-schema#Class"),
+        NamedNodeRef::new_unchecked("http://www.w3.org/2002/07/owl#Class"),
+    ];
+    graph
+        .objects_for_subject_predicate(node, RDF_TYPE)
+        .any(|t| matches!(t, TermRef::NamedNode(n) if SHARED.contains(&n)))
 }
 
 /// The id a record would like: our own id when the topic is one of our IRIs, otherwise the

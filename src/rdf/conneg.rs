@@ -58,7 +58,7 @@ fn parse_accept(header: &str) -> Vec<MediaRange<'_>> {
 }
 
 /// Parses a q-value (`0`, `0.5`, `1.000`) into thousandths.
-fn parse_quality(value: &str) -> Option<u16> {
+pub fn parse_quality(value: &str) -> Option<u16> {
     let (whole, fraction) = value.split_once('.').unwrap_or((value, ""));
     if fraction.len() > 3 || !fraction.bytes().all(|b| b.is_ascii_digit()) {
         return None;

@@ -9,14 +9,19 @@ use crate::model::vocab::{PREFIXES, RDF_TYPE};
 use oxigraph::model::vocab::xsd;
 use oxigraph::model::{NamedOrBlankNodeRef, TermRef, TripleRef};
 use serde_json::{Map, Value, json};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::io;
 
-/// Compacts an IRI to `prefix:local` with the longest matching namespace of [`PREFIXES`].
-///
-/// Leaves it whole when the local part is empty or starts with `//` (JSON-LD 1.1 §4.1.5
-/// would not read it back as a compact IRI).
+/// Compacts an IRI to `prefix:local` with the longest matching namespace of [`PREFIXES`],
+/// for display. Documents use [`Compactor`], which also avoids prefix/scheme clashes.
 pub fn compact_iri(iri: &str) -> String {
-    PREFIXES
+    compact_with(PREFIXES, iri)
+}
+
+/// Compacts with `prefixes`, leaving the IRI whole when the local part is empty or starts
+/// with `//` (JSON-LD 1.1 §4.1.5 would not read it back as a compact IRI).
+fn compact_with(prefixes: &[(&str, &str)], iri: &str) -> String {
+    prefixes
         .iter()
         .filter(|(_, ns)| iri.starts_with(ns))
         .max_by_key(|(_, ns)| ns.len())
@@ -27,38 +32,81 @@ pub fn compact_iri(iri: &str) -> String {
         .unwrap_or_else(|| iri.to_owned())
 }
 
-/// The `@context` object: our prefixes.
-pub fn context() -> Value {
-    Value::Object(
-        PREFIXES
-            .iter()
-            .map(|(prefix, ns)| ((*prefix).to_owned(), Value::String((*ns).to_owned())))
-            .collect(),
-    )
+/// The prefixes of one document: [`PREFIXES`] minus any whose name is the scheme of an IRI
+/// in it. A reader would expand `geo:48.1,-1.6` (an RFC 5870 IRI) through a `geo` prefix.
+struct Compactor {
+    prefixes: Vec<(&'static str, &'static str)>,
 }
 
-fn node_id(node: NamedOrBlankNodeRef<'_>) -> String {
-    match node {
-        NamedOrBlankNodeRef::NamedNode(n) => compact_iri(n.as_str()),
-        NamedOrBlankNodeRef::BlankNode(b) => format!("_:{}", b.as_str()),
-    }
-}
-
-fn value_object(term: TermRef<'_>) -> Value {
-    match term {
-        TermRef::NamedNode(n) => json!({ "@id": compact_iri(n.as_str()) }),
-        TermRef::BlankNode(b) => json!({ "@id": format!("_:{}", b.as_str()) }),
-        TermRef::Literal(l) => {
-            if let Some(language) = l.language() {
-                json!({ "@value": l.value(), "@language": language })
-            } else if l.datatype() == xsd::STRING {
-                Value::String(l.value().to_owned())
-            } else {
-                json!({ "@value": l.value(), "@type": compact_iri(l.datatype().as_str()) })
+impl Compactor {
+    fn for_triples(triples: &[TripleRef<'_>]) -> Self {
+        let mut schemes = HashSet::new();
+        let mut note = |iri: &str| {
+            if let Some((scheme, _)) = iri.split_once(':') {
+                schemes.insert(scheme.to_owned());
+            }
+        };
+        for triple in triples {
+            if let NamedOrBlankNodeRef::NamedNode(n) = triple.subject {
+                note(n.as_str());
+            }
+            note(triple.predicate.as_str());
+            match triple.object {
+                TermRef::NamedNode(n) => note(n.as_str()),
+                TermRef::Literal(l) => note(l.datatype().as_str()),
+                _ => {}
             }
         }
-        #[allow(unreachable_patterns)]
-        _ => Value::Null,
+        Self {
+            prefixes: PREFIXES
+                .iter()
+                .copied()
+                .filter(|(prefix, _)| !schemes.contains(*prefix))
+                .collect(),
+        }
+    }
+
+    fn iri(&self, iri: &str) -> String {
+        compact_with(&self.prefixes, iri)
+    }
+
+    fn context(&self) -> Value {
+        Value::Object(
+            self.prefixes
+                .iter()
+                .map(|(prefix, ns)| ((*prefix).to_owned(), Value::String((*ns).to_owned())))
+                .collect(),
+        )
+    }
+
+    fn node_id(&self, node: NamedOrBlankNodeRef<'_>) -> String {
+        match node {
+            NamedOrBlankNodeRef::NamedNode(n) => self.iri(n.as_str()),
+            NamedOrBlankNodeRef::BlankNode(b) => format!("_:{}", b.as_str()),
+        }
+    }
+
+    fn value_object(&self, term: TermRef<'_>) -> io::Result<Value> {
+        Ok(match term {
+            TermRef::NamedNode(n) => json!({ "@id": self.iri(n.as_str()) }),
+            TermRef::BlankNode(b) => json!({ "@id": format!("_:{}", b.as_str()) }),
+            TermRef::Literal(l) => {
+                if let Some(language) = l.language() {
+                    json!({ "@value": l.value(), "@language": language })
+                } else if l.datatype() == xsd::STRING {
+                    Value::String(l.value().to_owned())
+                } else {
+                    json!({ "@value": l.value(), "@type": self.iri(l.datatype().as_str()) })
+                }
+            }
+            #[allow(unreachable_patterns)]
+            _ => {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    "RDF 1.2 triple terms have no JSON-LD 1.1 form",
+                ));
+            }
+        })
     }
 }
 
@@ -80,13 +128,17 @@ fn push_value(node: &mut Map<String, Value>, key: String, value: Value) {
 ///
 /// Node objects come in the order their subjects first appear, so the record's topic,
 /// written first by the store, leads the graph.
-pub fn to_document<'a>(triples: impl IntoIterator<Item = TripleRef<'a>>) -> Value {
+pub fn to_document(triples: &[TripleRef<'_>]) -> io::Result<Value> {
+    let compactor = Compactor::for_triples(triples);
     let mut nodes: Vec<Map<String, Value>> = Vec::new();
-    let mut index: HashMap<NamedOrBlankNodeRef<'a>, usize> = HashMap::new();
+    let mut index: HashMap<NamedOrBlankNodeRef<'_>, usize> = HashMap::new();
     for triple in triples {
         let position = *index.entry(triple.subject).or_insert_with(|| {
             let mut node = Map::new();
-            node.insert("@id".to_owned(), Value::String(node_id(triple.subject)));
+            node.insert(
+                "@id".to_owned(),
+                Value::String(compactor.node_id(triple.subject)),
+            );
             nodes.push(node);
             nodes.len() - 1
         });
@@ -96,20 +148,20 @@ pub fn to_document<'a>(triples: impl IntoIterator<Item = TripleRef<'a>>) -> Valu
                 push_value(
                     node,
                     "@type".to_owned(),
-                    Value::String(compact_iri(class.as_str())),
+                    Value::String(compactor.iri(class.as_str())),
                 );
             }
             object => push_value(
                 node,
-                compact_iri(triple.predicate.as_str()),
-                value_object(object),
+                compactor.iri(triple.predicate.as_str()),
+                compactor.value_object(object)?,
             ),
         }
     }
-    json!({
-        "@context": context(),
+    Ok(json!({
+        "@context": compactor.context(),
         "@graph": nodes.into_iter().map(Value::Object).collect::<Vec<_>>(),
-    })
+    }))
 }
 
 #[cfg(test)]
@@ -131,10 +183,16 @@ mod tests {
         assert_eq!(compact_iri("http://example.org/x"), "http://example.org/x");
     }
 
+    fn document(triples: &[Triple]) -> Value {
+        let refs: Vec<_> = triples.iter().map(Triple::as_ref).collect();
+        to_document(&refs).unwrap_or_else(|e| panic!("{e}"))
+    }
+
     #[test]
     fn writes_types_and_literals_compactly() {
         let s = NamedNode::new_unchecked("http://example.org/d");
-        let triples = [
+        let title = NamedNode::new_unchecked("http://purl.org/dc/terms/title");
+        let doc = document(&[
             Triple::new(
                 s.clone(),
                 RDF_TYPE,
@@ -142,12 +200,12 @@ mod tests {
             ),
             Triple::new(
                 s.clone(),
-                NamedNode::new_unchecked("http://purl.org/dc/terms/title"),
+                title.clone(),
                 Literal::new_language_tagged_literal_unchecked("Zones", "fr"),
             ),
             Triple::new(
                 s.clone(),
-                NamedNode::new_unchecked("http://purl.org/dc/terms/title"),
+                title,
                 Literal::new_language_tagged_literal_unchecked("Wetlands", "en"),
             ),
             Triple::new(
@@ -160,8 +218,7 @@ mod tests {
                 NamedNode::new_unchecked("http://www.w3.org/ns/dcat#byteSize"),
                 Literal::new_typed_literal("12", xsd::NON_NEGATIVE_INTEGER),
             ),
-        ];
-        let doc = to_document(triples.iter().map(Triple::as_ref));
+        ]);
         let node = &doc["@graph"][0];
         assert_eq!(node["@id"], "http://example.org/d");
         assert_eq!(node["@type"], "dcat:Dataset");
@@ -169,5 +226,17 @@ mod tests {
         assert_eq!(node["dct:identifier"], "zh");
         assert_eq!(node["dcat:byteSize"]["@type"], "xsd:nonNegativeInteger");
         assert_eq!(doc["@context"]["dcat"], "http://www.w3.org/ns/dcat#");
+    }
+
+    #[test]
+    fn a_prefix_named_like_an_iri_scheme_is_left_out() {
+        let place = NamedNode::new_unchecked("geo:48.11,-1.68");
+        let doc = document(&[Triple::new(
+            NamedNode::new_unchecked("http://example.org/d"),
+            NamedNode::new_unchecked("http://purl.org/dc/terms/spatial"),
+            place,
+        )]);
+        assert!(doc["@context"].get("geo").is_none(), "{doc}");
+        assert_eq!(doc["@graph"][0]["dct:spatial"]["@id"], "geo:48.11,-1.68");
     }
 }

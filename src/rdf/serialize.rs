@@ -15,7 +15,8 @@ use std::io;
 /// triple's graph.
 pub fn serialize(quads: &[Quad], representation: Representation) -> io::Result<Vec<u8>> {
     if representation == Representation::JsonLd {
-        let document = jsonld::to_document(unique_triples(quads));
+        let triples: Vec<_> = unique_triples(quads).collect();
+        let document = jsonld::to_document(&triples)?;
         let mut bytes = serde_json::to_vec_pretty(&document)?;
         bytes.push(b'\n');
         return Ok(bytes);

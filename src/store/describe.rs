@@ -6,11 +6,12 @@
 //! graph, so N-Quads and TriG show where each statement lives.
 
 use super::{CatalogStore, StoreError};
-use crate::model::vocab::{RDF_TYPE, dcat, dct, foaf, rdfs, skos, vcard};
+use crate::model::vocab::{RDF_TYPE, dcat, dct, fabio, foaf, rdfs, skos, vcard};
 use crate::model::{RecordId, ResourceKind};
 use oxigraph::model::vocab::xsd;
 use oxigraph::model::{
-    GraphName, Literal, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Quad, Term, TermRef,
+    GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Quad, Term,
+    TermRef,
 };
 use std::collections::{HashSet, VecDeque};
 
@@ -54,102 +55,107 @@ impl CatalogStore {
         id: &RecordId,
     ) -> Result<Option<Description>, StoreError> {
         match kind {
-            ResourceKind::Dataset => self.describe_record_topic(id, dcat::DATASET),
-            ResourceKind::Record => self.describe_catalog_record(id),
-            ResourceKind::Distribution | ResourceKind::DataPaper | ResourceKind::Agent => {
-                let iri = self.base.resource(kind, id);
-                self.describe_owned_resource(kind, iri)
+            ResourceKind::Dataset | ResourceKind::DataPaper | ResourceKind::Agent => {
+                self.describe_record_topic(kind, id)
             }
+            ResourceKind::Record => self.describe_catalog_record(id),
+            ResourceKind::Distribution => self.describe_distribution(id),
         }
     }
 
     /// Describes the catalog: its graph, with the types and titles of its datasets.
+    /// Its `dct:modified` moves with every write of a dataset (see `records.rs`).
     pub fn describe_catalog(&self) -> Result<Description, StoreError> {
-        let graph = self.base.catalog_graph();
-        let quads = self.graph_quads(graph.as_ref())?;
-        let modified = quads
-            .iter()
-            .find(|q| {
-                q.predicate == dct::MODIFIED
-                    && q.subject.as_ref() == self.base.catalog().as_ref().into()
-            })
-            .and_then(|q| parse_date_time(q.object.as_ref()));
-        self.finish(self.base.catalog(), quads, modified)
+        let catalog = self.base.catalog();
+        let quads = self.graph_quads(self.base.catalog_graph().as_ref())?;
+        let modified = modified_of(&quads, &catalog);
+        self.finish(catalog, quads, modified)
     }
 
-    /// A dataset page: the whole record graph, topic first.
+    /// A dataset, data paper or agent: its whole record graph, topic first.
+    ///
+    /// The record is found by its topic when the topic is our IRI `{base}{kind}/{id}` (its
+    /// record id may differ after an id clash on load), else as `{base}records/{id}` (a
+    /// harvested resource keeps its foreign IRI; `id` is then its record's).
     fn describe_record_topic(
         &self,
+        kind: ResourceKind,
         id: &RecordId,
-        class: NamedNodeRef<'_>,
     ) -> Result<Option<Description>, StoreError> {
+        let iri = self.base.resource(kind, id);
+        let graph = match self.record_of(&iri)? {
+            Some(graph) => graph,
+            None => self.base.record_graph(id),
+        };
+        let quads = self.graph_quads(graph.as_ref())?;
+        let Some(topic) = record_topic(&quads, &graph) else {
+            return Ok(None);
+        };
+        if !has_kind(&quads, &topic, kind) {
+            return Ok(None);
+        }
+        let modified = modified_of(&quads, &graph);
+        self.finish(topic.clone(), topic_first(quads, &topic), modified)
+            .map(Some)
+    }
+
+    /// A catalog record page: the record node and its blank nodes, not its topic.
+    fn describe_catalog_record(&self, id: &RecordId) -> Result<Option<Description>, StoreError> {
         let graph = self.base.record_graph(id);
         let quads = self.graph_quads(graph.as_ref())?;
         let Some(topic) = record_topic(&quads, &graph) else {
             return Ok(None);
         };
-        if !quads.iter().any(|q| {
-            q.subject.as_ref() == topic.as_ref().into()
-                && q.predicate == RDF_TYPE
-                && is(q.object.as_ref(), class)
-        }) {
-            return Ok(None);
-        }
-        let modified = record_modified(&quads, &graph);
-        self.finish(topic.clone(), topic_first(quads, &topic), modified)
-            .map(Some)
-    }
-
-    /// A catalog record page: the record node and its blank nodes.
-    fn describe_catalog_record(&self, id: &RecordId) -> Result<Option<Description>, StoreError> {
-        let graph = self.base.record_graph(id);
-        let quads = self.graph_quads(graph.as_ref())?;
-        if record_topic(&quads, &graph).is_none() {
-            return Ok(None);
-        }
-        let modified = record_modified(&quads, &graph);
-        let owned = owned_by(&quads, graph.as_ref().into(), &|_| false);
+        let modified = modified_of(&quads, &graph);
+        let stop = |node: NamedOrBlankNodeRef<'_>| node == topic.as_ref().into();
+        let owned = owned_by(&quads, graph.as_ref().into(), &stop);
         self.finish(graph, owned, modified).map(Some)
     }
 
-    /// A distribution, data paper or agent: what it owns within its record's graph.
-    fn describe_owned_resource(
-        &self,
-        kind: ResourceKind,
-        iri: NamedNode,
-    ) -> Result<Option<Description>, StoreError> {
+    /// A distribution: what it owns within its dataset's record graph.
+    fn describe_distribution(&self, id: &RecordId) -> Result<Option<Description>, StoreError> {
+        let iri = self.base.resource(ResourceKind::Distribution, id);
         let Some(graph) = self.graph_describing(&iri)? else {
             return Ok(None);
         };
         let quads = self.graph_quads(graph.as_ref())?;
-        let expected = match kind {
-            ResourceKind::Distribution => dcat::DISTRIBUTION,
-            ResourceKind::DataPaper => crate::model::vocab::fabio::DATA_PAPER,
-            _ => foaf::AGENT,
-        };
-        let typed = |class: NamedNodeRef<'_>| {
-            quads.iter().any(|q| {
-                q.subject.as_ref() == iri.as_ref().into()
-                    && q.predicate == RDF_TYPE
-                    && is(q.object.as_ref(), class)
-            })
-        };
-        let matches_kind = typed(expected)
-            || (kind == ResourceKind::Agent && (typed(foaf::ORGANIZATION) || typed(foaf::PERSON)));
-        if !matches_kind {
+        if !has_kind(&quads, &iri, ResourceKind::Distribution) {
             return Ok(None);
         }
-        let modified = record_modified(&quads, &graph);
+        let modified = modified_of(&quads, &graph);
         // Within a dataset's graph a distribution must not pull in the dataset itself.
-        let topic_of_graph = record_topic(&quads, &graph);
+        let topic = record_topic(&quads, &graph);
         let stop = |node: NamedOrBlankNodeRef<'_>| {
             node == graph.as_ref().into()
-                || topic_of_graph
-                    .as_ref()
-                    .is_some_and(|t| node == t.as_ref().into())
+                || topic.as_ref().is_some_and(|t| node == t.as_ref().into())
         };
         let owned = owned_by(&quads, iri.as_ref().into(), &stop);
         self.finish(iri, owned, modified).map(Some)
+    }
+
+    /// The record graph whose catalog record has `topic` as `foaf:primaryTopic`.
+    pub(super) fn record_of(&self, topic: &NamedNode) -> Result<Option<NamedNode>, StoreError> {
+        for quad in self.store.quads_for_pattern(
+            None,
+            Some(foaf::PRIMARY_TOPIC),
+            Some(topic.as_ref().into()),
+            None,
+        ) {
+            let quad = quad?;
+            if let GraphName::NamedNode(graph) = &quad.graph_name
+                && quad.subject.as_ref() == graph.as_ref().into()
+                && self.is_record_graph(graph)
+            {
+                return Ok(Some(graph.clone()));
+            }
+        }
+        Ok(None)
+    }
+
+    fn is_record_graph(&self, graph: &NamedNode) -> bool {
+        self.base
+            .local_id(ResourceKind::Record, graph.as_str())
+            .is_some()
     }
 
     /// The record graph in which `iri` is described as a subject.
@@ -159,15 +165,39 @@ impl CatalogStore {
                 .quads_for_pattern(Some(iri.as_ref().into()), Some(RDF_TYPE), None, None)
         {
             if let GraphName::NamedNode(graph) = quad?.graph_name
-                && self
-                    .base
-                    .local_id(ResourceKind::Record, graph.as_str())
-                    .is_some()
+                && self.is_record_graph(&graph)
             {
                 return Ok(Some(graph));
             }
         }
         Ok(None)
+    }
+
+    /// The latest `dct:modified` of the record graphs that lent types and labels to a
+    /// description: a publisher renamed in its own record changes the dataset's answer.
+    fn lenders_modified(&self, quads: &[Quad]) -> Result<Option<time::OffsetDateTime>, StoreError> {
+        let mut graphs: Vec<&NamedNode> = Vec::new();
+        for quad in quads {
+            if let GraphName::NamedNode(graph) = &quad.graph_name
+                && !graphs.contains(&graph)
+                && self.is_record_graph(graph)
+            {
+                graphs.push(graph);
+            }
+        }
+        let mut latest = None;
+        for graph in graphs {
+            let g = GraphNameRef::NamedNode(graph.as_ref());
+            for quad in self.store.quads_for_pattern(
+                Some(graph.as_ref().into()),
+                Some(dct::MODIFIED),
+                None,
+                Some(g),
+            ) {
+                latest = latest.max(parse_date_time(quad?.object.as_ref()));
+            }
+        }
+        Ok(latest)
     }
 
     /// Restores datatypes and appends the types and labels of linked resources.
@@ -198,6 +228,7 @@ impl CatalogStore {
         for object in linked {
             self.types_and_labels(object, &mut extra)?;
         }
+        let modified = modified.max(self.lenders_modified(&extra)?);
         quads.extend(extra);
         // Within each subject, `rdf:type` first, then predicates in IRI order: readable
         // Turtle, and output that does not depend on the store's internal ids.
@@ -230,7 +261,7 @@ impl CatalogStore {
             .quads_for_pattern(Some(iri.into()), None, None, None)
         {
             let quad = quad?;
-            if !is_internal(&quad.graph_name) && is_type_or_wanted_label(&quad) {
+            if !is_internal(&quad.graph_name) && is_type_or_label(&quad) {
                 out.push(quad);
             }
         }
@@ -239,12 +270,17 @@ impl CatalogStore {
 }
 
 /// Whether a quad is a type, a catalog record's topic (so a page listing records can link
-/// to local pages), or a label in a language we copy.
+/// to local pages), or a label.
+fn is_type_or_label(quad: &Quad) -> bool {
+    quad.predicate == RDF_TYPE
+        || quad.predicate == foaf::PRIMARY_TOPIC
+        || (LABELS.contains(&quad.predicate.as_ref()) && quad.object.is_literal())
+}
+
+/// [`is_type_or_label`], keeping labels only in the languages we copy: the EU code lists
+/// label each code in 24 languages.
 pub(super) fn is_type_or_wanted_label(quad: &Quad) -> bool {
-    if quad.predicate == RDF_TYPE || quad.predicate == foaf::PRIMARY_TOPIC {
-        return true;
-    }
-    if !LABELS.contains(&quad.predicate.as_ref()) {
+    if !is_type_or_label(quad) {
         return false;
     }
     match &quad.object {
@@ -253,17 +289,13 @@ pub(super) fn is_type_or_wanted_label(quad: &Quad) -> bool {
                 .iter()
                 .any(|wanted| lang.eq_ignore_ascii_case(wanted))
         }),
-        _ => false,
+        _ => true,
     }
 }
 
 /// Graphs never shown to readers: our bookkeeping, named `urn:passerelle:...`.
 fn is_internal(graph: &GraphName) -> bool {
     matches!(graph, GraphName::NamedNode(n) if n.as_str().starts_with("urn:passerelle:"))
-}
-
-fn is(term: TermRef<'_>, iri: NamedNodeRef<'_>) -> bool {
-    matches!(term, TermRef::NamedNode(n) if n == iri)
 }
 
 /// The `foaf:primaryTopic` of the record node `graph` (when it is an IRI).
@@ -279,11 +311,28 @@ fn record_topic(quads: &[Quad], graph: &NamedNode) -> Option<NamedNode> {
     })
 }
 
-fn record_modified(quads: &[Quad], graph: &NamedNode) -> Option<time::OffsetDateTime> {
+/// The `dct:modified` of `subject` (a record node, or the catalog).
+fn modified_of(quads: &[Quad], subject: &NamedNode) -> Option<time::OffsetDateTime> {
     quads
         .iter()
-        .find(|q| q.predicate == dct::MODIFIED && q.subject.as_ref() == graph.as_ref().into())
+        .find(|q| q.predicate == dct::MODIFIED && q.subject.as_ref() == subject.as_ref().into())
         .and_then(|q| parse_date_time(q.object.as_ref()))
+}
+
+/// Whether `resource` is typed in `quads` as what pages of `kind` show.
+fn has_kind(quads: &[Quad], resource: &NamedNode, kind: ResourceKind) -> bool {
+    let classes: &[NamedNodeRef<'_>] = match kind {
+        ResourceKind::Dataset => &[dcat::DATASET],
+        ResourceKind::Distribution => &[dcat::DISTRIBUTION],
+        ResourceKind::DataPaper => &[fabio::DATA_PAPER],
+        ResourceKind::Agent => &[foaf::AGENT, foaf::ORGANIZATION, foaf::PERSON],
+        ResourceKind::Record => &[dcat::CATALOG_RECORD],
+    };
+    quads.iter().any(|q| {
+        q.subject.as_ref() == resource.as_ref().into()
+            && q.predicate == RDF_TYPE
+            && matches!(q.object.as_ref(), TermRef::NamedNode(n) if classes.contains(&n))
+    })
 }
 
 /// Parses an `xsd:dateTime` (or `xsd:date`, at midnight UTC) literal.

@@ -73,7 +73,10 @@ impl StoreError {
     /// whose message names the `LOCK` file.
     pub(crate) fn from_open(path: &Path, error: StorageError) -> Self {
         let path = path.display().to_string();
-        if error.to_string().to_ascii_lowercase().contains("lock") {
+        // RocksDB: "While lock file: <dir>/LOCK: Resource temporarily unavailable", or
+        // "lock hold by current process" when this process already has it open.
+        let message = error.to_string();
+        if message.contains("While lock file") || message.contains("lock hold by current process") {
             Self::Locked { path }
         } else {
             Self::Open {

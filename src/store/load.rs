@@ -57,7 +57,14 @@ impl CatalogStore {
         progress(&format!("{triples_read} triples parsed; writing"));
         let summary = match &options.graph {
             Some(target) => self.write_graph(&graph, target)?,
-            None => self.write_split(split_into_records(&graph, &self.base))?,
+            None => {
+                let source = files
+                    .iter()
+                    .filter_map(|f| f.file_name()?.to_str())
+                    .collect::<Vec<_>>()
+                    .join("+");
+                self.write_split(split_into_records(&graph, &self.base), &source)?
+            }
         };
         Ok(LoadReport {
             triples_read,

@@ -49,20 +49,27 @@ impl CatalogStore {
     ///
     /// Fails with [`StoreError::Locked`] when another process has the store open.
     pub fn open(data_dir: &Path, base: BaseIri) -> Result<Self, StoreError> {
+        let this = Self::open_as_is(data_dir, base)?;
+        this.refresh_vocabularies()?;
+        Ok(Self {
+            vocabulary: Arc::new(this.index_vocabularies()?),
+            ..this
+        })
+    }
+
+    /// Opens the store without writing to it, for commands that only read (`dump`).
+    pub fn open_as_is(data_dir: &Path, base: BaseIri) -> Result<Self, StoreError> {
         std::fs::create_dir_all(data_dir).map_err(|source| StoreError::Io {
             path: data_dir.display().to_string(),
             source,
         })?;
         let store = Store::open(data_dir).map_err(|e| StoreError::from_open(data_dir, e))?;
-        let mut this = Self {
+        Ok(Self {
             store,
             base,
             vocabulary: Arc::default(),
             generation: Arc::default(),
-        };
-        this.refresh_vocabularies()?;
-        this.vocabulary = Arc::new(this.index_vocabularies()?);
-        Ok(this)
+        })
     }
 
     /// A number that changes whenever this process writes to the store, so that caches of

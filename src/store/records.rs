@@ -11,6 +11,14 @@ use oxigraph::model::{
 use oxigraph::store::Transaction;
 use std::collections::{HashMap, HashSet};
 
+/// Where a draft goes: its record id and its topic's IRI.
+struct Allocation {
+    id: RecordId,
+    topic: NamedNode,
+    /// Whether it replaces an existing record.
+    existed: bool,
+}
+
 /// What a write did, for reports on the command line.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct WriteSummary {
@@ -36,9 +44,14 @@ pub(crate) fn now_literal() -> Literal {
 impl CatalogStore {
     /// Writes every record of `outcome`, the catalog triples and the unassigned triples in
     /// one transaction.
-    pub(crate) fn write_split(&self, outcome: SplitOutcome) -> Result<WriteSummary, StoreError> {
+    /// `source` names where the triples came from, for the graph of unassigned triples.
+    pub(crate) fn write_split(
+        &self,
+        outcome: SplitOutcome,
+        source: &str,
+    ) -> Result<WriteSummary, StoreError> {
         let mut transaction = self.store.start_transaction()?;
-        let summary = self.write_split_in(&mut transaction, outcome)?;
+        let summary = self.write_split_in(&mut transaction, outcome, source)?;
         self.commit(transaction)?;
         Ok(summary)
     }
@@ -47,37 +60,40 @@ impl CatalogStore {
         &self,
         transaction: &mut Transaction<'_>,
         outcome: SplitOutcome,
+        source: &str,
     ) -> Result<WriteSummary, StoreError> {
         let now = now_literal();
         let mut summary = WriteSummary::default();
-        let ids = self.allocate_ids(transaction, &outcome.records)?;
-        let renames = blank_topic_renames(&outcome.records, &ids, self);
+        let allocations = self.allocate(transaction, &outcome.records)?;
+        let renames: HashMap<BlankNode, NamedNode> = outcome
+            .records
+            .iter()
+            .zip(&allocations)
+            .filter_map(|(draft, allocation)| match &draft.topic {
+                NamedOrBlankNode::BlankNode(b) => Some((b.clone(), allocation.topic.clone())),
+                NamedOrBlankNode::NamedNode(_) => None,
+            })
+            .collect();
         let catalog = self.base.catalog();
         let catalog_graph = self.base.catalog_graph();
-        for (draft, (id, existed)) in outcome.records.iter().zip(&ids) {
-            let graph = self.base.record_graph(id);
-            let topic = rename_subject(&draft.topic, &renames);
+        let catalog_g = GraphNameRef::NamedNode(catalog_graph.as_ref());
+        for (draft, allocation) in outcome.records.iter().zip(&allocations) {
+            let graph = self.base.record_graph(&allocation.id);
+            let topic = &allocation.topic;
             let issued = self.previous_issued(transaction, &graph)?;
             transaction.clear_graph(GraphNameRef::NamedNode(graph.as_ref()))?;
             for triple in &draft.triples {
                 transaction.insert(&in_graph(rename(triple, &renames), &graph));
             }
-            let record_triples = record_node(
-                draft.kind,
-                &graph,
-                &topic,
-                issued.unwrap_or(now.clone()),
-                &now,
-            );
-            for triple in record_triples {
+            let issued = issued.unwrap_or_else(|| now.clone());
+            for triple in record_node(draft.kind, &graph, topic, issued, &now) {
                 transaction.insert(&in_graph(triple, &graph));
             }
             if draft.kind == RecordKind::Dataset {
-                let g = GraphNameRef::NamedNode(catalog_graph.as_ref());
-                transaction.insert(QuadRef::new(&catalog, dcat::DATASET_PROP, &topic, g));
-                transaction.insert(QuadRef::new(&catalog, dcat::RECORD, &graph, g));
+                transaction.insert(QuadRef::new(&catalog, dcat::DATASET_PROP, topic, catalog_g));
+                transaction.insert(QuadRef::new(&catalog, dcat::RECORD, &graph, catalog_g));
             }
-            if *existed {
+            if allocation.existed {
                 summary.replaced += 1;
             } else {
                 summary.created += 1;
@@ -86,7 +102,19 @@ impl CatalogStore {
         if !outcome.catalog.is_empty() {
             self.replace_catalog_description(transaction, &outcome.catalog, &renames)?;
         }
-        let unassigned = self.base.join("graphs/unassigned");
+        if outcome
+            .records
+            .iter()
+            .any(|d| d.kind == RecordKind::Dataset)
+        {
+            // DCAT: the catalog's dct:modified is when it last changed, its list included.
+            self.set_catalog_modified(transaction, &now)?;
+        }
+        // Unassigned triples are kept per source and replaced when it is loaded again.
+        let unassigned = self
+            .base
+            .join(&format!("graphs/unassigned/{}", RecordId::slugify(source)));
+        transaction.clear_graph(GraphNameRef::NamedNode(unassigned.as_ref()))?;
         for triple in &outcome.unassigned {
             transaction.insert(&in_graph(rename(triple, &renames), &unassigned));
         }
@@ -94,56 +122,128 @@ impl CatalogStore {
         Ok(summary)
     }
 
-    /// Picks a record id per draft: the id of the record that already has this topic (the
-    /// draft replaces it), else the preferred id made unique with `-2`, `-3`...
-    fn allocate_ids(
+    fn set_catalog_modified(
+        &self,
+        transaction: &mut Transaction<'_>,
+        now: &Literal,
+    ) -> Result<(), StoreError> {
+        let catalog = self.base.catalog();
+        let graph = self.base.catalog_graph();
+        let g = GraphNameRef::NamedNode(graph.as_ref());
+        let old: Vec<Quad> = transaction
+            .quads_for_pattern(
+                Some(catalog.as_ref().into()),
+                Some(dct::MODIFIED),
+                None,
+                Some(g),
+            )
+            .collect::<Result<_, _>>()?;
+        for quad in &old {
+            transaction.remove(quad);
+        }
+        transaction.insert(QuadRef::new(&catalog, dct::MODIFIED, now, g));
+        Ok(())
+    }
+
+    /// Picks a record id and a topic IRI per draft.
+    ///
+    /// An IRI topic keeps its IRI and replaces the record that already has it, else gets its
+    /// preferred id, made unique with `-2`, `-3`... A blank-node topic becomes
+    /// `{base}{kind}/{candidate}` for the first candidate id whose IRI is either already a
+    /// record's topic (replaced) or free, so that loading the same file again replaces the
+    /// same records rather than adding copies.
+    fn allocate(
         &self,
         transaction: &Transaction<'_>,
         drafts: &[RecordDraft],
-    ) -> Result<Vec<(RecordId, bool)>, StoreError> {
+    ) -> Result<Vec<Allocation>, StoreError> {
         let mut taken = HashSet::new();
-        let mut ids = Vec::with_capacity(drafts.len());
+        let mut allocations = Vec::with_capacity(drafts.len());
         for draft in drafts {
-            let topic = self.stable_topic(draft);
-            if let Some(id) = self.record_of_topic(transaction, &topic)?
-                && taken.insert(id.clone())
-            {
-                ids.push((id, true));
-                continue;
-            }
-            let mut candidate = draft.preferred_id.clone();
-            let mut suffix = 2;
-            while taken.contains(&candidate) || self.graph_exists(transaction, &candidate)? {
-                candidate = RecordId::slugify(&format!("{}-{suffix}", draft.preferred_id));
-                suffix += 1;
-            }
-            taken.insert(candidate.clone());
-            ids.push((candidate, false));
+            let allocation = match &draft.topic {
+                NamedOrBlankNode::NamedNode(topic) => {
+                    match self.record_of_topic(transaction, topic)? {
+                        Some(id) if taken.insert(id.clone()) => Allocation {
+                            id,
+                            topic: topic.clone(),
+                            existed: true,
+                        },
+                        _ => Allocation {
+                            id: self.free_id(transaction, &draft.preferred_id, &mut taken)?,
+                            topic: topic.clone(),
+                            existed: false,
+                        },
+                    }
+                }
+                NamedOrBlankNode::BlankNode(_) => {
+                    self.allocate_blank(transaction, draft, &mut taken)?
+                }
+            };
+            allocations.push(allocation);
         }
-        Ok(ids)
+        Ok(allocations)
     }
 
-    /// The topic a draft will have once stored: blank-node topics get our IRI for their
-    /// preferred id, so that loading the same file twice replaces rather than duplicates.
-    fn stable_topic(&self, draft: &RecordDraft) -> Term {
-        match &draft.topic {
-            NamedOrBlankNode::NamedNode(n) => n.clone().into(),
-            NamedOrBlankNode::BlankNode(_) => self
-                .base
-                .resource(draft.kind.resource_kind(), &draft.preferred_id)
-                .into(),
+    fn allocate_blank(
+        &self,
+        transaction: &Transaction<'_>,
+        draft: &RecordDraft,
+        taken: &mut HashSet<RecordId>,
+    ) -> Result<Allocation, StoreError> {
+        let kind = draft.kind.resource_kind();
+        for n in 1.. {
+            let candidate = draft.preferred_id.with_suffix(n);
+            let topic = self.base.resource(kind, &candidate);
+            match self.record_of_topic(transaction, &topic)? {
+                Some(id) if taken.insert(id.clone()) => {
+                    return Ok(Allocation {
+                        id,
+                        topic,
+                        existed: true,
+                    });
+                }
+                Some(_) => {}
+                None => {
+                    if !taken.contains(&candidate) && !self.graph_exists(transaction, &candidate)? {
+                        taken.insert(candidate.clone());
+                        return Ok(Allocation {
+                            id: candidate,
+                            topic,
+                            existed: false,
+                        });
+                    }
+                }
+            }
         }
+        unreachable!("the candidate ids are endless")
+    }
+
+    /// `preferred`, or the first of `preferred-2`, `preferred-3`... that no record uses.
+    fn free_id(
+        &self,
+        transaction: &Transaction<'_>,
+        preferred: &RecordId,
+        taken: &mut HashSet<RecordId>,
+    ) -> Result<RecordId, StoreError> {
+        for n in 1.. {
+            let candidate = preferred.with_suffix(n);
+            if !taken.contains(&candidate) && !self.graph_exists(transaction, &candidate)? {
+                taken.insert(candidate.clone());
+                return Ok(candidate);
+            }
+        }
+        unreachable!("the candidate ids are endless")
     }
 
     fn record_of_topic(
         &self,
         transaction: &Transaction<'_>,
-        topic: &Term,
+        topic: &NamedNode,
     ) -> Result<Option<RecordId>, StoreError> {
         for quad in transaction.quads_for_pattern(
             None,
             Some(foaf::PRIMARY_TOPIC),
-            Some(topic.as_ref()),
+            Some(topic.as_ref().into()),
             None,
         ) {
             let quad = quad?;
@@ -230,7 +330,7 @@ impl CatalogStore {
 fn record_node(
     kind: RecordKind,
     graph: &NamedNode,
-    topic: &Term,
+    topic: &NamedNode,
     issued: Literal,
     modified: &Literal,
 ) -> Vec<Triple> {
@@ -250,48 +350,17 @@ fn record_node(
     triples
 }
 
-/// Blank-node topics become `{base}{kind}/{id}` IRIs (see `stable_topic`).
-fn blank_topic_renames(
-    drafts: &[RecordDraft],
-    ids: &[(RecordId, bool)],
-    store: &CatalogStore,
-) -> HashMap<BlankNode, NamedNode> {
-    drafts
-        .iter()
-        .zip(ids)
-        .filter_map(|(draft, (id, _))| match &draft.topic {
-            NamedOrBlankNode::BlankNode(b) => Some((
-                b.clone(),
-                store.base.resource(draft.kind.resource_kind(), id),
-            )),
-            NamedOrBlankNode::NamedNode(_) => None,
-        })
-        .collect()
-}
-
-fn rename_subject(topic: &NamedOrBlankNode, renames: &HashMap<BlankNode, NamedNode>) -> Term {
-    match topic {
-        NamedOrBlankNode::BlankNode(b) => renames
-            .get(b)
-            .map_or_else(|| b.clone().into(), |n| n.clone().into()),
-        NamedOrBlankNode::NamedNode(n) => n.clone().into(),
-    }
-}
-
+/// `triple` with renamed blank-node topics in subject and object position.
 fn rename(triple: &Triple, renames: &HashMap<BlankNode, NamedNode>) -> Triple {
-    if renames.is_empty() {
-        return triple.clone();
-    }
+    let renamed = |b: &BlankNode| renames.get(b).cloned();
     let subject = match &triple.subject {
-        NamedOrBlankNode::BlankNode(b) => renames
-            .get(b)
-            .map_or_else(|| triple.subject.clone(), |n| n.clone().into()),
+        NamedOrBlankNode::BlankNode(b) => {
+            renamed(b).map_or_else(|| triple.subject.clone(), Into::into)
+        }
         other => other.clone(),
     };
     let object = match &triple.object {
-        Term::BlankNode(b) => renames
-            .get(b)
-            .map_or_else(|| triple.object.clone(), |n| n.clone().into()),
+        Term::BlankNode(b) => renamed(b).map_or_else(|| triple.object.clone(), Into::into),
         other => other.clone(),
     };
     Triple::new(subject, triple.predicate.clone(), object)

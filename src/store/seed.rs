@@ -65,7 +65,7 @@ pub(super) fn seed_if_empty(store: &CatalogStore) -> Result<bool, StoreError> {
                     message: e.to_string(),
                 })?;
         }
-        store.write_split(split_into_records(&graph, &store.base))?;
+        store.write_split(split_into_records(&graph, &store.base), "seed-data")?;
     }
     let now = super::records::now_literal();
     store

@@ -87,8 +87,9 @@ impl Server {
             .args(["serve", "--data-dir"])
             .arg(data_dir)
             .args(["--listen", &listen])
+            .env("RUST_LOG", "info")
             .stdout(Stdio::null())
-            .stderr(Stdio::null());
+            .stderr(std::fs::File::create(data_dir.with_extension("log")).expect("log file"));
         if let Some(base) = base_iri {
             command.args(["--base-iri", base]);
         }
@@ -145,6 +146,11 @@ impl Server {
         }
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+
+    /// What the server wrote to stderr so far (its logs).
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.data_dir.with_extension("log")).unwrap_or_default()
     }
 
     /// The request URL of an IRI under the base.
