@@ -208,7 +208,7 @@ async fn load_splits_datasets_into_records_and_restarts_keep_everything() {
         .unwrap()
         .parse()
         .unwrap();
-    let server = start_on_port(&data_dir, port);
+    let server = Server::start_on(&data_dir, port, None);
     let catalog = client()
         .get(format!("{}/", server.url))
         .header(ACCEPT, "application/n-triples")
@@ -279,10 +279,6 @@ async fn load_splits_datasets_into_records_and_restarts_keep_everything() {
     );
     // The foreign catalog's description was not taken for ours.
     assert!(!catalog.contains("Someone else"), "{catalog}");
-}
-
-fn start_on_port(data_dir: &std::path::Path, port: u16) -> Server {
-    Server::start_on(data_dir, port, None)
 }
 
 #[test]

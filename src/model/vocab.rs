@@ -50,7 +50,6 @@ terms!(
     CATALOG_RECORD = "CatalogRecord",
     DATASET = "Dataset",
     DISTRIBUTION = "Distribution",
-    DATA_SERVICE = "DataService",
     DATASET_PROP = "dataset",
     RECORD = "record",
     DISTRIBUTION_PROP = "distribution",
@@ -60,12 +59,10 @@ terms!(
     BYTE_SIZE = "byteSize",
     KEYWORD = "keyword",
     THEME = "theme",
-    THEME_TAXONOMY = "themeTaxonomy",
     LANDING_PAGE = "landingPage",
     CONTACT_POINT = "contactPoint",
     START_DATE = "startDate",
     END_DATE = "endDate",
-    BBOX = "bbox",
 });
 
 terms!(
@@ -73,7 +70,6 @@ terms!(
     dct, "http://purl.org/dc/terms/", {
     TITLE = "title",
     DESCRIPTION = "description",
-    ABSTRACT = "abstract",
     IDENTIFIER = "identifier",
     PUBLISHER = "publisher",
     CREATOR = "creator",
@@ -88,12 +84,10 @@ terms!(
     ACCRUAL_PERIODICITY = "accrualPeriodicity",
     ACCESS_RIGHTS = "accessRights",
     IS_REFERENCED_BY = "isReferencedBy",
-    SOURCE = "source",
     LICENSE_DOCUMENT = "LicenseDocument",
     MEDIA_TYPE_OR_EXTENT = "MediaTypeOrExtent",
     FREQUENCY = "Frequency",
     RIGHTS_STATEMENT = "RightsStatement",
-    STANDARD = "Standard",
 });
 
 terms!(
@@ -102,7 +96,6 @@ terms!(
     AGENT = "Agent",
     ORGANIZATION = "Organization",
     PERSON = "Person",
-    DOCUMENT = "Document",
     NAME = "name",
     HOMEPAGE = "homepage",
     PRIMARY_TOPIC = "primaryTopic",
