@@ -393,6 +393,15 @@ async fn id_clashes_blank_nodes_and_shared_concepts_load_predictably() {
             .header(ACCEPT, "application/n-triples")
             .send()
     };
+    // A store that already held data when first served gets no demo catalog.
+    let catalog = get("").await.unwrap().text().await.unwrap();
+    assert_eq!(
+        catalog
+            .matches("<http://www.w3.org/ns/dcat#dataset>")
+            .count(),
+        3,
+        "{catalog}"
+    );
     // Both resources named `shared` resolve to themselves despite sharing an id.
     let dataset = get("datasets/shared").await.unwrap();
     assert_eq!(dataset.status(), StatusCode::OK);

@@ -4,12 +4,13 @@
 //! stored once, by id); serving the same bytes again costs a hash lookup. Entries are keyed
 //! by what was asked and dropped as soon as the store's generation moves (any write), so a
 //! reader never gets a stale description. Eviction keeps two maps and drops the older one
-//! when the newer fills up: a cheap approximation of least-recently-used.
+//! when the newer fills up: a cheap approximation of least-recently-used. Hits on recent
+//! entries take a shared lock only, so workers do not queue behind each other.
 
 use super::respond::Rendered;
 use crate::rdf::Representation;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, PoisonError, RwLock};
 
 /// What identifies a rendering.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -42,7 +43,7 @@ impl CacheKey {
 pub struct RenderCache {
     /// Entries per map; the cache holds at most twice as many. 0 disables caching.
     capacity: usize,
-    inner: Mutex<Maps>,
+    inner: RwLock<Maps>,
 }
 
 #[derive(Default)]
@@ -57,7 +58,7 @@ impl RenderCache {
     pub fn new(capacity: usize) -> Self {
         Self {
             capacity,
-            inner: Mutex::default(),
+            inner: RwLock::default(),
         }
     }
 
@@ -66,7 +67,16 @@ impl RenderCache {
         if self.capacity == 0 {
             return None;
         }
-        let mut maps = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        {
+            // The common case, a hit among recent entries, only needs a shared lock.
+            let maps = self.inner.read().unwrap_or_else(PoisonError::into_inner);
+            if maps.generation == generation
+                && let Some(found) = maps.recent.get(key)
+            {
+                return Some(found.clone());
+            }
+        }
+        let mut maps = self.inner.write().unwrap_or_else(PoisonError::into_inner);
         maps.follow(generation);
         if let Some(found) = maps.recent.get(key) {
             return Some(found.clone());
@@ -81,7 +91,7 @@ impl RenderCache {
         if self.capacity == 0 {
             return;
         }
-        let mut maps = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut maps = self.inner.write().unwrap_or_else(PoisonError::into_inner);
         maps.follow(generation);
         if maps.generation == generation {
             maps.insert(key, rendered, self.capacity);
@@ -146,7 +156,7 @@ mod tests {
         assert!(cache.get(&key("b"), 0).is_none());
         assert!(cache.get(&key("a"), 0).is_some());
         assert!(cache.get(&key("d"), 0).is_some());
-        let maps = cache.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        let maps = cache.inner.read().unwrap_or_else(PoisonError::into_inner);
         assert!(maps.recent.len() + maps.older.len() <= 4);
     }
 

@@ -63,8 +63,8 @@ pub struct Rendered {
     representation: Representation,
     /// When the resource last changed, if known.
     modified: Option<header::HttpDate>,
-    /// The IRI whose variants are the alternates (`{base}datasets/x`).
-    iri: String,
+    /// The `Link` header listing the other representations, made once per rendering.
+    link: String,
 }
 
 impl Rendered {
@@ -80,7 +80,7 @@ impl Rendered {
             body: Bytes::from(body),
             representation,
             modified: modified.map(|t| header::HttpDate::from(SystemTime::from(t))),
-            iri,
+            link: alternates(&iri, representation),
         }
     }
 }
@@ -99,10 +99,7 @@ pub fn respond(request: &HttpRequest, rendered: &Rendered) -> HttpResponse {
             HeaderValue::from_static("Accept, Accept-Language"),
         ))
         .insert_header((header::ETAG, rendered.etag.clone()))
-        .insert_header((
-            header::LINK,
-            alternates(&rendered.iri, rendered.representation),
-        ));
+        .insert_header((header::LINK, rendered.link.clone()));
     if let Some(date) = rendered.modified {
         builder.insert_header((header::LAST_MODIFIED, date));
     }
