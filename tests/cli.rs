@@ -528,3 +528,126 @@ fn settings_layer_file_then_environment_then_flags() {
         "data-dir from the file was ignored"
     );
 }
+
+/// `dcat:Dataset` subjects in a file, counted by oxigraph's parser, independently of ours.
+fn datasets_in(path: &std::path::Path) -> usize {
+    use oxigraph::io::{RdfFormat, RdfParser};
+    let format = match path.extension().and_then(|e| e.to_str()) {
+        Some("rdf" | "xml") => RdfFormat::RdfXml,
+        Some("jsonld") => RdfFormat::from_extension("jsonld").unwrap(),
+        Some(other) => RdfFormat::from_extension(other).unwrap(),
+        None => panic!("no extension"),
+    };
+    let bytes = std::fs::read(path).unwrap();
+    let mut subjects = std::collections::HashSet::new();
+    for quad in RdfParser::from_format(format)
+        .with_base_iri("http://localhost:8080/")
+        .unwrap()
+        .for_slice(&bytes)
+    {
+        let quad = quad.unwrap();
+        if quad.predicate.as_str() == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+            && quad.object.to_string() == "<http://www.w3.org/ns/dcat#Dataset>"
+        {
+            subjects.insert(quad.subject.to_string());
+        }
+    }
+    subjects.len()
+}
+
+/// The datasets the catalog of the store in `dir/data` lists, from a dump.
+fn listed_datasets(dir: &std::path::Path) -> usize {
+    String::from_utf8(dump(dir))
+        .unwrap()
+        .lines()
+        .filter(|l| {
+            l.contains("<http://www.w3.org/ns/dcat#dataset>") && l.ends_with("/graphs/catalog> .")
+        })
+        .count()
+}
+
+#[test]
+fn load_reads_real_feeds_in_every_syntax() {
+    let feeds = [
+        "feeds/ckanext-dcat/examples/dcat/catalog.rdf",
+        "feeds/ckanext-dcat/examples/dcat/catalog_with_at_graph.jsonld",
+        "feeds/udata/dcat/bnodes.jsonld",
+        "feeds/fairdatapoint/rdf-examples/fantom5.ttl",
+        "feeds/govdata-dcatde/resources/metadata_max_only_valid_uris.rdf",
+    ];
+    let temp = tempfile::tempdir().unwrap();
+    let mut expected = 0;
+    for feed in feeds {
+        let path = common::fixture(feed);
+        let in_file = datasets_in(&path);
+        assert!(in_file > 0, "{feed} has no dataset");
+        expected += in_file;
+        let output = run(
+            temp.path(),
+            &["load", "--data-dir", "data", path.to_str().unwrap()],
+        );
+        assert!(output.status.success(), "{feed}: {}", stderr(&output));
+        assert_eq!(listed_datasets(temp.path()), expected, "after {feed}");
+    }
+    // A feed with an invalid IRI (a phone number with spaces) is refused as a whole, with
+    // a clear message, and changes nothing.
+    let before = dump(temp.path());
+    let invalid = common::fixture("feeds/govdata-dcatde/resources/metadata_max.rdf");
+    let output = run(
+        temp.path(),
+        &["load", "--data-dir", "data", invalid.to_str().unwrap()],
+    );
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("metadata_max.rdf") && stderr(&output).contains("tel:+49"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(dump(temp.path()), before);
+    // N-Quads and TriG: our own dumps load into a new store with the same records;
+    // N-Triples: a feed converted by oxigraph.
+    for (format, extension) in [("nq", "nq"), ("trig", "trig")] {
+        let out = temp.path().join(format!("dump.{extension}"));
+        let output = run(
+            temp.path(),
+            &[
+                "dump",
+                "--data-dir",
+                "data",
+                "--format",
+                format,
+                "--output",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert!(output.status.success(), "{}", stderr(&output));
+        let other = tempfile::tempdir().unwrap();
+        let output = run(
+            other.path(),
+            &["load", "--data-dir", "data", out.to_str().unwrap()],
+        );
+        assert!(output.status.success(), "{format}: {}", stderr(&output));
+        assert_eq!(
+            listed_datasets(other.path()),
+            expected,
+            "reloading a {format} dump"
+        );
+    }
+    let turtle = common::fixture("feeds/fairdatapoint/rdf-examples/disgenet.ttl");
+    let nt = temp.path().join("disgenet.nt");
+    let mut writer = oxigraph::io::RdfSerializer::from_format(oxigraph::io::RdfFormat::NTriples)
+        .for_writer(Vec::new());
+    for quad in oxigraph::io::RdfParser::from_format(oxigraph::io::RdfFormat::Turtle)
+        .for_slice(&std::fs::read(&turtle).unwrap())
+    {
+        writer.serialize_quad(&quad.unwrap()).unwrap();
+    }
+    std::fs::write(&nt, writer.finish().unwrap()).unwrap();
+    let other = tempfile::tempdir().unwrap();
+    let output = run(
+        other.path(),
+        &["load", "--data-dir", "data", nt.to_str().unwrap()],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(listed_datasets(other.path()), datasets_in(&turtle));
+}
