@@ -21,6 +21,22 @@ pub fn href(iri: &str) -> String {
     }
 }
 
+/// A byte count for people: `402.1 MB`.
+fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["bytes", "kB", "MB", "GB", "TB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit < UNITS.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} bytes")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
 /// A link with a human label.
 #[derive(Debug, Serialize, Clone)]
 pub struct Link {
@@ -351,7 +367,9 @@ impl<'a> GraphView<'a> {
                     download: first_iri(dcat::DOWNLOAD_URL),
                     access: first_iri(dcat::ACCESS_URL),
                     licence: self.links(node, dct::LICENSE).into_iter().next(),
-                    byte_size: self.text(node, dcat::BYTE_SIZE),
+                    byte_size: self
+                        .text(node, dcat::BYTE_SIZE)
+                        .map(|size| size.parse().map_or(size, human_size)),
                 }
             })
             .collect()
@@ -410,6 +428,13 @@ impl<'a> GraphView<'a> {
 #[cfg(test)]
 mod tests {
     use super::href;
+
+    #[test]
+    fn sizes_read_like_file_managers_show_them() {
+        assert_eq!(super::human_size(999), "999 bytes");
+        assert_eq!(super::human_size(402_118_934), "402.1 MB");
+        assert_eq!(super::human_size(1_500), "1.5 kB");
+    }
 
     #[test]
     fn only_web_and_mail_iris_become_links() {

@@ -6,7 +6,7 @@
 //! graph, so N-Quads and TriG show where each statement lives.
 
 use super::{CatalogStore, StoreError};
-use crate::model::vocab::{RDF_TYPE, dcat, dct, fabio, foaf, rdfs, skos, vcard};
+use crate::model::vocab::{RDF_TYPE, dcat, dct, fabio, foaf, prism, rdfs, skos, vcard};
 use crate::model::{RecordId, ResourceKind};
 use oxigraph::model::vocab::xsd;
 use oxigraph::model::{
@@ -270,10 +270,11 @@ impl CatalogStore {
 }
 
 /// Whether a quad is a type, a catalog record's topic (so a page listing records can link
-/// to local pages), or a label.
+/// to local pages), a data paper's DOI (so citations can be shown), or a label.
 fn is_type_or_label(quad: &Quad) -> bool {
     quad.predicate == RDF_TYPE
         || quad.predicate == foaf::PRIMARY_TOPIC
+        || quad.predicate == prism::DOI
         || (LABELS.contains(&quad.predicate.as_ref()) && quad.object.is_literal())
 }
 
