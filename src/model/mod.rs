@@ -6,4 +6,4 @@ mod split;
 pub mod vocab;
 
 pub use ids::{BaseIri, BaseIriError, RecordId, RecordIdError, ResourceKind, variant_url};
-pub use split::{RecordDraft, RecordKind, SplitOutcome, split_into_records};
+pub use split::{RecordDraft, RecordKind, SplitOutcome, owned_triples, split_into_records};

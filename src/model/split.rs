@@ -90,8 +90,10 @@ pub fn split_into_records(graph: &Graph, base: &BaseIri) -> SplitOutcome {
     let mut owned: HashSet<NamedOrBlankNodeRef<'_>> = HashSet::new();
     let mut outcome = SplitOutcome::default();
 
+    // Records stop at other records, at our catalog and at shared vocabulary nodes.
+    let stop = |node| node == catalog_ref || is_root.contains(&node) || is_shared(graph, node);
     for (topic, kind) in &roots {
-        let triples = owned_triples(graph, *topic, &is_root, catalog_ref, &mut owned);
+        let triples = owned_triples(graph, *topic, &stop, &mut owned);
         outcome.records.push(RecordDraft {
             kind: *kind,
             topic: topic.into_owned(),
@@ -101,7 +103,7 @@ pub fn split_into_records(graph: &Graph, base: &BaseIri) -> SplitOutcome {
     }
     // Our catalog keeps what it owns too (a blank-node publisher, a spatial node), except
     // the dataset and record links, which we manage.
-    outcome.catalog = owned_triples(graph, catalog_ref, &is_root, catalog_ref, &mut owned)
+    outcome.catalog = owned_triples(graph, catalog_ref, &stop, &mut owned)
         .into_iter()
         .filter(|t| {
             t.subject.as_ref() != catalog_ref
@@ -144,16 +146,20 @@ fn find_roots<'a>(
     roots
 }
 
-/// Breadth-first walk from `topic` over owned nodes, collecting their triples.
-fn owned_triples<'a>(
+/// The triples of `start` and of every node it owns, breadth first: the blank nodes and
+/// described IRIs it links to (not through `rdf:type`), transitively, except nodes for
+/// which `stop` holds. Every node visited is added to `owned`.
+///
+/// Used to split a loaded graph into records, and to cut one resource (a distribution,
+/// a catalog record) out of its record's graph.
+pub fn owned_triples<'a>(
     graph: &'a Graph,
-    topic: NamedOrBlankNodeRef<'a>,
-    is_root: &HashSet<NamedOrBlankNodeRef<'a>>,
-    catalog: NamedOrBlankNodeRef<'a>,
+    start: NamedOrBlankNodeRef<'a>,
+    stop: &dyn Fn(NamedOrBlankNodeRef<'a>) -> bool,
     owned: &mut HashSet<NamedOrBlankNodeRef<'a>>,
 ) -> Vec<Triple> {
-    let mut visited = HashSet::from([topic]);
-    let mut queue = VecDeque::from([topic]);
+    let mut visited = HashSet::from([start]);
+    let mut queue = VecDeque::from([start]);
     let mut triples = Vec::new();
     while let Some(node) = queue.pop_front() {
         owned.insert(node);
@@ -167,9 +173,7 @@ fn owned_triples<'a>(
             let describes_itself = graph.triples_for_subject(next).next().is_some();
             if describes_itself
                 && triple.predicate != RDF_TYPE
-                && next != catalog
-                && !is_root.contains(&next)
-                && !is_shared(graph, next)
+                && !stop(next)
                 && visited.insert(next)
             {
                 queue.push_back(next);

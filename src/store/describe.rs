@@ -7,13 +7,13 @@
 
 use super::{CatalogStore, StoreError};
 use crate::model::vocab::{RDF_TYPE, dcat, dct, fabio, foaf, prism, rdfs, skos, vcard};
-use crate::model::{RecordId, ResourceKind};
+use crate::model::{RecordId, ResourceKind, owned_triples};
 use oxigraph::model::vocab::xsd;
 use oxigraph::model::{
-    GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Quad, Term,
-    TermRef,
+    Graph, GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Quad,
+    Term, TermRef, TripleRef,
 };
-use std::collections::{HashSet, VecDeque};
+use std::collections::HashSet;
 
 /// Predicates whose values name a linked resource for people.
 const LABELS: [NamedNodeRef<'static>; 5] = [
@@ -364,31 +364,24 @@ fn topic_first(quads: Vec<Quad>, topic: &NamedNode) -> Vec<Quad> {
     first
 }
 
-/// The quads of `start` and of the nodes it owns (blank nodes and other described IRIs),
-/// not crossing into nodes for which `stop` holds.
+/// The quads of `start` and of the nodes it owns within one graph's `quads` (see
+/// [`owned_triples`]), not crossing into nodes for which `stop` holds.
 fn owned_by(
     quads: &[Quad],
     start: NamedOrBlankNodeRef<'_>,
     stop: &dyn Fn(NamedOrBlankNodeRef<'_>) -> bool,
 ) -> Vec<Quad> {
-    let mut visited = HashSet::from([start]);
-    let mut queue = VecDeque::from([start]);
-    let mut out = Vec::new();
-    while let Some(node) = queue.pop_front() {
-        for quad in quads.iter().filter(|q| q.subject.as_ref() == node) {
-            out.push(quad.clone());
-            let next: NamedOrBlankNodeRef<'_> = match quad.object.as_ref() {
-                TermRef::NamedNode(n) => n.into(),
-                TermRef::BlankNode(b) => b.into(),
-                _ => continue,
-            };
-            let described = quads.iter().any(|q| q.subject.as_ref() == next);
-            if described && !stop(next) && quad.predicate != RDF_TYPE && visited.insert(next) {
-                queue.push_back(next);
-            }
-        }
-    }
-    out
+    let Some(graph_name) = quads.first().map(|q| q.graph_name.clone()) else {
+        return Vec::new();
+    };
+    let graph: Graph = quads
+        .iter()
+        .map(|q| TripleRef::new(&q.subject, &q.predicate, &q.object))
+        .collect();
+    owned_triples(&graph, start, &|node| stop(node), &mut HashSet::new())
+        .into_iter()
+        .map(|t| t.in_graph(graph_name.clone()))
+        .collect()
 }
 
 /// oxigraph stores every integer subtype as `xsd:integer`; DCAT-AP requires
