@@ -335,29 +335,12 @@ fn dump_lines(dir: &std::path::Path) -> Vec<String> {
 
 #[tokio::test]
 async fn id_clashes_blank_nodes_and_shared_concepts_load_predictably() {
-    let temp = tempfile::tempdir().unwrap();
-    let dir = temp.path();
-    let port = common::free_port();
-    let base = format!("http://localhost:{port}/");
+    let prepared = common::Prepared::new();
+    let (dir, base) = (prepared.temp.path(), prepared.base.clone());
     let file = data("clashes.ttl");
     let load = |expect: &str| {
-        let output = run(
-            dir,
-            &[
-                "load",
-                "--data-dir",
-                "data",
-                "--base-iri",
-                &base,
-                file.to_str().unwrap(),
-            ],
-        );
-        assert!(output.status.success(), "{}", stderr(&output));
-        assert!(
-            stderr(&output).contains(expect),
-            "wanted {expect:?}: {}",
-            stderr(&output)
-        );
+        let report = prepared.load_ok(&[&file]);
+        assert!(report.contains(expect), "wanted {expect:?}: {report}");
     };
     load("4 records created, 0 replaced, 6 triples unassigned");
     let first = dump_lines(dir);
@@ -386,7 +369,7 @@ async fn id_clashes_blank_nodes_and_shared_concepts_load_predictably() {
         "a record owns the concept"
     );
 
-    let server = Server::start_on(&dir.join("data"), port, None);
+    let server = prepared.serve();
     let get = |path: &str| {
         client()
             .get(format!("{}/{path}", server.url))
@@ -427,18 +410,10 @@ async fn id_clashes_blank_nodes_and_shared_concepts_load_predictably() {
 
 #[tokio::test]
 async fn catalog_last_modified_moves_when_datasets_are_loaded() {
-    let temp = tempfile::tempdir().unwrap();
-    let data_dir = temp.path().join("data");
-    let port = common::free_port();
-    let base = format!("http://localhost:{port}/");
-    let server = Server::start_on(&data_dir, port, None);
-    let catalog = |server: &Server| {
-        client()
-            .get(format!("{}/", server.url))
-            .header(ACCEPT, "text/turtle")
-            .send()
-    };
-    let before = catalog(&server).await.unwrap();
+    let prepared = common::Prepared::new();
+    let server = prepared.serve();
+    let turtle = [("Accept", "text/turtle")];
+    let before = common::get_with(&format!("{}/", server.url), &turtle).await;
     let last_modified = before.headers()["last-modified"]
         .to_str()
         .unwrap()
@@ -446,27 +421,17 @@ async fn catalog_last_modified_moves_when_datasets_are_loaded() {
     drop(server);
 
     std::thread::sleep(std::time::Duration::from_millis(1100));
-    let output = run(
-        temp.path(),
-        &[
-            "load",
-            "--data-dir",
-            "data",
-            "--base-iri",
-            &base,
-            data("extra-dataset.ttl").to_str().unwrap(),
-        ],
-    );
-    assert!(output.status.success(), "{}", stderr(&output));
+    prepared.load_ok(&[&data("extra-dataset.ttl")]);
 
-    let server = Server::start_on(&data_dir, port, None);
-    let after = client()
-        .get(format!("{}/", server.url))
-        .header(ACCEPT, "text/turtle")
-        .header("If-Modified-Since", &last_modified)
-        .send()
-        .await
-        .unwrap();
+    let server = prepared.serve();
+    let after = common::get_with(
+        &format!("{}/", server.url),
+        &[
+            ("Accept", "text/turtle"),
+            ("If-Modified-Since", &last_modified),
+        ],
+    )
+    .await;
     assert_eq!(
         after.status(),
         StatusCode::OK,

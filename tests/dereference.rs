@@ -332,51 +332,47 @@ async fn conditional_requests_and_head() {
     let length = response.text().await.unwrap().len();
     assert!(etag.starts_with('"') && etag.len() > 10, "{etag}");
 
-    let response = client()
-        .get(&url)
-        .header(ACCEPT, "text/turtle")
-        .header("If-None-Match", &etag)
-        .send()
-        .await
-        .unwrap();
+    let response =
+        common::get_with(&url, &[("Accept", "text/turtle"), ("If-None-Match", &etag)]).await;
     assert_eq!(response.status(), StatusCode::NOT_MODIFIED);
     assert_eq!(response.headers()["etag"].to_str().unwrap(), etag);
     assert!(response.text().await.unwrap().is_empty());
 
     // Another representation has another ETag: the Turtle one does not match JSON-LD.
-    let response = client()
-        .get(&url)
-        .header(ACCEPT, "application/ld+json")
-        .header("If-None-Match", &etag)
-        .send()
-        .await
-        .unwrap();
+    let response = common::get_with(
+        &url,
+        &[("Accept", "application/ld+json"), ("If-None-Match", &etag)],
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::OK);
 
-    let response = client()
-        .get(&url)
-        .header(ACCEPT, "text/turtle")
-        .header("If-None-Match", "\"stale\", W/\"other\"")
-        .send()
-        .await
-        .unwrap();
+    let response = common::get_with(
+        &url,
+        &[
+            ("Accept", "text/turtle"),
+            ("If-None-Match", "\"stale\", W/\"other\""),
+        ],
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::OK);
 
-    let response = client()
-        .get(&url)
-        .header(ACCEPT, "text/turtle")
-        .header("If-Modified-Since", &last_modified)
-        .send()
-        .await
-        .unwrap();
+    let response = common::get_with(
+        &url,
+        &[
+            ("Accept", "text/turtle"),
+            ("If-Modified-Since", &last_modified),
+        ],
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::NOT_MODIFIED);
-    let response = client()
-        .get(&url)
-        .header(ACCEPT, "text/turtle")
-        .header("If-Modified-Since", "Sat, 01 Jan 2000 00:00:00 GMT")
-        .send()
-        .await
-        .unwrap();
+    let response = common::get_with(
+        &url,
+        &[
+            ("Accept", "text/turtle"),
+            ("If-Modified-Since", "Sat, 01 Jan 2000 00:00:00 GMT"),
+        ],
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::OK);
 
     let response = client()
@@ -694,34 +690,19 @@ async fn catalog_conditional_head_406_and_other_methods() {
     let response = get(&url, Some("text/turtle")).await;
     assert_eq!(response.status(), StatusCode::OK);
     let etag = response.headers()["etag"].to_str().unwrap().to_owned();
-    let response = client()
-        .get(&url)
-        .header(ACCEPT, "text/turtle")
-        .header("If-None-Match", &etag)
-        .send()
-        .await
-        .unwrap();
+    let response =
+        common::get_with(&url, &[("Accept", "text/turtle"), ("If-None-Match", &etag)]).await;
     assert_eq!(response.status(), StatusCode::NOT_MODIFIED);
     assert!(
         response.headers().get(CONTENT_TYPE).is_none(),
         "a 304 carries no Content-Type"
     );
-    let response = client()
-        .get(&url)
-        .header(ACCEPT, "text/turtle")
-        .header("If-None-Match", "*")
-        .send()
-        .await
-        .unwrap();
+    let response =
+        common::get_with(&url, &[("Accept", "text/turtle"), ("If-None-Match", "*")]).await;
     assert_eq!(response.status(), StatusCode::NOT_MODIFIED);
     let weak = format!("W/{etag}");
-    let response = client()
-        .get(&url)
-        .header(ACCEPT, "text/turtle")
-        .header("If-None-Match", &weak)
-        .send()
-        .await
-        .unwrap();
+    let response =
+        common::get_with(&url, &[("Accept", "text/turtle"), ("If-None-Match", &weak)]).await;
     assert_eq!(
         response.status(),
         StatusCode::NOT_MODIFIED,
@@ -821,26 +802,9 @@ async fn every_request_is_logged_in_its_own_span() {
 
 #[tokio::test]
 async fn harvested_text_cannot_inject_markup_or_scripts() {
-    let temp = tempfile::tempdir().unwrap();
-    let port = common::free_port();
-    let base = format!("http://localhost:{port}/");
-    let output = common::run(
-        temp.path(),
-        &[
-            "load",
-            "--data-dir",
-            "data",
-            "--base-iri",
-            &base,
-            common::data("hostile.ttl").to_str().unwrap(),
-        ],
-    );
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let server = Server::start_on(&temp.path().join("data"), port, None);
+    let prepared = common::Prepared::new();
+    prepared.load_ok(&[&common::data("hostile.ttl")]);
+    let server = prepared.serve();
     let html = get(&format!("{}/datasets/x", server.url), Some("text/html"))
         .await
         .text()

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Server, data, fixture, run, run_python};
+use common::{Server, data, fixture, run_python};
 use std::process::Command;
 
 #[test]
@@ -37,26 +37,9 @@ fn demo_catalog_has_no_dcat_ap_violation_in_turtle_and_json_ld() {
 
 #[test]
 fn the_shacl_check_catches_planted_violations() {
-    let temp = tempfile::tempdir().unwrap();
-    let port = common::free_port();
-    let base = format!("http://localhost:{port}/");
-    let output = run(
-        temp.path(),
-        &[
-            "load",
-            "--data-dir",
-            "data",
-            "--base-iri",
-            &base,
-            data("invalid-dataset.ttl").to_str().unwrap(),
-        ],
-    );
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let server = Server::start_on(&temp.path().join("data"), port, None);
+    let prepared = common::Prepared::new();
+    prepared.load_ok(&[&data("invalid-dataset.ttl")]);
+    let server = prepared.serve();
     let shapes = fixture("shapes/dcat-ap-3.0.1/html/shacl");
     let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/py/shacl_catalog.py");
     let output = Command::new(common::python())

@@ -216,3 +216,55 @@ pub fn run_python(script: &str, args: &[&str]) -> String {
     );
     stdout
 }
+
+/// GET `url` with `headers` (e.g. `[("Accept", "text/turtle"), ("If-None-Match", etag)]`).
+pub async fn get_with(url: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+    let mut request = client().get(url);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.send().await.expect("request")
+}
+
+/// A store in a temp dir whose IRIs use the base of a port chosen up front, so that files
+/// can be loaded before a server on that port serves them.
+pub struct Prepared {
+    /// Holds `data/` (the store) and the server's log.
+    pub temp: tempfile::TempDir,
+    /// The port the server will listen on.
+    pub port: u16,
+    /// `http://localhost:{port}/`.
+    pub base: String,
+}
+
+impl Prepared {
+    /// An empty place for a store.
+    pub fn new() -> Self {
+        let port = free_port();
+        Self {
+            temp: tempfile::tempdir().expect("temp dir"),
+            port,
+            base: format!("http://localhost:{port}/"),
+        }
+    }
+
+    /// `passerelle load` of files under `tests/data/` or absolute paths, with our base.
+    pub fn load(&self, files: &[&Path]) -> Output {
+        let mut args = vec!["load", "--data-dir", "data", "--base-iri", &self.base];
+        args.extend(files.iter().map(|f| f.to_str().expect("utf-8 path")));
+        run(self.temp.path(), &args)
+    }
+
+    /// [`Self::load`], asserting success; returns stderr (the load report).
+    pub fn load_ok(&self, files: &[&Path]) -> String {
+        let output = self.load(files);
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(output.status.success(), "load failed: {stderr}");
+        stderr
+    }
+
+    /// A server on the prepared store and port.
+    pub fn serve(&self) -> Server {
+        Server::start_on(&self.temp.path().join("data"), self.port, None)
+    }
+}
