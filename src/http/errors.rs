@@ -41,9 +41,12 @@ pub enum HttpError {
     /// The health check could not read the store.
     #[error("the store does not answer")]
     Unhealthy(StoreError),
-    /// A page or serialization failed to render.
-    #[error("rendering failure: {0}")]
-    Render(String),
+    /// A page template failed (a defect in our templates).
+    #[error("page rendering failure")]
+    Page(#[from] crate::html::PageError),
+    /// An RDF serializer refused the description.
+    #[error("serialization failure")]
+    Serialize(#[source] std::io::Error),
     /// The blocking pool is gone (shutting down).
     #[error("the server is shutting down")]
     Unavailable,
@@ -67,7 +70,7 @@ impl HttpError {
             Self::MethodNotAllowed(_) => "method-not-allowed",
             Self::Unhealthy(_) => "unhealthy",
             Self::Store(_) => "store-failure",
-            Self::Render(_) => "render-failure",
+            Self::Page(_) | Self::Serialize(_) => "render-failure",
             Self::Unavailable => "unavailable",
         }
     }
@@ -80,7 +83,9 @@ impl ResponseError for HttpError {
             Self::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
             Self::UnknownFormat { .. } => StatusCode::BAD_REQUEST,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
-            Self::Store(_) | Self::Render(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Store(_) | Self::Page(_) | Self::Serialize(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
             Self::Unavailable | Self::Unhealthy(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }

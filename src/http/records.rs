@@ -104,9 +104,9 @@ fn render(
     if representation == Representation::Html {
         html(pages, description, page)
             .map(String::into_bytes)
-            .map_err(|e| HttpError::Render(e.to_string()))
+            .map_err(HttpError::from)
     } else {
-        serialize(&description.quads, representation).map_err(|e| HttpError::Render(e.to_string()))
+        serialize(&description.quads, representation).map_err(HttpError::Serialize)
     }
 }
 

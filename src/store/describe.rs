@@ -95,7 +95,7 @@ impl CatalogStore {
             return Ok(None);
         }
         let modified = modified_of(&quads, &graph);
-        self.finish(topic.clone(), topic_first(quads, &topic), modified)
+        self.finish_record(topic.clone(), topic_first(quads, &topic), modified)
             .map(Some)
     }
 
@@ -109,7 +109,7 @@ impl CatalogStore {
         let modified = modified_of(&quads, &graph);
         let stop = |node: NamedOrBlankNodeRef<'_>| node == topic.as_ref().into();
         let owned = owned_by(&quads, graph.as_ref().into(), &stop);
-        self.finish(graph, owned, modified).map(Some)
+        self.finish_record(graph, owned, modified).map(Some)
     }
 
     /// A distribution: what it owns within its dataset's record graph.
@@ -130,7 +130,7 @@ impl CatalogStore {
                 || topic.as_ref().is_some_and(|t| node == t.as_ref().into())
         };
         let owned = owned_by(&quads, iri.as_ref().into(), &stop);
-        self.finish(iri, owned, modified).map(Some)
+        self.finish_record(iri, owned, modified).map(Some)
     }
 
     /// The record graph whose catalog record has `topic` as `foaf:primaryTopic`.
@@ -173,16 +173,30 @@ impl CatalogStore {
         Ok(None)
     }
 
-    /// The latest `dct:modified` of the record graphs that lent types and labels to a
-    /// description: a publisher renamed in its own record changes the dataset's answer.
+    /// [`finish`](Self::finish) for a record's resource, whose `Last-Modified` is the latest
+    /// `dct:modified` of its record and of the records that lent it types and labels: a
+    /// publisher renamed in its own record changes the dataset's answer. (The catalog needs
+    /// no such lookup: its own `dct:modified` moves with every record write.)
+    fn finish_record(
+        &self,
+        topic: NamedNode,
+        quads: Vec<Quad>,
+        modified: Option<time::OffsetDateTime>,
+    ) -> Result<Description, StoreError> {
+        let mut description = self.finish(topic, quads, modified)?;
+        let lent = self.lenders_modified(&description.quads)?;
+        description.modified = description.modified.max(lent);
+        Ok(description)
+    }
+
+    /// The latest `dct:modified` of the record graphs among the quads' graphs.
     fn lenders_modified(&self, quads: &[Quad]) -> Result<Option<time::OffsetDateTime>, StoreError> {
-        let mut graphs: Vec<&NamedNode> = Vec::new();
+        let mut graphs: HashSet<&NamedNode> = HashSet::new();
         for quad in quads {
             if let GraphName::NamedNode(graph) = &quad.graph_name
-                && !graphs.contains(&graph)
                 && self.is_record_graph(graph)
             {
-                graphs.push(graph);
+                graphs.insert(graph);
             }
         }
         let mut latest = None;
@@ -228,7 +242,6 @@ impl CatalogStore {
         for object in linked {
             self.types_and_labels(object, &mut extra)?;
         }
-        let modified = modified.max(self.lenders_modified(&extra)?);
         quads.extend(extra);
         // Within each subject, `rdf:type` first, then predicates in IRI order: readable
         // Turtle, and output that does not depend on the store's internal ids.
@@ -256,18 +269,34 @@ impl CatalogStore {
             out.extend(quads.iter().cloned());
             return Ok(());
         }
-        for quad in self
-            .store
-            .quads_for_pattern(Some(iri.into()), None, None, None)
-        {
-            let quad = quad?;
-            if !is_internal(&quad.graph_name) && is_type_or_label(&quad) {
-                out.push(quad);
+        // One scan per predicate: decoding stops at what we keep (a dataset linked from the
+        // catalog has long descriptions we would otherwise read and drop).
+        for predicate in ENRICHING {
+            for quad in self
+                .store
+                .quads_for_pattern(Some(iri.into()), Some(predicate), None, None)
+            {
+                let quad = quad?;
+                if !is_internal(&quad.graph_name) && is_type_or_label(&quad) {
+                    out.push(quad);
+                }
             }
         }
         Ok(())
     }
 }
+
+/// The predicates copied from linked resources (see [`is_type_or_label`]).
+const ENRICHING: [NamedNodeRef<'static>; 8] = [
+    RDF_TYPE,
+    foaf::PRIMARY_TOPIC,
+    prism::DOI,
+    skos::PREF_LABEL,
+    foaf::NAME,
+    dct::TITLE,
+    rdfs::LABEL,
+    vcard::FN,
+];
 
 /// Whether a quad is a type, a catalog record's topic (so a page listing records can link
 /// to local pages), a data paper's DOI (so citations can be shown), or a label.

@@ -102,12 +102,9 @@ impl CatalogStore {
         if !outcome.catalog.is_empty() {
             self.replace_catalog_description(transaction, &outcome.catalog, &renames)?;
         }
-        if outcome
-            .records
-            .iter()
-            .any(|d| d.kind == RecordKind::Dataset)
-        {
-            // DCAT: the catalog's dct:modified is when it last changed, its list included.
+        if !outcome.records.is_empty() || !outcome.catalog.is_empty() {
+            // DCAT: the catalog's dct:modified is when it last changed, its list included;
+            // any record may lend labels to the catalog's answer, so any write moves it.
             self.set_catalog_modified(transaction, &now)?;
         }
         // Unassigned triples are kept per source and replaced when it is loaded again.
