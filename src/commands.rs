@@ -44,15 +44,12 @@ pub async fn serve(settings: &Settings) -> Result<(), CommandError> {
     if seeded {
         tracing::info!("loaded the demo catalog into the empty store");
     }
-    serve_http(
-        AppState::new(store, settings.cache_entries)?,
-        settings.listen,
-    )
-    .await
-    .map_err(|source| CommandError::Io {
-        context: format!("cannot serve on {}", settings.listen),
-        source,
-    })
+    serve_http(AppState::new(store, settings)?, settings.listen)
+        .await
+        .map_err(|source| CommandError::Io {
+            context: format!("cannot serve on {}", settings.listen),
+            source,
+        })
 }
 
 /// `passerelle load`: import RDF files, splitting datasets into record graphs.

@@ -21,6 +21,8 @@ pub struct RawSettings {
     pub base_iri: Option<String>,
     /// How many rendered descriptions the server keeps (0 disables the cache).
     pub cache_entries: Option<usize>,
+    /// Seconds a SPARQL query may run before it is stopped.
+    pub query_timeout: Option<u64>,
 }
 
 impl RawSettings {
@@ -43,6 +45,7 @@ impl RawSettings {
             listen: self.listen.or(lower.listen),
             base_iri: self.base_iri.or(lower.base_iri),
             cache_entries: self.cache_entries.or(lower.cache_entries),
+            query_timeout: self.query_timeout.or(lower.query_timeout),
         }
     }
 }
@@ -58,6 +61,8 @@ pub struct Settings {
     pub base: BaseIri,
     /// Rendered descriptions kept in memory (default 4096; 0 disables).
     pub cache_entries: usize,
+    /// How long a SPARQL query may run (default 30 s).
+    pub query_timeout: std::time::Duration,
 }
 
 impl Settings {
@@ -78,6 +83,7 @@ impl Settings {
             listen,
             base,
             cache_entries: raw.cache_entries.unwrap_or(4096),
+            query_timeout: std::time::Duration::from_secs(raw.query_timeout.unwrap_or(30)),
         })
     }
 }

@@ -28,6 +28,9 @@ struct Cli {
     /// Rendered descriptions kept in memory; 0 disables the cache [default: 4096].
     #[arg(long, global = true, env = "PASSERELLE_CACHE_ENTRIES")]
     cache_entries: Option<usize>,
+    /// Seconds a SPARQL query may run before it is stopped [default: 30].
+    #[arg(long, global = true, env = "PASSERELLE_QUERY_TIMEOUT")]
+    query_timeout: Option<u64>,
     #[command(subcommand)]
     command: Command,
 }
@@ -84,6 +87,7 @@ fn settings(cli: &Cli) -> Result<Settings, String> {
         listen: cli.listen.clone(),
         base_iri: cli.base_iri.clone(),
         cache_entries: cli.cache_entries,
+        query_timeout: cli.query_timeout,
     };
     Settings::resolve(flags.over(file)).map_err(|e| e.to_string())
 }

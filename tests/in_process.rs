@@ -5,9 +5,19 @@
 use actix_web::http::StatusCode;
 use actix_web::http::header::{ACCEPT, CONTENT_TYPE};
 use actix_web::{App, test};
+use passerelle::config::{RawSettings, Settings};
 use passerelle::http::{AppState, configure};
 use passerelle::model::BaseIri;
 use passerelle::store::CatalogStore;
+
+fn test_settings() -> Settings {
+    Settings::resolve(RawSettings {
+        cache_entries: Some(64),
+        query_timeout: Some(2),
+        ..RawSettings::default()
+    })
+    .unwrap()
+}
 
 #[actix_web::test]
 async fn routing_and_negotiation_matrix() {
@@ -19,9 +29,10 @@ async fn routing_and_negotiation_matrix() {
         "a new store gets the demo catalog"
     );
     assert!(!store.seed_if_empty().unwrap(), "and only once");
-    let app =
-        test::init_service(App::new().configure(configure(AppState::new(store, 64).unwrap())))
-            .await;
+    let app = test::init_service(
+        App::new().configure(configure(AppState::new(store, &test_settings()).unwrap())),
+    )
+    .await;
 
     let dataset = "/datasets/inventaire-zones-humides-bretagne";
     let cases: &[(&str, &str, Option<&str>, StatusCode, &str)] = &[

@@ -21,9 +21,18 @@ pub enum HttpError {
     /// No route for this path.
     #[error("nothing is published at {0}")]
     NoRoute(String),
-    /// None of our representations fits the `Accept` header.
-    #[error("none of the available media types is acceptable: {}", available(.0))]
-    NotAcceptable(Vec<Representation>),
+    /// None of the media types we can answer with fits the `Accept` header.
+    #[error("none of the available media types is acceptable: {}", .0.join(", "))]
+    NotAcceptable(Vec<&'static str>),
+    /// A request we cannot read (a malformed parameter, an invalid IRI).
+    #[error("{0}")]
+    BadRequest(String),
+    /// A SPARQL request without a query.
+    #[error("no query: give one in the `query` parameter or as an application/sparql-query body")]
+    MissingQuery,
+    /// A body in a media type this resource does not read.
+    #[error("cannot read a {0} body here")]
+    UnsupportedMediaType(String),
     /// `?format=` names a format we do not have.
     #[error("unknown format {given:?}; use one of: {}", available(.offered))]
     UnknownFormat {
@@ -35,8 +44,8 @@ pub enum HttpError {
     /// The resource exists but does not take this method.
     #[error("{0} is not allowed here; use GET or HEAD")]
     MethodNotAllowed(String),
-    /// The store failed.
-    #[error("store failure")]
+    /// The store failed, or refused a query (its message is shown only for client errors).
+    #[error(transparent)]
     Store(#[from] StoreError),
     /// The health check could not read the store.
     #[error("the store does not answer")]
@@ -66,9 +75,14 @@ impl HttpError {
         match self {
             Self::NotFound { .. } | Self::NoRoute(_) => "not-found",
             Self::NotAcceptable(_) => "not-acceptable",
+            Self::BadRequest(_) | Self::MissingQuery => "bad-request",
+            Self::UnsupportedMediaType(_) => "unsupported-media-type",
             Self::UnknownFormat { .. } => "unknown-format",
             Self::MethodNotAllowed(_) => "method-not-allowed",
             Self::Unhealthy(_) => "unhealthy",
+            Self::Store(StoreError::QuerySyntax(_)) => "query-syntax",
+            Self::Store(StoreError::Query(_)) => "query-failed",
+            Self::Store(StoreError::QueryCancelled) => "query-timeout",
             Self::Store(_) => "store-failure",
             Self::Page(_) | Self::Serialize(_) => "render-failure",
             Self::Unavailable => "unavailable",
@@ -81,6 +95,12 @@ impl ResponseError for HttpError {
         match self {
             Self::NotFound { .. } | Self::NoRoute(_) => StatusCode::NOT_FOUND,
             Self::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
+            Self::BadRequest(_) | Self::MissingQuery => StatusCode::BAD_REQUEST,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Store(StoreError::QuerySyntax(_) | StoreError::Query(_)) => {
+                StatusCode::BAD_REQUEST
+            }
+            Self::Store(StoreError::QueryCancelled) => StatusCode::SERVICE_UNAVAILABLE,
             Self::UnknownFormat { .. } => StatusCode::BAD_REQUEST,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::Store(_) | Self::Page(_) | Self::Serialize(_) => {
@@ -105,8 +125,12 @@ impl ResponseError for HttpError {
             "status": status.as_u16(),
             "detail": detail,
         });
-        if let Self::NotAcceptable(offered) | Self::UnknownFormat { offered, .. } = self {
-            body["available"] = offered.iter().map(|r| r.media_type()).collect();
+        match self {
+            Self::NotAcceptable(offered) => body["available"] = offered.clone().into(),
+            Self::UnknownFormat { offered, .. } => {
+                body["available"] = offered.iter().map(|r| r.media_type()).collect();
+            }
+            _ => {}
         }
         let mut response = HttpResponse::build(status);
         if let Self::MethodNotAllowed(_) = self {

@@ -6,9 +6,11 @@ mod errors;
 mod ops;
 mod records;
 mod respond;
+mod sparql;
 
 pub use errors::HttpError;
 
+use crate::config::Settings;
 use crate::html::Pages;
 use crate::store::CatalogStore;
 use actix_web::dev::{Service, ServiceRequest};
@@ -26,16 +28,18 @@ pub struct AppState {
     store: CatalogStore,
     pages: Arc<Pages>,
     cache: Arc<RenderCache>,
+    query_timeout: std::time::Duration,
 }
 
 impl AppState {
-    /// Builds the state; compiles the page templates once. `cache_entries` bounds the
-    /// cache of rendered descriptions (0 disables it).
-    pub fn new(store: CatalogStore, cache_entries: usize) -> Result<Self, crate::html::PageError> {
+    /// Builds the state; compiles the page templates once. `settings` give the size of
+    /// the cache of rendered descriptions and the SPARQL time limit.
+    pub fn new(store: CatalogStore, settings: &Settings) -> Result<Self, crate::html::PageError> {
         Ok(Self {
             store,
             pages: Arc::new(Pages::new()?),
-            cache: Arc::new(RenderCache::new(cache_entries)),
+            cache: Arc::new(RenderCache::new(settings.cache_entries)),
+            query_timeout: settings.query_timeout,
         })
     }
 
@@ -90,6 +94,15 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             web::scope(&mount)
                 .service(readable("/", records::catalog))
                 .service(readable("/health", ops::health))
+                .service(
+                    web::resource("/sparql")
+                        .route(
+                            web::route()
+                                .guard(guard::Any(guard::Get()).or(guard::Post()))
+                                .to(sparql::query),
+                        )
+                        .default_service(web::to(method_not_allowed)),
+                )
                 .service(readable("/{kind}/{id}", records::resource))
                 .default_service(web::to(no_route)),
         );
@@ -136,6 +149,8 @@ pub async fn serve(state: AppState, listen: SocketAddr) -> std::io::Result<()> {
             })
             .configure(configure(state.clone()))
     })
+    // Open keep-alive connections and streamed answers get 5 s to finish on shutdown.
+    .shutdown_timeout(5)
     .bind(listen)?
     .run()
     .await

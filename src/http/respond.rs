@@ -28,8 +28,9 @@ pub fn choose(
         .headers()
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok());
-    negotiate(accept, &Representation::ALL)
-        .ok_or_else(|| HttpError::NotAcceptable(Representation::ALL.to_vec()))
+    negotiate(accept, &Representation::ALL).ok_or_else(|| {
+        HttpError::NotAcceptable(Representation::ALL.map(|r| r.media_type()).to_vec())
+    })
 }
 
 /// The `format` query parameter, decoded.

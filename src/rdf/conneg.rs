@@ -71,18 +71,37 @@ pub fn parse_quality(value: &str) -> Option<u16> {
     }
 }
 
-/// Picks the representation to serve among `offers` (in server preference order).
+/// Something a client can be offered, known by its media types.
+pub trait Offer: Copy {
+    /// The canonical media type.
+    fn media_type(self) -> &'static str;
+    /// Other media types that mean the same to clients.
+    fn aliases(self) -> &'static [&'static str] {
+        &[]
+    }
+}
+
+impl Offer for Representation {
+    fn media_type(self) -> &'static str {
+        Representation::media_type(self)
+    }
+    fn aliases(self) -> &'static [&'static str] {
+        Representation::aliases(self)
+    }
+}
+
+/// Picks what to serve among `offers` (in server preference order).
 ///
 /// The weight of an offer is the q of the most specific range that matches it (its media
 /// type or an alias). The highest weight wins; on a tie an explicitly named type beats one
 /// matched by a wildcard, then the server's order decides. `None` or an empty header means
 /// `*/*`. Returns `None` when nothing acceptable is offered (HTTP 406).
-pub fn negotiate(accept: Option<&str>, offers: &[Representation]) -> Option<Representation> {
+pub fn negotiate<T: Offer>(accept: Option<&str>, offers: &[T]) -> Option<T> {
     let ranges = match accept.map(str::trim) {
         None | Some("") => return offers.first().copied(),
         Some(header) => parse_accept(header),
     };
-    let mut best: Option<(u16, u8, Representation)> = None;
+    let mut best: Option<(u16, u8, T)> = None;
     for &offer in offers {
         let matched = std::iter::once(offer.media_type())
             .chain(offer.aliases().iter().copied())

@@ -5,6 +5,6 @@ mod format;
 pub mod jsonld;
 mod serialize;
 
-pub use conneg::{negotiate, parse_quality};
+pub use conneg::{Offer, negotiate, parse_quality};
 pub use format::{Representation, rdf_format_from_path};
 pub use serialize::serialize;

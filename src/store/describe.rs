@@ -277,7 +277,7 @@ impl CatalogStore {
                 .quads_for_pattern(Some(iri.into()), Some(predicate), None, None)
             {
                 let quad = quad?;
-                if !is_internal(&quad.graph_name) && is_type_or_label(&quad) {
+                if is_type_or_label(&quad) {
                     out.push(quad);
                 }
             }
@@ -321,11 +321,6 @@ pub(super) fn is_type_or_wanted_label(quad: &Quad) -> bool {
         }),
         _ => true,
     }
-}
-
-/// Graphs never shown to readers: our bookkeeping, named `urn:passerelle:...`.
-fn is_internal(graph: &GraphName) -> bool {
-    matches!(graph, GraphName::NamedNode(n) if n.as_str().starts_with("urn:passerelle:"))
 }
 
 /// The `foaf:primaryTopic` of the record node `graph` (when it is an IRI).

@@ -49,6 +49,21 @@ pub enum StoreError {
     /// Dumps keep named graphs, so only dataset syntaxes fit.
     #[error("cannot dump the store as {0}: use N-Quads or TriG")]
     UnsupportedDumpFormat(String),
+    /// A SPARQL query does not parse; the message gives the position.
+    #[error("invalid SPARQL query: {0}")]
+    QuerySyntax(String),
+    /// A query failed while running.
+    #[error("query evaluation failed: {0}")]
+    Query(String),
+    /// A query ran past its time limit and was stopped.
+    #[error("the query was stopped: it ran past the time limit")]
+    QueryCancelled,
+    /// Results could not be written (the client went away, or a serializer refused).
+    #[error("cannot write the answer: {0}")]
+    Output(#[source] std::io::Error),
+    /// A SELECT/ASK answer was asked for as triples, or the reverse (a caller defect).
+    #[error("this answer cannot be written in that syntax")]
+    WrongAnswerKind,
     /// The bundled vocabularies or demo catalog do not parse: a build defect.
     #[error("bundled data {name} is invalid: {message}")]
     Bundled {

@@ -4,7 +4,7 @@
 //! Layout (DESIGN.md): one named graph per record, `{base}records/{id}`, holding the
 //! catalog record, its topic (dataset, data paper or agent) and every node the topic owns;
 //! `{base}graphs/catalog` for catalog-level triples; `{base}graphs/vocabularies` for the
-//! bundled code lists; `urn:passerelle:system` for our own bookkeeping.
+//! bundled code lists; our bookkeeping is in a file beside the store (`state.rs`).
 //!
 //! Oxigraph calls block: async callers run these methods on the blocking pool.
 
@@ -13,11 +13,15 @@ mod error;
 mod load;
 mod records;
 mod seed;
+mod sparql;
+mod state;
 mod vocabularies;
 
 pub use describe::Description;
 pub use error::StoreError;
 pub use load::{LoadOptions, LoadReport};
+pub use oxigraph::sparql::CancellationToken;
+pub use sparql::{Answer, AnswerKind, PreparedQuery, ResultsSyntax};
 
 use crate::model::BaseIri;
 use crate::model::vocab::RDF_TYPE;
@@ -29,15 +33,11 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// Our bookkeeping graph: never served, never part of public SPARQL.
-const SYSTEM_GRAPH: NamedNodeRef<'static> = NamedNodeRef::new_unchecked("urn:passerelle:system");
-/// The subject of bookkeeping triples.
-const STORE_NODE: NamedNodeRef<'static> = NamedNodeRef::new_unchecked("urn:passerelle:store");
-
 /// The catalog store: a cheap-to-clone handle on the on-disk Oxigraph store.
 #[derive(Clone)]
 pub struct CatalogStore {
     store: Store,
+    data_dir: std::path::PathBuf,
     base: BaseIri,
     vocabulary: Arc<vocabularies::VocabularyIndex>,
     generation: Arc<AtomicU64>,
@@ -66,6 +66,7 @@ impl CatalogStore {
         let store = Store::open(data_dir).map_err(|e| StoreError::from_open(data_dir, e))?;
         Ok(Self {
             store,
+            data_dir: data_dir.to_owned(),
             base,
             vocabulary: Arc::default(),
             generation: Arc::default(),

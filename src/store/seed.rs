@@ -1,11 +1,12 @@
 //! The demo catalog (`seed-data/`), loaded the first time a server opens a store that has
 //! never held records, and never again (a marker in the system graph remembers it).
 
-use super::{CatalogStore, STORE_NODE, SYSTEM_GRAPH, StoreError};
+use super::state::StoreState;
+use super::{CatalogStore, StoreError};
 use crate::model::split_into_records;
 use crate::model::vocab::foaf;
 use oxigraph::io::RdfFormat;
-use oxigraph::model::{Graph, GraphNameRef, NamedNodeRef, QuadRef};
+use oxigraph::model::Graph;
 use std::path::Path;
 
 /// The demo catalog, embedded so the binary works from any directory.
@@ -29,18 +30,9 @@ const SEED_FILES: &[(&str, &str)] = &[
     ),
 ];
 
-/// `urn:passerelle:store urn:passerelle:seeded <time>` once the store was considered for seeding.
-const SEEDED: NamedNodeRef<'static> = NamedNodeRef::new_unchecked("urn:passerelle:seeded");
-
 pub(super) fn seed_if_empty(store: &CatalogStore) -> Result<bool, StoreError> {
-    let system = GraphNameRef::NamedNode(SYSTEM_GRAPH);
-    let marked = store
-        .store
-        .quads_for_pattern(Some(STORE_NODE.into()), Some(SEEDED), None, Some(system))
-        .next()
-        .transpose()?
-        .is_some();
-    if marked {
+    let mut state = StoreState::read(&store.data_dir)?;
+    if state.seeded {
         return Ok(false);
     }
     let has_records = store
@@ -67,9 +59,7 @@ pub(super) fn seed_if_empty(store: &CatalogStore) -> Result<bool, StoreError> {
         }
         store.write_split(split_into_records(&graph, &store.base), "seed-data")?;
     }
-    let now = super::records::now_literal();
-    store
-        .store
-        .insert(QuadRef::new(STORE_NODE, SEEDED, &now, system))?;
+    state.seeded = true;
+    state.write(&store.data_dir)?;
     Ok(!has_records)
 }

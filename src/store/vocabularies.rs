@@ -2,12 +2,11 @@
 //! `ontologies/PROVENANCE.md`), kept in `{base}graphs/vocabularies` so descriptions can
 //! carry the types and labels of the codes they reference.
 
-use super::{CatalogStore, STORE_NODE, SYSTEM_GRAPH, StoreError};
+use super::state::StoreState;
+use super::{CatalogStore, StoreError};
 use crate::model::vocab::{RDF_TYPE, dct, skos};
 use oxigraph::io::{RdfFormat, RdfParser};
-use oxigraph::model::{
-    GraphNameRef, Literal, NamedNodeRef, NamedOrBlankNode, Quad, QuadRef, TermRef,
-};
+use oxigraph::model::{GraphNameRef, NamedNodeRef, NamedOrBlankNode, Quad, QuadRef, TermRef};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 
@@ -66,10 +65,6 @@ const SCHEME_MEMBER_CLASSES: &[(&str, NamedNodeRef<'static>)] = &[
     ),
 ];
 
-/// Records which bundle version the vocabulary graph holds.
-const VERSION: NamedNodeRef<'static> =
-    NamedNodeRef::new_unchecked("urn:passerelle:vocabularies-version");
-
 fn bundle_version() -> String {
     let mut hasher = Sha256::new();
     for (name, _, bytes) in BUNDLE {
@@ -109,10 +104,9 @@ impl CatalogStore {
 
     /// Replaces the vocabulary graph when this binary's bundle differs from the stored one.
     pub(super) fn refresh_vocabularies(&self) -> Result<(), StoreError> {
-        let version = Literal::new_simple_literal(bundle_version());
-        let system = GraphNameRef::NamedNode(SYSTEM_GRAPH);
-        let current = QuadRef::new(STORE_NODE, VERSION, &version, system);
-        if self.store.contains(current)? {
+        let version = bundle_version();
+        let mut state = StoreState::read(&self.data_dir)?;
+        if state.vocabularies.as_deref() == Some(version.as_str()) {
             return Ok(());
         }
         let graph = self.base.vocabulary_graph();
@@ -148,14 +142,8 @@ impl CatalogStore {
                 transaction.insert(QuadRef::new(member, RDF_TYPE, *class, graph_name));
             }
         }
-        let old: Vec<_> = transaction
-            .quads_for_pattern(Some(STORE_NODE.into()), Some(VERSION), None, Some(system))
-            .collect::<Result<_, _>>()?;
-        for quad in &old {
-            transaction.remove(quad);
-        }
-        transaction.insert(current);
         self.commit(transaction)?;
-        Ok(())
+        state.vocabularies = Some(version);
+        state.write(&self.data_dir)
     }
 }

@@ -79,8 +79,17 @@ impl Server {
         Self::start_on(data_dir, free_port(), base_iri)
     }
 
+    /// Starts a server on a free port with extra `serve` flags.
+    pub fn start_with(data_dir: &Path, flags: &[&str]) -> Self {
+        Self::start_full(data_dir, free_port(), None, flags)
+    }
+
     /// Starts a server on `data_dir` listening on `port`.
     pub fn start_on(data_dir: &Path, port: u16, base_iri: Option<&str>) -> Self {
+        Self::start_full(data_dir, port, base_iri, &[])
+    }
+
+    fn start_full(data_dir: &Path, port: u16, base_iri: Option<&str>, flags: &[&str]) -> Self {
         let listen = format!("127.0.0.1:{port}");
         let mut command = passerelle(data_dir.parent().unwrap_or(Path::new("/")));
         command
@@ -93,6 +102,7 @@ impl Server {
         if let Some(base) = base_iri {
             command.args(["--base-iri", base]);
         }
+        command.args(flags);
         let child = command.spawn().expect("spawn server");
         let base = base_iri.map_or_else(|| format!("http://localhost:{port}/"), str::to_owned);
         let mount = base

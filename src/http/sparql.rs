@@ -1,0 +1,337 @@
+//! The SPARQL 1.1 Protocol query operation at `{base}sparql`
+//! ([§2.1](https://www.w3.org/TR/sparql11-protocol/#query-operation)): `GET ?query=`,
+//! `POST` of a form or of `application/sparql-query`, `default-graph-uri` and
+//! `named-graph-uri`, results negotiated on `Accept`, streamed, and stopped at a time limit.
+
+use super::AppState;
+use super::errors::HttpError;
+use crate::rdf::{Offer, Representation, negotiate};
+use crate::store::{AnswerKind, CancellationToken, ResultsSyntax};
+use actix_web::body::{BodySize, MessageBody};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::web::Bytes;
+use actix_web::{HttpRequest, HttpResponse, web};
+use oxigraph::model::NamedNode;
+use std::io::{self, Write};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use tokio::sync::{mpsc, oneshot};
+
+/// How the answer is written: a SPARQL results syntax, or an RDF syntax for triples.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Syntax {
+    Results(ResultsSyntax),
+    Rdf(Representation),
+}
+
+impl Offer for Syntax {
+    fn media_type(self) -> &'static str {
+        match self {
+            Self::Results(ResultsSyntax::Json) => "application/sparql-results+json",
+            Self::Results(ResultsSyntax::Xml) => "application/sparql-results+xml",
+            Self::Results(ResultsSyntax::Csv) => "text/csv",
+            Self::Results(ResultsSyntax::Tsv) => "text/tab-separated-values",
+            Self::Rdf(r) => r.media_type(),
+        }
+    }
+
+    fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Self::Results(ResultsSyntax::Json) => &["application/json"],
+            Self::Results(ResultsSyntax::Xml) => &["application/xml", "text/xml"],
+            Self::Results(_) => &[],
+            Self::Rdf(r) => r.aliases(),
+        }
+    }
+}
+
+impl Syntax {
+    fn content_type(self) -> &'static str {
+        match self {
+            Self::Results(ResultsSyntax::Json) => "application/sparql-results+json",
+            Self::Results(ResultsSyntax::Xml) => "application/sparql-results+xml",
+            Self::Results(ResultsSyntax::Csv) => "text/csv; charset=utf-8",
+            Self::Results(ResultsSyntax::Tsv) => "text/tab-separated-values; charset=utf-8",
+            Self::Rdf(r) => r.content_type(),
+        }
+    }
+
+    /// What can be offered for an answer, in server preference order.
+    fn offers(kind: AnswerKind) -> Vec<Self> {
+        match kind {
+            AnswerKind::Solutions | AnswerKind::Boolean => [
+                ResultsSyntax::Json,
+                ResultsSyntax::Xml,
+                ResultsSyntax::Csv,
+                ResultsSyntax::Tsv,
+            ]
+            .into_iter()
+            .map(Self::Results)
+            .collect(),
+            AnswerKind::Graph => Representation::ALL
+                .into_iter()
+                .filter(|r| r.rdf_format().is_some())
+                .map(Self::Rdf)
+                .collect(),
+        }
+    }
+}
+
+/// The protocol parameters of one request.
+struct Protocol {
+    query: String,
+    default_graphs: Vec<NamedNode>,
+    named_graphs: Vec<NamedNode>,
+}
+
+/// Reads the protocol parameters from the URL and, for POST, the body.
+fn protocol(request: &HttpRequest, body: &[u8]) -> Result<Protocol, HttpError> {
+    let mut pairs = pairs(request.query_string())?;
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        });
+    let mut query = None;
+    if request.method() == actix_web::http::Method::POST {
+        match content_type.as_deref() {
+            Some("application/x-www-form-urlencoded") => {
+                let text = std::str::from_utf8(body)
+                    .map_err(|_| HttpError::BadRequest("the form is not UTF-8".into()))?;
+                pairs.extend(self::pairs(text)?);
+            }
+            Some("application/sparql-query") => {
+                let text = std::str::from_utf8(body)
+                    .map_err(|_| HttpError::BadRequest("the query is not UTF-8".into()))?;
+                query = Some(text.to_owned());
+            }
+            other => {
+                return Err(HttpError::UnsupportedMediaType(
+                    other.unwrap_or("none").to_owned(),
+                ));
+            }
+        }
+    }
+    let mut default_graphs = Vec::new();
+    let mut named_graphs = Vec::new();
+    for (name, value) in pairs {
+        match name.as_str() {
+            "query" if query.is_some() => {
+                return Err(HttpError::BadRequest("give the query once".into()));
+            }
+            "query" => query = Some(value),
+            "default-graph-uri" => default_graphs.push(graph_iri(&value)?),
+            "named-graph-uri" => named_graphs.push(graph_iri(&value)?),
+            _ => {}
+        }
+    }
+    let query = query.ok_or(HttpError::MissingQuery)?;
+    Ok(Protocol {
+        query,
+        default_graphs,
+        named_graphs,
+    })
+}
+
+fn pairs(text: &str) -> Result<Vec<(String, String)>, HttpError> {
+    web::Query::<Vec<(String, String)>>::from_query(text)
+        .map(web::Query::into_inner)
+        .map_err(|e| HttpError::BadRequest(format!("malformed parameters: {e}")))
+}
+
+fn graph_iri(value: &str) -> Result<NamedNode, HttpError> {
+    NamedNode::new(value)
+        .map_err(|e| HttpError::BadRequest(format!("invalid graph IRI {value:?}: {e}")))
+}
+
+/// `GET|POST {base}sparql`.
+pub async fn query(
+    request: HttpRequest,
+    body: Bytes,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, HttpError> {
+    let protocol = protocol(&request, &body)?;
+    let accept = request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let cancellation = CancellationToken::new();
+    let (head_sender, head) = oneshot::channel();
+    let (chunks, receiver) = mpsc::channel(8);
+    let store = state.store.clone();
+    let token = cancellation.clone();
+    let span = tracing::Span::current();
+    tokio::task::spawn_blocking(move || {
+        span.in_scope(|| {
+            let mut writer = ChunkWriter::new(head_sender, chunks);
+            let outcome = answer(&store, protocol, accept.as_deref(), token, &mut writer);
+            writer.end(outcome);
+        });
+    });
+    let timeout = state.query_timeout;
+    let stopper = cancellation.clone();
+    let watchdog = tokio::spawn(async move {
+        tokio::time::sleep(timeout).await;
+        stopper.cancel();
+    });
+    let syntax = head.await.map_err(|_| HttpError::Unavailable)?;
+    let syntax = match syntax {
+        Ok(syntax) => syntax,
+        Err(error) => {
+            watchdog.abort();
+            return Err(error);
+        }
+    };
+    Ok(HttpResponse::Ok()
+        .insert_header((
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(syntax.content_type()),
+        ))
+        .insert_header((header::VARY, HeaderValue::from_static("Accept")))
+        .body(ChunkBody {
+            receiver,
+            _watchdog: WatchdogGuard(watchdog),
+        }))
+}
+
+/// Runs the query on the blocking pool and writes its answer into `writer`.
+fn answer(
+    store: &crate::store::CatalogStore,
+    protocol: Protocol,
+    accept: Option<&str>,
+    cancellation: CancellationToken,
+    writer: &mut ChunkWriter,
+) -> Result<(), HttpError> {
+    let prepared = store.prepare_query(
+        &protocol.query,
+        protocol.default_graphs,
+        protocol.named_graphs,
+        cancellation,
+    )?;
+    let answer = store.evaluate(prepared)?;
+    let offers = Syntax::offers(answer.kind());
+    let syntax = negotiate(accept, &offers)
+        .ok_or_else(|| HttpError::NotAcceptable(offers.iter().map(|o| o.media_type()).collect()))?;
+    writer.syntax = Some(syntax);
+    match syntax {
+        Syntax::Results(results) => answer.write_results(results, &mut *writer)?,
+        Syntax::Rdf(representation) => answer.write_graph(representation, &mut *writer)?,
+    }
+    Ok(())
+}
+
+/// Bytes written by the query thread, sent on in chunks. The response's status is only
+/// decided when the first chunk is ready (or the answer ends), so that a query that fails
+/// or runs out of time before producing anything answers a proper error.
+struct ChunkWriter {
+    syntax: Option<Syntax>,
+    head: Option<oneshot::Sender<Result<Syntax, HttpError>>>,
+    chunks: mpsc::Sender<Result<Bytes, io::Error>>,
+    buffer: Vec<u8>,
+}
+
+/// Chunk size: large enough to amortise channel hops, small enough to stream.
+const CHUNK: usize = 64 * 1024;
+
+impl ChunkWriter {
+    fn new(
+        head: oneshot::Sender<Result<Syntax, HttpError>>,
+        chunks: mpsc::Sender<Result<Bytes, io::Error>>,
+    ) -> Self {
+        Self {
+            syntax: None,
+            head: Some(head),
+            chunks,
+            buffer: Vec::with_capacity(CHUNK),
+        }
+    }
+
+    fn send_head(&mut self) {
+        if let (Some(head), Some(syntax)) = (self.head.take(), self.syntax) {
+            let _ = head.send(Ok(syntax));
+        }
+    }
+
+    fn send_buffer(&mut self) -> io::Result<()> {
+        self.send_head();
+        let chunk = Bytes::from(std::mem::replace(
+            &mut self.buffer,
+            Vec::with_capacity(CHUNK),
+        ));
+        self.chunks
+            .blocking_send(Ok(chunk))
+            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the client went away"))
+    }
+
+    /// Sends what is left, or the error: as the response itself if nothing was sent yet,
+    /// else as a broken stream (the client sees a truncated answer, not a false success).
+    fn end(mut self, outcome: Result<(), HttpError>) {
+        match outcome {
+            Ok(()) => {
+                let _ = self.send_buffer();
+            }
+            Err(error) => match self.head.take() {
+                Some(head) => {
+                    let _ = head.send(Err(error));
+                }
+                None => {
+                    tracing::warn!(%error, "query failed after its answer started");
+                    let _ = self
+                        .chunks
+                        .blocking_send(Err(io::Error::other(error.to_string())));
+                }
+            },
+        }
+    }
+}
+
+impl Write for ChunkWriter {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.buffer.extend_from_slice(bytes);
+        if self.buffer.len() >= CHUNK {
+            self.send_buffer()?;
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Aborts the time-limit task when the response is done or dropped.
+struct WatchdogGuard(tokio::task::JoinHandle<()>);
+
+impl Drop for WatchdogGuard {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// The streamed response body.
+struct ChunkBody {
+    receiver: mpsc::Receiver<Result<Bytes, io::Error>>,
+    _watchdog: WatchdogGuard,
+}
+
+impl MessageBody for ChunkBody {
+    type Error = io::Error;
+
+    fn size(&self) -> BodySize {
+        BodySize::Stream
+    }
+
+    fn poll_next(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Bytes, Self::Error>>> {
+        self.receiver.poll_recv(cx)
+    }
+}

@@ -1,0 +1,181 @@
+//! SPARQL queries over the public graphs: parsing, evaluation with cancellation, and
+//! writing results in the syntax asked for. The user's query goes to the engine untouched.
+
+use super::{CatalogStore, StoreError};
+use crate::rdf::{Representation, jsonld};
+use oxigraph::io::RdfSerializer;
+use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Triple};
+use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
+use oxigraph::sparql::{
+    CancellationToken, PreparedSparqlQuery, QueryEvaluationError, QueryResults, SparqlEvaluator,
+};
+use std::io::Write;
+
+/// A parsed query, ready to run.
+pub struct PreparedQuery(PreparedSparqlQuery);
+
+/// What a query answers, which decides the syntaxes it can be written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AnswerKind {
+    /// SELECT: a table of solutions.
+    Solutions,
+    /// ASK: true or false.
+    Boolean,
+    /// CONSTRUCT or DESCRIBE: triples.
+    Graph,
+}
+
+/// The result syntaxes of the SPARQL 1.1 Protocol for SELECT and ASK.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResultsSyntax {
+    /// `application/sparql-results+json`.
+    Json,
+    /// `application/sparql-results+xml`.
+    Xml,
+    /// `text/csv`.
+    Csv,
+    /// `text/tab-separated-values`.
+    Tsv,
+}
+
+impl ResultsSyntax {
+    fn format(self) -> QueryResultsFormat {
+        match self {
+            Self::Json => QueryResultsFormat::Json,
+            Self::Xml => QueryResultsFormat::Xml,
+            Self::Csv => QueryResultsFormat::Csv,
+            Self::Tsv => QueryResultsFormat::Tsv,
+        }
+    }
+}
+
+/// A running query: its results, produced as they are written.
+pub struct Answer {
+    results: QueryResults<'static>,
+}
+
+impl Answer {
+    /// SELECT, ASK, or CONSTRUCT/DESCRIBE.
+    pub fn kind(&self) -> AnswerKind {
+        match self.results {
+            QueryResults::Solutions(_) => AnswerKind::Solutions,
+            QueryResults::Boolean(_) => AnswerKind::Boolean,
+            QueryResults::Graph(_) => AnswerKind::Graph,
+        }
+    }
+
+    /// Writes SELECT or ASK results; solutions are written one by one, never all in memory.
+    pub fn write_results(
+        self,
+        syntax: ResultsSyntax,
+        writer: impl Write,
+    ) -> Result<(), StoreError> {
+        let serializer = QueryResultsSerializer::from_format(syntax.format());
+        match self.results {
+            QueryResults::Boolean(value) => {
+                serializer
+                    .serialize_boolean_to_writer(writer, value)
+                    .map_err(StoreError::Output)?;
+            }
+            QueryResults::Solutions(solutions) => {
+                let mut out = serializer
+                    .serialize_solutions_to_writer(writer, solutions.variables().to_vec())
+                    .map_err(StoreError::Output)?;
+                for solution in solutions {
+                    out.serialize(&solution.map_err(evaluation_error)?)
+                        .map_err(StoreError::Output)?;
+                }
+                out.finish().map_err(StoreError::Output)?;
+            }
+            QueryResults::Graph(_) => return Err(StoreError::WrongAnswerKind),
+        }
+        Ok(())
+    }
+
+    /// Writes CONSTRUCT or DESCRIBE triples; streamed except in JSON-LD, which is
+    /// compacted as a whole.
+    pub fn write_graph(
+        self,
+        representation: Representation,
+        mut writer: impl Write,
+    ) -> Result<(), StoreError> {
+        let QueryResults::Graph(triples) = self.results else {
+            return Err(StoreError::WrongAnswerKind);
+        };
+        if representation == Representation::JsonLd {
+            let triples: Vec<Triple> = triples
+                .collect::<Result<_, _>>()
+                .map_err(evaluation_error)?;
+            let refs: Vec<_> = triples.iter().map(Triple::as_ref).collect();
+            let document = jsonld::to_document(&refs).map_err(StoreError::Output)?;
+            serde_json::to_writer_pretty(&mut writer, &document)
+                .map_err(|e| StoreError::Output(e.into()))?;
+            return Ok(());
+        }
+        let format = representation
+            .rdf_format()
+            .ok_or(StoreError::WrongAnswerKind)?;
+        let mut serializer = RdfSerializer::from_format(format);
+        for (prefix, namespace) in crate::model::vocab::PREFIXES {
+            serializer = serializer
+                .with_prefix(*prefix, *namespace)
+                .map_err(|e| StoreError::Output(std::io::Error::other(e)))?;
+        }
+        let mut out = serializer.for_writer(writer);
+        for triple in triples {
+            out.serialize_triple(&triple.map_err(evaluation_error)?)
+                .map_err(StoreError::Output)?;
+        }
+        out.finish().map_err(StoreError::Output)?;
+        Ok(())
+    }
+}
+
+fn evaluation_error(error: QueryEvaluationError) -> StoreError {
+    match error {
+        QueryEvaluationError::Cancelled => StoreError::QueryCancelled,
+        other => StoreError::Query(other.to_string()),
+    }
+}
+
+impl CatalogStore {
+    /// Parses `query`. Its default graph is the union of the public named graphs (our
+    /// bookkeeping lives in the store's own default graph, which the union leaves out),
+    /// unless the request names graphs (`default-graph-uri`, `named-graph-uri`).
+    pub fn prepare_query(
+        &self,
+        query: &str,
+        default_graphs: Vec<NamedNode>,
+        named_graphs: Vec<NamedNode>,
+        cancellation: CancellationToken,
+    ) -> Result<PreparedQuery, StoreError> {
+        let mut prepared = SparqlEvaluator::new()
+            .with_cancellation_token(cancellation)
+            .without_default_http_service_handler()
+            .parse_query(query)
+            .map_err(|e| StoreError::QuerySyntax(e.to_string()))?;
+        let dataset = prepared.dataset_mut();
+        if default_graphs.is_empty() && named_graphs.is_empty() {
+            dataset.set_default_graph_as_union();
+        } else {
+            dataset.set_default_graph(default_graphs.into_iter().map(GraphName::from).collect());
+            dataset.set_available_named_graphs(
+                named_graphs
+                    .into_iter()
+                    .map(NamedOrBlankNode::from)
+                    .collect(),
+            );
+        }
+        Ok(PreparedQuery(prepared))
+    }
+
+    /// Starts evaluating; solutions come as the answer is written.
+    pub fn evaluate(&self, query: PreparedQuery) -> Result<Answer, StoreError> {
+        let results = query
+            .0
+            .on_store(&self.store)
+            .execute()
+            .map_err(evaluation_error)?;
+        Ok(Answer { results })
+    }
+}

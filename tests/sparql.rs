@@ -1,0 +1,329 @@
+//! The SPARQL query endpoint over HTTP: protocol operations, result formats and their
+//! exact media types, the public default graph, dataset parameters, errors and time limits.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{Server, client};
+use reqwest::StatusCode;
+use reqwest::header::{ACCEPT, CONTENT_TYPE};
+use serde_json::Value;
+
+const COUNT_DATASETS: &str =
+    "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> }";
+
+async fn select(server: &Server, query: &str, extra: &[(&str, &str)]) -> reqwest::Response {
+    let mut params = vec![("query", query)];
+    params.extend_from_slice(extra);
+    client()
+        .get(format!("{}/sparql", server.url))
+        .query(&params)
+        .header(ACCEPT, "application/sparql-results+json")
+        .send()
+        .await
+        .unwrap()
+}
+
+fn first_number(results: &Value) -> u64 {
+    results["results"]["bindings"][0]["n"]["value"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn get_and_both_posts_answer_the_same() {
+    let server = Server::start();
+    let url = format!("{}/sparql", server.url);
+    let get: Value = select(&server, COUNT_DATASETS, &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let form: Value = client()
+        .post(&url)
+        .form(&[("query", COUNT_DATASETS)])
+        .header(ACCEPT, "application/sparql-results+json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let direct: Value = client()
+        .post(&url)
+        .header(CONTENT_TYPE, "application/sparql-query")
+        .header(ACCEPT, "application/sparql-results+json")
+        .body(COUNT_DATASETS)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(first_number(&get), 28, "{get}");
+    assert_eq!(get, form);
+    assert_eq!(get, direct);
+}
+
+#[tokio::test]
+async fn each_result_format_has_its_exact_media_type() {
+    let server = Server::start();
+    let url = format!("{}/sparql", server.url);
+    let cases = [
+        (
+            "SELECT ?d WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> } LIMIT 2",
+            "application/sparql-results+json",
+            "application/sparql-results+json",
+        ),
+        (
+            "SELECT ?d WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> } LIMIT 2",
+            "application/sparql-results+xml",
+            "application/sparql-results+xml",
+        ),
+        (
+            "SELECT ?d WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> } LIMIT 2",
+            "text/csv",
+            "text/csv; charset=utf-8",
+        ),
+        (
+            "SELECT ?d WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> } LIMIT 2",
+            "text/tab-separated-values",
+            "text/tab-separated-values; charset=utf-8",
+        ),
+        (
+            "SELECT ?d WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> } LIMIT 2",
+            "*/*",
+            "application/sparql-results+json",
+        ),
+        (
+            "ASK { ?d a <http://www.w3.org/ns/dcat#Dataset> }",
+            "application/sparql-results+xml",
+            "application/sparql-results+xml",
+        ),
+        (
+            "CONSTRUCT { ?d a <http://www.w3.org/ns/dcat#Dataset> } WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> }",
+            "text/turtle",
+            "text/turtle; charset=utf-8",
+        ),
+        (
+            "CONSTRUCT { ?d a <http://www.w3.org/ns/dcat#Dataset> } WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> }",
+            "application/ld+json",
+            "application/ld+json; charset=utf-8",
+        ),
+        (
+            "CONSTRUCT { ?d a <http://www.w3.org/ns/dcat#Dataset> } WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> }",
+            "application/rdf+xml",
+            "application/rdf+xml; charset=utf-8",
+        ),
+        (
+            "DESCRIBE ?d WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> } LIMIT 1",
+            "application/n-triples",
+            "application/n-triples; charset=utf-8",
+        ),
+    ];
+    for (query, accept, expected) in cases {
+        let response = client()
+            .get(&url)
+            .query(&[("query", query)])
+            .header(ACCEPT, accept)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{query} as {accept}");
+        assert_eq!(
+            response.headers()[CONTENT_TYPE].to_str().unwrap(),
+            expected,
+            "{query} as {accept}"
+        );
+        let body = response.text().await.unwrap();
+        assert!(!body.is_empty(), "{query} as {accept}");
+    }
+    // JSON-LD answers are compact, like dereferenced ones.
+    let jsonld: Value = client()
+        .get(&url)
+        .query(&[("query", "CONSTRUCT { ?d a <http://www.w3.org/ns/dcat#Dataset> } WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> }")])
+        .header(ACCEPT, "application/ld+json")
+        .send().await.unwrap().json().await.unwrap();
+    assert_eq!(jsonld["@graph"].as_array().unwrap().len(), 28);
+    assert_eq!(jsonld["@graph"][0]["@type"], "dcat:Dataset");
+    // A SELECT has no Turtle form, a CONSTRUCT no SPARQL-results form.
+    let response = client()
+        .get(&url)
+        .query(&[("query", COUNT_DATASETS)])
+        .header(ACCEPT, "text/turtle")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_ACCEPTABLE);
+    let body: Value = response.json().await.unwrap();
+    assert!(
+        body["available"]
+            .as_array()
+            .unwrap()
+            .contains(&"text/csv".into()),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn the_default_graph_is_the_union_of_public_graphs_and_parameters_narrow_it() {
+    let server = Server::start();
+    let union: Value = select(&server, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let by_graph: Value = select(
+        &server,
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+        &[],
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert!(first_number(&union) > 1000, "{union}");
+    assert!(
+        first_number(&union) <= first_number(&by_graph),
+        "the union holds no triple outside the named graphs"
+    );
+    // Our bookkeeping is not in the store at all.
+    let internal: Value = select(
+        &server,
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(STRSTARTS(STR(?s), \"urn:passerelle\")) }",
+        &[],
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(first_number(&internal), 0);
+
+    let graph = format!("{}records/inventaire-zones-humides-bretagne", server.base);
+    let narrowed: Value = select(&server, COUNT_DATASETS, &[("default-graph-uri", &graph)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(first_number(&narrowed), 1, "{narrowed}");
+    let named: Value = select(
+        &server,
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+        &[("named-graph-uri", &graph)],
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let graphs = named["results"]["bindings"].as_array().unwrap();
+    assert_eq!(graphs.len(), 1, "{named}");
+    assert_eq!(graphs[0]["g"]["value"], graph.as_str());
+}
+
+#[tokio::test]
+async fn bad_requests_are_explained() {
+    let server = Server::start();
+    let url = format!("{}/sparql", server.url);
+    let response = client()
+        .get(&url)
+        .query(&[("query", "SELECT ?x WHERE { ?x ?y }")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(response.headers()[CONTENT_TYPE], "application/problem+json");
+    let body: Value = response.json().await.unwrap();
+    let detail = body["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("1:") || detail.contains("line"),
+        "no position in {detail:?}"
+    );
+
+    let response = client()
+        .post(&url)
+        .header(CONTENT_TYPE, "text/plain")
+        .body("SELECT * {}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let response = client()
+        .post(&url)
+        .form(&[("nothing", "here")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let response = client()
+        .get(&url)
+        .query(&[
+            ("query", COUNT_DATASETS),
+            ("default-graph-uri", "not an iri"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let response = client().delete(&url).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+}
+
+#[tokio::test]
+async fn a_runaway_query_is_stopped_while_others_still_answer() {
+    let temp = tempfile::tempdir().unwrap();
+    let server = Server::start_with(&temp.path().join("data"), &["--query-timeout", "2"]);
+    let url = format!("{}/sparql", server.url);
+    let runaway = tokio::spawn({
+        let url = url.clone();
+        async move {
+            let started = std::time::Instant::now();
+            let response = client()
+                .get(&url)
+                .query(&[(
+                    "query",
+                    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+                )])
+                .send()
+                .await
+                .unwrap();
+            (response.status(), started.elapsed())
+        }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let started = std::time::Instant::now();
+    let cheap: Value = select(&server, COUNT_DATASETS, &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(first_number(&cheap), 28);
+    assert!(
+        started.elapsed() < std::time::Duration::from_millis(1500),
+        "a cheap query waited {:?}",
+        started.elapsed()
+    );
+    let (status, took) = runaway.await.unwrap();
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(
+        took < std::time::Duration::from_secs(15),
+        "the runaway query ran {took:?}"
+    );
+}
+
+#[tokio::test]
+async fn large_answers_stream() {
+    let server = Server::start();
+    let response = client()
+        .get(format!("{}/sparql", server.url))
+        .query(&[("query", "SELECT * WHERE { ?s ?p ?o }")])
+        .header(ACCEPT, "application/sparql-results+json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["transfer-encoding"], "chunked");
+    let results: Value = response.json().await.unwrap();
+    assert!(results["results"]["bindings"].as_array().unwrap().len() > 10_000);
+}
