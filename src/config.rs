@@ -23,6 +23,8 @@ pub struct RawSettings {
     pub cache_entries: Option<usize>,
     /// Seconds a SPARQL query may run before it is stopped.
     pub query_timeout: Option<u64>,
+    /// The bootstrap admin token (SPARQL Update); updates are refused without one.
+    pub admin_token: Option<String>,
 }
 
 impl RawSettings {
@@ -46,6 +48,7 @@ impl RawSettings {
             base_iri: self.base_iri.or(lower.base_iri),
             cache_entries: self.cache_entries.or(lower.cache_entries),
             query_timeout: self.query_timeout.or(lower.query_timeout),
+            admin_token: self.admin_token.or(lower.admin_token),
         }
     }
 }
@@ -63,6 +66,8 @@ pub struct Settings {
     pub cache_entries: usize,
     /// How long a SPARQL query may run (default 30 s).
     pub query_timeout: std::time::Duration,
+    /// The bootstrap admin token; `None` disables writes over HTTP.
+    pub admin_token: Option<String>,
 }
 
 impl Settings {
@@ -84,6 +89,7 @@ impl Settings {
             base,
             cache_entries: raw.cache_entries.unwrap_or(4096),
             query_timeout: std::time::Duration::from_secs(raw.query_timeout.unwrap_or(30)),
+            admin_token: raw.admin_token.filter(|t| !t.is_empty()),
         })
     }
 }

@@ -31,6 +31,14 @@ struct Cli {
     /// Seconds a SPARQL query may run before it is stopped [default: 30].
     #[arg(long, global = true, env = "PASSERELLE_QUERY_TIMEOUT")]
     query_timeout: Option<u64>,
+    /// Bootstrap admin token, for SPARQL Update (prefer the environment: flags show in `ps`).
+    #[arg(
+        long,
+        global = true,
+        env = "PASSERELLE_ADMIN_TOKEN",
+        hide_env_values = true
+    )]
+    admin_token: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -88,6 +96,7 @@ fn settings(cli: &Cli) -> Result<Settings, String> {
         base_iri: cli.base_iri.clone(),
         cache_entries: cli.cache_entries,
         query_timeout: cli.query_timeout,
+        admin_token: cli.admin_token.clone(),
     };
     Settings::resolve(flags.over(file)).map_err(|e| e.to_string())
 }

@@ -30,6 +30,12 @@ pub enum HttpError {
     /// A SPARQL request without a query.
     #[error("no query: give one in the `query` parameter or as an application/sparql-query body")]
     MissingQuery,
+    /// A write without credentials.
+    #[error("this needs a bearer token (Authorization: Bearer ...)")]
+    Unauthorized,
+    /// A write with credentials that do not allow it.
+    #[error("{0}")]
+    Forbidden(String),
     /// A body in a media type this resource does not read.
     #[error("cannot read a {0} body here")]
     UnsupportedMediaType(String),
@@ -77,6 +83,9 @@ impl HttpError {
             Self::NotAcceptable(_) => "not-acceptable",
             Self::BadRequest(_) | Self::MissingQuery => "bad-request",
             Self::UnsupportedMediaType(_) => "unsupported-media-type",
+            Self::Unauthorized => "unauthorized",
+            Self::Forbidden(_) => "forbidden",
+            Self::Store(StoreError::Update(_)) => "update-failed",
             Self::UnknownFormat { .. } => "unknown-format",
             Self::MethodNotAllowed(_) => "method-not-allowed",
             Self::Unhealthy(_) => "unhealthy",
@@ -97,9 +106,11 @@ impl ResponseError for HttpError {
             Self::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
             Self::BadRequest(_) | Self::MissingQuery => StatusCode::BAD_REQUEST,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::Store(StoreError::QuerySyntax(_) | StoreError::Query(_)) => {
-                StatusCode::BAD_REQUEST
-            }
+            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Store(
+                StoreError::QuerySyntax(_) | StoreError::Query(_) | StoreError::Update(_),
+            ) => StatusCode::BAD_REQUEST,
             Self::Store(StoreError::QueryCancelled) => StatusCode::SERVICE_UNAVAILABLE,
             Self::UnknownFormat { .. } => StatusCode::BAD_REQUEST,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
@@ -133,8 +144,15 @@ impl ResponseError for HttpError {
             _ => {}
         }
         let mut response = HttpResponse::build(status);
-        if let Self::MethodNotAllowed(_) = self {
-            response.insert_header((header::ALLOW, HeaderValue::from_static("GET, HEAD")));
+        match self {
+            Self::MethodNotAllowed(_) => {
+                response.insert_header((header::ALLOW, HeaderValue::from_static("GET, HEAD")));
+            }
+            Self::Unauthorized => {
+                response
+                    .insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
+            }
+            _ => {}
         }
         response
             .insert_header((

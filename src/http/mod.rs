@@ -29,6 +29,7 @@ pub struct AppState {
     pages: Arc<Pages>,
     cache: Arc<RenderCache>,
     query_timeout: std::time::Duration,
+    admin_token: Option<String>,
 }
 
 impl AppState {
@@ -40,6 +41,7 @@ impl AppState {
             pages: Arc::new(Pages::new()?),
             cache: Arc::new(RenderCache::new(settings.cache_entries)),
             query_timeout: settings.query_timeout,
+            admin_token: settings.admin_token.clone(),
         })
     }
 

@@ -1,7 +1,9 @@
-//! The SPARQL 1.1 Protocol query operation at `{base}sparql`
-//! ([§2.1](https://www.w3.org/TR/sparql11-protocol/#query-operation)): `GET ?query=`,
-//! `POST` of a form or of `application/sparql-query`, `default-graph-uri` and
-//! `named-graph-uri`, results negotiated on `Accept`, streamed, and stopped at a time limit.
+//! The SPARQL 1.1 Protocol at `{base}sparql`: the query operation
+//! ([§2.1](https://www.w3.org/TR/sparql11-protocol/#query-operation)) by `GET ?query=` or
+//! `POST` of a form or of `application/sparql-query`, with `default-graph-uri` and
+//! `named-graph-uri`, results negotiated on `Accept`, streamed, and stopped at a time
+//! limit; the update operation ([§2.2](https://www.w3.org/TR/sparql11-protocol/#update-operation))
+//! for the admin token only.
 
 use super::AppState;
 use super::errors::HttpError;
@@ -77,15 +79,21 @@ impl Syntax {
     }
 }
 
-/// The protocol parameters of one request.
+/// The protocol parameters of one query request.
 struct Protocol {
     query: String,
     default_graphs: Vec<NamedNode>,
     named_graphs: Vec<NamedNode>,
 }
 
+/// What a request asks for: the query operation or the update operation.
+enum Operation {
+    Query(Protocol),
+    Update(String),
+}
+
 /// Reads the protocol parameters from the URL and, for POST, the body.
-fn protocol(request: &HttpRequest, body: &[u8]) -> Result<Protocol, HttpError> {
+fn operation(request: &HttpRequest, body: &[u8]) -> Result<Operation, HttpError> {
     let mut pairs = pairs(request.query_string())?;
     let content_type = request
         .headers()
@@ -111,6 +119,11 @@ fn protocol(request: &HttpRequest, body: &[u8]) -> Result<Protocol, HttpError> {
                     .map_err(|_| HttpError::BadRequest("the query is not UTF-8".into()))?;
                 query = Some(text.to_owned());
             }
+            Some("application/sparql-update") => {
+                let text = std::str::from_utf8(body)
+                    .map_err(|_| HttpError::BadRequest("the update is not UTF-8".into()))?;
+                return Ok(Operation::Update(text.to_owned()));
+            }
             other => {
                 return Err(HttpError::UnsupportedMediaType(
                     other.unwrap_or("none").to_owned(),
@@ -120,8 +133,10 @@ fn protocol(request: &HttpRequest, body: &[u8]) -> Result<Protocol, HttpError> {
     }
     let mut default_graphs = Vec::new();
     let mut named_graphs = Vec::new();
+    let mut update = None;
     for (name, value) in pairs {
         match name.as_str() {
+            "update" if request.method() == actix_web::http::Method::POST => update = Some(value),
             "query" if query.is_some() => {
                 return Err(HttpError::BadRequest("give the query once".into()));
             }
@@ -131,12 +146,45 @@ fn protocol(request: &HttpRequest, body: &[u8]) -> Result<Protocol, HttpError> {
             _ => {}
         }
     }
+    if let Some(update) = update {
+        if query.is_some() {
+            return Err(HttpError::BadRequest(
+                "give a query or an update, not both".into(),
+            ));
+        }
+        return Ok(Operation::Update(update));
+    }
     let query = query.ok_or(HttpError::MissingQuery)?;
-    Ok(Protocol {
+    Ok(Operation::Query(Protocol {
         query,
         default_graphs,
         named_graphs,
-    })
+    }))
+}
+
+/// Checks the bearer token of an update against the admin token.
+fn authorize(request: &HttpRequest, admin_token: Option<&str>) -> Result<(), HttpError> {
+    let given = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .ok_or(HttpError::Unauthorized)?;
+    match admin_token {
+        Some(token) if same_secret(given.as_bytes(), token.as_bytes()) => Ok(()),
+        Some(_) => Err(HttpError::Forbidden(
+            "this token may not update the store".into(),
+        )),
+        None => Err(HttpError::Forbidden(
+            "updates are disabled: no admin token is configured".into(),
+        )),
+    }
+}
+
+/// Compares secrets in time independent of where they differ.
+fn same_secret(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0, |diff, (x, y)| diff | (x ^ y)) == 0
 }
 
 fn pairs(text: &str) -> Result<Vec<(String, String)>, HttpError> {
@@ -156,7 +204,17 @@ pub async fn query(
     body: Bytes,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, HttpError> {
-    let protocol = protocol(&request, &body)?;
+    let protocol = match operation(&request, &body)? {
+        Operation::Query(protocol) => protocol,
+        Operation::Update(update) => {
+            authorize(&request, state.admin_token.as_deref())?;
+            let store = state.store.clone();
+            web::block(move || store.update(&update))
+                .await
+                .map_err(|_| HttpError::Unavailable)??;
+            return Ok(HttpResponse::NoContent().finish());
+        }
+    };
     let accept = request
         .headers()
         .get(header::ACCEPT)

@@ -68,7 +68,7 @@ impl CatalogStore {
     pub fn describe_catalog(&self) -> Result<Description, StoreError> {
         let catalog = self.base.catalog();
         let quads = self.graph_quads(self.base.catalog_graph().as_ref())?;
-        let modified = modified_of(&quads, &catalog);
+        let modified = modified_of(&quads, &catalog).max(self.touched());
         self.finish(catalog, quads, modified)
     }
 
@@ -185,7 +185,7 @@ impl CatalogStore {
     ) -> Result<Description, StoreError> {
         let mut description = self.finish(topic, quads, modified)?;
         let lent = self.lenders_modified(&description.quads)?;
-        description.modified = description.modified.max(lent);
+        description.modified = description.modified.max(lent).max(self.touched());
         Ok(description)
     }
 

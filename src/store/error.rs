@@ -55,6 +55,9 @@ pub enum StoreError {
     /// A query failed while running.
     #[error("query evaluation failed: {0}")]
     Query(String),
+    /// A SPARQL Update failed; nothing of it was applied.
+    #[error("update failed, nothing was changed: {0}")]
+    Update(String),
     /// A query ran past its time limit and was stopped.
     #[error("the query was stopped: it ran past the time limit")]
     QueryCancelled,

@@ -102,6 +102,7 @@ impl CatalogStore {
 
     /// Replaces nothing: adds every triple to `target` in one transaction.
     fn write_graph(&self, graph: &Graph, target: &NamedNode) -> Result<WriteSummary, StoreError> {
+        let _writer = self.write_lock();
         let mut transaction = self.store.start_transaction()?;
         for triple in graph {
             transaction.insert(triple.in_graph(GraphNameRef::NamedNode(target.as_ref())));

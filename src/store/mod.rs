@@ -30,8 +30,8 @@ use oxigraph::model::{GraphNameRef, NamedNodeRef, Quad};
 use oxigraph::store::{SerializerError, Store, Transaction};
 use std::io::Write;
 use std::path::Path;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 /// The catalog store: a cheap-to-clone handle on the on-disk Oxigraph store.
 #[derive(Clone)]
@@ -41,6 +41,10 @@ pub struct CatalogStore {
     base: BaseIri,
     vocabulary: Arc<vocabularies::VocabularyIndex>,
     generation: Arc<AtomicU64>,
+    /// Writers take turns: oxigraph does not detect conflicting transactions.
+    writer: Arc<Mutex<()>>,
+    /// See [`state::StoreState::touched`].
+    touched: Arc<AtomicI64>,
 }
 
 impl CatalogStore {
@@ -64,12 +68,15 @@ impl CatalogStore {
             source,
         })?;
         let store = Store::open(data_dir).map_err(|e| StoreError::from_open(data_dir, e))?;
+        let touched = state::StoreState::read(data_dir)?.touched;
         Ok(Self {
             store,
             data_dir: data_dir.to_owned(),
             base,
             vocabulary: Arc::default(),
             generation: Arc::default(),
+            writer: Arc::default(),
+            touched: Arc::new(AtomicI64::new(touched)),
         })
     }
 
@@ -79,6 +86,25 @@ impl CatalogStore {
     /// Exact while the server runs: it holds the store's lock, so no one else writes.
     pub fn generation(&self) -> u64 {
         self.generation.load(Ordering::Acquire)
+    }
+
+    /// Held while writing.
+    fn write_lock(&self) -> MutexGuard<'_, ()> {
+        self.writer.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Records an out-of-band write now (see [`state::StoreState::touched`]).
+    fn touch(&self) -> Result<(), StoreError> {
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        self.touched.store(now, Ordering::Release);
+        let mut state = state::StoreState::read(&self.data_dir)?;
+        state.touched = now;
+        state.write(&self.data_dir)
+    }
+
+    /// The earliest `Last-Modified` any description may have.
+    fn touched(&self) -> Option<time::OffsetDateTime> {
+        time::OffsetDateTime::from_unix_timestamp(self.touched.load(Ordering::Acquire)).ok()
     }
 
     /// Commits a transaction and moves to the next [`generation`](Self::generation).

@@ -50,6 +50,7 @@ impl CatalogStore {
         outcome: SplitOutcome,
         source: &str,
     ) -> Result<WriteSummary, StoreError> {
+        let _writer = self.write_lock();
         let mut transaction = self.store.start_transaction()?;
         let summary = self.write_split_in(&mut transaction, outcome, source)?;
         self.commit(transaction)?;

@@ -169,6 +169,25 @@ impl CatalogStore {
         Ok(PreparedQuery(prepared))
     }
 
+    /// Runs a SPARQL Update, atomically: oxigraph applies all its operations in one
+    /// transaction, and writers are serialized. Caches learn of it through the generation;
+    /// `Last-Modified` through [`touch`](Self::touch), since raw updates bypass records'
+    /// `dct:modified`.
+    pub fn update(&self, update: &str) -> Result<(), StoreError> {
+        let prepared = SparqlEvaluator::new()
+            .without_default_http_service_handler()
+            .parse_update(update)
+            .map_err(|e| StoreError::QuerySyntax(e.to_string()))?;
+        let _writer = self.write_lock();
+        prepared
+            .on_store(&self.store)
+            .execute()
+            .map_err(|e| StoreError::Update(e.to_string()))?;
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        self.touch()
+    }
+
     /// Starts evaluating; solutions come as the answer is written.
     pub fn evaluate(&self, query: PreparedQuery) -> Result<Answer, StoreError> {
         let results = query

@@ -15,6 +15,10 @@ pub(super) struct StoreState {
     /// The hash of the vocabulary bundle in `{base}graphs/vocabularies`.
     #[serde(default)]
     pub vocabularies: Option<String>,
+    /// Unix time of the last write that did not go through records (a SPARQL Update):
+    /// no description's `Last-Modified` may be older.
+    #[serde(default)]
+    pub touched: i64,
 }
 
 impl StoreState {

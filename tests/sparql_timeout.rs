@@ -1,0 +1,60 @@
+//! The SPARQL time limit, alone in its test binary: test binaries run one after another,
+//! so no other test's server competes for the CPU while we time the cancellation.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{Server, client};
+use reqwest::StatusCode;
+use reqwest::header::ACCEPT;
+use serde_json::Value;
+
+/// Some 400 million pairs, each with a store lookup. The lookup matters: oxigraph checks
+/// for cancellation when it reads the store, and a plan that joins materialized patterns
+/// (a 3-way cross join under COUNT) ran 12 s past a 2 s limit before it noticed.
+const RUNAWAY: &str =
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f FILTER NOT EXISTS { ?c ?x ?f } }";
+
+#[tokio::test]
+async fn a_runaway_query_is_stopped_while_others_still_answer() {
+    let temp = tempfile::tempdir().unwrap();
+    let server = Server::start_with(&temp.path().join("data"), &["--query-timeout", "2"]);
+    let url = format!("{}/sparql", server.url);
+    let runaway = tokio::spawn({
+        let url = url.clone();
+        async move {
+            let started = std::time::Instant::now();
+            let response = client()
+                .get(&url)
+                .query(&[("query", RUNAWAY)])
+                .send()
+                .await
+                .unwrap();
+            (response.status(), started.elapsed())
+        }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let started = std::time::Instant::now();
+    let cheap: Value = client()
+        .get(&url)
+        .query(&[("query", "ASK { ?d a <http://www.w3.org/ns/dcat#Dataset> }")])
+        .header(ACCEPT, "application/sparql-results+json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(cheap["boolean"], true);
+    assert!(
+        started.elapsed() < std::time::Duration::from_millis(1500),
+        "a cheap query waited {:?}",
+        started.elapsed()
+    );
+    let (status, took) = runaway.await.unwrap();
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(
+        took < std::time::Duration::from_secs(8),
+        "the runaway query ran {took:?}"
+    );
+}
