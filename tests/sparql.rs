@@ -385,3 +385,99 @@ async fn updates_are_refused_when_no_admin_token_is_configured() {
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn a_get_without_query_describes_the_service() {
+    let server = Server::start();
+    let url = format!("{}/sparql", server.url);
+    let endpoint = format!("{}sparql", server.base);
+    let response = client()
+        .get(&url)
+        .header(ACCEPT, "application/n-triples")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = response.text().await.unwrap();
+    let sd = "http://www.w3.org/ns/sparql-service-description#";
+    for needle in [
+        format!("<{endpoint}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{sd}Service>"),
+        format!("<{endpoint}> <{sd}endpoint> <{endpoint}>"),
+        format!("<{endpoint}> <{sd}supportedLanguage> <{sd}SPARQL11Query>"),
+        format!(
+            "<{endpoint}> <{sd}resultFormat> <http://www.w3.org/ns/formats/SPARQL_Results_JSON>"
+        ),
+        format!("<{endpoint}> <{sd}feature> <{sd}UnionDefaultGraph>"),
+        format!("<{sd}defaultDataset>"),
+    ] {
+        assert!(body.contains(&needle), "no {needle} in\n{body}");
+    }
+    let turtle = client()
+        .get(format!("{url}?format=ttl"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        turtle.headers()[CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/turtle")
+    );
+    // A browser gets the query editor, with examples that run.
+    let page = client()
+        .get(&url)
+        .header(ACCEPT, "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("<textarea") && page.contains("<select id=\"examples\">"),
+        "{page}"
+    );
+    let first = page
+        .split("<option value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let example = first
+        .replace("&#x2f;", "/")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&");
+    let results: Value = select(&server, &example, &[]).await.json().await.unwrap();
+    assert!(
+        results["results"]["bindings"].as_array().unwrap().len() >= 25,
+        "{example}: {results}"
+    );
+}
+
+#[tokio::test]
+async fn browsers_may_query_from_other_origins() {
+    let server = Server::start();
+    let url = format!("{}/sparql", server.url);
+    let preflight = client()
+        .request(reqwest::Method::OPTIONS, &url)
+        .header("Origin", "https://yasgui.example")
+        .header("Access-Control-Request-Method", "POST")
+        .header("Access-Control-Request-Headers", "content-type")
+        .send()
+        .await
+        .unwrap();
+    assert!(preflight.status().is_success(), "{}", preflight.status());
+    assert_eq!(preflight.headers()["access-control-allow-origin"], "*");
+    let response = client()
+        .get(&url)
+        .query(&[("query", COUNT_DATASETS)])
+        .header("Origin", "https://notebook.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["access-control-allow-origin"], "*");
+}

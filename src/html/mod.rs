@@ -63,6 +63,7 @@ impl Pages {
         env.add_template("dataset.html", include_str!("templates/dataset.html"))?;
         env.add_template("resource.html", include_str!("templates/resource.html"))?;
         env.add_template("catalog.html", include_str!("templates/catalog.html"))?;
+        env.add_template("sparql.html", include_str!("templates/sparql.html"))?;
         Ok(Self { env })
     }
 
@@ -187,6 +188,49 @@ impl Pages {
             "homepage": view.links(topic, foaf::HOMEPAGE).into_iter().next(),
             "datasets": datasets,
             "formats": format_links(page.iri),
+        })))?)
+    }
+
+    /// The SPARQL query editor, with example queries about the catalog.
+    pub fn sparql_editor(&self, base: &str, endpoint: &str) -> Result<String, PageError> {
+        let examples = [
+            (
+                "Datasets and their titles",
+                "PREFIX dcat: <http://www.w3.org/ns/dcat#>\nPREFIX dct: <http://purl.org/dc/terms/>\nSELECT ?dataset ?title WHERE {\n  ?dataset a dcat:Dataset ; dct:title ?title .\n  FILTER(LANG(?title) = \"en\")\n} ORDER BY ?title",
+            ),
+            (
+                "Datasets per publisher",
+                "PREFIX dcat: <http://www.w3.org/ns/dcat#>\nPREFIX dct: <http://purl.org/dc/terms/>\nPREFIX foaf: <http://xmlns.com/foaf/0.1/>\nSELECT ?publisher (SAMPLE(?name) AS ?label) (COUNT(DISTINCT ?dataset) AS ?datasets) WHERE {\n  ?dataset a dcat:Dataset ; dct:publisher ?publisher .\n  OPTIONAL { ?publisher foaf:name ?name }\n} GROUP BY ?publisher ORDER BY DESC(?datasets)",
+            ),
+            (
+                "Datasets by theme",
+                "PREFIX dcat: <http://www.w3.org/ns/dcat#>\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>\nSELECT ?theme (SAMPLE(?label) AS ?name) (COUNT(?dataset) AS ?datasets) WHERE {\n  ?dataset a dcat:Dataset ; dcat:theme ?theme .\n  OPTIONAL { ?theme skos:prefLabel ?label FILTER(LANG(?label) = \"en\") }\n} GROUP BY ?theme ORDER BY DESC(?datasets)",
+            ),
+            (
+                "Data papers and the datasets they describe",
+                "PREFIX fabio: <http://purl.org/spar/fabio/>\nPREFIX cito: <http://purl.org/spar/cito/>\nPREFIX dct: <http://purl.org/dc/terms/>\nSELECT ?paper ?title ?dataset WHERE {\n  ?paper a fabio:DataPaper ; dct:title ?title ; cito:describes ?dataset .\n}",
+            ),
+            (
+                "Downloadable CSV files",
+                "PREFIX dcat: <http://www.w3.org/ns/dcat#>\nSELECT ?dataset ?file WHERE {\n  ?dataset dcat:distribution ?distribution .\n  ?distribution dcat:mediaType <http://www.iana.org/assignments/media-types/text/csv> ;\n    dcat:downloadURL ?file .\n}",
+            ),
+        ];
+        let examples: Vec<_> = examples
+            .iter()
+            .map(|(label, query)| json!({ "label": label, "query": query }))
+            .collect();
+        let template = self.env.get_template("sparql.html")?;
+        Ok(template.render(Serde(json!({
+            "base": base,
+            "lang": "en",
+            "title": "SPARQL endpoint",
+            "endpoint": endpoint,
+            "examples": examples,
+            // The service description in RDF: `/sparql` takes no suffix, only `?format=`.
+            "formats": format_links(&format!("{endpoint}/")).into_iter().map(|mut link| {
+                link.href = link.href.replacen("/?format=", "?format=", 1);
+                link
+            }).collect::<Vec<_>>(),
         })))?)
     }
 }

@@ -6,6 +6,7 @@ mod errors;
 mod ops;
 mod records;
 mod respond;
+mod service;
 mod sparql;
 
 pub use errors::HttpError;
@@ -115,6 +116,28 @@ async fn no_route(request: HttpRequest) -> Result<actix_web::HttpResponse, HttpE
     Err(HttpError::NoRoute(request.path().to_owned()))
 }
 
+/// Cross-origin reads and queries for browser clients (YASGUI, notebooks): any origin,
+/// no cookies; `Authorization` is allowed so a page can send a token it was given.
+fn cors() -> actix_cors::Cors {
+    actix_cors::Cors::default()
+        .allow_any_origin()
+        .send_wildcard()
+        .allowed_methods(["GET", "HEAD", "POST"])
+        .allowed_headers([
+            actix_web::http::header::ACCEPT,
+            actix_web::http::header::CONTENT_TYPE,
+            actix_web::http::header::AUTHORIZATION,
+            actix_web::http::header::IF_NONE_MATCH,
+            actix_web::http::header::IF_MODIFIED_SINCE,
+        ])
+        .expose_headers([
+            actix_web::http::header::ETAG,
+            actix_web::http::header::LINK,
+            actix_web::http::header::LAST_MODIFIED,
+        ])
+        .max_age(3600)
+}
+
 /// Serves until interrupted, with one `request` span per request (id, method, path,
 /// status, duration) around everything the request does.
 pub async fn serve(state: AppState, listen: SocketAddr) -> std::io::Result<()> {
@@ -124,6 +147,7 @@ pub async fn serve(state: AppState, listen: SocketAddr) -> std::io::Result<()> {
     HttpServer::new(move || {
         let requests = requests.clone();
         App::new()
+            .wrap(cors())
             .wrap_fn(move |request: ServiceRequest, service| {
                 let span = tracing::info_span!(
                     "request",

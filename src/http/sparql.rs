@@ -204,7 +204,14 @@ pub async fn query(
     body: Bytes,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, HttpError> {
-    let protocol = match operation(&request, &body)? {
+    let operation = match operation(&request, &body) {
+        // The protocol's GET without a query: the service description.
+        Err(HttpError::MissingQuery) if request.method() == actix_web::http::Method::GET => {
+            return super::service::describe(request, state).await;
+        }
+        other => other?,
+    };
+    let protocol = match operation {
         Operation::Query(protocol) => protocol,
         Operation::Update(update) => {
             authorize(&request, state.admin_token.as_deref())?;
