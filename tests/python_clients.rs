@@ -56,3 +56,21 @@ fn the_shacl_check_catches_planted_violations() {
         "{stderr}"
     );
 }
+
+#[test]
+fn sparqlwrapper_queries_and_updates() {
+    let temp = tempfile::tempdir().unwrap();
+    let server = Server::start_with(
+        &temp.path().join("data"),
+        &["--admin-token", "wrapper-token"],
+    );
+    let endpoint = format!("{}/sparql", server.url);
+    let summary = run_python("sparqlwrapper_client.py", &[&endpoint, "wrapper-token"]);
+    let summary: serde_json::Value = serde_json::from_str(summary.trim()).unwrap();
+    assert_eq!(summary["select_json"], 28, "{summary}");
+    assert_eq!(summary["select_xml"], 28, "{summary}");
+    assert_eq!(summary["ask"], true, "{summary}");
+    assert_eq!(summary["construct_turtle"], 28, "{summary}");
+    assert_ne!(summary["update_without_token"], "accepted", "{summary}");
+    assert_eq!(summary["after_update"], true, "{summary}");
+}
