@@ -25,6 +25,10 @@ pub struct RawSettings {
     pub query_timeout: Option<u64>,
     /// The bootstrap admin token (SPARQL Update); updates are refused without one.
     pub admin_token: Option<String>,
+    /// The largest request body accepted, in bytes.
+    pub max_body: Option<usize>,
+    /// The longest SPARQL query or update accepted, in characters.
+    pub max_query_length: Option<usize>,
 }
 
 impl RawSettings {
@@ -49,6 +53,8 @@ impl RawSettings {
             cache_entries: self.cache_entries.or(lower.cache_entries),
             query_timeout: self.query_timeout.or(lower.query_timeout),
             admin_token: self.admin_token.or(lower.admin_token),
+            max_body: self.max_body.or(lower.max_body),
+            max_query_length: self.max_query_length.or(lower.max_query_length),
         }
     }
 }
@@ -68,6 +74,10 @@ pub struct Settings {
     pub query_timeout: std::time::Duration,
     /// The bootstrap admin token; `None` disables writes over HTTP.
     pub admin_token: Option<String>,
+    /// The largest request body (default 10 MiB).
+    pub max_body: usize,
+    /// The longest SPARQL query or update (default 100 000 characters).
+    pub max_query_length: usize,
 }
 
 impl Settings {
@@ -90,6 +100,8 @@ impl Settings {
             cache_entries: raw.cache_entries.unwrap_or(4096),
             query_timeout: std::time::Duration::from_secs(raw.query_timeout.unwrap_or(30)),
             admin_token: raw.admin_token.filter(|t| !t.is_empty()),
+            max_body: raw.max_body.unwrap_or(10 * 1024 * 1024),
+            max_query_length: raw.max_query_length.unwrap_or(100_000),
         })
     }
 }

@@ -39,6 +39,12 @@ struct Cli {
         hide_env_values = true
     )]
     admin_token: Option<String>,
+    /// Largest request body accepted, in bytes [default: 10 MiB].
+    #[arg(long, global = true, env = "PASSERELLE_MAX_BODY")]
+    max_body: Option<usize>,
+    /// Longest SPARQL query or update accepted, in characters [default: 100000].
+    #[arg(long, global = true, env = "PASSERELLE_MAX_QUERY_LENGTH")]
+    max_query_length: Option<usize>,
     #[command(subcommand)]
     command: Command,
 }
@@ -97,6 +103,8 @@ fn settings(cli: &Cli) -> Result<Settings, String> {
         cache_entries: cli.cache_entries,
         query_timeout: cli.query_timeout,
         admin_token: cli.admin_token.clone(),
+        max_body: cli.max_body,
+        max_query_length: cli.max_query_length,
     };
     Settings::resolve(flags.over(file)).map_err(|e| e.to_string())
 }

@@ -481,3 +481,44 @@ async fn browsers_may_query_from_other_origins() {
         .unwrap();
     assert_eq!(response.headers()["access-control-allow-origin"], "*");
 }
+
+#[tokio::test]
+async fn oversized_bodies_and_queries_get_413() {
+    let temp = tempfile::tempdir().unwrap();
+    let server = Server::start_with(
+        &temp.path().join("data"),
+        &["--max-body", "2000", "--max-query-length", "500"],
+    );
+    let url = format!("{}/sparql", server.url);
+    let padding = "#".repeat(3000);
+    let response = client()
+        .post(&url)
+        .header(CONTENT_TYPE, "application/sparql-query")
+        .body(format!("{COUNT_DATASETS}\n{padding}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(response.headers()[CONTENT_TYPE], "application/problem+json");
+    let long_query = format!("{COUNT_DATASETS}\n{}", "#".repeat(600));
+    let response = client()
+        .get(&url)
+        .query(&[("query", long_query.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let body: Value = response.json().await.unwrap();
+    assert!(
+        body["detail"].as_str().unwrap().contains("500 characters"),
+        "{body}"
+    );
+    // Within the limits, the same query answers.
+    let response = client()
+        .get(&url)
+        .query(&[("query", COUNT_DATASETS)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}

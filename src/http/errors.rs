@@ -30,6 +30,9 @@ pub enum HttpError {
     /// A SPARQL request without a query.
     #[error("no query: give one in the `query` parameter or as an application/sparql-query body")]
     MissingQuery,
+    /// A body or query over the configured size.
+    #[error("too large: {0}")]
+    PayloadTooLarge(String),
     /// A write without credentials.
     #[error("this needs a bearer token (Authorization: Bearer ...)")]
     Unauthorized,
@@ -84,6 +87,7 @@ impl HttpError {
             Self::BadRequest(_) | Self::MissingQuery => "bad-request",
             Self::UnsupportedMediaType(_) => "unsupported-media-type",
             Self::Unauthorized => "unauthorized",
+            Self::PayloadTooLarge(_) => "too-large",
             Self::Forbidden(_) => "forbidden",
             Self::Store(StoreError::Update(_)) => "update-failed",
             Self::UnknownFormat { .. } => "unknown-format",
@@ -107,6 +111,7 @@ impl ResponseError for HttpError {
             Self::BadRequest(_) | Self::MissingQuery => StatusCode::BAD_REQUEST,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::Store(
                 StoreError::QuerySyntax(_) | StoreError::Query(_) | StoreError::Update(_),

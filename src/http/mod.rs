@@ -31,6 +31,14 @@ pub struct AppState {
     cache: Arc<RenderCache>,
     query_timeout: std::time::Duration,
     admin_token: Option<String>,
+    limits: Limits,
+}
+
+/// Sizes past which requests are refused with 413.
+#[derive(Clone, Copy, Debug)]
+struct Limits {
+    max_body: usize,
+    max_query_length: usize,
 }
 
 impl AppState {
@@ -43,6 +51,10 @@ impl AppState {
             cache: Arc::new(RenderCache::new(settings.cache_entries)),
             query_timeout: settings.query_timeout,
             admin_token: settings.admin_token.clone(),
+            limits: Limits {
+                max_body: settings.max_body,
+                max_query_length: settings.max_query_length,
+            },
         })
     }
 

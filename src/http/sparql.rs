@@ -201,9 +201,17 @@ fn graph_iri(value: &str) -> Result<NamedNode, HttpError> {
 /// `GET|POST {base}sparql`.
 pub async fn query(
     request: HttpRequest,
-    body: Bytes,
+    payload: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, HttpError> {
+    let limits = state.limits;
+    let body = payload
+        .to_bytes_limited(limits.max_body)
+        .await
+        .map_err(|_| {
+            HttpError::PayloadTooLarge(format!("bodies are limited to {} bytes", limits.max_body))
+        })?
+        .map_err(|_| HttpError::BadRequest("the request body could not be read".into()))?;
     let operation = match operation(&request, &body) {
         // The protocol's GET without a query: the service description.
         Err(HttpError::MissingQuery) if request.method() == actix_web::http::Method::GET => {
@@ -211,6 +219,16 @@ pub async fn query(
         }
         other => other?,
     };
+    let text = match &operation {
+        Operation::Query(protocol) => &protocol.query,
+        Operation::Update(update) => update,
+    };
+    if text.chars().count() > limits.max_query_length {
+        return Err(HttpError::PayloadTooLarge(format!(
+            "queries and updates are limited to {} characters",
+            limits.max_query_length
+        )));
+    }
     let protocol = match operation {
         Operation::Query(protocol) => protocol,
         Operation::Update(update) => {
