@@ -124,13 +124,7 @@ async fn each_result_format_has_its_exact_media_type() {
         ),
     ];
     for (query, accept, expected) in cases {
-        let response = client()
-            .get(&url)
-            .query(&[("query", query)])
-            .header(ACCEPT, accept)
-            .send()
-            .await
-            .unwrap();
+        let response = common::sparql_get(&url, query, accept).await;
         assert_eq!(response.status(), StatusCode::OK, "{query} as {accept}");
         assert_eq!(
             response.headers()[CONTENT_TYPE].to_str().unwrap(),
@@ -141,21 +135,11 @@ async fn each_result_format_has_its_exact_media_type() {
         assert!(!body.is_empty(), "{query} as {accept}");
     }
     // JSON-LD answers are compact, like dereferenced ones.
-    let jsonld: Value = client()
-        .get(&url)
-        .query(&[("query", "CONSTRUCT { ?d a <http://www.w3.org/ns/dcat#Dataset> } WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> }")])
-        .header(ACCEPT, "application/ld+json")
-        .send().await.unwrap().json().await.unwrap();
+    let jsonld: Value = common::sparql_get(&url, "CONSTRUCT { ?d a <http://www.w3.org/ns/dcat#Dataset> } WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> }", "application/ld+json").await.json().await.unwrap();
     assert_eq!(jsonld["@graph"].as_array().unwrap().len(), 28);
     assert_eq!(jsonld["@graph"][0]["@type"], "dcat:Dataset");
     // A SELECT has no Turtle form, a CONSTRUCT no SPARQL-results form.
-    let response = client()
-        .get(&url)
-        .query(&[("query", COUNT_DATASETS)])
-        .header(ACCEPT, "text/turtle")
-        .send()
-        .await
-        .unwrap();
+    let response = common::sparql_get(&url, COUNT_DATASETS, "text/turtle").await;
     assert_eq!(response.status(), StatusCode::NOT_ACCEPTABLE);
     let body: Value = response.json().await.unwrap();
     assert!(

@@ -6,7 +6,6 @@ mod common;
 
 use common::{Server, client};
 use reqwest::StatusCode;
-use reqwest::header::ACCEPT;
 use serde_json::Value;
 
 /// Some 400 million pairs, each with a store lookup. The lookup matters: oxigraph checks
@@ -35,16 +34,15 @@ async fn a_runaway_query_is_stopped_while_others_still_answer() {
     });
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let started = std::time::Instant::now();
-    let cheap: Value = client()
-        .get(&url)
-        .query(&[("query", "ASK { ?d a <http://www.w3.org/ns/dcat#Dataset> }")])
-        .header(ACCEPT, "application/sparql-results+json")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let cheap: Value = common::sparql_get(
+        &url,
+        "ASK { ?d a <http://www.w3.org/ns/dcat#Dataset> }",
+        "application/sparql-results+json",
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
     assert_eq!(cheap["boolean"], true);
     assert!(
         started.elapsed() < std::time::Duration::from_millis(1500),

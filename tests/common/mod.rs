@@ -278,3 +278,14 @@ impl Prepared {
         Server::start_on(&self.temp.path().join("data"), self.port, None)
     }
 }
+
+/// `GET {endpoint}?query=...` with `Accept: accept`.
+pub async fn sparql_get(endpoint: &str, query: &str, accept: &str) -> reqwest::Response {
+    client()
+        .get(endpoint)
+        .query(&[("query", query)])
+        .header("Accept", accept)
+        .send()
+        .await
+        .expect("request")
+}
