@@ -187,6 +187,13 @@ pub async fn serve(state: AppState, listen: SocketAddr) -> std::io::Result<()> {
             })
             .configure(configure(state.clone()))
     })
+    // Streamed answers end with a small final chunk: without TCP_NODELAY, Nagle's algorithm
+    // holds it back until the client's delayed ACK, some 40 ms per request.
+    .on_connect(|connection, _| {
+        if let Some(tcp) = connection.downcast_ref::<actix_web::rt::net::TcpStream>() {
+            let _ = tcp.set_nodelay(true);
+        }
+    })
     // Open keep-alive connections and streamed answers get 5 s to finish on shutdown.
     .shutdown_timeout(5)
     .bind(listen)?

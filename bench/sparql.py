@@ -1,0 +1,98 @@
+"""Benchmark: the same catalog queries against Passerelle's SPARQL endpoint and the plain
+Oxigraph server (same version, same data, union default graph), under wrk on loopback.
+
+Usage: python3 bench/sparql.py [--datasets 20000] [--duration 5] [--passerelle PATH]
+Needs wrk and the `oxigraph` server binary (pip install oxigraph==0.5.13); see README.
+Prints requests/s, p50 and p99 for both at 1 and 16 connections, and the ratio.
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.parse
+
+from deref import free_port, run, wait_for, wrk
+
+PREFIXES = ("PREFIX dcat: <http://www.w3.org/ns/dcat#> PREFIX dct: <http://purl.org/dc/terms/> "
+            "PREFIX theme: <http://publications.europa.eu/resource/authority/data-theme/> ")
+
+
+def queries(base):
+    return [
+        ("list by theme, page 6", "application/sparql-results+json",
+         PREFIXES + "SELECT ?d WHERE { ?d dcat:theme theme:ENVI } ORDER BY ?d LIMIT 20 OFFSET 100"),
+        ("count by publisher", "application/sparql-results+json",
+         PREFIXES + "SELECT ?p (COUNT(?d) AS ?n) WHERE { ?d dct:publisher ?p } GROUP BY ?p ORDER BY DESC(?n)"),
+        ("keyword filter", "application/sparql-results+json",
+         PREFIXES + "SELECT ?d WHERE { ?d dcat:keyword ?k FILTER(CONTAINS(STR(?k), \"vélo\")) } LIMIT 50"),
+        ("title lookup (ASK)", "application/sparql-results+json",
+         PREFIXES + "ASK { ?d dct:title \"Dataset 4242\"@en }"),
+        ("DESCRIBE one dataset", "text/turtle", f"DESCRIBE <{base}datasets/ds-4242>"),
+        ("catalog page CONSTRUCT", "text/turtle",
+         PREFIXES + "CONSTRUCT { ?d ?p ?o } WHERE { { SELECT ?d WHERE { ?d a dcat:Dataset } ORDER BY ?d LIMIT 10 OFFSET 50 } ?d ?p ?o }"),
+    ]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--datasets", type=int, default=20000)
+    parser.add_argument("--duration", type=int, default=5)
+    target = os.environ.get("CARGO_TARGET_DIR", os.path.expanduser("~/.cache/passerelle-target"))
+    parser.add_argument("--passerelle", default=os.path.join(target, "release", "passerelle"))
+    parser.add_argument("--oxigraph", default=shutil.which("oxigraph") or "oxigraph")
+    args = parser.parse_args()
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    work = tempfile.mkdtemp(prefix="passerelle-sparql-bench-")
+    p_port, o_port = free_port(), free_port()
+    base = f"http://localhost:{p_port}/"
+    nt = os.path.join(work, "catalog.nt")
+    run([sys.executable, os.path.join(here, "gen_catalog.py"), base, str(args.datasets), nt])
+    run([args.passerelle, "load", "--data-dir", os.path.join(work, "p"), "--base-iri", base, nt])
+    dump = os.path.join(work, "dump.nq")
+    run([args.passerelle, "dump", "--data-dir", os.path.join(work, "p"), "--base-iri", base, "--output", dump])
+    run([args.oxigraph, "load", "--location", os.path.join(work, "o"), "--file", dump])
+    run([args.oxigraph, "optimize", "--location", os.path.join(work, "o")])
+    servers = [
+        subprocess.Popen([args.passerelle, "serve", "--data-dir", os.path.join(work, "p"),
+                          "--listen", f"127.0.0.1:{p_port}", "--base-iri", base],
+                         stderr=subprocess.DEVNULL, env=dict(os.environ, RUST_LOG="warn")),
+        subprocess.Popen([args.oxigraph, "serve-read-only", "--location", os.path.join(work, "o"),
+                          "--bind", f"127.0.0.1:{o_port}", "--union-default-graph"],
+                         stderr=subprocess.DEVNULL),
+    ]
+    try:
+        wait_for(f"http://127.0.0.1:{p_port}/health")
+        wait_for(f"http://127.0.0.1:{o_port}/query?query=ASK%7B%7D")
+        rows = []
+        for label, accept, query in queries(base):
+            encoded = urllib.parse.quote(query, safe="")
+            paths = {
+                "p": (os.path.join(work, "p.txt"), f"/sparql?query={encoded}", p_port),
+                "o": (os.path.join(work, "o.txt"), f"/query?query={encoded}", o_port),
+            }
+            results = {}
+            for key, (file, path, port) in paths.items():
+                with open(file, "w") as f:
+                    f.write(path + "\n")
+                for connections in [1, 16]:
+                    results[(key, connections)] = wrk(file, accept, f"http://127.0.0.1:{port}", connections, args.duration)
+            for connections in [1, 16]:
+                rows.append((label, connections, results[("p", connections)], results[("o", connections)]))
+        print(f"\n{args.datasets} datasets, {args.duration} s per run, wrk on loopback, {os.cpu_count()} cores\n")
+        print("| query | clients | Passerelle req/s | p50 ms | p99 ms | Oxigraph req/s | p50 ms | p99 ms | ratio |")
+        print("|---|---|---|---|---|---|---|---|---|")
+        for label, c, p, o in rows:
+            ratio = f"{p[0] / o[0]:.2f}x" if o[0] > 0 else "n/a (no answer in time)"
+            print(f"| {label} | {c} | {p[0]:.0f} | {p[1]:.2f} | {p[2]:.2f} | {o[0]:.0f} | {o[1]:.2f} | {o[2]:.2f} | {ratio} |")
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
