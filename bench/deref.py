@@ -65,6 +65,18 @@ def wrk(paths_file, accept, host, connections, duration):
     return rps, percentile(50), percentile(99)
 
 
+def prepare_stores(args, work, base):
+    """The same synthetic catalog in Passerelle's store (`work/p`, loaded by `passerelle
+    load`) and in an Oxigraph server store (`work/o`, loaded from Passerelle's dump)."""
+    nt = os.path.join(work, "catalog.nt")
+    run([sys.executable, os.path.join(HERE, "gen_catalog.py"), base, str(args.datasets), nt])
+    run([args.passerelle, "load", "--data-dir", os.path.join(work, "p"), "--base-iri", base, nt])
+    dump = os.path.join(work, "dump.nq")
+    run([args.passerelle, "dump", "--data-dir", os.path.join(work, "p"), "--base-iri", base, "--output", dump])
+    run([args.oxigraph, "load", "--location", os.path.join(work, "o"), "--file", dump])
+    run([args.oxigraph, "optimize", "--location", os.path.join(work, "o")])
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--datasets", type=int, default=20000)
@@ -77,13 +89,7 @@ def main():
     work = tempfile.mkdtemp(prefix="passerelle-bench-")
     p_port, o_port = free_port(), free_port()
     base = f"http://localhost:{p_port}/"
-    nt = os.path.join(work, "catalog.nt")
-    run([sys.executable, os.path.join(HERE, "gen_catalog.py"), base, str(args.datasets), nt])
-    run([args.passerelle, "load", "--data-dir", os.path.join(work, "p"), "--base-iri", base, nt])
-    dump = os.path.join(work, "dump.nq")
-    run([args.passerelle, "dump", "--data-dir", os.path.join(work, "p"), "--base-iri", base, "--output", dump])
-    run([args.oxigraph, "load", "--location", os.path.join(work, "o"), "--file", dump])
-    run([args.oxigraph, "optimize", "--location", os.path.join(work, "o")])
+    prepare_stores(args, work, base)
 
     oxigraph = subprocess.Popen(
         [args.oxigraph, "serve-read-only", "--location", os.path.join(work, "o"),

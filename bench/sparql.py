@@ -9,11 +9,10 @@ import argparse
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import urllib.parse
 
-from deref import free_port, run, wait_for, wrk
+from deref import free_port, prepare_stores, wait_for, wrk
 
 PREFIXES = ("PREFIX dcat: <http://www.w3.org/ns/dcat#> PREFIX dct: <http://purl.org/dc/terms/> "
             "PREFIX theme: <http://publications.europa.eu/resource/authority/data-theme/> ")
@@ -44,17 +43,10 @@ def main():
     parser.add_argument("--oxigraph", default=shutil.which("oxigraph") or "oxigraph")
     args = parser.parse_args()
 
-    here = os.path.dirname(os.path.abspath(__file__))
     work = tempfile.mkdtemp(prefix="passerelle-sparql-bench-")
     p_port, o_port = free_port(), free_port()
     base = f"http://localhost:{p_port}/"
-    nt = os.path.join(work, "catalog.nt")
-    run([sys.executable, os.path.join(here, "gen_catalog.py"), base, str(args.datasets), nt])
-    run([args.passerelle, "load", "--data-dir", os.path.join(work, "p"), "--base-iri", base, nt])
-    dump = os.path.join(work, "dump.nq")
-    run([args.passerelle, "dump", "--data-dir", os.path.join(work, "p"), "--base-iri", base, "--output", dump])
-    run([args.oxigraph, "load", "--location", os.path.join(work, "o"), "--file", dump])
-    run([args.oxigraph, "optimize", "--location", os.path.join(work, "o")])
+    prepare_stores(args, work, base)
     servers = [
         subprocess.Popen([args.passerelle, "serve", "--data-dir", os.path.join(work, "p"),
                           "--listen", f"127.0.0.1:{p_port}", "--base-iri", base],

@@ -396,6 +396,22 @@ async fn a_get_without_query_describes_the_service() {
     ] {
         assert!(body.contains(&needle), "no {needle} in\n{body}");
     }
+    // Its alternates use ?format= (the endpoint takes no suffix), and they answer.
+    let link = client()
+        .get(&url)
+        .header(ACCEPT, "text/turtle")
+        .send()
+        .await
+        .unwrap()
+        .headers()["link"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        link.contains(&format!("<{endpoint}?format=jsonld>")),
+        "{link}"
+    );
+    assert!(!link.contains("sparql.jsonld"), "{link}");
     let turtle = client()
         .get(format!("{url}?format=ttl"))
         .send()

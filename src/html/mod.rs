@@ -4,6 +4,7 @@
 
 mod view;
 
+use crate::model::Variants;
 use crate::model::vocab::{dcat, dct, foaf};
 use crate::rdf::Representation;
 use crate::store::Description;
@@ -43,13 +44,13 @@ struct FormatLink {
     media_type: &'static str,
 }
 
-fn format_links(iri: &str) -> Vec<FormatLink> {
+fn format_links(variants: Variants<'_>) -> Vec<FormatLink> {
     Representation::ALL
         .iter()
         .filter(|r| **r != Representation::Html)
         .map(|r| FormatLink {
             label: r.label(),
-            href: crate::model::variant_url(iri, r.extension()),
+            href: variants.url(r.extension()),
             media_type: r.media_type(),
         })
         .collect()
@@ -120,7 +121,7 @@ impl Pages {
             "identifier": view.text(topic, dct::IDENTIFIER),
             "distributions": view.distributions(topic),
             "papers": papers,
-            "formats": format_links(page.iri),
+            "formats": format_links(Variants::of(page.iri)),
         })))?)
     }
 
@@ -155,7 +156,7 @@ impl Pages {
             "title": view.label(topic),
             "properties": view.properties(topic),
             "sections": sections,
-            "formats": format_links(page.iri),
+            "formats": format_links(Variants::of(page.iri)),
         })))?)
     }
 
@@ -187,7 +188,7 @@ impl Pages {
             "publisher": view.links(topic, dct::PUBLISHER).into_iter().next(),
             "homepage": view.links(topic, foaf::HOMEPAGE).into_iter().next(),
             "datasets": datasets,
-            "formats": format_links(page.iri),
+            "formats": format_links(Variants::of(page.iri)),
         })))?)
     }
 
@@ -226,11 +227,7 @@ impl Pages {
             "title": "SPARQL endpoint",
             "endpoint": endpoint,
             "examples": examples,
-            // The service description in RDF: `/sparql` takes no suffix, only `?format=`.
-            "formats": format_links(&format!("{endpoint}/")).into_iter().map(|mut link| {
-                link.href = link.href.replacen("/?format=", "?format=", 1);
-                link
-            }).collect::<Vec<_>>(),
+            "formats": format_links(Variants::FormatParameter(endpoint)),
         })))?)
     }
 }

@@ -126,7 +126,7 @@ mod tests {
             text.as_bytes().to_vec(),
             Representation::Turtle,
             None,
-            "http://x/".into(),
+            crate::model::Variants::of("http://x/"),
         ))
     }
 

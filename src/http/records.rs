@@ -5,7 +5,7 @@ use super::cache::CacheKey;
 use super::errors::HttpError;
 use super::respond::{Rendered, choose, respond, split_suffix};
 use crate::html::{PageContext, PageError, Pages};
-use crate::model::{RecordId, ResourceKind};
+use crate::model::{RecordId, ResourceKind, Variants};
 use crate::rdf::{Representation, parse_quality, serialize};
 use crate::store::{CatalogStore, Description};
 use actix_web::http::header;
@@ -52,7 +52,7 @@ pub async fn resource(
                 body,
                 representation,
                 description.modified,
-                iri,
+                Variants::of(&iri),
             )))
         })
         .await?
@@ -83,7 +83,7 @@ pub async fn catalog(
                 body,
                 representation,
                 description.modified,
-                base.to_owned(),
+                Variants::of(base),
             )))
         })
         .await?

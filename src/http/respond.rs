@@ -2,6 +2,7 @@
 //! `Vary`, `ETag`/`Last-Modified` with conditional requests, and `Link` alternates.
 
 use super::errors::HttpError;
+use crate::model::Variants;
 use crate::rdf::{Representation, negotiate};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::web::Bytes;
@@ -74,14 +75,14 @@ impl Rendered {
         body: Vec<u8>,
         representation: Representation,
         modified: Option<time::OffsetDateTime>,
-        iri: String,
+        variants: Variants<'_>,
     ) -> Self {
         Self {
             etag: format!("\"{}\"", short_hash(&body)),
             body: Bytes::from(body),
             representation,
             modified: modified.map(|t| header::HttpDate::from(SystemTime::from(t))),
-            link: alternates(&iri, representation),
+            link: alternates(variants, representation),
         }
     }
 }
@@ -139,14 +140,14 @@ fn not_modified(
 }
 
 /// `Link` header listing the other representations at their suffixed URLs.
-fn alternates(iri: &str, current: Representation) -> String {
+fn alternates(variants: Variants<'_>, current: Representation) -> String {
     Representation::ALL
         .iter()
         .filter(|r| **r != current)
         .map(|r| {
             format!(
                 "<{}>; rel=\"alternate\"; type=\"{}\"",
-                crate::model::variant_url(iri, r.extension()),
+                variants.url(r.extension()),
                 r.media_type()
             )
         })

@@ -5,6 +5,7 @@
 use super::AppState;
 use super::errors::HttpError;
 use super::respond::{Rendered, choose, respond};
+use crate::model::Variants;
 use crate::rdf::{Representation, serialize};
 use actix_web::{HttpRequest, HttpResponse, web};
 use oxigraph::model::{BlankNode, GraphName, NamedNode, NamedNodeRef, Quad};
@@ -93,6 +94,7 @@ pub async fn describe(
     } else {
         serialize(&description(&endpoint), representation).map_err(HttpError::Serialize)?
     };
-    let rendered = Rendered::new(body, representation, None, endpoint.as_str().to_owned());
+    let variants = Variants::FormatParameter(endpoint.as_str());
+    let rendered = Rendered::new(body, representation, None, variants);
     Ok(respond(&request, &rendered))
 }

@@ -96,13 +96,32 @@ impl fmt::Display for BaseIri {
     }
 }
 
-/// The URL of one representation of `iri`: `{iri}.{extension}`, or for an IRI ending in
-/// `/` (the catalog), `{iri}?format={extension}`.
-pub fn variant_url(iri: &str, extension: &str) -> String {
-    if iri.ends_with('/') {
-        format!("{iri}?format={extension}")
-    } else {
-        format!("{iri}.{extension}")
+/// Where the representations of a resource are: `{iri}.{extension}`, or `{url}?format={extension}`
+/// for resources whose URL cannot take a suffix (the catalog at `{base}`, the SPARQL endpoint).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Variants<'a> {
+    /// `{iri}.ttl`, `{iri}.jsonld`...
+    Suffix(&'a str),
+    /// `{url}?format=ttl`...
+    FormatParameter(&'a str),
+}
+
+impl<'a> Variants<'a> {
+    /// The variants of a page IRI: records take a suffix, an IRI ending in `/` cannot.
+    pub fn of(iri: &'a str) -> Self {
+        if iri.ends_with('/') {
+            Self::FormatParameter(iri)
+        } else {
+            Self::Suffix(iri)
+        }
+    }
+
+    /// The URL of the representation with this file extension.
+    pub fn url(self, extension: &str) -> String {
+        match self {
+            Self::Suffix(iri) => format!("{iri}.{extension}"),
+            Self::FormatParameter(url) => format!("{url}?format={extension}"),
+        }
     }
 }
 

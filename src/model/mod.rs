@@ -5,5 +5,5 @@ mod ids;
 mod split;
 pub mod vocab;
 
-pub use ids::{BaseIri, BaseIriError, RecordId, RecordIdError, ResourceKind, variant_url};
+pub use ids::{BaseIri, BaseIriError, RecordId, RecordIdError, ResourceKind, Variants};
 pub use split::{RecordDraft, RecordKind, SplitOutcome, owned_triples, split_into_records};

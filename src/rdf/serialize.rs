@@ -6,7 +6,7 @@ use crate::model::vocab::PREFIXES;
 use oxigraph::io::RdfSerializer;
 use oxigraph::model::{Quad, TripleRef};
 use std::collections::HashSet;
-use std::io;
+use std::io::{self, Write};
 
 /// Serializes `quads` as `representation` (an RDF syntax; HTML is rendered elsewhere).
 ///
@@ -16,24 +16,11 @@ use std::io;
 pub fn serialize(quads: &[Quad], representation: Representation) -> io::Result<Vec<u8>> {
     if representation == Representation::JsonLd {
         let triples: Vec<_> = unique_triples(quads).collect();
-        let document = jsonld::to_document(&triples)?;
-        let mut bytes = serde_json::to_vec_pretty(&document)?;
-        bytes.push(b'\n');
+        let mut bytes = Vec::new();
+        write_json_ld(&triples, &mut bytes)?;
         return Ok(bytes);
     }
-    let Some(format) = representation.rdf_format() else {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "HTML is not an RDF syntax",
-        ));
-    };
-    let mut serializer = RdfSerializer::from_format(format);
-    for (prefix, namespace) in PREFIXES {
-        serializer = serializer
-            .with_prefix(*prefix, *namespace)
-            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
-    }
-    let mut writer = serializer.for_writer(Vec::new());
+    let mut writer = prefixed_serializer(representation)?.for_writer(Vec::new());
     if representation.keeps_graphs() {
         let mut sorted: Vec<&Quad> = quads.iter().collect();
         // TriG writes one block per graph: keep each graph's quads together, in order.
@@ -47,6 +34,37 @@ pub fn serialize(quads: &[Quad], representation: Representation) -> io::Result<V
         }
     }
     writer.finish()
+}
+
+/// Writes `triples` as compact JSON-LD (see [`jsonld`]), which needs them all at once.
+pub fn write_json_ld(triples: &[TripleRef<'_>], mut writer: impl Write) -> io::Result<()> {
+    let document = jsonld::to_document(triples)?;
+    serde_json::to_writer_pretty(&mut writer, &document)?;
+    writer.write_all(b"\n")
+}
+
+/// oxigraph's streaming serializer for an RDF syntax other than JSON-LD, with our prefixes.
+pub fn prefixed_serializer(representation: Representation) -> io::Result<RdfSerializer> {
+    let format = match representation {
+        Representation::JsonLd | Representation::Html => None,
+        other => other.rdf_format(),
+    }
+    .ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "{} is not written by a streaming RDF serializer",
+                representation.label()
+            ),
+        )
+    })?;
+    let mut serializer = RdfSerializer::from_format(format);
+    for (prefix, namespace) in PREFIXES {
+        serializer = serializer
+            .with_prefix(*prefix, *namespace)
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+    }
+    Ok(serializer)
 }
 
 /// The triples of `quads`, without graph names and without repeats, in order.

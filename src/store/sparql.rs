@@ -2,8 +2,7 @@
 //! writing results in the syntax asked for. The user's query goes to the engine untouched.
 
 use super::{CatalogStore, StoreError};
-use crate::rdf::{Representation, jsonld};
-use oxigraph::io::RdfSerializer;
+use crate::rdf::{Representation, prefixed_serializer, write_json_ld};
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Triple};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{
@@ -97,7 +96,7 @@ impl Answer {
     pub fn write_graph(
         self,
         representation: Representation,
-        mut writer: impl Write,
+        writer: impl Write,
     ) -> Result<(), StoreError> {
         let QueryResults::Graph(triples) = self.results else {
             return Err(StoreError::WrongAnswerKind);
@@ -107,20 +106,9 @@ impl Answer {
                 .collect::<Result<_, _>>()
                 .map_err(evaluation_error)?;
             let refs: Vec<_> = triples.iter().map(Triple::as_ref).collect();
-            let document = jsonld::to_document(&refs).map_err(StoreError::Output)?;
-            serde_json::to_writer_pretty(&mut writer, &document)
-                .map_err(|e| StoreError::Output(e.into()))?;
-            return Ok(());
+            return write_json_ld(&refs, writer).map_err(StoreError::Output);
         }
-        let format = representation
-            .rdf_format()
-            .ok_or(StoreError::WrongAnswerKind)?;
-        let mut serializer = RdfSerializer::from_format(format);
-        for (prefix, namespace) in crate::model::vocab::PREFIXES {
-            serializer = serializer
-                .with_prefix(*prefix, *namespace)
-                .map_err(|e| StoreError::Output(std::io::Error::other(e)))?;
-        }
+        let serializer = prefixed_serializer(representation).map_err(StoreError::Output)?;
         let mut out = serializer.for_writer(writer);
         for triple in triples {
             out.serialize_triple(&triple.map_err(evaluation_error)?)
