@@ -51,8 +51,13 @@ pub enum HttpError {
         offered: Vec<Representation>,
     },
     /// The resource exists but does not take this method.
-    #[error("{0} is not allowed here; use GET or HEAD")]
-    MethodNotAllowed(String),
+    #[error("{method} is not allowed here; use {allow}")]
+    MethodNotAllowed {
+        /// The method of the request.
+        method: String,
+        /// What the resource takes, for the `Allow` header.
+        allow: &'static str,
+    },
     /// The store failed, or refused a query (its message is shown only for client errors).
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -91,9 +96,10 @@ impl HttpError {
             Self::Forbidden(_) => "forbidden",
             Self::Store(StoreError::Update(_)) => "update-failed",
             Self::UnknownFormat { .. } => "unknown-format",
-            Self::MethodNotAllowed(_) => "method-not-allowed",
+            Self::MethodNotAllowed { .. } => "method-not-allowed",
             Self::Unhealthy(_) => "unhealthy",
             Self::Store(StoreError::QuerySyntax(_)) => "query-syntax",
+            Self::Store(StoreError::DatasetConflict) => "dataset-conflict",
             Self::Store(StoreError::Query(_)) => "query-failed",
             Self::Store(StoreError::QueryCancelled) => "query-timeout",
             Self::Store(_) => "store-failure",
@@ -114,11 +120,14 @@ impl ResponseError for HttpError {
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::Store(
-                StoreError::QuerySyntax(_) | StoreError::Query(_) | StoreError::Update(_),
+                StoreError::QuerySyntax(_)
+                | StoreError::Query(_)
+                | StoreError::Update(_)
+                | StoreError::DatasetConflict,
             ) => StatusCode::BAD_REQUEST,
             Self::Store(StoreError::QueryCancelled) => StatusCode::SERVICE_UNAVAILABLE,
             Self::UnknownFormat { .. } => StatusCode::BAD_REQUEST,
-            Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Store(_) | Self::Page(_) | Self::Serialize(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -150,8 +159,8 @@ impl ResponseError for HttpError {
         }
         let mut response = HttpResponse::build(status);
         match self {
-            Self::MethodNotAllowed(_) => {
-                response.insert_header((header::ALLOW, HeaderValue::from_static("GET, HEAD")));
+            Self::MethodNotAllowed { allow, .. } => {
+                response.insert_header((header::ALLOW, HeaderValue::from_static(allow)));
             }
             Self::Unauthorized => {
                 response

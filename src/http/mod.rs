@@ -94,11 +94,21 @@ where
                 .guard(guard::Any(guard::Get()).or(guard::Head()))
                 .to(handler),
         )
-        .default_service(web::to(method_not_allowed))
+        .default_service(web::to(only_reads))
 }
 
-async fn method_not_allowed(request: HttpRequest) -> Result<actix_web::HttpResponse, HttpError> {
-    Err(HttpError::MethodNotAllowed(request.method().to_string()))
+async fn only_reads(request: HttpRequest) -> Result<actix_web::HttpResponse, HttpError> {
+    Err(HttpError::MethodNotAllowed {
+        method: request.method().to_string(),
+        allow: "GET, HEAD",
+    })
+}
+
+async fn only_protocol(request: HttpRequest) -> Result<actix_web::HttpResponse, HttpError> {
+    Err(HttpError::MethodNotAllowed {
+        method: request.method().to_string(),
+        allow: "GET, HEAD, POST",
+    })
 }
 
 /// The routing table, mounted at the base IRI's path.
@@ -113,10 +123,10 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                     web::resource("/sparql")
                         .route(
                             web::route()
-                                .guard(guard::Any(guard::Get()).or(guard::Post()))
+                                .guard(guard::Any(guard::Get()).or(guard::Head()).or(guard::Post()))
                                 .to(sparql::query),
                         )
-                        .default_service(web::to(method_not_allowed)),
+                        .default_service(web::to(only_protocol)),
                 )
                 .service(readable("/{kind}/{id}", records::resource))
                 .default_service(web::to(no_route)),

@@ -69,11 +69,19 @@ fn description(endpoint: &NamedNode) -> Vec<Quad> {
         "JSON-LD",
         "RDF_XML",
         "N-Triples",
+        "N-Quads",
+        "TriG",
     ] {
         quads.push(quad(
             service.clone(),
             sd("resultFormat").as_ref(),
             format(result_format).into(),
+        ));
+        // Typed here too, so the description stands on its own for `rdfs:range` checks.
+        quads.push(quad(
+            format(result_format).into(),
+            rdf_type,
+            format("Format").into(),
         ));
     }
     quads

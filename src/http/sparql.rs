@@ -8,8 +8,9 @@
 use super::AppState;
 use super::errors::HttpError;
 use crate::rdf::{Offer, Representation, negotiate};
-use crate::store::{AnswerKind, CancellationToken, ResultsSyntax};
+use crate::store::{AnswerKind, CancellationToken, ResultsSyntax, UsingDataset};
 use actix_web::body::{BodySize, MessageBody};
+use actix_web::http::Method;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -89,70 +90,109 @@ struct Protocol {
 /// What a request asks for: the query operation or the update operation.
 enum Operation {
     Query(Protocol),
+    Update(String, UsingDataset),
+}
+
+/// The request's body, by its media type.
+enum Body {
+    /// GET, HEAD: parameters only in the URL.
+    None,
+    /// `application/x-www-form-urlencoded`: more parameters.
+    Form(String),
+    /// `application/sparql-query`.
+    Query(String),
+    /// `application/sparql-update`.
     Update(String),
 }
 
-/// Reads the protocol parameters from the URL and, for POST, the body.
-fn operation(request: &HttpRequest, body: &[u8]) -> Result<Operation, HttpError> {
-    let mut pairs = pairs(request.query_string())?;
+/// Reads a POST body: only the Protocol's three media types, only in UTF-8 (§2.1.2–2.2.2).
+fn body(request: &HttpRequest, bytes: &[u8]) -> Result<Body, HttpError> {
+    if request.method() != Method::POST {
+        return Ok(Body::None);
+    }
     let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase()
-        });
-    let mut query = None;
-    if request.method() == actix_web::http::Method::POST {
-        match content_type.as_deref() {
-            Some("application/x-www-form-urlencoded") => {
-                let text = std::str::from_utf8(body)
-                    .map_err(|_| HttpError::BadRequest("the form is not UTF-8".into()))?;
-                pairs.extend(self::pairs(text)?);
-            }
-            Some("application/sparql-query") => {
-                let text = std::str::from_utf8(body)
-                    .map_err(|_| HttpError::BadRequest("the query is not UTF-8".into()))?;
-                query = Some(text.to_owned());
-            }
-            Some("application/sparql-update") => {
-                let text = std::str::from_utf8(body)
-                    .map_err(|_| HttpError::BadRequest("the update is not UTF-8".into()))?;
-                return Ok(Operation::Update(text.to_owned()));
-            }
-            other => {
-                return Err(HttpError::UnsupportedMediaType(
-                    other.unwrap_or("none").to_owned(),
-                ));
-            }
+        .ok_or_else(|| {
+            HttpError::UnsupportedMediaType(
+                "untyped; give Content-Type application/x-www-form-urlencoded, application/sparql-query or application/sparql-update".into(),
+            )
+        })?;
+    let mut parts = content_type.split(';');
+    let media_type = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+    for parameter in parts {
+        if let Some((name, value)) = parameter.split_once('=')
+            && name.trim().eq_ignore_ascii_case("charset")
+            && !value.trim().trim_matches('"').eq_ignore_ascii_case("utf-8")
+        {
+            return Err(HttpError::UnsupportedMediaType(format!(
+                "{} (SPARQL requests are read in UTF-8 only)",
+                content_type.trim()
+            )));
         }
+    }
+    let text = || {
+        std::str::from_utf8(bytes)
+            .map(str::to_owned)
+            .map_err(|e| HttpError::BadRequest(format!("the body is not UTF-8: {e}")))
+    };
+    match media_type.as_str() {
+        "application/x-www-form-urlencoded" => Ok(Body::Form(text()?)),
+        "application/sparql-query" => Ok(Body::Query(text()?)),
+        "application/sparql-update" => Ok(Body::Update(text()?)),
+        _ => Err(HttpError::UnsupportedMediaType(media_type)),
+    }
+}
+
+/// Reads the protocol parameters from the URL and, for POST, the body. Each operation
+/// takes only its own parameters; anything ambiguous is refused rather than guessed.
+fn operation(request: &HttpRequest, bytes: &[u8]) -> Result<Operation, HttpError> {
+    let mut pairs = pairs(request.query_string())?;
+    let mut query = None;
+    let mut update = None;
+    match body(request, bytes)? {
+        Body::None => {}
+        Body::Form(form) => pairs.extend(self::pairs(&form)?),
+        Body::Query(text) => query = Some(text),
+        Body::Update(text) => update = Some(text),
     }
     let mut default_graphs = Vec::new();
     let mut named_graphs = Vec::new();
-    let mut update = None;
+    let mut using = UsingDataset::default();
     for (name, value) in pairs {
         match name.as_str() {
-            "update" if request.method() == actix_web::http::Method::POST => update = Some(value),
-            "query" if query.is_some() => {
-                return Err(HttpError::BadRequest("give the query once".into()));
+            "query" | "update" if query.is_some() || update.is_some() => {
+                return Err(HttpError::BadRequest(
+                    "give one query or one update, once".into(),
+                ));
             }
             "query" => query = Some(value),
+            "update" if request.method() != Method::POST => {
+                return Err(HttpError::BadRequest(
+                    "updates are sent with POST, as a form or as application/sparql-update".into(),
+                ));
+            }
+            "update" => update = Some(value),
             "default-graph-uri" => default_graphs.push(graph_iri(&value)?),
             "named-graph-uri" => named_graphs.push(graph_iri(&value)?),
+            "using-graph-uri" => using.default_graphs.push(graph_iri(&value)?),
+            "using-named-graph-uri" => using.named_graphs.push(graph_iri(&value)?),
             _ => {}
         }
     }
     if let Some(update) = update {
-        if query.is_some() {
+        if !default_graphs.is_empty() || !named_graphs.is_empty() {
             return Err(HttpError::BadRequest(
-                "give a query or an update, not both".into(),
+                "default-graph-uri and named-graph-uri are for queries; updates take using-graph-uri and using-named-graph-uri".into(),
             ));
         }
-        return Ok(Operation::Update(update));
+        return Ok(Operation::Update(update, using));
+    }
+    if !using.default_graphs.is_empty() || !using.named_graphs.is_empty() {
+        return Err(HttpError::BadRequest(
+            "using-graph-uri and using-named-graph-uri are for updates; queries take default-graph-uri and named-graph-uri".into(),
+        ));
     }
     let query = query.ok_or(HttpError::MissingQuery)?;
     Ok(Operation::Query(Protocol {
@@ -214,14 +254,14 @@ pub async fn query(
         .map_err(|_| HttpError::BadRequest("the request body could not be read".into()))?;
     let operation = match operation(&request, &body) {
         // The protocol's GET without a query: the service description.
-        Err(HttpError::MissingQuery) if request.method() == actix_web::http::Method::GET => {
+        Err(HttpError::MissingQuery) if request.method() != Method::POST => {
             return super::service::describe(request, state).await;
         }
         other => other?,
     };
     let text = match &operation {
         Operation::Query(protocol) => &protocol.query,
-        Operation::Update(update) => update,
+        Operation::Update(update, _) => update,
     };
     if text.chars().count() > limits.max_query_length {
         return Err(HttpError::PayloadTooLarge(format!(
@@ -231,10 +271,10 @@ pub async fn query(
     }
     let protocol = match operation {
         Operation::Query(protocol) => protocol,
-        Operation::Update(update) => {
+        Operation::Update(update, using) => {
             authorize(&request, state.admin_token.as_deref())?;
             let store = state.store.clone();
-            web::block(move || store.update(&update))
+            web::block(move || store.update(&update, using))
                 .await
                 .map_err(|_| HttpError::Unavailable)??;
             return Ok(HttpResponse::NoContent().finish());

@@ -55,6 +55,12 @@ pub enum StoreError {
     /// A query failed while running.
     #[error("query evaluation failed: {0}")]
     Query(String),
+    /// The Protocol's `using-graph-uri`/`using-named-graph-uri` given to an update that
+    /// has its own `USING` or `WITH`: the Protocol forbids choosing between them.
+    #[error(
+        "the update names its dataset with USING or WITH; using-graph-uri and using-named-graph-uri cannot be added to it"
+    )]
+    DatasetConflict,
     /// A SPARQL Update failed; nothing of it was applied.
     #[error("update failed, nothing was changed: {0}")]
     Update(String),

@@ -21,7 +21,7 @@ pub use describe::Description;
 pub use error::StoreError;
 pub use load::{LoadOptions, LoadReport};
 pub use oxigraph::sparql::CancellationToken;
-pub use sparql::{Answer, AnswerKind, PreparedQuery, ResultsSyntax};
+pub use sparql::{Answer, AnswerKind, PreparedQuery, ResultsSyntax, UsingDataset};
 
 use crate::model::BaseIri;
 use crate::model::vocab::RDF_TYPE;

@@ -10,6 +10,22 @@ use oxigraph::sparql::{
 };
 use std::io::Write;
 
+/// The Protocol's `using-graph-uri` and `using-named-graph-uri`: the dataset the `WHERE`
+/// of every `DELETE`/`INSERT` operation reads, for updates that name none themselves.
+#[derive(Clone, Debug, Default)]
+pub struct UsingDataset {
+    /// Graphs merged into the default graph.
+    pub default_graphs: Vec<NamedNode>,
+    /// Graphs available to `GRAPH`.
+    pub named_graphs: Vec<NamedNode>,
+}
+
+impl UsingDataset {
+    fn is_empty(&self) -> bool {
+        self.default_graphs.is_empty() && self.named_graphs.is_empty()
+    }
+}
+
 /// A parsed query, ready to run.
 pub struct PreparedQuery(PreparedSparqlQuery);
 
@@ -137,9 +153,9 @@ impl CatalogStore {
         named_graphs: Vec<NamedNode>,
         cancellation: CancellationToken,
     ) -> Result<PreparedQuery, StoreError> {
-        let mut prepared = SparqlEvaluator::new()
+        let mut prepared = self
+            .evaluator()?
             .with_cancellation_token(cancellation)
-            .without_default_http_service_handler()
             .parse_query(query)
             .map_err(|e| StoreError::QuerySyntax(e.to_string()))?;
         let dataset = prepared.dataset_mut();
@@ -161,11 +177,39 @@ impl CatalogStore {
     /// transaction, and writers are serialized. Caches learn of it through the generation;
     /// `Last-Modified` through [`touch`](Self::touch), since raw updates bypass records'
     /// `dct:modified`.
-    pub fn update(&self, update: &str) -> Result<(), StoreError> {
-        let prepared = SparqlEvaluator::new()
-            .without_default_http_service_handler()
+    ///
+    /// Unlike queries, an update's `WHERE` reads the store's default graph unless `using`
+    /// or the update's own `USING`/`WITH` say otherwise: it must read the graph its
+    /// `DELETE` and `INSERT` templates write, or `DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }`
+    /// would match triples it cannot delete.
+    pub fn update(&self, update: &str, using: UsingDataset) -> Result<(), StoreError> {
+        let mut prepared = self
+            .evaluator()?
             .parse_update(update)
             .map_err(|e| StoreError::QuerySyntax(e.to_string()))?;
+        if !using.is_empty() {
+            for dataset in prepared.using_datasets_mut() {
+                if !dataset.is_default_dataset() {
+                    return Err(StoreError::DatasetConflict);
+                }
+                dataset.set_default_graph(
+                    using
+                        .default_graphs
+                        .iter()
+                        .cloned()
+                        .map(GraphName::from)
+                        .collect(),
+                );
+                dataset.set_available_named_graphs(
+                    using
+                        .named_graphs
+                        .iter()
+                        .cloned()
+                        .map(NamedOrBlankNode::from)
+                        .collect(),
+                );
+            }
+        }
         let _writer = self.write_lock();
         prepared
             .on_store(&self.store)
@@ -174,6 +218,15 @@ impl CatalogStore {
         self.generation
             .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         self.touch()
+    }
+
+    /// The engine as every request gets it: relative IRIs resolve against the endpoint
+    /// (the Protocol's "service-defined BASE URI"), and `SERVICE` never reaches the network.
+    fn evaluator(&self) -> Result<SparqlEvaluator, StoreError> {
+        SparqlEvaluator::new()
+            .without_default_http_service_handler()
+            .with_base_iri(self.base().join("sparql").into_string())
+            .map_err(|e| StoreError::QuerySyntax(e.to_string()))
     }
 
     /// Starts evaluating; solutions come as the answer is written.
