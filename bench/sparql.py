@@ -1,7 +1,7 @@
 """Benchmark: the same catalog queries against Passerelle's SPARQL endpoint and the plain
 Oxigraph server (same version, same data, union default graph), under wrk on loopback.
 
-Usage: python3 bench/sparql.py [--datasets 20000] [--duration 5] [--passerelle PATH]
+Usage: python3 bench/sparql.py [--datasets 20000] [--duration 5] [--rounds 3] [--only LABEL] [--passerelle PATH]
 Needs wrk and the `oxigraph` server binary (pip install oxigraph==0.5.13); see README.
 Prints requests/s, p50 and p99 for both at 1 and 16 connections, and the ratio.
 """
@@ -34,6 +34,11 @@ def queries(base):
     ]
 
 
+def median_run(runs):
+    """The run with the median throughput (its own latencies go with it)."""
+    return sorted(runs, key=lambda run: run[0])[len(runs) // 2]
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--datasets", type=int, default=20000)
@@ -41,6 +46,9 @@ def main():
     target = os.environ.get("CARGO_TARGET_DIR", os.path.expanduser("~/.cache/passerelle-target"))
     parser.add_argument("--passerelle", default=os.path.join(target, "release", "passerelle"))
     parser.add_argument("--oxigraph", default=shutil.which("oxigraph") or "oxigraph")
+    parser.add_argument("--only", help="run only the queries whose label contains this")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="runs per server and concurrency, alternating servers; medians are reported")
     args = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="passerelle-sparql-bench-")
@@ -60,20 +68,28 @@ def main():
         wait_for(f"http://127.0.0.1:{o_port}/query?query=ASK%7B%7D")
         rows = []
         for label, accept, query in queries(base):
+            if args.only and args.only not in label:
+                continue
             encoded = urllib.parse.quote(query, safe="")
             paths = {
                 "p": (os.path.join(work, "p.txt"), f"/sparql?query={encoded}", p_port),
                 "o": (os.path.join(work, "o.txt"), f"/query?query={encoded}", o_port),
             }
-            results = {}
-            for key, (file, path, port) in paths.items():
+            for file, path, _ in paths.values():
                 with open(file, "w") as f:
                     f.write(path + "\n")
+            # Rounds alternate the two servers, so that a noisy neighbour on this shared
+            # machine weighs on both; each figure is the median of its rounds.
+            runs = {}
+            for _ in range(args.rounds):
                 for connections in [1, 16]:
-                    results[(key, connections)] = wrk(file, accept, f"http://127.0.0.1:{port}", connections, args.duration)
+                    for key, (file, _, port) in paths.items():
+                        runs.setdefault((key, connections), []).append(
+                            wrk(file, accept, f"http://127.0.0.1:{port}", connections, args.duration))
+            results = {key: median_run(values) for key, values in runs.items()}
             for connections in [1, 16]:
                 rows.append((label, connections, results[("p", connections)], results[("o", connections)]))
-        print(f"\n{args.datasets} datasets, {args.duration} s per run, wrk on loopback, {os.cpu_count()} cores\n")
+        print(f"\n{args.datasets} datasets, median of {args.rounds} runs of {args.duration} s, wrk on loopback, {os.cpu_count()} cores\n")
         print("| query | clients | Passerelle req/s | p50 ms | p99 ms | Oxigraph req/s | p50 ms | p99 ms | ratio |")
         print("|---|---|---|---|---|---|---|---|---|")
         for label, c, p, o in rows:

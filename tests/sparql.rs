@@ -538,3 +538,57 @@ async fn oversized_bodies_and_queries_get_413() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
 }
+
+/// A query seen quick is answered on the connection's thread the next times; when the
+/// data grows under it, its answer must still come whole (from the blocking pool).
+#[tokio::test]
+async fn repeated_quick_queries_answer_whole_when_the_data_grows() {
+    let temp = tempfile::tempdir().unwrap();
+    let token = "fast-path-token";
+    let server = Server::start_with(&temp.path().join("data"), &["--admin-token", token]);
+    let query = "SELECT ?o WHERE { GRAPH <http://example.org/grows> { ?s ?p ?o } }";
+    let count = |body: Value| body["results"]["bindings"].as_array().unwrap().len();
+    let ask = || async {
+        let response = select(&server, query, &[]).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        response
+    };
+    let insert = |from: usize, to: usize| {
+        let triples: String = (from..to)
+            .map(|i| format!("<http://example.org/s{i}> <http://example.org/p> \"value number {i} with some padding\" . "))
+            .collect();
+        format!("INSERT DATA {{ GRAPH <http://example.org/grows> {{ {triples} }} }}")
+    };
+    assert!(
+        update(&server, Some(token), &insert(0, 3))
+            .await
+            .status()
+            .is_success()
+    );
+    // Several times: the first run is on the pool, the next ones may be inline.
+    for _ in 0..5 {
+        let response = ask().await;
+        assert!(response.headers().get("content-length").is_some());
+        assert_eq!(count(response.json().await.unwrap()), 3);
+    }
+    // Now some 300 kB of answer: more than an inline answer may hold.
+    for start in (3..4000).step_by(800) {
+        let end = (start + 800).min(4000);
+        let response = update(&server, Some(token), &insert(start, end)).await;
+        assert!(response.status().is_success());
+    }
+    for _ in 0..3 {
+        assert_eq!(count(ask().await.json().await.unwrap()), 4000);
+    }
+    // And a query's own error is the same on every path.
+    for _ in 0..3 {
+        let response = client()
+            .get(format!("{}/sparql", server.url))
+            .query(&[("query", query)])
+            .header(ACCEPT, "image/png")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_ACCEPTABLE);
+    }
+}

@@ -3,6 +3,7 @@
 
 mod cache;
 mod errors;
+mod fast_path;
 mod ops;
 mod records;
 mod respond;
@@ -32,6 +33,8 @@ pub struct AppState {
     query_timeout: std::time::Duration,
     admin_token: Option<String>,
     limits: Limits,
+    fast_queries: Arc<fast_path::FastQueries>,
+    watchdog: fast_path::Watchdog,
 }
 
 /// Sizes past which requests are refused with 413.
@@ -55,6 +58,8 @@ impl AppState {
                 max_body: settings.max_body,
                 max_query_length: settings.max_query_length,
             },
+            fast_queries: Arc::default(),
+            watchdog: fast_path::Watchdog::default(),
         })
     }
 

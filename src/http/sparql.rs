@@ -7,6 +7,7 @@
 
 use super::AppState;
 use super::errors::HttpError;
+use super::fast_path::INLINE_BUDGET;
 use crate::rdf::{Offer, Representation, negotiate};
 use crate::store::{AnswerKind, CancellationToken, ResultsSyntax, UsingDataset};
 use actix_web::body::{BodySize, MessageBody};
@@ -15,9 +16,11 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, web};
 use oxigraph::model::NamedNode;
+use std::future::Future;
 use std::io::{self, Write};
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Instant;
 use tokio::sync::{mpsc, oneshot};
 
 /// How the answer is written: a SPARQL results syntax, or an RDF syntax for triples.
@@ -285,77 +288,168 @@ pub async fn query(
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    let key = state.fast_queries.key(
+        &protocol.query,
+        &protocol.default_graphs,
+        &protocol.named_graphs,
+    );
+    if state.fast_queries.knows(key) {
+        match inline(&state, &protocol, accept.as_deref()) {
+            Inline::Answered(syntax, bytes) => return Ok(answer_response(syntax).body(bytes)),
+            Inline::Failed(error) => return Err(error),
+            Inline::Declined => state.fast_queries.forget(key),
+        }
+    }
+    on_pool(&state, protocol, accept, key).await
+}
+
+/// What running a query inline came to.
+enum Inline {
+    /// The whole answer, within budget.
+    Answered(Syntax, Bytes),
+    /// The query's own error (syntax, 406...), which the pool would give too.
+    Failed(HttpError),
+    /// Over budget or over a chunk: run it on the pool instead.
+    Declined,
+}
+
+/// Runs a query known to be quick on this thread, under [`INLINE_BUDGET`].
+fn inline(state: &AppState, protocol: &Protocol, accept: Option<&str>) -> Inline {
+    let token = CancellationToken::new();
+    if !state.watchdog.arm(token.clone(), INLINE_BUDGET) {
+        return Inline::Declined;
+    }
+    let started = Instant::now();
+    let mut buffer = InlineBuffer::default();
+    match answer(&state.store, protocol, accept, token.clone(), &mut buffer) {
+        Ok(()) if started.elapsed() > INLINE_BUDGET => Inline::Declined,
+        Ok(()) => match buffer.syntax {
+            Some(syntax) => Inline::Answered(syntax, Bytes::from(buffer.bytes)),
+            None => Inline::Declined,
+        },
+        Err(_) if buffer.overflowed || token.is_cancelled() => Inline::Declined,
+        Err(error) => Inline::Failed(error),
+    }
+}
+
+/// Runs a query on the blocking pool, streaming its answer; remembers it as fast when it
+/// answered within [`INLINE_BUDGET`] in one chunk.
+async fn on_pool(
+    state: &web::Data<AppState>,
+    protocol: Protocol,
+    accept: Option<String>,
+    key: u64,
+) -> Result<HttpResponse, HttpError> {
     let cancellation = CancellationToken::new();
-    let (head_sender, head) = oneshot::channel();
+    let (head_sender, mut head) = oneshot::channel();
     let (chunks, receiver) = mpsc::channel(8);
     let store = state.store.clone();
+    let fast_queries = state.fast_queries.clone();
     let token = cancellation.clone();
     let span = tracing::Span::current();
     tokio::task::spawn_blocking(move || {
         span.in_scope(|| {
+            let started = Instant::now();
             let mut writer = ChunkWriter::new(head_sender, chunks);
-            let outcome = answer(&store, protocol, accept.as_deref(), token, &mut writer);
-            writer.end(outcome);
+            let outcome = answer(&store, &protocol, accept.as_deref(), token, &mut writer);
+            if writer.end(outcome) && started.elapsed() <= INLINE_BUDGET / 2 {
+                fast_queries.remember(key);
+            }
         });
     });
-    let timeout = state.query_timeout;
-    let stopper = cancellation.clone();
-    let watchdog = tokio::spawn(async move {
-        tokio::time::sleep(timeout).await;
-        stopper.cancel();
-    });
-    let syntax = head.await.map_err(|_| HttpError::Unavailable)?;
-    let syntax = match syntax {
-        Ok(syntax) => syntax,
-        Err(error) => {
-            watchdog.abort();
-            return Err(error);
+    // The time limit is a timer of this request's own, polled with the answer: no task
+    // per request, and it fires even while the query has produced nothing yet.
+    let mut deadline = Deadline {
+        sleep: Box::pin(tokio::time::sleep(state.query_timeout)),
+        cancellation,
+    };
+    let head = tokio::select! {
+        head = &mut head => head,
+        () = &mut deadline.sleep => {
+            deadline.cancellation.cancel();
+            return match head.await {
+                Ok(Head::Complete(syntax, bytes)) => Ok(answer_response(syntax).body(bytes)),
+                Ok(Head::Streaming(syntax)) => Ok(streamed(syntax, receiver, None)),
+                Ok(Head::Failed(error)) => Err(error),
+                Err(_) => Err(HttpError::Unavailable),
+            };
         }
     };
-    Ok(HttpResponse::Ok()
+    match head.map_err(|_| HttpError::Unavailable)? {
+        Head::Complete(syntax, bytes) => Ok(answer_response(syntax).body(bytes)),
+        Head::Streaming(syntax) => Ok(streamed(syntax, receiver, Some(deadline))),
+        Head::Failed(error) => Err(error),
+    }
+}
+
+/// The head of a successful answer.
+fn answer_response(syntax: Syntax) -> actix_web::HttpResponseBuilder {
+    let mut response = HttpResponse::Ok();
+    response
         .insert_header((
             header::CONTENT_TYPE,
             HeaderValue::from_static(syntax.content_type()),
         ))
-        .insert_header((header::VARY, HeaderValue::from_static("Accept")))
-        .body(ChunkBody {
-            receiver,
-            _watchdog: WatchdogGuard(watchdog),
-        }))
+        .insert_header((header::VARY, HeaderValue::from_static("Accept")));
+    response
 }
 
-/// Runs the query on the blocking pool and writes its answer into `writer`.
+fn streamed(
+    syntax: Syntax,
+    receiver: mpsc::Receiver<Result<Bytes, io::Error>>,
+    deadline: Option<Deadline>,
+) -> HttpResponse {
+    answer_response(syntax).body(ChunkBody { receiver, deadline })
+}
+
+/// Where an answer goes: told its syntax once negotiated, then written to.
+trait AnswerSink: Write {
+    fn begin(&mut self, syntax: Syntax);
+}
+
+/// Runs the query and writes its answer into `sink`.
 fn answer(
     store: &crate::store::CatalogStore,
-    protocol: Protocol,
+    protocol: &Protocol,
     accept: Option<&str>,
     cancellation: CancellationToken,
-    writer: &mut ChunkWriter,
+    sink: &mut impl AnswerSink,
 ) -> Result<(), HttpError> {
     let prepared = store.prepare_query(
         &protocol.query,
-        protocol.default_graphs,
-        protocol.named_graphs,
+        protocol.default_graphs.clone(),
+        protocol.named_graphs.clone(),
         cancellation,
     )?;
     let answer = store.evaluate(prepared)?;
     let offers = Syntax::offers(answer.kind());
     let syntax = negotiate(accept, &offers)
         .ok_or_else(|| HttpError::NotAcceptable(offers.iter().map(|o| o.media_type()).collect()))?;
-    writer.syntax = Some(syntax);
+    sink.begin(syntax);
     match syntax {
-        Syntax::Results(results) => answer.write_results(results, &mut *writer)?,
-        Syntax::Rdf(representation) => answer.write_graph(representation, &mut *writer)?,
+        Syntax::Results(results) => answer.write_results(results, &mut *sink)?,
+        Syntax::Rdf(representation) => answer.write_graph(representation, &mut *sink)?,
     }
     Ok(())
 }
 
-/// Bytes written by the query thread, sent on in chunks. The response's status is only
-/// decided when the first chunk is ready (or the answer ends), so that a query that fails
-/// or runs out of time before producing anything answers a proper error.
+/// How an answer starts, sent once by the query thread.
+enum Head {
+    /// The whole answer fitted in the first chunk: sent at once, with a length.
+    Complete(Syntax, Bytes),
+    /// More is coming on the chunk channel.
+    Streaming(Syntax),
+    /// Nothing was written: the answer is this error.
+    Failed(HttpError),
+}
+
+/// Bytes written by the query thread. The response's status is only decided when the
+/// first chunk is full (or the answer ends), so that a query that fails or runs out of
+/// time before producing anything answers a proper error; an answer smaller than a chunk
+/// goes back in one piece, without the channel.
 struct ChunkWriter {
     syntax: Option<Syntax>,
-    head: Option<oneshot::Sender<Result<Syntax, HttpError>>>,
+    head: Option<oneshot::Sender<Head>>,
     chunks: mpsc::Sender<Result<Bytes, io::Error>>,
     buffer: Vec<u8>,
 }
@@ -364,26 +458,19 @@ struct ChunkWriter {
 const CHUNK: usize = 64 * 1024;
 
 impl ChunkWriter {
-    fn new(
-        head: oneshot::Sender<Result<Syntax, HttpError>>,
-        chunks: mpsc::Sender<Result<Bytes, io::Error>>,
-    ) -> Self {
+    fn new(head: oneshot::Sender<Head>, chunks: mpsc::Sender<Result<Bytes, io::Error>>) -> Self {
         Self {
             syntax: None,
             head: Some(head),
             chunks,
-            buffer: Vec::with_capacity(CHUNK),
-        }
-    }
-
-    fn send_head(&mut self) {
-        if let (Some(head), Some(syntax)) = (self.head.take(), self.syntax) {
-            let _ = head.send(Ok(syntax));
+            buffer: Vec::new(),
         }
     }
 
     fn send_buffer(&mut self) -> io::Result<()> {
-        self.send_head();
+        if let (Some(head), Some(syntax)) = (self.head.take(), self.syntax) {
+            let _ = head.send(Head::Streaming(syntax));
+        }
         let chunk = Bytes::from(std::mem::replace(
             &mut self.buffer,
             Vec::with_capacity(CHUNK),
@@ -395,23 +482,69 @@ impl ChunkWriter {
 
     /// Sends what is left, or the error: as the response itself if nothing was sent yet,
     /// else as a broken stream (the client sees a truncated answer, not a false success).
-    fn end(mut self, outcome: Result<(), HttpError>) {
-        match outcome {
-            Ok(()) => {
-                let _ = self.send_buffer();
-            }
-            Err(error) => match self.head.take() {
-                Some(head) => {
-                    let _ = head.send(Err(error));
-                }
+    /// True when the whole answer went in one piece.
+    fn end(mut self, outcome: Result<(), HttpError>) -> bool {
+        match (outcome, self.head.take()) {
+            (Ok(()), Some(head)) => match self.syntax {
+                Some(syntax) => head
+                    .send(Head::Complete(syntax, Bytes::from(self.buffer)))
+                    .is_ok(),
                 None => {
-                    tracing::warn!(%error, "query failed after its answer started");
-                    let _ = self
-                        .chunks
-                        .blocking_send(Err(io::Error::other(error.to_string())));
+                    let _ = head.send(Head::Failed(HttpError::Unavailable));
+                    false
                 }
             },
+            (Ok(()), None) => {
+                let _ = self.send_buffer();
+                false
+            }
+            (Err(error), Some(head)) => {
+                let _ = head.send(Head::Failed(error));
+                false
+            }
+            (Err(error), None) => {
+                tracing::warn!(%error, "query failed after its answer started");
+                let _ = self
+                    .chunks
+                    .blocking_send(Err(io::Error::other(error.to_string())));
+                false
+            }
         }
+    }
+}
+
+impl AnswerSink for ChunkWriter {
+    fn begin(&mut self, syntax: Syntax) {
+        self.syntax = Some(syntax);
+    }
+}
+
+/// An inline answer: one chunk at most, else the query goes to the pool.
+#[derive(Default)]
+struct InlineBuffer {
+    syntax: Option<Syntax>,
+    bytes: Vec<u8>,
+    overflowed: bool,
+}
+
+impl AnswerSink for InlineBuffer {
+    fn begin(&mut self, syntax: Syntax) {
+        self.syntax = Some(syntax);
+    }
+}
+
+impl Write for InlineBuffer {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        if self.bytes.len() + bytes.len() > CHUNK {
+            self.overflowed = true;
+            return Err(io::Error::other("the answer outgrew an inline chunk"));
+        }
+        self.bytes.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 
@@ -429,19 +562,16 @@ impl Write for ChunkWriter {
     }
 }
 
-/// Aborts the time-limit task when the response is done or dropped.
-struct WatchdogGuard(tokio::task::JoinHandle<()>);
-
-impl Drop for WatchdogGuard {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
+/// A query's time limit: cancels it when the timer fires.
+struct Deadline {
+    sleep: Pin<Box<tokio::time::Sleep>>,
+    cancellation: CancellationToken,
 }
 
-/// The streamed response body.
+/// The streamed response body; it keeps the query's time limit running while it streams.
 struct ChunkBody {
     receiver: mpsc::Receiver<Result<Bytes, io::Error>>,
-    _watchdog: WatchdogGuard,
+    deadline: Option<Deadline>,
 }
 
 impl MessageBody for ChunkBody {
@@ -455,6 +585,12 @@ impl MessageBody for ChunkBody {
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Bytes, Self::Error>>> {
+        if let Some(deadline) = &mut self.deadline
+            && deadline.sleep.as_mut().poll(cx).is_ready()
+        {
+            deadline.cancellation.cancel();
+            self.deadline = None;
+        }
         self.receiver.poll_recv(cx)
     }
 }
