@@ -367,17 +367,23 @@ async fn on_pool(
         head = &mut head => head,
         () = &mut deadline.sleep => {
             deadline.cancellation.cancel();
-            return match head.await {
-                Ok(Head::Complete(syntax, bytes)) => Ok(answer_response(syntax).body(bytes)),
-                Ok(Head::Streaming(syntax)) => Ok(streamed(syntax, receiver, None)),
-                Ok(Head::Failed(error)) => Err(error),
-                Err(_) => Err(HttpError::Unavailable),
-            };
+            return respond(head.await, receiver, None);
         }
     };
+    respond(head, receiver, Some(deadline))
+}
+
+/// The response for how the answer started; a streamed one keeps `deadline` running.
+fn respond(
+    head: Result<Head, oneshot::error::RecvError>,
+    receiver: mpsc::Receiver<Result<Bytes, io::Error>>,
+    deadline: Option<Deadline>,
+) -> Result<HttpResponse, HttpError> {
     match head.map_err(|_| HttpError::Unavailable)? {
         Head::Complete(syntax, bytes) => Ok(answer_response(syntax).body(bytes)),
-        Head::Streaming(syntax) => Ok(streamed(syntax, receiver, Some(deadline))),
+        Head::Streaming(syntax) => {
+            Ok(answer_response(syntax).body(ChunkBody { receiver, deadline }))
+        }
         Head::Failed(error) => Err(error),
     }
 }
@@ -392,14 +398,6 @@ fn answer_response(syntax: Syntax) -> actix_web::HttpResponseBuilder {
         ))
         .insert_header((header::VARY, HeaderValue::from_static("Accept")));
     response
-}
-
-fn streamed(
-    syntax: Syntax,
-    receiver: mpsc::Receiver<Result<Bytes, io::Error>>,
-    deadline: Option<Deadline>,
-) -> HttpResponse {
-    answer_response(syntax).body(ChunkBody { receiver, deadline })
 }
 
 /// Where an answer goes: told its syntax once negotiated, then written to.
