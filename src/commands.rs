@@ -31,8 +31,10 @@ pub enum CommandError {
 pub async fn serve(settings: &Settings) -> Result<(), CommandError> {
     // Opening and seeding block (RocksDB I/O): keep them off the async executor.
     let (data_dir, base) = (settings.data_dir.clone(), settings.base.clone());
+    let retention = settings.tombstone_retention;
     let (store, seeded) = tokio::task::spawn_blocking(move || {
-        let store = CatalogStore::open(&data_dir, base)?;
+        let store =
+            CatalogStore::open(&data_dir, base)?.with_tombstone_retention(retention);
         let seeded = store.seed_if_empty()?;
         Ok::<_, StoreError>((store, seeded))
     })

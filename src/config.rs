@@ -29,6 +29,8 @@ pub struct RawSettings {
     pub max_body: Option<usize>,
     /// The longest SPARQL query or update accepted, in characters.
     pub max_query_length: Option<usize>,
+    /// Days a deleted dataset stays listed as withdrawn in the incremental feed.
+    pub tombstone_days: Option<u64>,
 }
 
 impl RawSettings {
@@ -55,6 +57,7 @@ impl RawSettings {
             admin_token: self.admin_token.or(lower.admin_token),
             max_body: self.max_body.or(lower.max_body),
             max_query_length: self.max_query_length.or(lower.max_query_length),
+            tombstone_days: self.tombstone_days.or(lower.tombstone_days),
         }
     }
 }
@@ -78,6 +81,8 @@ pub struct Settings {
     pub max_body: usize,
     /// The longest SPARQL query or update (default 100 000 characters).
     pub max_query_length: usize,
+    /// How long deleted datasets stay listed as withdrawn (default 90 days).
+    pub tombstone_retention: std::time::Duration,
 }
 
 impl Settings {
@@ -102,6 +107,10 @@ impl Settings {
             admin_token: raw.admin_token.filter(|t| !t.is_empty()),
             max_body: raw.max_body.unwrap_or(10 * 1024 * 1024),
             max_query_length: raw.max_query_length.unwrap_or(100_000),
+            tombstone_retention: raw.tombstone_days.map_or(
+                crate::store::DEFAULT_TOMBSTONE_RETENTION,
+                |days| std::time::Duration::from_secs(days.saturating_mul(24 * 3600)),
+            ),
         })
     }
 }

@@ -45,6 +45,9 @@ struct Cli {
     /// Longest SPARQL query or update accepted, in characters [default: 100000].
     #[arg(long, global = true, env = "PASSERELLE_MAX_QUERY_LENGTH")]
     max_query_length: Option<usize>,
+    /// Days a deleted dataset stays listed as withdrawn in the incremental feed [default: 90].
+    #[arg(long, global = true, env = "PASSERELLE_TOMBSTONE_DAYS")]
+    tombstone_days: Option<u64>,
     #[command(subcommand)]
     command: Command,
 }
@@ -105,6 +108,7 @@ fn settings(cli: &Cli) -> Result<Settings, String> {
         admin_token: cli.admin_token.clone(),
         max_body: cli.max_body,
         max_query_length: cli.max_query_length,
+        tombstone_days: cli.tombstone_days,
     };
     Settings::resolve(flags.over(file)).map_err(|e| e.to_string())
 }

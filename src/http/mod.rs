@@ -2,6 +2,7 @@
 //! tests, one shared [`AppState`], one span per request.
 
 mod cache;
+mod catalog;
 mod errors;
 mod fast_path;
 mod ops;
@@ -9,6 +10,7 @@ mod records;
 mod respond;
 mod service;
 mod sparql;
+mod stream;
 
 pub use errors::HttpError;
 
@@ -124,6 +126,8 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             web::scope(&mount)
                 .service(readable("/", records::catalog))
                 .service(readable("/health", ops::health))
+                .service(readable("/catalog", catalog::feed))
+                .service(readable("/catalog.{extension}", catalog::feed_with_suffix))
                 .service(
                     web::resource("/sparql")
                         .route(

@@ -16,21 +16,32 @@ pub fn choose(
     request: &HttpRequest,
     suffix: Option<Representation>,
 ) -> Result<Representation, HttpError> {
+    choose_from(request, suffix, &Representation::ALL)
+}
+
+/// [`choose`] among `offers` only (a suffix is trusted to be one of them).
+pub fn choose_from(
+    request: &HttpRequest,
+    suffix: Option<Representation>,
+    offers: &[Representation],
+) -> Result<Representation, HttpError> {
     if let Some(representation) = suffix {
         return Ok(representation);
     }
     if let Some(given) = format_param(request) {
-        return Representation::from_format_param(&given).ok_or(HttpError::UnknownFormat {
-            given,
-            offered: Representation::ALL.to_vec(),
-        });
+        return Representation::from_format_param(&given)
+            .filter(|r| offers.contains(r))
+            .ok_or(HttpError::UnknownFormat {
+                given,
+                offered: offers.to_vec(),
+            });
     }
     let accept = request
         .headers()
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok());
-    negotiate(accept, &Representation::ALL).ok_or_else(|| {
-        HttpError::NotAcceptable(Representation::ALL.map(|r| r.media_type()).to_vec())
+    negotiate(accept, offers).ok_or_else(|| {
+        HttpError::NotAcceptable(offers.iter().map(|r| r.media_type()).collect())
     })
 }
 
@@ -114,7 +125,7 @@ pub fn respond(request: &HttpRequest, rendered: &Rendered) -> HttpResponse {
 }
 
 /// `If-None-Match` (weak comparison, `*`) wins over `If-Modified-Since` (RFC 9110 §13.2.2).
-fn not_modified(
+pub(super) fn not_modified(
     request: &HttpRequest,
     etag: &str,
     last_modified: Option<header::HttpDate>,
@@ -156,7 +167,7 @@ fn alternates(variants: Variants<'_>, current: Representation) -> String {
 }
 
 /// The first 128 bits of SHA-256, in hex: plenty for an ETag.
-fn short_hash(bytes: &[u8]) -> String {
+pub(super) fn short_hash(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     digest[..16].iter().map(|b| format!("{b:02x}")).collect()
 }

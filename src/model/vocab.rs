@@ -16,6 +16,7 @@ pub const PREFIXES: &[(&str, &str)] = &[
     ("fabio", "http://purl.org/spar/fabio/"),
     ("foaf", "http://xmlns.com/foaf/0.1/"),
     ("geo", "http://www.opengis.net/ont/geosparql#"),
+    ("hydra", "http://www.w3.org/ns/hydra/core#"),
     ("locn", "http://www.w3.org/ns/locn#"),
     ("odrl", "http://www.w3.org/ns/odrl/2/"),
     ("prism", "http://prismstandard.org/namespaces/basic/2.0/"),
@@ -141,6 +142,30 @@ terms!(
     rdfs, "http://www.w3.org/2000/01/rdf-schema#", {
     LABEL = "label",
 });
+
+terms!(
+    /// [Hydra Core](https://www.hydra-cg.com/spec/latest/core/), for the feed's paging.
+    hydra, "http://www.w3.org/ns/hydra/core#", {
+    COLLECTION = "Collection",
+    PARTIAL_COLLECTION_VIEW = "PartialCollectionView",
+    TOTAL_ITEMS = "totalItems",
+    VIEW = "view",
+    FIRST = "first",
+    PREVIOUS = "previous",
+    NEXT = "next",
+    LAST = "last",
+});
+
+terms!(
+    /// [ADMS](https://www.w3.org/TR/vocab-adms/): a catalog record's status.
+    adms, "http://www.w3.org/ns/adms#", {
+    STATUS = "status",
+});
+
+/// The EU *dataset-status* code a withdrawn dataset's catalog record carries.
+pub const WITHDRAWN: NamedNodeRef<'static> = NamedNodeRef::new_unchecked(
+    "http://publications.europa.eu/resource/authority/dataset-status/WITHDRAWN",
+);
 
 /// `rdf:type`, re-exported so callers import every term from here.
 pub use oxigraph::model::vocab::rdf::TYPE as RDF_TYPE;

@@ -10,7 +10,7 @@ use oxigraph::model::vocab::xsd;
 use oxigraph::model::{NamedOrBlankNodeRef, TermRef, TripleRef};
 use serde_json::{Map, Value, json};
 use std::collections::{HashMap, HashSet};
-use std::io;
+use std::io::{self, Write};
 
 /// Compacts an IRI to `prefix:local` with the longest matching namespace of [`PREFIXES`],
 /// for display. Documents use [`Compactor`], which also avoids prefix/scheme clashes.
@@ -130,6 +130,20 @@ fn push_value(node: &mut Map<String, Value>, key: String, value: Value) {
 /// written first by the store, leads the graph.
 pub fn to_document(triples: &[TripleRef<'_>]) -> io::Result<Value> {
     let compactor = Compactor::for_triples(triples);
+    Ok(json!({
+        "@context": compactor.context(),
+        "@graph": node_objects(&compactor, triples)?
+            .into_iter()
+            .map(Value::Object)
+            .collect::<Vec<_>>(),
+    }))
+}
+
+/// One node object per subject, in the order subjects first appear.
+fn node_objects(
+    compactor: &Compactor,
+    triples: &[TripleRef<'_>],
+) -> io::Result<Vec<Map<String, Value>>> {
     let mut nodes: Vec<Map<String, Value>> = Vec::new();
     let mut index: HashMap<NamedOrBlankNodeRef<'_>, usize> = HashMap::new();
     for triple in triples {
@@ -158,10 +172,60 @@ pub fn to_document(triples: &[TripleRef<'_>]) -> io::Result<Value> {
             ),
         }
     }
-    Ok(json!({
-        "@context": compactor.context(),
-        "@graph": nodes.into_iter().map(Value::Object).collect::<Vec<_>>(),
-    }))
+    Ok(nodes)
+}
+
+/// A compact JSON-LD document written batch by batch, for answers too large to hold:
+/// the full prefix context first, then the node objects of each batch as it comes.
+///
+/// A batch holding an IRI whose scheme is one of our prefix names (`geo:48.1,-1.6`) gets
+/// a local context that unsets that prefix on its node objects, so it reads back whole.
+pub struct JsonLdStream<W: Write> {
+    writer: W,
+    first: bool,
+}
+
+impl<W: Write> JsonLdStream<W> {
+    /// Writes the document's head.
+    pub fn start(mut writer: W) -> io::Result<Self> {
+        let context = Compactor {
+            prefixes: PREFIXES.to_vec(),
+        }
+        .context();
+        writer.write_all(b"{\"@context\": ")?;
+        serde_json::to_writer(&mut writer, &context)?;
+        writer.write_all(b",\n\"@graph\": [")?;
+        Ok(Self {
+            writer,
+            first: true,
+        })
+    }
+
+    /// Writes the node objects of one batch of triples.
+    pub fn write_batch(&mut self, triples: &[TripleRef<'_>]) -> io::Result<()> {
+        let compactor = Compactor::for_triples(triples);
+        let unset: Map<String, Value> = PREFIXES
+            .iter()
+            .filter(|(prefix, _)| !compactor.prefixes.iter().any(|(p, _)| p == prefix))
+            .map(|(prefix, _)| ((*prefix).to_owned(), Value::Null))
+            .collect();
+        for mut node in node_objects(&compactor, triples)? {
+            if !unset.is_empty() {
+                node.insert("@context".to_owned(), Value::Object(unset.clone()));
+            }
+            self.writer
+                .write_all(if self.first { b"\n" } else { b",\n" })?;
+            self.first = false;
+            serde_json::to_writer(&mut self.writer, &node)?;
+        }
+        Ok(())
+    }
+
+    /// Closes the document and hands the writer back.
+    pub fn finish(mut self) -> io::Result<W> {
+        self.writer.write_all(b"\n]}\n")?;
+        Ok(self.writer)
+    }
 }
 
 #[cfg(test)]

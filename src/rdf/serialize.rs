@@ -75,3 +75,66 @@ fn unique_triples(quads: &[Quad]) -> impl Iterator<Item = TripleRef<'_>> {
         .map(|q| TripleRef::new(&q.subject, &q.predicate, &q.object))
         .filter(move |t| seen.insert(*t))
 }
+
+/// Writes batches of quads in one RDF syntax as they come, so that a large answer (a feed
+/// page) never sits whole in memory. Each batch's triples are written once; callers keep
+/// batches from repeating each other (labels of shared agents, for instance).
+pub enum QuadStream<W: Write> {
+    /// Every syntax oxigraph streams: Turtle, RDF/XML, N-Triples, N-Quads, TriG.
+    Rdf {
+        /// oxigraph's serializer.
+        serializer: oxigraph::io::WriterQuadSerializer<W>,
+        /// Whether the syntax keeps each triple's graph.
+        keeps_graphs: bool,
+    },
+    /// Compact JSON-LD.
+    JsonLd(super::jsonld::JsonLdStream<W>),
+}
+
+impl<W: Write> QuadStream<W> {
+    /// Starts a document in `representation` (any RDF syntax).
+    pub fn start(representation: Representation, writer: W) -> io::Result<Self> {
+        if representation == Representation::JsonLd {
+            return Ok(Self::JsonLd(super::jsonld::JsonLdStream::start(writer)?));
+        }
+        Ok(Self::Rdf {
+            serializer: prefixed_serializer(representation)?.for_writer(writer),
+            keeps_graphs: representation.keeps_graphs(),
+        })
+    }
+
+    /// Writes one batch.
+    pub fn write_batch(&mut self, quads: &[Quad]) -> io::Result<()> {
+        match self {
+            Self::Rdf {
+                serializer,
+                keeps_graphs: true,
+            } => {
+                let mut sorted: Vec<&Quad> = quads.iter().collect();
+                sorted.sort_by_cached_key(|q| q.graph_name.to_string());
+                for quad in sorted {
+                    serializer.serialize_quad(quad)?;
+                }
+                Ok(())
+            }
+            Self::Rdf { serializer, .. } => {
+                for triple in unique_triples(quads) {
+                    serializer.serialize_triple(triple)?;
+                }
+                Ok(())
+            }
+            Self::JsonLd(stream) => {
+                let triples: Vec<_> = unique_triples(quads).collect();
+                stream.write_batch(&triples)
+            }
+        }
+    }
+
+    /// Ends the document and hands the writer back.
+    pub fn finish(self) -> io::Result<W> {
+        match self {
+            Self::Rdf { serializer, .. } => serializer.finish(),
+            Self::JsonLd(stream) => stream.finish(),
+        }
+    }
+}

@@ -5,6 +5,7 @@
 //! licences, data papers...) taken from the graphs that describe them. Quads keep their
 //! graph, so N-Quads and TriG show where each statement lives.
 
+use super::feed::FeedEntry;
 use super::{CatalogStore, StoreError};
 use crate::model::vocab::{RDF_TYPE, dcat, dct, fabio, foaf, prism, rdfs, skos, vcard};
 use crate::model::{RecordId, ResourceKind, owned_triples};
@@ -14,6 +15,7 @@ use oxigraph::model::{
     Term, TermRef, TripleRef,
 };
 use std::collections::HashSet;
+use std::sync::Arc;
 
 /// Predicates whose values name a linked resource for people.
 const LABELS: [NamedNodeRef<'static>; 5] = [
@@ -35,6 +37,17 @@ const LOCATORS: [NamedNodeRef<'static>; 4] = [
 
 /// Label languages copied from linked resources (the NALs have 24 languages each).
 const LABEL_LANGUAGES: [&str; 2] = ["fr", "en"];
+
+/// The catalog's part of every feed page (see [`CatalogStore::feed_header`]).
+#[derive(Debug)]
+pub struct FeedHeader {
+    /// The catalog's quads, its links to datasets and records left out.
+    pub quads: Vec<Quad>,
+    /// The IRIs whose types and labels it carries, so pages do not repeat them.
+    pub lent: HashSet<String>,
+    /// The catalog's `dct:modified` (it moves with every write) or the last SPARQL Update.
+    pub modified: Option<time::OffsetDateTime>,
+}
 
 /// What dereferencing a resource returns.
 #[derive(Debug, Clone)]
@@ -221,26 +234,41 @@ impl CatalogStore {
         mut quads: Vec<Quad>,
         modified: Option<time::OffsetDateTime>,
     ) -> Result<Description, StoreError> {
-        for quad in &mut quads {
+        self.complete(&mut quads, &mut HashSet::new())?;
+        Ok(Description {
+            topic,
+            quads,
+            modified,
+        })
+    }
+
+    /// Restores datatypes and appends the types and labels of the resources `quads` link
+    /// to, except those in `lent` (already written on the same feed page), which it extends.
+    pub(super) fn complete(
+        &self,
+        quads: &mut Vec<Quad>,
+        lent: &mut HashSet<String>,
+    ) -> Result<(), StoreError> {
+        for quad in quads.iter_mut() {
             restore_datatype(quad);
         }
         let described: HashSet<NamedOrBlankNodeRef<'_>> =
             quads.iter().map(|q| q.subject.as_ref()).collect();
-        let mut linked: Vec<NamedNodeRef<'_>> = Vec::new();
-        let mut seen = HashSet::new();
-        for quad in &quads {
+        let mut linked: Vec<NamedNode> = Vec::new();
+        for quad in quads.iter() {
             if let TermRef::NamedNode(object) = quad.object.as_ref()
                 && quad.predicate != RDF_TYPE
                 && !LOCATORS.contains(&quad.predicate.as_ref())
                 && !described.contains(&object.into())
-                && seen.insert(object)
+                && !lent.contains(object.as_str())
             {
-                linked.push(object);
+                lent.insert(object.as_str().to_owned());
+                linked.push(object.into_owned());
             }
         }
         let mut extra = Vec::new();
-        for object in linked {
-            self.types_and_labels(object, &mut extra)?;
+        for object in &linked {
+            self.types_and_labels(object.as_ref(), &mut extra)?;
         }
         quads.extend(extra);
         // Within each subject, `rdf:type` first, then predicates in IRI order: readable
@@ -251,11 +279,70 @@ impl CatalogStore {
                     .cmp(&(b.predicate != RDF_TYPE, b.predicate.as_str()))
             });
         }
-        Ok(Description {
-            topic,
+        Ok(())
+    }
+
+    /// The catalog as every feed page shows it: its graph without the links to datasets
+    /// and records (a page lists its own), with the types and labels of what it links to.
+    /// Made once per store generation: the catalog graph holds a link per dataset.
+    pub fn feed_header(&self) -> Result<Arc<FeedHeader>, StoreError> {
+        let generation = self.generation();
+        let mut cached = self
+            .feed_header
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((made_at, header)) = cached.as_ref()
+            && *made_at == generation
+        {
+            return Ok(header.clone());
+        }
+        let catalog = self.base.catalog();
+        let mut quads: Vec<Quad> = Vec::new();
+        for quad in self.store.quads_for_pattern(
+            None,
+            None,
+            None,
+            Some(GraphNameRef::NamedNode(self.base.catalog_graph().as_ref())),
+        ) {
+            let quad = quad?;
+            if !(quad.subject == catalog.clone().into()
+                && super::feed::is_catalog_link(quad.predicate.as_ref()))
+            {
+                quads.push(quad);
+            }
+        }
+        let modified = modified_of(&quads, &catalog).max(self.touched());
+        let mut quads = topic_first(quads, &catalog);
+        let mut lent = HashSet::new();
+        self.complete(&mut quads, &mut lent)?;
+        let header = Arc::new(FeedHeader {
             quads,
+            lent,
             modified,
-        })
+        });
+        *cached = Some((generation, header.clone()));
+        Ok(header)
+    }
+
+    /// A feed item: a dataset's whole record graph (record node, dataset, distributions
+    /// and the nodes they own), or a tombstone; with the types and labels of what it links
+    /// to that the page has not shown yet. Empty when the record went away meanwhile.
+    pub fn describe_feed_entry(
+        &self,
+        entry: &FeedEntry,
+        lent: &mut HashSet<String>,
+    ) -> Result<Vec<Quad>, StoreError> {
+        if entry.withdrawn {
+            return self.tombstone_quads(&entry.key.id);
+        }
+        let graph = self.base.record_graph(&entry.key.id);
+        let quads = self.graph_quads(graph.as_ref())?;
+        let mut quads = match record_topic(&quads, &graph) {
+            Some(topic) => topic_first(quads, &topic),
+            None => return Ok(Vec::new()),
+        };
+        self.complete(&mut quads, lent)?;
+        Ok(quads)
     }
 
     /// Appends `iri`'s types and French/English labels: from the in-memory vocabulary

@@ -10,14 +10,17 @@
 
 mod describe;
 mod error;
+mod feed;
 mod load;
 mod records;
 mod seed;
 mod sparql;
 mod state;
 mod vocabularies;
+mod withdrawn;
 
-pub use describe::Description;
+pub use describe::{Description, FeedHeader};
+pub use feed::{FeedEntry, FeedKey, FeedPage, FeedQuery, millis_text, to_millis};
 pub use error::StoreError;
 pub use load::{LoadOptions, LoadReport};
 pub use oxigraph::sparql::CancellationToken;
@@ -31,7 +34,9 @@ use oxigraph::store::{SerializerError, Store, Transaction};
 use std::io::Write;
 use std::path::Path;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{
+    Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard,
+};
 
 /// The catalog store: a cheap-to-clone handle on the on-disk Oxigraph store.
 #[derive(Clone)]
@@ -45,7 +50,19 @@ pub struct CatalogStore {
     writer: Arc<Mutex<()>>,
     /// See [`state::StoreState::touched`].
     touched: Arc<AtomicI64>,
+    /// The harvestable feed's order (see `feed.rs`).
+    feed: Arc<RwLock<feed::FeedIndex>>,
+    /// Modification times, always increasing (see [`feed::Clock`]).
+    clock: Arc<feed::Clock>,
+    /// How long tombstones of deleted datasets are kept, in milliseconds.
+    retention: i64,
+    /// The catalog part of feed pages, with the generation it was made at.
+    feed_header: Arc<Mutex<Option<(u64, Arc<FeedHeader>)>>>,
 }
+
+/// How long tombstones are kept unless configured: 90 days.
+pub const DEFAULT_TOMBSTONE_RETENTION: std::time::Duration =
+    std::time::Duration::from_secs(90 * 24 * 3600);
 
 impl CatalogStore {
     /// Opens (creating if needed) the store in `data_dir` and refreshes the bundled
@@ -55,10 +72,13 @@ impl CatalogStore {
     pub fn open(data_dir: &Path, base: BaseIri) -> Result<Self, StoreError> {
         let this = Self::open_as_is(data_dir, base)?;
         this.refresh_vocabularies()?;
-        Ok(Self {
+        let this = Self {
             vocabulary: Arc::new(this.index_vocabularies()?),
             ..this
-        })
+        };
+        let index = this.scan_feed()?;
+        *this.feed_index_mut() = index;
+        Ok(this)
     }
 
     /// Opens the store without writing to it, for commands that only read (`dump`).
@@ -77,7 +97,32 @@ impl CatalogStore {
             generation: Arc::default(),
             writer: Arc::default(),
             touched: Arc::new(AtomicI64::new(touched)),
+            feed: Arc::default(),
+            clock: Arc::default(),
+            retention: feed::to_millis_duration(DEFAULT_TOMBSTONE_RETENTION),
+            feed_header: Arc::default(),
         })
+    }
+
+    /// Keeps tombstones of deleted datasets for `retention` (see `withdrawn.rs`).
+    pub fn with_tombstone_retention(self, retention: std::time::Duration) -> Self {
+        Self {
+            retention: feed::to_millis_duration(retention),
+            ..self
+        }
+    }
+
+    /// The earliest `modified_since` for which the feed still knows every deletion.
+    pub fn feed_horizon(&self) -> i64 {
+        feed::now_millis().saturating_sub(self.retention)
+    }
+
+    fn feed_index(&self) -> RwLockReadGuard<'_, feed::FeedIndex> {
+        self.feed.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn feed_index_mut(&self) -> RwLockWriteGuard<'_, feed::FeedIndex> {
+        self.feed.write().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// A number that changes whenever this process writes to the store, so that caches of

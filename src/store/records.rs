@@ -1,10 +1,10 @@
 //! Writing records: each record replaces its graph in the same transaction as the
 //! catalog links, so a reader never sees a half-written record.
 
+use super::feed::{FeedChange, FeedEntry, FeedKey, millis_literal};
 use super::{CatalogStore, StoreError};
 use crate::model::vocab::{DCAT_AP_PROFILE, RDF_TYPE, dcat, dct, foaf};
 use crate::model::{RecordDraft, RecordId, RecordKind, SplitOutcome};
-use oxigraph::model::vocab::xsd;
 use oxigraph::model::{
     BlankNode, GraphNameRef, Literal, NamedNode, NamedOrBlankNode, Quad, QuadRef, Term, Triple,
 };
@@ -30,17 +30,6 @@ pub struct WriteSummary {
     pub unassigned: usize,
 }
 
-/// The current time as an `xsd:dateTime` literal, to the second.
-pub(crate) fn now_literal() -> Literal {
-    let now = time::OffsetDateTime::now_utc();
-    let format =
-        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
-    let text = now
-        .format(&format)
-        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_owned());
-    Literal::new_typed_literal(text, xsd::DATE_TIME)
-}
-
 impl CatalogStore {
     /// Writes every record of `outcome`, the catalog triples and the unassigned triples in
     /// one transaction.
@@ -52,8 +41,9 @@ impl CatalogStore {
     ) -> Result<WriteSummary, StoreError> {
         let _writer = self.write_lock();
         let mut transaction = self.store.start_transaction()?;
-        let summary = self.write_split_in(&mut transaction, outcome, source)?;
+        let (summary, changes) = self.write_split_in(&mut transaction, outcome, source)?;
         self.commit(transaction)?;
+        self.feed_index_mut().apply(changes);
         Ok(summary)
     }
 
@@ -62,9 +52,11 @@ impl CatalogStore {
         transaction: &mut Transaction<'_>,
         outcome: SplitOutcome,
         source: &str,
-    ) -> Result<WriteSummary, StoreError> {
-        let now = now_literal();
+    ) -> Result<(WriteSummary, Vec<FeedChange>), StoreError> {
+        let stamp = self.clock.stamp();
+        let now = millis_literal(stamp);
         let mut summary = WriteSummary::default();
+        let mut changes = self.purge_tombstones_in(transaction, stamp - self.retention)?;
         let allocations = self.allocate(transaction, &outcome.records)?;
         let renames: HashMap<BlankNode, NamedNode> = outcome
             .records
@@ -93,6 +85,16 @@ impl CatalogStore {
             if draft.kind == RecordKind::Dataset {
                 transaction.insert(QuadRef::new(&catalog, dcat::DATASET_PROP, topic, catalog_g));
                 transaction.insert(QuadRef::new(&catalog, dcat::RECORD, &graph, catalog_g));
+                changes.extend(self.revive_in(transaction, &graph, topic)?);
+                changes.push(FeedChange::Put(FeedEntry {
+                    key: FeedKey {
+                        modified: stamp,
+                        id: allocation.id.clone(),
+                    },
+                    withdrawn: false,
+                }));
+            } else {
+                changes.push(FeedChange::Remove(allocation.id.clone()));
             }
             if allocation.existed {
                 summary.replaced += 1;
@@ -117,7 +119,7 @@ impl CatalogStore {
             transaction.insert(&in_graph(rename(triple, &renames), &unassigned));
         }
         summary.unassigned = outcome.unassigned.len();
-        Ok(summary)
+        Ok((summary, changes))
     }
 
     fn set_catalog_modified(

@@ -211,13 +211,28 @@ impl CatalogStore {
             }
         }
         let _writer = self.write_lock();
+        let mut transaction = self.store.start_transaction()?;
         prepared
-            .on_store(&self.store)
+            .on_transaction(&mut transaction)
             .execute()
             .map_err(|e| StoreError::Update(e.to_string()))?;
-        self.generation
-            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
-        self.touch()
+        // Dataset records the update deleted become tombstones, in the same transaction.
+        let remaining = self.dataset_records_in(&transaction)?;
+        let deleted: Vec<_> = self
+            .feed_index()
+            .live_ids()
+            .into_iter()
+            .filter(|id| !remaining.contains(id))
+            .collect();
+        let stamp = self.clock.stamp();
+        self.withdraw_deleted_in(&mut transaction, &deleted, stamp)?;
+        self.purge_tombstones_in(&mut transaction, stamp - self.retention)?;
+        self.commit(transaction)?;
+        self.touch()?;
+        // The update may have changed any record's `dct:modified`: read the order again.
+        let index = self.scan_feed()?;
+        *self.feed_index_mut() = index;
+        Ok(())
     }
 
     /// The engine as every request gets it: relative IRIs resolve against the endpoint
