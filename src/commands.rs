@@ -33,8 +33,7 @@ pub async fn serve(settings: &Settings) -> Result<(), CommandError> {
     let (data_dir, base) = (settings.data_dir.clone(), settings.base.clone());
     let retention = settings.tombstone_retention;
     let (store, seeded) = tokio::task::spawn_blocking(move || {
-        let store =
-            CatalogStore::open(&data_dir, base)?.with_tombstone_retention(retention);
+        let store = CatalogStore::open(&data_dir, base)?.with_tombstone_retention(retention);
         let seeded = store.seed_if_empty()?;
         Ok::<_, StoreError>((store, seeded))
     })

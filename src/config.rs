@@ -107,10 +107,11 @@ impl Settings {
             admin_token: raw.admin_token.filter(|t| !t.is_empty()),
             max_body: raw.max_body.unwrap_or(10 * 1024 * 1024),
             max_query_length: raw.max_query_length.unwrap_or(100_000),
-            tombstone_retention: raw.tombstone_days.map_or(
-                crate::store::DEFAULT_TOMBSTONE_RETENTION,
-                |days| std::time::Duration::from_secs(days.saturating_mul(24 * 3600)),
-            ),
+            tombstone_retention: raw
+                .tombstone_days
+                .map_or(crate::store::DEFAULT_TOMBSTONE_RETENTION, |days| {
+                    std::time::Duration::from_secs(days.saturating_mul(24 * 3600))
+                }),
         })
     }
 }

@@ -9,7 +9,7 @@
 
 use super::AppState;
 use super::errors::HttpError;
-use super::respond::{choose_from, not_modified, short_hash, split_suffix};
+use super::respond::{choose_from, http_date, not_modified, short_hash, split_suffix};
 use super::stream;
 use crate::model::vocab::{RDF_TYPE, dcat, hydra};
 use crate::rdf::{QuadStream, Representation};
@@ -35,7 +35,10 @@ const OFFERS: [Representation; 6] = [
 ];
 
 /// `GET|HEAD {base}catalog`.
-pub async fn feed(request: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, HttpError> {
+pub async fn feed(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, HttpError> {
     answer(request, state, None).await
 }
 
@@ -88,9 +91,7 @@ async fn answer(
         "\"{}\"",
         short_hash(fingerprint(representation, &links, &page, &header).as_bytes())
     );
-    let modified = header
-        .modified
-        .map(|t| header::HttpDate::from(std::time::SystemTime::from(t)));
+    let modified = header.modified.map(http_date);
     let unchanged = not_modified(&request, &etag, modified);
     let mut builder = if unchanged {
         HttpResponse::NotModified()
@@ -167,7 +168,12 @@ fn write_page(
             });
             if !quads.is_empty() {
                 let link = |p: oxigraph::model::NamedNodeRef<'_>, o: NamedNode| {
-                    Quad::new(page.catalog.clone(), p.into_owned(), o, catalog_graph.clone())
+                    Quad::new(
+                        page.catalog.clone(),
+                        p.into_owned(),
+                        o,
+                        catalog_graph.clone(),
+                    )
                 };
                 if let Some(topic) = topic.filter(|_| !entry.withdrawn) {
                     quads.push(link(dcat::DATASET_PROP, topic));
@@ -334,7 +340,11 @@ impl Links {
             previous: (params.page > 1).then(|| url(params.page - 1, None)),
             next: page
                 .more
-                .then(|| page.entries.last().map(|e| url(params.page + 1, Some(&e.key))))
+                .then(|| {
+                    page.entries
+                        .last()
+                        .map(|e| url(params.page + 1, Some(&e.key)))
+                })
                 .flatten(),
             last: url(last, None),
         }
@@ -423,7 +433,7 @@ fn head_quads(
     let (mut first, rest): (Vec<Quad>, Vec<Quad>) = quads
         .into_iter()
         .partition(|q| q.subject == catalog.clone().into());
-    first.sort_by(|a, b| (a.predicate != RDF_TYPE).cmp(&(b.predicate != RDF_TYPE)));
+    first.sort_by_key(|q| q.predicate != RDF_TYPE);
     first.extend(rest);
     first
 }

@@ -40,9 +40,8 @@ pub fn choose_from(
         .headers()
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok());
-    negotiate(accept, offers).ok_or_else(|| {
-        HttpError::NotAcceptable(offers.iter().map(|r| r.media_type()).collect())
-    })
+    negotiate(accept, offers)
+        .ok_or_else(|| HttpError::NotAcceptable(offers.iter().map(|r| r.media_type()).collect()))
 }
 
 /// The `format` query parameter, decoded.
@@ -92,10 +91,17 @@ impl Rendered {
             etag: format!("\"{}\"", short_hash(&body)),
             body: Bytes::from(body),
             representation,
-            modified: modified.map(|t| header::HttpDate::from(SystemTime::from(t))),
+            modified: modified.map(http_date),
             link: alternates(variants, representation),
         }
     }
+}
+
+/// An HTTP date, to the second as HTTP dates are: a time with milliseconds compared with an
+/// `If-Modified-Since` copied from `Last-Modified` would otherwise always look newer.
+pub fn http_date(time: time::OffsetDateTime) -> header::HttpDate {
+    let whole = time.replace_nanosecond(0).unwrap_or(time);
+    header::HttpDate::from(SystemTime::from(whole))
 }
 
 /// Builds the response, answering `304 Not Modified` to a matching conditional request.

@@ -72,6 +72,11 @@ impl BaseIri {
         self.join("graphs/catalog")
     }
 
+    /// The named graph of withdrawn datasets' catalog records (tombstones).
+    pub fn withdrawn_graph(&self) -> NamedNode {
+        self.join("graphs/withdrawn")
+    }
+
     /// The named graph of the bundled controlled vocabularies.
     pub fn vocabulary_graph(&self) -> NamedNode {
         self.join("graphs/vocabularies")

@@ -82,8 +82,8 @@ fn unique_triples(quads: &[Quad]) -> impl Iterator<Item = TripleRef<'_>> {
 pub enum QuadStream<W: Write> {
     /// Every syntax oxigraph streams: Turtle, RDF/XML, N-Triples, N-Quads, TriG.
     Rdf {
-        /// oxigraph's serializer.
-        serializer: oxigraph::io::WriterQuadSerializer<W>,
+        /// oxigraph's serializer (boxed: it is far larger than the JSON-LD writer).
+        serializer: Box<oxigraph::io::WriterQuadSerializer<W>>,
         /// Whether the syntax keeps each triple's graph.
         keeps_graphs: bool,
     },
@@ -98,7 +98,7 @@ impl<W: Write> QuadStream<W> {
             return Ok(Self::JsonLd(super::jsonld::JsonLdStream::start(writer)?));
         }
         Ok(Self::Rdf {
-            serializer: prefixed_serializer(representation)?.for_writer(writer),
+            serializer: Box::new(prefixed_serializer(representation)?.for_writer(writer)),
             keeps_graphs: representation.keeps_graphs(),
         })
     }

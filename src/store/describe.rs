@@ -332,14 +332,15 @@ impl CatalogStore {
         entry: &FeedEntry,
         lent: &mut HashSet<String>,
     ) -> Result<Vec<Quad>, StoreError> {
-        if entry.withdrawn {
-            return self.tombstone_quads(&entry.key.id);
-        }
-        let graph = self.base.record_graph(&entry.key.id);
-        let quads = self.graph_quads(graph.as_ref())?;
-        let mut quads = match record_topic(&quads, &graph) {
-            Some(topic) => topic_first(quads, &topic),
-            None => return Ok(Vec::new()),
+        let mut quads = if entry.withdrawn {
+            self.tombstone_quads(&entry.key.id)?
+        } else {
+            let graph = self.base.record_graph(&entry.key.id);
+            let quads = self.graph_quads(graph.as_ref())?;
+            match record_topic(&quads, &graph) {
+                Some(topic) => topic_first(quads, &topic),
+                None => return Ok(Vec::new()),
+            }
         };
         self.complete(&mut quads, lent)?;
         Ok(quads)

@@ -13,10 +13,10 @@
 //! every existing key (see [`Clock`]), so it is listed (again) further on.
 
 use super::{CatalogStore, StoreError};
-use crate::model::vocab::{RDF_TYPE, WITHDRAWN, adms, dcat, dct};
+use crate::model::vocab::{RDF_TYPE, dcat, dct};
 use crate::model::{RecordId, ResourceKind};
 use oxigraph::model::vocab::xsd;
-use oxigraph::model::{GraphName, GraphNameRef, Literal, NamedNodeRef, NamedOrBlankNode};
+use oxigraph::model::{GraphName, Literal, NamedNodeRef, NamedOrBlankNode};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicI64, Ordering};
 
@@ -310,15 +310,18 @@ impl CatalogStore {
     /// a `dcat:CatalogRecord`) and tombstones (in the store's default graph).
     pub(super) fn scan_feed(&self) -> Result<FeedIndex, StoreError> {
         let mut datasets = HashSet::new();
-        for quad in
-            self.store
-                .quads_for_pattern(None, Some(RDF_TYPE), Some(dcat::CATALOG_RECORD.into()), None)
-        {
+        for quad in self.store.quads_for_pattern(
+            None,
+            Some(RDF_TYPE),
+            Some(dcat::CATALOG_RECORD.into()),
+            None,
+        ) {
             let quad = quad?;
             if let Some(id) = self.record_node_id(&quad.subject, &quad.graph_name) {
                 datasets.insert(id);
             }
         }
+        let withdrawn_graph: GraphName = self.base.withdrawn_graph().into();
         let mut entries: HashMap<RecordId, FeedEntry> = HashMap::new();
         for quad in self
             .store
@@ -326,7 +329,7 @@ impl CatalogStore {
         {
             let quad = quad?;
             let millis = super::describe::parse_date_time(quad.object.as_ref()).map(to_millis);
-            let entry = if quad.graph_name == GraphName::DefaultGraph {
+            let entry = if quad.graph_name == withdrawn_graph {
                 self.tombstone_id(&quad.subject)
                     .map(|id| (id, millis, true))
             } else {
@@ -334,7 +337,10 @@ impl CatalogStore {
                     .filter(|id| datasets.contains(id))
                     .map(|id| (id, millis, false))
             };
-            if let Some((id, millis, withdrawn)) = entry {
+            // A live record wins over a tombstone left with the same id.
+            if let Some((id, millis, withdrawn)) = entry
+                && !(withdrawn && entries.get(&id).is_some_and(|e| !e.withdrawn))
+            {
                 entries.insert(
                     id.clone(),
                     FeedEntry {
@@ -369,19 +375,12 @@ impl CatalogStore {
         }
     }
 
-    /// The id of a tombstone's record node (in the default graph, marked withdrawn).
+    /// The id of a tombstone's record node.
     fn tombstone_id(&self, subject: &NamedOrBlankNode) -> Option<RecordId> {
         let NamedOrBlankNode::NamedNode(node) = subject else {
             return None;
         };
-        let id = self.base.local_id(ResourceKind::Record, node.as_str())?;
-        let status = self.store.contains(oxigraph::model::QuadRef::new(
-            node,
-            adms::STATUS,
-            WITHDRAWN,
-            GraphNameRef::DefaultGraph,
-        ));
-        matches!(status, Ok(true)).then_some(id)
+        self.base.local_id(ResourceKind::Record, node.as_str())
     }
 }
 
@@ -441,7 +440,10 @@ mod tests {
         let first = index.page(&query(1, 4));
         let after = first.entries.last().map(|e| e.key.clone());
         // d1 is deleted and d2 rewritten after the first page was read.
-        index.apply(vec![FeedChange::Remove(RecordId::parse("d1").expect("valid")), live(20, "d2")]);
+        index.apply(vec![
+            FeedChange::Remove(RecordId::parse("d1").expect("valid")),
+            live(20, "d2"),
+        ]);
         let next = index.page(&FeedQuery {
             after,
             ..query(2, 4)

@@ -20,8 +20,8 @@ mod vocabularies;
 mod withdrawn;
 
 pub use describe::{Description, FeedHeader};
-pub use feed::{FeedEntry, FeedKey, FeedPage, FeedQuery, millis_text, to_millis};
 pub use error::StoreError;
+pub use feed::{FeedEntry, FeedKey, FeedPage, FeedQuery, millis_text, to_millis};
 pub use load::{LoadOptions, LoadReport};
 pub use oxigraph::sparql::CancellationToken;
 pub use sparql::{Answer, AnswerKind, PreparedQuery, ResultsSyntax, UsingDataset};
@@ -34,9 +34,7 @@ use oxigraph::store::{SerializerError, Store, Transaction};
 use std::io::Write;
 use std::path::Path;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
-use std::sync::{
-    Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard,
-};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 /// The catalog store: a cheap-to-clone handle on the on-disk Oxigraph store.
 #[derive(Clone)]
@@ -57,8 +55,11 @@ pub struct CatalogStore {
     /// How long tombstones of deleted datasets are kept, in milliseconds.
     retention: i64,
     /// The catalog part of feed pages, with the generation it was made at.
-    feed_header: Arc<Mutex<Option<(u64, Arc<FeedHeader>)>>>,
+    feed_header: Arc<Mutex<Option<CachedHeader>>>,
 }
+
+/// A feed header and the store generation it was made at.
+type CachedHeader = (u64, Arc<FeedHeader>);
 
 /// How long tombstones are kept unless configured: 90 days.
 pub const DEFAULT_TOMBSTONE_RETENTION: std::time::Duration =

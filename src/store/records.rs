@@ -122,7 +122,9 @@ impl CatalogStore {
         Ok((summary, changes))
     }
 
-    fn set_catalog_modified(
+    /// Sets the catalog's `dct:modified` (the catalog moves with every write: feed pages
+    /// and the catalog's answer depend on its records).
+    pub(super) fn set_catalog_modified(
         &self,
         transaction: &mut Transaction<'_>,
         now: &Literal,

@@ -143,9 +143,9 @@ fn evaluation_error(error: QueryEvaluationError) -> StoreError {
 }
 
 impl CatalogStore {
-    /// Parses `query`. Its default graph is the union of the public named graphs (our
-    /// bookkeeping lives in the store's own default graph, which the union leaves out),
-    /// unless the request names graphs (`default-graph-uri`, `named-graph-uri`).
+    /// Parses `query`. Its default graph is the union of the store's graphs (all public;
+    /// our bookkeeping is in a file beside the store), unless the request names graphs
+    /// (`default-graph-uri`, `named-graph-uri`).
     pub fn prepare_query(
         &self,
         query: &str,
@@ -227,12 +227,34 @@ impl CatalogStore {
         let stamp = self.clock.stamp();
         self.withdraw_deleted_in(&mut transaction, &deleted, stamp)?;
         self.purge_tombstones_in(&mut transaction, stamp - self.retention)?;
+        if self.has_catalog(&transaction)? {
+            self.set_catalog_modified(&mut transaction, &super::feed::millis_literal(stamp))?;
+        }
         self.commit(transaction)?;
         self.touch()?;
         // The update may have changed any record's `dct:modified`: read the order again.
         let index = self.scan_feed()?;
         *self.feed_index_mut() = index;
         Ok(())
+    }
+
+    /// Whether the catalog is described (an update may have removed it all).
+    fn has_catalog(
+        &self,
+        transaction: &oxigraph::store::Transaction<'_>,
+    ) -> Result<bool, StoreError> {
+        let catalog = self.base.catalog();
+        let graph = self.base.catalog_graph();
+        Ok(transaction
+            .quads_for_pattern(
+                Some(catalog.as_ref().into()),
+                None,
+                None,
+                Some(oxigraph::model::GraphNameRef::NamedNode(graph.as_ref())),
+            )
+            .next()
+            .transpose()?
+            .is_some())
     }
 
     /// The engine as every request gets it: relative IRIs resolve against the endpoint

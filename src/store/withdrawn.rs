@@ -1,26 +1,27 @@
 //! Tombstones: what is left of a deleted dataset so that incremental harvesters learn of
 //! the deletion (`?modified_since=` lists them, marked withdrawn).
 //!
-//! A tombstone is kept in the store's default graph, which public SPARQL does not see (its
-//! default graph is the union of the named graphs), for a configurable period:
+//! A tombstone is a catalog record in the public graph `{base}graphs/withdrawn`, kept for
+//! a configurable period:
 //!
 //! ```turtle
 //! <{base}records/{id}> a dcat:CatalogRecord ; foaf:primaryTopic <dataset> ;
 //!     dct:issued ... ; dct:modified <when it was deleted> ;
+//!     dct:title "<the dataset's title>"@en ; dct:description "..."@en ;
 //!     adms:status <http://publications.europa.eu/resource/authority/dataset-status/WITHDRAWN> .
-//! <dataset> a dcat:Dataset ; dct:title ... ; dct:description ... .
 //! ```
 //!
-//! The dataset keeps its title and description because DCAT-AP requires them of anything
-//! typed `dcat:Dataset`, and the record's topic must be typed so.
+//! The dataset itself is not described there: SPARQL users asking for `dcat:Dataset`s must
+//! not get deleted ones. A feed page, whose DCAT-AP shapes want the record's topic typed,
+//! adds `<dataset> a dcat:Dataset` with the title and description the record kept.
 
 use super::feed::{FeedChange, FeedEntry, FeedKey, millis_literal, to_millis};
 use super::{CatalogStore, StoreError};
 use crate::model::vocab::{DCAT_AP_PROFILE, RDF_TYPE, WITHDRAWN, adms, dcat, dct, foaf};
 use crate::model::{RecordId, ResourceKind};
 use oxigraph::model::{
-    GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Quad,
-    Term,
+    GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode,
+    NamedOrBlankNodeRef, Quad, Term,
 };
 use oxigraph::store::Transaction;
 use std::collections::HashSet;
@@ -34,11 +35,12 @@ impl CatalogStore {
         ids: &[RecordId],
         stamp: i64,
     ) -> Result<Vec<FeedChange>, StoreError> {
+        let withdrawn = self.base.withdrawn_graph();
         let mut changes = Vec::new();
         for id in ids {
             let graph = self.base.record_graph(id);
             let before = self.graph_quads(graph.as_ref())?;
-            let Some(tombstone) = tombstone(&graph, &before, stamp) else {
+            let Some(tombstone) = tombstone(&graph, &before, stamp, &withdrawn) else {
                 continue;
             };
             for quad in &tombstone {
@@ -86,15 +88,16 @@ impl CatalogStore {
         record: &NamedNode,
         topic: &NamedNode,
     ) -> Result<Vec<FeedChange>, StoreError> {
+        let withdrawn = self.base.withdrawn_graph();
         let mut nodes: Vec<NamedNode> = vec![record.clone()];
         for quad in transaction.quads_for_pattern(
             None,
             Some(foaf::PRIMARY_TOPIC),
             Some(topic.as_ref().into()),
-            Some(GraphNameRef::DefaultGraph),
+            Some(GraphNameRef::NamedNode(withdrawn.as_ref())),
         ) {
-            if let NamedOrBlankNodeRef::NamedNode(node) = quad?.subject.as_ref() {
-                nodes.push(node.into_owned());
+            if let NamedOrBlankNode::NamedNode(node) = quad?.subject {
+                nodes.push(node);
             }
         }
         self.forget_in(transaction, &nodes)
@@ -106,58 +109,42 @@ impl CatalogStore {
         transaction: &mut Transaction<'_>,
         horizon: i64,
     ) -> Result<Vec<FeedChange>, StoreError> {
+        let withdrawn = self.base.withdrawn_graph();
+        let g = GraphNameRef::NamedNode(withdrawn.as_ref());
         let mut old = Vec::new();
-        for quad in transaction.quads_for_pattern(
-            None,
-            Some(adms::STATUS),
-            Some(WITHDRAWN.into()),
-            Some(GraphNameRef::DefaultGraph),
-        ) {
+        for quad in transaction.quads_for_pattern(None, Some(dct::MODIFIED), None, Some(g)) {
             let quad = quad?;
-            let NamedOrBlankNodeRef::NamedNode(node) = quad.subject.as_ref() else {
-                continue;
-            };
-            let modified = transaction
-                .quads_for_pattern(
-                    Some(node.into()),
-                    Some(dct::MODIFIED),
-                    None,
-                    Some(GraphNameRef::DefaultGraph),
-                )
-                .next()
-                .transpose()?
-                .and_then(|q| super::describe::parse_date_time(q.object.as_ref()))
-                .map(to_millis);
-            if modified.is_none_or(|m| m < horizon) {
-                old.push(node.into_owned());
+            let modified = super::describe::parse_date_time(quad.object.as_ref()).map(to_millis);
+            if let NamedOrBlankNode::NamedNode(node) = quad.subject
+                && modified.is_none_or(|m| m < horizon)
+            {
+                old.push(node);
             }
         }
         self.forget_in(transaction, &old)
     }
 
-    /// Removes the tombstones whose record nodes are `nodes`, with their topics.
+    /// Removes the tombstones whose record nodes are `nodes`.
     fn forget_in(
         &self,
         transaction: &mut Transaction<'_>,
         nodes: &[NamedNode],
     ) -> Result<Vec<FeedChange>, StoreError> {
+        let withdrawn = self.base.withdrawn_graph();
         let mut changes = Vec::new();
         for node in nodes {
-            let quads = default_graph_quads(transaction, node.as_ref())?;
-            if !quads
-                .iter()
-                .any(|q| q.predicate == adms::STATUS && q.object == WITHDRAWN.into())
-            {
+            let quads: Vec<Quad> = transaction
+                .quads_for_pattern(
+                    Some(node.as_ref().into()),
+                    None,
+                    None,
+                    Some(GraphNameRef::NamedNode(withdrawn.as_ref())),
+                )
+                .collect::<Result<_, _>>()?;
+            if quads.is_empty() {
                 continue;
             }
             for quad in &quads {
-                if quad.predicate == foaf::PRIMARY_TOPIC
-                    && let Term::NamedNode(topic) = &quad.object
-                {
-                    for topic_quad in default_graph_quads(transaction, topic.as_ref())? {
-                        transaction.remove(&topic_quad);
-                    }
-                }
                 transaction.remove(quad);
             }
             if let Some(id) = self.base.local_id(ResourceKind::Record, node.as_str()) {
@@ -167,93 +154,90 @@ impl CatalogStore {
         Ok(changes)
     }
 
-    /// A tombstone's quads, for a feed page: its record node first, then its dataset.
+    /// A tombstone as a feed page shows it: the record, then its dataset typed and named
+    /// from what the record kept.
     pub(super) fn tombstone_quads(&self, id: &RecordId) -> Result<Vec<Quad>, StoreError> {
         let record = self.base.record_graph(id);
+        let withdrawn = self.base.withdrawn_graph();
         let mut quads = Vec::new();
         for quad in self.store.quads_for_pattern(
             Some(record.as_ref().into()),
             None,
             None,
-            Some(GraphNameRef::DefaultGraph),
+            Some(GraphNameRef::NamedNode(withdrawn.as_ref())),
         ) {
             quads.push(quad?);
         }
-        let topics: Vec<NamedNode> = quads
-            .iter()
-            .filter(|q| q.predicate == foaf::PRIMARY_TOPIC)
-            .filter_map(|q| match &q.object {
-                Term::NamedNode(n) => Some(n.clone()),
-                _ => None,
-            })
-            .collect();
-        for topic in topics {
-            for quad in self.store.quads_for_pattern(
-                Some(topic.as_ref().into()),
-                None,
-                None,
-                Some(GraphNameRef::DefaultGraph),
-            ) {
-                quads.push(quad?);
+        let topic = quads.iter().find_map(|q| match &q.object {
+            Term::NamedNode(topic) if q.predicate == foaf::PRIMARY_TOPIC => Some(topic.clone()),
+            _ => None,
+        });
+        if let Some(topic) = topic {
+            let mut described = vec![Quad::new(
+                topic.clone(),
+                RDF_TYPE,
+                dcat::DATASET,
+                withdrawn.clone(),
+            )];
+            for quad in &quads {
+                if quad.predicate == dct::TITLE || quad.predicate == dct::DESCRIPTION {
+                    described.push(Quad::new(
+                        topic.clone(),
+                        quad.predicate.clone(),
+                        quad.object.clone(),
+                        withdrawn.clone(),
+                    ));
+                }
             }
+            quads.extend(described);
         }
         Ok(quads)
     }
 }
 
-fn default_graph_quads(
-    transaction: &Transaction<'_>,
-    subject: NamedNodeRef<'_>,
-) -> Result<Vec<Quad>, StoreError> {
-    Ok(transaction
-        .quads_for_pattern(
-            Some(subject.into()),
-            None,
-            None,
-            Some(GraphNameRef::DefaultGraph),
-        )
-        .collect::<Result<_, _>>()?)
-}
-
-/// The tombstone of the record graph `graph` whose quads were `quads`; `None` when it
-/// had no topic.
-fn tombstone(graph: &NamedNode, quads: &[Quad], stamp: i64) -> Option<Vec<Quad>> {
+/// The tombstone, in graph `withdrawn`, of the record graph `graph` whose quads were
+/// `quads`; `None` when it had no topic.
+fn tombstone(
+    graph: &NamedNode,
+    quads: &[Quad],
+    stamp: i64,
+    withdrawn: &NamedNode,
+) -> Option<Vec<Quad>> {
     let topic = quads.iter().find_map(|q| match (&q.subject, &q.object) {
-        (oxigraph::model::NamedOrBlankNode::NamedNode(s), Term::NamedNode(t))
+        (NamedOrBlankNode::NamedNode(s), Term::NamedNode(t))
             if s == graph && q.predicate == foaf::PRIMARY_TOPIC =>
         {
             Some(t.clone())
         }
         _ => None,
     })?;
-    let in_default = |s: NamedNodeRef<'_>, p: NamedNodeRef<'_>, o: Term| {
-        Quad::new(s.into_owned(), p.into_owned(), o, GraphName::DefaultGraph)
+    let quad = |p: NamedNodeRef<'_>, o: Term| {
+        Quad::new(graph.clone(), p.into_owned(), o, withdrawn.clone())
     };
     let mut out = vec![
-        in_default(graph.as_ref(), RDF_TYPE, dcat::CATALOG_RECORD.into()),
-        in_default(graph.as_ref(), foaf::PRIMARY_TOPIC, topic.clone().into()),
-        in_default(graph.as_ref(), dct::MODIFIED, millis_literal(stamp).into()),
-        in_default(graph.as_ref(), adms::STATUS, WITHDRAWN.into()),
-        in_default(graph.as_ref(), dct::CONFORMS_TO, DCAT_AP_PROFILE.into()),
-        in_default(topic.as_ref(), RDF_TYPE, dcat::DATASET.into()),
+        quad(RDF_TYPE, dcat::CATALOG_RECORD.into()),
+        quad(foaf::PRIMARY_TOPIC, topic.clone().into()),
+        quad(dct::MODIFIED, millis_literal(stamp).into()),
+        quad(adms::STATUS, WITHDRAWN.into()),
+        quad(dct::CONFORMS_TO, DCAT_AP_PROFILE.into()),
     ];
-    let copied = |subject: &NamedNode, predicate: NamedNodeRef<'_>| {
+    let values = |subject: &NamedNode, predicate: NamedNodeRef<'_>| -> Vec<Term> {
         quads
             .iter()
-            .filter(move |q| q.subject == subject.clone().into() && q.predicate == predicate)
+            .filter(|q| q.subject == subject.clone().into() && q.predicate == predicate)
             .map(|q| q.object.clone())
-            .collect::<Vec<_>>()
+            .collect()
     };
-    for issued in copied(graph, dct::ISSUED).into_iter().take(1) {
-        out.push(in_default(graph.as_ref(), dct::ISSUED, issued));
+    if let Some(issued) = values(graph, dct::ISSUED).into_iter().next() {
+        out.push(quad(dct::ISSUED, issued));
     }
     for predicate in [dct::TITLE, dct::DESCRIPTION] {
-        let mut values = copied(&topic, predicate);
-        if values.is_empty() {
-            values.push(Literal::new_language_tagged_literal_unchecked("(withdrawn)", "en").into());
+        let mut kept = values(&topic, predicate);
+        if kept.is_empty() {
+            kept.push(Literal::new_language_tagged_literal_unchecked("(withdrawn)", "en").into());
         }
-        for value in values {
-            out.push(in_default(topic.as_ref(), predicate, value));
+        for value in kept {
+            out.push(quad(predicate, value));
         }
     }
     Some(out)
@@ -264,23 +248,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_tombstone_keeps_the_topic_title_and_marks_the_record_withdrawn() {
+    fn a_tombstone_keeps_the_title_on_the_record_and_marks_it_withdrawn() {
         let graph = NamedNode::new_unchecked("http://ex.org/records/a");
         let topic = NamedNode::new_unchecked("http://ex.org/datasets/a");
+        let withdrawn = NamedNode::new_unchecked("http://ex.org/graphs/withdrawn");
         let title = Literal::new_language_tagged_literal_unchecked("Air", "en");
         let quads = vec![
-            Quad::new(graph.clone(), foaf::PRIMARY_TOPIC, topic.clone(), graph.clone()),
+            Quad::new(
+                graph.clone(),
+                foaf::PRIMARY_TOPIC,
+                topic.clone(),
+                graph.clone(),
+            ),
             Quad::new(topic.clone(), dct::TITLE, title.clone(), graph.clone()),
         ];
-        let tomb = tombstone(&graph, &quads, 0).expect("the record has a topic");
-        let has = |s: &NamedNode, p: NamedNodeRef<'_>, o: Term| {
+        let tomb = tombstone(&graph, &quads, 0, &withdrawn).expect("the record has a topic");
+        let has = |p: NamedNodeRef<'_>, o: Term| {
             tomb.iter()
-                .any(|q| q.subject == s.clone().into() && q.predicate == p && q.object == o)
+                .any(|q| q.subject == graph.clone().into() && q.predicate == p && q.object == o)
         };
-        assert!(has(&graph, adms::STATUS, WITHDRAWN.into()));
-        assert!(has(&topic, dct::TITLE, title.into()));
-        assert!(has(&topic, RDF_TYPE, dcat::DATASET.into()));
-        assert!(tomb.iter().all(|q| q.graph_name == GraphName::DefaultGraph));
-        assert!(tombstone(&graph, &quads[1..], 0).is_none());
+        assert!(has(adms::STATUS, WITHDRAWN.into()));
+        assert!(has(dct::TITLE, title.into()));
+        assert!(tomb.iter().all(|q| q.subject == graph.clone().into()));
+        assert!(
+            tomb.iter()
+                .all(|q| q.graph_name == withdrawn.clone().into())
+        );
+        assert!(tombstone(&graph, &quads[1..], 0, &withdrawn).is_none());
     }
 }

@@ -1,0 +1,124 @@
+"""Benchmark: pages of the harvestable feed on Passerelle vs the equivalent SPARQL CONSTRUCT
+on the plain Oxigraph server (same version, same data), on loopback.
+
+Usage: python3 bench/feed.py [--datasets 100000] [--duration 5] [--page-size 100] [--passerelle PATH]
+Needs wrk and the `oxigraph` server binary (pip install oxigraph==0.5.13); see README.
+
+Passerelle: `GET /catalog?page=N&page_size=M` under wrk (1 and 16 connections), in Turtle
+and JSON-LD, for the first, middle and last pages by number, and for a page reached by the
+`next` cursor. Oxigraph: a CONSTRUCT of the same page (the records ordered by
+modification time then IRI, their datasets and distributions), timed sequentially since it
+takes seconds. Prints throughputs, latencies and ratios.
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+
+from deref import free_port, prepare_stores, wait_for, wrk
+
+PAGE_CONSTRUCT = """PREFIX dcat: <http://www.w3.org/ns/dcat#>
+PREFIX dct: <http://purl.org/dc/terms/>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+CONSTRUCT {{ ?r ?rp ?ro . ?d ?p ?o . ?dist ?dp ?do }}
+WHERE {{
+  {{ SELECT ?r ?d WHERE {{ ?r a dcat:CatalogRecord ; dct:modified ?m ; foaf:primaryTopic ?d }}
+     ORDER BY ?m ?r LIMIT {limit} OFFSET {offset} }}
+  {{ ?r ?rp ?ro }} UNION {{ ?d ?p ?o }} UNION {{ ?d dcat:distribution ?dist . ?dist ?dp ?do }}
+}}"""
+
+
+def time_construct(port, query, accept, runs, budget):
+    """Seconds per answer of a CONSTRUCT, median of `runs` (fewer if past `budget` s)."""
+    url = f"http://127.0.0.1:{port}/query?" + urllib.parse.urlencode({"query": query})
+    times, started = [], time.time()
+    for _ in range(runs):
+        t = time.time()
+        with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": accept}), timeout=600) as r:
+            body = r.read()
+        times.append(time.time() - t)
+        if time.time() - started > budget:
+            break
+    times.sort()
+    return times[len(times) // 2], len(body)
+
+
+def next_cursor_path(port, page_size):
+    """The path of page 2 as the first page's `next` link gives it."""
+    url = f"http://127.0.0.1:{port}/catalog?page_size={page_size}"
+    with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": "text/turtle"})) as r:
+        link = r.headers["Link"]
+    for part in link.split(","):
+        if 'rel="next"' in part:
+            target = part.split(";")[0].strip()[1:-1]
+            parts = urllib.parse.urlsplit(target)
+            return f"{parts.path}?{parts.query}"
+    raise SystemExit("no next link")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--datasets", type=int, default=100000)
+    parser.add_argument("--duration", type=int, default=5)
+    parser.add_argument("--page-size", type=int, default=100)
+    parser.add_argument("--construct-runs", type=int, default=3)
+    target = os.environ.get("CARGO_TARGET_DIR", os.path.expanduser("~/.cache/passerelle-target"))
+    parser.add_argument("--passerelle", default=os.path.join(target, "release", "passerelle"))
+    parser.add_argument("--oxigraph", default=shutil.which("oxigraph") or "oxigraph")
+    args = parser.parse_args()
+
+    work = tempfile.mkdtemp(prefix="passerelle-feed-bench-")
+    p_port, o_port = free_port(), free_port()
+    base = f"http://localhost:{p_port}/"
+    prepare_stores(args, work, base)
+    servers = [
+        subprocess.Popen([args.passerelle, "serve", "--data-dir", os.path.join(work, "p"),
+                          "--listen", f"127.0.0.1:{p_port}", "--base-iri", base],
+                         stderr=subprocess.DEVNULL, env=dict(os.environ, RUST_LOG="warn")),
+        subprocess.Popen([args.oxigraph, "serve-read-only", "--location", os.path.join(work, "o"),
+                          "--bind", f"127.0.0.1:{o_port}", "--union-default-graph"],
+                         stderr=subprocess.DEVNULL),
+    ]
+    try:
+        wait_for(f"http://127.0.0.1:{p_port}/health")
+        wait_for(f"http://127.0.0.1:{o_port}/query?query=ASK%7B%7D")
+        size = args.page_size
+        last = -(-args.datasets // size)
+        pages = [("page 1", f"/catalog?page=1&page_size={size}", 1),
+                 (f"page {last // 2}", f"/catalog?page={last // 2}&page_size={size}", last // 2),
+                 (f"page {last} (last)", f"/catalog?page={last}&page_size={size}", last),
+                 ("page 2 by next cursor", next_cursor_path(p_port, size), 2)]
+        rows = []
+        for accept in ["text/turtle", "application/ld+json"]:
+            for label, path, number in pages:
+                paths = os.path.join(work, "paths.txt")
+                with open(paths, "w") as f:
+                    f.write(path + "\n")
+                results = [wrk(paths, accept, f"http://127.0.0.1:{p_port}", c, args.duration) for c in (1, 16)]
+                query = PAGE_CONSTRUCT.format(limit=size, offset=(number - 1) * size)
+                seconds, length = time_construct(o_port, query, accept, args.construct_runs, 120)
+                rows.append((accept, label, results, seconds, length))
+                print(f"{accept} {label}: {results[0][0]:.0f} / {results[1][0]:.0f} req/s; "
+                      f"CONSTRUCT {seconds:.2f} s", flush=True)
+        print(f"\n{args.datasets} datasets, pages of {size}, wrk {args.duration} s on loopback, "
+              f"{os.cpu_count()} cores\n")
+        print("| format | page | Passerelle req/s (1 / 16 clients) | p50 ms (1) | p99 ms (1) | "
+              "Oxigraph CONSTRUCT s/page | ratio (1 client) | ratio (16 clients) |")
+        print("|---|---|---|---|---|---|---|---|")
+        for accept, label, results, seconds, _ in rows:
+            single, many = results
+            print(f"| {accept} | {label} | {single[0]:.0f} / {many[0]:.0f} | {single[1]:.2f} | "
+                  f"{single[2]:.2f} | {seconds:.2f} | {single[0] * seconds:.0f}x | {many[0] * seconds:.0f}x |")
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
