@@ -47,6 +47,21 @@ def time_construct(port, query, accept, runs, budget):
     return times[len(times) // 2], len(body)
 
 
+def peak_rss_mib(pid):
+    """The process's peak resident memory so far (VmHWM), in MiB."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def fetch_all(port, path, accept):
+    url = f"http://127.0.0.1:{port}{path}"
+    with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": accept}), timeout=600) as r:
+        return len(r.read())
+
+
 def next_cursor_path(port, page_size):
     """The path of page 2 as the first page's `next` link gives it."""
     url = f"http://127.0.0.1:{port}/catalog?page_size={page_size}"
@@ -104,6 +119,15 @@ def main():
                 rows.append((accept, label, results, seconds, length))
                 print(f"{accept} {label}: {results[0][0]:.0f} / {results[1][0]:.0f} req/s; "
                       f"CONSTRUCT {seconds:.2f} s", flush=True)
+        # Streaming: the peak memory after pages of 100 vs after the largest pages allowed.
+        before = peak_rss_mib(servers[0].pid)
+        largest = 0
+        for number in range(1, min(10, -(-args.datasets // 1000)) + 1):
+            for accept in ["text/turtle", "application/ld+json"]:
+                largest = max(largest, fetch_all(p_port, f"/catalog?page={number}&page_size=1000", accept))
+        after = peak_rss_mib(servers[0].pid)
+        print(f"\npeak memory: {before:.0f} MiB after the runs above, {after:.0f} MiB after 20 pages "
+              f"of up to 1000 datasets (largest {largest / 1e6:.1f} MB)")
         print(f"\n{args.datasets} datasets, pages of {size}, wrk {args.duration} s on loopback, "
               f"{os.cpu_count()} cores\n")
         print("| format | page | Passerelle req/s (1 / 16 clients) | p50 ms (1) | p99 ms (1) | "

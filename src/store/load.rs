@@ -103,11 +103,13 @@ impl CatalogStore {
     /// Replaces nothing: adds every triple to `target` in one transaction.
     fn write_graph(&self, graph: &Graph, target: &NamedNode) -> Result<WriteSummary, StoreError> {
         let _writer = self.write_lock();
+        let snapshots = self.snapshots.exclusive();
         let mut transaction = self.store.start_transaction()?;
         for triple in graph {
             transaction.insert(triple.in_graph(GraphNameRef::NamedNode(target.as_ref())));
         }
         self.commit(transaction)?;
+        self.snapshots.drop_all(&snapshots);
         Ok(WriteSummary::default())
     }
 }

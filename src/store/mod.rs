@@ -14,6 +14,7 @@ mod feed;
 mod load;
 mod records;
 mod seed;
+mod snapshots;
 mod sparql;
 mod state;
 mod vocabularies;
@@ -56,6 +57,8 @@ pub struct CatalogStore {
     retention: i64,
     /// The catalog part of feed pages, with the generation it was made at.
     feed_header: Arc<Mutex<Option<CachedHeader>>>,
+    /// Record graphs as feed pages read them (see `snapshots.rs`).
+    snapshots: Arc<snapshots::Snapshots>,
 }
 
 /// A feed header and the store generation it was made at.
@@ -102,6 +105,7 @@ impl CatalogStore {
             clock: Arc::default(),
             retention: feed::to_millis_duration(DEFAULT_TOMBSTONE_RETENTION),
             feed_header: Arc::default(),
+            snapshots: Arc::new(snapshots::Snapshots::new(data_dir)),
         })
     }
 

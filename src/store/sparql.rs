@@ -211,6 +211,7 @@ impl CatalogStore {
             }
         }
         let _writer = self.write_lock();
+        let snapshots = self.snapshots.exclusive();
         let mut transaction = self.store.start_transaction()?;
         prepared
             .on_transaction(&mut transaction)
@@ -231,6 +232,8 @@ impl CatalogStore {
             self.set_catalog_modified(&mut transaction, &super::feed::millis_literal(stamp))?;
         }
         self.commit(transaction)?;
+        self.snapshots.drop_all(&snapshots);
+        drop(snapshots);
         self.touch()?;
         // The update may have changed any record's `dct:modified`: read the order again.
         let index = self.scan_feed()?;
