@@ -18,6 +18,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 use oxigraph::model::vocab::xsd;
 use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term};
+use std::sync::Arc;
 
 /// Datasets per page unless `page_size` says otherwise (as data.gouv.fr).
 pub const DEFAULT_PAGE_SIZE: usize = 100;
@@ -64,28 +65,8 @@ async fn answer(
     let representation = choose_from(&request, suffix, &OFFERS)?;
     let params = Params::parse(request.query_string())?;
     let store = state.store.clone();
-    let horizon = store.feed_horizon();
-    if params.since.is_some_and(|since| since < horizon) {
-        return Err(HttpError::BadRequest(format!(
-            "modified_since is before {}, the oldest deletion this catalog remembers: \
-             harvest the full feed again",
-            crate::store::millis_text(horizon)
-        )));
-    }
-    let query = params.query();
-    let (header, page) = {
-        let store = store.clone();
-        let query = query.clone();
-        web::block(move || Ok::<_, HttpError>((store.feed_header()?, store.feed_page(&query))))
-            .await
-            .map_err(|_| HttpError::Unavailable)??
-    };
-    if page.entries.is_empty() && query.after.is_none() && query.page > 1 {
-        return Err(HttpError::NotFound {
-            kind: "feed page",
-            id: query.page.to_string(),
-        });
-    }
+    check_horizon(&params, &store)?;
+    let (header, page) = read_page(&store, params.query()).await?;
     let links = Links::new(&request, store.base().as_str(), &params, &page);
     let etag = format!(
         "\"{}\"",
@@ -113,11 +94,57 @@ async fn answer(
         return Ok(builder.finish());
     }
     let head = head_quads(&store, &header, &page, &links);
-    let catalog = store.base().catalog();
+    Ok(builder.body(stream_page(store, representation, header, page, head)))
+}
+
+/// 400 for a `modified_since` before the oldest deletion still remembered: the answer
+/// would silently miss deletions.
+fn check_horizon(params: &Params, store: &CatalogStore) -> Result<(), HttpError> {
+    let horizon = store.feed_horizon();
+    if params.since.is_some_and(|since| since < horizon) {
+        return Err(HttpError::BadRequest(format!(
+            "modified_since is before {}, the oldest deletion this catalog remembers: \
+             harvest the full feed again",
+            crate::store::millis_text(horizon)
+        )));
+    }
+    Ok(())
+}
+
+/// The catalog part and the items of the page; 404 past the last page by number.
+async fn read_page(
+    store: &CatalogStore,
+    query: FeedQuery,
+) -> Result<(Arc<FeedHeader>, FeedPage), HttpError> {
+    let store = store.clone();
+    let past_the_end = query.after.is_none() && query.page > 1;
+    let number = query.page;
+    let (header, page) =
+        web::block(move || Ok::<_, HttpError>((store.feed_header()?, store.feed_page(&query))))
+            .await
+            .map_err(|_| HttpError::Unavailable)??;
+    if past_the_end && page.entries.is_empty() {
+        return Err(HttpError::NotFound {
+            kind: "feed page",
+            id: number.to_string(),
+        });
+    }
+    Ok((header, page))
+}
+
+/// The body: written on the blocking pool as the records are read.
+fn stream_page(
+    store: CatalogStore,
+    representation: Representation,
+    header: Arc<FeedHeader>,
+    page: FeedPage,
+    head: Vec<Quad>,
+) -> stream::ChunkStream {
     let (sender, body) = stream::channel();
     let span = tracing::Span::current();
     tokio::task::spawn_blocking(move || {
         span.in_scope(|| {
+            let catalog = store.base().catalog();
             let page = Page {
                 header: &header,
                 page: &page,
@@ -127,7 +154,7 @@ async fn answer(
             write_page(&store, representation, page, sender);
         });
     });
-    Ok(builder.body(body))
+    body
 }
 
 /// What a page is written from.
