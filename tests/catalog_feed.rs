@@ -400,3 +400,59 @@ fn feed_pages_have_no_dcat_ap_violation() {
     assert_eq!(summary["withdrawn"], 1, "{summary}");
     assert_eq!(summary["violations"], 0, "{summary}");
 }
+
+#[tokio::test]
+async fn a_dataset_brought_back_loses_its_tombstone() {
+    let (server, _temp) = server();
+    let (_, before) = page(&format!("{}/catalog", server.url)).await;
+    let total = typed(&before, &format!("{DCAT}Dataset")).len();
+    let record = typed(&before, &format!("{DCAT}CatalogRecord")).remove(0);
+    let since = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    // Keep the record graph, drop it, then put it back as it was.
+    let dump = common::sparql_get(
+        &format!("{}/sparql", server.url),
+        &format!("CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{record}> {{ ?s ?p ?o }} }}"),
+        "application/n-triples",
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    update(&server, &format!("DROP GRAPH <{record}>")).await;
+    let query = format!(
+        "{}/catalog?modified_since={}",
+        server.url,
+        url_encode(&since)
+    );
+    let (_, deleted) = page(&query).await;
+    assert_eq!(
+        objects(&deleted, "http://www.w3.org/ns/adms#status").len(),
+        1,
+        "withdrawn"
+    );
+    update(
+        &server,
+        &format!("INSERT DATA {{ GRAPH <{record}> {{ {dump} }} }}"),
+    )
+    .await;
+
+    let (_, after) = page(&format!("{}/catalog", server.url)).await;
+    assert_eq!(typed(&after, &format!("{DCAT}Dataset")).len(), total);
+    let (_, changes) = page(&query).await;
+    assert!(
+        objects(&changes, "http://www.w3.org/ns/adms#status").is_empty(),
+        "no longer withdrawn"
+    );
+    let ask = common::sparql_get(
+        &format!("{}/sparql", server.url),
+        &format!("ASK {{ <{record}> <http://www.w3.org/ns/adms#status> ?s }}"),
+        "application/sparql-results+json",
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert!(ask.contains("false"), "{ask}");
+}

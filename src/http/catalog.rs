@@ -401,8 +401,10 @@ fn fingerprint(
     page: &FeedPage,
     header: &FeedHeader,
 ) -> String {
+    // The version: a new build may write the same data differently.
     let mut text = format!(
-        "{}|{}|{}|{:?}|{:?}|{:?}",
+        "{}|{}|{}|{}|{:?}|{:?}|{:?}",
+        env!("CARGO_PKG_VERSION"),
         representation.media_type(),
         links.view,
         page.total,

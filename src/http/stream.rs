@@ -15,6 +15,7 @@ const CHUNK: usize = 64 * 1024;
 pub struct ChunkSender {
     chunks: mpsc::Sender<Result<Bytes, io::Error>>,
     buffer: Vec<u8>,
+    ended: bool,
 }
 
 /// The reading end, as a response body.
@@ -29,6 +30,7 @@ pub fn channel() -> (ChunkSender, ChunkStream) {
         ChunkSender {
             chunks,
             buffer: Vec::with_capacity(CHUNK),
+            ended: false,
         },
         ChunkStream { receiver },
     )
@@ -44,6 +46,7 @@ impl ChunkSender {
     /// Sends what is buffered and ends the body; on error, breaks it off so that the
     /// client sees a truncated answer rather than a complete-looking one.
     pub fn end(mut self, outcome: io::Result<()>) {
+        self.ended = true;
         let result = match outcome {
             Ok(()) => {
                 let rest = std::mem::take(&mut self.buffer);
@@ -57,6 +60,18 @@ impl ChunkSender {
         };
         if let Err(error) = result {
             tracing::debug!(%error, "body not finished");
+        }
+    }
+}
+
+/// A writer dropped without [`ChunkSender::end`] (its task panicked) breaks the body off:
+/// a clean end would pass a truncated page for a whole one.
+impl Drop for ChunkSender {
+    fn drop(&mut self) {
+        if !self.ended {
+            let _ = self
+                .chunks
+                .try_send(Err(io::Error::other("the answer was not finished")));
         }
     }
 }

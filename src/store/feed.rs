@@ -83,8 +83,11 @@ pub struct FeedPage {
 pub(super) enum FeedChange {
     /// The record now sorts at this key (a live dataset or a tombstone).
     Put(FeedEntry),
-    /// The record left the feed (a tombstone forgotten, a record that is not a dataset).
+    /// The record left the feed (a record that is no longer a dataset).
     Remove(RecordId),
+    /// The record's tombstone was forgotten: it leaves the feed if it is withdrawn (a live
+    /// record with the same id stays).
+    Forget(RecordId),
 }
 
 /// The sorted keys of live records and of tombstones.
@@ -108,6 +111,11 @@ impl FeedIndex {
         self.live.iter().map(|k| k.id.clone()).collect()
     }
 
+    /// The tombstones' ids, to tell which ones a SPARQL Update brought back.
+    pub(super) fn withdrawn_ids(&self) -> Vec<RecordId> {
+        self.withdrawn.iter().map(|k| k.id.clone()).collect()
+    }
+
     /// The latest key, so that new stamps sort after everything already listed.
     fn latest(&self) -> i64 {
         let last = |keys: &[FeedKey]| keys.last().map_or(0, |k| k.modified);
@@ -123,15 +131,21 @@ impl FeedIndex {
         let mut gone: HashSet<FeedKey> = HashSet::new();
         let mut added: Vec<FeedEntry> = Vec::new();
         for change in changes {
-            let id = match &change {
-                FeedChange::Put(entry) => entry.key.id.clone(),
-                FeedChange::Remove(id) => id.clone(),
+            let (id, put) = match change {
+                FeedChange::Put(entry) => (entry.key.id.clone(), Some(entry)),
+                FeedChange::Remove(id) => (id, None),
+                FeedChange::Forget(id) => {
+                    if !self.by_id.get(&id).is_some_and(|e| e.withdrawn) {
+                        continue;
+                    }
+                    (id, None)
+                }
             };
             if let Some(old) = self.by_id.remove(&id) {
                 gone.insert(old.key);
             }
             added.retain(|entry| entry.key.id != id);
-            if let FeedChange::Put(entry) = change {
+            if let Some(entry) = put {
                 self.by_id.insert(id, entry.clone());
                 added.push(entry);
             }
@@ -250,9 +264,11 @@ pub(super) struct Clock {
 }
 
 impl Clock {
-    /// Never hands out `latest` or anything before it.
+    /// Never hands out `latest` or anything before it, unless `latest` is in the future
+    /// (a date written by hand through SPARQL Update must not push every later write out).
     pub(super) fn not_before(&self, latest: i64) {
-        self.last.fetch_max(latest, Ordering::AcqRel);
+        self.last
+            .fetch_max(latest.min(now_millis()), Ordering::AcqRel);
     }
 
     /// The next time, in milliseconds.
@@ -355,10 +371,19 @@ impl CatalogStore {
         }
         // A dataset record without a `dct:modified` (written by SPARQL Update) sorts first.
         for id in datasets {
-            entries.entry(id.clone()).or_insert(FeedEntry {
-                key: FeedKey { modified: 0, id },
+            let entry = entries.entry(id.clone()).or_insert(FeedEntry {
+                key: FeedKey {
+                    modified: 0,
+                    id: id.clone(),
+                },
                 withdrawn: false,
             });
+            if entry.withdrawn {
+                *entry = FeedEntry {
+                    key: FeedKey { modified: 0, id },
+                    withdrawn: false,
+                };
+            }
         }
         let index = FeedIndex::from_entries(entries.into_values());
         self.clock.not_before(index.latest());
@@ -483,6 +508,28 @@ mod tests {
     }
 
     #[test]
+    fn forgetting_a_tombstone_keeps_a_live_record_of_the_same_id() {
+        let mut index = FeedIndex::default();
+        index.apply(vec![live(1, "a")]);
+        index.apply(vec![FeedChange::Forget(
+            RecordId::parse("a").expect("valid"),
+        )]);
+        assert_eq!(index.page(&query(1, 10)).total, 1, "live records stay");
+        index.apply(vec![FeedChange::Put(FeedEntry {
+            key: key(2, "a"),
+            withdrawn: true,
+        })]);
+        index.apply(vec![FeedChange::Forget(
+            RecordId::parse("a").expect("valid"),
+        )]);
+        let since = FeedQuery {
+            since: Some(0),
+            ..query(1, 10)
+        };
+        assert_eq!(index.page(&since).total, 0, "the tombstone is gone");
+    }
+
+    #[test]
     fn cursors_read_back() {
         let k = key(1_732_417_200_123, "ds-4_2");
         assert_eq!(FeedKey::from_cursor(&k.to_cursor()), Some(k));
@@ -491,11 +538,17 @@ mod tests {
     }
 
     #[test]
-    fn stamps_increase() {
+    fn stamps_increase_and_ignore_future_dates() {
         let clock = Clock::default();
-        clock.not_before(i64::MAX / 2);
         let a = clock.stamp();
         let b = clock.stamp();
-        assert!(b > a && a > i64::MAX / 2, "{a} {b}");
+        assert!(b > a, "{a} {b}");
+        let far = now_millis() + 1_000_000_000;
+        clock.not_before(far);
+        let c = clock.stamp();
+        assert!(
+            c > b && c < far,
+            "a hand-written future date is not followed: {c}"
+        );
     }
 }

@@ -108,8 +108,8 @@ impl CatalogStore {
         for triple in graph {
             transaction.insert(triple.in_graph(GraphNameRef::NamedNode(target.as_ref())));
         }
-        self.commit(transaction)?;
         self.snapshots.drop_all(&snapshots);
+        self.commit(transaction)?;
         Ok(WriteSummary::default())
     }
 }

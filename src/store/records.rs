@@ -56,7 +56,8 @@ impl CatalogStore {
         let stamp = self.clock.stamp();
         let now = millis_literal(stamp);
         let mut summary = WriteSummary::default();
-        let mut changes = self.purge_tombstones_in(transaction, stamp - self.retention)?;
+        let mut changes =
+            self.purge_tombstones_in(transaction, super::feed::now_millis() - self.retention)?;
         let allocations = self.allocate(transaction, &outcome.records)?;
         let renames: HashMap<BlankNode, NamedNode> = outcome
             .records

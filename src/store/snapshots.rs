@@ -13,7 +13,11 @@ use oxigraph::io::{RdfFormat, RdfParser, RdfSerializer};
 use oxigraph::model::{NamedNode, Quad};
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{PoisonError, RwLock, RwLockWriteGuard};
+
+/// The last line of a complete snapshot: a file cut short by a crash is not one.
+const END: &[u8] = b"# end\n";
 
 /// The snapshot directory and the lock between page readers and bypassing writers.
 #[derive(Debug)]
@@ -22,6 +26,8 @@ pub(super) struct Snapshots {
     /// Readers hold it while they read a record and write its snapshot; a bypassing write
     /// holds it exclusively until it has committed and dropped every snapshot.
     guard: RwLock<()>,
+    /// Set when old snapshots could not be removed: none is used again in this process.
+    disabled: AtomicBool,
 }
 
 impl Snapshots {
@@ -29,6 +35,7 @@ impl Snapshots {
         Self {
             dir: data_dir.join("feed-snapshots"),
             guard: RwLock::new(()),
+            disabled: AtomicBool::new(false),
         }
     }
 
@@ -43,7 +50,13 @@ impl Snapshots {
         modified: i64,
         graph: &NamedNode,
     ) -> Option<Vec<Quad>> {
+        if self.disabled.load(Ordering::Acquire) {
+            return None;
+        }
         let bytes = std::fs::read(self.path(id)).ok()?;
+        if !bytes.ends_with(END) {
+            return None;
+        }
         let newline = bytes.iter().position(|b| *b == b'\n')?;
         let version = std::str::from_utf8(&bytes[..newline]).ok()?;
         if version.strip_prefix("# ")?.parse::<i64>().ok()? != modified {
@@ -71,6 +84,9 @@ impl Snapshots {
         let Ok(_reading) = self.guard.try_read() else {
             return read().map(|(quads, _)| quads);
         };
+        if self.disabled.load(Ordering::Acquire) {
+            return read().map(|(quads, _)| quads);
+        }
         let (quads, version) = read()?;
         if let Some(version) = version
             && let Err(error) = self.write(id, version, &quads)
@@ -93,6 +109,7 @@ impl Snapshots {
             serializer.serialize_triple(quad.as_ref())?;
         }
         serializer.finish()?;
+        bytes.extend_from_slice(END);
         let temporary = self
             .dir
             .join(format!("{id}.nt.{:?}.tmp", std::thread::current().id()));
@@ -122,9 +139,13 @@ impl Snapshots {
             }
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
             Err(error) => {
-                // Never serve a stale snapshot: remove them here if they cannot be moved.
+                // Never serve a stale snapshot: remove them here if they cannot be moved,
+                // and stop using them if that fails too.
                 tracing::warn!(%error, "feed snapshots not moved aside; removing them now");
-                let _ = std::fs::remove_dir_all(&self.dir);
+                if let Err(error) = std::fs::remove_dir_all(&self.dir) {
+                    tracing::error!(%error, "feed snapshots cannot be removed: not used any more");
+                    self.disabled.store(true, Ordering::Release);
+                }
             }
         }
     }

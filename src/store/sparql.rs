@@ -217,27 +217,41 @@ impl CatalogStore {
             .on_transaction(&mut transaction)
             .execute()
             .map_err(|e| StoreError::Update(e.to_string()))?;
-        // Dataset records the update deleted become tombstones, in the same transaction.
+        // Dataset records the update deleted become tombstones, in the same transaction;
+        // those it brought back lose theirs.
         let remaining = self.dataset_records_in(&transaction)?;
-        let deleted: Vec<_> = self
-            .feed_index()
-            .live_ids()
-            .into_iter()
-            .filter(|id| !remaining.contains(id))
-            .collect();
+        let (deleted, revived) = {
+            let index = self.feed_index();
+            let deleted: Vec<_> = index
+                .live_ids()
+                .into_iter()
+                .filter(|id| !remaining.contains(id))
+                .collect();
+            let revived: Vec<_> = index
+                .withdrawn_ids()
+                .into_iter()
+                .filter(|id| remaining.contains(id))
+                .map(|id| self.base.record_graph(&id))
+                .collect();
+            (deleted, revived)
+        };
+        self.forget_in(&mut transaction, &revived)?;
         let stamp = self.clock.stamp();
         self.withdraw_deleted_in(&mut transaction, &deleted, stamp)?;
-        self.purge_tombstones_in(&mut transaction, stamp - self.retention)?;
+        self.purge_tombstones_in(&mut transaction, super::feed::now_millis() - self.retention)?;
         if self.has_catalog(&transaction)? {
             self.set_catalog_modified(&mut transaction, &super::feed::millis_literal(stamp))?;
         }
-        self.commit(transaction)?;
+        // Before the commit, so that no page serves a snapshot older than the update.
         self.snapshots.drop_all(&snapshots);
+        self.commit(transaction)?;
         drop(snapshots);
-        self.touch()?;
         // The update may have changed any record's `dct:modified`: read the order again.
         let index = self.scan_feed()?;
         *self.feed_index_mut() = index;
+        if let Err(error) = self.touch() {
+            tracing::warn!(%error, "the update is committed but its time was not recorded");
+        }
         Ok(())
     }
 

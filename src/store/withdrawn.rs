@@ -39,6 +39,8 @@ impl CatalogStore {
         let mut changes = Vec::new();
         for id in ids {
             let graph = self.base.record_graph(id);
+            // A record deleted again replaces its older tombstone.
+            self.forget_in(transaction, std::slice::from_ref(&graph))?;
             let before = self.graph_quads(graph.as_ref())?;
             let Some(tombstone) = tombstone(&graph, &before, stamp, &withdrawn) else {
                 continue;
@@ -125,7 +127,7 @@ impl CatalogStore {
     }
 
     /// Removes the tombstones whose record nodes are `nodes`.
-    fn forget_in(
+    pub(super) fn forget_in(
         &self,
         transaction: &mut Transaction<'_>,
         nodes: &[NamedNode],
@@ -148,7 +150,7 @@ impl CatalogStore {
                 transaction.remove(quad);
             }
             if let Some(id) = self.base.local_id(ResourceKind::Record, node.as_str()) {
-                changes.push(FeedChange::Remove(id));
+                changes.push(FeedChange::Forget(id));
             }
         }
         Ok(changes)

@@ -77,10 +77,13 @@ def main():
     since = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds")
     delete_one(base, token)
     withdrawn = 0
+    for media_type in ["text/turtle"]:
+        url = base + "catalog?" + urllib.parse.urlencode({"modified_since": since})
+        for url, graph in pages(url, media_type):
+            withdrawn += len(list(graph.subject_objects(ADMS_STATUS)))
     for media_type in ["text/turtle", "application/ld+json"]:
         url = base + "catalog?" + urllib.parse.urlencode({"modified_since": since})
         for url, graph in pages(url, media_type):
-            withdrawn = len(list(graph.subject_objects(ADMS_STATUS)))
             check(url, graph)
 
     print(json.dumps({"pages": checked, "withdrawn": withdrawn, "violations": total}))
