@@ -65,6 +65,35 @@ def wrk(paths_file, accept, host, connections, duration):
     return rps, percentile(50), percentile(99)
 
 
+def common_args(parser, datasets, duration):
+    """The options every benchmark takes: catalog size, run length, the two servers."""
+    parser.add_argument("--datasets", type=int, default=datasets)
+    parser.add_argument("--duration", type=int, default=duration)
+    target = os.environ.get("CARGO_TARGET_DIR", os.path.expanduser("~/.cache/passerelle-target"))
+    parser.add_argument("--passerelle", default=os.path.join(target, "release", "passerelle"))
+    parser.add_argument("--oxigraph", default=shutil.which("oxigraph") or "oxigraph")
+
+
+def start_servers(args, work, base, p_port, o_port):
+    """Passerelle on `work/p` and the Oxigraph server on `work/o`, once both answer."""
+    servers = [
+        subprocess.Popen([args.passerelle, "serve", "--data-dir", os.path.join(work, "p"),
+                          "--listen", f"127.0.0.1:{p_port}", "--base-iri", base],
+                         stderr=subprocess.DEVNULL, env=dict(os.environ, RUST_LOG="warn")),
+        subprocess.Popen([args.oxigraph, "serve-read-only", "--location", os.path.join(work, "o"),
+                          "--bind", f"127.0.0.1:{o_port}", "--union-default-graph"],
+                         stderr=subprocess.DEVNULL),
+    ]
+    try:
+        wait_for(f"http://127.0.0.1:{p_port}/health")
+        wait_for(f"http://127.0.0.1:{o_port}/query?query=ASK%7B%7D")
+    except BaseException:
+        for server in servers:
+            server.kill()
+        raise
+    return servers
+
+
 def prepare_stores(args, work, base):
     """The same synthetic catalog in Passerelle's store (`work/p`, loaded by `passerelle
     load`) and in an Oxigraph server store (`work/o`, loaded from Passerelle's dump)."""
@@ -79,11 +108,7 @@ def prepare_stores(args, work, base):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--datasets", type=int, default=20000)
-    parser.add_argument("--duration", type=int, default=10)
-    target = os.environ.get("CARGO_TARGET_DIR", os.path.expanduser("~/.cache/passerelle-target"))
-    parser.add_argument("--passerelle", default=os.path.join(target, "release", "passerelle"))
-    parser.add_argument("--oxigraph", default=shutil.which("oxigraph") or "oxigraph")
+    common_args(parser, datasets=20000, duration=10)
     args = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="passerelle-bench-")

@@ -13,13 +13,12 @@ takes seconds. Prints throughputs, latencies and ratios.
 import argparse
 import os
 import shutil
-import subprocess
 import tempfile
 import time
 import urllib.parse
 import urllib.request
 
-from deref import free_port, prepare_stores, wait_for, wrk
+from deref import common_args, free_port, prepare_stores, start_servers, wrk
 
 # The page as a SPARQL user who knows the layout (one named graph per record, named like
 # the record) would ask for it; without `GRAPH ?r` the engine joins the UNION badly and
@@ -80,32 +79,19 @@ def next_cursor_path(port, page_size):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--datasets", type=int, default=100000)
-    parser.add_argument("--duration", type=int, default=5)
+    common_args(parser, datasets=100000, duration=5)
     parser.add_argument("--page-size", type=int, default=100)
     parser.add_argument("--construct-runs", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=5,
                         help="alternated runs of the first and last pages, for their medians")
-    target = os.environ.get("CARGO_TARGET_DIR", os.path.expanduser("~/.cache/passerelle-target"))
-    parser.add_argument("--passerelle", default=os.path.join(target, "release", "passerelle"))
-    parser.add_argument("--oxigraph", default=shutil.which("oxigraph") or "oxigraph")
     args = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="passerelle-feed-bench-")
     p_port, o_port = free_port(), free_port()
     base = f"http://localhost:{p_port}/"
     prepare_stores(args, work, base)
-    servers = [
-        subprocess.Popen([args.passerelle, "serve", "--data-dir", os.path.join(work, "p"),
-                          "--listen", f"127.0.0.1:{p_port}", "--base-iri", base],
-                         stderr=subprocess.DEVNULL, env=dict(os.environ, RUST_LOG="warn")),
-        subprocess.Popen([args.oxigraph, "serve-read-only", "--location", os.path.join(work, "o"),
-                          "--bind", f"127.0.0.1:{o_port}", "--union-default-graph"],
-                         stderr=subprocess.DEVNULL),
-    ]
+    servers = start_servers(args, work, base, p_port, o_port)
     try:
-        wait_for(f"http://127.0.0.1:{p_port}/health")
-        wait_for(f"http://127.0.0.1:{o_port}/query?query=ASK%7B%7D")
         size = args.page_size
         last = -(-args.datasets // size)
         pages = [("page 1", f"/catalog?page=1&page_size={size}", 1),

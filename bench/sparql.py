@@ -8,11 +8,10 @@ Prints requests/s, p50 and p99 for both at 1 and 16 connections, and the ratio.
 import argparse
 import os
 import shutil
-import subprocess
 import tempfile
 import urllib.parse
 
-from deref import free_port, prepare_stores, wait_for, wrk
+from deref import common_args, free_port, prepare_stores, start_servers, wrk
 
 PREFIXES = ("PREFIX dcat: <http://www.w3.org/ns/dcat#> PREFIX dct: <http://purl.org/dc/terms/> "
             "PREFIX theme: <http://publications.europa.eu/resource/authority/data-theme/> ")
@@ -41,11 +40,7 @@ def median_run(runs):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--datasets", type=int, default=20000)
-    parser.add_argument("--duration", type=int, default=5)
-    target = os.environ.get("CARGO_TARGET_DIR", os.path.expanduser("~/.cache/passerelle-target"))
-    parser.add_argument("--passerelle", default=os.path.join(target, "release", "passerelle"))
-    parser.add_argument("--oxigraph", default=shutil.which("oxigraph") or "oxigraph")
+    common_args(parser, datasets=20000, duration=5)
     parser.add_argument("--only", help="run only the queries whose label contains this")
     parser.add_argument("--rounds", type=int, default=3,
                         help="runs per server and concurrency, alternating servers; medians are reported")
@@ -55,17 +50,8 @@ def main():
     p_port, o_port = free_port(), free_port()
     base = f"http://localhost:{p_port}/"
     prepare_stores(args, work, base)
-    servers = [
-        subprocess.Popen([args.passerelle, "serve", "--data-dir", os.path.join(work, "p"),
-                          "--listen", f"127.0.0.1:{p_port}", "--base-iri", base],
-                         stderr=subprocess.DEVNULL, env=dict(os.environ, RUST_LOG="warn")),
-        subprocess.Popen([args.oxigraph, "serve-read-only", "--location", os.path.join(work, "o"),
-                          "--bind", f"127.0.0.1:{o_port}", "--union-default-graph"],
-                         stderr=subprocess.DEVNULL),
-    ]
+    servers = start_servers(args, work, base, p_port, o_port)
     try:
-        wait_for(f"http://127.0.0.1:{p_port}/health")
-        wait_for(f"http://127.0.0.1:{o_port}/query?query=ASK%7B%7D")
         rows = []
         for label, accept, query in queries(base):
             if args.only and args.only not in label:

@@ -8,6 +8,7 @@
 use super::AppState;
 use super::errors::HttpError;
 use super::fast_path::INLINE_BUDGET;
+use super::stream::{CHUNK, ChunkStream};
 use crate::rdf::{Offer, Representation, negotiate};
 use crate::store::{AnswerKind, CancellationToken, ResultsSyntax, UsingDataset};
 use actix_web::body::{BodySize, MessageBody};
@@ -381,9 +382,10 @@ fn respond(
 ) -> Result<HttpResponse, HttpError> {
     match head.map_err(|_| HttpError::Unavailable)? {
         Head::Complete(syntax, bytes) => Ok(answer_response(syntax).body(bytes)),
-        Head::Streaming(syntax) => {
-            Ok(answer_response(syntax).body(ChunkBody { receiver, deadline }))
-        }
+        Head::Streaming(syntax) => Ok(answer_response(syntax).body(ChunkBody {
+            stream: ChunkStream::new(receiver),
+            deadline,
+        })),
         Head::Failed(error) => Err(error),
     }
 }
@@ -451,9 +453,6 @@ struct ChunkWriter {
     chunks: mpsc::Sender<Result<Bytes, io::Error>>,
     buffer: Vec<u8>,
 }
-
-/// Chunk size: large enough to amortise channel hops, small enough to stream.
-const CHUNK: usize = 64 * 1024;
 
 impl ChunkWriter {
     fn new(head: oneshot::Sender<Head>, chunks: mpsc::Sender<Result<Bytes, io::Error>>) -> Self {
@@ -568,7 +567,7 @@ struct Deadline {
 
 /// The streamed response body; it keeps the query's time limit running while it streams.
 struct ChunkBody {
-    receiver: mpsc::Receiver<Result<Bytes, io::Error>>,
+    stream: ChunkStream,
     deadline: Option<Deadline>,
 }
 
@@ -589,6 +588,6 @@ impl MessageBody for ChunkBody {
             deadline.cancellation.cancel();
             self.deadline = None;
         }
-        self.receiver.poll_recv(cx)
+        Pin::new(&mut self.stream).poll_next(cx)
     }
 }

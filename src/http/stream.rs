@@ -9,7 +9,7 @@ use std::task::{Context, Poll};
 use tokio::sync::mpsc;
 
 /// Chunk size: large enough to amortise channel hops, small enough to stream.
-const CHUNK: usize = 64 * 1024;
+pub const CHUNK: usize = 64 * 1024;
 
 /// The writing end, for a blocking task.
 pub struct ChunkSender {
@@ -32,8 +32,15 @@ pub fn channel() -> (ChunkSender, ChunkStream) {
             buffer: Vec::with_capacity(CHUNK),
             ended: false,
         },
-        ChunkStream { receiver },
+        ChunkStream::new(receiver),
     )
+}
+
+impl ChunkStream {
+    /// A body of the chunks sent on `receiver` (for writers with their own sending end).
+    pub fn new(receiver: mpsc::Receiver<Result<Bytes, io::Error>>) -> Self {
+        Self { receiver }
+    }
 }
 
 impl ChunkSender {

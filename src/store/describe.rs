@@ -336,20 +336,12 @@ impl CatalogStore {
             self.tombstone_quads(&entry.key.id)?
         } else {
             let graph = self.base.record_graph(&entry.key.id);
-            let quads = match self
-                .snapshots
-                .read(&entry.key.id, entry.key.modified, &graph)
-            {
-                Some(quads) => quads,
-                None => self.snapshots.read_through(&entry.key.id, || {
-                    let quads = self.graph_quads(graph.as_ref())?;
-                    // Kept only as the version the feed's order knows.
-                    let version = modified_of(&quads, &graph)
-                        .map(super::feed::to_millis)
-                        .filter(|m| *m == entry.key.modified);
-                    Ok::<_, StoreError>((quads, version))
-                })?,
-            };
+            let key = &entry.key;
+            let quads = self.snapshots.get(&key.id, key.modified, &graph, || {
+                let quads = self.graph_quads(graph.as_ref())?;
+                let version = modified_of(&quads, &graph).map(super::feed::to_millis);
+                Ok::<_, StoreError>((quads, version))
+            })?;
             match record_topic(&quads, &graph) {
                 Some(topic) => topic_first(quads, &topic),
                 None => return Ok(Vec::new()),

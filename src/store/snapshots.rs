@@ -43,8 +43,34 @@ impl Snapshots {
         self.dir.join(format!("{id}.nt"))
     }
 
+    /// The record graph `graph` at version `modified`: from its snapshot, else from `read`
+    /// (a read of the store, returning the version it found), kept as the snapshot when
+    /// that is `modified` and no bypassing write is under way.
+    pub(super) fn get<E>(
+        &self,
+        id: &crate::model::RecordId,
+        modified: i64,
+        graph: &NamedNode,
+        read: impl FnOnce() -> Result<(Vec<Quad>, Option<i64>), E>,
+    ) -> Result<Vec<Quad>, E> {
+        if let Some(quads) = self.read(id, modified, graph) {
+            return Ok(quads);
+        }
+        let Ok(_reading) = self.guard.try_read() else {
+            return read().map(|(quads, _)| quads);
+        };
+        let (quads, version) = read()?;
+        if version == Some(modified)
+            && !self.disabled.load(Ordering::Acquire)
+            && let Err(error) = self.write(id, modified, &quads)
+        {
+            tracing::debug!(%error, %id, "no feed snapshot written");
+        }
+        Ok(quads)
+    }
+
     /// The record graph `graph` at version `modified`, if a snapshot of it exists.
-    pub(super) fn read(
+    fn read(
         &self,
         id: &crate::model::RecordId,
         modified: i64,
@@ -72,28 +98,6 @@ impl Snapshots {
                     .map(|q| Quad::new(q.subject, q.predicate, q.object, graph.clone()))
             })
             .collect()
-    }
-
-    /// Runs `read` (a read of the store) and, unless a bypassing write is under way, keeps
-    /// what it returns as the snapshot of `id` at the version it reports.
-    pub(super) fn read_through<E>(
-        &self,
-        id: &crate::model::RecordId,
-        read: impl FnOnce() -> Result<(Vec<Quad>, Option<i64>), E>,
-    ) -> Result<Vec<Quad>, E> {
-        let Ok(_reading) = self.guard.try_read() else {
-            return read().map(|(quads, _)| quads);
-        };
-        if self.disabled.load(Ordering::Acquire) {
-            return read().map(|(quads, _)| quads);
-        }
-        let (quads, version) = read()?;
-        if let Some(version) = version
-            && let Err(error) = self.write(id, version, &quads)
-        {
-            tracing::debug!(%error, %id, "no feed snapshot written");
-        }
-        Ok(quads)
     }
 
     fn write(
@@ -169,9 +173,8 @@ mod tests {
             Literal::new_language_tagged_literal_unchecked("Air", "en"),
             graph.clone(),
         );
-        let read = snapshots
-            .read_through(&id, || Ok::<_, ()>((vec![quad.clone()], Some(7))))
-            .expect("read");
+        let store = || Ok::<_, ()>((vec![quad.clone()], Some(7)));
+        let read = snapshots.get(&id, 7, &graph, store).expect("read");
         assert_eq!(read, std::slice::from_ref(&quad));
         assert_eq!(snapshots.read(&id, 7, &graph), Some(vec![quad]));
         assert_eq!(snapshots.read(&id, 8, &graph), None, "another version");
