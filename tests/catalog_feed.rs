@@ -463,3 +463,35 @@ async fn a_dataset_brought_back_loses_its_tombstone() {
         "no longer withdrawn in SPARQL"
     );
 }
+
+#[tokio::test]
+async fn tombstones_are_forgotten_after_the_retention_period() {
+    let temp = tempfile::tempdir().unwrap();
+    let server = Server::start_with(
+        &temp.path().join("data"),
+        &["--admin-token", TOKEN, "--tombstone-days", "0"],
+    );
+    let (_, before) = page(&format!("{}/catalog", server.url)).await;
+    let record = typed(&before, &format!("{DCAT}CatalogRecord")).remove(0);
+    let tombstone = format!("ASK {{ <{record}> <http://www.w3.org/ns/adms#status> ?s }}");
+    update(&server, &format!("DROP GRAPH <{record}>")).await;
+    assert!(
+        ask(&server, &tombstone).await,
+        "the deletion left a tombstone"
+    );
+    // Kept zero days: the next write forgets it.
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    update(
+        &server,
+        "INSERT DATA { GRAPH <urn:x:notes> { <urn:x:a> <urn:x:b> \"c\" } }",
+    )
+    .await;
+    assert!(!ask(&server, &tombstone).await, "forgotten");
+    // And the feed says so rather than answer without it.
+    let response = client()
+        .get(format!("{}/catalog?modified_since=2026-01-01", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+}

@@ -303,4 +303,30 @@ mod tests {
         assert!(doc["@context"].get("geo").is_none(), "{doc}");
         assert_eq!(doc["@graph"][0]["dct:spatial"]["@id"], "geo:48.11,-1.68");
     }
+
+    #[test]
+    fn a_streamed_batch_with_a_scheme_named_like_a_prefix_unsets_it_locally() {
+        let place = Triple::new(
+            NamedNode::new_unchecked("http://example.org/d"),
+            NamedNode::new_unchecked("http://purl.org/dc/terms/spatial"),
+            NamedNode::new_unchecked("geo:48.11,-1.68"),
+        );
+        let plain = Triple::new(
+            NamedNode::new_unchecked("http://example.org/e"),
+            NamedNode::new_unchecked("http://purl.org/dc/terms/spatial"),
+            NamedNode::new_unchecked("http://www.opengis.net/ont/geosparql#x"),
+        );
+        let mut stream = JsonLdStream::start(Vec::new()).expect("in memory");
+        for batch in [&place, &plain] {
+            stream.write_batch(&[batch.as_ref()]).expect("in memory");
+        }
+        let bytes = stream.finish().expect("in memory");
+        let doc: Value = serde_json::from_slice(&bytes).expect("the stream is one JSON document");
+        assert!(doc["@context"].get("geo").is_some(), "{doc}");
+        let nodes = doc["@graph"].as_array().expect("a graph");
+        assert_eq!(nodes[0]["@context"]["geo"], Value::Null, "{doc}");
+        assert_eq!(nodes[0]["dct:spatial"]["@id"], "geo:48.11,-1.68");
+        assert!(nodes[1].get("@context").is_none(), "{doc}");
+        assert_eq!(nodes[1]["dct:spatial"]["@id"], "geo:x");
+    }
 }

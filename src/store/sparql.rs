@@ -236,9 +236,10 @@ impl CatalogStore {
             (deleted, revived)
         };
         self.forget_in(&mut transaction, &revived)?;
+        // Old tombstones go first: a new one is never purged in its own transaction.
+        self.purge_tombstones_in(&mut transaction, super::feed::now_millis() - self.retention)?;
         let stamp = self.clock.stamp();
         self.withdraw_deleted_in(&mut transaction, &deleted, stamp)?;
-        self.purge_tombstones_in(&mut transaction, super::feed::now_millis() - self.retention)?;
         if self.has_catalog(&transaction)? {
             self.set_catalog_modified(&mut transaction, &super::feed::millis_literal(stamp))?;
         }
