@@ -3,6 +3,7 @@
 //! Layers, with dependencies pointing down: [`http`] and [`html`] → [`store`] → [`rdf`] →
 //! [`model`]. [`commands`] wires them for the command line.
 
+pub mod access;
 pub mod commands;
 pub mod config;
 pub mod html;
@@ -11,3 +12,4 @@ pub mod model;
 pub mod rdf;
 #[allow(clippy::disallowed_types)] // the one layer that talks to Oxigraph
 pub mod store;
+pub mod validate;

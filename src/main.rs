@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use oxigraph::io::RdfFormat;
 use oxigraph::model::NamedNode;
+use passerelle::access::{Role, Tokens};
 use passerelle::commands;
 use passerelle::config::{DEFAULT_CONFIG_FILE, RawSettings, Settings};
 use passerelle::store::LoadOptions;
@@ -77,6 +78,40 @@ enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+    /// Manage API tokens (kept hashed in the data directory; works while a server runs).
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenAction {
+    /// Create a token and print it (it is shown only once).
+    Create {
+        /// A name for the token, recorded in the history of what it writes.
+        #[arg(long)]
+        name: String,
+        /// `admin` (everything) or `editor` (records of its publishers).
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// The IRI of a publisher whose records an editor may write (repeatable).
+        #[arg(long = "publisher")]
+        publishers: Vec<String>,
+    },
+    /// List tokens (names and roles, never secrets).
+    List,
+    /// Revoke a token by name.
+    Revoke {
+        /// The token's name.
+        name: String,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RoleArg {
+    Admin,
+    Editor,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -141,6 +176,7 @@ fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
+        Command::Token { action } => token(&settings, action),
         Command::Dump { format, output } => {
             let format = match format {
                 DumpFormat::Nq => RdfFormat::NQuads,
@@ -148,6 +184,50 @@ fn run(cli: Cli) -> Result<(), String> {
             };
             commands::dump(&settings, format, output.as_deref()).map_err(|e| e.to_string())
         }
+    }
+}
+
+fn token(settings: &Settings, action: TokenAction) -> Result<(), String> {
+    let tokens = Tokens::new(&settings.data_dir);
+    match action {
+        TokenAction::Create {
+            name,
+            role,
+            publishers,
+        } => {
+            let role = match role {
+                RoleArg::Admin if publishers.is_empty() => Role::Admin,
+                RoleArg::Admin => return Err("an admin token takes no --publisher".into()),
+                RoleArg::Editor => Role::Editor {
+                    publishers: publishers
+                        .iter()
+                        .map(|p| {
+                            NamedNode::new(p.as_str())
+                                .map(|n| n.into_string())
+                                .map_err(|e| format!("--publisher {p:?} is not an IRI: {e}"))
+                        })
+                        .collect::<Result<_, _>>()?,
+                },
+            };
+            let secret = tokens.create(&name, role).map_err(|e| e.to_string())?;
+            println!("{secret}");
+            eprintln!("token {name:?} created; it will not be shown again");
+            Ok(())
+        }
+        TokenAction::List => {
+            for token in tokens.list().map_err(|e| e.to_string())? {
+                let role = match &token.role {
+                    Role::Admin => "admin".to_owned(),
+                    Role::Editor { publishers } => format!(
+                        "editor of {}",
+                        publishers.iter().cloned().collect::<Vec<_>>().join(", ")
+                    ),
+                };
+                println!("{}\t{}\t{role}", token.name, token.created);
+            }
+            Ok(())
+        }
+        TokenAction::Revoke { name } => tokens.revoke(&name).map_err(|e| e.to_string()),
     }
 }
 

@@ -70,6 +70,9 @@ pub enum HttpError {
     /// An RDF serializer refused the description.
     #[error("serialization failure")]
     Serialize(#[source] std::io::Error),
+    /// The token file could not be read.
+    #[error("access control failure")]
+    Access(#[source] crate::access::AccessError),
     /// The blocking pool is gone (shutting down).
     #[error("the server is shutting down")]
     Unavailable,
@@ -104,6 +107,7 @@ impl HttpError {
             Self::Store(StoreError::QueryCancelled) => "query-timeout",
             Self::Store(_) => "store-failure",
             Self::Page(_) | Self::Serialize(_) => "render-failure",
+            Self::Access(_) => "access-failure",
             Self::Unavailable => "unavailable",
         }
     }
@@ -128,7 +132,7 @@ impl ResponseError for HttpError {
             Self::Store(StoreError::QueryCancelled) => StatusCode::SERVICE_UNAVAILABLE,
             Self::UnknownFormat { .. } => StatusCode::BAD_REQUEST,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            Self::Store(_) | Self::Page(_) | Self::Serialize(_) => {
+            Self::Store(_) | Self::Page(_) | Self::Serialize(_) | Self::Access(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
             Self::Unavailable | Self::Unhealthy(_) => StatusCode::SERVICE_UNAVAILABLE,

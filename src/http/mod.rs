@@ -1,6 +1,7 @@
 //! The actix-web application: one routing table ([`configure`]) used by `serve` and by the
 //! tests, one shared [`AppState`], one span per request.
 
+mod auth;
 mod cache;
 mod catalog;
 mod errors;
@@ -34,6 +35,7 @@ pub struct AppState {
     cache: Arc<RenderCache>,
     query_timeout: std::time::Duration,
     admin_token: Option<String>,
+    tokens: Arc<crate::access::Tokens>,
     limits: Limits,
     fast_queries: Arc<fast_path::FastQueries>,
     watchdog: fast_path::Watchdog,
@@ -56,6 +58,7 @@ impl AppState {
             cache: Arc::new(RenderCache::new(settings.cache_entries)),
             query_timeout: settings.query_timeout,
             admin_token: settings.admin_token.clone(),
+            tokens: Arc::new(crate::access::Tokens::new(&settings.data_dir)),
             limits: Limits {
                 max_body: settings.max_body,
                 max_query_length: settings.max_query_length,

@@ -206,31 +206,6 @@ fn operation(request: &HttpRequest, bytes: &[u8]) -> Result<Operation, HttpError
     }))
 }
 
-/// Checks the bearer token of an update against the admin token.
-fn authorize(request: &HttpRequest, admin_token: Option<&str>) -> Result<(), HttpError> {
-    let given = request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .ok_or(HttpError::Unauthorized)?;
-    match admin_token {
-        Some(token) if same_secret(given.as_bytes(), token.as_bytes()) => Ok(()),
-        Some(_) => Err(HttpError::Forbidden(
-            "this token may not update the store".into(),
-        )),
-        None => Err(HttpError::Forbidden(
-            "updates are disabled: no admin token is configured".into(),
-        )),
-    }
-}
-
-/// Compares secrets in time independent of where they differ.
-fn same_secret(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0, |diff, (x, y)| diff | (x ^ y)) == 0
-}
-
 fn pairs(text: &str) -> Result<Vec<(String, String)>, HttpError> {
     web::Query::<Vec<(String, String)>>::from_query(text)
         .map(web::Query::into_inner)
@@ -276,7 +251,7 @@ pub async fn query(
     let protocol = match operation {
         Operation::Query(protocol) => protocol,
         Operation::Update(update, using) => {
-            authorize(&request, state.admin_token.as_deref())?;
+            super::auth::admin(&request, &state)?;
             let store = state.store.clone();
             web::block(move || store.update(&update, using))
                 .await

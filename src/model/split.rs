@@ -29,17 +29,24 @@ impl RecordKind {
         }
     }
 
-    /// Recognises a record kind from one `rdf:type`; datasets win over papers over agents.
+    /// The kind of record a resource of class `class` gets, if any.
+    pub fn of_class(class: NamedNodeRef<'_>) -> Option<Self> {
+        if class == dcat::DATASET {
+            Some(Self::Dataset)
+        } else if class == fabio::DATA_PAPER {
+            Some(Self::DataPaper)
+        } else if class == foaf::AGENT || class == foaf::ORGANIZATION || class == foaf::PERSON {
+            Some(Self::Agent)
+        } else {
+            None
+        }
+    }
+
+    /// Recognises a record kind from its `rdf:type`s; datasets win over papers over agents.
     fn from_types<'a>(types: impl Iterator<Item = NamedNodeRef<'a>>) -> Option<Self> {
         let mut found = None;
         for t in types {
-            let kind = if t == dcat::DATASET {
-                Self::Dataset
-            } else if t == fabio::DATA_PAPER {
-                Self::DataPaper
-            } else if t == foaf::AGENT || t == foaf::ORGANIZATION || t == foaf::PERSON {
-                Self::Agent
-            } else {
+            let Some(kind) = Self::of_class(t) else {
                 continue;
             };
             found = Some(match (found, kind) {

@@ -73,6 +73,18 @@ pub enum StoreError {
     /// A SELECT/ASK answer was asked for as triples, or the reverse (a caller defect).
     #[error("this answer cannot be written in that syntax")]
     WrongAnswerKind,
+    /// A write was based on a version of the record that is no longer the current one.
+    #[error("the record changed since version {expected}; fetch it again and redo the change")]
+    Stale {
+        /// The version the writer saw.
+        expected: i64,
+    },
+    /// A create named a resource that already has a record.
+    #[error("{0} already has a record; change it with PUT on its API URL")]
+    Exists(String),
+    /// A change or deletion of a record that does not exist.
+    #[error("no such record")]
+    NoRecord,
     /// The bundled vocabularies or demo catalog do not parse: a build defect.
     #[error("bundled data {name} is invalid: {message}")]
     Bundled {

@@ -9,6 +9,7 @@
 //! Oxigraph calls block: async callers run these methods on the blocking pool.
 
 mod describe;
+mod edits;
 mod error;
 mod feed;
 mod load;
@@ -21,10 +22,12 @@ mod vocabularies;
 mod withdrawn;
 
 pub use describe::{Description, FeedHeader};
+pub use edits::{CurrentRecord, Expect, RecordState};
 pub use error::StoreError;
 pub use feed::{FeedEntry, FeedKey, FeedPage, FeedQuery, millis_text, to_millis};
 pub use load::{LoadOptions, LoadReport};
 pub use oxigraph::sparql::CancellationToken;
+pub use records::{WriteSummary, WrittenRecord};
 pub use sparql::{Answer, AnswerKind, PreparedQuery, ResultsSyntax, UsingDataset};
 
 use crate::model::BaseIri;

@@ -28,6 +28,19 @@ pub struct WriteSummary {
     pub replaced: usize,
     /// Triples kept in the unassigned graph because no record owns them.
     pub unassigned: usize,
+    /// The records written, in the order of the drafts.
+    pub written: Vec<WrittenRecord>,
+}
+
+/// A record as written: where it is and which version it is now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenRecord {
+    /// Its id.
+    pub id: RecordId,
+    /// The resource it describes.
+    pub topic: NamedNode,
+    /// Its `dct:modified` in milliseconds: the version that `If-Match` names.
+    pub version: i64,
 }
 
 impl CatalogStore {
@@ -41,17 +54,19 @@ impl CatalogStore {
     ) -> Result<WriteSummary, StoreError> {
         let _writer = self.write_lock();
         let mut transaction = self.store.start_transaction()?;
-        let (summary, changes) = self.write_split_in(&mut transaction, outcome, source)?;
+        let (summary, changes) = self.write_split_in(&mut transaction, outcome, Some(source))?;
         self.commit(transaction)?;
         self.feed_index_mut().apply(changes);
         Ok(summary)
     }
 
-    fn write_split_in(
+    /// Writes the records of `outcome`; with a `source`, replaces that source's graph of
+    /// unassigned triples too.
+    pub(super) fn write_split_in(
         &self,
         transaction: &mut Transaction<'_>,
         outcome: SplitOutcome,
-        source: &str,
+        source: Option<&str>,
     ) -> Result<(WriteSummary, Vec<FeedChange>), StoreError> {
         let stamp = self.clock.stamp();
         let now = millis_literal(stamp);
@@ -102,6 +117,11 @@ impl CatalogStore {
             } else {
                 summary.created += 1;
             }
+            summary.written.push(WrittenRecord {
+                id: allocation.id.clone(),
+                topic: topic.clone(),
+                version: stamp,
+            });
         }
         if !outcome.catalog.is_empty() {
             self.replace_catalog_description(transaction, &outcome.catalog, &renames)?;
@@ -111,6 +131,9 @@ impl CatalogStore {
             // any record may lend labels to the catalog's answer, so any write moves it.
             self.set_catalog_modified(transaction, &now)?;
         }
+        let Some(source) = source else {
+            return Ok((summary, changes));
+        };
         // Unassigned triples are kept per source and replaced when it is loaded again.
         let unassigned = self
             .base
@@ -238,7 +261,7 @@ impl CatalogStore {
         unreachable!("the candidate ids are endless")
     }
 
-    fn record_of_topic(
+    pub(super) fn record_of_topic(
         &self,
         transaction: &Transaction<'_>,
         topic: &NamedNode,

@@ -1,0 +1,42 @@
+//! Bearer tokens: the bootstrap admin token of the configuration, then the token file.
+
+use super::AppState;
+use super::errors::HttpError;
+use crate::access::{Principal, same_secret};
+use actix_web::HttpRequest;
+use actix_web::http::header;
+
+/// Who sent `request`: 401 without a bearer token, 403 with one nobody holds.
+pub(super) fn principal(request: &HttpRequest, state: &AppState) -> Result<Principal, HttpError> {
+    let given = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or(HttpError::Unauthorized)?;
+    if let Some(admin) = state.admin_token.as_deref()
+        && same_secret(given.as_bytes(), admin.as_bytes())
+    {
+        return Ok(Principal::bootstrap_admin());
+    }
+    match state.tokens.authenticate(given) {
+        Ok(Some(principal)) => Ok(principal),
+        Ok(None) => Err(HttpError::Forbidden("this token is not valid here".into())),
+        Err(error) => Err(HttpError::Access(error)),
+    }
+}
+
+/// An administrator, or 401/403.
+pub(super) fn admin(request: &HttpRequest, state: &AppState) -> Result<Principal, HttpError> {
+    let principal = principal(request, state)?;
+    if principal.is_admin() {
+        Ok(principal)
+    } else {
+        Err(HttpError::Forbidden(format!(
+            "token {:?} is an editor's; this needs an admin token",
+            principal.name
+        )))
+    }
+}

@@ -1,0 +1,251 @@
+//! Record by record writes for the API: create, replace and delete one record, each in one
+//! transaction, checked against the version the writer saw (no lost updates).
+
+use super::feed::{FeedChange, millis_literal, now_millis, to_millis};
+use super::records::WrittenRecord;
+use super::{CatalogStore, StoreError};
+use crate::model::vocab::{dcat, dct};
+use crate::model::{RecordDraft, RecordId, RecordKind, SplitOutcome};
+use oxigraph::model::{GraphNameRef, NamedNode, NamedOrBlankNode, QuadRef, Term};
+use oxigraph::store::Transaction;
+
+/// What a write expects to find.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expect {
+    /// No record for the draft's topic (a create).
+    Absent,
+    /// The record `id` at `version` (a replace, with the version from `If-Match`).
+    Version {
+        /// The record.
+        id: RecordId,
+        /// Its `dct:modified` in milliseconds, as the writer last saw it.
+        version: i64,
+    },
+}
+
+/// A record as it is now, for access checks and `If-Match`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CurrentRecord {
+    /// Its id.
+    pub id: RecordId,
+    /// The resource it describes.
+    pub topic: NamedNode,
+    /// Its version (`dct:modified` in milliseconds).
+    pub version: i64,
+    /// The IRIs of its topic's publishers.
+    pub publishers: Vec<String>,
+}
+
+/// Whether a record exists, existed, or never did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordState {
+    /// No record, and no trace of one.
+    Missing,
+    /// The record.
+    Live(CurrentRecord),
+    /// Deleted: a tombstone remains (datasets only).
+    Withdrawn,
+}
+
+impl CatalogStore {
+    /// The state of the record of kind `kind` with id `id`.
+    pub fn record_state(&self, kind: RecordKind, id: &RecordId) -> Result<RecordState, StoreError> {
+        let transaction = self.store.start_transaction()?;
+        if let Some(current) = self.current_in(&transaction, kind, id)? {
+            return Ok(RecordState::Live(current));
+        }
+        if self.is_withdrawn(id)? {
+            return Ok(RecordState::Withdrawn);
+        }
+        Ok(RecordState::Missing)
+    }
+
+    /// Whether a tombstone stands for the record `id`.
+    pub fn is_withdrawn(&self, id: &RecordId) -> Result<bool, StoreError> {
+        let record = self.base.record_graph(id);
+        let withdrawn = self.base.withdrawn_graph();
+        Ok(self
+            .store
+            .quads_for_pattern(
+                Some(record.as_ref().into()),
+                None,
+                None,
+                Some(GraphNameRef::NamedNode(withdrawn.as_ref())),
+            )
+            .next()
+            .transpose()?
+            .is_some())
+    }
+
+    /// Writes one record if the store holds what `expect` says, else changes nothing.
+    pub fn write_record(
+        &self,
+        draft: RecordDraft,
+        expect: &Expect,
+    ) -> Result<WrittenRecord, StoreError> {
+        let kind = draft.kind;
+        let _writer = self.write_lock();
+        let mut transaction = self.store.start_transaction()?;
+        match expect {
+            Expect::Absent => {
+                if let NamedOrBlankNode::NamedNode(topic) = &draft.topic
+                    && self.record_of_topic(&transaction, topic)?.is_some()
+                {
+                    return Err(StoreError::Exists(topic.as_str().to_owned()));
+                }
+            }
+            Expect::Version { id, version } => {
+                let current = self
+                    .current_in(&transaction, kind, id)?
+                    .ok_or(StoreError::NoRecord)?;
+                if current.version != *version {
+                    return Err(StoreError::Stale { expected: *version });
+                }
+                if draft.topic != NamedOrBlankNode::from(current.topic.clone()) {
+                    return Err(StoreError::Update(format!(
+                        "the record describes {}; a replacement must describe the same resource",
+                        current.topic
+                    )));
+                }
+            }
+        }
+        let outcome = SplitOutcome {
+            records: vec![draft],
+            ..SplitOutcome::default()
+        };
+        let (summary, changes) = self.write_split_in(&mut transaction, outcome, None)?;
+        let written = summary
+            .written
+            .into_iter()
+            .next()
+            .ok_or(StoreError::NoRecord)?;
+        self.commit(transaction)?;
+        self.feed_index_mut().apply(changes);
+        Ok(written)
+    }
+
+    /// Deletes the record `id` if it is still at `version`. A dataset leaves a tombstone,
+    /// so that harvesters of the feed and readers of its IRI learn it was withdrawn.
+    pub fn delete_record(
+        &self,
+        kind: RecordKind,
+        id: &RecordId,
+        version: i64,
+    ) -> Result<(), StoreError> {
+        let _writer = self.write_lock();
+        let mut transaction = self.store.start_transaction()?;
+        let current = self
+            .current_in(&transaction, kind, id)?
+            .ok_or(StoreError::NoRecord)?;
+        if current.version != version {
+            return Err(StoreError::Stale { expected: version });
+        }
+        let stamp = self.clock.stamp();
+        let mut changes =
+            self.purge_tombstones_in(&mut transaction, now_millis() - self.retention)?;
+        if kind == RecordKind::Dataset {
+            // Reads the committed record, which the version check shows is current.
+            changes.extend(self.withdraw_deleted_in(
+                &mut transaction,
+                std::slice::from_ref(id),
+                stamp,
+            )?);
+        } else {
+            changes.push(FeedChange::Remove(id.clone()));
+        }
+        let graph = self.base.record_graph(id);
+        transaction.clear_graph(GraphNameRef::NamedNode(graph.as_ref()))?;
+        let catalog = self.base.catalog();
+        let catalog_graph = self.base.catalog_graph();
+        let g = GraphNameRef::NamedNode(catalog_graph.as_ref());
+        transaction.remove(QuadRef::new(
+            &catalog,
+            dcat::DATASET_PROP,
+            &current.topic,
+            g,
+        ));
+        transaction.remove(QuadRef::new(&catalog, dcat::RECORD, &graph, g));
+        self.set_catalog_modified(&mut transaction, &millis_literal(stamp))?;
+        self.commit(transaction)?;
+        self.feed_index_mut().apply(changes);
+        Ok(())
+    }
+
+    /// The record `id` of kind `kind` as `transaction` sees it.
+    fn current_in(
+        &self,
+        transaction: &Transaction<'_>,
+        kind: RecordKind,
+        id: &RecordId,
+    ) -> Result<Option<CurrentRecord>, StoreError> {
+        let graph = self.base.record_graph(id);
+        let g = GraphNameRef::NamedNode(graph.as_ref());
+        let object = |predicate| -> Result<Option<Term>, StoreError> {
+            Ok(transaction
+                .quads_for_pattern(Some(graph.as_ref().into()), Some(predicate), None, Some(g))
+                .next()
+                .transpose()?
+                .map(|q| q.object))
+        };
+        let Some(Term::NamedNode(topic)) = object(crate::model::vocab::foaf::PRIMARY_TOPIC)? else {
+            return Ok(None);
+        };
+        // The API path names the kind: a dataset's id under /api/agents/ is not an agent.
+        let local = self.base.resource(kind.resource_kind(), id);
+        let of_kind = topic == local
+            || self
+                .base
+                .local_id(kind.resource_kind(), topic.as_str())
+                .is_some()
+            || self.has_kind(transaction, &topic, kind, &graph)?;
+        if !of_kind {
+            return Ok(None);
+        }
+        let version = object(dct::MODIFIED)?
+            .and_then(|m| super::describe::parse_date_time(m.as_ref()))
+            .map_or(0, to_millis);
+        let publishers = transaction
+            .quads_for_pattern(
+                Some(topic.as_ref().into()),
+                Some(dct::PUBLISHER),
+                None,
+                Some(g),
+            )
+            .filter_map(|q| match q.map(|q| q.object) {
+                Ok(Term::NamedNode(p)) => Some(Ok(p.into_string())),
+                Ok(_) => None,
+                Err(e) => Some(Err(e)),
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Some(CurrentRecord {
+            id: id.clone(),
+            topic,
+            version,
+            publishers,
+        }))
+    }
+
+    /// Whether `topic` is typed as a resource of `kind` in `graph` (for harvested
+    /// resources, whose IRIs are not ours).
+    fn has_kind(
+        &self,
+        transaction: &Transaction<'_>,
+        topic: &NamedNode,
+        kind: RecordKind,
+        graph: &NamedNode,
+    ) -> Result<bool, StoreError> {
+        for quad in transaction.quads_for_pattern(
+            Some(topic.as_ref().into()),
+            Some(crate::model::vocab::RDF_TYPE),
+            None,
+            Some(GraphNameRef::NamedNode(graph.as_ref())),
+        ) {
+            if let Term::NamedNode(class) = quad?.object
+                && RecordKind::of_class(class.as_ref()) == Some(kind)
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+}
