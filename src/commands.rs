@@ -22,9 +22,9 @@ pub enum CommandError {
         /// The cause.
         source: std::io::Error,
     },
-    /// The page templates do not compile (a build defect).
+    /// The page templates or the profile's shapes do not compile (a build defect).
     #[error(transparent)]
-    Pages(#[from] crate::html::PageError),
+    Start(#[from] crate::http::StartError),
 }
 
 /// `passerelle serve`: open the store, seed the demo catalog on first start, serve HTTP.

@@ -23,6 +23,9 @@ pub(super) fn principal(request: &HttpRequest, state: &AppState) -> Result<Princ
     }
     match state.tokens.authenticate(given) {
         Ok(Some(principal)) => Ok(principal),
+        Ok(None) if state.admin_token.is_none() => Err(HttpError::Forbidden(
+            "this token is not valid here: it was not made by `passerelle token create`, and no admin token is configured".into(),
+        )),
         Ok(None) => Err(HttpError::Forbidden("this token is not valid here".into())),
         Err(error) => Err(HttpError::Access(error)),
     }

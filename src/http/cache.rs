@@ -126,6 +126,7 @@ mod tests {
             text.as_bytes().to_vec(),
             Representation::Turtle,
             None,
+            None,
             crate::model::Variants::of("http://x/"),
         ))
     }

@@ -70,12 +70,48 @@ pub enum HttpError {
     /// An RDF serializer refused the description.
     #[error("serialization failure")]
     Serialize(#[source] std::io::Error),
+    /// The resource was deleted; a tombstone says so.
+    #[error("the {kind} {id:?} was withdrawn from this catalog")]
+    Gone {
+        /// What was asked for.
+        kind: &'static str,
+        /// The id from the URL.
+        id: String,
+    },
+    /// A change or deletion without `If-Match`.
+    #[error(
+        "send If-Match with the ETag of the record as you last read it, so that nobody's change is overwritten"
+    )]
+    PreconditionRequired,
+    /// `If-Match` names a version that is not the current one.
+    #[error(
+        "the record changed since you read it (If-Match {given}); read it again and redo your change"
+    )]
+    PreconditionFailed {
+        /// The tag given.
+        given: String,
+    },
+    /// The record breaks the application profile.
+    #[error("the record does not conform to the application profile: {}", summary(.0))]
+    Invalid(crate::validate::Report),
+    /// The validator could not run (a defect in the profile or the engine).
+    #[error("validation failure")]
+    Validation(#[source] crate::validate::ValidateError),
     /// The token file could not be read.
     #[error("access control failure")]
     Access(#[source] crate::access::AccessError),
     /// The blocking pool is gone (shutting down).
     #[error("the server is shutting down")]
     Unavailable,
+}
+
+fn summary(report: &crate::validate::Report) -> String {
+    report
+        .violations
+        .iter()
+        .map(|v| v.message.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn available(offered: &[Representation]) -> String {
@@ -105,9 +141,18 @@ impl HttpError {
             Self::Store(StoreError::DatasetConflict) => "dataset-conflict",
             Self::Store(StoreError::Query(_)) => "query-failed",
             Self::Store(StoreError::QueryCancelled) => "query-timeout",
+            Self::Store(StoreError::Stale { .. }) => "precondition-failed",
+            Self::Store(StoreError::Exists(_)) => "conflict",
+            Self::Store(StoreError::NoRecord) => "not-found",
+            Self::Store(StoreError::Syntax { .. }) => "syntax",
             Self::Store(_) => "store-failure",
             Self::Page(_) | Self::Serialize(_) => "render-failure",
             Self::Access(_) => "access-failure",
+            Self::Validation(_) => "validation-failure",
+            Self::Gone { .. } => "gone",
+            Self::PreconditionRequired => "precondition-required",
+            Self::PreconditionFailed { .. } => "precondition-failed",
+            Self::Invalid(_) => "invalid-record",
             Self::Unavailable => "unavailable",
         }
     }
@@ -130,11 +175,22 @@ impl ResponseError for HttpError {
                 | StoreError::DatasetConflict,
             ) => StatusCode::BAD_REQUEST,
             Self::Store(StoreError::QueryCancelled) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Store(StoreError::Syntax { .. }) => StatusCode::BAD_REQUEST,
+            Self::Store(StoreError::Exists(_)) => StatusCode::CONFLICT,
+            Self::Store(StoreError::NoRecord) => StatusCode::NOT_FOUND,
+            Self::Store(StoreError::Stale { .. }) | Self::PreconditionFailed { .. } => {
+                StatusCode::PRECONDITION_FAILED
+            }
+            Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            Self::Gone { .. } => StatusCode::GONE,
+            Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::UnknownFormat { .. } => StatusCode::BAD_REQUEST,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            Self::Store(_) | Self::Page(_) | Self::Serialize(_) | Self::Access(_) => {
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
+            Self::Store(_)
+            | Self::Page(_)
+            | Self::Serialize(_)
+            | Self::Access(_)
+            | Self::Validation(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Unavailable | Self::Unhealthy(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
@@ -158,6 +214,17 @@ impl ResponseError for HttpError {
             Self::NotAcceptable(offered) => body["available"] = offered.clone().into(),
             Self::UnknownFormat { offered, .. } => {
                 body["available"] = offered.iter().map(|r| r.media_type()).collect();
+            }
+            Self::Invalid(report) => body["report"] = json!(report),
+            Self::Store(StoreError::Syntax {
+                line,
+                column,
+                message,
+                ..
+            }) => {
+                body["line"] = json!(line);
+                body["column"] = json!(column);
+                body["message"] = json!(message);
             }
             _ => {}
         }

@@ -1,6 +1,7 @@
 //! The actix-web application: one routing table ([`configure`]) used by `serve` and by the
 //! tests, one shared [`AppState`], one span per request.
 
+mod api;
 mod auth;
 mod cache;
 mod catalog;
@@ -36,9 +37,21 @@ pub struct AppState {
     query_timeout: std::time::Duration,
     admin_token: Option<String>,
     tokens: Arc<crate::access::Tokens>,
+    validator: Arc<crate::validate::Validator>,
     limits: Limits,
     fast_queries: Arc<fast_path::FastQueries>,
     watchdog: fast_path::Watchdog,
+}
+
+/// Why the application could not be built: a defect in what is compiled into it.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// A page template does not compile.
+    #[error(transparent)]
+    Page(#[from] crate::html::PageError),
+    /// The application profile's shapes do not parse.
+    #[error(transparent)]
+    Profile(#[from] crate::validate::ValidateError),
 }
 
 /// Sizes past which requests are refused with 413.
@@ -51,7 +64,7 @@ struct Limits {
 impl AppState {
     /// Builds the state; compiles the page templates once. `settings` give the size of
     /// the cache of rendered descriptions and the SPARQL time limit.
-    pub fn new(store: CatalogStore, settings: &Settings) -> Result<Self, crate::html::PageError> {
+    pub fn new(store: CatalogStore, settings: &Settings) -> Result<Self, StartError> {
         Ok(Self {
             store,
             pages: Arc::new(Pages::new()?),
@@ -59,6 +72,7 @@ impl AppState {
             query_timeout: settings.query_timeout,
             admin_token: settings.admin_token.clone(),
             tokens: Arc::new(crate::access::Tokens::new(&settings.data_dir)),
+            validator: Arc::new(crate::validate::Validator::new()?),
             limits: Limits {
                 max_body: settings.max_body,
                 max_query_length: settings.max_query_length,
@@ -121,6 +135,20 @@ async fn only_protocol(request: HttpRequest) -> Result<actix_web::HttpResponse, 
     })
 }
 
+async fn only_post(request: HttpRequest) -> Result<actix_web::HttpResponse, HttpError> {
+    Err(HttpError::MethodNotAllowed {
+        method: request.method().to_string(),
+        allow: "POST",
+    })
+}
+
+async fn only_put_delete(request: HttpRequest) -> Result<actix_web::HttpResponse, HttpError> {
+    Err(HttpError::MethodNotAllowed {
+        method: request.method().to_string(),
+        allow: "PUT, DELETE",
+    })
+}
+
 /// The routing table, mounted at the base IRI's path.
 pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
     move |config: &mut web::ServiceConfig| {
@@ -139,6 +167,17 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                                 .to(sparql::query),
                         )
                         .default_service(web::to(only_protocol)),
+                )
+                .service(
+                    web::resource("/api/{kind}")
+                        .route(web::post().to(api::create))
+                        .default_service(web::to(only_post)),
+                )
+                .service(
+                    web::resource("/api/{kind}/{id}")
+                        .route(web::put().to(api::replace))
+                        .route(web::delete().to(api::delete))
+                        .default_service(web::to(only_put_delete)),
                 )
                 .service(readable("/{kind}/{id}", records::resource))
                 .default_service(web::to(no_route)),

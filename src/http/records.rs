@@ -7,7 +7,7 @@ use super::respond::{Rendered, choose, respond, split_suffix};
 use crate::html::{PageContext, PageError, Pages};
 use crate::model::{RecordId, ResourceKind, Variants};
 use crate::rdf::{Representation, parse_quality, serialize};
-use crate::store::{CatalogStore, Description};
+use crate::store::{CatalogStore, Description, to_millis};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
@@ -31,6 +31,7 @@ pub async fn resource(
     let representation = choose(&request, suffix)?;
     let language = preferred_language(&request);
     let key = CacheKey::new(format!("{segment}/{id}"), representation, language);
+    let asked = id.clone();
     let rendered = state
         .rendered(key, move |store, pages| {
             let Some(description) = store.describe(kind, &id)? else {
@@ -52,12 +53,38 @@ pub async fn resource(
                 body,
                 representation,
                 description.modified,
+                description.modified.map(to_millis),
                 Variants::of(&iri),
             )))
         })
-        .await?
-        .ok_or_else(not_found)?;
-    Ok(respond(&request, &rendered))
+        .await?;
+    match rendered {
+        Some(rendered) => Ok(respond(&request, &rendered)),
+        None => Err(missing(&state, kind, asked, not_found()).await),
+    }
+}
+
+/// 410 for a dataset (or its record) that was withdrawn, else `not_found`.
+async fn missing(
+    state: &AppState,
+    kind: ResourceKind,
+    id: RecordId,
+    not_found: HttpError,
+) -> HttpError {
+    if !matches!(kind, ResourceKind::Dataset | ResourceKind::Record) {
+        return not_found;
+    }
+    let store = state.store.clone();
+    let label = id.as_str().to_owned();
+    match web::block(move || store.is_withdrawn(&id)).await {
+        Ok(Ok(true)) => HttpError::Gone {
+            kind: kind.label(),
+            id: label,
+        },
+        Ok(Ok(false)) => not_found,
+        Ok(Err(error)) => HttpError::Store(error),
+        Err(_) => HttpError::Unavailable,
+    }
 }
 
 /// `GET|HEAD {base}`: the catalog as RDF, or the landing page.
@@ -83,6 +110,7 @@ pub async fn catalog(
                 body,
                 representation,
                 description.modified,
+                None,
                 Variants::of(base),
             )))
         })

@@ -80,15 +80,21 @@ pub struct Rendered {
 }
 
 impl Rendered {
-    /// Wraps a body, computing its ETag.
+    /// Wraps a body, computing its ETag: `"v{version}-{hash}"` for a version of a record
+    /// (the write API's `If-Match` reads the version), else `"{hash}"`.
     pub fn new(
         body: Vec<u8>,
         representation: Representation,
         modified: Option<time::OffsetDateTime>,
+        version: Option<i64>,
         variants: Variants<'_>,
     ) -> Self {
+        let hash = short_hash(&body);
         Self {
-            etag: format!("\"{}\"", short_hash(&body)),
+            etag: match version {
+                Some(version) => format!("\"v{version}-{hash}\""),
+                None => format!("\"{hash}\""),
+            },
             body: Bytes::from(body),
             representation,
             modified: modified.map(http_date),

@@ -103,6 +103,6 @@ pub async fn describe(
         serialize(&description(&endpoint), representation).map_err(HttpError::Serialize)?
     };
     let variants = Variants::FormatParameter(endpoint.as_str());
-    let rendered = Rendered::new(body, representation, None, variants);
+    let rendered = Rendered::new(body, representation, None, None, variants);
     Ok(respond(&request, &rendered))
 }

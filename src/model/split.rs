@@ -29,6 +29,15 @@ impl RecordKind {
         }
     }
 
+    /// The class a resource of this kind is typed with.
+    pub const fn class(self) -> NamedNodeRef<'static> {
+        match self {
+            Self::Dataset => dcat::DATASET,
+            Self::DataPaper => fabio::DATA_PAPER,
+            Self::Agent => foaf::AGENT,
+        }
+    }
+
     /// The kind of record a resource of class `class` gets, if any.
     pub fn of_class(class: NamedNodeRef<'_>) -> Option<Self> {
         if class == dcat::DATASET {

@@ -12,7 +12,7 @@ use crate::model::{RecordId, ResourceKind, owned_triples};
 use oxigraph::model::vocab::xsd;
 use oxigraph::model::{
     Graph, GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Quad,
-    Term, TermRef, TripleRef,
+    Term, TermRef, Triple, TripleRef,
 };
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -240,6 +240,17 @@ impl CatalogStore {
             quads,
             modified,
         })
+    }
+
+    /// `triples` with the types and labels the store knows of what they link to (agents,
+    /// vocabulary concepts): SHACL class constraints look for those types in the data.
+    pub fn in_context(&self, triples: &[Triple]) -> Result<Graph, StoreError> {
+        let mut quads: Vec<Quad> = triples
+            .iter()
+            .map(|t| t.clone().in_graph(GraphName::DefaultGraph))
+            .collect();
+        self.complete(&mut quads, &mut HashSet::new())?;
+        Ok(quads.iter().map(|q| TripleRef::from(q.as_ref())).collect())
     }
 
     /// Restores datatypes and appends the types and labels of the resources `quads` link

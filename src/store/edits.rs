@@ -60,6 +60,13 @@ impl CatalogStore {
         Ok(RecordState::Missing)
     }
 
+    /// Whether `topic` is the topic of a record (another record's triples are not for a
+    /// record to write).
+    pub fn has_record(&self, topic: &NamedNode) -> Result<bool, StoreError> {
+        let transaction = self.store.start_transaction()?;
+        Ok(self.record_of_topic(&transaction, topic)?.is_some())
+    }
+
     /// Whether a tombstone stands for the record `id`.
     pub fn is_withdrawn(&self, id: &RecordId) -> Result<bool, StoreError> {
         let record = self.base.record_graph(id);

@@ -83,6 +83,20 @@ impl std::fmt::Display for Report {
     }
 }
 
+impl Report {
+    /// Keeps the findings about `nodes` (and blank nodes, which only a record itself has):
+    /// a record answers for its own nodes, not for the linked resources whose types and
+    /// labels were added for class checks.
+    #[must_use]
+    pub fn about(mut self, nodes: &std::collections::HashSet<String>) -> Self {
+        let keep = |f: &Finding| f.focus.starts_with("_:") || nodes.contains(&f.focus);
+        self.violations.retain(keep);
+        self.warnings.retain(keep);
+        self.conforms = self.violations.is_empty();
+        self
+    }
+}
+
 /// The compiled profile; parse once, validate many times.
 pub struct Validator {
     schema: IRSchema,

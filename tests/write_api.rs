@@ -1,0 +1,555 @@
+//! The write API over HTTP: creating, replacing and deleting datasets with tokens and
+//! roles, profile validation with a report, `If-Match` against lost updates, tombstones
+//! for deleted datasets, and bad requests that leave the store byte for byte the same.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{Server, client, get_with, run};
+use reqwest::StatusCode;
+use serde_json::Value;
+use std::path::Path;
+
+const ADMIN: &str = "api-admin-secret";
+const TURTLE: &str = "text/turtle";
+const PREFIXES: &str =
+    "@prefix dcat: <http://www.w3.org/ns/dcat#> .\n@prefix dct: <http://purl.org/dc/terms/> .\n";
+
+/// A server with the demo catalog and an admin token, in a temp dir.
+fn server() -> (Server, tempfile::TempDir) {
+    let temp = tempfile::tempdir().unwrap();
+    let server = Server::start_with(&temp.path().join("data"), &["--admin-token", ADMIN]);
+    (server, temp)
+}
+
+/// A small valid dataset, published by one of the demo agents.
+fn dataset(id: &str, title: &str, publisher: &str) -> String {
+    format!(
+        "{PREFIXES}<{id}> a dcat:Dataset ;\n  dct:title \"{title}\"@fr ;\n  dct:description \"Comptages annuels.\"@fr ;\n  dct:publisher <../agents/{publisher}> ;\n  dcat:keyword \"loutre\"@fr .\n"
+    )
+}
+
+async fn send(
+    method: reqwest::Method,
+    url: &str,
+    body: &str,
+    content_type: &str,
+    headers: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut request = client()
+        .request(method, url)
+        .header("Content-Type", content_type)
+        .body(body.to_owned());
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.send().await.unwrap()
+}
+
+fn bearer(token: &str) -> String {
+    format!("Bearer {token}")
+}
+
+async fn post(server: &Server, body: &str, token: &str) -> reqwest::Response {
+    let auth = bearer(token);
+    send(
+        reqwest::Method::POST,
+        &format!("{}/api/datasets", server.url),
+        body,
+        TURTLE,
+        &[("Authorization", &auth)],
+    )
+    .await
+}
+
+async fn put(
+    server: &Server,
+    id: &str,
+    body: &str,
+    token: &str,
+    etag: Option<&str>,
+) -> reqwest::Response {
+    let auth = bearer(token);
+    let mut headers = vec![("Authorization", auth.as_str())];
+    if let Some(etag) = etag {
+        headers.push(("If-Match", etag));
+    }
+    send(
+        reqwest::Method::PUT,
+        &format!("{}/api/datasets/{id}", server.url),
+        body,
+        TURTLE,
+        &headers,
+    )
+    .await
+}
+
+async fn delete(server: &Server, id: &str, token: &str, etag: Option<&str>) -> reqwest::Response {
+    let auth = bearer(token);
+    let mut request = client()
+        .delete(format!("{}/api/datasets/{id}", server.url))
+        .header("Authorization", auth);
+    if let Some(etag) = etag {
+        request = request.header("If-Match", etag);
+    }
+    request.send().await.unwrap()
+}
+
+/// The Turtle of a dataset page and its ETag.
+async fn read(server: &Server, id: &str) -> (String, String) {
+    let response = get_with(
+        &format!("{}/datasets/{id}", server.url),
+        &[("Accept", TURTLE)],
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::OK, "GET datasets/{id}");
+    let etag = header(&response, "etag");
+    (response.text().await.unwrap(), etag)
+}
+
+fn header(response: &reqwest::Response, name: &str) -> String {
+    response
+        .headers()
+        .get(name)
+        .unwrap_or_else(|| panic!("no {name} header"))
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn problem(response: reqwest::Response, status: StatusCode) -> Value {
+    assert_eq!(response.status(), status);
+    assert_eq!(
+        header(&response, "content-type"),
+        "application/problem+json"
+    );
+    serde_json::from_str(&response.text().await.unwrap()).unwrap()
+}
+
+/// Creates a token with the CLI while the server runs; returns the secret.
+fn create_token(dir: &Path, args: &[&str]) -> String {
+    let mut all = vec!["token", "create", "--data-dir", "data"];
+    all.extend_from_slice(args);
+    let output = run(dir, &all);
+    assert!(
+        output.status.success(),
+        "token create failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap().trim().to_owned()
+}
+
+async fn ask(server: &Server, query: &str) -> bool {
+    let body = common::sparql_get(
+        &format!("{}/sparql", server.url),
+        query,
+        "application/sparql-results+json",
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    let answer: Value = serde_json::from_str(&body).unwrap();
+    answer["boolean"].as_bool().unwrap()
+}
+
+#[tokio::test]
+async fn a_created_dataset_is_served_and_replaced_only_with_its_current_etag() {
+    let (server, _temp) = server();
+    let created = post(
+        &server,
+        &dataset("loutres", "Loutres 2025", "ecobio"),
+        ADMIN,
+    )
+    .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let location = header(&created, "location");
+    assert_eq!(location, format!("{}datasets/loutres", server.base));
+    let written_etag = header(&created, "etag");
+    let answer: Value = serde_json::from_str(&created.text().await.unwrap()).unwrap();
+    let warnings = answer["warnings"].as_array().unwrap();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w["path"] == "http://www.w3.org/ns/dcat#distribution"),
+        "a missing recommended property is a warning: {answer}"
+    );
+
+    // The page answers with an ETag of the same version; it is in the feed and in SPARQL.
+    let (turtle, etag) = read(&server, "loutres").await;
+    assert!(turtle.contains("Loutres 2025"), "{turtle}");
+    let version = written_etag.trim_matches('"');
+    assert!(
+        etag.starts_with(&format!("\"{version}-")),
+        "{etag} vs {written_etag}"
+    );
+    let iri = format!("{}datasets/loutres", server.base);
+    assert!(
+        ask(
+            &server,
+            &format!("ASK {{ <{iri}> a <http://www.w3.org/ns/dcat#Dataset> }}")
+        )
+        .await
+    );
+    let feed = get_with(
+        &format!("{}/catalog?page_size=1000", server.url),
+        &[("Accept", TURTLE)],
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert!(feed.contains("Loutres 2025"));
+
+    // A replacement needs If-Match (428), and the current version (412).
+    let changed = turtle.replace("Loutres 2025", "Loutres d'Europe 2025");
+    let missing = put(&server, "loutres", &changed, ADMIN, None).await;
+    problem(missing, StatusCode::PRECONDITION_REQUIRED).await;
+    let wrong = put(&server, "loutres", &changed, ADMIN, Some("\"v1-abc\"")).await;
+    problem(wrong, StatusCode::PRECONDITION_FAILED).await;
+
+    // What GET answered, edited and sent back with its ETag, is accepted.
+    let replaced = put(&server, "loutres", &changed, ADMIN, Some(&etag)).await;
+    assert_eq!(
+        replaced.status(),
+        StatusCode::OK,
+        "{}",
+        replaced.text().await.unwrap()
+    );
+    let (after, new_etag) = read(&server, "loutres").await;
+    assert!(after.contains("Loutres d'Europe 2025"), "{after}");
+    assert_ne!(new_etag, etag);
+    let stale = put(&server, "loutres", &turtle, ADMIN, Some(&etag)).await;
+    problem(stale, StatusCode::PRECONDITION_FAILED).await;
+
+    // Creating it again is a conflict.
+    let again = post(&server, &dataset("loutres", "Encore", "ecobio"), ADMIN).await;
+    problem(again, StatusCode::CONFLICT).await;
+}
+
+#[tokio::test]
+async fn an_invalid_dataset_gets_a_report_naming_what_is_missing() {
+    let (server, _temp) = server();
+    let body = format!(
+        "{PREFIXES}<sans-description> a dcat:Dataset ; dct:title \"Sans description\"@fr ;\n  dct:publisher <../agents/ecobio> ; dct:issued \"hier\" ."
+    );
+    let answer = problem(
+        post(&server, &body, ADMIN).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    let violations = answer["report"]["violations"].as_array().unwrap();
+    let focus = format!("{}datasets/sans-description", server.base);
+    let description = violations
+        .iter()
+        .find(|v| v["path"] == "http://purl.org/dc/terms/description")
+        .unwrap_or_else(|| panic!("no violation for dct:description: {answer}"));
+    assert_eq!(description["focus"], focus.as_str());
+    assert_eq!(description["constraint"], "sh:MinCountConstraintComponent");
+    assert!(
+        description["message"]
+            .as_str()
+            .unwrap()
+            .contains("description")
+    );
+    assert!(
+        violations
+            .iter()
+            .any(|v| v["path"] == "http://purl.org/dc/terms/issued" && v["value"].is_string()),
+        "a date that is not a date is a violation: {answer}"
+    );
+    let status = get_with(&format!("{}/datasets/sans-description", server.url), &[]).await;
+    assert_eq!(
+        status.status(),
+        StatusCode::NOT_FOUND,
+        "nothing was written"
+    );
+}
+
+#[tokio::test]
+async fn bad_requests_answer_clearly_and_leave_the_store_byte_for_byte_the_same() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path().join("data");
+    // A fixed base IRI: the restarted server listens on another port.
+    let flags = [
+        "--admin-token",
+        ADMIN,
+        "--max-body",
+        "40000",
+        "--base-iri",
+        "http://data.example.org/",
+    ];
+    let mut server = Server::start_with(&dir, &flags);
+    server.stop();
+    let before = run(temp.path(), &["dump", "--data-dir", "data"]).stdout;
+    assert!(!before.is_empty());
+    let server = Server::start_with(&dir, &flags);
+    let (_, etag) = read(&server, "flux-co2-tourbiere-venec").await;
+
+    // Malformed Turtle: 400 with the line and column.
+    let broken = format!("{PREFIXES}<x> a dcat:Dataset ;\n  dct:title \"unterminated .\n");
+    let answer = problem(post(&server, &broken, ADMIN).await, StatusCode::BAD_REQUEST).await;
+    assert_eq!(answer["line"], 4, "{answer}");
+    assert!(answer["column"].as_u64().unwrap() > 0, "{answer}");
+    // Malformed JSON-LD too.
+    let auth = bearer(ADMIN);
+    let json = send(
+        reqwest::Method::POST,
+        &format!("{}/api/datasets", server.url),
+        "{\"@id\": \"x\", \"@type\": ",
+        "application/ld+json",
+        &[("Authorization", &auth)],
+    )
+    .await;
+    problem(json, StatusCode::BAD_REQUEST).await;
+    // A media type we do not read: 415.
+    let csv = send(
+        reqwest::Method::POST,
+        &format!("{}/api/datasets", server.url),
+        "title,description\n",
+        "text/csv",
+        &[("Authorization", &auth)],
+    )
+    .await;
+    problem(csv, StatusCode::UNSUPPORTED_MEDIA_TYPE).await;
+    // Over the body limit: 413.
+    let huge = format!("{PREFIXES}# {}\n", "x".repeat(50_000));
+    problem(
+        post(&server, &huge, ADMIN).await,
+        StatusCode::PAYLOAD_TOO_LARGE,
+    )
+    .await;
+    // Two datasets in one body, or a triple about something the catalog does not know.
+    let two = format!(
+        "{}{}",
+        dataset("a", "A", "ecobio"),
+        "<b> a dcat:Dataset .\n"
+    );
+    problem(post(&server, &two, ADMIN).await, StatusCode::BAD_REQUEST).await;
+    let stray = format!(
+        "{}<../agents/ecobio> dct:title \"renamed on the side\" .\n",
+        dataset("c", "C", "ecobio")
+    );
+    let answer = problem(post(&server, &stray, ADMIN).await, StatusCode::BAD_REQUEST).await;
+    assert!(
+        answer["detail"].as_str().unwrap().contains("agents/ecobio"),
+        "{answer}"
+    );
+    // No token, a wrong token, a stale ETag, an invalid record.
+    let anonymous = send(
+        reqwest::Method::POST,
+        &format!("{}/api/datasets", server.url),
+        &dataset("d", "D", "ecobio"),
+        TURTLE,
+        &[],
+    )
+    .await;
+    problem(anonymous, StatusCode::UNAUTHORIZED).await;
+    problem(
+        post(&server, &dataset("e", "E", "ecobio"), "nope").await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    let (turtle, _) = read(&server, "flux-co2-tourbiere-venec").await;
+    let stale = put(
+        &server,
+        "flux-co2-tourbiere-venec",
+        &turtle,
+        ADMIN,
+        Some("\"v5-0\""),
+    )
+    .await;
+    problem(stale, StatusCode::PRECONDITION_FAILED).await;
+    let invalid = turtle.replace("dct:description", "dct:abstract");
+    let invalid = put(
+        &server,
+        "flux-co2-tourbiere-venec",
+        &invalid,
+        ADMIN,
+        Some(&etag),
+    )
+    .await;
+    problem(invalid, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let mut server = server;
+    server.stop();
+
+    let after = run(temp.path(), &["dump", "--data-dir", "data"]).stdout;
+    assert!(before == after, "a rejected write changed the store");
+}
+
+#[tokio::test]
+async fn editors_write_only_their_publishers_datasets() {
+    let (server, temp) = server();
+    let ecobio = format!("{}agents/ecobio", server.base);
+    let editor = create_token(
+        temp.path(),
+        &[
+            "--name",
+            "alice",
+            "--role",
+            "editor",
+            "--publisher",
+            &ecobio,
+        ],
+    );
+    assert!(editor.starts_with("psl_"), "{editor}");
+
+    // Their own publisher: yes; another one: no.
+    let own = post(&server, &dataset("mine", "Mine", "ecobio"), &editor).await;
+    assert_eq!(own.status(), StatusCode::CREATED);
+    let other = post(&server, &dataset("theirs", "Theirs", "cnrs"), &editor).await;
+    problem(other, StatusCode::FORBIDDEN).await;
+
+    // A demo dataset of the CNRS, even rewritten to name ECOBIO: no.
+    let (turtle, etag) = read(&server, "flux-co2-tourbiere-venec").await;
+    let taken = turtle.replace("agents/cnrs>", "agents/ecobio>");
+    let refused = put(
+        &server,
+        "flux-co2-tourbiere-venec",
+        &taken,
+        &editor,
+        Some(&etag),
+    )
+    .await;
+    problem(refused, StatusCode::FORBIDDEN).await;
+    let refused = delete(&server, "flux-co2-tourbiere-venec", &editor, Some(&etag)).await;
+    problem(refused, StatusCode::FORBIDDEN).await;
+
+    // An ECOBIO dataset: yes.
+    let (turtle, etag) = read(&server, "amphibiens-mares-zone-atelier-armorique").await;
+    let edited = turtle.replace("(2012–2023)\"@fr", "(2012–2024)\"@fr");
+    let accepted = put(
+        &server,
+        "amphibiens-mares-zone-atelier-armorique",
+        &edited,
+        &editor,
+        Some(&etag),
+    )
+    .await;
+    assert_eq!(
+        accepted.status(),
+        StatusCode::OK,
+        "{}",
+        accepted.text().await.unwrap()
+    );
+
+    // SPARQL Update is for admins; an admin token from the CLI works.
+    let update = |token: String| {
+        let url = format!("{}/sparql", server.url);
+        async move {
+            client()
+                .post(url)
+                .header("Content-Type", "application/sparql-update")
+                .header("Authorization", bearer(&token))
+                .body("INSERT DATA { GRAPH <urn:x:g> { <urn:x:s> <urn:x:p> 1 } }")
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(update(editor.clone()).await, StatusCode::FORBIDDEN);
+    let admin = create_token(temp.path(), &["--name", "root", "--role", "admin"]);
+    assert_eq!(update(admin).await, StatusCode::NO_CONTENT);
+
+    // A revoked token no longer works.
+    let output = run(
+        temp.path(),
+        &["token", "revoke", "--data-dir", "data", "alice"],
+    );
+    assert!(output.status.success());
+    let revoked = post(&server, &dataset("later", "Later", "ecobio"), &editor).await;
+    problem(revoked, StatusCode::FORBIDDEN).await;
+}
+
+#[tokio::test]
+async fn of_concurrent_replacements_with_the_same_etag_exactly_one_wins() {
+    let (server, _temp) = server();
+    let (turtle, etag) = read(&server, "amphibiens-mares-zone-atelier-armorique").await;
+    let server = std::sync::Arc::new(server);
+    let mut tasks = Vec::new();
+    for n in 0..8 {
+        let server = server.clone();
+        let body = turtle.replace("(2012–2023)\"@fr", &format!("(écriture {n})\"@fr"));
+        let etag = etag.clone();
+        tasks.push(tokio::spawn(async move {
+            put(
+                &server,
+                "amphibiens-mares-zone-atelier-armorique",
+                &body,
+                ADMIN,
+                Some(&etag),
+            )
+            .await
+            .status()
+        }));
+    }
+    let mut statuses = Vec::new();
+    for task in tasks {
+        statuses.push(task.await.unwrap());
+    }
+    let won = statuses.iter().filter(|s| **s == StatusCode::OK).count();
+    let lost = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::PRECONDITION_FAILED)
+        .count();
+    assert_eq!((won, lost), (1, 7), "{statuses:?}");
+}
+
+#[tokio::test]
+async fn a_deleted_dataset_is_gone_for_readers_and_withdrawn_in_the_feed() {
+    let (server, _temp) = server();
+    let id = "transects-pollinisateurs-bocage";
+    let (_, etag) = read(&server, id).await;
+    problem(
+        delete(&server, id, ADMIN, None).await,
+        StatusCode::PRECONDITION_REQUIRED,
+    )
+    .await;
+    let deleted = delete(&server, id, ADMIN, Some(&etag)).await;
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+
+    for path in [format!("datasets/{id}"), format!("records/{id}")] {
+        let gone = get_with(&format!("{}/{path}", server.url), &[("Accept", TURTLE)]).await;
+        problem(gone, StatusCode::GONE).await;
+    }
+    problem(
+        delete(&server, id, ADMIN, Some(&etag)).await,
+        StatusCode::GONE,
+    )
+    .await;
+    problem(
+        put(&server, id, "", ADMIN, Some(&etag)).await,
+        StatusCode::GONE,
+    )
+    .await;
+    let iri = format!("{}datasets/{id}", server.base);
+    assert!(
+        !ask(
+            &server,
+            &format!("ASK {{ <{iri}> a <http://www.w3.org/ns/dcat#Dataset> }}")
+        )
+        .await
+    );
+
+    let yesterday = (time::OffsetDateTime::now_utc() - time::Duration::days(1)).date();
+    let feed = get_with(
+        &format!("{}/catalog?modified_since={yesterday}", server.url),
+        &[("Accept", "application/n-triples")],
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    let record = format!("<{}records/{id}>", server.base);
+    assert!(
+        feed.lines().any(|l| l.starts_with(&record)
+            && l.contains("<http://www.w3.org/ns/adms#status>")
+            && l.contains("WITHDRAWN")),
+        "the feed lists the tombstone: {}",
+        feed.lines()
+            .filter(|l| l.contains(id))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
