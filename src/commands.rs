@@ -3,7 +3,9 @@
 use crate::config::Settings;
 use crate::http::{AppState, serve as serve_http};
 use crate::store::{CatalogStore, LoadOptions, LoadReport, StoreError};
-use oxigraph::io::RdfFormat;
+use crate::validate::{Report, Validator};
+use oxigraph::io::{RdfFormat, RdfParser};
+use oxigraph::model::{Graph, NamedOrBlankNodeRef, TripleRef};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -22,6 +24,9 @@ pub enum CommandError {
         /// The cause.
         source: std::io::Error,
     },
+    /// The validator could not run.
+    #[error(transparent)]
+    Validate(#[from] crate::validate::ValidateError),
     /// The page templates or the profile's shapes do not compile (a build defect).
     #[error(transparent)]
     Start(#[from] crate::http::StartError),
@@ -71,6 +76,44 @@ pub fn load(
     let report = store.load_files(files, options, &|line| eprintln!("{line}"))?;
     store.compact()?;
     Ok(report)
+}
+
+/// `passerelle validate`: checks a file against the application profile, with the bundled
+/// vocabularies for context; relative IRIs resolve against the base IRI.
+pub fn validate(
+    settings: &Settings,
+    file: &Path,
+    format: Option<RdfFormat>,
+) -> Result<Report, CommandError> {
+    let format = format
+        .or_else(|| crate::rdf::rdf_format_from_path(file))
+        .ok_or_else(|| CommandError::from(StoreError::UnknownFormat(file.display().to_string())))?;
+    let name = file.display().to_string();
+    let reader = File::open(file).map_err(|source| CommandError::Io {
+        context: name.clone(),
+        source,
+    })?;
+    let mut graph = Graph::new();
+    let parser = RdfParser::from_format(format)
+        .with_base_iri(settings.base.as_str())
+        .map_err(|e| StoreError::Bundled {
+            name: "base IRI",
+            message: e.to_string(),
+        })?;
+    for quad in parser.for_reader(std::io::BufReader::new(reader)) {
+        let quad = quad.map_err(|e| StoreError::from_parse(&name, e))?;
+        graph.insert(TripleRef::from(quad.as_ref()));
+    }
+    let vocabularies = crate::store::bundled_vocabularies()?;
+    let context = crate::validate::with_vocabularies(&graph, &vocabularies);
+    let own = graph
+        .iter()
+        .filter_map(|t| match t.subject {
+            NamedOrBlankNodeRef::NamedNode(n) => Some(n.as_str().to_owned()),
+            NamedOrBlankNodeRef::BlankNode(_) => None,
+        })
+        .collect();
+    Ok(Validator::new()?.validate(&context)?.about(&own))
 }
 
 /// `passerelle dump`: write the whole store to `output` (stdout when `None`).

@@ -78,6 +78,14 @@ enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+    /// Check an RDF file against the application profile (exit status 1 if it does not conform).
+    Validate {
+        /// The file (Turtle, N-Triples, RDF/XML, JSON-LD...).
+        file: PathBuf,
+        /// Its syntax (default: from the extension).
+        #[arg(long, value_parser = parse_format)]
+        format: Option<RdfFormat>,
+    },
     /// Manage API tokens (kept hashed in the data directory; works while a server runs).
     Token {
         #[command(subcommand)]
@@ -177,6 +185,15 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Token { action } => token(&settings, action),
+        Command::Validate { file, format } => {
+            let report = commands::validate(&settings, &file, format).map_err(|e| e.to_string())?;
+            println!("{report}");
+            if report.conforms {
+                Ok(())
+            } else {
+                Err(format!("{} does not conform", file.display()))
+            }
+        }
         Command::Dump { format, output } => {
             let format = match format {
                 DumpFormat::Nq => RdfFormat::NQuads,

@@ -29,6 +29,7 @@ pub use load::{LoadOptions, LoadReport};
 pub use oxigraph::sparql::CancellationToken;
 pub use records::{WriteSummary, WrittenRecord};
 pub use sparql::{Answer, AnswerKind, PreparedQuery, ResultsSyntax, UsingDataset};
+pub use vocabularies::bundled_vocabularies;
 
 use crate::model::BaseIri;
 use crate::model::vocab::RDF_TYPE;

@@ -76,6 +76,32 @@ fn bundle_version() -> String {
 
 /// The types and labels of every code in the vocabulary graph, by IRI, read once at open:
 /// descriptions link to the same few hundred codes over and over.
+/// The bundled vocabularies as one graph, with the classes DCAT-AP gives their members:
+/// what `passerelle validate` checks coded values against without a store.
+pub fn bundled_vocabularies() -> Result<oxigraph::model::Graph, StoreError> {
+    let mut graph = oxigraph::model::Graph::new();
+    for (name, format, bytes) in BUNDLE {
+        for quad in RdfParser::from_format(*format).for_slice(bytes) {
+            let quad = quad.map_err(|e| StoreError::Bundled {
+                name,
+                message: e.to_string(),
+            })?;
+            graph.insert(oxigraph::model::TripleRef::from(quad.as_ref()));
+        }
+    }
+    for (scheme, class) in SCHEME_MEMBER_CLASSES {
+        let scheme = NamedNodeRef::new_unchecked(scheme);
+        let members: Vec<NamedOrBlankNode> = graph
+            .subjects_for_predicate_object(skos::IN_SCHEME, scheme)
+            .map(|s| s.into_owned())
+            .collect();
+        for member in &members {
+            graph.insert(oxigraph::model::TripleRef::new(member, RDF_TYPE, *class));
+        }
+    }
+    Ok(graph)
+}
+
 pub(super) type VocabularyIndex = HashMap<String, Vec<Quad>>;
 
 impl CatalogStore {
