@@ -2,7 +2,7 @@
 the plain Oxigraph server (same version, same data), under wrk on loopback.
 
 Usage: python3 bench/deref.py [--datasets 20000] [--duration 10] [--passerelle PATH]
-Needs: wrk (apt), and `pip install oxigraph==0.5.13` (the Oxigraph server binary); see README.
+Needs: wrk (apt), and the `oxigraph` server binary of the crate oxigraph-cli 0.5.13; see README.
 Prints requests/s, p50 and p99 for each target at 1 and 16 connections, and the ratios.
 """
 import argparse

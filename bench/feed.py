@@ -2,7 +2,7 @@
 on the plain Oxigraph server (same version, same data), on loopback.
 
 Usage: python3 bench/feed.py [--datasets 100000] [--duration 5] [--page-size 100] [--passerelle PATH]
-Needs wrk and the `oxigraph` server binary (pip install oxigraph==0.5.13); see README.
+Needs wrk and the `oxigraph` server binary (cargo install oxigraph-cli --version 0.5.13); see README.
 
 Passerelle: `GET /catalog?page=N&page_size=M` under wrk (1 and 16 connections), in Turtle
 and JSON-LD, for the first, middle and last pages by number, and for a page reached by the

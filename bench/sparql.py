@@ -2,7 +2,7 @@
 Oxigraph server (same version, same data, union default graph), under wrk on loopback.
 
 Usage: python3 bench/sparql.py [--datasets 20000] [--duration 5] [--rounds 3] [--only LABEL] [--passerelle PATH]
-Needs wrk and the `oxigraph` server binary (pip install oxigraph==0.5.13); see README.
+Needs wrk and the `oxigraph` server binary (cargo install oxigraph-cli --version 0.5.13); see README.
 Prints requests/s, p50 and p99 for both at 1 and 16 connections, and the ratio.
 """
 import argparse
