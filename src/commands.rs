@@ -121,6 +121,7 @@ pub fn dump(
     settings: &Settings,
     format: RdfFormat,
     output: Option<&Path>,
+    private: bool,
 ) -> Result<(), CommandError> {
     // Opening creates a store; a mistyped --data-dir must not leave an empty one behind.
     if !settings.data_dir.is_dir() {
@@ -135,14 +136,22 @@ pub fn dump(
         Some(path) => {
             let file = File::create(path).map_err(io_error(path.display().to_string()))?;
             let mut writer = BufWriter::new(file);
-            store.dump(format, &mut writer)?;
+            if private {
+                store.dump_private(format, &mut writer)?;
+            } else {
+                store.dump(format, &mut writer)?;
+            }
             writer
                 .flush()
                 .map_err(io_error(path.display().to_string()))?;
         }
         None => {
             let mut writer = BufWriter::new(std::io::stdout().lock());
-            store.dump(format, &mut writer)?;
+            if private {
+                store.dump_private(format, &mut writer)?;
+            } else {
+                store.dump(format, &mut writer)?;
+            }
             writer.flush().map_err(io_error("stdout".into()))?;
         }
     }

@@ -77,6 +77,9 @@ enum Command {
         /// Output file (default: stdout).
         #[arg(long)]
         output: Option<PathBuf>,
+        /// Write the private store instead (the history of records).
+        #[arg(long)]
+        private: bool,
     },
     /// Check an RDF file against the application profile (exit status 1 if it does not conform).
     Validate {
@@ -194,12 +197,16 @@ fn run(cli: Cli) -> Result<(), String> {
                 Err(format!("{} does not conform", file.display()))
             }
         }
-        Command::Dump { format, output } => {
+        Command::Dump {
+            format,
+            output,
+            private,
+        } => {
             let format = match format {
                 DumpFormat::Nq => RdfFormat::NQuads,
                 DumpFormat::Trig => RdfFormat::TriG,
             };
-            commands::dump(&settings, format, output.as_deref()).map_err(|e| e.to_string())
+            commands::dump(&settings, format, output.as_deref(), private).map_err(|e| e.to_string())
         }
     }
 }

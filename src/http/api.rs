@@ -7,7 +7,7 @@ use super::errors::HttpError;
 use crate::access::Principal;
 use crate::model::vocab::{RDF_TYPE, dcat, dct, foaf};
 use crate::model::{BaseIri, RecordDraft, RecordId, RecordKind, split_into_records};
-use crate::store::{CurrentRecord, Expect, RecordState, StoreError, WrittenRecord};
+use crate::store::{CurrentRecord, Expect, Provenance, RecordState, StoreError, WrittenRecord};
 use crate::validate::Report;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -37,7 +37,9 @@ pub async fn create(
     let base = state.store.base().join(&format!("{}/", path.as_str()));
     let body = read_draft(&request, &body, kind, (&base, state.store.base()), None)?;
     authorize(&who, kind, &body.draft, None)?;
-    let written = state.write(body, Expect::Absent).await?;
+    let written = state
+        .write(body, Expect::Absent, provenance(&request, &who))
+        .await?;
     Ok(written_response(
         HttpResponse::Created(),
         &state,
@@ -70,7 +72,9 @@ pub async fn replace(
     )?;
     authorize(&who, kind, &body.draft, Some(&current))?;
     let expect = Expect::Version { id, version };
-    let written = state.write(body, expect).await?;
+    let written = state
+        .write(body, expect, provenance(&request, &who))
+        .await?;
     Ok(written_response(
         HttpResponse::Ok(),
         &state,
@@ -96,7 +100,8 @@ pub async fn delete(
         return Err(refused(&who, kind));
     }
     let store = state.store.clone();
-    web::block(move || store.delete_record(kind, &id, version))
+    let by = provenance(&request, &who);
+    web::block(move || store.delete_record(kind, &id, version, &by))
         .await
         .map_err(|_| HttpError::Unavailable)??;
     Ok(HttpResponse::NoContent().finish())
@@ -119,6 +124,7 @@ impl AppState {
         &self,
         body: Body,
         expect: Expect,
+        by: Provenance,
     ) -> Result<(WrittenRecord, Report), HttpError> {
         let store = self.store.clone();
         let validator = self.validator.clone();
@@ -170,11 +176,22 @@ impl AppState {
             if !report.conforms {
                 return Err(HttpError::Invalid(report));
             }
-            let written = store.write_record(draft, &expect)?;
+            let written = store.write_record(draft, &expect, &by)?;
             Ok((written, report))
         })
         .await
         .map_err(|_| HttpError::Unavailable)?
+    }
+}
+
+/// Who wrote, from where: the token's name and the client's address.
+fn provenance(request: &HttpRequest, who: &Principal) -> Provenance {
+    let from = request
+        .peer_addr()
+        .map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string());
+    Provenance {
+        agent: who.name.clone(),
+        source: format!("HTTP API from {from}"),
     }
 }
 

@@ -30,6 +30,24 @@ pub async fn resource(
     let id = RecordId::parse(id).map_err(|_| not_found())?;
     let representation = choose(&request, suffix)?;
     let language = preferred_language(&request);
+    if let Some(number) = version_parameter(&request)? {
+        let iri = state.store.base().resource(kind, &id);
+        let made = state.store.clone();
+        let found = web::block(move || made.version(kind, &id, number))
+            .await
+            .map_err(|_| HttpError::Unavailable)??
+            .ok_or_else(|| HttpError::NotFound {
+                kind: "version",
+                id: format!("{last}?version={number}"),
+            })?;
+        let description = Description {
+            topic: iri.clone(),
+            quads: found,
+            modified: None,
+        };
+        let page = Page::new(&state, iri.as_str(), kind.label(), language);
+        return plain(&request, &state, &description, representation, &page);
+    }
     let key = CacheKey::new(format!("{segment}/{id}"), representation, language);
     let asked = id.clone();
     let rendered = state
@@ -61,6 +79,101 @@ pub async fn resource(
     match rendered {
         Some(rendered) => Ok(respond(&request, &rendered)),
         None => Err(missing(&state, kind, asked, not_found()).await),
+    }
+}
+
+/// `GET|HEAD {base}{kind}/{id}/history[.ext]`: the record's revisions (PROV-O), newest
+/// versions at `{base}{kind}/{id}?version=N`.
+pub async fn history(
+    request: HttpRequest,
+    path: web::Path<(String, String)>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, HttpError> {
+    let (segment, id) = path.into_inner();
+    let known = ResourceKind::ALL
+        .into_iter()
+        .any(|k| k.path_segment() == segment && k != ResourceKind::Record);
+    if !known {
+        return Err(HttpError::NoRoute(request.path().to_owned()));
+    }
+    let not_found = || HttpError::NotFound {
+        kind: "history",
+        id: id.clone(),
+    };
+    let record = RecordId::parse(&id).map_err(|_| not_found())?;
+    let representation = choose(&request, None)?;
+    let language = preferred_language(&request);
+    let store = state.store.clone();
+    let quads = web::block(move || store.history(&record))
+        .await
+        .map_err(|_| HttpError::Unavailable)??
+        .ok_or_else(not_found)?;
+    let iri = state.store.base().join(&format!("{segment}/{id}/history"));
+    let description = Description {
+        topic: iri.clone(),
+        quads,
+        modified: None,
+    };
+    let page = Page::new(&state, iri.as_str(), "history", language);
+    plain(&request, &state, &description, representation, &page)
+}
+
+/// What [`PageContext`] borrows, owned.
+struct Page {
+    base: String,
+    iri: String,
+    kind: &'static str,
+    language: &'static str,
+}
+
+impl Page {
+    fn new(state: &AppState, iri: &str, kind: &'static str, language: &'static str) -> Self {
+        Self {
+            base: state.store.base().as_str().to_owned(),
+            iri: iri.to_owned(),
+            kind,
+            language,
+        }
+    }
+}
+
+/// An uncached answer: a description rendered as asked, with the generic page for people.
+fn plain(
+    request: &HttpRequest,
+    state: &AppState,
+    description: &Description,
+    representation: Representation,
+    page: &Page,
+) -> Result<HttpResponse, HttpError> {
+    let context = PageContext {
+        base: &page.base,
+        iri: &page.iri,
+        kind: page.kind,
+        language: page.language,
+    };
+    let body = render(
+        description,
+        representation,
+        &context,
+        Pages::resource,
+        &state.pages,
+    )?;
+    let rendered = Rendered::new(body, representation, None, None, Variants::of(&page.iri));
+    Ok(respond(request, &rendered))
+}
+
+/// `?version=N`, if given; 400 if it is not a positive number.
+fn version_parameter(request: &HttpRequest) -> Result<Option<u64>, HttpError> {
+    let pairs = web::Query::<Vec<(String, String)>>::from_query(request.query_string())
+        .map_err(|e| HttpError::BadRequest(format!("malformed parameters: {e}")))?;
+    match pairs.iter().find(|(name, _)| name == "version") {
+        None => Ok(None),
+        Some((_, value)) => match value.parse::<u64>() {
+            Ok(n) if n > 0 => Ok(Some(n)),
+            _ => Err(HttpError::BadRequest(format!(
+                "version must be a number from 1, not {value:?}"
+            ))),
+        },
     }
 }
 

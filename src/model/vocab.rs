@@ -85,6 +85,7 @@ terms!(
     ACCRUAL_PERIODICITY = "accrualPeriodicity",
     ACCESS_RIGHTS = "accessRights",
     IS_REFERENCED_BY = "isReferencedBy",
+    SOURCE = "source",
     LICENSE_DOCUMENT = "LicenseDocument",
     MEDIA_TYPE_OR_EXTENT = "MediaTypeOrExtent",
     FREQUENCY = "Frequency",
@@ -154,6 +155,31 @@ terms!(
     PREVIOUS = "previous",
     NEXT = "next",
     LAST = "last",
+});
+
+terms!(
+    /// [PROV-O](https://www.w3.org/TR/prov-o/), for the history of records.
+    prov, "http://www.w3.org/ns/prov#", {
+    ENTITY = "Entity",
+    ACTIVITY = "Activity",
+    AGENT = "Agent",
+    SPECIALIZATION_OF = "specializationOf",
+    WAS_REVISION_OF = "wasRevisionOf",
+    WAS_GENERATED_BY = "wasGeneratedBy",
+    GENERATED_AT_TIME = "generatedAtTime",
+    WAS_ASSOCIATED_WITH = "wasAssociatedWith",
+    ENDED_AT_TIME = "endedAtTime",
+    VALUE = "value",
+});
+
+terms!(
+    /// [SPDX](https://spdx.org/rdf/terms/), as DCAT uses it for checksums.
+    spdx, "http://spdx.org/rdf/terms#", {
+    CHECKSUM = "checksum",
+    CHECKSUM_CLASS = "Checksum",
+    ALGORITHM = "algorithm",
+    CHECKSUM_VALUE = "checksumValue",
+    SHA256 = "checksumAlgorithm_sha256",
 });
 
 terms!(

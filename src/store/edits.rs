@@ -2,11 +2,12 @@
 //! transaction, checked against the version the writer saw (no lost updates).
 
 use super::feed::{FeedChange, millis_literal, now_millis, to_millis};
+use super::history::{Action, Provenance, Revision};
 use super::records::WrittenRecord;
 use super::{CatalogStore, StoreError};
 use crate::model::vocab::{dcat, dct};
 use crate::model::{RecordDraft, RecordId, RecordKind, SplitOutcome};
-use oxigraph::model::{GraphNameRef, NamedNode, NamedOrBlankNode, QuadRef, Term};
+use oxigraph::model::{GraphNameRef, NamedNode, NamedOrBlankNode, QuadRef, Term, Triple};
 use oxigraph::store::Transaction;
 
 /// What a write expects to find.
@@ -89,6 +90,7 @@ impl CatalogStore {
         &self,
         draft: RecordDraft,
         expect: &Expect,
+        by: &Provenance,
     ) -> Result<WrittenRecord, StoreError> {
         let kind = draft.kind;
         let _writer = self.write_lock();
@@ -126,7 +128,33 @@ impl CatalogStore {
             .into_iter()
             .next()
             .ok_or(StoreError::NoRecord)?;
-        self.commit(transaction)?;
+        let graph = self.base.record_graph(&written.id);
+        let content = transaction
+            .quads_for_pattern(
+                None,
+                None,
+                None,
+                Some(GraphNameRef::NamedNode(graph.as_ref())),
+            )
+            .map(|q| q.map(Triple::from))
+            .collect::<Result<Vec<_>, _>>()?;
+        let action = match expect {
+            Expect::Absent => Action::Create,
+            Expect::Version { .. } => Action::Replace,
+        };
+        let revision = self.append_revision(&Revision {
+            kind: kind.resource_kind(),
+            id: &written.id,
+            topic: &written.topic,
+            action,
+            by,
+            content,
+            at: written.version,
+        })?;
+        if let Err(error) = self.commit(transaction) {
+            self.undo_revision(&revision);
+            return Err(error);
+        }
         self.feed_index_mut().apply(changes);
         Ok(written)
     }
@@ -138,6 +166,7 @@ impl CatalogStore {
         kind: RecordKind,
         id: &RecordId,
         version: i64,
+        by: &Provenance,
     ) -> Result<(), StoreError> {
         let _writer = self.write_lock();
         let mut transaction = self.store.start_transaction()?;
@@ -173,7 +202,19 @@ impl CatalogStore {
         ));
         transaction.remove(QuadRef::new(&catalog, dcat::RECORD, &graph, g));
         self.set_catalog_modified(&mut transaction, &millis_literal(stamp))?;
-        self.commit(transaction)?;
+        let revision = self.append_revision(&Revision {
+            kind: kind.resource_kind(),
+            id,
+            topic: &current.topic,
+            action: Action::Delete,
+            by,
+            content: Vec::new(),
+            at: stamp,
+        })?;
+        if let Err(error) = self.commit(transaction) {
+            self.undo_revision(&revision);
+            return Err(error);
+        }
         self.feed_index_mut().apply(changes);
         Ok(())
     }

@@ -12,6 +12,7 @@ mod describe;
 mod edits;
 mod error;
 mod feed;
+mod history;
 mod load;
 mod records;
 mod seed;
@@ -25,6 +26,7 @@ pub use describe::{Description, FeedHeader};
 pub use edits::{CurrentRecord, Expect, RecordState};
 pub use error::StoreError;
 pub use feed::{FeedEntry, FeedKey, FeedPage, FeedQuery, millis_text, to_millis};
+pub use history::{Action, Provenance};
 pub use load::{LoadOptions, LoadReport};
 pub use oxigraph::sparql::CancellationToken;
 pub use records::{WriteSummary, WrittenRecord};
@@ -45,6 +47,9 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, Rw
 #[derive(Clone)]
 pub struct CatalogStore {
     store: Store,
+    /// What anonymous readers must not see (the history of records), in
+    /// `{data_dir}/private`: public SPARQL reads every graph of `store`.
+    private: Store,
     data_dir: std::path::PathBuf,
     base: BaseIri,
     vocabulary: Arc<vocabularies::VocabularyIndex>,
@@ -96,9 +101,13 @@ impl CatalogStore {
             source,
         })?;
         let store = Store::open(data_dir).map_err(|e| StoreError::from_open(data_dir, e))?;
+        let private_dir = data_dir.join("private");
+        let private =
+            Store::open(&private_dir).map_err(|e| StoreError::from_open(&private_dir, e))?;
         let touched = state::StoreState::read(data_dir)?.touched;
         Ok(Self {
             store,
+            private,
             data_dir: data_dir.to_owned(),
             base,
             vocabulary: Arc::default(),

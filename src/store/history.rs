@@ -1,0 +1,277 @@
+//! The history of records: each write through the API appends a PROV-O revision (who,
+//! when, what, from where, and the content with its SHA-256) to the private store.
+//!
+//! The history lives in the private store (`{data_dir}/private`) so that earlier versions,
+//! which describe the same dataset, never show up in public SPARQL answers. Revision `n` of
+//! a record is the entity `{base}{kind}/{id}?version=n`, which dereferences to that
+//! version; its activity is `{base}{kind}/{id}/history#n`.
+
+use super::feed::millis_literal;
+use super::{CatalogStore, StoreError};
+use crate::model::vocab::{RDF_TYPE, dct, foaf, prov, rdfs, spdx};
+use crate::model::{RecordId, ResourceKind};
+use oxigraph::io::{RdfFormat, RdfParser, RdfSerializer};
+use oxigraph::model::{
+    BlankNode, GraphName, GraphNameRef, Literal, NamedNode, NamedOrBlankNode, Quad, Term, Triple,
+};
+use sha2::{Digest, Sha256};
+
+/// Who made a change, and from where: recorded with every revision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provenance {
+    /// The token's name (`admin` for the bootstrap token).
+    pub agent: String,
+    /// Where the change came from (`HTTP API from 127.0.0.1`...).
+    pub source: String,
+}
+
+/// What a revision did to its record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// The first version.
+    Create,
+    /// A new version replacing the previous one.
+    Replace,
+    /// The record was deleted (withdrawn, for a dataset).
+    Delete,
+}
+
+impl Action {
+    const fn label(self) -> &'static str {
+        match self {
+            Self::Create => "create",
+            Self::Replace => "replace",
+            Self::Delete => "delete",
+        }
+    }
+}
+
+/// One change to record, before it is written.
+pub(super) struct Revision<'a> {
+    pub kind: ResourceKind,
+    pub id: &'a RecordId,
+    pub topic: &'a NamedNode,
+    pub action: Action,
+    pub by: &'a Provenance,
+    /// The record graph after the change (empty for a deletion).
+    pub content: Vec<Triple>,
+    /// When, in milliseconds (the record's new `dct:modified`).
+    pub at: i64,
+}
+
+impl CatalogStore {
+    /// Appends `revision` to the history, in its own transaction of the private store;
+    /// returns the quads written, for [`Self::undo_revision`] if the write it records fails.
+    pub(super) fn append_revision(&self, revision: &Revision<'_>) -> Result<Vec<Quad>, StoreError> {
+        let graph = self.history_graph(revision.id);
+        let number = self.revision_count(&graph)? + 1;
+        let entity = self.revision_iri(revision.kind, revision.id, number);
+        let activity = self.base.join(&format!(
+            "{}/{}/history#{number}",
+            revision.kind.path_segment(),
+            revision.id
+        ));
+        let agent = BlankNode::default();
+        let time = millis_literal(revision.at);
+        let mut triples = vec![
+            Triple::new(entity.clone(), RDF_TYPE, prov::ENTITY),
+            Triple::new(
+                entity.clone(),
+                prov::SPECIALIZATION_OF,
+                revision.topic.clone(),
+            ),
+            Triple::new(entity.clone(), dct::IDENTIFIER, Literal::from(number)),
+            Triple::new(entity.clone(), prov::GENERATED_AT_TIME, time.clone()),
+            Triple::new(entity.clone(), prov::WAS_GENERATED_BY, activity.clone()),
+            Triple::new(activity.clone(), RDF_TYPE, prov::ACTIVITY),
+            Triple::new(
+                activity.clone(),
+                rdfs::LABEL,
+                Literal::new_simple_literal(revision.action.label()),
+            ),
+            Triple::new(activity.clone(), prov::ENDED_AT_TIME, time),
+            Triple::new(activity.clone(), prov::WAS_ASSOCIATED_WITH, agent.clone()),
+            Triple::new(
+                activity,
+                dct::SOURCE,
+                Literal::new_simple_literal(&revision.by.source),
+            ),
+            Triple::new(agent.clone(), RDF_TYPE, prov::AGENT),
+            Triple::new(
+                agent,
+                foaf::NAME,
+                Literal::new_simple_literal(&revision.by.agent),
+            ),
+        ];
+        if number > 1 {
+            let previous = self.revision_iri(revision.kind, revision.id, number - 1);
+            triples.push(Triple::new(entity.clone(), prov::WAS_REVISION_OF, previous));
+        }
+        if revision.action != Action::Delete {
+            let content = canonical_text(&revision.content);
+            let checksum = BlankNode::default();
+            triples.extend([
+                Triple::new(
+                    entity.clone(),
+                    prov::VALUE,
+                    Literal::new_simple_literal(&content),
+                ),
+                Triple::new(entity, spdx::CHECKSUM, checksum.clone()),
+                Triple::new(checksum.clone(), RDF_TYPE, spdx::CHECKSUM_CLASS),
+                Triple::new(checksum.clone(), spdx::ALGORITHM, spdx::SHA256),
+                Triple::new(
+                    checksum,
+                    spdx::CHECKSUM_VALUE,
+                    Literal::new_typed_literal(
+                        hex(&Sha256::digest(content.as_bytes())),
+                        oxigraph::model::vocab::xsd::HEX_BINARY,
+                    ),
+                ),
+            ]);
+        }
+        let quads: Vec<Quad> = triples
+            .into_iter()
+            .map(|t| t.in_graph(graph.clone()))
+            .collect();
+        let mut transaction = self.private.start_transaction()?;
+        for quad in &quads {
+            transaction.insert(quad);
+        }
+        transaction.commit()?;
+        Ok(quads)
+    }
+
+    /// Removes a revision whose write failed.
+    pub(super) fn undo_revision(&self, quads: &[Quad]) {
+        let undone = self
+            .private
+            .start_transaction()
+            .and_then(|mut transaction| {
+                for quad in quads {
+                    transaction.remove(quad);
+                }
+                transaction.commit()
+            });
+        if let Err(error) = undone {
+            tracing::error!(%error, "a revision of a failed write could not be removed");
+        }
+    }
+
+    /// The history of the record `id`: its revisions and their activities, without their
+    /// contents. `None` when it has none.
+    pub fn history(&self, id: &RecordId) -> Result<Option<Vec<Quad>>, StoreError> {
+        let graph = self.history_graph(id);
+        let mut quads = Vec::new();
+        for quad in self.private.quads_for_pattern(
+            None,
+            None,
+            None,
+            Some(GraphNameRef::NamedNode(graph.as_ref())),
+        ) {
+            let quad = quad?;
+            if quad.predicate != prov::VALUE {
+                quads.push(Quad::new(
+                    quad.subject,
+                    quad.predicate,
+                    quad.object,
+                    GraphName::DefaultGraph,
+                ));
+            }
+        }
+        if quads.is_empty() {
+            return Ok(None);
+        }
+        quads.sort_by_cached_key(|q| (q.subject.to_string(), q.predicate.to_string()));
+        Ok(Some(quads))
+    }
+
+    /// Version `number` of the record `id` of kind `kind`, as it was written; `None` when
+    /// there is no such version (or it is a deletion).
+    pub fn version(
+        &self,
+        kind: ResourceKind,
+        id: &RecordId,
+        number: u64,
+    ) -> Result<Option<Vec<Quad>>, StoreError> {
+        let graph = self.history_graph(id);
+        let entity = self.revision_iri(kind, id, number);
+        let found = self
+            .private
+            .quads_for_pattern(
+                Some(entity.as_ref().into()),
+                Some(prov::VALUE),
+                None,
+                Some(GraphNameRef::NamedNode(graph.as_ref())),
+            )
+            .next()
+            .transpose()?;
+        let Some(Quad {
+            object: Term::Literal(content),
+            ..
+        }) = found
+        else {
+            return Ok(None);
+        };
+        RdfParser::from_format(RdfFormat::NTriples)
+            .for_slice(content.value().as_bytes())
+            .map(|q| q.map_err(|e| StoreError::from_parse("history", e.into())))
+            .collect::<Result<_, _>>()
+            .map(Some)
+    }
+
+    /// Writes the private store (drafts' history, earlier versions) as N-Quads or TriG.
+    pub fn dump_private(
+        &self,
+        format: RdfFormat,
+        writer: impl std::io::Write,
+    ) -> Result<(), StoreError> {
+        self.private
+            .dump_to_writer(RdfSerializer::from_format(format), writer)
+            .map_err(|e| match e {
+                oxigraph::store::SerializerError::Storage(e) => StoreError::Storage(e),
+                other => StoreError::Io {
+                    path: "dump output".to_owned(),
+                    source: other.into(),
+                },
+            })?;
+        Ok(())
+    }
+
+    fn history_graph(&self, id: &RecordId) -> NamedNode {
+        self.base.join(&format!("history/{id}"))
+    }
+
+    fn revision_iri(&self, kind: ResourceKind, id: &RecordId, number: u64) -> NamedNode {
+        self.base
+            .join(&format!("{}/{id}?version={number}", kind.path_segment()))
+    }
+
+    fn revision_count(&self, graph: &NamedNode) -> Result<u64, StoreError> {
+        let mut count = 0;
+        for quad in self.private.quads_for_pattern(
+            None,
+            Some(RDF_TYPE),
+            Some(prov::ENTITY.into()),
+            Some(GraphNameRef::NamedNode(graph.as_ref())),
+        ) {
+            if let NamedOrBlankNode::NamedNode(_) = quad?.subject {
+                count += 1;
+            }
+        }
+        Ok(count)
+    }
+}
+
+/// The record's triples as sorted N-Triples lines: the same content hashes the same.
+fn canonical_text(triples: &[Triple]) -> String {
+    let mut lines: Vec<String> = triples.iter().map(|t| format!("{t} .")).collect();
+    lines.sort();
+    lines.dedup();
+    let mut text = lines.join("\n");
+    text.push('\n');
+    text
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
