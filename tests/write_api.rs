@@ -636,3 +636,147 @@ async fn every_write_leaves_a_revision_and_earlier_versions_can_be_read() {
     assert!(!ask(&server, "ASK { ?s <http://www.w3.org/ns/prov#value> ?o }").await);
     assert!(!ask(&server, "ASK { ?s ?p \"Version une\"@fr }").await);
 }
+
+#[tokio::test]
+async fn drafts_stay_hidden_from_anonymous_readers_until_published() {
+    let (server, temp) = server();
+    let ecobio = format!("{}agents/ecobio", server.base);
+    let editor = create_token(
+        temp.path(),
+        &[
+            "--name",
+            "carol",
+            "--role",
+            "editor",
+            "--publisher",
+            &ecobio,
+        ],
+    );
+    let cnrs = format!("{}agents/cnrs", server.base);
+    let stranger = create_token(
+        temp.path(),
+        &["--name", "dan", "--role", "editor", "--publisher", &cnrs],
+    );
+    // A draft may be incomplete: no description, reported but accepted.
+    let body = format!(
+        "{PREFIXES}<brouillon> a dcat:Dataset ; dct:title \"Brouillon secret\"@fr ; dct:publisher <../agents/ecobio> ."
+    );
+    let auth = bearer(&editor);
+    let created = send(
+        reqwest::Method::POST,
+        &format!("{}/api/datasets?status=draft", server.url),
+        &body,
+        TURTLE,
+        &[("Authorization", &auth)],
+    )
+    .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let answer: Value = serde_json::from_str(&created.text().await.unwrap()).unwrap();
+    assert_eq!(answer["status"], "draft");
+    assert!(
+        answer["violations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["path"] == "http://purl.org/dc/terms/description"),
+        "{answer}"
+    );
+
+    // Anonymous readers: not in SPARQL, not in the feed, not at its IRI, nor its history.
+    let everything = common::sparql_get(
+        &format!("{}/sparql", server.url),
+        "SELECT * { ?s ?p ?o }",
+        "text/csv",
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert!(!everything.contains("Brouillon secret") && !everything.contains("brouillon"));
+    let everything = common::sparql_get(
+        &format!("{}/sparql", server.url),
+        "SELECT * { GRAPH ?g { ?s ?p ?o } }",
+        "text/csv",
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert!(!everything.contains("brouillon"));
+    let feed = get_with(
+        &format!("{}/catalog?page_size=1000", server.url),
+        &[("Accept", TURTLE)],
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert!(!feed.contains("Brouillon secret"));
+    let page = format!("{}/datasets/brouillon", server.url);
+    assert_eq!(get_with(&page, &[]).await.status(), StatusCode::NOT_FOUND);
+    let history = format!("{page}/history");
+    assert_eq!(
+        get_with(&history, &[]).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let stranger_auth = bearer(&stranger);
+    let hidden = get_with(&page, &[("Authorization", &stranger_auth)]).await;
+    assert_eq!(
+        hidden.status(),
+        StatusCode::NOT_FOUND,
+        "another publisher's editor"
+    );
+
+    // Its editor sees it, with an ETag to change it.
+    let seen = get_with(&page, &[("Authorization", &auth), ("Accept", TURTLE)]).await;
+    assert_eq!(seen.status(), StatusCode::OK);
+    let etag = header(&seen, "etag");
+    let turtle = seen.text().await.unwrap();
+    assert!(turtle.contains("Brouillon secret"), "{turtle}");
+    assert_eq!(
+        get_with(&history, &[("Authorization", &auth)])
+            .await
+            .status(),
+        StatusCode::OK
+    );
+
+    // Publishing checks the profile fully, then the dataset is public like any other.
+    let still_incomplete = send(
+        reqwest::Method::PUT,
+        &format!("{}/api/datasets/brouillon?status=published", server.url),
+        &turtle,
+        TURTLE,
+        &[("Authorization", &auth), ("If-Match", &etag)],
+    )
+    .await;
+    problem(still_incomplete, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let complete = turtle.replace(
+        "\"Brouillon secret\"@fr",
+        "\"Brouillon secret\"@fr ; <http://purl.org/dc/terms/description> \"Publié.\"@fr",
+    );
+    let published = send(
+        reqwest::Method::PUT,
+        &format!("{}/api/datasets/brouillon?status=published", server.url),
+        &complete,
+        TURTLE,
+        &[("Authorization", &auth), ("If-Match", &etag)],
+    )
+    .await;
+    assert_eq!(
+        published.status(),
+        StatusCode::OK,
+        "{}",
+        published.text().await.unwrap()
+    );
+    let (public, _) = read(&server, "brouillon").await;
+    assert!(public.contains("Brouillon secret"));
+    let iri = format!("{}datasets/brouillon", server.base);
+    assert!(
+        ask(
+            &server,
+            &format!("ASK {{ <{iri}> a <http://www.w3.org/ns/dcat#Dataset> }}")
+        )
+        .await
+    );
+    assert_eq!(get_with(&history, &[]).await.status(), StatusCode::OK);
+}

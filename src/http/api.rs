@@ -24,7 +24,8 @@ fn kind_of(segment: &str) -> Option<RecordKind> {
         .find(|k| k.resource_kind().path_segment() == segment)
 }
 
-/// `POST {base}api/{kind}`: creates a record; `201 Created` with its IRI and ETag.
+/// `POST {base}api/{kind}`: creates a record (`?status=draft`: a draft); `201 Created`
+/// with its IRI and ETag.
 pub async fn create(
     request: HttpRequest,
     path: web::Path<String>,
@@ -33,23 +34,29 @@ pub async fn create(
 ) -> Result<HttpResponse, HttpError> {
     let kind = kind_of(&path).ok_or_else(|| HttpError::NoRoute(request.path().to_owned()))?;
     let who = principal(&request, &state)?;
+    let status = status_parameter(&request)?;
     let body = read_body(payload, &state).await?;
     let base = state.store.base().join(&format!("{}/", path.as_str()));
     let body = read_draft(&request, &body, kind, (&base, state.store.base()), None)?;
     authorize(&who, kind, &body.draft, None)?;
-    let written = state
-        .write(body, Expect::Absent, provenance(&request, &who))
-        .await?;
+    let plan = match status {
+        Some(Status::Draft) => Plan::CreateDraft,
+        _ => Plan::Create,
+    };
+    let (written, report) = state.write(body, plan, provenance(&request, &who)).await?;
+    let status = status.unwrap_or(Status::Published);
     Ok(written_response(
         HttpResponse::Created(),
         &state,
         kind,
-        &written.0,
-        &written.1,
+        &written,
+        &report,
+        status,
     ))
 }
 
-/// `PUT {base}api/{kind}/{id}`: replaces a record, if `If-Match` names its current version.
+/// `PUT {base}api/{kind}/{id}`: replaces a record, if `If-Match` names its current version;
+/// `?status=published` publishes a draft.
 pub async fn replace(
     request: HttpRequest,
     path: web::Path<(String, String)>,
@@ -59,33 +66,44 @@ pub async fn replace(
     let (segment, id) = path.into_inner();
     let kind = kind_of(&segment).ok_or_else(|| HttpError::NoRoute(request.path().to_owned()))?;
     let who = principal(&request, &state)?;
+    let status = status_parameter(&request)?;
     let body = read_body(payload, &state).await?;
-    let (id, current) = current(&state, kind, &id).await?;
-    let version = if_match(&request, &current)?;
-    let base = state.store.base().resource(kind.resource_kind(), &id);
+    let found = current(&state, &who, kind, &id).await?;
+    let version = if_match(&request, &found.current)?;
+    let base = state.store.base().resource(kind.resource_kind(), &found.id);
     let body = read_draft(
         &request,
         &body,
         kind,
         (&base, state.store.base()),
-        Some(&current.topic),
+        Some(&found.current.topic),
     )?;
-    authorize(&who, kind, &body.draft, Some(&current))?;
-    let expect = Expect::Version { id, version };
-    let written = state
-        .write(body, expect, provenance(&request, &who))
-        .await?;
+    authorize(&who, kind, &body.draft, Some(&found.current))?;
+    let id = found.id;
+    let (plan, status) = match (found.draft, status) {
+        (false, Some(Status::Draft)) => {
+            return Err(HttpError::Conflict(
+                "a published record cannot go back to being a draft; DELETE withdraws it".into(),
+            ));
+        }
+        (false, _) => (Plan::Replace { id, version }, Status::Published),
+        (true, Some(Status::Published)) => (Plan::Publish { id, version }, Status::Published),
+        (true, _) => (Plan::ReplaceDraft { id, version }, Status::Draft),
+    };
+    let (written, report) = state.write(body, plan, provenance(&request, &who)).await?;
     Ok(written_response(
         HttpResponse::Ok(),
         &state,
         kind,
-        &written.0,
-        &written.1,
+        &written,
+        &report,
+        status,
     ))
 }
 
 /// `DELETE {base}api/{kind}/{id}`: deletes a record, if `If-Match` names its current
 /// version; a dataset leaves a tombstone (`410 Gone` to readers, withdrawn in the feed).
+/// A draft just goes (it was never public).
 pub async fn delete(
     request: HttpRequest,
     path: web::Path<(String, String)>,
@@ -94,17 +112,81 @@ pub async fn delete(
     let (segment, id) = path.into_inner();
     let kind = kind_of(&segment).ok_or_else(|| HttpError::NoRoute(request.path().to_owned()))?;
     let who = principal(&request, &state)?;
-    let (id, current) = current(&state, kind, &id).await?;
-    let version = if_match(&request, &current)?;
-    if !who.may_write_for(owners(kind, &current.topic, &current.publishers)) {
+    let found = current(&state, &who, kind, &id).await?;
+    let version = if_match(&request, &found.current)?;
+    if !who.may_write_for(owners(
+        kind,
+        &found.current.topic,
+        &found.current.publishers,
+    )) {
         return Err(refused(&who, kind));
     }
     let store = state.store.clone();
     let by = provenance(&request, &who);
-    web::block(move || store.delete_record(kind, &id, version, &by))
-        .await
-        .map_err(|_| HttpError::Unavailable)??;
+    let (id, draft) = (found.id, found.draft);
+    web::block(move || {
+        if draft {
+            store.delete_draft(kind, &id, version, &by)
+        } else {
+            store.delete_record(kind, &id, version, &by)
+        }
+    })
+    .await
+    .map_err(|_| HttpError::Unavailable)??;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// A record's publication status, as `?status=` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Status {
+    /// Visible to its editors and admins only.
+    Draft,
+    /// Visible to everyone.
+    Published,
+}
+
+impl Status {
+    const fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Published => "published",
+        }
+    }
+}
+
+/// `?status=draft|published`, if given.
+fn status_parameter(request: &HttpRequest) -> Result<Option<Status>, HttpError> {
+    let pairs = web::Query::<Vec<(String, String)>>::from_query(request.query_string())
+        .map_err(|e| HttpError::BadRequest(format!("malformed parameters: {e}")))?;
+    match pairs.iter().find(|(name, _)| name == "status") {
+        None => Ok(None),
+        Some((_, value)) if value == "draft" => Ok(Some(Status::Draft)),
+        Some((_, value)) if value == "published" => Ok(Some(Status::Published)),
+        Some((_, value)) => Err(HttpError::BadRequest(format!(
+            "status must be draft or published, not {value:?}"
+        ))),
+    }
+}
+
+/// What a write does.
+enum Plan {
+    /// A new published record.
+    Create,
+    /// A new draft.
+    CreateDraft,
+    /// A new version of a published record.
+    Replace { id: RecordId, version: i64 },
+    /// A new version of a draft, still a draft.
+    ReplaceDraft { id: RecordId, version: i64 },
+    /// A draft, in a new version, made public.
+    Publish { id: RecordId, version: i64 },
+}
+
+impl Plan {
+    /// Drafts may be incomplete: their violations are reported, not refused.
+    const fn blocks_on_violations(&self) -> bool {
+        !matches!(self, Self::CreateDraft | Self::ReplaceDraft { .. })
+    }
 }
 
 /// The request body, up to the configured limit (413 past it).
@@ -118,70 +200,94 @@ async fn read_body(payload: web::Payload, state: &AppState) -> Result<web::Bytes
 }
 
 impl AppState {
-    /// Validates `draft` in the context of the store, then writes it if `expect` holds;
-    /// on the blocking pool. Returns what was written and the warnings.
+    /// Validates the body's record in the context of the store, then writes it as `plan`
+    /// says; on the blocking pool. Returns what was written and the validation report.
     async fn write(
         &self,
         body: Body,
-        expect: Expect,
+        plan: Plan,
         by: Provenance,
     ) -> Result<(WrittenRecord, Report), HttpError> {
         let store = self.store.clone();
         let validator = self.validator.clone();
         web::block(move || {
-            let Body { mut draft, mut extras } = body;
-            // Triples about another record that the body made this one own (a publisher
-            // described inline) are the other record's: checked like any other extra.
-            let mut foreign = std::collections::HashSet::new();
-            for triple in &draft.triples {
-                if let NamedOrBlankNode::NamedNode(subject) = &triple.subject
-                    && triple.subject != draft.topic
-                    && !foreign.contains(subject)
-                    && store.has_record(subject)?
-                {
-                    foreign.insert(subject.clone());
-                }
-            }
-            let (theirs, own): (Vec<_>, Vec<_>) = std::mem::take(&mut draft.triples)
-                .into_iter()
-                .partition(|t| matches!(&t.subject, NamedOrBlankNode::NamedNode(s) if foreign.contains(s)));
-            draft.triples = own;
-            extras.extend(theirs);
-            let context = store.in_context(&draft.triples)?;
-            let unknown: Vec<String> = extras
-                .iter()
-                .filter(|t| !context.contains(*t))
-                .map(|t| t.subject.to_string())
-                .collect::<std::collections::BTreeSet<_>>()
-                .into_iter()
-                .collect();
-            if !unknown.is_empty() {
-                return Err(HttpError::BadRequest(format!(
-                    "the body says things about other resources that the catalog does not: {}; write those records on their own",
-                    unknown.join(", ")
-                )));
-            }
-            let own: std::collections::HashSet<String> = draft
-                .triples
-                .iter()
-                .filter_map(|t| match &t.subject {
-                    NamedOrBlankNode::NamedNode(n) => Some(n.as_str().to_owned()),
-                    NamedOrBlankNode::BlankNode(_) => None,
-                })
-                .collect();
-            let report = validator
-                .validate(&context)
-                .map_err(HttpError::Validation)?
-                .about(&own);
-            if !report.conforms {
+            let (draft, report) = checked(&store, &validator, body)?;
+            if plan.blocks_on_violations() && !report.conforms {
                 return Err(HttpError::Invalid(report));
             }
-            let written = store.write_record(draft, &expect, &by)?;
+            let written = match plan {
+                Plan::Create => store.write_record(draft, &Expect::Absent, &by)?,
+                Plan::Replace { id, version } => {
+                    store.write_record(draft, &Expect::Version { id, version }, &by)?
+                }
+                Plan::CreateDraft => store.write_draft(draft, None, &by)?,
+                Plan::ReplaceDraft { id, version } => {
+                    store.write_draft(draft, Some((&id, version)), &by)?
+                }
+                Plan::Publish { id, version } => store.publish_draft(draft, &id, version, &by)?,
+            };
             Ok((written, report))
         })
         .await
         .map_err(|_| HttpError::Unavailable)?
     }
+}
+
+/// The body's record with its own triples only, and its validation report: triples about
+/// other resources must say what the store says.
+fn checked(
+    store: &crate::store::CatalogStore,
+    validator: &crate::validate::Validator,
+    body: Body,
+) -> Result<(RecordDraft, Report), HttpError> {
+    let Body {
+        mut draft,
+        mut extras,
+    } = body;
+    // Triples about another record that the body made this one own (a publisher
+    // described inline) are the other record's: checked like any other extra.
+    let mut foreign = std::collections::HashSet::new();
+    for triple in &draft.triples {
+        if let NamedOrBlankNode::NamedNode(subject) = &triple.subject
+            && triple.subject != draft.topic
+            && !foreign.contains(subject)
+            && store.has_record(subject)?
+        {
+            foreign.insert(subject.clone());
+        }
+    }
+    let (theirs, own): (Vec<_>, Vec<_>) = std::mem::take(&mut draft.triples)
+        .into_iter()
+        .partition(|t| matches!(&t.subject, NamedOrBlankNode::NamedNode(s) if foreign.contains(s)));
+    draft.triples = own;
+    extras.extend(theirs);
+    let context = store.in_context(&draft.triples)?;
+    let unknown: Vec<String> = extras
+        .iter()
+        .filter(|t| !context.contains(*t))
+        .map(|t| t.subject.to_string())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if !unknown.is_empty() {
+        return Err(HttpError::BadRequest(format!(
+            "the body says things about other resources that the catalog does not: {}; write those records on their own",
+            unknown.join(", ")
+        )));
+    }
+    let own: std::collections::HashSet<String> = draft
+        .triples
+        .iter()
+        .filter_map(|t| match &t.subject {
+            NamedOrBlankNode::NamedNode(n) => Some(n.as_str().to_owned()),
+            NamedOrBlankNode::BlankNode(_) => None,
+        })
+        .collect();
+    let report = validator
+        .validate(&context)
+        .map_err(HttpError::Validation)?
+        .about(&own);
+    Ok((draft, report))
 }
 
 /// Who wrote, from where: the token's name and the client's address.
@@ -195,12 +301,22 @@ fn provenance(request: &HttpRequest, who: &Principal) -> Provenance {
     }
 }
 
-/// The record `id` of `kind`: 404 when there is none, 410 when it was withdrawn.
+/// A record found for a change.
+struct Found {
+    id: RecordId,
+    current: CurrentRecord,
+    /// Whether it is a draft (in the private store).
+    draft: bool,
+}
+
+/// The record `id` of `kind`: 404 when there is none (or it is a draft `who` may not
+/// see), 410 when it was withdrawn.
 async fn current(
     state: &AppState,
+    who: &Principal,
     kind: RecordKind,
     id: &str,
-) -> Result<(RecordId, CurrentRecord), HttpError> {
+) -> Result<Found, HttpError> {
     let not_found = || HttpError::NotFound {
         kind: kind.resource_kind().label(),
         id: id.to_owned(),
@@ -208,16 +324,36 @@ async fn current(
     let id = RecordId::parse(id).map_err(|_| not_found())?;
     let store = state.store.clone();
     let looked_up = id.clone();
-    let found = web::block(move || store.record_state(kind, &looked_up))
-        .await
-        .map_err(|_| HttpError::Unavailable)??;
-    match found {
-        RecordState::Live(current) => Ok((id, current)),
-        RecordState::Withdrawn => Err(HttpError::Gone {
+    let (found, draft) = web::block(move || {
+        let found = store.record_state(kind, &looked_up)?;
+        let draft = match found {
+            RecordState::Missing => store.draft(kind, &looked_up)?.map(|(c, _)| c),
+            _ => None,
+        };
+        Ok::<_, StoreError>((found, draft))
+    })
+    .await
+    .map_err(|_| HttpError::Unavailable)??;
+    match (found, draft) {
+        (RecordState::Live(current), _) => Ok(Found {
+            id,
+            current,
+            draft: false,
+        }),
+        (RecordState::Withdrawn, _) => Err(HttpError::Gone {
             kind: kind.resource_kind().label(),
             id: id.as_str().to_owned(),
         }),
-        RecordState::Missing => Err(not_found()),
+        (RecordState::Missing, Some(current))
+            if who.may_write_for(owners(kind, &current.topic, &current.publishers)) =>
+        {
+            Ok(Found {
+                id,
+                current,
+                draft: true,
+            })
+        }
+        (RecordState::Missing, _) => Err(not_found()),
     }
 }
 
@@ -441,13 +577,15 @@ fn refused(who: &Principal, kind: RecordKind) -> HttpError {
     ))
 }
 
-/// `201`/`200` with the record's IRI, its new ETag and the validation warnings.
+/// `201`/`200` with the record's IRI, its new ETag, its status and the validation report
+/// (warnings; violations too for a draft, which may be incomplete).
 fn written_response(
     mut builder: actix_web::HttpResponseBuilder,
     state: &AppState,
     kind: RecordKind,
     written: &WrittenRecord,
     report: &Report,
+    status: Status,
 ) -> HttpResponse {
     let page = state
         .store
@@ -467,6 +605,8 @@ fn written_response(
                 "iri": written.topic.as_str(),
                 "page": page.as_str(),
                 "version": written.version,
+                "status": status.as_str(),
+                "violations": report.violations,
                 "warnings": report.warnings,
             })
             .to_string(),

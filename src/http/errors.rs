@@ -70,6 +70,9 @@ pub enum HttpError {
     /// An RDF serializer refused the description.
     #[error("serialization failure")]
     Serialize(#[source] std::io::Error),
+    /// The request contradicts the resource's state.
+    #[error("{0}")]
+    Conflict(String),
     /// The resource was deleted; a tombstone says so.
     #[error("the {kind} {id:?} was withdrawn from this catalog")]
     Gone {
@@ -150,6 +153,7 @@ impl HttpError {
             Self::Access(_) => "access-failure",
             Self::Validation(_) => "validation-failure",
             Self::Gone { .. } => "gone",
+            Self::Conflict(_) => "conflict",
             Self::PreconditionRequired => "precondition-required",
             Self::PreconditionFailed { .. } => "precondition-failed",
             Self::Invalid(_) => "invalid-record",
@@ -183,6 +187,7 @@ impl ResponseError for HttpError {
             }
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::Gone { .. } => StatusCode::GONE,
+            Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::UnknownFormat { .. } => StatusCode::BAD_REQUEST,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,

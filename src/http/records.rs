@@ -5,7 +5,7 @@ use super::cache::CacheKey;
 use super::errors::HttpError;
 use super::respond::{Rendered, choose, respond, split_suffix};
 use crate::html::{PageContext, PageError, Pages};
-use crate::model::{RecordId, ResourceKind, Variants};
+use crate::model::{RecordId, RecordKind, ResourceKind, Variants};
 use crate::rdf::{Representation, parse_quality, serialize};
 use crate::store::{CatalogStore, Description, to_millis};
 use actix_web::http::header;
@@ -31,6 +31,12 @@ pub async fn resource(
     let representation = choose(&request, suffix)?;
     let language = preferred_language(&request);
     if let Some(number) = version_parameter(&request)? {
+        if draft_of(&request, &state, kind, &id)
+            .await?
+            .is_some_and(|d| d.is_none())
+        {
+            return Err(not_found());
+        }
         let iri = state.store.base().resource(kind, &id);
         let made = state.store.clone();
         let found = web::block(move || made.version(kind, &id, number))
@@ -46,7 +52,7 @@ pub async fn resource(
             modified: None,
         };
         let page = Page::new(&state, iri.as_str(), kind.label(), language);
-        return plain(&request, &state, &description, representation, &page);
+        return plain(&request, &state, &description, representation, &page, None);
     }
     let key = CacheKey::new(format!("{segment}/{id}"), representation, language);
     let asked = id.clone();
@@ -76,10 +82,56 @@ pub async fn resource(
             )))
         })
         .await?;
-    match rendered {
-        Some(rendered) => Ok(respond(&request, &rendered)),
-        None => Err(missing(&state, kind, asked, not_found()).await),
+    if let Some(rendered) = rendered {
+        return Ok(respond(&request, &rendered));
     }
+    if let Some(Some((version, quads))) = draft_of(&request, &state, kind, &asked).await? {
+        let iri = state.store.base().resource(kind, &asked);
+        let description = Description {
+            topic: iri.clone(),
+            quads,
+            modified: None,
+        };
+        let page = Page::new(&state, iri.as_str(), kind.label(), language);
+        return plain(
+            &request,
+            &state,
+            &description,
+            representation,
+            &page,
+            Some(version),
+        );
+    }
+    Err(missing(&state, kind, asked, not_found()).await)
+}
+
+/// Whether `{kind}/{id}` is a draft, and if so, its version and quads when the request's
+/// token may see it (`Some(None)` when it may not: the draft stays hidden).
+async fn draft_of(
+    request: &HttpRequest,
+    state: &AppState,
+    kind: ResourceKind,
+    id: &RecordId,
+) -> Result<Option<Option<(i64, Vec<oxigraph::model::Quad>)>>, HttpError> {
+    let Some(record_kind) = RecordKind::of_resource(kind) else {
+        return Ok(None);
+    };
+    let store = state.store.clone();
+    let looked_up = id.clone();
+    let Some((current, quads)) = web::block(move || store.draft(record_kind, &looked_up))
+        .await
+        .map_err(|_| HttpError::Unavailable)??
+    else {
+        return Ok(None);
+    };
+    let allowed = super::auth::principal(request, state).is_ok_and(|who| {
+        let owners: Box<dyn Iterator<Item = &str>> = match record_kind {
+            RecordKind::Agent => Box::new(std::iter::once(current.topic.as_str())),
+            _ => Box::new(current.publishers.iter().map(String::as_str)),
+        };
+        who.may_write_for(owners)
+    });
+    Ok(Some(allowed.then_some((current.version, quads))))
 }
 
 /// `GET|HEAD {base}{kind}/{id}/history[.ext]`: the record's revisions (PROV-O), newest
@@ -90,10 +142,7 @@ pub async fn history(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, HttpError> {
     let (segment, id) = path.into_inner();
-    let known = ResourceKind::ALL
-        .into_iter()
-        .any(|k| k.path_segment() == segment && k != ResourceKind::Record);
-    if !known {
+    if segment == ResourceKind::Record.path_segment() {
         return Err(HttpError::NoRoute(request.path().to_owned()));
     }
     let not_found = || HttpError::NotFound {
@@ -101,6 +150,16 @@ pub async fn history(
         id: id.clone(),
     };
     let record = RecordId::parse(&id).map_err(|_| not_found())?;
+    let kind = ResourceKind::ALL
+        .into_iter()
+        .find(|k| k.path_segment() == segment)
+        .ok_or_else(not_found)?;
+    if draft_of(&request, &state, kind, &record)
+        .await?
+        .is_some_and(|d| d.is_none())
+    {
+        return Err(not_found());
+    }
     let representation = choose(&request, None)?;
     let language = preferred_language(&request);
     let store = state.store.clone();
@@ -115,7 +174,7 @@ pub async fn history(
         modified: None,
     };
     let page = Page::new(&state, iri.as_str(), "history", language);
-    plain(&request, &state, &description, representation, &page)
+    plain(&request, &state, &description, representation, &page, None)
 }
 
 /// What [`PageContext`] borrows, owned.
@@ -144,6 +203,7 @@ fn plain(
     description: &Description,
     representation: Representation,
     page: &Page,
+    version: Option<i64>,
 ) -> Result<HttpResponse, HttpError> {
     let context = PageContext {
         base: &page.base,
@@ -158,7 +218,7 @@ fn plain(
         Pages::resource,
         &state.pages,
     )?;
-    let rendered = Rendered::new(body, representation, None, None, Variants::of(&page.iri));
+    let rendered = Rendered::new(body, representation, None, version, Variants::of(&page.iri));
     Ok(respond(request, &rendered))
 }
 

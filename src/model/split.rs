@@ -29,6 +29,13 @@ impl RecordKind {
         }
     }
 
+    /// The record kind whose topics are served at `kind`'s pages, if any.
+    pub fn of_resource(kind: ResourceKind) -> Option<Self> {
+        [Self::Dataset, Self::DataPaper, Self::Agent]
+            .into_iter()
+            .find(|k| k.resource_kind() == kind)
+    }
+
     /// The class a resource of this kind is typed with.
     pub const fn class(self) -> NamedNodeRef<'static> {
         match self {

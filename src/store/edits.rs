@@ -5,9 +5,9 @@ use super::feed::{FeedChange, millis_literal, now_millis, to_millis};
 use super::history::{Action, Provenance, Revision};
 use super::records::WrittenRecord;
 use super::{CatalogStore, StoreError};
-use crate::model::vocab::{dcat, dct};
+use crate::model::vocab::{dcat, dct, foaf};
 use crate::model::{RecordDraft, RecordId, RecordKind, SplitOutcome};
-use oxigraph::model::{GraphNameRef, NamedNode, NamedOrBlankNode, QuadRef, Term, Triple};
+use oxigraph::model::{GraphNameRef, NamedNode, NamedOrBlankNode, Quad, QuadRef, Term, Triple};
 use oxigraph::store::Transaction;
 
 /// What a write expects to find.
@@ -227,73 +227,66 @@ impl CatalogStore {
         id: &RecordId,
     ) -> Result<Option<CurrentRecord>, StoreError> {
         let graph = self.base.record_graph(id);
-        let g = GraphNameRef::NamedNode(graph.as_ref());
-        let object = |predicate| -> Result<Option<Term>, StoreError> {
-            Ok(transaction
-                .quads_for_pattern(Some(graph.as_ref().into()), Some(predicate), None, Some(g))
-                .next()
-                .transpose()?
-                .map(|q| q.object))
-        };
-        let Some(Term::NamedNode(topic)) = object(crate::model::vocab::foaf::PRIMARY_TOPIC)? else {
-            return Ok(None);
-        };
-        // The API path names the kind: a dataset's id under /api/agents/ is not an agent.
-        let local = self.base.resource(kind.resource_kind(), id);
-        let of_kind = topic == local
-            || self
-                .base
-                .local_id(kind.resource_kind(), topic.as_str())
-                .is_some()
-            || self.has_kind(transaction, &topic, kind, &graph)?;
-        if !of_kind {
-            return Ok(None);
-        }
-        let version = object(dct::MODIFIED)?
-            .and_then(|m| super::describe::parse_date_time(m.as_ref()))
-            .map_or(0, to_millis);
-        let publishers = transaction
+        let quads = transaction
             .quads_for_pattern(
-                Some(topic.as_ref().into()),
-                Some(dct::PUBLISHER),
                 None,
-                Some(g),
+                None,
+                None,
+                Some(GraphNameRef::NamedNode(graph.as_ref())),
             )
-            .filter_map(|q| match q.map(|q| q.object) {
-                Ok(Term::NamedNode(p)) => Some(Ok(p.into_string())),
-                Ok(_) => None,
-                Err(e) => Some(Err(e)),
-            })
-            .collect::<Result<_, _>>()?;
-        Ok(Some(CurrentRecord {
-            id: id.clone(),
-            topic,
-            version,
-            publishers,
-        }))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(self.current_of(&quads, kind, id))
     }
 
-    /// Whether `topic` is typed as a resource of `kind` in `graph` (for harvested
-    /// resources, whose IRIs are not ours).
-    fn has_kind(
+    /// The record `id` of kind `kind` in the quads of its graph (of either store).
+    pub(super) fn current_of(
         &self,
-        transaction: &Transaction<'_>,
-        topic: &NamedNode,
+        quads: &[Quad],
         kind: RecordKind,
-        graph: &NamedNode,
-    ) -> Result<bool, StoreError> {
-        for quad in transaction.quads_for_pattern(
-            Some(topic.as_ref().into()),
-            Some(crate::model::vocab::RDF_TYPE),
-            None,
-            Some(GraphNameRef::NamedNode(graph.as_ref())),
-        ) {
-            if let Term::NamedNode(class) = quad?.object
-                && RecordKind::of_class(class.as_ref()) == Some(kind)
-            {
-                return Ok(true);
-            }
+        id: &RecordId,
+    ) -> Option<CurrentRecord> {
+        let graph = self.base.record_graph(id);
+        let record: NamedOrBlankNode = graph.clone().into();
+        let object = |subject: &NamedOrBlankNode, predicate| {
+            quads
+                .iter()
+                .find(|q| &q.subject == subject && q.predicate == predicate)
+                .map(|q| &q.object)
+        };
+        let Some(Term::NamedNode(topic)) = object(&record, foaf::PRIMARY_TOPIC) else {
+            return None;
+        };
+        let topic_node: NamedOrBlankNode = topic.clone().into();
+        // The API path names the kind: a dataset's id under /api/agents/ is not an agent.
+        let of_kind = self
+            .base
+            .local_id(kind.resource_kind(), topic.as_str())
+            .is_some()
+            || quads.iter().any(|q| {
+                q.subject == topic_node
+                    && q.predicate == crate::model::vocab::RDF_TYPE
+                    && matches!(&q.object, Term::NamedNode(c)
+                        if RecordKind::of_class(c.as_ref()) == Some(kind))
+            });
+        if !of_kind {
+            return None;
         }
-        Ok(false)
+        let version = object(&record, dct::MODIFIED)
+            .and_then(|m| super::describe::parse_date_time(m.as_ref()))
+            .map_or(0, to_millis);
+        let publishers = quads
+            .iter()
+            .filter(|q| q.subject == topic_node && q.predicate == dct::PUBLISHER)
+            .filter_map(|q| match &q.object {
+                Term::NamedNode(p) => Some(p.as_str().to_owned()),
+                _ => None,
+            })
+            .collect();
+        Some(CurrentRecord {
+            id: id.clone(),
+            topic: topic.clone(),
+            version,
+            publishers,
+        })
     }
 }

@@ -9,6 +9,7 @@
 //! Oxigraph calls block: async callers run these methods on the blocking pool.
 
 mod describe;
+mod drafts;
 mod edits;
 mod error;
 mod feed;

@@ -353,7 +353,7 @@ impl CatalogStore {
 
 /// The catalog record node of a record graph: `{graph} foaf:primaryTopic topic`, with its
 /// dates; typed `dcat:CatalogRecord` and conforming to DCAT-AP for datasets.
-fn record_node(
+pub(super) fn record_node(
     kind: RecordKind,
     graph: &NamedNode,
     topic: &NamedNode,

@@ -1,0 +1,236 @@
+//! Drafts: records written but not published, kept in the private store so that no
+//! public reader (dereferencing, the feed, SPARQL) can come across them. Publishing moves
+//! a draft into the public store, where it becomes an ordinary record.
+
+use super::edits::CurrentRecord;
+use super::feed::millis_literal;
+use super::history::{Action, Provenance, Revision};
+use super::records::{WrittenRecord, record_node};
+use super::{CatalogStore, StoreError};
+use crate::model::{RecordDraft, RecordId, RecordKind};
+use oxigraph::model::{GraphNameRef, NamedNode, NamedOrBlankNode, Quad, Term, Triple};
+
+impl CatalogStore {
+    /// The draft `id` of kind `kind` and its quads (in the default graph), if there is one.
+    pub fn draft(
+        &self,
+        kind: RecordKind,
+        id: &RecordId,
+    ) -> Result<Option<(CurrentRecord, Vec<Quad>)>, StoreError> {
+        let quads = self.draft_quads(id)?;
+        Ok(self
+            .current_of(&quads, kind, id)
+            .map(|current| (current, quads)))
+    }
+
+    /// Writes a draft: a new one (`replacing` = `None`), or a new version of the draft
+    /// `replacing` at the version the writer saw.
+    pub fn write_draft(
+        &self,
+        draft: RecordDraft,
+        replacing: Option<(&RecordId, i64)>,
+        by: &Provenance,
+    ) -> Result<WrittenRecord, StoreError> {
+        let kind = draft.kind;
+        let _writer = self.write_lock();
+        let (id, topic, issued) = match replacing {
+            Some((id, version)) => {
+                let (current, quads) = self.draft(kind, id)?.ok_or(StoreError::NoRecord)?;
+                if current.version != version {
+                    return Err(StoreError::Stale { expected: version });
+                }
+                let issued = quads
+                    .iter()
+                    .find(|q| q.predicate == crate::model::vocab::dct::ISSUED)
+                    .and_then(|q| match &q.object {
+                        Term::Literal(l) => Some(l.clone()),
+                        _ => None,
+                    });
+                (id.clone(), current.topic, issued)
+            }
+            None => {
+                let (id, topic) = self.allocate_draft(&draft)?;
+                (id, topic, None)
+            }
+        };
+        let stamp = self.clock.stamp();
+        let now = millis_literal(stamp);
+        let graph = self.base.record_graph(&id);
+        let renamed = draft.topic.clone();
+        let mut triples: Vec<Triple> = draft
+            .triples
+            .into_iter()
+            .map(|t| rename_topic(t, &renamed, &topic))
+            .collect();
+        triples.extend(record_node(
+            kind,
+            &graph,
+            &topic,
+            issued.unwrap_or_else(|| now.clone()),
+            &now,
+        ));
+        let revision = self.append_revision(&Revision {
+            kind: kind.resource_kind(),
+            id: &id,
+            topic: &topic,
+            action: if replacing.is_some() {
+                Action::Replace
+            } else {
+                Action::Create
+            },
+            by,
+            content: triples.clone(),
+            at: stamp,
+        })?;
+        let written = (|| {
+            let mut transaction = self.private.start_transaction()?;
+            transaction.clear_graph(GraphNameRef::NamedNode(graph.as_ref()))?;
+            for triple in &triples {
+                transaction.insert(&triple.clone().in_graph(graph.clone()));
+            }
+            transaction.commit()
+        })();
+        if let Err(error) = written {
+            self.undo_revision(&revision);
+            return Err(error.into());
+        }
+        Ok(WrittenRecord {
+            id,
+            topic,
+            version: stamp,
+        })
+    }
+
+    /// Deletes the draft `id` if it is still at `version`; it was never public, so it
+    /// leaves no tombstone, only its history.
+    pub fn delete_draft(
+        &self,
+        kind: RecordKind,
+        id: &RecordId,
+        version: i64,
+        by: &Provenance,
+    ) -> Result<(), StoreError> {
+        let _writer = self.write_lock();
+        let (current, _) = self.draft(kind, id)?.ok_or(StoreError::NoRecord)?;
+        if current.version != version {
+            return Err(StoreError::Stale { expected: version });
+        }
+        self.append_revision(&Revision {
+            kind: kind.resource_kind(),
+            id,
+            topic: &current.topic,
+            action: Action::Delete,
+            by,
+            content: Vec::new(),
+            at: self.clock.stamp(),
+        })?;
+        self.drop_draft(id)
+    }
+
+    /// Publishes the draft `id`, still at `version`, with `draft` as its content: it
+    /// becomes a public record under the same id, and the draft goes.
+    pub fn publish_draft(
+        &self,
+        mut draft: RecordDraft,
+        id: &RecordId,
+        version: i64,
+        by: &Provenance,
+    ) -> Result<WrittenRecord, StoreError> {
+        let (current, _) = self.draft(draft.kind, id)?.ok_or(StoreError::NoRecord)?;
+        if current.version != version {
+            return Err(StoreError::Stale { expected: version });
+        }
+        draft.preferred_id = id.clone();
+        let written = self.write_record(draft, &super::Expect::Absent, by)?;
+        self.drop_draft(id)?;
+        Ok(written)
+    }
+
+    /// Removes a draft's graph (once published or deleted).
+    fn drop_draft(&self, id: &RecordId) -> Result<(), StoreError> {
+        let graph = self.base.record_graph(id);
+        let mut transaction = self.private.start_transaction()?;
+        transaction.clear_graph(GraphNameRef::NamedNode(graph.as_ref()))?;
+        transaction.commit()?;
+        Ok(())
+    }
+
+    fn draft_quads(&self, id: &RecordId) -> Result<Vec<Quad>, StoreError> {
+        let graph = self.base.record_graph(id);
+        self.private
+            .quads_for_pattern(
+                None,
+                None,
+                None,
+                Some(GraphNameRef::NamedNode(graph.as_ref())),
+            )
+            .map(|q| {
+                q.map(|q| {
+                    Quad::new(
+                        q.subject,
+                        q.predicate,
+                        q.object,
+                        oxigraph::model::GraphName::DefaultGraph,
+                    )
+                })
+                .map_err(StoreError::from)
+            })
+            .collect()
+    }
+
+    /// An id and topic IRI for a new draft that neither store uses.
+    fn allocate_draft(&self, draft: &RecordDraft) -> Result<(RecordId, NamedNode), StoreError> {
+        let kind = draft.kind.resource_kind();
+        if let NamedOrBlankNode::NamedNode(topic) = &draft.topic {
+            if self.has_record(topic)? {
+                return Err(StoreError::Exists(topic.as_str().to_owned()));
+            }
+            if let Some(id) = self.base.local_id(kind, topic.as_str())
+                && !self.id_taken(&id)?
+            {
+                return Ok((id, topic.clone()));
+            }
+        }
+        for n in 1.. {
+            let candidate = draft.preferred_id.with_suffix(n);
+            if !self.id_taken(&candidate)? {
+                let topic = match &draft.topic {
+                    NamedOrBlankNode::NamedNode(topic) => topic.clone(),
+                    NamedOrBlankNode::BlankNode(_) => self.base.resource(kind, &candidate),
+                };
+                return Ok((candidate, topic));
+            }
+        }
+        unreachable!("the candidate ids are endless")
+    }
+
+    /// Whether a record, a tombstone or a draft uses the id.
+    fn id_taken(&self, id: &RecordId) -> Result<bool, StoreError> {
+        let graph = self.base.record_graph(id);
+        let g = GraphNameRef::NamedNode(graph.as_ref());
+        let used = |store: &oxigraph::store::Store| -> Result<bool, StoreError> {
+            Ok(store
+                .quads_for_pattern(None, None, None, Some(g))
+                .next()
+                .transpose()?
+                .is_some())
+        };
+        Ok(used(&self.store)? || used(&self.private)? || self.is_withdrawn(id)?)
+    }
+}
+
+/// `triple` with the draft's topic (a blank node, or its IRI) written as `topic`.
+fn rename_topic(triple: Triple, from: &NamedOrBlankNode, topic: &NamedNode) -> Triple {
+    let subject = if &triple.subject == from {
+        topic.clone().into()
+    } else {
+        triple.subject
+    };
+    let object = match triple.object {
+        Term::BlankNode(b) if matches!(from, NamedOrBlankNode::BlankNode(f) if *f == b) => {
+            topic.clone().into()
+        }
+        other => other,
+    };
+    Triple::new(subject, triple.predicate, object)
+}
