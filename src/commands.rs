@@ -50,12 +50,35 @@ pub async fn serve(settings: &Settings) -> Result<(), CommandError> {
     if seeded {
         tracing::info!("loaded the demo catalog into the empty store");
     }
+    tokio::spawn(end_embargoes(store.clone()));
     serve_http(AppState::new(store, settings)?, settings.listen)
         .await
         .map_err(|source| CommandError::Io {
             context: format!("cannot serve on {}", settings.listen),
             source,
         })
+}
+
+/// How often the server looks for embargoes that have ended.
+const EMBARGO_CHECK: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Publishes embargoed records as their embargo ends, for as long as the server runs.
+async fn end_embargoes(store: CatalogStore) {
+    let mut ticks = tokio::time::interval(EMBARGO_CHECK);
+    loop {
+        ticks.tick().await;
+        let store = store.clone();
+        let now = crate::store::now_millis();
+        match tokio::task::spawn_blocking(move || store.publish_due(now)).await {
+            Ok(Ok(published)) => {
+                for id in published {
+                    tracing::info!(%id, "embargo ended: published");
+                }
+            }
+            Ok(Err(error)) => tracing::error!(%error, "cannot publish embargoed records"),
+            Err(error) => tracing::error!(%error, "embargo task failed"),
+        }
+    }
 }
 
 /// `passerelle load`: import RDF files, splitting datasets into record graphs.

@@ -780,3 +780,66 @@ async fn drafts_stay_hidden_from_anonymous_readers_until_published() {
     );
     assert_eq!(get_with(&history, &[]).await.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn an_embargoed_dataset_appears_when_its_embargo_ends() {
+    let (server, _temp) = server();
+    let until = time::OffsetDateTime::now_utc() + time::Duration::seconds(3);
+    let until = until
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let url = format!(
+        "{}/api/datasets?embargo={}",
+        server.url,
+        until.replace('+', "%2B")
+    );
+    let auth = bearer(ADMIN);
+    // Held back, but complete: an embargoed record is checked like a published one.
+    let incomplete =
+        format!("{PREFIXES}<sous-embargo> a dcat:Dataset ; dct:title \"Sous embargo\"@fr .");
+    let refused = send(
+        reqwest::Method::POST,
+        &url,
+        &incomplete,
+        TURTLE,
+        &[("Authorization", &auth)],
+    )
+    .await;
+    problem(refused, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let created = send(
+        reqwest::Method::POST,
+        &url,
+        &dataset("sous-embargo", "Sous embargo", "ecobio"),
+        TURTLE,
+        &[("Authorization", &auth)],
+    )
+    .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let answer: Value = serde_json::from_str(&created.text().await.unwrap()).unwrap();
+    assert_eq!(answer["status"], "embargoed");
+
+    let page = format!("{}/datasets/sous-embargo", server.url);
+    let iri = format!("{}datasets/sous-embargo", server.base);
+    let listed = format!("ASK {{ <{iri}> a <http://www.w3.org/ns/dcat#Dataset> }}");
+    assert_eq!(get_with(&page, &[]).await.status(), StatusCode::NOT_FOUND);
+    assert!(!ask(&server, &listed).await);
+
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while get_with(&page, &[]).await.status() != StatusCode::OK {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still hidden after its embargo"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    assert!(ask(&server, &listed).await);
+    let history = get_with(
+        &format!("{page}/history"),
+        &[("Accept", "application/n-triples")],
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert!(history.contains("end of embargo"), "{history}");
+}

@@ -39,12 +39,26 @@ pub async fn create(
     let base = state.store.base().join(&format!("{}/", path.as_str()));
     let body = read_draft(&request, &body, kind, (&base, state.store.base()), None)?;
     authorize(&who, kind, &body.draft, None)?;
-    let plan = match status {
-        Some(Status::Draft) => Plan::CreateDraft,
-        _ => Plan::Create,
+    let embargo = embargo_parameter(&request)?;
+    let (plan, status) = match (status, embargo) {
+        (Some(Status::Draft), Some(_)) => return Err(embargo_is_for_publishing()),
+        (Some(Status::Draft), None) => (
+            Plan::Draft {
+                replacing: None,
+                embargo: None,
+            },
+            Status::Draft,
+        ),
+        (_, Some(until)) => (
+            Plan::Draft {
+                replacing: None,
+                embargo: Some(until),
+            },
+            Status::Embargoed,
+        ),
+        (_, None) => (Plan::Create, Status::Published),
     };
     let (written, report) = state.write(body, plan, provenance(&request, &who)).await?;
-    let status = status.unwrap_or(Status::Published);
     Ok(written_response(
         HttpResponse::Created(),
         &state,
@@ -79,16 +93,40 @@ pub async fn replace(
         Some(&found.current.topic),
     )?;
     authorize(&who, kind, &body.draft, Some(&found.current))?;
+    let embargo = embargo_parameter(&request)?;
     let id = found.id;
-    let (plan, status) = match (found.draft, status) {
-        (false, Some(Status::Draft)) => {
+    let (plan, status) = match (found.draft, status, embargo) {
+        (false, Some(Status::Draft), _) | (false, _, Some(_)) => {
             return Err(HttpError::Conflict(
-                "a published record cannot go back to being a draft; DELETE withdraws it".into(),
+                "a published record cannot be hidden again (as a draft or under an embargo); DELETE withdraws it".into(),
             ));
         }
-        (false, _) => (Plan::Replace { id, version }, Status::Published),
-        (true, Some(Status::Published)) => (Plan::Publish { id, version }, Status::Published),
-        (true, _) => (Plan::ReplaceDraft { id, version }, Status::Draft),
+        (_, Some(Status::Draft), Some(_)) => return Err(embargo_is_for_publishing()),
+        (false, _, None) => (Plan::Replace { id, version }, Status::Published),
+        (true, _, Some(until)) => (
+            Plan::Draft {
+                replacing: Some((id, version)),
+                embargo: Some(until),
+            },
+            Status::Embargoed,
+        ),
+        (true, Some(Status::Published), None) => (Plan::Publish { id, version }, Status::Published),
+        // A new version of a draft keeps its embargo, unless it is made a plain draft.
+        (true, status, None) => {
+            let embargo = found.embargo.filter(|_| status.is_none());
+            let status = if embargo.is_some() {
+                Status::Embargoed
+            } else {
+                Status::Draft
+            };
+            (
+                Plan::Draft {
+                    replacing: Some((id, version)),
+                    embargo,
+                },
+                status,
+            )
+        }
     };
     let (written, report) = state.write(body, plan, provenance(&request, &who)).await?;
     Ok(written_response(
@@ -136,13 +174,15 @@ pub async fn delete(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// A record's publication status, as `?status=` names it.
+/// A record's publication status (`?status=` names the first two).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Status {
     /// Visible to its editors and admins only.
     Draft,
     /// Visible to everyone.
     Published,
+    /// Published, but hidden like a draft until its embargo ends.
+    Embargoed,
 }
 
 impl Status {
@@ -150,8 +190,29 @@ impl Status {
         match self {
             Self::Draft => "draft",
             Self::Published => "published",
+            Self::Embargoed => "embargoed",
         }
     }
+}
+
+fn embargo_is_for_publishing() -> HttpError {
+    HttpError::BadRequest("an embargo holds back a published record; a draft has none".into())
+}
+
+/// `?embargo=` (an ISO 8601 date or date-time), if given and still ahead: the time before
+/// which a published record stays hidden. One already past publishes at once.
+fn embargo_parameter(request: &HttpRequest) -> Result<Option<i64>, HttpError> {
+    let pairs = web::Query::<Vec<(String, String)>>::from_query(request.query_string())
+        .map_err(|e| HttpError::BadRequest(format!("malformed parameters: {e}")))?;
+    let Some((_, value)) = pairs.iter().find(|(name, _)| name == "embargo") else {
+        return Ok(None);
+    };
+    let until = super::catalog::parse_instant(value).ok_or_else(|| {
+        HttpError::BadRequest(format!(
+            "embargo must be an ISO 8601 date or date-time, not {value:?}"
+        ))
+    })?;
+    Ok((until > crate::store::now_millis()).then_some(until))
 }
 
 /// `?status=draft|published`, if given.
@@ -172,12 +233,14 @@ fn status_parameter(request: &HttpRequest) -> Result<Option<Status>, HttpError> 
 enum Plan {
     /// A new published record.
     Create,
-    /// A new draft.
-    CreateDraft,
     /// A new version of a published record.
     Replace { id: RecordId, version: i64 },
-    /// A new version of a draft, still a draft.
-    ReplaceDraft { id: RecordId, version: i64 },
+    /// A draft, new or replacing one; with an embargo, a published record held back
+    /// until then (complete, like any published record).
+    Draft {
+        replacing: Option<(RecordId, i64)>,
+        embargo: Option<i64>,
+    },
     /// A draft, in a new version, made public.
     Publish { id: RecordId, version: i64 },
 }
@@ -185,7 +248,7 @@ enum Plan {
 impl Plan {
     /// Drafts may be incomplete: their violations are reported, not refused.
     const fn blocks_on_violations(&self) -> bool {
-        !matches!(self, Self::CreateDraft | Self::ReplaceDraft { .. })
+        !matches!(self, Self::Draft { embargo: None, .. })
     }
 }
 
@@ -220,10 +283,12 @@ impl AppState {
                 Plan::Replace { id, version } => {
                     store.write_record(draft, &Expect::Version { id, version }, &by)?
                 }
-                Plan::CreateDraft => store.write_draft(draft, None, &by)?,
-                Plan::ReplaceDraft { id, version } => {
-                    store.write_draft(draft, Some((&id, version)), &by)?
-                }
+                Plan::Draft { replacing, embargo } => store.write_draft(
+                    draft,
+                    replacing.as_ref().map(|(id, version)| (id, *version)),
+                    embargo,
+                    &by,
+                )?,
                 Plan::Publish { id, version } => store.publish_draft(draft, &id, version, &by)?,
             };
             Ok((written, report))
@@ -307,6 +372,8 @@ struct Found {
     current: CurrentRecord,
     /// Whether it is a draft (in the private store).
     draft: bool,
+    /// When an embargoed draft is due.
+    embargo: Option<i64>,
 }
 
 /// The record `id` of `kind`: 404 when there is none (or it is a draft `who` may not
@@ -324,13 +391,17 @@ async fn current(
     let id = RecordId::parse(id).map_err(|_| not_found())?;
     let store = state.store.clone();
     let looked_up = id.clone();
-    let (found, draft) = web::block(move || {
+    let (found, draft, embargo) = web::block(move || {
         let found = store.record_state(kind, &looked_up)?;
         let draft = match found {
             RecordState::Missing => store.draft(kind, &looked_up)?.map(|(c, _)| c),
             _ => None,
         };
-        Ok::<_, StoreError>((found, draft))
+        let embargo = match draft {
+            Some(_) => store.embargo_of(&looked_up)?,
+            None => None,
+        };
+        Ok::<_, StoreError>((found, draft, embargo))
     })
     .await
     .map_err(|_| HttpError::Unavailable)??;
@@ -339,6 +410,7 @@ async fn current(
             id,
             current,
             draft: false,
+            embargo: None,
         }),
         (RecordState::Withdrawn, _) => Err(HttpError::Gone {
             kind: kind.resource_kind().label(),
@@ -351,6 +423,7 @@ async fn current(
                 id,
                 current,
                 draft: true,
+                embargo,
             })
         }
         (RecordState::Missing, _) => Err(not_found()),

@@ -306,7 +306,7 @@ fn bad(message: String) -> HttpError {
 
 /// An ISO 8601 date (midnight UTC) or date-time; without an offset, UTC. A `+` that the
 /// client left unescaped arrives as a space and is read back as `+`.
-fn parse_instant(text: &str) -> Option<i64> {
+pub(super) fn parse_instant(text: &str) -> Option<i64> {
     use time::format_description::well_known::Rfc3339;
     let text = text.trim().replace(' ', "+");
     if let Ok(t) = time::OffsetDateTime::parse(&text, &Rfc3339) {

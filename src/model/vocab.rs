@@ -86,6 +86,7 @@ terms!(
     ACCESS_RIGHTS = "accessRights",
     IS_REFERENCED_BY = "isReferencedBy",
     SOURCE = "source",
+    AVAILABLE = "available",
     LICENSE_DOCUMENT = "LicenseDocument",
     MEDIA_TYPE_OR_EXTENT = "MediaTypeOrExtent",
     FREQUENCY = "Frequency",

@@ -3,12 +3,13 @@
 //! a draft into the public store, where it becomes an ordinary record.
 
 use super::edits::CurrentRecord;
-use super::feed::millis_literal;
+use super::feed::{millis_literal, to_millis};
 use super::history::{Action, Provenance, Revision};
 use super::records::{WrittenRecord, record_node};
 use super::{CatalogStore, StoreError};
-use crate::model::{RecordDraft, RecordId, RecordKind};
-use oxigraph::model::{GraphNameRef, NamedNode, NamedOrBlankNode, Quad, Term, Triple};
+use crate::model::vocab::dct;
+use crate::model::{RecordDraft, RecordId, RecordKind, ResourceKind};
+use oxigraph::model::{GraphName, GraphNameRef, NamedNode, NamedOrBlankNode, Quad, Term, Triple};
 
 impl CatalogStore {
     /// The draft `id` of kind `kind` and its quads (in the default graph), if there is one.
@@ -25,10 +26,14 @@ impl CatalogStore {
 
     /// Writes a draft: a new one (`replacing` = `None`), or a new version of the draft
     /// `replacing` at the version the writer saw.
+    ///
+    /// With an `embargo` (milliseconds), the draft is a published record held back: it is
+    /// published by [`Self::publish_due`] once that time has come.
     pub fn write_draft(
         &self,
         draft: RecordDraft,
         replacing: Option<(&RecordId, i64)>,
+        embargo: Option<i64>,
         by: &Provenance,
     ) -> Result<WrittenRecord, StoreError> {
         let kind = draft.kind;
@@ -39,13 +44,14 @@ impl CatalogStore {
                 if current.version != version {
                     return Err(StoreError::Stale { expected: version });
                 }
-                let issued = quads
-                    .iter()
-                    .find(|q| q.predicate == crate::model::vocab::dct::ISSUED)
-                    .and_then(|q| match &q.object {
-                        Term::Literal(l) => Some(l.clone()),
-                        _ => None,
-                    });
+                let issued =
+                    quads
+                        .iter()
+                        .find(|q| q.predicate == dct::ISSUED)
+                        .and_then(|q| match &q.object {
+                            Term::Literal(l) => Some(l.clone()),
+                            _ => None,
+                        });
                 (id.clone(), current.topic, issued)
             }
             None => {
@@ -69,6 +75,13 @@ impl CatalogStore {
             issued.unwrap_or_else(|| now.clone()),
             &now,
         ));
+        if let Some(embargo) = embargo {
+            triples.push(Triple::new(
+                graph.clone(),
+                dct::AVAILABLE,
+                millis_literal(embargo),
+            ));
+        }
         let revision = self.append_revision(&Revision {
             kind: kind.resource_kind(),
             id: &id,
@@ -144,6 +157,73 @@ impl CatalogStore {
         let written = self.write_record(draft, &super::Expect::Absent, by)?;
         self.drop_draft(id)?;
         Ok(written)
+    }
+
+    /// Publishes every embargoed record whose embargo has ended; returns their ids. The
+    /// server calls it now and then.
+    pub fn publish_due(&self, now: i64) -> Result<Vec<RecordId>, StoreError> {
+        let mut due = Vec::new();
+        for quad in self
+            .private
+            .quads_for_pattern(None, Some(dct::AVAILABLE), None, None)
+        {
+            let quad = quad?;
+            let until = super::describe::parse_date_time(quad.object.as_ref()).map(to_millis);
+            if let (Some(until), GraphName::NamedNode(graph)) = (until, &quad.graph_name)
+                && until <= now
+                && let Some(id) = self.base.local_id(ResourceKind::Record, graph.as_str())
+            {
+                due.push(id);
+            }
+        }
+        let by = Provenance {
+            agent: "passerelle".into(),
+            source: "end of embargo".into(),
+        };
+        let mut published = Vec::new();
+        for id in due {
+            let quads = self.draft_quads(&id)?;
+            let Some((kind, current)) = [
+                RecordKind::Dataset,
+                RecordKind::DataPaper,
+                RecordKind::Agent,
+            ]
+            .into_iter()
+            .find_map(|k| self.current_of(&quads, k, &id).map(|c| (k, c))) else {
+                continue;
+            };
+            let record: NamedOrBlankNode = self.base.record_graph(&id).into();
+            let draft = RecordDraft {
+                kind,
+                topic: current.topic.clone().into(),
+                preferred_id: id.clone(),
+                triples: quads
+                    .into_iter()
+                    .filter(|q| q.subject != record)
+                    .map(Triple::from)
+                    .collect(),
+            };
+            self.publish_draft(draft, &id, current.version, &by)?;
+            published.push(id);
+        }
+        Ok(published)
+    }
+
+    /// When an embargoed draft is to be published (milliseconds), if it is one.
+    pub fn embargo_of(&self, id: &RecordId) -> Result<Option<i64>, StoreError> {
+        let graph = self.base.record_graph(id);
+        Ok(self
+            .private
+            .quads_for_pattern(
+                Some(graph.as_ref().into()),
+                Some(dct::AVAILABLE),
+                None,
+                Some(GraphNameRef::NamedNode(graph.as_ref())),
+            )
+            .next()
+            .transpose()?
+            .and_then(|q| super::describe::parse_date_time(q.object.as_ref()))
+            .map(to_millis))
     }
 
     /// Removes a draft's graph (once published or deleted).

@@ -285,7 +285,7 @@ impl Clock {
 }
 
 /// The current time in milliseconds since 1970.
-pub(super) fn now_millis() -> i64 {
+pub fn now_millis() -> i64 {
     let nanos = time::OffsetDateTime::now_utc().unix_timestamp_nanos();
     i64::try_from(nanos / 1_000_000).unwrap_or(i64::MAX)
 }

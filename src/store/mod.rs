@@ -26,7 +26,7 @@ mod withdrawn;
 pub use describe::{Description, FeedHeader};
 pub use edits::{CurrentRecord, Expect, RecordState};
 pub use error::StoreError;
-pub use feed::{FeedEntry, FeedKey, FeedPage, FeedQuery, millis_text, to_millis};
+pub use feed::{FeedEntry, FeedKey, FeedPage, FeedQuery, millis_text, now_millis, to_millis};
 pub use history::{Action, Provenance};
 pub use load::{LoadOptions, LoadReport};
 pub use oxigraph::sparql::CancellationToken;
