@@ -131,12 +131,16 @@ pub enum AccessError {
     Random(String),
 }
 
+/// A file's modification time and length: a change of either means rereading it.
+type FileStamp = (SystemTime, u64);
+
 /// The tokens of one data directory.
 #[derive(Debug)]
 pub struct Tokens {
     path: PathBuf,
-    /// The file as last read, with its modification time.
-    cached: Mutex<Option<(SystemTime, Vec<StoredToken>)>>,
+    /// The file as last read, with its modification time and length (a revocation within
+    /// the clock's resolution still changes the length).
+    cached: Mutex<Option<(FileStamp, Vec<StoredToken>)>>,
 }
 
 impl Tokens {
@@ -209,7 +213,7 @@ impl Tokens {
     pub fn authenticate(&self, token: &str) -> Result<Option<Principal>, AccessError> {
         let hash = digest(token);
         let modified = match fs::metadata(&self.path) {
-            Ok(meta) => meta.modified().ok(),
+            Ok(meta) => meta.modified().ok().map(|m| (m, meta.len())),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(source) => return Err(self.io(source)),
         };

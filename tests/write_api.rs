@@ -604,7 +604,23 @@ async fn every_write_leaves_a_revision_and_earlier_versions_can_be_read() {
     for name in ["\"bob\"", "\"admin\""] {
         assert!(history.contains(name), "no agent {name}:\n{history}");
     }
-    assert!(history.contains("HTTP API from 127.0.0.1"), "{history}");
+    assert!(
+        !history.contains("127.0.0.1"),
+        "client addresses are for admins: {history}"
+    );
+    let admin_auth = bearer(ADMIN);
+    let full = get_with(
+        &format!("{}/datasets/hist/history", server.url),
+        &[
+            ("Accept", "application/n-triples"),
+            ("Authorization", &admin_auth),
+        ],
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert!(full.contains("HTTP API from 127.0.0.1"), "{full}");
     assert!(history.contains(&prov("wasRevisionOf")), "{history}");
 
     // Earlier versions, even of a withdrawn dataset; none past the last.
@@ -835,11 +851,151 @@ async fn an_embargoed_dataset_appears_when_its_embargo_ends() {
     assert!(ask(&server, &listed).await);
     let history = get_with(
         &format!("{page}/history"),
-        &[("Accept", "application/n-triples")],
+        &[
+            ("Accept", "application/n-triples"),
+            ("Authorization", &auth),
+        ],
     )
     .await
     .text()
     .await
     .unwrap();
     assert!(history.contains("end of embargo"), "{history}");
+    assert!(history.contains("\"publish\""), "{history}");
+}
+
+#[tokio::test]
+async fn writes_cannot_take_over_what_is_not_theirs() {
+    let (server, temp) = server();
+    let ecobio = format!("{}agents/ecobio", server.base);
+    let editor = create_token(
+        temp.path(),
+        &["--name", "eve", "--role", "editor", "--publisher", &ecobio],
+    );
+
+    // A blank-node dataset is given an id from its identifier; a second one with the same
+    // identifier is a conflict, not a replacement.
+    let blank = |title: &str| {
+        format!(
+            "{PREFIXES}[] a dcat:Dataset ; dct:identifier \"meme-id\" ; dct:title \"{title}\"@fr ;\n  dct:description \"D\"@fr ; dct:publisher <../agents/ecobio> ."
+        )
+    };
+    let first = post(&server, &blank("Premier"), &editor).await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let location = header(&first, "location");
+    problem(
+        post(&server, &blank("Second"), &editor).await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    let kept = get_with(&location, &[("Accept", TURTLE)])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        kept.contains("Premier") && !kept.contains("Second"),
+        "{kept}"
+    );
+
+    // Triples about another record's distribution are refused.
+    let (cnrs_dataset, _) = read(&server, "flux-co2-tourbiere-venec").await;
+    let distribution = cnrs_dataset
+        .lines()
+        .find_map(|l| l.split_whitespace().find(|w| w.contains("/distributions/")))
+        .unwrap()
+        .trim_end_matches([';', ',', '.'])
+        .to_owned();
+    let hijack = format!(
+        "{}{distribution} <http://www.w3.org/ns/dcat#accessURL> <http://evil.example/> .\n",
+        dataset("pirate", "Pirate", "ecobio").replace(
+            "dcat:keyword \"loutre\"@fr .",
+            &format!("dcat:keyword \"loutre\"@fr ; dcat:distribution {distribution} .")
+        )
+    );
+    let refused = post(&server, &hijack, &editor).await;
+    let answer = problem(refused, StatusCode::BAD_REQUEST).await;
+    assert!(
+        answer["detail"]
+            .as_str()
+            .unwrap()
+            .contains("/distributions/"),
+        "{answer}"
+    );
+
+    // A deleted draft's versions and history stay hidden.
+    let auth = bearer(&editor);
+    let draft = send(
+        reqwest::Method::POST,
+        &format!("{}/api/datasets?status=draft", server.url),
+        &dataset("ephemere", "Éphémère", "ecobio"),
+        TURTLE,
+        &[("Authorization", &auth)],
+    )
+    .await;
+    assert_eq!(draft.status(), StatusCode::CREATED);
+    let etag = header(&draft, "etag");
+    assert_eq!(
+        delete(&server, "ephemere", &editor, Some(&etag))
+            .await
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    for path in [
+        "datasets/ephemere?version=1",
+        "datasets/ephemere/history",
+        "agents/ephemere/history",
+    ] {
+        let hidden = get_with(&format!("{}/{path}", server.url), &[]).await;
+        assert_eq!(hidden.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn the_etag_stays_usable_when_a_linked_record_changes() {
+    let (server, _temp) = server();
+    // The publisher's record changes after the dataset's: the dataset's page is newer
+    // (Last-Modified) but its version, which If-Match names, is not.
+    let (agent, agent_etag) = {
+        let response = get_with(
+            &format!("{}/agents/ecobio", server.url),
+            &[("Accept", TURTLE)],
+        )
+        .await;
+        let etag = header(&response, "etag");
+        (response.text().await.unwrap(), etag)
+    };
+    let auth = bearer(ADMIN);
+    let renamed = agent.replace("ECOBIO", "EcoBio");
+    let changed = send(
+        reqwest::Method::PUT,
+        &format!("{}/api/agents/ecobio", server.url),
+        &renamed,
+        TURTLE,
+        &[("Authorization", &auth), ("If-Match", &agent_etag)],
+    )
+    .await;
+    assert_eq!(
+        changed.status(),
+        StatusCode::OK,
+        "{}",
+        changed.text().await.unwrap()
+    );
+    let (turtle, etag) = read(&server, "amphibiens-mares-zone-atelier-armorique").await;
+    assert!(turtle.contains("EcoBio"));
+    let edited = turtle.replace("(2012–2023)\"@fr", "(2012–2025)\"@fr");
+    let replaced = put(
+        &server,
+        "amphibiens-mares-zone-atelier-armorique",
+        &edited,
+        ADMIN,
+        Some(&etag),
+    )
+    .await;
+    assert_eq!(
+        replaced.status(),
+        StatusCode::OK,
+        "{}",
+        replaced.text().await.unwrap()
+    );
 }

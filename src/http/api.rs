@@ -274,7 +274,16 @@ impl AppState {
         let store = self.store.clone();
         let validator = self.validator.clone();
         web::block(move || {
-            let (draft, report) = checked(&store, &validator, body)?;
+            let own_graph = match &plan {
+                Plan::Create => None,
+                Plan::Draft { replacing, .. } => replacing
+                    .as_ref()
+                    .map(|(id, _)| store.base().record_graph(id)),
+                Plan::Replace { id, .. } | Plan::Publish { id, .. } => {
+                    Some(store.base().record_graph(id))
+                }
+            };
+            let (draft, report) = checked(&store, &validator, body, own_graph)?;
             if plan.blocks_on_violations() && !report.conforms {
                 return Err(HttpError::Invalid(report));
             }
@@ -304,19 +313,21 @@ fn checked(
     store: &crate::store::CatalogStore,
     validator: &crate::validate::Validator,
     body: Body,
+    own_graph: Option<NamedNode>,
 ) -> Result<(RecordDraft, Report), HttpError> {
     let Body {
         mut draft,
         mut extras,
     } = body;
-    // Triples about another record that the body made this one own (a publisher
-    // described inline) are the other record's: checked like any other extra.
+    // Triples about a resource that another graph describes (another record, its
+    // distribution, a vocabulary's concept) are not this record's to write, even when
+    // the body made this record own them: checked like any other extra.
     let mut foreign = std::collections::HashSet::new();
     for triple in &draft.triples {
         if let NamedOrBlankNode::NamedNode(subject) = &triple.subject
             && triple.subject != draft.topic
             && !foreign.contains(subject)
-            && store.has_record(subject)?
+            && store.described_elsewhere(subject, own_graph.as_ref())?
         {
             foreign.insert(subject.clone());
         }
@@ -497,7 +508,7 @@ fn read_draft(
     // What a GET of the record answers may be sent back as is: its catalog record (ours
     // to write) is dropped, and the types and labels of what it links to are checked
     // against the store's before the write.
-    let managed = catalog_records_of(&graph, &draft.topic);
+    let managed = catalog_records_of(&graph, &draft.topic, catalog_base);
     let extras = others
         .into_iter()
         .flat_map(|r| r.triples)
@@ -524,12 +535,23 @@ struct Body {
     extras: Vec<Triple>,
 }
 
-/// The catalog records in `graph` whose primary topic is `topic`, and what they link to
-/// besides it (the profile they conform to): all of it ours to write.
-fn catalog_records_of(graph: &Graph, topic: &NamedOrBlankNode) -> Vec<NamedOrBlankNode> {
+/// The catalog records in `graph` whose primary topic is `topic` (typed so, or one of our
+/// record IRIs, as agents' records are), and what they link to besides it (the profile
+/// they conform to): all of it ours to write.
+fn catalog_records_of(
+    graph: &Graph,
+    topic: &NamedOrBlankNode,
+    base: &BaseIri,
+) -> Vec<NamedOrBlankNode> {
+    let ours = |s: NamedOrBlankNodeRef<'_>| match s {
+        NamedOrBlankNodeRef::NamedNode(n) => base
+            .local_id(crate::model::ResourceKind::Record, n.as_str())
+            .is_some(),
+        NamedOrBlankNodeRef::BlankNode(_) => false,
+    };
     let records: Vec<_> = graph
         .subjects_for_predicate_object(foaf::PRIMARY_TOPIC, topic.as_ref())
-        .filter(|s| graph.contains(TripleRef::new(*s, RDF_TYPE, dcat::CATALOG_RECORD)))
+        .filter(|s| ours(*s) || graph.contains(TripleRef::new(*s, RDF_TYPE, dcat::CATALOG_RECORD)))
         .collect();
     let linked = records.iter().flat_map(|record| {
         graph

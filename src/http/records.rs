@@ -7,7 +7,7 @@ use super::respond::{Rendered, choose, respond, split_suffix};
 use crate::html::{PageContext, PageError, Pages};
 use crate::model::{RecordId, RecordKind, ResourceKind, Variants};
 use crate::rdf::{Representation, parse_quality, serialize};
-use crate::store::{CatalogStore, Description, to_millis};
+use crate::store::{CatalogStore, Description};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
@@ -31,10 +31,7 @@ pub async fn resource(
     let representation = choose(&request, suffix)?;
     let language = preferred_language(&request);
     if let Some(number) = version_parameter(&request)? {
-        if draft_of(&request, &state, kind, &id)
-            .await?
-            .is_some_and(|d| d.is_none())
-        {
+        if !history_visible(&request, &state, &id).await? {
             return Err(not_found());
         }
         let iri = state.store.base().resource(kind, &id);
@@ -50,6 +47,7 @@ pub async fn resource(
             topic: iri.clone(),
             quads: found,
             modified: None,
+            version: None,
         };
         let page = Page::new(&state, iri.as_str(), kind.label(), language);
         return plain(&request, &state, &description, representation, &page, None);
@@ -77,7 +75,7 @@ pub async fn resource(
                 body,
                 representation,
                 description.modified,
-                description.modified.map(to_millis),
+                description.version,
                 Variants::of(&iri),
             )))
         })
@@ -91,18 +89,63 @@ pub async fn resource(
             topic: iri.clone(),
             quads,
             modified: None,
+            version: None,
         };
         let page = Page::new(&state, iri.as_str(), kind.label(), language);
-        return plain(
+        let mut response = plain(
             &request,
             &state,
             &description,
             representation,
             &page,
             Some(version),
+        )?;
+        // Seen with a token only: no shared cache may keep it.
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("private, no-store"),
         );
+        headers.insert(
+            header::VARY,
+            header::HeaderValue::from_static("Accept, Accept-Language, Authorization"),
+        );
+        return Ok(response);
     }
     Err(missing(&state, kind, asked, not_found()).await)
+}
+
+/// Whether the history (and earlier versions) of the record `id` may be shown: to anyone
+/// if it is or was public, else to those who may write its draft (a deleted draft's
+/// history stays hidden).
+async fn history_visible(
+    request: &HttpRequest,
+    state: &AppState,
+    id: &RecordId,
+) -> Result<bool, HttpError> {
+    let store = state.store.clone();
+    let looked_up = id.clone();
+    let (public, draft) = web::block(move || {
+        Ok::<_, crate::store::StoreError>((
+            store.was_public(&looked_up)?,
+            store.any_draft(&looked_up)?,
+        ))
+    })
+    .await
+    .map_err(|_| HttpError::Unavailable)??;
+    if public {
+        return Ok(true);
+    }
+    let Some((kind, current)) = draft else {
+        return Ok(false);
+    };
+    Ok(super::auth::principal(request, state).is_ok_and(|who| {
+        let owners: Box<dyn Iterator<Item = &str>> = match kind {
+            RecordKind::Agent => Box::new(std::iter::once(current.topic.as_str())),
+            _ => Box::new(current.publishers.iter().map(String::as_str)),
+        };
+        who.may_write_for(owners)
+    }))
 }
 
 /// Whether `{kind}/{id}` is a draft, and if so, its version and quads when the request's
@@ -150,28 +193,31 @@ pub async fn history(
         id: id.clone(),
     };
     let record = RecordId::parse(&id).map_err(|_| not_found())?;
-    let kind = ResourceKind::ALL
-        .into_iter()
-        .find(|k| k.path_segment() == segment)
-        .ok_or_else(not_found)?;
-    if draft_of(&request, &state, kind, &record)
-        .await?
-        .is_some_and(|d| d.is_none())
+    if !ResourceKind::ALL
+        .iter()
+        .any(|k| k.path_segment() == segment)
+        || !history_visible(&request, &state, &record).await?
     {
         return Err(not_found());
     }
+    // Where a change came from (a client's address) is for admins only.
+    let admin = super::auth::admin(&request, &state).is_ok();
     let representation = choose(&request, None)?;
     let language = preferred_language(&request);
     let store = state.store.clone();
-    let quads = web::block(move || store.history(&record))
+    let mut quads = web::block(move || store.history(&record))
         .await
         .map_err(|_| HttpError::Unavailable)??
         .ok_or_else(not_found)?;
+    if !admin {
+        quads.retain(|q| q.predicate != crate::model::vocab::dct::SOURCE);
+    }
     let iri = state.store.base().join(&format!("{segment}/{id}/history"));
     let description = Description {
         topic: iri.clone(),
         quads,
         modified: None,
+        version: None,
     };
     let page = Page::new(&state, iri.as_str(), "history", language);
     plain(&request, &state, &description, representation, &page, None)

@@ -56,8 +56,11 @@ pub struct Description {
     pub topic: NamedNode,
     /// Its quads: its own first, then the linked resources' types and labels.
     pub quads: Vec<Quad>,
-    /// When its record last changed (`dct:modified` of the catalog record).
+    /// When its answer last changed: its record's `dct:modified`, or later if a record
+    /// lending it labels changed since.
     pub modified: Option<time::OffsetDateTime>,
+    /// Its record's own `dct:modified` in milliseconds: the version `If-Match` names.
+    pub version: Option<i64>,
 }
 
 impl CatalogStore {
@@ -239,6 +242,7 @@ impl CatalogStore {
             topic,
             quads,
             modified,
+            version: modified.map(super::feed::to_millis),
         })
     }
 

@@ -7,7 +7,7 @@ use super::feed::{millis_literal, to_millis};
 use super::history::{Action, Provenance, Revision};
 use super::records::{WrittenRecord, record_node};
 use super::{CatalogStore, StoreError};
-use crate::model::vocab::dct;
+use crate::model::vocab::{dct, foaf};
 use crate::model::{RecordDraft, RecordId, RecordKind, ResourceKind};
 use oxigraph::model::{GraphName, GraphNameRef, NamedNode, NamedOrBlankNode, Quad, Term, Triple};
 
@@ -22,6 +22,21 @@ impl CatalogStore {
         Ok(self
             .current_of(&quads, kind, id)
             .map(|current| (current, quads)))
+    }
+
+    /// The draft `id`, whatever its kind, and its kind.
+    pub fn any_draft(
+        &self,
+        id: &RecordId,
+    ) -> Result<Option<(RecordKind, CurrentRecord)>, StoreError> {
+        let quads = self.draft_quads(id)?;
+        Ok([
+            RecordKind::Dataset,
+            RecordKind::DataPaper,
+            RecordKind::Agent,
+        ]
+        .into_iter()
+        .find_map(|k| self.current_of(&quads, k, id).map(|c| (k, c))))
     }
 
     /// Writes a draft: a new one (`replacing` = `None`), or a new version of the draft
@@ -149,13 +164,19 @@ impl CatalogStore {
         version: i64,
         by: &Provenance,
     ) -> Result<WrittenRecord, StoreError> {
+        let _writer = self.write_lock();
         let (current, _) = self.draft(draft.kind, id)?.ok_or(StoreError::NoRecord)?;
         if current.version != version {
             return Err(StoreError::Stale { expected: version });
         }
         draft.preferred_id = id.clone();
-        let written = self.write_record(draft, &super::Expect::Absent, by)?;
-        self.drop_draft(id)?;
+        let published = super::Expect::Publishing { id: id.clone() };
+        let written = self.write_record_locked(draft, &published, by)?;
+        // The record is public now: a draft left behind (if removing it fails) is only
+        // shadowed by it, and is logged.
+        if let Err(error) = self.drop_draft(id) {
+            tracing::error!(%error, %id, "a published draft could not be removed");
+        }
         Ok(written)
     }
 
@@ -203,8 +224,13 @@ impl CatalogStore {
                     .map(Triple::from)
                     .collect(),
             };
-            self.publish_draft(draft, &id, current.version, &by)?;
-            published.push(id);
+            // One that cannot be published must not hold back the others.
+            match self.publish_draft(draft, &id, current.version, &by) {
+                Ok(_) => published.push(id),
+                Err(error) => {
+                    tracing::error!(%error, %id, "an embargoed record could not be published")
+                }
+            }
         }
         Ok(published)
     }
@@ -295,7 +321,42 @@ impl CatalogStore {
                 .transpose()?
                 .is_some())
         };
-        Ok(used(&self.store)? || used(&self.private)? || self.is_withdrawn(id)?)
+        Ok(used(&self.store)? || self.id_held_privately(id)? || self.is_withdrawn(id)?)
+    }
+
+    /// Whether a draft or a history uses the id (a deleted draft's history keeps it).
+    pub(super) fn id_held_privately(&self, id: &RecordId) -> Result<bool, StoreError> {
+        for graph in [
+            self.base.record_graph(id),
+            self.base.join(&format!("history/{id}")),
+        ] {
+            let g = GraphNameRef::NamedNode(graph.as_ref());
+            if self
+                .private
+                .quads_for_pattern(None, None, None, Some(g))
+                .next()
+                .transpose()?
+                .is_some()
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Whether a draft describes `topic`.
+    pub(super) fn draft_of_topic(&self, topic: &NamedNode) -> Result<bool, StoreError> {
+        Ok(self
+            .private
+            .quads_for_pattern(
+                None,
+                Some(foaf::PRIMARY_TOPIC),
+                Some(topic.as_ref().into()),
+                None,
+            )
+            .next()
+            .transpose()?
+            .is_some())
     }
 }
 

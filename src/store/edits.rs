@@ -15,6 +15,11 @@ use oxigraph::store::Transaction;
 pub enum Expect {
     /// No record for the draft's topic (a create).
     Absent,
+    /// No public record for the draft's topic, which is the draft `id` being published.
+    Publishing {
+        /// The draft's id, which the record keeps.
+        id: RecordId,
+    },
     /// The record `id` at `version` (a replace, with the version from `If-Match`).
     Version {
         /// The record.
@@ -68,6 +73,43 @@ impl CatalogStore {
         Ok(self.record_of_topic(&transaction, topic)?.is_some())
     }
 
+    /// Whether a graph other than `own` (a record's graph) says anything about `subject`.
+    pub fn described_elsewhere(
+        &self,
+        subject: &NamedNode,
+        own: Option<&NamedNode>,
+    ) -> Result<bool, StoreError> {
+        for quad in self
+            .store
+            .quads_for_pattern(Some(subject.as_ref().into()), None, None, None)
+        {
+            let quad = quad?;
+            let mine = matches!((&quad.graph_name, own), (oxigraph::model::GraphName::NamedNode(g), Some(own)) if g == own);
+            if !mine {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Whether the record `id` is or was public (a record or a tombstone): its history
+    /// may be read by anyone.
+    pub fn was_public(&self, id: &RecordId) -> Result<bool, StoreError> {
+        let graph = self.base.record_graph(id);
+        let live = self
+            .store
+            .quads_for_pattern(
+                None,
+                None,
+                None,
+                Some(GraphNameRef::NamedNode(graph.as_ref())),
+            )
+            .next()
+            .transpose()?
+            .is_some();
+        Ok(live || self.is_withdrawn(id)?)
+    }
+
     /// Whether a tombstone stands for the record `id`.
     pub fn is_withdrawn(&self, id: &RecordId) -> Result<bool, StoreError> {
         let record = self.base.record_graph(id);
@@ -92,13 +134,30 @@ impl CatalogStore {
         expect: &Expect,
         by: &Provenance,
     ) -> Result<WrittenRecord, StoreError> {
-        let kind = draft.kind;
         let _writer = self.write_lock();
+        self.write_record_locked(draft, expect, by)
+    }
+
+    /// [`Self::write_record`], for a caller that holds the writer lock.
+    pub(super) fn write_record_locked(
+        &self,
+        draft: RecordDraft,
+        expect: &Expect,
+        by: &Provenance,
+    ) -> Result<WrittenRecord, StoreError> {
+        let kind = draft.kind;
         let mut transaction = self.store.start_transaction()?;
         match expect {
-            Expect::Absent => {
+            Expect::Absent | Expect::Publishing { .. } => {
                 if let NamedOrBlankNode::NamedNode(topic) = &draft.topic
                     && self.record_of_topic(&transaction, topic)?.is_some()
+                {
+                    return Err(StoreError::Exists(topic.as_str().to_owned()));
+                }
+                // Nor a draft's: its editors would find it taken when they publish.
+                if matches!(expect, Expect::Absent)
+                    && let NamedOrBlankNode::NamedNode(topic) = &draft.topic
+                    && self.draft_of_topic(topic)?
                 {
                     return Err(StoreError::Exists(topic.as_str().to_owned()));
                 }
@@ -123,11 +182,23 @@ impl CatalogStore {
             ..SplitOutcome::default()
         };
         let (summary, changes) = self.write_split_in(&mut transaction, outcome, None)?;
+        let created = summary.created == 1;
         let written = summary
             .written
             .into_iter()
             .next()
             .ok_or(StoreError::NoRecord)?;
+        match expect {
+            // A create never replaces (a blank-node topic may be allocated an existing
+            // record's IRI), nor takes an id a draft or an old history holds.
+            Expect::Absent if !created || self.id_held_privately(&written.id)? => {
+                return Err(StoreError::Exists(written.topic.as_str().to_owned()));
+            }
+            Expect::Publishing { id } if !created || *id != written.id => {
+                return Err(StoreError::Exists(written.topic.as_str().to_owned()));
+            }
+            _ => {}
+        }
         let graph = self.base.record_graph(&written.id);
         let content = transaction
             .quads_for_pattern(
@@ -140,6 +211,7 @@ impl CatalogStore {
             .collect::<Result<Vec<_>, _>>()?;
         let action = match expect {
             Expect::Absent => Action::Create,
+            Expect::Publishing { .. } => Action::Publish,
             Expect::Version { .. } => Action::Replace,
         };
         let revision = self.append_revision(&Revision {

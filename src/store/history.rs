@@ -32,6 +32,8 @@ pub enum Action {
     Create,
     /// A new version replacing the previous one.
     Replace,
+    /// A draft (or embargoed record) made public.
+    Publish,
     /// The record was deleted (withdrawn, for a dataset).
     Delete,
 }
@@ -41,6 +43,7 @@ impl Action {
         match self {
             Self::Create => "create",
             Self::Replace => "replace",
+            Self::Publish => "publish",
             Self::Delete => "delete",
         }
     }
