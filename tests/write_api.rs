@@ -999,3 +999,119 @@ async fn the_etag_stays_usable_when_a_linked_record_changes() {
         replaced.text().await.unwrap()
     );
 }
+
+#[tokio::test]
+async fn the_plain_json_model_round_trips_and_never_loses_what_it_cannot_say() {
+    let (server, _temp) = server();
+    let auth = bearer(ADMIN);
+    let publisher = format!("{}agents/ecobio", server.base);
+    let body = serde_json::json!({
+        "id": "loutres-json",
+        "type": "Dataset",
+        "title": {"fr": "Loutres", "en": "Otters"},
+        "description": {"fr": "Comptages annuels.", "en": "Yearly counts."},
+        "keyword": {"fr": ["loutre"], "en": ["otter"]},
+        "theme": ["http://publications.europa.eu/resource/authority/data-theme/ENVI"],
+        "publisher": publisher,
+        "issued": "2025-02-01",
+        "temporal": {"type": "PeriodOfTime", "startDate": "2020-01-01", "endDate": "2024-12-31"},
+        "contactPoint": {"type": "Kind", "fn": "Équipe loutres", "hasEmail": "mailto:loutres@example.org"},
+        "distribution": [{
+            "type": "Distribution",
+            "title": {"fr": "Comptages (CSV)"},
+            "accessURL": "https://example.org/loutres/",
+            "format": "http://publications.europa.eu/resource/authority/file-type/CSV",
+            "license": "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0",
+            "byteSize": 2048
+        }]
+    });
+    let created = send(
+        reqwest::Method::POST,
+        &format!("{}/api/datasets", server.url),
+        &body.to_string(),
+        "application/json",
+        &[("Authorization", &auth)],
+    )
+    .await;
+    assert_eq!(
+        created.status(),
+        StatusCode::CREATED,
+        "{}",
+        created.text().await.unwrap()
+    );
+
+    // Read back as JSON: the same document, with the id made absolute.
+    let api = format!("{}/api/datasets/loutres-json", server.url);
+    let read_back = get_with(&api, &[]).await;
+    assert_eq!(read_back.status(), StatusCode::OK);
+    let etag = header(&read_back, "etag");
+    let mut back: Value = serde_json::from_str(&read_back.text().await.unwrap()).unwrap();
+    let mut expected = body.clone();
+    expected["id"] = Value::from(format!("{}datasets/loutres-json", server.base));
+    assert_eq!(back, expected);
+    // ...and as RDF, DCAT with the profile's datatypes.
+    let (turtle, _) = read(&server, "loutres-json").await;
+    assert!(
+        turtle.contains("\"2048\"^^xsd:nonNegativeInteger"),
+        "{turtle}"
+    );
+    assert!(turtle.contains("\"2025-02-01\"^^xsd:date"), "{turtle}");
+
+    // Replaced through the model, with the ETag of the JSON answer.
+    back["title"]["en"] = Value::from("Eurasian otters");
+    let replaced = send(
+        reqwest::Method::PUT,
+        &api,
+        &back.to_string(),
+        "application/json",
+        &[("Authorization", &auth), ("If-Match", &etag)],
+    )
+    .await;
+    assert_eq!(
+        replaced.status(),
+        StatusCode::OK,
+        "{}",
+        replaced.text().await.unwrap()
+    );
+    let (turtle, _) = read(&server, "loutres-json").await;
+    assert!(turtle.contains("Eurasian otters"));
+
+    // A demo dataset says more than the model can (creators, a landing page's type...):
+    // replacing it through the model is refused rather than lossy.
+    let demo = format!(
+        "{}/api/datasets/amphibiens-mares-zone-atelier-armorique",
+        server.url
+    );
+    let response = get_with(&demo, &[]).await;
+    let etag = header(&response, "etag");
+    let json = response.text().await.unwrap();
+    let refused = send(
+        reqwest::Method::PUT,
+        &demo,
+        &json,
+        "application/json",
+        &[("Authorization", &auth), ("If-Match", &etag)],
+    )
+    .await;
+    problem(refused, StatusCode::CONFLICT).await;
+
+    // A misspelt key is an error with its position, not a silently lost value.
+    let misspelt = "{\"type\": \"Dataset\",\n \"titel\": {\"fr\": \"T\"}}";
+    let answer = problem(
+        send(
+            reqwest::Method::POST,
+            &format!("{}/api/datasets", server.url),
+            misspelt,
+            "application/json",
+            &[("Authorization", &auth)],
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert_eq!(answer["line"], 2, "{answer}");
+    assert!(
+        answer["message"].as_str().unwrap().contains("titel"),
+        "{answer}"
+    );
+}

@@ -5,6 +5,7 @@ use super::AppState;
 use super::auth::principal;
 use super::errors::HttpError;
 use crate::access::Principal;
+use crate::model::json::DatasetJson;
 use crate::model::vocab::{RDF_TYPE, dcat, dct, foaf};
 use crate::model::{BaseIri, RecordDraft, RecordId, RecordKind, split_into_records};
 use crate::store::{CurrentRecord, Expect, Provenance, RecordState, StoreError, WrittenRecord};
@@ -137,6 +138,69 @@ pub async fn replace(
         &report,
         status,
     ))
+}
+
+/// `GET {base}api/datasets/{id}`: the plain JSON model of a dataset, with the ETag that
+/// `PUT` and `DELETE` take; a draft for its editors only.
+pub async fn read(
+    request: HttpRequest,
+    path: web::Path<(String, String)>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, HttpError> {
+    let (segment, id) = path.into_inner();
+    let kind = kind_of(&segment).ok_or_else(|| HttpError::NoRoute(request.path().to_owned()))?;
+    if kind != RecordKind::Dataset {
+        return Err(HttpError::NotAcceptable(vec![
+            "text/turtle (at the resource's own IRI)",
+        ]));
+    }
+    let not_found = || HttpError::NotFound {
+        kind: "dataset",
+        id: id.clone(),
+    };
+    let record = RecordId::parse(&id).map_err(|_| not_found())?;
+    let who = principal(&request, &state).ok();
+    let store = state.store.clone();
+    let found = web::block(move || -> Result<_, StoreError> {
+        if let Some(description) = store.describe(kind.resource_kind(), &record)? {
+            let version = description.version.unwrap_or(0);
+            return Ok(Some((description.topic, description.quads, version, None)));
+        }
+        Ok(store.draft(kind, &record)?.map(|(current, quads)| {
+            let version = current.version;
+            (current.topic.clone(), quads, version, Some(current))
+        }))
+    })
+    .await
+    .map_err(|_| HttpError::Unavailable)??
+    .ok_or_else(not_found)?;
+    let (topic, quads, version, draft) = found;
+    if let Some(current) = &draft {
+        let allowed = who
+            .as_ref()
+            .is_some_and(|w| w.may_write_for(owners(kind, &current.topic, &current.publishers)));
+        if !allowed {
+            return Err(not_found());
+        }
+    }
+    let graph: Graph = quads.iter().map(|q| TripleRef::from(q.as_ref())).collect();
+    let model = DatasetJson::from_graph(&graph, topic.as_ref().into());
+    let body = serde_json::to_vec_pretty(&model)
+        .map_err(|e| HttpError::Serialize(std::io::Error::other(e)))?;
+    let mut response = HttpResponse::Ok();
+    response
+        .insert_header((header::ETAG, format!("\"v{version}\"")))
+        .insert_header((
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        ));
+    if draft.is_some() {
+        response.insert_header((
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        ));
+    }
+    Ok(response.body(body))
 }
 
 /// `DELETE {base}api/{kind}/{id}`: deletes a record, if `If-Match` names its current
@@ -283,6 +347,24 @@ impl AppState {
                     Some(store.base().record_graph(id))
                 }
             };
+            // Replacing through the JSON model must not drop what it cannot say.
+            if body.json
+                && let Some(graph) = &own_graph
+                && let Some(id) = store.base().local_id(crate::model::ResourceKind::Record, graph.as_str())
+            {
+                let own = store.own_triples(&id)?;
+                let topic = own
+                    .triples_for_predicate(crate::model::vocab::RDF_TYPE)
+                    .find(|t| t.object == dcat::DATASET.into())
+                    .map(|t| t.subject.into_owned());
+                if let Some(topic) = topic
+                    && !crate::model::json::expressible(&own, topic.as_ref())
+                {
+                    return Err(HttpError::Conflict(
+                        "this dataset says things the JSON model has no key for; replace it with Turtle or JSON-LD, or they would be lost".into(),
+                    ));
+                }
+            }
             let (draft, report) = checked(&store, &validator, body, own_graph)?;
             if plan.blocks_on_violations() && !report.conforms {
                 return Err(HttpError::Invalid(report));
@@ -318,6 +400,7 @@ fn checked(
     let Body {
         mut draft,
         mut extras,
+        ..
     } = body;
     // Triples about a resource that another graph describes (another record, its
     // distribution, a vocabulary's concept) are not this record's to write, even when
@@ -485,12 +568,34 @@ fn read_draft(
     (base, catalog_base): (&NamedNode, &BaseIri),
     topic: Option<&NamedNode>,
 ) -> Result<Body, HttpError> {
-    let format = body_format(request)?;
+    let (format, body) = match body_format(request)? {
+        Some(format) => (format, std::borrow::Cow::Borrowed(body)),
+        // The plain JSON model is JSON-LD under our context (see `model::json`).
+        None if kind == RecordKind::Dataset => {
+            let document = DatasetJson::to_json_ld(body).map_err(|e| {
+                HttpError::Store(StoreError::Syntax {
+                    path: "body".into(),
+                    line: e.line() as u64,
+                    column: e.column() as u64,
+                    message: e.to_string(),
+                })
+            })?;
+            let format = RdfFormat::JsonLd {
+                profile: oxigraph::io::JsonLdProfileSet::default(),
+            };
+            (format, std::borrow::Cow::Owned(document))
+        }
+        None => {
+            return Err(HttpError::UnsupportedMediaType(
+                "application/json (the plain JSON model is for datasets; send RDF)".into(),
+            ));
+        }
+    };
     let parser = RdfParser::from_format(format)
         .with_base_iri(base.as_str())
         .map_err(|e| HttpError::BadRequest(e.to_string()))?;
     let mut graph = Graph::new();
-    for triple in parser.for_slice(body) {
+    for triple in parser.for_slice(&body) {
         let quad =
             triple.map_err(|e| HttpError::Store(StoreError::from_parse("body", e.into())))?;
         graph.insert(quad.as_ref());
@@ -525,11 +630,17 @@ fn read_draft(
             .collect();
         draft.topic = topic.clone().into();
     }
-    Ok(Body { draft, extras })
+    Ok(Body {
+        json: matches!(body, std::borrow::Cow::Owned(_)),
+        draft,
+        extras,
+    })
 }
 
 /// A request body: the record to write, and what else it said.
 struct Body {
+    /// Whether it came as the plain JSON model (which cannot say everything).
+    json: bool,
     draft: RecordDraft,
     /// Triples about other resources; accepted only when the store says the same.
     extras: Vec<Triple>,
@@ -586,7 +697,8 @@ fn rename_blank(triple: Triple, blank: &oxigraph::model::BlankNode, to: &NamedNo
 }
 
 /// The RDF syntax of the body, from `Content-Type`; 415 for anything else.
-fn body_format(request: &HttpRequest) -> Result<RdfFormat, HttpError> {
+/// `None` for the plain JSON model (`application/json`).
+fn body_format(request: &HttpRequest) -> Result<Option<RdfFormat>, HttpError> {
     let given = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -598,15 +710,19 @@ fn body_format(request: &HttpRequest) -> Result<RdfFormat, HttpError> {
         .unwrap_or("")
         .trim()
         .to_ascii_lowercase();
+    // Checked first: oxigraph reads `application/json` as JSON-LD without a context.
+    if essence == "application/json" {
+        return Ok(None);
+    }
     match RdfFormat::from_media_type(&essence) {
         Some(
             format @ (RdfFormat::Turtle
             | RdfFormat::NTriples
             | RdfFormat::RdfXml
             | RdfFormat::JsonLd { .. }),
-        ) => Ok(format),
+        ) => Ok(Some(format)),
         _ => Err(HttpError::UnsupportedMediaType(format!(
-            "{} (send text/turtle, application/ld+json, application/n-triples or application/rdf+xml)",
+            "{} (send application/json, text/turtle, application/ld+json, application/n-triples or application/rdf+xml)",
             if essence.is_empty() {
                 "Content-Type-less"
             } else {

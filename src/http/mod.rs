@@ -145,7 +145,7 @@ async fn only_post(request: HttpRequest) -> Result<actix_web::HttpResponse, Http
 async fn only_put_delete(request: HttpRequest) -> Result<actix_web::HttpResponse, HttpError> {
     Err(HttpError::MethodNotAllowed {
         method: request.method().to_string(),
-        allow: "PUT, DELETE",
+        allow: "GET, PUT, DELETE",
     })
 }
 
@@ -175,6 +175,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                 )
                 .service(
                     web::resource("/api/{kind}/{id}")
+                        .route(web::get().to(api::read))
                         .route(web::put().to(api::replace))
                         .route(web::delete().to(api::delete))
                         .default_service(web::to(only_put_delete)),

@@ -2,6 +2,7 @@
 //! splits into records (one named graph each).
 
 mod ids;
+pub mod json;
 mod split;
 pub mod vocab;
 

@@ -518,7 +518,7 @@ fn owned_by(
 
 /// oxigraph stores every integer subtype as `xsd:integer`; DCAT-AP requires
 /// `dcat:byteSize` as `xsd:nonNegativeInteger`, so we restore it on the way out.
-fn restore_datatype(quad: &mut Quad) {
+pub(super) fn restore_datatype(quad: &mut Quad) {
     if quad.predicate != dcat::BYTE_SIZE {
         return;
     }

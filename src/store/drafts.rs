@@ -24,6 +24,33 @@ impl CatalogStore {
             .map(|current| (current, quads)))
     }
 
+    /// The triples of the record `id` (public, else a draft) without its catalog record:
+    /// what the record itself says.
+    pub fn own_triples(&self, id: &RecordId) -> Result<oxigraph::model::Graph, StoreError> {
+        let graph = self.base.record_graph(id);
+        let mut quads: Vec<Quad> = self
+            .store
+            .quads_for_pattern(
+                None,
+                None,
+                None,
+                Some(GraphNameRef::NamedNode(graph.as_ref())),
+            )
+            .collect::<Result<_, _>>()?;
+        if quads.is_empty() {
+            quads = self.draft_quads(id)?;
+        }
+        let record: NamedOrBlankNode = graph.into();
+        for quad in &mut quads {
+            super::describe::restore_datatype(quad);
+        }
+        Ok(quads
+            .iter()
+            .filter(|q| q.subject != record)
+            .map(|q| oxigraph::model::TripleRef::from(q.as_ref()))
+            .collect())
+    }
+
     /// The draft `id`, whatever its kind, and its kind.
     pub fn any_draft(
         &self,
