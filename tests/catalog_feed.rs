@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Server, client, fixture, get_with, run_python};
+use common::{Server, ask, client, fixture, get_with, run_python};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{Graph, NamedNodeRef, NamedOrBlankNodeRef, TermRef, TripleRef};
 use reqwest::StatusCode;
@@ -351,21 +351,6 @@ async fn modified_since_lists_changed_records_and_withdrawn_ones() {
         )
         .await
     );
-}
-
-/// The answer of an ASK query.
-async fn ask(server: &Server, query: &str) -> bool {
-    let body = common::sparql_get(
-        &format!("{}/sparql", server.url),
-        query,
-        "application/sparql-results+json",
-    )
-    .await
-    .text()
-    .await
-    .unwrap();
-    let answer: serde_json::Value = serde_json::from_str(&body).unwrap();
-    answer["boolean"].as_bool().unwrap()
 }
 
 fn url_encode(text: &str) -> String {

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Server, client, get_with, run};
+use common::{Server, ask, client, get_with, run};
 use reqwest::StatusCode;
 use serde_json::Value;
 use std::path::Path;
@@ -137,20 +137,6 @@ fn create_token(dir: &Path, args: &[&str]) -> String {
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8(output.stdout).unwrap().trim().to_owned()
-}
-
-async fn ask(server: &Server, query: &str) -> bool {
-    let body = common::sparql_get(
-        &format!("{}/sparql", server.url),
-        query,
-        "application/sparql-results+json",
-    )
-    .await
-    .text()
-    .await
-    .unwrap();
-    let answer: Value = serde_json::from_str(&body).unwrap();
-    answer["boolean"].as_bool().unwrap()
 }
 
 #[tokio::test]

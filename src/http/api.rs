@@ -2,8 +2,9 @@
 //! datasets and agents, with bearer tokens, profile validation and `If-Match`.
 
 use super::AppState;
-use super::auth::principal;
+use super::auth::{owners, principal};
 use super::errors::HttpError;
+use super::respond::query_parameter;
 use crate::access::Principal;
 use crate::model::json::DatasetJson;
 use crate::model::vocab::{RDF_TYPE, dcat, dct, foaf};
@@ -266,12 +267,10 @@ fn embargo_is_for_publishing() -> HttpError {
 /// `?embargo=` (an ISO 8601 date or date-time), if given and still ahead: the time before
 /// which a published record stays hidden. One already past publishes at once.
 fn embargo_parameter(request: &HttpRequest) -> Result<Option<i64>, HttpError> {
-    let pairs = web::Query::<Vec<(String, String)>>::from_query(request.query_string())
-        .map_err(|e| HttpError::BadRequest(format!("malformed parameters: {e}")))?;
-    let Some((_, value)) = pairs.iter().find(|(name, _)| name == "embargo") else {
+    let Some(value) = query_parameter(request, "embargo")? else {
         return Ok(None);
     };
-    let until = super::catalog::parse_instant(value).ok_or_else(|| {
+    let until = super::catalog::parse_instant(&value).ok_or_else(|| {
         HttpError::BadRequest(format!(
             "embargo must be an ISO 8601 date or date-time, not {value:?}"
         ))
@@ -281,13 +280,11 @@ fn embargo_parameter(request: &HttpRequest) -> Result<Option<i64>, HttpError> {
 
 /// `?status=draft|published`, if given.
 fn status_parameter(request: &HttpRequest) -> Result<Option<Status>, HttpError> {
-    let pairs = web::Query::<Vec<(String, String)>>::from_query(request.query_string())
-        .map_err(|e| HttpError::BadRequest(format!("malformed parameters: {e}")))?;
-    match pairs.iter().find(|(name, _)| name == "status") {
+    match query_parameter(request, "status")?.as_deref() {
         None => Ok(None),
-        Some((_, value)) if value == "draft" => Ok(Some(Status::Draft)),
-        Some((_, value)) if value == "published" => Ok(Some(Status::Published)),
-        Some((_, value)) => Err(HttpError::BadRequest(format!(
+        Some("draft") => Ok(Some(Status::Draft)),
+        Some("published") => Ok(Some(Status::Published)),
+        Some(value) => Err(HttpError::BadRequest(format!(
             "status must be draft or published, not {value:?}"
         ))),
     }
@@ -729,18 +726,6 @@ fn body_format(request: &HttpRequest) -> Result<Option<RdfFormat>, HttpError> {
                 &essence
             }
         ))),
-    }
-}
-
-/// Who owns a record, for editors' rights: a dataset's publishers, an agent itself.
-fn owners<'a>(
-    kind: RecordKind,
-    topic: &'a NamedNode,
-    publishers: &'a [String],
-) -> Box<dyn Iterator<Item = &'a str> + 'a> {
-    match kind {
-        RecordKind::Agent => Box::new(std::iter::once(topic.as_str())),
-        _ => Box::new(publishers.iter().map(String::as_str)),
     }
 }
 

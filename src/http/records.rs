@@ -139,13 +139,7 @@ async fn history_visible(
     let Some((kind, current)) = draft else {
         return Ok(false);
     };
-    Ok(super::auth::principal(request, state).is_ok_and(|who| {
-        let owners: Box<dyn Iterator<Item = &str>> = match kind {
-            RecordKind::Agent => Box::new(std::iter::once(current.topic.as_str())),
-            _ => Box::new(current.publishers.iter().map(String::as_str)),
-        };
-        who.may_write_for(owners)
-    }))
+    Ok(super::auth::may_write(request, state, kind, &current))
 }
 
 /// Whether `{kind}/{id}` is a draft, and if so, its version and quads when the request's
@@ -167,13 +161,7 @@ async fn draft_of(
     else {
         return Ok(None);
     };
-    let allowed = super::auth::principal(request, state).is_ok_and(|who| {
-        let owners: Box<dyn Iterator<Item = &str>> = match record_kind {
-            RecordKind::Agent => Box::new(std::iter::once(current.topic.as_str())),
-            _ => Box::new(current.publishers.iter().map(String::as_str)),
-        };
-        who.may_write_for(owners)
-    });
+    let allowed = super::auth::may_write(request, state, record_kind, &current);
     Ok(Some(allowed.then_some((current.version, quads))))
 }
 
@@ -270,11 +258,9 @@ fn plain(
 
 /// `?version=N`, if given; 400 if it is not a positive number.
 fn version_parameter(request: &HttpRequest) -> Result<Option<u64>, HttpError> {
-    let pairs = web::Query::<Vec<(String, String)>>::from_query(request.query_string())
-        .map_err(|e| HttpError::BadRequest(format!("malformed parameters: {e}")))?;
-    match pairs.iter().find(|(name, _)| name == "version") {
+    match super::respond::query_parameter(request, "version")? {
         None => Ok(None),
-        Some((_, value)) => match value.parse::<u64>() {
+        Some(value) => match value.parse::<u64>() {
             Ok(n) if n > 0 => Ok(Some(n)),
             _ => Err(HttpError::BadRequest(format!(
                 "version must be a number from 1, not {value:?}"

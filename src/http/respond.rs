@@ -6,7 +6,7 @@ use crate::model::Variants;
 use crate::rdf::{Representation, negotiate};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::web::Bytes;
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse, web};
 use sha2::{Digest, Sha256};
 use std::time::SystemTime;
 
@@ -62,6 +62,18 @@ pub fn split_suffix(segment: &str) -> Option<(&str, Option<Representation>)> {
         None => Some((segment, None)),
         Some((id, extension)) => Representation::from_extension(extension).map(|r| (id, Some(r))),
     }
+}
+
+/// The value of the query parameter `name`, if given; 400 if the query string is
+/// malformed.
+pub fn query_parameter(request: &HttpRequest, name: &str) -> Result<Option<String>, HttpError> {
+    let pairs = web::Query::<Vec<(String, String)>>::from_query(request.query_string())
+        .map_err(|e| HttpError::BadRequest(format!("malformed parameters: {e}")))?;
+    Ok(pairs
+        .into_inner()
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v))
 }
 
 /// A rendered body and what the response needs to say about it.

@@ -289,3 +289,18 @@ pub async fn sparql_get(endpoint: &str, query: &str, accept: &str) -> reqwest::R
         .await
         .expect("request")
 }
+
+/// The answer of a SPARQL ASK query to `server`.
+pub async fn ask(server: &Server, query: &str) -> bool {
+    let body = sparql_get(
+        &format!("{}/sparql", server.url),
+        query,
+        "application/sparql-results+json",
+    )
+    .await
+    .text()
+    .await
+    .expect("answer");
+    let answer: serde_json::Value = serde_json::from_str(&body).expect("JSON results");
+    answer["boolean"].as_bool().expect("a boolean")
+}
