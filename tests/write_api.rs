@@ -1061,6 +1061,19 @@ async fn the_plain_json_model_round_trips_and_never_loses_what_it_cannot_say() {
     );
     let (turtle, _) = read(&server, "loutres-json").await;
     assert!(turtle.contains("Eurasian otters"));
+    // Earlier versions keep the datatypes too.
+    let first = get_with(
+        &format!("{}/datasets/loutres-json?version=1", server.url),
+        &[("Accept", "application/n-triples")],
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert!(
+        first.contains("\"2048\"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger>"),
+        "{first}"
+    );
 
     // A demo dataset says more than the model can (creators, a landing page's type...):
     // replacing it through the model is refused rather than lossy.

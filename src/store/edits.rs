@@ -207,7 +207,13 @@ impl CatalogStore {
                 None,
                 Some(GraphNameRef::NamedNode(graph.as_ref())),
             )
-            .map(|q| q.map(Triple::from))
+            .map(|q| {
+                q.map(|mut q| {
+                    // As pages show it: oxigraph keeps integer subtypes as xsd:integer.
+                    super::describe::restore_datatype(&mut q);
+                    Triple::from(q)
+                })
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let action = match expect {
             Expect::Absent => Action::Create,
