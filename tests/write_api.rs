@@ -117,6 +117,12 @@ fn header(response: &reqwest::Response, name: &str) -> String {
         .to_owned()
 }
 
+/// Asserts the status, showing the body when it is not the one expected.
+async fn expect_status(response: reqwest::Response, status: StatusCode) {
+    let actual = response.status();
+    assert_eq!(actual, status, "{}", response.text().await.unwrap());
+}
+
 async fn problem(response: reqwest::Response, status: StatusCode) -> Value {
     assert_eq!(response.status(), status);
     assert_eq!(
@@ -196,12 +202,7 @@ async fn a_created_dataset_is_served_and_replaced_only_with_its_current_etag() {
 
     // What GET answered, edited and sent back with its ETag, is accepted.
     let replaced = put(&server, "loutres", &changed, ADMIN, Some(&etag)).await;
-    assert_eq!(
-        replaced.status(),
-        StatusCode::OK,
-        "{}",
-        replaced.text().await.unwrap()
-    );
+    expect_status(replaced, StatusCode::OK).await;
     let (after, new_etag) = read(&server, "loutres").await;
     assert!(after.contains("Loutres d'Europe 2025"), "{after}");
     assert_ne!(new_etag, etag);
@@ -422,12 +423,7 @@ async fn editors_write_only_their_publishers_datasets() {
         Some(&etag),
     )
     .await;
-    assert_eq!(
-        accepted.status(),
-        StatusCode::OK,
-        "{}",
-        accepted.text().await.unwrap()
-    );
+    expect_status(accepted, StatusCode::OK).await;
 
     // SPARQL Update is for admins; an admin token from the CLI works.
     let update = |token: String| {
@@ -447,6 +443,19 @@ async fn editors_write_only_their_publishers_datasets() {
     assert_eq!(update(editor.clone()).await, StatusCode::FORBIDDEN);
     let admin = create_token(temp.path(), &["--name", "root", "--role", "admin"]);
     assert_eq!(update(admin).await, StatusCode::NO_CONTENT);
+
+    // Listed by name and role, never by secret.
+    let listed = run(temp.path(), &["token", "list", "--data-dir", "data"]);
+    let listed = String::from_utf8(listed.stdout).unwrap();
+    assert!(
+        listed.contains("alice") && listed.contains(&format!("editor of {ecobio}")),
+        "{listed}"
+    );
+    assert!(
+        listed.contains("root") && listed.contains("admin"),
+        "{listed}"
+    );
+    assert!(!listed.contains(&editor), "a secret was listed: {listed}");
 
     // A revoked token no longer works.
     let output = run(
@@ -764,12 +773,7 @@ async fn drafts_stay_hidden_from_anonymous_readers_until_published() {
         &[("Authorization", &auth), ("If-Match", &etag)],
     )
     .await;
-    assert_eq!(
-        published.status(),
-        StatusCode::OK,
-        "{}",
-        published.text().await.unwrap()
-    );
+    expect_status(published, StatusCode::OK).await;
     let (public, _) = read(&server, "brouillon").await;
     assert!(public.contains("Brouillon secret"));
     let iri = format!("{}datasets/brouillon", server.base);
@@ -961,12 +965,7 @@ async fn the_etag_stays_usable_when_a_linked_record_changes() {
         &[("Authorization", &auth), ("If-Match", &agent_etag)],
     )
     .await;
-    assert_eq!(
-        changed.status(),
-        StatusCode::OK,
-        "{}",
-        changed.text().await.unwrap()
-    );
+    expect_status(changed, StatusCode::OK).await;
     let (turtle, etag) = read(&server, "amphibiens-mares-zone-atelier-armorique").await;
     assert!(turtle.contains("EcoBio"));
     let edited = turtle.replace("(2012–2023)\"@fr", "(2012–2025)\"@fr");
@@ -978,12 +977,7 @@ async fn the_etag_stays_usable_when_a_linked_record_changes() {
         Some(&etag),
     )
     .await;
-    assert_eq!(
-        replaced.status(),
-        StatusCode::OK,
-        "{}",
-        replaced.text().await.unwrap()
-    );
+    expect_status(replaced, StatusCode::OK).await;
 }
 
 #[tokio::test]
@@ -1019,12 +1013,7 @@ async fn the_plain_json_model_round_trips_and_never_loses_what_it_cannot_say() {
         &[("Authorization", &auth)],
     )
     .await;
-    assert_eq!(
-        created.status(),
-        StatusCode::CREATED,
-        "{}",
-        created.text().await.unwrap()
-    );
+    expect_status(created, StatusCode::CREATED).await;
 
     // Read back as JSON: the same document, with the id made absolute.
     let api = format!("{}/api/datasets/loutres-json", server.url);
@@ -1053,12 +1042,7 @@ async fn the_plain_json_model_round_trips_and_never_loses_what_it_cannot_say() {
         &[("Authorization", &auth), ("If-Match", &etag)],
     )
     .await;
-    assert_eq!(
-        replaced.status(),
-        StatusCode::OK,
-        "{}",
-        replaced.text().await.unwrap()
-    );
+    expect_status(replaced, StatusCode::OK).await;
     let (turtle, _) = read(&server, "loutres-json").await;
     assert!(turtle.contains("Eurasian otters"));
     // Earlier versions keep the datatypes too.

@@ -19,11 +19,12 @@ use oxigraph::model::{
 };
 use serde_json::json;
 
-/// The record kinds the API writes, by their path segment.
-fn kind_of(segment: &str) -> Option<RecordKind> {
+/// The record kind the API writes at `segment`; no route for others.
+fn kind_of(request: &HttpRequest, segment: &str) -> Result<RecordKind, HttpError> {
     [RecordKind::Dataset, RecordKind::Agent]
         .into_iter()
         .find(|k| k.resource_kind().path_segment() == segment)
+        .ok_or_else(|| HttpError::NoRoute(request.path().to_owned()))
 }
 
 /// `POST {base}api/{kind}`: creates a record (`?status=draft`: a draft); `201 Created`
@@ -34,7 +35,7 @@ pub async fn create(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, HttpError> {
-    let kind = kind_of(&path).ok_or_else(|| HttpError::NoRoute(request.path().to_owned()))?;
+    let kind = kind_of(&request, &path)?;
     let who = principal(&request, &state)?;
     let status = status_parameter(&request)?;
     let body = read_body(payload, &state).await?;
@@ -80,7 +81,7 @@ pub async fn replace(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, HttpError> {
     let (segment, id) = path.into_inner();
-    let kind = kind_of(&segment).ok_or_else(|| HttpError::NoRoute(request.path().to_owned()))?;
+    let kind = kind_of(&request, &segment)?;
     let who = principal(&request, &state)?;
     let status = status_parameter(&request)?;
     let body = read_body(payload, &state).await?;
@@ -149,7 +150,7 @@ pub async fn read(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, HttpError> {
     let (segment, id) = path.into_inner();
-    let kind = kind_of(&segment).ok_or_else(|| HttpError::NoRoute(request.path().to_owned()))?;
+    let kind = kind_of(&request, &segment)?;
     if kind != RecordKind::Dataset {
         return Err(HttpError::NotAcceptable(vec![
             "text/turtle (at the resource's own IRI)",
@@ -213,7 +214,7 @@ pub async fn delete(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, HttpError> {
     let (segment, id) = path.into_inner();
-    let kind = kind_of(&segment).ok_or_else(|| HttpError::NoRoute(request.path().to_owned()))?;
+    let kind = kind_of(&request, &segment)?;
     let who = principal(&request, &state)?;
     let found = current(&state, &who, kind, &id).await?;
     let version = if_match(&request, &found.current)?;
@@ -565,7 +566,9 @@ fn read_draft(
     (base, catalog_base): (&NamedNode, &BaseIri),
     topic: Option<&NamedNode>,
 ) -> Result<Body, HttpError> {
-    let (format, body) = match body_format(request)? {
+    let format = body_format(request)?;
+    let json = format.is_none();
+    let (format, body) = match format {
         Some(format) => (format, std::borrow::Cow::Borrowed(body)),
         // The plain JSON model is JSON-LD under our context (see `model::json`).
         None if kind == RecordKind::Dataset => {
@@ -628,7 +631,7 @@ fn read_draft(
         draft.topic = topic.clone().into();
     }
     Ok(Body {
-        json: matches!(body, std::borrow::Cow::Owned(_)),
+        json,
         draft,
         extras,
     })

@@ -83,7 +83,7 @@ pub async fn resource(
     if let Some(rendered) = rendered {
         return Ok(respond(&request, &rendered));
     }
-    if let Some(Some((version, quads))) = draft_of(&request, &state, kind, &asked).await? {
+    if let Some((version, quads)) = draft_of(&request, &state, kind, &asked).await? {
         let iri = state.store.base().resource(kind, &asked);
         let description = Description {
             topic: iri.clone(),
@@ -142,14 +142,14 @@ async fn history_visible(
     Ok(super::auth::may_write(request, state, kind, &current))
 }
 
-/// Whether `{kind}/{id}` is a draft, and if so, its version and quads when the request's
-/// token may see it (`Some(None)` when it may not: the draft stays hidden).
+/// The draft at `{kind}/{id}`, its version and quads, if there is one and the request's
+/// token may see it; else `None` (a draft stays hidden).
 async fn draft_of(
     request: &HttpRequest,
     state: &AppState,
     kind: ResourceKind,
     id: &RecordId,
-) -> Result<Option<Option<(i64, Vec<oxigraph::model::Quad>)>>, HttpError> {
+) -> Result<Option<(i64, Vec<oxigraph::model::Quad>)>, HttpError> {
     let Some(record_kind) = RecordKind::of_resource(kind) else {
         return Ok(None);
     };
@@ -162,7 +162,7 @@ async fn draft_of(
         return Ok(None);
     };
     let allowed = super::auth::may_write(request, state, record_kind, &current);
-    Ok(Some(allowed.then_some((current.version, quads))))
+    Ok(allowed.then_some((current.version, quads)))
 }
 
 /// `GET|HEAD {base}{kind}/{id}/history[.ext]`: the record's revisions (PROV-O), newest

@@ -83,9 +83,7 @@ impl CatalogStore {
         let (id, topic, issued) = match replacing {
             Some((id, version)) => {
                 let (current, quads) = self.draft(kind, id)?.ok_or(StoreError::NoRecord)?;
-                if current.version != version {
-                    return Err(StoreError::Stale { expected: version });
-                }
+                current.check_version(version)?;
                 let issued =
                     quads
                         .iter()
@@ -167,9 +165,7 @@ impl CatalogStore {
     ) -> Result<(), StoreError> {
         let _writer = self.write_lock();
         let (current, _) = self.draft(kind, id)?.ok_or(StoreError::NoRecord)?;
-        if current.version != version {
-            return Err(StoreError::Stale { expected: version });
-        }
+        current.check_version(version)?;
         self.append_revision(&Revision {
             kind: kind.resource_kind(),
             id,
@@ -193,9 +189,7 @@ impl CatalogStore {
     ) -> Result<WrittenRecord, StoreError> {
         let _writer = self.write_lock();
         let (current, _) = self.draft(draft.kind, id)?.ok_or(StoreError::NoRecord)?;
-        if current.version != version {
-            return Err(StoreError::Stale { expected: version });
-        }
+        current.check_version(version)?;
         draft.preferred_id = id.clone();
         let published = super::Expect::Publishing { id: id.clone() };
         let written = self.write_record_locked(draft, &published, by)?;
@@ -337,38 +331,17 @@ impl CatalogStore {
         unreachable!("the candidate ids are endless")
     }
 
-    /// Whether a record, a tombstone or a draft uses the id.
+    /// Whether a record, a tombstone, a draft or a history uses the id.
     fn id_taken(&self, id: &RecordId) -> Result<bool, StoreError> {
-        let graph = self.base.record_graph(id);
-        let g = GraphNameRef::NamedNode(graph.as_ref());
-        let used = |store: &oxigraph::store::Store| -> Result<bool, StoreError> {
-            Ok(store
-                .quads_for_pattern(None, None, None, Some(g))
-                .next()
-                .transpose()?
-                .is_some())
-        };
-        Ok(used(&self.store)? || self.id_held_privately(id)? || self.is_withdrawn(id)?)
+        Ok(self.was_public(id)? || self.id_held_privately(id)?)
     }
 
     /// Whether a draft or a history uses the id (a deleted draft's history keeps it).
     pub(super) fn id_held_privately(&self, id: &RecordId) -> Result<bool, StoreError> {
-        for graph in [
-            self.base.record_graph(id),
-            self.base.join(&format!("history/{id}")),
-        ] {
-            let g = GraphNameRef::NamedNode(graph.as_ref());
-            if self
-                .private
-                .quads_for_pattern(None, None, None, Some(g))
-                .next()
-                .transpose()?
-                .is_some()
-            {
-                return Ok(true);
-            }
-        }
-        Ok(false)
+        Ok(
+            super::holds_graph(&self.private, &self.base.record_graph(id))?
+                || super::holds_graph(&self.private, &self.history_graph(id))?,
+        )
     }
 
     /// Whether a draft describes `topic`.

@@ -42,6 +42,17 @@ pub struct CurrentRecord {
     pub publishers: Vec<String>,
 }
 
+impl CurrentRecord {
+    /// `Ok` if the writer saw this version, else [`StoreError::Stale`].
+    pub(super) fn check_version(&self, seen: i64) -> Result<(), StoreError> {
+        if self.version == seen {
+            Ok(())
+        } else {
+            Err(StoreError::Stale { expected: seen })
+        }
+    }
+}
+
 /// Whether a record exists, existed, or never did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RecordState {
@@ -95,19 +106,10 @@ impl CatalogStore {
     /// Whether the record `id` is or was public (a record or a tombstone): its history
     /// may be read by anyone.
     pub fn was_public(&self, id: &RecordId) -> Result<bool, StoreError> {
-        let graph = self.base.record_graph(id);
-        let live = self
-            .store
-            .quads_for_pattern(
-                None,
-                None,
-                None,
-                Some(GraphNameRef::NamedNode(graph.as_ref())),
-            )
-            .next()
-            .transpose()?
-            .is_some();
-        Ok(live || self.is_withdrawn(id)?)
+        Ok(
+            super::holds_graph(&self.store, &self.base.record_graph(id))?
+                || self.is_withdrawn(id)?,
+        )
     }
 
     /// Whether a tombstone stands for the record `id`.
@@ -166,9 +168,7 @@ impl CatalogStore {
                 let current = self
                     .current_in(&transaction, kind, id)?
                     .ok_or(StoreError::NoRecord)?;
-                if current.version != *version {
-                    return Err(StoreError::Stale { expected: *version });
-                }
+                current.check_version(*version)?;
                 if draft.topic != NamedOrBlankNode::from(current.topic.clone()) {
                     return Err(StoreError::Update(format!(
                         "the record describes {}; a replacement must describe the same resource",
@@ -251,9 +251,7 @@ impl CatalogStore {
         let current = self
             .current_in(&transaction, kind, id)?
             .ok_or(StoreError::NoRecord)?;
-        if current.version != version {
-            return Err(StoreError::Stale { expected: version });
-        }
+        current.check_version(version)?;
         let stamp = self.clock.stamp();
         let mut changes =
             self.purge_tombstones_in(&mut transaction, now_millis() - self.retention)?;

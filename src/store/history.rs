@@ -240,7 +240,7 @@ impl CatalogStore {
         Ok(())
     }
 
-    fn history_graph(&self, id: &RecordId) -> NamedNode {
+    pub(super) fn history_graph(&self, id: &RecordId) -> NamedNode {
         self.base.join(&format!("history/{id}"))
     }
 

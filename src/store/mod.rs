@@ -71,6 +71,20 @@ pub struct CatalogStore {
     snapshots: Arc<snapshots::Snapshots>,
 }
 
+/// Whether `store` holds any quad in `graph`.
+fn holds_graph(store: &Store, graph: &oxigraph::model::NamedNode) -> Result<bool, StoreError> {
+    Ok(store
+        .quads_for_pattern(
+            None,
+            None,
+            None,
+            Some(GraphNameRef::NamedNode(graph.as_ref())),
+        )
+        .next()
+        .transpose()?
+        .is_some())
+}
+
 /// A feed header and the store generation it was made at.
 type CachedHeader = (u64, Arc<FeedHeader>);
 

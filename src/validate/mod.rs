@@ -102,12 +102,6 @@ pub struct Validator {
     schema: IRSchema,
 }
 
-impl std::fmt::Debug for Validator {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Validator")
-    }
-}
-
 impl Validator {
     /// Compiles [`PROFILE`].
     pub fn new() -> Result<Self, ValidateError> {
