@@ -2,13 +2,12 @@
 //! datasets and agents, with bearer tokens, profile validation and `If-Match`.
 
 use super::AppState;
-use super::auth::{owners, principal};
+use super::auth::principal;
 use super::errors::HttpError;
 use super::respond::query_parameter;
 use crate::access::Principal;
-use crate::model::json::DatasetJson;
-use crate::model::vocab::{RDF_TYPE, dcat, dct, foaf};
-use crate::model::{BaseIri, RecordDraft, RecordId, RecordKind, split_into_records};
+use crate::model::vocab::{RDF_TYPE, dcat, foaf};
+use crate::model::{BaseIri, RecordDraft, RecordId, RecordKind, ResourceKind, split_into_records};
 use crate::store::{CurrentRecord, Expect, Provenance, RecordState, StoreError, WrittenRecord};
 use crate::validate::Report;
 use actix_web::http::header::{self, HeaderValue};
@@ -21,10 +20,14 @@ use serde_json::json;
 
 /// The record kind the API writes at `segment`; no route for others.
 fn kind_of(request: &HttpRequest, segment: &str) -> Result<RecordKind, HttpError> {
-    [RecordKind::Dataset, RecordKind::Agent]
-        .into_iter()
-        .find(|k| k.resource_kind().path_segment() == segment)
-        .ok_or_else(|| HttpError::NoRoute(request.path().to_owned()))
+    [
+        RecordKind::Dataset,
+        RecordKind::DataPaper,
+        RecordKind::Agent,
+    ]
+    .into_iter()
+    .find(|k| k.resource_kind().path_segment() == segment)
+    .ok_or_else(|| HttpError::NoRoute(request.path().to_owned()))
 }
 
 /// `POST {base}api/{kind}`: creates a record (`?status=draft`: a draft); `201 Created`
@@ -41,7 +44,6 @@ pub async fn create(
     let body = read_body(payload, &state).await?;
     let base = state.store.base().join(&format!("{}/", path.as_str()));
     let body = read_draft(&request, &body, kind, (&base, state.store.base()), None)?;
-    authorize(&who, kind, &body.draft, None)?;
     let embargo = embargo_parameter(&request)?;
     let (plan, status) = match (status, embargo) {
         (Some(Status::Draft), Some(_)) => return Err(embargo_is_for_publishing()),
@@ -61,7 +63,8 @@ pub async fn create(
         ),
         (_, None) => (Plan::Create, Status::Published),
     };
-    let (written, report) = state.write(body, plan, provenance(&request, &who)).await?;
+    let by = provenance(&request, &who);
+    let (written, report) = state.write(body, plan, (who, None), by).await?;
     Ok(written_response(
         HttpResponse::Created(),
         &state,
@@ -95,7 +98,6 @@ pub async fn replace(
         (&base, state.store.base()),
         Some(&found.current.topic),
     )?;
-    authorize(&who, kind, &body.draft, Some(&found.current))?;
     let embargo = embargo_parameter(&request)?;
     let id = found.id;
     let (plan, status) = match (found.draft, status, embargo) {
@@ -131,7 +133,9 @@ pub async fn replace(
             )
         }
     };
-    let (written, report) = state.write(body, plan, provenance(&request, &who)).await?;
+    let by = provenance(&request, &who);
+    let old_owners = Some(found.current.owners);
+    let (written, report) = state.write(body, plan, (who, old_owners), by).await?;
     Ok(written_response(
         HttpResponse::Ok(),
         &state,
@@ -142,7 +146,7 @@ pub async fn replace(
     ))
 }
 
-/// `GET {base}api/datasets/{id}`: the plain JSON model of a dataset, with the ETag that
+/// `GET {base}api/{kind}/{id}`: the plain JSON model of a record, with the ETag that
 /// `PUT` and `DELETE` take; a draft for its editors only.
 pub async fn read(
     request: HttpRequest,
@@ -151,13 +155,8 @@ pub async fn read(
 ) -> Result<HttpResponse, HttpError> {
     let (segment, id) = path.into_inner();
     let kind = kind_of(&request, &segment)?;
-    if kind != RecordKind::Dataset {
-        return Err(HttpError::NotAcceptable(vec![
-            "text/turtle (at the resource's own IRI)",
-        ]));
-    }
     let not_found = || HttpError::NotFound {
-        kind: "dataset",
+        kind: kind.resource_kind().label(),
         id: id.clone(),
     };
     let record = RecordId::parse(&id).map_err(|_| not_found())?;
@@ -178,15 +177,14 @@ pub async fn read(
     .ok_or_else(not_found)?;
     let (topic, quads, version, draft) = found;
     if let Some(current) = &draft {
-        let allowed = who
-            .as_ref()
-            .is_some_and(|w| w.may_write_for(owners(kind, &current.topic, &current.publishers)));
+        let allowed = who.as_ref().is_some_and(|w| owns(w, &current.owners));
         if !allowed {
             return Err(not_found());
         }
     }
     let graph: Graph = quads.iter().map(|q| TripleRef::from(q.as_ref())).collect();
-    let model = DatasetJson::from_graph(&graph, topic.as_ref().into());
+    let model = crate::model::json::model_of(kind.resource_kind(), &graph, topic.as_ref().into())
+        .unwrap_or_default();
     let body = serde_json::to_vec_pretty(&model)
         .map_err(|e| HttpError::Serialize(std::io::Error::other(e)))?;
     let mut response = HttpResponse::Ok();
@@ -218,11 +216,7 @@ pub async fn delete(
     let who = principal(&request, &state)?;
     let found = current(&state, &who, kind, &id).await?;
     let version = if_match(&request, &found.current)?;
-    if !who.may_write_for(owners(
-        kind,
-        &found.current.topic,
-        &found.current.publishers,
-    )) {
+    if !owns(&who, &found.current.owners) {
         return Err(refused(&who, kind));
     }
     let store = state.store.clone();
@@ -325,17 +319,21 @@ async fn read_body(payload: web::Payload, state: &AppState) -> Result<web::Bytes
 }
 
 impl AppState {
-    /// Validates the body's record in the context of the store, then writes it as `plan`
-    /// says; on the blocking pool. Returns what was written and the validation report.
+    /// Checks that `who` may write the body's record (and the record it replaces, owned
+    /// by `old_owners`), validates it in the context of the store, then writes it as
+    /// `plan` says; on the blocking pool. Returns what was written and the validation
+    /// report.
     async fn write(
         &self,
         body: Body,
         plan: Plan,
+        (who, old_owners): (Principal, Option<Vec<String>>),
         by: Provenance,
     ) -> Result<(WrittenRecord, Report), HttpError> {
         let store = self.store.clone();
         let validator = self.validator.clone();
         web::block(move || {
+            authorize(&store, &who, &body.draft, old_owners.as_deref())?;
             let own_graph = match &plan {
                 Plan::Create => None,
                 Plan::Draft { replacing, .. } => replacing
@@ -351,16 +349,12 @@ impl AppState {
                 && let Some(id) = store.base().local_id(crate::model::ResourceKind::Record, graph.as_str())
             {
                 let own = store.own_triples(&id)?;
-                let topic = own
-                    .triples_for_predicate(crate::model::vocab::RDF_TYPE)
-                    .find(|t| t.object == dcat::DATASET.into())
-                    .map(|t| t.subject.into_owned());
-                if let Some(topic) = topic
-                    && !crate::model::json::expressible(&own, topic.as_ref())
-                {
-                    return Err(HttpError::Conflict(
-                        "this dataset says things the JSON model has no key for; replace it with Turtle or JSON-LD, or they would be lost".into(),
-                    ));
+                let kind = body.draft.kind.resource_kind();
+                if !crate::model::json::expressible(kind, &own, body.draft.topic.as_ref()) {
+                    return Err(HttpError::Conflict(format!(
+                        "this {} says things the JSON model has no key for; replace it with Turtle or JSON-LD, or they would be lost",
+                        kind.label()
+                    )));
                 }
             }
             let (draft, report) = checked(&store, &validator, body, own_graph)?;
@@ -508,16 +502,12 @@ async fn current(
             kind: kind.resource_kind().label(),
             id: id.as_str().to_owned(),
         }),
-        (RecordState::Missing, Some(current))
-            if who.may_write_for(owners(kind, &current.topic, &current.publishers)) =>
-        {
-            Ok(Found {
-                id,
-                current,
-                draft: true,
-                embargo,
-            })
-        }
+        (RecordState::Missing, Some(current)) if owns(who, &current.owners) => Ok(Found {
+            id,
+            current,
+            draft: true,
+            embargo,
+        }),
         (RecordState::Missing, _) => Err(not_found()),
     }
 }
@@ -566,40 +556,7 @@ fn read_draft(
     (base, catalog_base): (&NamedNode, &BaseIri),
     topic: Option<&NamedNode>,
 ) -> Result<Body, HttpError> {
-    let format = body_format(request)?;
-    let json = format.is_none();
-    let (format, body) = match format {
-        Some(format) => (format, std::borrow::Cow::Borrowed(body)),
-        // The plain JSON model is JSON-LD under our context (see `model::json`).
-        None if kind == RecordKind::Dataset => {
-            let document = DatasetJson::to_json_ld(body).map_err(|e| {
-                HttpError::Store(StoreError::Syntax {
-                    path: "body".into(),
-                    line: e.line() as u64,
-                    column: e.column() as u64,
-                    message: e.to_string(),
-                })
-            })?;
-            let format = RdfFormat::JsonLd {
-                profile: oxigraph::io::JsonLdProfileSet::default(),
-            };
-            (format, std::borrow::Cow::Owned(document))
-        }
-        None => {
-            return Err(HttpError::UnsupportedMediaType(
-                "application/json (the plain JSON model is for datasets; send RDF)".into(),
-            ));
-        }
-    };
-    let parser = RdfParser::from_format(format)
-        .with_base_iri(base.as_str())
-        .map_err(|e| HttpError::BadRequest(e.to_string()))?;
-    let mut graph = Graph::new();
-    for triple in parser.for_slice(&body) {
-        let quad =
-            triple.map_err(|e| HttpError::Store(StoreError::from_parse("body", e.into())))?;
-        graph.insert(quad.as_ref());
-    }
+    let (graph, json) = parse_body(request, body, kind.resource_kind(), base)?;
     let split = split_into_records(&graph, catalog_base);
     let (mut mine, others): (Vec<_>, Vec<_>) =
         split.records.into_iter().partition(|r| r.kind == kind);
@@ -696,6 +653,54 @@ fn rename_blank(triple: Triple, blank: &oxigraph::model::BlankNode, to: &NamedNo
     Triple::new(subject, triple.predicate, object)
 }
 
+/// Parses a body in the syntax its `Content-Type` names, or the plain JSON model of
+/// `kind`, with relative IRIs resolved against `base`. Returns the graph and whether it
+/// came as the JSON model (which cannot say everything).
+fn parse_body(
+    request: &HttpRequest,
+    body: &[u8],
+    kind: ResourceKind,
+    base: &NamedNode,
+) -> Result<(Graph, bool), HttpError> {
+    let format = body_format(request)?;
+    let json = format.is_none();
+    let (format, body) = match format {
+        Some(format) => (format, std::borrow::Cow::Borrowed(body)),
+        // The plain JSON model is JSON-LD under our context (see `model::json`).
+        None => {
+            let document = crate::model::json::json_ld_of(kind, body)
+                .ok_or_else(|| {
+                    HttpError::UnsupportedMediaType(format!(
+                        "application/json (there is no JSON model of {}s; send RDF)",
+                        kind.label()
+                    ))
+                })?
+                .map_err(|e| {
+                    HttpError::Store(StoreError::Syntax {
+                        path: "body".into(),
+                        line: e.line() as u64,
+                        column: e.column() as u64,
+                        message: e.to_string(),
+                    })
+                })?;
+            let format = RdfFormat::JsonLd {
+                profile: oxigraph::io::JsonLdProfileSet::default(),
+            };
+            (format, std::borrow::Cow::Owned(document))
+        }
+    };
+    let parser = RdfParser::from_format(format)
+        .with_base_iri(base.as_str())
+        .map_err(|e| HttpError::BadRequest(e.to_string()))?;
+    let mut graph = Graph::new();
+    for triple in parser.for_slice(&body) {
+        let quad =
+            triple.map_err(|e| HttpError::Store(StoreError::from_parse("body", e.into())))?;
+        graph.insert(quad.as_ref());
+    }
+    Ok((graph, json))
+}
+
 /// The RDF syntax of the body, from `Content-Type`; 415 for anything else.
 /// `None` for the plain JSON model (`application/json`).
 fn body_format(request: &HttpRequest) -> Result<Option<RdfFormat>, HttpError> {
@@ -732,39 +737,31 @@ fn body_format(request: &HttpRequest) -> Result<Option<RdfFormat>, HttpError> {
     }
 }
 
-/// 403 unless `who` may write `draft`, and the record it replaces.
+/// Whether `who` may write records that `owners` own.
+fn owns(who: &Principal, owners: &[String]) -> bool {
+    who.may_write_for(owners.iter().map(String::as_str))
+}
+
+/// 403 unless `who` may write `draft` (its owners as the store sees them: a data paper's
+/// are its datasets' publishers), and the record it replaces (owned by `old_owners`).
 fn authorize(
+    store: &crate::store::CatalogStore,
     who: &Principal,
-    kind: RecordKind,
     draft: &RecordDraft,
-    current: Option<&CurrentRecord>,
+    old_owners: Option<&[String]>,
 ) -> Result<(), HttpError> {
     if who.is_admin() {
         return Ok(());
     }
-    let publishers: Vec<String> = draft
-        .triples
-        .iter()
-        .filter(|t| t.subject == draft.topic && t.predicate == dct::PUBLISHER)
-        .filter_map(|t| match &t.object {
-            Term::NamedNode(p) => Some(p.as_str().to_owned()),
-            _ => None,
-        })
-        .collect();
-    let topic = match &draft.topic {
-        NamedOrBlankNode::NamedNode(n) => Some(n.clone()),
-        NamedOrBlankNode::BlankNode(_) => None,
-    };
-    let new_ok = match (kind, &topic) {
-        (RecordKind::Agent, Some(topic)) => who.may_write_for(owners(kind, topic, &publishers)),
-        (RecordKind::Agent, None) => false,
-        _ => who.may_write_for(publishers.iter().map(String::as_str)),
-    };
-    let old_ok = current.is_none_or(|c| who.may_write_for(owners(kind, &c.topic, &c.publishers)));
-    if new_ok && old_ok {
+    let new_owners = store.owners(
+        draft.kind,
+        draft.topic.as_ref(),
+        draft.triples.iter().map(Triple::as_ref),
+    )?;
+    if owns(who, &new_owners) && old_owners.is_none_or(|old| owns(who, old)) {
         Ok(())
     } else {
-        Err(refused(who, kind))
+        Err(refused(who, draft.kind))
     }
 }
 

@@ -3,11 +3,9 @@
 use super::AppState;
 use super::errors::HttpError;
 use crate::access::{Principal, same_secret};
-use crate::model::RecordKind;
 use crate::store::CurrentRecord;
 use actix_web::HttpRequest;
 use actix_web::http::header;
-use oxigraph::model::NamedNode;
 
 /// Who sent `request`: 401 without a bearer token, 403 with one nobody holds.
 pub(super) fn principal(request: &HttpRequest, state: &AppState) -> Result<Principal, HttpError> {
@@ -34,28 +32,10 @@ pub(super) fn principal(request: &HttpRequest, state: &AppState) -> Result<Princ
     }
 }
 
-/// Who owns a record, for editors' rights: a dataset's (or paper's) publishers; an agent
-/// itself.
-pub(super) fn owners<'a>(
-    kind: RecordKind,
-    topic: &'a NamedNode,
-    publishers: &'a [String],
-) -> Box<dyn Iterator<Item = &'a str> + 'a> {
-    match kind {
-        RecordKind::Agent => Box::new(std::iter::once(topic.as_str())),
-        _ => Box::new(publishers.iter().map(String::as_str)),
-    }
-}
-
 /// Whether the request's token may write (and so see, as a draft) `current`.
-pub(super) fn may_write(
-    request: &HttpRequest,
-    state: &AppState,
-    kind: RecordKind,
-    current: &CurrentRecord,
-) -> bool {
+pub(super) fn may_write(request: &HttpRequest, state: &AppState, current: &CurrentRecord) -> bool {
     principal(request, state)
-        .is_ok_and(|who| who.may_write_for(owners(kind, &current.topic, &current.publishers)))
+        .is_ok_and(|who| who.may_write_for(current.owners.iter().map(String::as_str)))
 }
 
 /// An administrator, or 401/403.

@@ -136,10 +136,10 @@ async fn history_visible(
     if public {
         return Ok(true);
     }
-    let Some((kind, current)) = draft else {
+    let Some((_, current)) = draft else {
         return Ok(false);
     };
-    Ok(super::auth::may_write(request, state, kind, &current))
+    Ok(super::auth::may_write(request, state, &current))
 }
 
 /// The draft at `{kind}/{id}`, its version and quads, if there is one and the request's
@@ -161,7 +161,7 @@ async fn draft_of(
     else {
         return Ok(None);
     };
-    let allowed = super::auth::may_write(request, state, record_kind, &current);
+    let allowed = super::auth::may_write(request, state, &current);
     Ok(allowed.then_some((current.version, quads)))
 }
 

@@ -1,13 +1,120 @@
-//! The plain JSON model of a dataset: JSON-LD under our context
-//! (`ontologies/context.jsonld`) without the `@context`, so that it and the RDF are one
-//! schema. Reading a JSON body adds the context and parses it as JSON-LD; the serde types
-//! check its shape first, so that a misspelt key is an error with a line and column rather
-//! than a triple silently lost. [`DatasetJson::from_graph`] goes the other way.
+//! The plain JSON model of datasets, distributions, data papers and agents: JSON-LD under
+//! our context (`ontologies/context.jsonld`) without the `@context`, so that it and the RDF
+//! are one schema. Reading a JSON body adds the context and parses it as JSON-LD; the serde
+//! types check its shape first, so that a misspelt key is an error with a line and column
+//! rather than a triple silently lost. [`JsonModel::from_graph`] goes the other way.
 
-use super::vocab::{dcat, dct, vcard};
-use oxigraph::model::{Graph, NamedNodeRef, NamedOrBlankNodeRef, TermRef};
+use super::ResourceKind;
+use super::vocab::{RDF_TYPE, cito, dcat, dct, foaf, prism, vcard};
+use oxigraph::model::{Graph, NamedNodeRef, NamedOrBlankNodeRef, TermRef, Triple};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+/// A resource's JSON model: its serde type, which checks a body's shape, and how it reads
+/// its resource out of a graph.
+pub trait JsonModel: Serialize + DeserializeOwned {
+    /// The model of `topic` in `graph`: what the model has a key for; other triples are
+    /// left out (the RDF representations carry everything).
+    fn from_graph(graph: &Graph, topic: NamedOrBlankNodeRef<'_>) -> Self;
+}
+
+/// Keys whose IRIs the model types `foaf:Document`, as FOAF and DCAT give them that range
+/// and DCAT-AP's range shapes check it.
+const DOCUMENT_KEYS: [&str; 2] = ["landingPage", "homepage"];
+
+/// Reads a JSON body of the model `T`: its shape checked by serde (unknown keys are
+/// errors), then as JSON-LD under our context. Returns the JSON-LD document to parse.
+pub fn to_json_ld<T: JsonModel>(body: &[u8]) -> Result<Vec<u8>, serde_json::Error> {
+    let _checked: T = serde_json::from_slice(body)?;
+    let mut document: serde_json::Value = serde_json::from_slice(body)?;
+    type_documents(&mut document);
+    let context: serde_json::Value = serde_json::from_str(CONTEXT)?;
+    if let (Some(object), Some(context)) = (document.as_object_mut(), context.get("@context")) {
+        object.insert("@context".into(), context.clone());
+    }
+    serde_json::to_vec(&document)
+}
+
+/// Writes each IRI under a [`DOCUMENT_KEYS`] key as a node typed `Document`.
+fn type_documents(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    let typed = |iri: &mut Value| {
+        if let Value::String(s) = iri {
+            *iri = serde_json::json!({"id": s, "type": "Document"});
+        }
+    };
+    match value {
+        Value::Object(object) => {
+            for (key, value) in object.iter_mut() {
+                if DOCUMENT_KEYS.contains(&key.as_str()) {
+                    match value {
+                        Value::Array(items) => items.iter_mut().for_each(typed),
+                        other => typed(other),
+                    }
+                } else {
+                    type_documents(value);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(type_documents),
+        _ => {}
+    }
+}
+
+/// The triples the model adds when it reads its own JSON: the `foaf:Document` types of
+/// landing pages and home pages.
+fn implied(graph: &Graph) -> Vec<Triple> {
+    [dcat::LANDING_PAGE, foaf::HOMEPAGE]
+        .into_iter()
+        .flat_map(|predicate| graph.triples_for_predicate(predicate))
+        .filter_map(|t| match t.object {
+            TermRef::NamedNode(page) => Some(Triple::new(page, RDF_TYPE, foaf::DOCUMENT)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The JSON model of `kind`, if it has one, as a JSON value; `None` for catalog records.
+pub fn model_of(
+    kind: ResourceKind,
+    graph: &Graph,
+    topic: NamedOrBlankNodeRef<'_>,
+) -> Option<serde_json::Value> {
+    fn value<T: JsonModel>(graph: &Graph, topic: NamedOrBlankNodeRef<'_>) -> serde_json::Value {
+        serde_json::to_value(T::from_graph(graph, topic)).unwrap_or_default()
+    }
+    Some(match kind {
+        ResourceKind::Dataset => value::<DatasetJson>(graph, topic),
+        ResourceKind::Distribution => value::<DistributionJson>(graph, topic),
+        ResourceKind::DataPaper => value::<DataPaperJson>(graph, topic),
+        ResourceKind::Agent => value::<AgentJson>(graph, topic),
+        ResourceKind::Record => return None,
+    })
+}
+
+/// Whether the JSON model of `kind` says all that `graph` says of `topic` (see
+/// [`expressible_by`]); never for catalog records.
+pub fn expressible(kind: ResourceKind, graph: &Graph, topic: NamedOrBlankNodeRef<'_>) -> bool {
+    match kind {
+        ResourceKind::Dataset => expressible_by::<DatasetJson>(graph, topic),
+        ResourceKind::Distribution => expressible_by::<DistributionJson>(graph, topic),
+        ResourceKind::DataPaper => expressible_by::<DataPaperJson>(graph, topic),
+        ResourceKind::Agent => expressible_by::<AgentJson>(graph, topic),
+        ResourceKind::Record => false,
+    }
+}
+
+/// [`to_json_ld`] for the model of `kind`; `None` for catalog records, which have none.
+pub fn json_ld_of(kind: ResourceKind, body: &[u8]) -> Option<Result<Vec<u8>, serde_json::Error>> {
+    Some(match kind {
+        ResourceKind::Dataset => to_json_ld::<DatasetJson>(body),
+        ResourceKind::Distribution => to_json_ld::<DistributionJson>(body),
+        ResourceKind::DataPaper => to_json_ld::<DataPaperJson>(body),
+        ResourceKind::Agent => to_json_ld::<AgentJson>(body),
+        ResourceKind::Record => return None,
+    })
+}
 
 /// Our JSON-LD context, which defines the JSON model.
 pub const CONTEXT: &str = include_str!("../../ontologies/context.jsonld");
@@ -173,22 +280,8 @@ pub struct DistributionJson {
     pub byte_size: Option<u64>,
 }
 
-impl DatasetJson {
-    /// Reads a JSON body: its shape checked by serde (unknown keys are errors), then as
-    /// JSON-LD under our context. Returns the JSON-LD document to parse.
-    pub fn to_json_ld(body: &[u8]) -> Result<Vec<u8>, serde_json::Error> {
-        let _checked: Self = serde_json::from_slice(body)?;
-        let mut document: serde_json::Value = serde_json::from_slice(body)?;
-        let context: serde_json::Value = serde_json::from_str(CONTEXT)?;
-        if let (Some(object), Some(context)) = (document.as_object_mut(), context.get("@context")) {
-            object.insert("@context".into(), context.clone());
-        }
-        serde_json::to_vec(&document)
-    }
-
-    /// The JSON model of `topic` in `graph`: what the model has a key for; other triples
-    /// are left out (the RDF representations carry everything).
-    pub fn from_graph(graph: &Graph, topic: NamedOrBlankNodeRef<'_>) -> Self {
+impl JsonModel for DatasetJson {
+    fn from_graph(graph: &Graph, topic: NamedOrBlankNodeRef<'_>) -> Self {
         let v = Values {
             graph,
             subject: topic,
@@ -233,37 +326,170 @@ impl DatasetJson {
             distribution: v
                 .nodes(dcat::DISTRIBUTION_PROP)
                 .into_iter()
-                .map(|d| {
-                    let d_values = Values { graph, subject: d };
-                    DistributionJson {
-                        id: iri_of(d),
-                        kind: DistributionType::Distribution,
-                        title: d_values.per_language(dct::TITLE),
-                        description: d_values.per_language(dct::DESCRIPTION),
-                        access_url: d_values.iri(dcat::ACCESS_URL).unwrap_or_default(),
-                        download_url: d_values.iri(dcat::DOWNLOAD_URL),
-                        media_type: d_values.iri(dcat::MEDIA_TYPE),
-                        format: d_values.iri(dct::FORMAT),
-                        license: d_values.iri(dct::LICENSE),
-                        byte_size: d_values
-                            .literal(dcat::BYTE_SIZE)
-                            .and_then(|s| s.parse().ok()),
-                    }
-                })
+                .map(|d| DistributionJson::from_graph(graph, d))
                 .collect(),
         }
     }
 }
 
-/// Whether the JSON model says all that `graph` (a record's own triples, without its
+impl JsonModel for DistributionJson {
+    fn from_graph(graph: &Graph, topic: NamedOrBlankNodeRef<'_>) -> Self {
+        let v = Values {
+            graph,
+            subject: topic,
+        };
+        Self {
+            id: iri_of(topic),
+            kind: DistributionType::Distribution,
+            title: v.per_language(dct::TITLE),
+            description: v.per_language(dct::DESCRIPTION),
+            access_url: v.iri(dcat::ACCESS_URL).unwrap_or_default(),
+            download_url: v.iri(dcat::DOWNLOAD_URL),
+            media_type: v.iri(dcat::MEDIA_TYPE),
+            format: v.iri(dct::FORMAT),
+            license: v.iri(dct::LICENSE),
+            byte_size: v.literal(dcat::BYTE_SIZE).and_then(|s| s.parse().ok()),
+        }
+    }
+}
+
+/// A `fabio:DataPaper`: an article that describes datasets; IRIs are absolute or relative
+/// to `{base}data-papers/`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct DataPaperJson {
+    /// The paper's IRI (default: one minted from its title).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Always `DataPaper`.
+    #[serde(rename = "type")]
+    pub kind: DataPaperType,
+    /// `dct:title`, one per language.
+    pub title: PerLanguage,
+    /// `dct:abstract`, one per language.
+    #[serde(
+        default,
+        rename = "abstract",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pub summary: PerLanguage,
+    /// `dct:creator`: the authors' IRIs (ORCID iDs...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub creator: Vec<String>,
+    /// `dct:issued`, `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issued: Option<String>,
+    /// `prism:doi`, the bare DOI (`10.…`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doi: Option<String>,
+    /// `dct:identifier`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+    /// `dct:bibliographicCitation`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bibliographic_citation: Option<String>,
+    /// `cito:describes`: the datasets' IRIs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub describes: Vec<String>,
+}
+
+/// The `type` of a data paper: only `DataPaper`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DataPaperType {
+    /// `fabio:DataPaper`.
+    #[default]
+    DataPaper,
+}
+
+impl JsonModel for DataPaperJson {
+    fn from_graph(graph: &Graph, topic: NamedOrBlankNodeRef<'_>) -> Self {
+        let v = Values {
+            graph,
+            subject: topic,
+        };
+        Self {
+            id: iri_of(topic),
+            kind: DataPaperType::DataPaper,
+            title: v.per_language(dct::TITLE),
+            summary: v.per_language(dct::ABSTRACT),
+            creator: v.iris(dct::CREATOR),
+            issued: v.date(dct::ISSUED),
+            doi: v.literal(prism::DOI),
+            identifier: v.literal(dct::IDENTIFIER),
+            bibliographic_citation: v.literal(dct::BIBLIOGRAPHIC_CITATION),
+            describes: v.iris(cito::DESCRIBES),
+        }
+    }
+}
+
+/// A `foaf:Agent` (an organisation or a person); IRIs are absolute or relative to
+/// `{base}agents/`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AgentJson {
+    /// The agent's IRI (default: one minted from its name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Its classes: `Agent`, `Organization`, `Person`.
+    #[serde(rename = "type")]
+    pub kind: Vec<AgentClass>,
+    /// `foaf:name`, one per language.
+    pub name: PerLanguage,
+    /// `foaf:homepage` (a `foaf:Document`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub homepage: Option<String>,
+    /// `foaf:mbox`, a `mailto:` IRI.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mbox: Option<String>,
+}
+
+/// A class of agents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum AgentClass {
+    /// `foaf:Agent`.
+    Agent,
+    /// `foaf:Organization`.
+    Organization,
+    /// `foaf:Person`.
+    Person,
+}
+
+impl JsonModel for AgentJson {
+    fn from_graph(graph: &Graph, topic: NamedOrBlankNodeRef<'_>) -> Self {
+        let v = Values {
+            graph,
+            subject: topic,
+        };
+        let classes = [
+            (foaf::AGENT, AgentClass::Agent),
+            (foaf::ORGANIZATION, AgentClass::Organization),
+            (foaf::PERSON, AgentClass::Person),
+        ];
+        Self {
+            id: iri_of(topic),
+            kind: classes
+                .into_iter()
+                .filter(|(class, _)| {
+                    graph.contains(oxigraph::model::TripleRef::new(topic, RDF_TYPE, *class))
+                })
+                .map(|(_, c)| c)
+                .collect(),
+            name: v.per_language(foaf::NAME),
+            homepage: v.iri(foaf::HOMEPAGE),
+            mbox: v.iri(foaf::MBOX),
+        }
+    }
+}
+
+/// Whether the JSON model `T` says all that `graph` (a record's own triples, without its
 /// catalog record) says of `topic`: a record that it cannot express must not be replaced
 /// through it, or what it cannot say would be lost.
-pub fn expressible(graph: &Graph, topic: NamedOrBlankNodeRef<'_>) -> bool {
-    let model = DatasetJson::from_graph(graph, topic);
+fn expressible_by<T: JsonModel>(graph: &Graph, topic: NamedOrBlankNodeRef<'_>) -> bool {
+    let model = T::from_graph(graph, topic);
     let Ok(body) = serde_json::to_vec(&model) else {
         return false;
     };
-    let Ok(document) = DatasetJson::to_json_ld(&body) else {
+    let Ok(document) = to_json_ld::<T>(&body) else {
         return false;
     };
     let mut back = Graph::new();
@@ -278,7 +504,11 @@ pub fn expressible(graph: &Graph, topic: NamedOrBlankNodeRef<'_>) -> bool {
             Err(_) => return false,
         }
     }
+    // What the model adds of itself is no loss.
     let mut original = graph.clone();
+    for triple in implied(graph) {
+        original.insert(&triple);
+    }
     original.canonicalize(oxigraph::model::dataset::CanonicalizationAlgorithm::Unstable);
     back.canonicalize(oxigraph::model::dataset::CanonicalizationAlgorithm::Unstable);
     original == back
@@ -401,7 +631,7 @@ mod tests {
     }"#;
 
     fn graph_of(body: &str) -> anyhow::Result<Graph> {
-        let document = DatasetJson::to_json_ld(body.as_bytes())?;
+        let document = to_json_ld::<DatasetJson>(body.as_bytes())?;
         let mut graph = Graph::new();
         for quad in RdfParser::from_format(RdfFormat::JsonLd {
             profile: Default::default(),
@@ -443,19 +673,96 @@ mod tests {
     fn a_graph_with_more_than_the_model_says_is_not_expressible() -> anyhow::Result<()> {
         let topic = NamedNodeRef::new("http://ex.org/datasets/loutres")?;
         let mut graph = graph_of(BODY)?;
-        assert!(expressible(&graph, topic.into()));
+        assert!(expressible_by::<DatasetJson>(&graph, topic.into()));
         graph.insert(oxigraph::model::TripleRef::new(
             topic,
             dct::CREATOR,
             NamedNodeRef::new("http://ex.org/agents/b")?,
         ));
-        assert!(!expressible(&graph, topic.into()));
+        assert!(!expressible_by::<DatasetJson>(&graph, topic.into()));
+        Ok(())
+    }
+
+    /// The graph of one seed file, parsed against the default base.
+    fn seed(file: &str) -> anyhow::Result<Graph> {
+        let path = format!("{}/seed-data/{file}", env!("CARGO_MANIFEST_DIR"));
+        let mut graph = Graph::new();
+        for quad in RdfParser::from_format(RdfFormat::Turtle)
+            .with_base_iri("http://localhost:8080/")?
+            .for_reader(std::fs::File::open(path)?)
+        {
+            graph.insert(quad?.as_ref());
+        }
+        Ok(graph)
+    }
+
+    /// The triples of `topic`'s record in `graph`, as a load would store them.
+    fn owned(graph: &Graph, topic: NamedNodeRef<'_>) -> Graph {
+        let base = crate::model::BaseIri::parse("http://localhost:8080/")
+            .unwrap_or_else(|e| panic!("{e}"));
+        crate::model::split_into_records(graph, &base)
+            .records
+            .into_iter()
+            .filter(|r| r.topic.as_ref() == topic.into())
+            .flat_map(|r| r.triples)
+            .collect()
+    }
+
+    #[test]
+    fn seed_agents_and_papers_are_expressible_and_come_back_the_same() -> anyhow::Result<()> {
+        let agents = seed("catalog.ttl")?;
+        let agent = NamedNodeRef::new("http://localhost:8080/agents/cnrs")?;
+        let own = owned(&agents, agent);
+        assert!(expressible(ResourceKind::Agent, &own, agent.into()));
+        let model = AgentJson::from_graph(&own, agent.into());
+        assert_eq!(
+            model.kind,
+            vec![AgentClass::Agent, AgentClass::Organization]
+        );
+        assert_eq!(model.homepage.as_deref(), Some("https://www.cnrs.fr/"));
+        assert_eq!(model.name.len(), 2);
+
+        let papers = seed("data-papers.ttl")?;
+        let paper =
+            NamedNodeRef::new("http://localhost:8080/data-papers/amphibian-survey-zaa-data-paper")?;
+        let own = owned(&papers, paper);
+        assert!(expressible(ResourceKind::DataPaper, &own, paper.into()));
+        let model = DataPaperJson::from_graph(&own, paper.into());
+        assert_eq!(model.doi.as_deref(), Some("10.5072/BDJ.12.e118342"));
+        assert_eq!(model.creator.len(), 4);
+        assert_eq!(
+            model.describes,
+            vec!["http://localhost:8080/datasets/amphibiens-mares-zone-atelier-armorique"]
+        );
+        // A property the model has no key for makes it inexpressible.
+        let mut more = own.clone();
+        more.insert(oxigraph::model::TripleRef::new(
+            paper,
+            dct::LICENSE,
+            NamedNodeRef::new("http://ex.org/l")?,
+        ));
+        assert!(!expressible(ResourceKind::DataPaper, &more, paper.into()));
+        Ok(())
+    }
+
+    #[test]
+    fn landing_pages_and_homepages_are_typed_documents() -> anyhow::Result<()> {
+        let body = r#"{"type": "Dataset", "id": "http://ex.org/d", "title": {"en": "D"},
+            "landingPage": ["http://ex.org/page"]}"#;
+        let graph = graph_of(body)?;
+        assert!(graph.contains(oxigraph::model::TripleRef::new(
+            NamedNodeRef::new("http://ex.org/page")?,
+            RDF_TYPE,
+            foaf::DOCUMENT,
+        )));
+        let back = DatasetJson::from_graph(&graph, NamedNodeRef::new("http://ex.org/d")?.into());
+        assert_eq!(back.landing_page, vec!["http://ex.org/page"]);
         Ok(())
     }
 
     #[test]
     fn a_misspelt_key_is_an_error_with_its_position() {
-        let error = DatasetJson::to_json_ld(
+        let error = to_json_ld::<DatasetJson>(
             br#"{"type": "Dataset", "title": {"fr": "T"},
             "titel": {"fr": "oops"}}"#,
         )

@@ -91,6 +91,8 @@ terms!(
     MEDIA_TYPE_OR_EXTENT = "MediaTypeOrExtent",
     FREQUENCY = "Frequency",
     RIGHTS_STATEMENT = "RightsStatement",
+    ABSTRACT = "abstract",
+    BIBLIOGRAPHIC_CITATION = "bibliographicCitation",
 });
 
 terms!(
@@ -101,6 +103,8 @@ terms!(
     PERSON = "Person",
     NAME = "name",
     HOMEPAGE = "homepage",
+    MBOX = "mbox",
+    DOCUMENT = "Document",
     PRIMARY_TOPIC = "primaryTopic",
 });
 

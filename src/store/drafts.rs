@@ -20,7 +20,7 @@ impl CatalogStore {
     ) -> Result<Option<(CurrentRecord, Vec<Quad>)>, StoreError> {
         let quads = self.draft_quads(id)?;
         Ok(self
-            .current_of(&quads, kind, id)
+            .current_of(&quads, kind, id)?
             .map(|current| (current, quads)))
     }
 
@@ -57,13 +57,25 @@ impl CatalogStore {
         id: &RecordId,
     ) -> Result<Option<(RecordKind, CurrentRecord)>, StoreError> {
         let quads = self.draft_quads(id)?;
-        Ok([
+        self.current_of_any(&quads, id)
+    }
+
+    /// The record `id` in `quads`, whatever its kind, and its kind.
+    fn current_of_any(
+        &self,
+        quads: &[Quad],
+        id: &RecordId,
+    ) -> Result<Option<(RecordKind, CurrentRecord)>, StoreError> {
+        for kind in [
             RecordKind::Dataset,
             RecordKind::DataPaper,
             RecordKind::Agent,
-        ]
-        .into_iter()
-        .find_map(|k| self.current_of(&quads, k, id).map(|c| (k, c))))
+        ] {
+            if let Some(current) = self.current_of(quads, kind, id)? {
+                return Ok(Some((kind, current)));
+            }
+        }
+        Ok(None)
     }
 
     /// Writes a draft: a new one (`replacing` = `None`), or a new version of the draft
@@ -225,13 +237,7 @@ impl CatalogStore {
         let mut published = Vec::new();
         for id in due {
             let quads = self.draft_quads(&id)?;
-            let Some((kind, current)) = [
-                RecordKind::Dataset,
-                RecordKind::DataPaper,
-                RecordKind::Agent,
-            ]
-            .into_iter()
-            .find_map(|k| self.current_of(&quads, k, &id).map(|c| (k, c))) else {
+            let Some((kind, current)) = self.current_of_any(&quads, &id)? else {
                 continue;
             };
             let record: NamedOrBlankNode = self.base.record_graph(&id).into();

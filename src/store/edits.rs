@@ -5,9 +5,12 @@ use super::feed::{FeedChange, millis_literal, now_millis, to_millis};
 use super::history::{Action, Provenance, Revision};
 use super::records::WrittenRecord;
 use super::{CatalogStore, StoreError};
-use crate::model::vocab::{dcat, dct, foaf};
+use crate::model::vocab::{cito, dcat, dct, foaf};
 use crate::model::{RecordDraft, RecordId, RecordKind, SplitOutcome};
-use oxigraph::model::{GraphNameRef, NamedNode, NamedOrBlankNode, Quad, QuadRef, Term, Triple};
+use oxigraph::model::{
+    GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Quad, QuadRef,
+    Term, TermRef, Triple, TripleRef,
+};
 use oxigraph::store::Transaction;
 
 /// What a write expects to find.
@@ -38,8 +41,8 @@ pub struct CurrentRecord {
     pub topic: NamedNode,
     /// Its version (`dct:modified` in milliseconds).
     pub version: i64,
-    /// The IRIs of its topic's publishers.
-    pub publishers: Vec<String>,
+    /// The agents whose editors may write it (see [`CatalogStore::owners`]).
+    pub owners: Vec<String>,
 }
 
 impl CurrentRecord {
@@ -311,7 +314,7 @@ impl CatalogStore {
                 Some(GraphNameRef::NamedNode(graph.as_ref())),
             )
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(self.current_of(&quads, kind, id))
+        self.current_of(&quads, kind, id)
     }
 
     /// The record `id` of kind `kind` in the quads of its graph (of either store).
@@ -320,7 +323,7 @@ impl CatalogStore {
         quads: &[Quad],
         kind: RecordKind,
         id: &RecordId,
-    ) -> Option<CurrentRecord> {
+    ) -> Result<Option<CurrentRecord>, StoreError> {
         let graph = self.base.record_graph(id);
         let record: NamedOrBlankNode = graph.clone().into();
         let object = |subject: &NamedOrBlankNode, predicate| {
@@ -330,7 +333,7 @@ impl CatalogStore {
                 .map(|q| &q.object)
         };
         let Some(Term::NamedNode(topic)) = object(&record, foaf::PRIMARY_TOPIC) else {
-            return None;
+            return Ok(None);
         };
         let topic_node: NamedOrBlankNode = topic.clone().into();
         // The API path names the kind: a dataset's id under /api/agents/ is not an agent.
@@ -345,24 +348,95 @@ impl CatalogStore {
                         if RecordKind::of_class(c.as_ref()) == Some(kind))
             });
         if !of_kind {
-            return None;
+            return Ok(None);
         }
         let version = object(&record, dct::MODIFIED)
             .and_then(|m| super::describe::parse_date_time(m.as_ref()))
             .map_or(0, to_millis);
-        let publishers = quads
-            .iter()
-            .filter(|q| q.subject == topic_node && q.predicate == dct::PUBLISHER)
-            .filter_map(|q| match &q.object {
-                Term::NamedNode(p) => Some(p.as_str().to_owned()),
-                _ => None,
-            })
-            .collect();
-        Some(CurrentRecord {
+        let owners = self.owners(
+            kind,
+            topic_node.as_ref(),
+            quads.iter().map(|q| TripleRef::from(q.as_ref())),
+        );
+        Some(owners.map(|owners| CurrentRecord {
             id: id.clone(),
             topic: topic.clone(),
             version,
-            publishers,
-        })
+            owners,
+        }))
+        .transpose()
+    }
+
+    /// The agents whose editors may write a record of `kind` about `topic` that says
+    /// `triples`: a dataset's publishers; a data paper's, those of the datasets it
+    /// describes (its authors are not our users, the datasets' stewards are); an agent,
+    /// itself.
+    pub fn owners<'a>(
+        &self,
+        kind: RecordKind,
+        topic: NamedOrBlankNodeRef<'_>,
+        triples: impl Iterator<Item = TripleRef<'a>>,
+    ) -> Result<Vec<String>, StoreError> {
+        let objects = |predicate| -> Vec<NamedNodeRef<'a>> {
+            triples
+                .filter(|t| t.subject == topic && t.predicate == predicate)
+                .filter_map(|t| match t.object {
+                    TermRef::NamedNode(n) => Some(n),
+                    _ => None,
+                })
+                .collect()
+        };
+        let mut owners: Vec<String> = match kind {
+            RecordKind::Agent => match topic {
+                NamedOrBlankNodeRef::NamedNode(n) => vec![n.as_str().to_owned()],
+                NamedOrBlankNodeRef::BlankNode(_) => Vec::new(),
+            },
+            RecordKind::Dataset => objects(dct::PUBLISHER)
+                .into_iter()
+                .map(|p| p.as_str().to_owned())
+                .collect(),
+            RecordKind::DataPaper => {
+                let mut publishers = Vec::new();
+                for dataset in objects(cito::DESCRIBES) {
+                    publishers.extend(self.publishers_of(dataset)?);
+                }
+                publishers
+            }
+        };
+        owners.sort();
+        owners.dedup();
+        Ok(owners)
+    }
+
+    /// The publishers of the dataset `dataset` as its record says (else as its draft
+    /// says).
+    fn publishers_of(&self, dataset: NamedNodeRef<'_>) -> Result<Vec<String>, StoreError> {
+        let named = |quads: Vec<Quad>| -> Vec<String> {
+            quads
+                .into_iter()
+                .filter_map(|q| match q.object {
+                    Term::NamedNode(p) => Some(p.into_string()),
+                    _ => None,
+                })
+                .collect()
+        };
+        if let Some(graph) = self.record_of(&dataset.into_owned())? {
+            let quads = self
+                .store
+                .quads_for_pattern(
+                    Some(dataset.into()),
+                    Some(dct::PUBLISHER),
+                    None,
+                    Some(GraphNameRef::NamedNode(graph.as_ref())),
+                )
+                .collect::<Result<Vec<_>, _>>()?;
+            return Ok(named(quads));
+        }
+        // Drafts are the private store's only triples (histories hold text).
+        let quads = self
+            .private
+            .quads_for_pattern(Some(dataset.into()), Some(dct::PUBLISHER), None, None)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(named(quads))
     }
 }
