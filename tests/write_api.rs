@@ -5,49 +5,20 @@
 
 mod common;
 
+use common::api::{ADMIN, bearer, create_token, expect_status, header, problem, send, server};
 use common::{Server, ask, client, get_with, run};
 use reqwest::StatusCode;
 use serde_json::Value;
-use std::path::Path;
 
-const ADMIN: &str = "api-admin-secret";
 const TURTLE: &str = "text/turtle";
 const PREFIXES: &str =
     "@prefix dcat: <http://www.w3.org/ns/dcat#> .\n@prefix dct: <http://purl.org/dc/terms/> .\n";
-
-/// A server with the demo catalog and an admin token, in a temp dir.
-fn server() -> (Server, tempfile::TempDir) {
-    let temp = tempfile::tempdir().unwrap();
-    let server = Server::start_with(&temp.path().join("data"), &["--admin-token", ADMIN]);
-    (server, temp)
-}
 
 /// A small valid dataset, published by one of the demo agents.
 fn dataset(id: &str, title: &str, publisher: &str) -> String {
     format!(
         "{PREFIXES}<{id}> a dcat:Dataset ;\n  dct:title \"{title}\"@fr ;\n  dct:description \"Comptages annuels.\"@fr ;\n  dct:publisher <../agents/{publisher}> ;\n  dcat:keyword \"loutre\"@fr .\n"
     )
-}
-
-async fn send(
-    method: reqwest::Method,
-    url: &str,
-    body: &str,
-    content_type: &str,
-    headers: &[(&str, &str)],
-) -> reqwest::Response {
-    let mut request = client()
-        .request(method, url)
-        .header("Content-Type", content_type)
-        .body(body.to_owned());
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    request.send().await.unwrap()
-}
-
-fn bearer(token: &str) -> String {
-    format!("Bearer {token}")
 }
 
 async fn post(server: &Server, body: &str, token: &str) -> reqwest::Response {
@@ -105,44 +76,6 @@ async fn read(server: &Server, id: &str) -> (String, String) {
     assert_eq!(response.status(), StatusCode::OK, "GET datasets/{id}");
     let etag = header(&response, "etag");
     (response.text().await.unwrap(), etag)
-}
-
-fn header(response: &reqwest::Response, name: &str) -> String {
-    response
-        .headers()
-        .get(name)
-        .unwrap_or_else(|| panic!("no {name} header"))
-        .to_str()
-        .unwrap()
-        .to_owned()
-}
-
-/// Asserts the status, showing the body when it is not the one expected.
-async fn expect_status(response: reqwest::Response, status: StatusCode) {
-    let actual = response.status();
-    assert_eq!(actual, status, "{}", response.text().await.unwrap());
-}
-
-async fn problem(response: reqwest::Response, status: StatusCode) -> Value {
-    assert_eq!(response.status(), status);
-    assert_eq!(
-        header(&response, "content-type"),
-        "application/problem+json"
-    );
-    serde_json::from_str(&response.text().await.unwrap()).unwrap()
-}
-
-/// Creates a token with the CLI while the server runs; returns the secret.
-fn create_token(dir: &Path, args: &[&str]) -> String {
-    let mut all = vec!["token", "create", "--data-dir", "data"];
-    all.extend_from_slice(args);
-    let output = run(dir, &all);
-    assert!(
-        output.status.success(),
-        "token create failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap().trim().to_owned()
 }
 
 #[tokio::test]

@@ -169,6 +169,18 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                         .default_service(web::to(only_protocol)),
                 )
                 .service(
+                    web::resource("/api/distributions")
+                        .route(web::post().to(api::create_distribution))
+                        .default_service(web::to(only_post)),
+                )
+                .service(
+                    web::resource("/api/distributions/{id}")
+                        .route(web::get().to(api::read_distribution))
+                        .route(web::put().to(api::replace_distribution))
+                        .route(web::delete().to(api::delete_distribution))
+                        .default_service(web::to(only_put_delete)),
+                )
+                .service(
                     web::resource("/api/{kind}")
                         .route(web::post().to(api::create))
                         .default_service(web::to(only_post)),

@@ -6,10 +6,10 @@ use super::history::{Action, Provenance, Revision};
 use super::records::WrittenRecord;
 use super::{CatalogStore, StoreError};
 use crate::model::vocab::{cito, dcat, dct, foaf};
-use crate::model::{RecordDraft, RecordId, RecordKind, SplitOutcome};
+use crate::model::{RecordDraft, RecordId, RecordKind, ResourceKind, SplitOutcome};
 use oxigraph::model::{
-    GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Quad, QuadRef,
-    Term, TermRef, Triple, TripleRef,
+    GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Quad,
+    QuadRef, Term, TermRef, Triple, TripleRef,
 };
 use oxigraph::store::Transaction;
 
@@ -85,6 +85,71 @@ impl CatalogStore {
     pub fn has_record(&self, topic: &NamedNode) -> Result<bool, StoreError> {
         let transaction = self.store.start_transaction()?;
         Ok(self.record_of_topic(&transaction, topic)?.is_some())
+    }
+
+    /// The record (public, else a draft) whose topic is `topic`.
+    pub fn record_id_of(&self, topic: &NamedNode) -> Result<Option<RecordId>, StoreError> {
+        if let Some(graph) = self.record_of(topic)? {
+            return Ok(self.base.local_id(ResourceKind::Record, graph.as_str()));
+        }
+        self.private_record_of(foaf::PRIMARY_TOPIC, topic.as_ref().into())
+    }
+
+    /// The dataset record (public, else a draft) whose graph describes the distribution
+    /// `distribution`: a distribution is written as part of its dataset.
+    pub fn dataset_of_distribution(
+        &self,
+        distribution: &NamedNode,
+    ) -> Result<Option<RecordId>, StoreError> {
+        for quad in self.store.quads_for_pattern(
+            None,
+            Some(dcat::DISTRIBUTION_PROP),
+            Some(distribution.as_ref().into()),
+            None,
+        ) {
+            if let GraphName::NamedNode(graph) = quad?.graph_name
+                && let Some(id) = self.base.local_id(ResourceKind::Record, graph.as_str())
+            {
+                return Ok(Some(id));
+            }
+        }
+        self.private_record_of(dcat::DISTRIBUTION_PROP, distribution.as_ref().into())
+    }
+
+    /// The draft whose graph holds a triple `?s predicate object`.
+    fn private_record_of(
+        &self,
+        predicate: NamedNodeRef<'_>,
+        object: TermRef<'_>,
+    ) -> Result<Option<RecordId>, StoreError> {
+        for quad in self
+            .private
+            .quads_for_pattern(None, Some(predicate), Some(object), None)
+        {
+            if let GraphName::NamedNode(graph) = quad?.graph_name
+                && let Some(id) = self.base.local_id(ResourceKind::Record, graph.as_str())
+            {
+                return Ok(Some(id));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Whether either store says anything about `iri`: a new resource must not take it.
+    pub fn iri_in_use(&self, iri: &NamedNode) -> Result<bool, StoreError> {
+        let subject = Some(iri.as_ref().into());
+        Ok(self
+            .store
+            .quads_for_pattern(subject, None, None, None)
+            .next()
+            .transpose()?
+            .is_some()
+            || self
+                .private
+                .quads_for_pattern(subject, None, None, None)
+                .next()
+                .transpose()?
+                .is_some())
     }
 
     /// Whether a graph other than `own` (a record's graph) says anything about `subject`.
@@ -255,6 +320,9 @@ impl CatalogStore {
             .current_in(&transaction, kind, id)?
             .ok_or(StoreError::NoRecord)?;
         current.check_version(version)?;
+        if kind == RecordKind::Agent {
+            self.refuse_if_named(&current.topic, id)?;
+        }
         let stamp = self.clock.stamp();
         let mut changes =
             self.purge_tombstones_in(&mut transaction, now_millis() - self.retention)?;
@@ -296,6 +364,31 @@ impl CatalogStore {
         }
         self.feed_index_mut().apply(changes);
         Ok(())
+    }
+
+    /// [`StoreError::StillNamed`] if a record other than `own`, or a draft, links to
+    /// `agent`.
+    fn refuse_if_named(&self, agent: &NamedNode, own: &RecordId) -> Result<(), StoreError> {
+        let own_graph = self.base.record_graph(own);
+        let mut by = std::collections::BTreeSet::new();
+        for store in [&self.store, &self.private] {
+            for quad in store.quads_for_pattern(None, None, Some(agent.as_ref().into()), None) {
+                let quad = quad?;
+                let other_record = matches!(&quad.graph_name, GraphName::NamedNode(g)
+                    if *g != own_graph
+                        && self.base.local_id(ResourceKind::Record, g.as_str()).is_some());
+                if other_record {
+                    by.insert(quad.subject.to_string());
+                }
+            }
+        }
+        if by.is_empty() {
+            return Ok(());
+        }
+        Err(StoreError::StillNamed {
+            agent: agent.as_str().to_owned(),
+            by: by.into_iter().take(5).collect(),
+        })
     }
 
     /// The record `id` of kind `kind` as `transaction` sees it.

@@ -82,6 +82,15 @@ pub enum StoreError {
     /// A create named a resource that already has a record.
     #[error("{0} already has a record; change it with PUT on its API URL")]
     Exists(String),
+    /// A deletion of an agent that other records still name (as publisher, creator...):
+    /// they would point at nothing.
+    #[error("{agent} is still named by {}; change those first", .by.join(", "))]
+    StillNamed {
+        /// The agent.
+        agent: String,
+        /// Resources that name it (at most a few).
+        by: Vec<String>,
+    },
     /// A change or deletion of a record that does not exist.
     #[error("no such record")]
     NoRecord,

@@ -18,6 +18,11 @@ use oxigraph::model::{
 };
 use serde_json::json;
 
+mod distributions;
+pub use distributions::{
+    create_distribution, delete_distribution, read_distribution, replace_distribution,
+};
+
 /// The record kind the API writes at `segment`; no route for others.
 fn kind_of(request: &HttpRequest, segment: &str) -> Result<RecordKind, HttpError> {
     [
@@ -453,6 +458,7 @@ fn provenance(request: &HttpRequest, who: &Principal) -> Provenance {
 }
 
 /// A record found for a change.
+#[derive(Clone)]
 struct Found {
     id: RecordId,
     current: CurrentRecord,
@@ -773,10 +779,10 @@ fn refused(who: &Principal, kind: RecordKind) -> HttpError {
     ))
 }
 
-/// `201`/`200` with the record's IRI, its new ETag, its status and the validation report
-/// (warnings; violations too for a draft, which may be incomplete).
+/// `201`/`200` with the written record's resource page, its new ETag, its status and the
+/// validation report (warnings; violations too for a draft, which may be incomplete).
 fn written_response(
-    mut builder: actix_web::HttpResponseBuilder,
+    builder: actix_web::HttpResponseBuilder,
     state: &AppState,
     kind: RecordKind,
     written: &WrittenRecord,
@@ -787,26 +793,38 @@ fn written_response(
         .store
         .base()
         .resource(kind.resource_kind(), &written.id);
-    let etag = format!("\"v{}\"", written.version);
+    let about = json!({
+        "id": written.id.as_str(),
+        "iri": written.topic.as_str(),
+        "page": page.as_str(),
+    });
+    answer(builder, &page, about, written.version, report, status)
+}
+
+/// A write's answer: `Location`, the ETag of `version`, and `about` (what was written)
+/// with the version, status and validation report.
+fn answer(
+    mut builder: actix_web::HttpResponseBuilder,
+    location: &NamedNode,
+    mut about: serde_json::Value,
+    version: i64,
+    report: &Report,
+    status: Status,
+) -> HttpResponse {
+    if let Some(fields) = about.as_object_mut() {
+        fields.insert("version".into(), version.into());
+        fields.insert("status".into(), status.as_str().into());
+        fields.insert("violations".into(), json!(report.violations));
+        fields.insert("warnings".into(), json!(report.warnings));
+    }
     builder
-        .insert_header((header::LOCATION, page.as_str()))
-        .insert_header((header::ETAG, etag))
+        .insert_header((header::LOCATION, location.as_str()))
+        .insert_header((header::ETAG, format!("\"v{version}\"")))
         .insert_header((
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         ))
-        .body(
-            json!({
-                "id": written.id.as_str(),
-                "iri": written.topic.as_str(),
-                "page": page.as_str(),
-                "version": written.version,
-                "status": status.as_str(),
-                "violations": report.violations,
-                "warnings": report.warnings,
-            })
-            .to_string(),
-        )
+        .body(about.to_string())
 }
 
 #[cfg(test)]

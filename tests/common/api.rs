@@ -1,0 +1,80 @@
+//! Helpers for tests of the write API: a server with an admin token, requests with a
+//! bearer token, and the checks every such test makes.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use super::{Server, client, run};
+use reqwest::StatusCode;
+use serde_json::Value;
+use std::path::Path;
+
+/// The bootstrap admin token of [`server`].
+pub const ADMIN: &str = "api-admin-secret";
+
+/// A server with the demo catalog and an admin token, in a temp dir.
+pub fn server() -> (Server, tempfile::TempDir) {
+    let temp = tempfile::tempdir().unwrap();
+    let server = Server::start_with(&temp.path().join("data"), &["--admin-token", ADMIN]);
+    (server, temp)
+}
+
+/// `method` on `url` with a body of `content_type` and extra headers.
+pub async fn send(
+    method: reqwest::Method,
+    url: &str,
+    body: &str,
+    content_type: &str,
+    headers: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut request = client()
+        .request(method, url)
+        .header("Content-Type", content_type)
+        .body(body.to_owned());
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.send().await.unwrap()
+}
+
+/// An `Authorization` value for `token`.
+pub fn bearer(token: &str) -> String {
+    format!("Bearer {token}")
+}
+
+/// The value of header `name`; panics without one.
+pub fn header(response: &reqwest::Response, name: &str) -> String {
+    response
+        .headers()
+        .get(name)
+        .unwrap_or_else(|| panic!("no {name} header"))
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Asserts the status, showing the body when it is not the one expected.
+pub async fn expect_status(response: reqwest::Response, status: StatusCode) {
+    let actual = response.status();
+    assert_eq!(actual, status, "{}", response.text().await.unwrap());
+}
+
+pub async fn problem(response: reqwest::Response, status: StatusCode) -> Value {
+    assert_eq!(response.status(), status);
+    assert_eq!(
+        header(&response, "content-type"),
+        "application/problem+json"
+    );
+    serde_json::from_str(&response.text().await.unwrap()).unwrap()
+}
+
+/// Creates a token with the CLI while the server runs; returns the secret.
+pub fn create_token(dir: &Path, args: &[&str]) -> String {
+    let mut all = vec!["token", "create", "--data-dir", "data"];
+    all.extend_from_slice(args);
+    let output = run(dir, &all);
+    assert!(
+        output.status.success(),
+        "token create failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap().trim().to_owned()
+}
