@@ -2,7 +2,7 @@
 
 use crate::config::Settings;
 use crate::http::{AppState, serve as serve_http};
-use crate::store::{CatalogStore, LoadOptions, LoadReport, StoreError};
+use crate::store::{CatalogStore, LoadOptions, LoadReport, Provenance, StoreError};
 use crate::validate::{Report, Validator};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{Graph, NamedOrBlankNodeRef, TripleRef};
@@ -96,7 +96,12 @@ pub fn load(
         }
     }
     let store = CatalogStore::open(&settings.data_dir, settings.base.clone())?;
-    let report = store.load_files(files, options, &|line| eprintln!("{line}"))?;
+    // Who ran it, as the system knows them: the command line has no token.
+    let by = Provenance {
+        agent: std::env::var("USER").unwrap_or_else(|_| "command line".into()),
+        source: "passerelle load".into(),
+    };
+    let report = store.load_files(files, options, &by, &|line| eprintln!("{line}"))?;
     store.compact()?;
     Ok(report)
 }

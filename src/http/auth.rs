@@ -3,7 +3,7 @@
 use super::AppState;
 use super::errors::HttpError;
 use crate::access::{Principal, same_secret};
-use crate::store::CurrentRecord;
+use crate::store::{CurrentRecord, Provenance};
 use actix_web::HttpRequest;
 use actix_web::http::header;
 
@@ -48,5 +48,16 @@ pub(super) fn admin(request: &HttpRequest, state: &AppState) -> Result<Principal
             "token {:?} is an editor's; this needs an admin token",
             principal.name
         )))
+    }
+}
+
+/// Who wrote, from where: the token's name and the client's address.
+pub(super) fn provenance(request: &HttpRequest, who: &Principal) -> Provenance {
+    let from = request
+        .peer_addr()
+        .map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string());
+    Provenance {
+        agent: who.name.clone(),
+        source: format!("HTTP API from {from}"),
     }
 }

@@ -251,9 +251,10 @@ pub async fn query(
     let protocol = match operation {
         Operation::Query(protocol) => protocol,
         Operation::Update(update, using) => {
-            super::auth::admin(&request, &state)?;
+            let who = super::auth::admin(&request, &state)?;
+            let by = super::auth::provenance(&request, &who);
             let store = state.store.clone();
-            web::block(move || store.update(&update, using))
+            web::block(move || store.update(&update, using, &by))
                 .await
                 .map_err(|_| HttpError::Unavailable)??;
             return Ok(HttpResponse::NoContent().finish());

@@ -175,6 +175,7 @@ terms!(
     WAS_ASSOCIATED_WITH = "wasAssociatedWith",
     ENDED_AT_TIME = "endedAtTime",
     VALUE = "value",
+    INFLUENCED = "influenced",
 });
 
 terms!(

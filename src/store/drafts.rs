@@ -160,6 +160,8 @@ impl CatalogStore {
             return Err(error.into());
         }
         Ok(WrittenRecord {
+            kind,
+            created: replacing.is_none(),
             id,
             topic,
             version: stamp,

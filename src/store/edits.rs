@@ -9,7 +9,7 @@ use crate::model::vocab::{cito, dcat, dct, foaf};
 use crate::model::{RecordDraft, RecordId, RecordKind, ResourceKind, SplitOutcome};
 use oxigraph::model::{
     GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Quad,
-    QuadRef, Term, TermRef, Triple, TripleRef,
+    QuadRef, Term, TermRef, TripleRef,
 };
 use oxigraph::store::Transaction;
 
@@ -267,22 +267,7 @@ impl CatalogStore {
             }
             _ => {}
         }
-        let graph = self.base.record_graph(&written.id);
-        let content = transaction
-            .quads_for_pattern(
-                None,
-                None,
-                None,
-                Some(GraphNameRef::NamedNode(graph.as_ref())),
-            )
-            .map(|q| {
-                q.map(|mut q| {
-                    // As pages show it: oxigraph keeps integer subtypes as xsd:integer.
-                    super::describe::restore_datatype(&mut q);
-                    Triple::from(q)
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let content = self.record_content_in(&transaction, &written.id)?;
         let action = match expect {
             Expect::Absent => Action::Create,
             Expect::Publishing { .. } => Action::Publish,

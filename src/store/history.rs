@@ -66,6 +66,17 @@ impl CatalogStore {
     /// Appends `revision` to the history, in its own transaction of the private store;
     /// returns the quads written, for [`Self::undo_revision`] if the write it records fails.
     pub(super) fn append_revision(&self, revision: &Revision<'_>) -> Result<Vec<Quad>, StoreError> {
+        let quads = self.revision_quads(revision)?;
+        let mut transaction = self.private.start_transaction()?;
+        for quad in &quads {
+            transaction.insert(quad);
+        }
+        transaction.commit()?;
+        Ok(quads)
+    }
+
+    /// The quads of `revision`, numbered after the record's last one.
+    pub(super) fn revision_quads(&self, revision: &Revision<'_>) -> Result<Vec<Quad>, StoreError> {
         let graph = self.history_graph(revision.id);
         let number = self.revision_count(&graph)? + 1;
         let entity = self.revision_iri(revision.kind, revision.id, number);
@@ -132,16 +143,95 @@ impl CatalogStore {
                 ),
             ]);
         }
-        let quads: Vec<Quad> = triples
+        Ok(triples
             .into_iter()
             .map(|t| t.in_graph(graph.clone()))
-            .collect();
+            .collect())
+    }
+
+    /// Appends a bulk change (a SPARQL update, a load) to the catalog's history, which
+    /// lists them at `{base}history`: `label` says what it was, `value` what it did (the
+    /// update's text, the files loaded), `touched` the records it wrote or withdrew.
+    pub(super) fn append_catalog_activity(
+        &self,
+        label: &str,
+        by: &Provenance,
+        value: &str,
+        touched: &[NamedNode],
+    ) -> Result<(), StoreError> {
+        let graph = self.catalog_history_graph();
+        let mut number = 0;
+        for quad in self.private.quads_for_pattern(
+            None,
+            Some(RDF_TYPE),
+            Some(prov::ACTIVITY.into()),
+            Some(GraphNameRef::NamedNode(graph.as_ref())),
+        ) {
+            quad?;
+            number += 1;
+        }
+        let activity = self.base.join(&format!("history#{}", number + 1));
+        let agent = BlankNode::default();
+        let mut triples = vec![
+            Triple::new(activity.clone(), RDF_TYPE, prov::ACTIVITY),
+            Triple::new(activity.clone(), dct::IDENTIFIER, Literal::from(number + 1)),
+            Triple::new(
+                activity.clone(),
+                rdfs::LABEL,
+                Literal::new_simple_literal(label),
+            ),
+            Triple::new(
+                activity.clone(),
+                prov::ENDED_AT_TIME,
+                millis_literal(super::feed::now_millis()),
+            ),
+            Triple::new(activity.clone(), prov::WAS_ASSOCIATED_WITH, agent.clone()),
+            Triple::new(
+                activity.clone(),
+                dct::SOURCE,
+                Literal::new_simple_literal(&by.source),
+            ),
+            Triple::new(
+                activity.clone(),
+                prov::VALUE,
+                Literal::new_simple_literal(value),
+            ),
+            Triple::new(agent.clone(), RDF_TYPE, prov::AGENT),
+            Triple::new(agent, foaf::NAME, Literal::new_simple_literal(&by.agent)),
+        ];
+        triples.extend(
+            touched
+                .iter()
+                .map(|record| Triple::new(activity.clone(), prov::INFLUENCED, record.clone())),
+        );
         let mut transaction = self.private.start_transaction()?;
-        for quad in &quads {
-            transaction.insert(quad);
+        for triple in triples {
+            transaction.insert(&triple.in_graph(graph.clone()));
         }
         transaction.commit()?;
-        Ok(quads)
+        Ok(())
+    }
+
+    /// The catalog's history: its bulk changes, newest last. Empty when there were none.
+    pub fn catalog_history(&self) -> Result<Vec<Quad>, StoreError> {
+        let graph = self.catalog_history_graph();
+        self.private
+            .quads_for_pattern(
+                None,
+                None,
+                None,
+                Some(GraphNameRef::NamedNode(graph.as_ref())),
+            )
+            .map(|q| {
+                q.map(|q| Quad::new(q.subject, q.predicate, q.object, GraphName::DefaultGraph))
+                    .map_err(StoreError::from)
+            })
+            .collect()
+    }
+
+    /// `{base}history`: no record's history graph (`{base}history/{id}`) can be it.
+    fn catalog_history_graph(&self) -> NamedNode {
+        self.base.join("history")
     }
 
     /// Removes a revision whose write failed.

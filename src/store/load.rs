@@ -1,6 +1,7 @@
 //! `passerelle load`: parse RDF files completely, then write them in one transaction, so a
 //! syntax error anywhere leaves the store exactly as it was.
 
+use super::history::Provenance;
 use super::records::WriteSummary;
 use super::{CatalogStore, StoreError};
 use crate::model::split_into_records;
@@ -33,11 +34,13 @@ pub struct LoadReport {
 const PROGRESS_EVERY: usize = 100_000;
 
 impl CatalogStore {
-    /// Loads `files`. `progress` receives a line now and then for large files.
+    /// Loads `files`, written by `by`, each record with a revision in its history and the
+    /// load in the catalog's. `progress` receives a line now and then for large files.
     pub fn load_files(
         &self,
         files: &[PathBuf],
         options: &LoadOptions,
+        by: &Provenance,
         progress: &dyn Fn(&str),
     ) -> Result<LoadReport, StoreError> {
         let mut graph = Graph::new();
@@ -55,17 +58,27 @@ impl CatalogStore {
         }
         let triples_read = graph.len();
         progress(&format!("{triples_read} triples parsed; writing"));
-        let summary = match &options.graph {
-            Some(target) => self.write_graph(&graph, target)?,
+        let names = files
+            .iter()
+            .filter_map(|f| f.file_name()?.to_str())
+            .collect::<Vec<_>>()
+            .join("+");
+        let (summary, touched) = match &options.graph {
+            Some(target) => (self.write_graph(&graph, target)?, vec![target.clone()]),
             None => {
-                let source = files
-                    .iter()
-                    .filter_map(|f| f.file_name()?.to_str())
-                    .collect::<Vec<_>>()
-                    .join("+");
-                self.write_split(split_into_records(&graph, &self.base), &source)?
+                let summary =
+                    self.write_split(split_into_records(&graph, &self.base), &names, by)?;
+                let topics = summary.written.iter().map(|w| w.topic.clone()).collect();
+                (summary, topics)
             }
         };
+        let value = format!(
+            "{names}: {triples_read} triples, {} records created, {} replaced",
+            summary.created, summary.replaced
+        );
+        if let Err(error) = self.append_catalog_activity("load", by, &value, &touched) {
+            tracing::error!(%error, "the load is written but the catalog's history missed it");
+        }
         Ok(LoadReport {
             triples_read,
             summary,

@@ -2,6 +2,7 @@
 //! catalog links, so a reader never sees a half-written record.
 
 use super::feed::{FeedChange, FeedEntry, FeedKey, millis_literal};
+use super::history::{Action, Provenance, Revision};
 use super::{CatalogStore, StoreError};
 use crate::model::vocab::{DCAT_AP_PROFILE, RDF_TYPE, dcat, dct, foaf};
 use crate::model::{RecordDraft, RecordId, RecordKind, SplitOutcome};
@@ -35,6 +36,10 @@ pub struct WriteSummary {
 /// A record as written: where it is and which version it is now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WrittenRecord {
+    /// Its kind.
+    pub kind: RecordKind,
+    /// Whether the write created it (else it replaced an earlier version).
+    pub created: bool,
     /// Its id.
     pub id: RecordId,
     /// The resource it describes.
@@ -45,19 +50,70 @@ pub struct WrittenRecord {
 
 impl CatalogStore {
     /// Writes every record of `outcome`, the catalog triples and the unassigned triples in
-    /// one transaction.
-    /// `source` names where the triples came from, for the graph of unassigned triples.
+    /// one transaction, and a revision of each record in its history.
+    /// `source` names where the triples came from, for the graph of unassigned triples;
+    /// `by`, who wrote them.
     pub(crate) fn write_split(
         &self,
         outcome: SplitOutcome,
         source: &str,
+        by: &Provenance,
     ) -> Result<WriteSummary, StoreError> {
         let _writer = self.write_lock();
         let mut transaction = self.store.start_transaction()?;
         let (summary, changes) = self.write_split_in(&mut transaction, outcome, Some(source))?;
+        // The revisions are written once the records are: a history never tells of a
+        // write that did not happen (one that failed to be told is logged).
+        let mut history = self.private.start_transaction()?;
+        for written in &summary.written {
+            let revision = Revision {
+                kind: written.kind.resource_kind(),
+                id: &written.id,
+                topic: &written.topic,
+                action: if written.created {
+                    Action::Create
+                } else {
+                    Action::Replace
+                },
+                by,
+                content: self.record_content_in(&transaction, &written.id)?,
+                at: written.version,
+            };
+            for quad in self.revision_quads(&revision)? {
+                history.insert(&quad);
+            }
+        }
         self.commit(transaction)?;
         self.feed_index_mut().apply(changes);
+        if let Err(error) = history.commit() {
+            tracing::error!(%error, "records were written but their revisions were not");
+        }
         Ok(summary)
+    }
+
+    /// The record graph `id` as `transaction` sees it, as triples: a revision's content.
+    pub(super) fn record_content_in(
+        &self,
+        transaction: &Transaction<'_>,
+        id: &RecordId,
+    ) -> Result<Vec<Triple>, StoreError> {
+        let graph = self.base.record_graph(id);
+        transaction
+            .quads_for_pattern(
+                None,
+                None,
+                None,
+                Some(GraphNameRef::NamedNode(graph.as_ref())),
+            )
+            .map(|q| {
+                q.map(|mut q| {
+                    // As pages show it: oxigraph keeps integer subtypes as xsd:integer.
+                    super::describe::restore_datatype(&mut q);
+                    Triple::from(q)
+                })
+                .map_err(StoreError::from)
+            })
+            .collect()
     }
 
     /// Writes the records of `outcome`; with a `source`, replaces that source's graph of
@@ -118,6 +174,8 @@ impl CatalogStore {
                 summary.created += 1;
             }
             summary.written.push(WrittenRecord {
+                kind: draft.kind,
+                created: !allocation.existed,
                 id: allocation.id.clone(),
                 topic: topic.clone(),
                 version: stamp,

@@ -57,7 +57,11 @@ pub(super) fn seed_if_empty(store: &CatalogStore) -> Result<bool, StoreError> {
                     message: e.to_string(),
                 })?;
         }
-        store.write_split(split_into_records(&graph, &store.base), "seed-data")?;
+        let by = super::history::Provenance {
+            agent: "passerelle".into(),
+            source: "the demo catalog (seed-data/)".into(),
+        };
+        store.write_split(split_into_records(&graph, &store.base), "seed-data", &by)?;
     }
     state.seeded = true;
     state.write(&store.data_dir)?;

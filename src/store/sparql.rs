@@ -182,7 +182,15 @@ impl CatalogStore {
     /// or the update's own `USING`/`WITH` say otherwise: it must read the graph its
     /// `DELETE` and `INSERT` templates write, or `DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }`
     /// would match triples it cannot delete.
-    pub fn update(&self, update: &str, using: UsingDataset) -> Result<(), StoreError> {
+    ///
+    /// Each update is told in the catalog's history (`{base}history`), with its text and
+    /// who sent it.
+    pub fn update(
+        &self,
+        update: &str,
+        using: UsingDataset,
+        by: &super::Provenance,
+    ) -> Result<(), StoreError> {
         let mut prepared = self
             .evaluator()?
             .parse_update(update)
@@ -240,6 +248,11 @@ impl CatalogStore {
         self.purge_tombstones_in(&mut transaction, super::feed::now_millis() - self.retention)?;
         let stamp = self.clock.stamp();
         self.withdraw_deleted_in(&mut transaction, &deleted, stamp)?;
+        let touched: Vec<_> = deleted
+            .iter()
+            .map(|id| self.base.record_graph(id))
+            .chain(revived.iter().cloned())
+            .collect();
         if self.has_catalog(&transaction)? {
             self.set_catalog_modified(&mut transaction, &super::feed::millis_literal(stamp))?;
         }
@@ -252,6 +265,9 @@ impl CatalogStore {
         *self.feed_index_mut() = index;
         if let Err(error) = self.touch() {
             tracing::warn!(%error, "the update is committed but its time was not recorded");
+        }
+        if let Err(error) = self.append_catalog_activity("sparql-update", by, update, &touched) {
+            tracing::error!(%error, "the update is committed but the catalog's history missed it");
         }
         Ok(())
     }

@@ -7,10 +7,9 @@
 //! the profile, allowed to the dataset's editors, and kept in the dataset's history.
 
 use super::{
-    AppState, Body, Found, Plan, Status, answer, current, if_match, parse_body, provenance,
-    read_body,
+    AppState, Body, Found, Plan, Status, answer, current, if_match, parse_body, read_body,
 };
-use crate::http::auth::principal;
+use crate::http::auth::{principal, provenance};
 use crate::http::errors::HttpError;
 use crate::http::respond::query_parameter;
 use crate::model::vocab::{RDF_TYPE, dcat, dct};

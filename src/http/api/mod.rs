@@ -2,7 +2,7 @@
 //! datasets and agents, with bearer tokens, profile validation and `If-Match`.
 
 use super::AppState;
-use super::auth::principal;
+use super::auth::{principal, provenance};
 use super::errors::HttpError;
 use super::respond::query_parameter;
 use crate::access::Principal;
@@ -444,17 +444,6 @@ fn checked(
         .map_err(HttpError::Validation)?
         .about(&own);
     Ok((draft, report))
-}
-
-/// Who wrote, from where: the token's name and the client's address.
-fn provenance(request: &HttpRequest, who: &Principal) -> Provenance {
-    let from = request
-        .peer_addr()
-        .map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string());
-    Provenance {
-        agent: who.name.clone(),
-        source: format!("HTTP API from {from}"),
-    }
 }
 
 /// A record found for a change.
