@@ -1,16 +1,17 @@
-//! Pages for people: the landing page, dataset pages and a generic page for the other
-//! resources. Templates are compiled once at start-up and escape everything they print,
-//! since harvested text is untrusted.
+//! Pages for people: the landing page, dataset pages, a record's history and a generic
+//! page for the other resources. Templates are compiled once at start-up and escape
+//! everything they print, since harvested text is untrusted.
 
+mod history;
 mod view;
 
 use crate::model::Variants;
-use crate::model::vocab::{dcat, dct, foaf};
+use crate::model::vocab::{dcat, dct, foaf, prov};
 use crate::rdf::Representation;
 use crate::store::Description;
 use minijinja::Environment;
 use minijinja::value::Serde;
-use oxigraph::model::NamedOrBlankNodeRef;
+use oxigraph::model::{NamedOrBlankNodeRef, Term};
 use serde::Serialize;
 use serde_json::json;
 pub use view::{GraphView, Link};
@@ -65,6 +66,7 @@ impl Pages {
         env.add_template("resource.html", include_str!("templates/resource.html"))?;
         env.add_template("catalog.html", include_str!("templates/catalog.html"))?;
         env.add_template("sparql.html", include_str!("templates/sparql.html"))?;
+        env.add_template("history.html", include_str!("templates/history.html"))?;
         Ok(Self { env })
     }
 
@@ -157,6 +159,37 @@ impl Pages {
             "properties": view.properties(topic),
             "sections": sections,
             "formats": format_links(Variants::of(page.iri)),
+        })))?)
+    }
+
+    /// A record's history (`page.iri` is `{record page}/history`): its revisions, newest
+    /// first, each with who made it, when, and a link to that version.
+    pub fn history(
+        &self,
+        description: &Description,
+        page: &PageContext<'_>,
+    ) -> Result<String, PageError> {
+        let revisions = history::revisions(&description.quads);
+        let topic = description.quads.iter().find_map(|q| match &q.object {
+            Term::NamedNode(n) if q.predicate == prov::SPECIALIZATION_OF => Some(n.as_str()),
+            _ => None,
+        });
+        let record = page.iri.strip_suffix("/history").unwrap_or(page.iri);
+        let name = record.strip_prefix(page.base).unwrap_or(record);
+        let template = self.env.get_template("history.html")?;
+        Ok(template.render(Serde(json!({
+            "base": page.base,
+            "lang": page.language,
+            "iri": page.iri,
+            "kind": page.kind,
+            "title": format!("History of {name}"),
+            "name": name,
+            "record": view::href(record),
+            "topic": topic,
+            "revisions": revisions,
+            "sources": revisions.iter().any(|r| r.source.is_some()),
+            // The history takes no suffix: `?format=` selects its other representations.
+            "formats": format_links(Variants::FormatParameter(page.iri)),
         })))?)
     }
 

@@ -50,7 +50,15 @@ pub async fn resource(
             version: None,
         };
         let page = Page::new(&state, iri.as_str(), kind.label(), language);
-        return plain(&request, &state, &description, representation, &page, None);
+        return plain(
+            &request,
+            &state,
+            &description,
+            representation,
+            &page,
+            Pages::resource,
+            None,
+        );
     }
     let key = CacheKey::new(format!("{segment}/{id}"), representation, language);
     let asked = id.clone();
@@ -98,6 +106,7 @@ pub async fn resource(
             &description,
             representation,
             &page,
+            Pages::resource,
             Some(version),
         )?;
         // Seen with a token only: no shared cache may keep it.
@@ -208,7 +217,15 @@ pub async fn history(
         version: None,
     };
     let page = Page::new(&state, iri.as_str(), "history", language);
-    plain(&request, &state, &description, representation, &page, None)
+    plain(
+        &request,
+        &state,
+        &description,
+        representation,
+        &page,
+        Pages::history,
+        None,
+    )
 }
 
 /// What [`PageContext`] borrows, owned.
@@ -230,13 +247,14 @@ impl Page {
     }
 }
 
-/// An uncached answer: a description rendered as asked, with the generic page for people.
+/// An uncached answer: a description rendered as asked, with the page `html` for people.
 fn plain(
     request: &HttpRequest,
     state: &AppState,
     description: &Description,
     representation: Representation,
     page: &Page,
+    html: PageFn,
     version: Option<i64>,
 ) -> Result<HttpResponse, HttpError> {
     let context = PageContext {
@@ -245,13 +263,7 @@ fn plain(
         kind: page.kind,
         language: page.language,
     };
-    let body = render(
-        description,
-        representation,
-        &context,
-        Pages::resource,
-        &state.pages,
-    )?;
+    let body = render(description, representation, &context, html, &state.pages)?;
     let rendered = Rendered::new(body, representation, None, version, Variants::of(&page.iri));
     Ok(respond(request, &rendered))
 }
