@@ -23,6 +23,9 @@ pub struct RevisionView {
     pub checksum: Option<String>,
     /// Where that version can be read; a deletion has no content to read.
     pub href: Option<String>,
+    /// What a bulk change did (an update's text, the files a load read); records' own
+    /// revisions have their content instead.
+    pub detail: Option<String>,
 }
 
 /// The revisions described by `quads` (the answer of `CatalogStore::history`), newest
@@ -65,7 +68,39 @@ fn revision(quads: &[Quad], entity: NamedOrBlankNodeRef<'_>) -> Option<RevisionV
         agent: agent.to_owned(),
         source: about(dct::SOURCE).map(str::to_owned),
         checksum,
+        detail: None,
     })
+}
+
+/// The bulk changes of the catalog's history (`CatalogStore::catalog_history`): numbered
+/// activities without entities, newest first.
+pub fn activities(quads: &[Quad]) -> Vec<RevisionView> {
+    let mut found: Vec<RevisionView> = quads
+        .iter()
+        .filter(|q| q.predicate == RDF_TYPE && q.object.as_ref() == prov::ACTIVITY.into())
+        .filter_map(|q| {
+            let activity = q.subject.as_ref();
+            Some(RevisionView {
+                number: literal(quads, activity, dct::IDENTIFIER)?.parse().ok()?,
+                at: literal(quads, activity, prov::ENDED_AT_TIME)
+                    .map(readable_time)
+                    .unwrap_or_default(),
+                action: literal(quads, activity, rdfs::LABEL)
+                    .unwrap_or_default()
+                    .to_owned(),
+                agent: node(quads, activity, prov::WAS_ASSOCIATED_WITH)
+                    .and_then(|agent| literal(quads, agent, foaf::NAME))
+                    .unwrap_or_default()
+                    .to_owned(),
+                source: literal(quads, activity, dct::SOURCE).map(str::to_owned),
+                checksum: None,
+                href: None,
+                detail: literal(quads, activity, prov::VALUE).map(str::to_owned),
+            })
+        })
+        .collect();
+    found.sort_by_key(|r| std::cmp::Reverse(r.number));
+    found
 }
 
 /// The first object of `subject predicate`, if any.
@@ -164,6 +199,7 @@ mod tests {
                     source: Some("HTTP API from 192.0.2.7".to_owned()),
                     checksum: None,
                     href: None,
+                    detail: None,
                 },
                 RevisionView {
                     number: 1,
@@ -173,6 +209,7 @@ mod tests {
                     source: None,
                     checksum: Some("0123456789abcdef0123".to_owned()),
                     href: Some("http://example.org/datasets/d?version=1".to_owned()),
+                    detail: None,
                 },
             ]
         );
@@ -181,6 +218,38 @@ mod tests {
     #[test]
     fn a_time_that_does_not_parse_is_shown_as_written() {
         assert_eq!(readable_time("yesterday"), "yesterday");
+    }
+
+    #[test]
+    fn bulk_changes_are_read_newest_first_with_what_they_did() {
+        let found = activities(&quads(
+            r#"@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+<http://example.org/history#1> a prov:Activity ; dct:identifier 1 ; rdfs:label "load" ;
+  prov:value "a.ttl: 3 triples" ; prov:wasAssociatedWith [ foaf:name "ann" ] .
+<http://example.org/history#2> a prov:Activity ; dct:identifier 2 ;
+  rdfs:label "sparql-update" ; prov:value "CLEAR ALL" ."#,
+        ));
+        let summary: Vec<_> = found
+            .iter()
+            .map(|r| {
+                (
+                    r.number,
+                    r.action.as_str(),
+                    r.agent.as_str(),
+                    r.detail.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (2, "sparql-update", "", Some("CLEAR ALL")),
+                (1, "load", "ann", Some("a.ttl: 3 triples")),
+            ]
+        );
     }
 
     #[test]

@@ -163,19 +163,30 @@ impl Pages {
     }
 
     /// A record's history (`page.iri` is `{record page}/history`): its revisions, newest
-    /// first, each with who made it, when, and a link to that version.
+    /// first, each with who made it, when, and a link to that version. At `{base}history`,
+    /// the catalog's: its bulk changes (loads, SPARQL updates) with what they did.
     pub fn history(
         &self,
         description: &Description,
         page: &PageContext<'_>,
     ) -> Result<String, PageError> {
-        let revisions = history::revisions(&description.quads);
+        // `{base}history` is the catalog's: its bulk changes, not a record's revisions.
+        let catalog = page.iri.strip_suffix("history") == Some(page.base);
+        let revisions = if catalog {
+            history::activities(&description.quads)
+        } else {
+            history::revisions(&description.quads)
+        };
         let topic = description.quads.iter().find_map(|q| match &q.object {
             Term::NamedNode(n) if q.predicate == prov::SPECIALIZATION_OF => Some(n.as_str()),
             _ => None,
         });
-        let record = page.iri.strip_suffix("/history").unwrap_or(page.iri);
-        let name = record.strip_prefix(page.base).unwrap_or(record);
+        let (record, name) = if catalog {
+            (page.base, "the catalog")
+        } else {
+            let record = page.iri.strip_suffix("/history").unwrap_or(page.iri);
+            (record, record.strip_prefix(page.base).unwrap_or(record))
+        };
         let template = self.env.get_template("history.html")?;
         Ok(template.render(Serde(json!({
             "base": page.base,
@@ -188,6 +199,7 @@ impl Pages {
             "topic": topic,
             "revisions": revisions,
             "sources": revisions.iter().any(|r| r.source.is_some()),
+            "details": revisions.iter().any(|r| r.detail.is_some()),
             // The history takes no suffix: `?format=` selects its other representations.
             "formats": format_links(Variants::FormatParameter(page.iri)),
         })))?)

@@ -197,29 +197,52 @@ pub async fn history(
     {
         return Err(not_found());
     }
-    // Where a change came from (a client's address) is for admins only.
-    let admin = super::auth::admin(&request, &state).is_ok();
-    let representation = choose(&request, None)?;
-    let language = preferred_language(&request);
     let store = state.store.clone();
-    let mut quads = web::block(move || store.history(&record))
+    let quads = web::block(move || store.history(&record))
         .await
         .map_err(|_| HttpError::Unavailable)??
         .ok_or_else(not_found)?;
-    if !admin {
+    let iri = state.store.base().join(&format!("{segment}/{id}/history"));
+    history_answer(&request, &state, iri, quads)
+}
+
+/// `GET|HEAD {base}history`: the catalog's history, its bulk changes (loads and SPARQL
+/// updates: who, when, from where and what), newest first on the page.
+pub async fn catalog_history(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, HttpError> {
+    let store = state.store.clone();
+    let quads = web::block(move || store.catalog_history())
+        .await
+        .map_err(|_| HttpError::Unavailable)??;
+    let iri = state.store.base().join("history");
+    history_answer(&request, &state, iri, quads)
+}
+
+/// A history as asked: RDF, or the history page. Where a change came from (a client's
+/// address) is for admins only.
+fn history_answer(
+    request: &HttpRequest,
+    state: &AppState,
+    iri: oxigraph::model::NamedNode,
+    mut quads: Vec<oxigraph::model::Quad>,
+) -> Result<HttpResponse, HttpError> {
+    let representation = choose(request, None)?;
+    let language = preferred_language(request);
+    if super::auth::admin(request, state).is_err() {
         quads.retain(|q| q.predicate != crate::model::vocab::dct::SOURCE);
     }
-    let iri = state.store.base().join(&format!("{segment}/{id}/history"));
+    let page = Page::new(state, iri.as_str(), "history", language);
     let description = Description {
-        topic: iri.clone(),
+        topic: iri,
         quads,
         modified: None,
         version: None,
     };
-    let page = Page::new(&state, iri.as_str(), "history", language);
     plain(
-        &request,
-        &state,
+        request,
+        state,
         &description,
         representation,
         &page,

@@ -279,6 +279,11 @@ impl Prepared {
     pub fn serve(&self) -> Server {
         Server::start_on(&self.temp.path().join("data"), self.port, None)
     }
+
+    /// [`Self::serve`] with extra `serve` flags.
+    pub fn serve_with(&self, flags: &[&str]) -> Server {
+        Server::start_full(&self.temp.path().join("data"), self.port, None, flags)
+    }
 }
 
 /// `GET {endpoint}?query=...` with `Accept: accept`.
