@@ -34,6 +34,28 @@ async fn a_load_leaves_a_revision_of_each_record_and_an_entry_in_the_catalog_his
         !history.contains("passerelle load"),
         "sources are for admins: {history}"
     );
+    // A suffix picks the syntax, as on every resource.
+    let suffixed = get_with(
+        &format!("{}/datasets/bancs-publics/history.nt", server.url),
+        &[],
+    )
+    .await;
+    assert_eq!(suffixed.status(), StatusCode::OK);
+    assert!(
+        suffixed.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/n-triples")
+    );
+    let catalog_nt = get_with(&format!("{}/history.ttl", server.url), &[]).await;
+    assert!(
+        catalog_nt.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/turtle")
+    );
+    let unknown = get_with(&format!("{}/datasets/bancs-publics/story", server.url), &[]).await;
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
     let version = text(
         &format!("{}/datasets/bancs-publics?version=1", server.url),
         &[("Accept", TURTLE)],

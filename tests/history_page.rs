@@ -4,9 +4,9 @@
 
 mod common;
 
-use common::{Server, client, get_with, run};
+use common::api::{bearer, create_token};
+use common::{Server, client, get_with};
 use reqwest::StatusCode;
-use std::path::Path;
 use std::process::Command;
 
 const ADMIN: &str = "history-admin-secret";
@@ -24,23 +24,6 @@ fn server() -> (Server, tempfile::TempDir, String) {
         &["--name", EDITOR, "--role", "editor", "--publisher", &ecobio],
     );
     (server, temp, editor)
-}
-
-/// Creates a token with the CLI while the server runs; returns the secret.
-fn create_token(dir: &Path, args: &[&str]) -> String {
-    let mut all = vec!["token", "create", "--data-dir", "data"];
-    all.extend_from_slice(args);
-    let output = run(dir, &all);
-    assert!(
-        output.status.success(),
-        "token create failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap().trim().to_owned()
-}
-
-fn bearer(token: &str) -> String {
-    format!("Bearer {token}")
 }
 
 /// Creates the dataset `id` with `token`, then replaces its title as the admin (If-Match):

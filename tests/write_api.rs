@@ -579,6 +579,33 @@ async fn every_write_leaves_a_revision_and_earlier_versions_can_be_read() {
     // Anonymous SPARQL sees no earlier version.
     assert!(!ask(&server, "ASK { ?s <http://www.w3.org/ns/prov#value> ?o }").await);
     assert!(!ask(&server, "ASK { ?s ?p \"Version une\"@fr }").await);
+
+    // A withdrawn dataset comes back only by an admin, under its id; its history goes on.
+    let again = dataset("hist", "Version trois", "ecobio");
+    problem(post(&server, &again, &editor).await, StatusCode::CONFLICT).await;
+    let revived = post(&server, &again, ADMIN).await;
+    assert_eq!(revived.status(), StatusCode::CREATED);
+    assert_eq!(
+        header(&revived, "location"),
+        format!("{}datasets/hist", server.base)
+    );
+    let (turtle, _) = read(&server, "hist").await;
+    assert!(turtle.contains("Version trois"), "{turtle}");
+    assert!(
+        version(4)
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("\"Version trois\"@fr")
+    );
+    // Another resource may not take a withdrawn dataset's id, admin or not.
+    let squatter = dataset("../datasets/hist-other", "Autre", "ecobio").replace(
+        "<../datasets/hist-other>",
+        "<https://elsewhere.example.org/hist>",
+    );
+    let created = post(&server, &squatter, ADMIN).await;
+    expect_status(created, StatusCode::CREATED).await;
 }
 
 #[tokio::test]

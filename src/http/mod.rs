@@ -192,8 +192,11 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                         .route(web::delete().to(api::delete))
                         .default_service(web::to(only_put_delete)),
                 )
-                .service(readable("/history", records::catalog_history))
-                .service(readable("/{kind}/{id}/history", records::history))
+                .service(readable(
+                    r"/history{extension:(\.[a-z]+)?}",
+                    records::catalog_history,
+                ))
+                .service(readable("/{kind}/{id}/{history}", records::history))
                 .service(readable("/{kind}/{id}", records::resource))
                 .default_service(web::to(no_route)),
         );

@@ -178,13 +178,14 @@ async fn draft_of(
 /// versions at `{base}{kind}/{id}?version=N`.
 pub async fn history(
     request: HttpRequest,
-    path: web::Path<(String, String)>,
+    path: web::Path<(String, String, String)>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, HttpError> {
-    let (segment, id) = path.into_inner();
-    if segment == ResourceKind::Record.path_segment() {
-        return Err(HttpError::NoRoute(request.path().to_owned()));
-    }
+    let (segment, id, last) = path.into_inner();
+    let suffix = match split_suffix(&last) {
+        Some(("history", suffix)) if segment != ResourceKind::Record.path_segment() => suffix,
+        _ => return Err(HttpError::NoRoute(request.path().to_owned())),
+    };
     let not_found = || HttpError::NotFound {
         kind: "history",
         id: id.clone(),
@@ -203,32 +204,37 @@ pub async fn history(
         .map_err(|_| HttpError::Unavailable)??
         .ok_or_else(not_found)?;
     let iri = state.store.base().join(&format!("{segment}/{id}/history"));
-    history_answer(&request, &state, iri, quads)
+    history_answer(&request, &state, (iri, suffix), quads)
 }
 
 /// `GET|HEAD {base}history`: the catalog's history, its bulk changes (loads and SPARQL
 /// updates: who, when, from where and what), newest first on the page.
 pub async fn catalog_history(
     request: HttpRequest,
+    extension: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, HttpError> {
+    let suffix = match split_suffix(&format!("history{extension}")) {
+        Some(("history", suffix)) => suffix,
+        _ => return Err(HttpError::NoRoute(request.path().to_owned())),
+    };
     let store = state.store.clone();
     let quads = web::block(move || store.catalog_history())
         .await
         .map_err(|_| HttpError::Unavailable)??;
     let iri = state.store.base().join("history");
-    history_answer(&request, &state, iri, quads)
+    history_answer(&request, &state, (iri, suffix), quads)
 }
 
-/// A history as asked: RDF, or the history page. Where a change came from (a client's
-/// address) is for admins only.
+/// A history at `iri` as asked (by `suffix`, else negotiated): RDF, or the history page.
+/// Where a change came from (a client's address) is for admins only.
 fn history_answer(
     request: &HttpRequest,
     state: &AppState,
-    iri: oxigraph::model::NamedNode,
+    (iri, suffix): (oxigraph::model::NamedNode, Option<Representation>),
     mut quads: Vec<oxigraph::model::Quad>,
 ) -> Result<HttpResponse, HttpError> {
-    let representation = choose(request, None)?;
+    let representation = choose(request, suffix)?;
     let language = preferred_language(request);
     if super::auth::admin(request, state).is_err() {
         quads.retain(|q| q.predicate != crate::model::vocab::dct::SOURCE);

@@ -18,6 +18,9 @@ use oxigraph::store::Transaction;
 pub enum Expect {
     /// No record for the draft's topic (a create).
     Absent,
+    /// No live record for the draft's topic, which may be a withdrawn dataset coming back
+    /// under its old id (an admin's create): its history goes on.
+    Revival,
     /// No public record for the draft's topic, which is the draft `id` being published.
     Publishing {
         /// The draft's id, which the record keeps.
@@ -180,6 +183,23 @@ impl CatalogStore {
         )
     }
 
+    /// The dataset whose tombstone stands for the record `id`, if one does.
+    fn tombstone_topic(&self, id: &RecordId) -> Result<Option<NamedNode>, StoreError> {
+        let record = self.base.record_graph(id);
+        let withdrawn = self.base.withdrawn_graph();
+        for quad in self.store.quads_for_pattern(
+            Some(record.as_ref().into()),
+            Some(foaf::PRIMARY_TOPIC),
+            None,
+            Some(GraphNameRef::NamedNode(withdrawn.as_ref())),
+        ) {
+            if let Term::NamedNode(topic) = quad?.object {
+                return Ok(Some(topic));
+            }
+        }
+        Ok(None)
+    }
+
     /// Whether a tombstone stands for the record `id`.
     pub fn is_withdrawn(&self, id: &RecordId) -> Result<bool, StoreError> {
         let record = self.base.record_graph(id);
@@ -218,14 +238,14 @@ impl CatalogStore {
         let kind = draft.kind;
         let mut transaction = self.store.start_transaction()?;
         match expect {
-            Expect::Absent | Expect::Publishing { .. } => {
+            Expect::Absent | Expect::Revival | Expect::Publishing { .. } => {
                 if let NamedOrBlankNode::NamedNode(topic) = &draft.topic
                     && self.record_of_topic(&transaction, topic)?.is_some()
                 {
                     return Err(StoreError::Exists(topic.as_str().to_owned()));
                 }
                 // Nor a draft's: its editors would find it taken when they publish.
-                if matches!(expect, Expect::Absent)
+                if matches!(expect, Expect::Absent | Expect::Revival)
                     && let NamedOrBlankNode::NamedNode(topic) = &draft.topic
                     && self.draft_of_topic(topic)?
                 {
@@ -262,6 +282,13 @@ impl CatalogStore {
             Expect::Absent if !created || self.id_held_privately(&written.id)? => {
                 return Err(StoreError::Exists(written.topic.as_str().to_owned()));
             }
+            Expect::Revival
+                if !created
+                    || (self.id_held_privately(&written.id)?
+                        && self.tombstone_topic(&written.id)?.as_ref() != Some(&written.topic)) =>
+            {
+                return Err(StoreError::Exists(written.topic.as_str().to_owned()));
+            }
             Expect::Publishing { id } if !created || *id != written.id => {
                 return Err(StoreError::Exists(written.topic.as_str().to_owned()));
             }
@@ -269,7 +296,7 @@ impl CatalogStore {
         }
         let content = self.record_content_in(&transaction, &written.id)?;
         let action = match expect {
-            Expect::Absent => Action::Create,
+            Expect::Absent | Expect::Revival => Action::Create,
             Expect::Publishing { .. } => Action::Publish,
             Expect::Version { .. } => Action::Replace,
         };

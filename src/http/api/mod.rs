@@ -66,7 +66,13 @@ pub async fn create(
             },
             Status::Embargoed,
         ),
-        (_, None) => (Plan::Create, Status::Published),
+        // Admins may bring a withdrawn dataset back; its history goes on.
+        (_, None) => (
+            Plan::Create {
+                revive: who.is_admin(),
+            },
+            Status::Published,
+        ),
     };
     let by = provenance(&request, &who);
     let (written, report) = state.write(body, plan, (who, None), by).await?;
@@ -292,8 +298,8 @@ fn status_parameter(request: &HttpRequest) -> Result<Option<Status>, HttpError> 
 
 /// What a write does.
 enum Plan {
-    /// A new published record.
-    Create,
+    /// A new published record; with `revive`, possibly a withdrawn one back.
+    Create { revive: bool },
     /// A new version of a published record.
     Replace { id: RecordId, version: i64 },
     /// A draft, new or replacing one; with an embargo, a published record held back
@@ -340,7 +346,7 @@ impl AppState {
         web::block(move || {
             authorize(&store, &who, &body.draft, old_owners.as_deref())?;
             let own_graph = match &plan {
-                Plan::Create => None,
+                Plan::Create { .. } => None,
                 Plan::Draft { replacing, .. } => replacing
                     .as_ref()
                     .map(|(id, _)| store.base().record_graph(id)),
@@ -367,7 +373,14 @@ impl AppState {
                 return Err(HttpError::Invalid(report));
             }
             let written = match plan {
-                Plan::Create => store.write_record(draft, &Expect::Absent, &by)?,
+                Plan::Create { revive } => {
+                    let expect = if revive {
+                        Expect::Revival
+                    } else {
+                        Expect::Absent
+                    };
+                    store.write_record(draft, &expect, &by)?
+                }
                 Plan::Replace { id, version } => {
                     store.write_record(draft, &Expect::Version { id, version }, &by)?
                 }
