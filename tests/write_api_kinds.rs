@@ -385,11 +385,7 @@ async fn data_papers_belong_to_the_editors_of_the_datasets_they_describe() {
         &[("Accept", TURTLE)],
     )
     .await;
-    assert!(
-        [StatusCode::NOT_FOUND, StatusCode::GONE].contains(&gone.status()),
-        "{}",
-        gone.status()
-    );
+    problem(gone, StatusCode::GONE).await;
 }
 
 #[tokio::test]

@@ -145,7 +145,9 @@ impl HttpError {
             Self::Store(StoreError::Query(_)) => "query-failed",
             Self::Store(StoreError::QueryCancelled) => "query-timeout",
             Self::Store(StoreError::Stale { .. }) => "precondition-failed",
-            Self::Store(StoreError::Exists(_) | StoreError::StillNamed { .. }) => "conflict",
+            Self::Store(
+                StoreError::Exists(_) | StoreError::WasWithdrawn(_) | StoreError::StillNamed { .. },
+            ) => "conflict",
             Self::Store(StoreError::NoRecord) => "not-found",
             Self::Store(StoreError::Syntax { .. }) => "syntax",
             Self::Store(_) => "store-failure",
@@ -180,9 +182,9 @@ impl ResponseError for HttpError {
             ) => StatusCode::BAD_REQUEST,
             Self::Store(StoreError::QueryCancelled) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Store(StoreError::Syntax { .. }) => StatusCode::BAD_REQUEST,
-            Self::Store(StoreError::Exists(_) | StoreError::StillNamed { .. }) => {
-                StatusCode::CONFLICT
-            }
+            Self::Store(
+                StoreError::Exists(_) | StoreError::WasWithdrawn(_) | StoreError::StillNamed { .. },
+            ) => StatusCode::CONFLICT,
             Self::Store(StoreError::NoRecord) => StatusCode::NOT_FOUND,
             Self::Store(StoreError::Stale { .. }) | Self::PreconditionFailed { .. } => {
                 StatusCode::PRECONDITION_FAILED

@@ -310,14 +310,15 @@ fn version_parameter(request: &HttpRequest) -> Result<Option<u64>, HttpError> {
     }
 }
 
-/// 410 for a dataset (or its record) that was withdrawn, else `not_found`.
+/// 410 for a record (or its catalog record) that was withdrawn, else `not_found`.
+/// (A removed distribution was part of its dataset, not a record: 404.)
 async fn missing(
     state: &AppState,
     kind: ResourceKind,
     id: RecordId,
     not_found: HttpError,
 ) -> HttpError {
-    if !matches!(kind, ResourceKind::Dataset | ResourceKind::Record) {
+    if kind == ResourceKind::Distribution {
         return not_found;
     }
     let store = state.store.clone();

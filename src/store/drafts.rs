@@ -184,7 +184,7 @@ impl CatalogStore {
             kind: kind.resource_kind(),
             id,
             topic: &current.topic,
-            action: Action::Delete,
+            action: Action::Discard,
             by,
             content: Vec::new(),
             at: self.clock.stamp(),

@@ -183,6 +183,14 @@ impl CatalogStore {
         )
     }
 
+    /// The resource the record `id` described before it was withdrawn, if it was.
+    fn withdrawn_topic(&self, id: &RecordId) -> Result<Option<NamedNode>, StoreError> {
+        match self.tombstone_topic(id)? {
+            Some(topic) => Ok(Some(topic)),
+            None => self.deleted_topic(id),
+        }
+    }
+
     /// The dataset whose tombstone stands for the record `id`, if one does.
     fn tombstone_topic(&self, id: &RecordId) -> Result<Option<NamedNode>, StoreError> {
         let record = self.base.record_graph(id);
@@ -200,8 +208,14 @@ impl CatalogStore {
         Ok(None)
     }
 
-    /// Whether a tombstone stands for the record `id`.
+    /// Whether the record `id` was deleted while public: a tombstone stands for it (a
+    /// dataset's, kept for a while for harvesters), or its history ends with its deletion.
     pub fn is_withdrawn(&self, id: &RecordId) -> Result<bool, StoreError> {
+        Ok(self.has_tombstone(id)? || self.deleted_topic(id)?.is_some())
+    }
+
+    /// Whether a tombstone stands for the record `id`.
+    fn has_tombstone(&self, id: &RecordId) -> Result<bool, StoreError> {
         let record = self.base.record_graph(id);
         let withdrawn = self.base.withdrawn_graph();
         Ok(self
@@ -280,12 +294,19 @@ impl CatalogStore {
             // A create never replaces (a blank-node topic may be allocated an existing
             // record's IRI), nor takes an id a draft or an old history holds.
             Expect::Absent if !created || self.id_held_privately(&written.id)? => {
-                return Err(StoreError::Exists(written.topic.as_str().to_owned()));
+                let topic = written.topic.as_str().to_owned();
+                return Err(
+                    if self.withdrawn_topic(&written.id)?.as_ref() == Some(&written.topic) {
+                        StoreError::WasWithdrawn(topic)
+                    } else {
+                        StoreError::Exists(topic)
+                    },
+                );
             }
             Expect::Revival
                 if !created
                     || (self.id_held_privately(&written.id)?
-                        && self.tombstone_topic(&written.id)?.as_ref() != Some(&written.topic)) =>
+                        && self.withdrawn_topic(&written.id)?.as_ref() != Some(&written.topic)) =>
             {
                 return Err(StoreError::Exists(written.topic.as_str().to_owned()));
             }

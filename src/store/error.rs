@@ -82,6 +82,9 @@ pub enum StoreError {
     /// A create named a resource that already has a record.
     #[error("{0} already has a record; change it with PUT on its API URL")]
     Exists(String),
+    /// A create of a resource whose record was withdrawn: only an admin may bring it back.
+    #[error("{0} was withdrawn; an admin may bring it back with POST")]
+    WasWithdrawn(String),
     /// A deletion of an agent that other records still name (as publisher, creator...):
     /// they would point at nothing.
     #[error("{agent} is still named by {}; change those first", .by.join(", "))]

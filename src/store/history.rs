@@ -34,8 +34,10 @@ pub enum Action {
     Replace,
     /// A draft (or embargoed record) made public.
     Publish,
-    /// The record was deleted (withdrawn, for a dataset).
+    /// The record was deleted (withdrawn): it answers `410 Gone`, its history stays public.
     Delete,
+    /// A draft was deleted: it was never public, nor is its history.
+    Discard,
 }
 
 impl Action {
@@ -45,6 +47,7 @@ impl Action {
             Self::Replace => "replace",
             Self::Publish => "publish",
             Self::Delete => "delete",
+            Self::Discard => "discard",
         }
     }
 }
@@ -121,7 +124,7 @@ impl CatalogStore {
             let previous = self.revision_iri(revision.kind, revision.id, number - 1);
             triples.push(Triple::new(entity.clone(), prov::WAS_REVISION_OF, previous));
         }
-        if revision.action != Action::Delete {
+        if !matches!(revision.action, Action::Delete | Action::Discard) {
             let content = canonical_text(&revision.content);
             let checksum = BlankNode::default();
             triples.extend([
@@ -310,6 +313,57 @@ impl CatalogStore {
             .map(|q| q.map_err(|e| StoreError::from_parse("history", e.into())))
             .collect::<Result<_, _>>()
             .map(Some)
+    }
+
+    /// The resource the record `id` described, if its last revision deleted it while it
+    /// was public (a deleted draft's was never public).
+    pub(super) fn deleted_topic(&self, id: &RecordId) -> Result<Option<NamedNode>, StoreError> {
+        let graph = self.history_graph(id);
+        let g = Some(GraphNameRef::NamedNode(graph.as_ref()));
+        let mut last: Option<(u64, NamedOrBlankNode, bool)> = None;
+        for quad in self
+            .private
+            .quads_for_pattern(None, Some(rdfs::LABEL), None, g)
+        {
+            let quad = quad?;
+            let number = match &quad.subject {
+                NamedOrBlankNode::NamedNode(activity) => activity
+                    .as_str()
+                    .rsplit_once('#')
+                    .and_then(|(_, n)| n.parse::<u64>().ok()),
+                NamedOrBlankNode::BlankNode(_) => None,
+            };
+            let deleted =
+                matches!(&quad.object, Term::Literal(l) if l.value() == Action::Delete.label());
+            if let Some(number) = number
+                && last.as_ref().is_none_or(|(n, _, _)| number > *n)
+            {
+                last = Some((number, quad.subject, deleted));
+            }
+        }
+        let Some((_, activity, true)) = last else {
+            return Ok(None);
+        };
+        // The entity the deleting activity generated names the topic.
+        for quad in self.private.quads_for_pattern(
+            None,
+            Some(prov::WAS_GENERATED_BY),
+            Some(activity.as_ref().into()),
+            g,
+        ) {
+            let entity = quad?.subject;
+            for quad in self.private.quads_for_pattern(
+                Some(entity.as_ref()),
+                Some(prov::SPECIALIZATION_OF),
+                None,
+                g,
+            ) {
+                if let Term::NamedNode(topic) = quad?.object {
+                    return Ok(Some(topic));
+                }
+            }
+        }
+        Ok(None)
     }
 
     /// Writes the private store (drafts' history, earlier versions) as N-Quads or TriG.
