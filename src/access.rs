@@ -170,7 +170,13 @@ impl Tokens {
         }
         let mut secret = [0u8; 32];
         getrandom::fill(&mut secret).map_err(|e| AccessError::Random(e.to_string()))?;
-        let token = format!("psl_{}", hex(&secret));
+        let token = format!(
+            "psl_{}",
+            secret
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        );
         let created = time::OffsetDateTime::now_utc()
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default();
@@ -287,11 +293,7 @@ pub fn same_secret(a: &[u8], b: &[u8]) -> bool {
 }
 
 fn digest(token: &str) -> String {
-    hex(&Sha256::digest(token.as_bytes()))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    format!("{:x}", Sha256::digest(token.as_bytes()))
 }
 
 #[cfg(test)]

@@ -140,7 +140,7 @@ impl CatalogStore {
                     checksum,
                     spdx::CHECKSUM_VALUE,
                     Literal::new_typed_literal(
-                        hex(&Sha256::digest(content.as_bytes())),
+                        format!("{:x}", Sha256::digest(content.as_bytes())),
                         oxigraph::model::vocab::xsd::HEX_BINARY,
                     ),
                 ),
@@ -417,8 +417,4 @@ fn canonical_text(triples: &[Triple]) -> String {
     let mut text = lines.join("\n");
     text.push('\n');
     text
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
