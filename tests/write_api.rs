@@ -599,13 +599,17 @@ async fn every_write_leaves_a_revision_and_earlier_versions_can_be_read() {
             .unwrap()
             .contains("\"Version trois\"@fr")
     );
-    // Another resource may not take a withdrawn dataset's id, admin or not.
-    let squatter = dataset("../datasets/hist-other", "Autre", "ecobio").replace(
+    // Another resource whose id would be this one's gets its own.
+    let other = dataset("../datasets/hist-other", "Autre", "ecobio").replace(
         "<../datasets/hist-other>",
         "<https://elsewhere.example.org/hist>",
     );
-    let created = post(&server, &squatter, ADMIN).await;
-    expect_status(created, StatusCode::CREATED).await;
+    let created = post(&server, &other, ADMIN).await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    assert_eq!(
+        header(&created, "location"),
+        format!("{}datasets/hist-2", server.base)
+    );
 }
 
 #[tokio::test]

@@ -490,3 +490,193 @@ async fn agents_are_created_edited_by_themselves_and_deleted_when_nothing_names_
     assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
     assert!(!ask(&server, &format!("ASK {{ <{iri}> ?p ?o }}")).await);
 }
+
+#[tokio::test]
+async fn nodes_two_loaded_datasets_share_survive_their_distributions_changes() {
+    let prepared = common::Prepared::new();
+    prepared.load_ok(&[&common::data("shared-nodes.ttl")]);
+    let server = prepared.serve_with(&["--admin-token", ADMIN]);
+    let in_both = |record: &'static str| {
+        format!(
+            "ASK {{ GRAPH <{}records/{record}> {{ <https://data.example.org/contact> <http://www.w3.org/2006/vcard/ns#hasEmail> <mailto:data@example.org> . <https://data.example.org/page> a <http://xmlns.com/foaf/0.1/Document> }} }}",
+            server.base
+        )
+    };
+    assert!(ask(&server, &in_both("one")).await);
+    assert!(ask(&server, &in_both("two")).await);
+
+    // A bare id names the record, though the dataset's IRI is someone else's.
+    let body = "@prefix dcat: <http://www.w3.org/ns/dcat#> .\n[] a dcat:Distribution ; dcat:accessURL <https://data.example.org/files/one.csv> .\n";
+    let created = call(
+        &server,
+        Method::POST,
+        "distributions?dataset=one",
+        (body, TURTLE),
+        ADMIN,
+        None,
+    )
+    .await;
+    assert_eq!(
+        created.status(),
+        StatusCode::CREATED,
+        "{}",
+        created.text().await.unwrap()
+    );
+    let iri = header(&created, "location");
+    assert!(ask(&server, &in_both("one")).await, "the shared nodes stay");
+    assert!(ask(&server, &in_both("two")).await);
+
+    // Removing it leaves them too.
+    let (_, etag) = turtle_of(&format!("{}/datasets/one", server.url)).await;
+    let id = iri.rsplit('/').next().unwrap();
+    let removed = call(
+        &server,
+        Method::DELETE,
+        &format!("distributions/{id}"),
+        ("", TURTLE),
+        ADMIN,
+        Some(&etag),
+    )
+    .await;
+    assert_eq!(removed.status(), StatusCode::NO_CONTENT);
+    assert!(ask(&server, &in_both("one")).await);
+    assert!(!ask(&server, &format!("ASK {{ <{iri}> ?p ?o }}")).await);
+}
+
+#[tokio::test]
+async fn withdrawn_datasets_and_others_distributions_cannot_be_claimed() {
+    let (server, temp) = server();
+    let venec = "flux-co2-tourbiere-venec";
+    let ecobio = format!("{}agents/ecobio", server.base);
+    let alice = create_token(
+        temp.path(),
+        &[
+            "--name",
+            "alice",
+            "--role",
+            "editor",
+            "--publisher",
+            &ecobio,
+        ],
+    );
+    let cnrs = format!("{}agents/cnrs", server.base);
+    let bob = create_token(
+        temp.path(),
+        &["--name", "bob", "--role", "editor", "--publisher", &cnrs],
+    );
+
+    // Alice links one of CNRS's distributions from her own dataset: it stays CNRS's.
+    let (turtle, etag) = turtle_of(&format!("{}/datasets/{AMPHIBIANS}", server.url)).await;
+    let theirs = format!("{}distributions/flux-venec-journalier-csv", server.base);
+    let (_, cnrs_etag) = turtle_of(&server.url_of(&theirs)).await;
+    let linked = format!(
+        "{turtle}\n<{}datasets/{AMPHIBIANS}> <http://www.w3.org/ns/dcat#distribution> <{theirs}> .\n",
+        server.base
+    );
+    let accepted = call(
+        &server,
+        Method::PUT,
+        &format!("datasets/{AMPHIBIANS}"),
+        (&linked, TURTLE),
+        &alice,
+        Some(&etag),
+    )
+    .await;
+    expect_status(accepted, StatusCode::OK).await;
+    let (model, api_etag) =
+        model_of(&server, "distributions/flux-venec-journalier-csv", None).await;
+    assert_eq!(
+        api_etag.trim_matches('"'),
+        cnrs_etag.trim_matches('"').split('-').next().unwrap()
+    );
+    assert!(
+        model["accessURL"].as_str().is_some_and(|u| !u.is_empty()),
+        "{model}"
+    );
+    let refused = call(
+        &server,
+        Method::DELETE,
+        "distributions/flux-venec-journalier-csv",
+        ("", TURTLE),
+        &alice,
+        Some(&api_etag),
+    )
+    .await;
+    problem(refused, StatusCode::FORBIDDEN).await;
+    let removed = call(
+        &server,
+        Method::DELETE,
+        "distributions/flux-venec-journalier-csv",
+        ("", TURTLE),
+        &bob,
+        Some(&api_etag),
+    )
+    .await;
+    assert_eq!(removed.status(), StatusCode::NO_CONTENT);
+
+    // CNRS's dataset is withdrawn: GET of its model is 410; Alice can neither draft it
+    // back under her publisher nor so claim the paper that describes it.
+    let (_, etag) = turtle_of(&format!("{}/datasets/{venec}", server.url)).await;
+    let deleted = call(
+        &server,
+        Method::DELETE,
+        &format!("datasets/{venec}"),
+        ("", TURTLE),
+        ADMIN,
+        Some(&etag),
+    )
+    .await;
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    let gone = get_with(&format!("{}/api/datasets/{venec}", server.url), &[]).await;
+    problem(gone, StatusCode::GONE).await;
+    let claim = json!({
+        "id": format!("{}datasets/{venec}", server.base), "type": "Dataset",
+        "title": {"fr": "À moi"}, "description": {"fr": "Pris."},
+        "publisher": ecobio
+    });
+    let drafted = call(
+        &server,
+        Method::POST,
+        "datasets?status=draft",
+        (&claim.to_string(), JSON),
+        &alice,
+        None,
+    )
+    .await;
+    let refusal = problem(drafted, StatusCode::CONFLICT).await;
+    assert!(refusal.to_string().contains("withdrawn"), "{refusal}");
+    let (paper, paper_etag) =
+        model_of(&server, "data-papers/venec-flux-tower-data-paper", None).await;
+    assert!(paper["describes"].to_string().contains(venec));
+    let refused = call(
+        &server,
+        Method::DELETE,
+        "data-papers/venec-flux-tower-data-paper",
+        ("", JSON),
+        &alice,
+        Some(&paper_etag),
+    )
+    .await;
+    problem(refused, StatusCode::FORBIDDEN).await;
+
+    // Another resource whose id would be the withdrawn one's gets its own.
+    let other = json!({
+        "id": format!("https://elsewhere.example.org/{venec}"), "type": "Dataset",
+        "title": {"fr": "Autre"}, "description": {"fr": "Ailleurs."},
+        "publisher": ecobio
+    });
+    let created = call(
+        &server,
+        Method::POST,
+        "datasets",
+        (&other.to_string(), JSON),
+        &alice,
+        None,
+    )
+    .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    assert_eq!(
+        header(&created, "location"),
+        format!("{}datasets/{venec}-2", server.base)
+    );
+}

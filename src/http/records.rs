@@ -227,7 +227,6 @@ pub async fn catalog_history(
 }
 
 /// A history at `iri` as asked (by `suffix`, else negotiated): RDF, or the history page.
-/// Where a change came from (a client's address) is for admins only.
 fn history_answer(
     request: &HttpRequest,
     state: &AppState,
@@ -236,8 +235,13 @@ fn history_answer(
 ) -> Result<HttpResponse, HttpError> {
     let representation = choose(request, suffix)?;
     let language = preferred_language(request);
+    // Where a change came from (a client's address) and what a bulk change said (an
+    // update's text may hold what was since deleted) are for admins only.
     if super::auth::admin(request, state).is_err() {
-        quads.retain(|q| q.predicate != crate::model::vocab::dct::SOURCE);
+        quads.retain(|q| {
+            q.predicate != crate::model::vocab::dct::SOURCE
+                && q.predicate != crate::model::vocab::prov::VALUE
+        });
     }
     let page = Page::new(state, iri.as_str(), "history", language);
     let description = Description {
@@ -312,7 +316,7 @@ fn version_parameter(request: &HttpRequest) -> Result<Option<u64>, HttpError> {
 
 /// 410 for a record (or its catalog record) that was withdrawn, else `not_found`.
 /// (A removed distribution was part of its dataset, not a record: 404.)
-async fn missing(
+pub(super) async fn missing(
     state: &AppState,
     kind: ResourceKind,
     id: RecordId,

@@ -317,8 +317,12 @@ impl CatalogStore {
     fn allocate_draft(&self, draft: &RecordDraft) -> Result<(RecordId, NamedNode), StoreError> {
         let kind = draft.kind.resource_kind();
         if let NamedOrBlankNode::NamedNode(topic) = &draft.topic {
-            if self.has_record(topic)? {
+            if self.has_record(topic)? || self.draft_of_topic(topic)? {
                 return Err(StoreError::Exists(topic.as_str().to_owned()));
+            }
+            // A withdrawn resource comes back only published, by an admin.
+            if self.withdrawn_record_of(topic)?.is_some() {
+                return Err(StoreError::WasWithdrawn(topic.as_str().to_owned()));
             }
             if let Some(id) = self.base.local_id(kind, topic.as_str())
                 && !self.id_taken(&id)?

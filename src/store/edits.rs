@@ -5,11 +5,11 @@ use super::feed::{FeedChange, millis_literal, now_millis, to_millis};
 use super::history::{Action, Provenance, Revision};
 use super::records::WrittenRecord;
 use super::{CatalogStore, StoreError};
-use crate::model::vocab::{cito, dcat, dct, foaf};
+use crate::model::vocab::{RDF_TYPE, cito, dcat, dct, foaf};
 use crate::model::{RecordDraft, RecordId, RecordKind, ResourceKind, SplitOutcome};
 use oxigraph::model::{
     GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Quad,
-    QuadRef, Term, TermRef, TripleRef,
+    QuadRef, Term, TermRef, Triple, TripleRef,
 };
 use oxigraph::store::Transaction;
 
@@ -95,19 +95,10 @@ impl CatalogStore {
         if let Some(graph) = self.record_of(topic)? {
             return Ok(self.base.local_id(ResourceKind::Record, graph.as_str()));
         }
-        self.private_record_of(foaf::PRIMARY_TOPIC, topic.as_ref().into())
-    }
-
-    /// The dataset record (public, else a draft) whose graph describes the distribution
-    /// `distribution`: a distribution is written as part of its dataset.
-    pub fn dataset_of_distribution(
-        &self,
-        distribution: &NamedNode,
-    ) -> Result<Option<RecordId>, StoreError> {
-        for quad in self.store.quads_for_pattern(
+        for quad in self.private.quads_for_pattern(
             None,
-            Some(dcat::DISTRIBUTION_PROP),
-            Some(distribution.as_ref().into()),
+            Some(foaf::PRIMARY_TOPIC),
+            Some(topic.as_ref().into()),
             None,
         ) {
             if let GraphName::NamedNode(graph) = quad?.graph_name
@@ -116,19 +107,45 @@ impl CatalogStore {
                 return Ok(Some(id));
             }
         }
-        self.private_record_of(dcat::DISTRIBUTION_PROP, distribution.as_ref().into())
+        Ok(None)
     }
 
-    /// The draft whose graph holds a triple `?s predicate object`.
+    /// The dataset record (public, else a draft) whose graph describes the distribution
+    /// `distribution`: a distribution is written as part of its dataset.
+    pub fn dataset_of_distribution(
+        &self,
+        distribution: &NamedNode,
+    ) -> Result<Option<RecordId>, StoreError> {
+        // The graph that describes it (types it), and whose dataset links it: another
+        // record's mere link to it does not make it theirs.
+        for quad in self.store.quads_for_pattern(
+            Some(distribution.as_ref().into()),
+            Some(RDF_TYPE),
+            Some(dcat::DISTRIBUTION.into()),
+            None,
+        ) {
+            if let GraphName::NamedNode(graph) = quad?.graph_name
+                && let Some(id) = self.base.local_id(ResourceKind::Record, graph.as_str())
+            {
+                return Ok(Some(id));
+            }
+        }
+        self.private_record_of(distribution.as_ref(), RDF_TYPE, dcat::DISTRIBUTION.into())
+    }
+
+    /// The draft whose graph holds the triple `subject predicate object`.
     fn private_record_of(
         &self,
+        subject: NamedNodeRef<'_>,
         predicate: NamedNodeRef<'_>,
         object: TermRef<'_>,
     ) -> Result<Option<RecordId>, StoreError> {
-        for quad in self
-            .private
-            .quads_for_pattern(None, Some(predicate), Some(object), None)
-        {
+        for quad in self.private.quads_for_pattern(
+            Some(subject.into()),
+            Some(predicate),
+            Some(object),
+            None,
+        ) {
             if let GraphName::NamedNode(graph) = quad?.graph_name
                 && let Some(id) = self.base.local_id(ResourceKind::Record, graph.as_str())
             {
@@ -136,6 +153,12 @@ impl CatalogStore {
             }
         }
         Ok(None)
+    }
+
+    /// Whether the record graph `graph` (public, else a draft's) holds `triple`.
+    pub fn record_holds(&self, graph: &NamedNode, triple: &Triple) -> Result<bool, StoreError> {
+        let quad = triple.as_ref().in_graph(graph.as_ref());
+        Ok(self.store.contains(quad)? || self.private.contains(quad)?)
     }
 
     /// Whether either store says anything about `iri`: a new resource must not take it.
@@ -183,8 +206,35 @@ impl CatalogStore {
         )
     }
 
+    /// The withdrawn record whose resource was `topic`, if there is one: a tombstone names
+    /// it, or a history whose last revision deleted it.
+    pub(super) fn withdrawn_record_of(
+        &self,
+        topic: &NamedNode,
+    ) -> Result<Option<RecordId>, StoreError> {
+        let withdrawn = self.base.withdrawn_graph();
+        for quad in self.store.quads_for_pattern(
+            None,
+            Some(foaf::PRIMARY_TOPIC),
+            Some(topic.as_ref().into()),
+            Some(GraphNameRef::NamedNode(withdrawn.as_ref())),
+        ) {
+            if let NamedOrBlankNode::NamedNode(record) = quad?.subject
+                && let Some(id) = self.base.local_id(ResourceKind::Record, record.as_str())
+            {
+                return Ok(Some(id));
+            }
+        }
+        for id in self.histories_of(topic)? {
+            if self.deleted_topic(&id)?.as_ref() == Some(topic) {
+                return Ok(Some(id));
+            }
+        }
+        Ok(None)
+    }
+
     /// The resource the record `id` described before it was withdrawn, if it was.
-    fn withdrawn_topic(&self, id: &RecordId) -> Result<Option<NamedNode>, StoreError> {
+    pub(super) fn withdrawn_topic(&self, id: &RecordId) -> Result<Option<NamedNode>, StoreError> {
         match self.tombstone_topic(id)? {
             Some(topic) => Ok(Some(topic)),
             None => self.deleted_topic(id),
@@ -215,7 +265,7 @@ impl CatalogStore {
     }
 
     /// Whether a tombstone stands for the record `id`.
-    fn has_tombstone(&self, id: &RecordId) -> Result<bool, StoreError> {
+    pub(super) fn has_tombstone(&self, id: &RecordId) -> Result<bool, StoreError> {
         let record = self.base.record_graph(id);
         let withdrawn = self.base.withdrawn_graph();
         Ok(self
@@ -264,6 +314,13 @@ impl CatalogStore {
                     && self.draft_of_topic(topic)?
                 {
                     return Err(StoreError::Exists(topic.as_str().to_owned()));
+                }
+                // A withdrawn resource comes back only as a revival.
+                if matches!(expect, Expect::Absent)
+                    && let NamedOrBlankNode::NamedNode(topic) = &draft.topic
+                    && self.withdrawn_record_of(topic)?.is_some()
+                {
+                    return Err(StoreError::WasWithdrawn(topic.as_str().to_owned()));
                 }
             }
             Expect::Version { id, version } => {
@@ -399,20 +456,21 @@ impl CatalogStore {
         Ok(())
     }
 
-    /// [`StoreError::StillNamed`] if a record other than `own`, or a draft, links to
-    /// `agent`.
+    /// [`StoreError::StillNamed`] if a public record other than `own` links to `agent`.
+    /// (Drafts may be incomplete; naming them would tell of them to someone else.)
     fn refuse_if_named(&self, agent: &NamedNode, own: &RecordId) -> Result<(), StoreError> {
         let own_graph = self.base.record_graph(own);
         let mut by = std::collections::BTreeSet::new();
-        for store in [&self.store, &self.private] {
-            for quad in store.quads_for_pattern(None, None, Some(agent.as_ref().into()), None) {
-                let quad = quad?;
-                let other_record = matches!(&quad.graph_name, GraphName::NamedNode(g)
-                    if *g != own_graph
-                        && self.base.local_id(ResourceKind::Record, g.as_str()).is_some());
-                if other_record {
-                    by.insert(quad.subject.to_string());
-                }
+        for quad in self
+            .store
+            .quads_for_pattern(None, None, Some(agent.as_ref().into()), None)
+        {
+            let quad = quad?;
+            let other_record = matches!(&quad.graph_name, GraphName::NamedNode(g)
+                if *g != own_graph
+                    && self.base.local_id(ResourceKind::Record, g.as_str()).is_some());
+            if other_record {
+                by.insert(quad.subject.to_string());
             }
         }
         if by.is_empty() {
@@ -522,9 +580,14 @@ impl CatalogStore {
                 .map(|p| p.as_str().to_owned())
                 .collect(),
             RecordKind::DataPaper => {
+                // Every described dataset must be a live public record: a draft or a
+                // withdrawn dataset would let anyone claim the paper. Otherwise admins only.
                 let mut publishers = Vec::new();
                 for dataset in objects(cito::DESCRIBES) {
-                    publishers.extend(self.publishers_of(dataset)?);
+                    match self.publishers_of(dataset)? {
+                        Some(found) if !found.is_empty() => publishers.extend(found),
+                        _ => return Ok(Vec::new()),
+                    }
                 }
                 publishers
             }
@@ -534,35 +597,23 @@ impl CatalogStore {
         Ok(owners)
     }
 
-    /// The publishers of the dataset `dataset` as its record says (else as its draft
-    /// says).
-    fn publishers_of(&self, dataset: NamedNodeRef<'_>) -> Result<Vec<String>, StoreError> {
-        let named = |quads: Vec<Quad>| -> Vec<String> {
-            quads
-                .into_iter()
-                .filter_map(|q| match q.object {
-                    Term::NamedNode(p) => Some(p.into_string()),
-                    _ => None,
-                })
-                .collect()
+    /// The publishers of the dataset `dataset` as its live public record says; `None`
+    /// when it has none.
+    fn publishers_of(&self, dataset: NamedNodeRef<'_>) -> Result<Option<Vec<String>>, StoreError> {
+        let Some(graph) = self.record_of(&dataset.into_owned())? else {
+            return Ok(None);
         };
-        if let Some(graph) = self.record_of(&dataset.into_owned())? {
-            let quads = self
-                .store
-                .quads_for_pattern(
-                    Some(dataset.into()),
-                    Some(dct::PUBLISHER),
-                    None,
-                    Some(GraphNameRef::NamedNode(graph.as_ref())),
-                )
-                .collect::<Result<Vec<_>, _>>()?;
-            return Ok(named(quads));
+        let mut publishers = Vec::new();
+        for quad in self.store.quads_for_pattern(
+            Some(dataset.into()),
+            Some(dct::PUBLISHER),
+            None,
+            Some(GraphNameRef::NamedNode(graph.as_ref())),
+        ) {
+            if let Term::NamedNode(p) = quad?.object {
+                publishers.push(p.into_string());
+            }
         }
-        // Drafts are the private store's only triples (histories hold text).
-        let quads = self
-            .private
-            .quads_for_pattern(Some(dataset.into()), Some(dct::PUBLISHER), None, None)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(named(quads))
+        Ok(Some(publishers))
     }
 }

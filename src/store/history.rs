@@ -384,6 +384,27 @@ impl CatalogStore {
         Ok(())
     }
 
+    /// The records whose histories tell of `topic`.
+    pub(super) fn histories_of(&self, topic: &NamedNode) -> Result<Vec<RecordId>, StoreError> {
+        let prefix = self.base.join("history/");
+        let mut ids = Vec::new();
+        for quad in self.private.quads_for_pattern(
+            None,
+            Some(prov::SPECIALIZATION_OF),
+            Some(topic.as_ref().into()),
+            None,
+        ) {
+            if let GraphName::NamedNode(graph) = quad?.graph_name
+                && let Some(id) = graph.as_str().strip_prefix(prefix.as_str())
+                && let Ok(id) = RecordId::parse(id)
+                && !ids.contains(&id)
+            {
+                ids.push(id);
+            }
+        }
+        Ok(ids)
+    }
+
     pub(super) fn history_graph(&self, id: &RecordId) -> NamedNode {
         self.base.join(&format!("history/{id}"))
     }

@@ -253,7 +253,12 @@ impl CatalogStore {
                             existed: true,
                         },
                         _ => Allocation {
-                            id: self.free_id(transaction, &draft.preferred_id, &mut taken)?,
+                            id: self.free_id(
+                                transaction,
+                                &draft.preferred_id,
+                                topic,
+                                &mut taken,
+                            )?,
                             topic: topic.clone(),
                             existed: false,
                         },
@@ -288,7 +293,10 @@ impl CatalogStore {
                 }
                 Some(_) => {}
                 None => {
-                    if !taken.contains(&candidate) && !self.graph_exists(transaction, &candidate)? {
+                    if !taken.contains(&candidate)
+                        && !self.graph_exists(transaction, &candidate)?
+                        && !self.reserved_for_another(&candidate, &topic)?
+                    {
                         taken.insert(candidate.clone());
                         return Ok(Allocation {
                             id: candidate,
@@ -302,21 +310,48 @@ impl CatalogStore {
         unreachable!("the candidate ids are endless")
     }
 
-    /// `preferred`, or the first of `preferred-2`, `preferred-3`... that no record uses.
+    /// `preferred`, or the first of `preferred-2`, `preferred-3`... that no record uses
+    /// and that is not kept for another resource (see [`Self::reserved_for_another`]).
     fn free_id(
         &self,
         transaction: &Transaction<'_>,
         preferred: &RecordId,
+        topic: &NamedNode,
         taken: &mut HashSet<RecordId>,
     ) -> Result<RecordId, StoreError> {
         for n in 1.. {
             let candidate = preferred.with_suffix(n);
-            if !taken.contains(&candidate) && !self.graph_exists(transaction, &candidate)? {
+            if !taken.contains(&candidate)
+                && !self.graph_exists(transaction, &candidate)?
+                && !self.reserved_for_another(&candidate, topic)?
+            {
                 taken.insert(candidate.clone());
                 return Ok(candidate);
             }
         }
         unreachable!("the candidate ids are endless")
+    }
+
+    /// Whether the id `id`, which no record uses, is kept for a resource other than
+    /// `topic`: a draft's or a discarded draft's (whose history must stay private), or a
+    /// withdrawn record's (which may come back). The withdrawn record's own resource may
+    /// take it again; whether it may come back is the writer's check.
+    fn reserved_for_another(&self, id: &RecordId, topic: &NamedNode) -> Result<bool, StoreError> {
+        if let Some(withdrawn) = self.withdrawn_topic(id)? {
+            return Ok(withdrawn != *topic);
+        }
+        let graph = self.base.record_graph(id);
+        if super::holds_graph(&self.private, &graph)? {
+            // A draft being published takes its own id.
+            let own_draft = self.private.contains(QuadRef::new(
+                &graph,
+                foaf::PRIMARY_TOPIC,
+                topic,
+                GraphNameRef::NamedNode(graph.as_ref()),
+            ))?;
+            return Ok(!own_draft);
+        }
+        super::holds_graph(&self.private, &self.history_graph(id))
     }
 
     pub(super) fn record_of_topic(

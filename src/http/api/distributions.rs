@@ -7,7 +7,8 @@
 //! the profile, allowed to the dataset's editors, and kept in the dataset's history.
 
 use super::{
-    AppState, Body, Found, Plan, Status, answer, current, if_match, parse_body, read_body,
+    AppState, Body, Found, Plan, Status, answer, current, if_match, owns, parse_body, read_body,
+    refused,
 };
 use crate::http::auth::{principal, provenance};
 use crate::http::errors::HttpError;
@@ -38,7 +39,7 @@ pub async fn create_distribution(
     let (graph, _) = parse_body(&request, &body, ResourceKind::Distribution, &base)?;
     let node = the_distribution(&graph)?;
     let dataset = dataset_parameter(&request, &state, &graph, node.as_ref()).await?;
-    let found = current(&state, &who, RecordKind::Dataset, dataset.as_str()).await?;
+    let found = mine(&state, &who, dataset.as_str()).await?;
     let version = found.current.version;
     let store = state.store.clone();
     let for_body = found.clone();
@@ -330,16 +331,19 @@ async fn dataset_parameter(
             NamedOrBlankNodeRef::BlankNode(_) => None,
         });
     let iri = match (named, linked) {
-        (Some(named), _) => match RecordId::parse(&named) {
-            Ok(id) if !named.contains(':') => {
-                state.store.base().resource(ResourceKind::Dataset, &id)
-            }
-            _ => NamedNode::new(&named).map_err(|_| {
-                HttpError::BadRequest(format!(
-                    "dataset must be a dataset's id or IRI, not {named:?}"
-                ))
-            })?,
-        },
+        // A bare id is the record's, as in `{base}datasets/{id}` (a harvested dataset's IRI
+        // is someone else's).
+        (Some(named), _) if !named.contains(':') => {
+            return RecordId::parse(&named).map_err(|_| HttpError::NotFound {
+                kind: "dataset",
+                id: named.clone(),
+            });
+        }
+        (Some(named), _) => NamedNode::new(&named).map_err(|_| {
+            HttpError::BadRequest(format!(
+                "dataset must be a dataset's id or IRI, not {named:?}"
+            ))
+        })?,
         (None, Some(linked)) => linked,
         (None, None) => {
             return Err(HttpError::BadRequest(
@@ -375,8 +379,23 @@ async fn home(
         .await
         .map_err(|_| HttpError::Unavailable)??
         .ok_or_else(|| not_found(id))?;
-    let found = current(state, who, RecordKind::Dataset, dataset.as_str()).await?;
+    let found = mine(state, who, dataset.as_str()).await?;
     Ok((iri, found))
+}
+
+/// The dataset `id`, if `who` may write it: its distributions are theirs to change. The
+/// ownership comes first, so that nobody else learns more of it than 403 (nor of drafts).
+async fn mine(
+    state: &AppState,
+    who: &crate::access::Principal,
+    id: &str,
+) -> Result<Found, HttpError> {
+    let found = current(state, who, RecordKind::Dataset, id).await?;
+    if owns(who, &found.current.owners) {
+        Ok(found)
+    } else {
+        Err(refused(who, RecordKind::Dataset))
+    }
 }
 
 /// The published dataset `dataset` (for an anonymous reader): 404 for a draft.
@@ -492,14 +511,14 @@ fn dataset_draft(found: &Found, triples: Vec<Triple>) -> RecordDraft {
     }
 }
 
-/// `own` without the distribution `distribution`: its link and every node only it owned.
+/// `own` without the distribution `distribution`: its triples, the links to it, and every
+/// node only it owned.
 fn without(own: &Graph, topic: NamedOrBlankNodeRef<'_>, distribution: &NamedNode) -> Vec<Triple> {
-    let mut rest = own.clone();
-    rest.remove(TripleRef::new(
-        topic,
-        dcat::DISTRIBUTION_PROP,
-        distribution.as_ref(),
-    ));
+    let gone: NamedOrBlankNodeRef<'_> = distribution.as_ref().into();
+    let rest: Graph = own
+        .iter()
+        .filter(|t| t.subject != gone && t.object != TermRef::from(gone))
+        .collect();
     let stop = |_: NamedOrBlankNodeRef<'_>| false;
     owned_triples(&rest, topic, &stop, &mut HashSet::new())
 }

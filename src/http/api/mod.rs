@@ -173,6 +173,7 @@ pub async fn read(
     let record = RecordId::parse(&id).map_err(|_| not_found())?;
     let who = principal(&request, &state).ok();
     let store = state.store.clone();
+    let asked = record.clone();
     let found = web::block(move || -> Result<_, StoreError> {
         if let Some(description) = store.describe(kind.resource_kind(), &record)? {
             let version = description.version.unwrap_or(0);
@@ -184,9 +185,12 @@ pub async fn read(
         }))
     })
     .await
-    .map_err(|_| HttpError::Unavailable)??
-    .ok_or_else(not_found)?;
-    let (topic, quads, version, draft) = found;
+    .map_err(|_| HttpError::Unavailable)??;
+    let Some((topic, quads, version, draft)) = found else {
+        return Err(
+            super::records::missing(&state, kind.resource_kind(), asked, not_found()).await,
+        );
+    };
     if let Some(current) = &draft {
         let allowed = who.as_ref().is_some_and(|w| owns(w, &current.owners));
         if !allowed {
@@ -226,10 +230,10 @@ pub async fn delete(
     let kind = kind_of(&request, &segment)?;
     let who = principal(&request, &state)?;
     let found = current(&state, &who, kind, &id).await?;
-    let version = if_match(&request, &found.current)?;
     if !owns(&who, &found.current.owners) {
         return Err(refused(&who, kind));
     }
+    let version = if_match(&request, &found.current)?;
     let store = state.store.clone();
     let by = provenance(&request, &who);
     let (id, draft) = (found.id, found.draft);
@@ -425,11 +429,23 @@ fn checked(
             foreign.insert(subject.clone());
         }
     }
-    let (theirs, own): (Vec<_>, Vec<_>) = std::mem::take(&mut draft.triples)
-        .into_iter()
-        .partition(|t| matches!(&t.subject, NamedOrBlankNode::NamedNode(s) if foreign.contains(s)));
+    // What the record's own graph already holds stays its own (a load copies a node that
+    // two records share into both).
+    let mut own = Vec::with_capacity(draft.triples.len());
+    for triple in std::mem::take(&mut draft.triples) {
+        let theirs =
+            matches!(&triple.subject, NamedOrBlankNode::NamedNode(s) if foreign.contains(s));
+        let held = match (&own_graph, theirs) {
+            (Some(graph), true) => store.record_holds(graph, &triple)?,
+            _ => false,
+        };
+        if theirs && !held {
+            extras.push(triple);
+        } else {
+            own.push(triple);
+        }
+    }
     draft.triples = own;
-    extras.extend(theirs);
     let context = store.in_context(&draft.triples)?;
     let unknown: Vec<String> = extras
         .iter()
