@@ -680,3 +680,59 @@ async fn withdrawn_datasets_and_others_distributions_cannot_be_claimed() {
         format!("{}datasets/{venec}-2", server.base)
     );
 }
+
+#[tokio::test]
+async fn of_concurrent_claims_on_one_distribution_iri_exactly_one_wins() {
+    let (server, _temp) = server();
+    let iri = format!("{}distributions/contested", server.base);
+    let body = format!(
+        "@prefix dcat: <http://www.w3.org/ns/dcat#> .\n<{iri}> a dcat:Distribution ; dcat:accessURL <https://example.org/x> .\n"
+    );
+    let datasets = [AMPHIBIANS, "flux-co2-tourbiere-venec"];
+    let server = std::sync::Arc::new(server);
+    let mut tasks = Vec::new();
+    for n in 0..8 {
+        let (server, body) = (server.clone(), body.clone());
+        let path = format!("distributions?dataset={}", datasets[n % 2]);
+        tasks.push(tokio::spawn(async move {
+            call(&server, Method::POST, &path, (&body, TURTLE), ADMIN, None)
+                .await
+                .status()
+        }));
+    }
+    let mut statuses = Vec::new();
+    for task in tasks {
+        statuses.push(task.await.unwrap());
+    }
+    let won = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::CREATED)
+        .count();
+    assert_eq!(won, 1, "{statuses:?}");
+    // The others are refused: the IRI is taken (409), or, when they were checked just as
+    // the winner wrote, the body describes what another record now holds (400).
+    assert!(
+        statuses.iter().all(|s| [
+            StatusCode::CREATED,
+            StatusCode::CONFLICT,
+            StatusCode::BAD_REQUEST
+        ]
+        .contains(s)),
+        "{statuses:?}"
+    );
+    let graphs = format!(
+        "SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ <{iri}> a <http://www.w3.org/ns/dcat#Distribution> }} }}"
+    );
+    let response = common::sparql_get(
+        &format!("{}/sparql", server.url),
+        &graphs,
+        "application/sparql-results+json",
+    )
+    .await;
+    let answer: Value = serde_json::from_str(&response.text().await.unwrap()).unwrap();
+    assert_eq!(
+        answer["results"]["bindings"].as_array().unwrap().len(),
+        1,
+        "{answer}"
+    );
+}

@@ -336,6 +336,7 @@ impl CatalogStore {
                 }
             }
         }
+        self.refuse_others_distributions(&draft, expect)?;
         let outcome = SplitOutcome {
             records: vec![draft],
             ..SplitOutcome::default()
@@ -453,6 +454,55 @@ impl CatalogStore {
             return Err(error);
         }
         self.feed_index_mut().apply(changes);
+        Ok(())
+    }
+
+    /// [`StoreError::Exists`] if a distribution the draft newly describes is another
+    /// record's: checked again under the writer lock, since two writers may have claimed
+    /// the same new distribution IRI at once. (One that the record's graph already holds,
+    /// shared by a load, stays.)
+    fn refuse_others_distributions(
+        &self,
+        draft: &RecordDraft,
+        expect: &Expect,
+    ) -> Result<(), StoreError> {
+        let own = match expect {
+            Expect::Version { id, .. } | Expect::Publishing { id } => {
+                Some(self.base.record_graph(id))
+            }
+            Expect::Absent | Expect::Revival => None,
+        };
+        for triple in &draft.triples {
+            let NamedOrBlankNode::NamedNode(subject) = &triple.subject else {
+                continue;
+            };
+            if triple.predicate != RDF_TYPE || triple.object != dcat::DISTRIBUTION.into() {
+                continue;
+            }
+            if let Some(own) = &own
+                && self
+                    .store
+                    .contains(triple.as_ref().in_graph(own.as_ref()))?
+            {
+                continue;
+            }
+            for quad in self.store.quads_for_pattern(
+                Some(subject.as_ref().into()),
+                Some(RDF_TYPE),
+                Some(dcat::DISTRIBUTION.into()),
+                None,
+            ) {
+                if let GraphName::NamedNode(graph) = quad?.graph_name
+                    && Some(&graph) != own.as_ref()
+                    && self
+                        .base
+                        .local_id(ResourceKind::Record, graph.as_str())
+                        .is_some()
+                {
+                    return Err(StoreError::Exists(subject.as_str().to_owned()));
+                }
+            }
+        }
         Ok(())
     }
 
