@@ -6,6 +6,7 @@
 pub mod access;
 pub mod commands;
 pub mod config;
+pub mod harvest;
 pub mod html;
 pub mod http;
 pub mod model;

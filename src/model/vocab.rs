@@ -159,6 +159,7 @@ terms!(
     FIRST = "first",
     PREVIOUS = "previous",
     NEXT = "next",
+    NEXT_PAGE = "nextPage",
     LAST = "last",
 });
 
