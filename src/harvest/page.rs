@@ -257,12 +257,6 @@ pub fn next_page(graph: &Graph, url: &str) -> Option<String> {
     [hydra::NEXT, hydra::NEXT_PAGE]
         .into_iter()
         .flat_map(|predicate| graph.triples_for_predicate(predicate))
-        .filter(|t| {
-            matches!(
-                t.subject,
-                NamedOrBlankNodeRef::NamedNode(_) | NamedOrBlankNodeRef::BlankNode(_)
-            )
-        })
         .filter_map(|t| match t.object {
             TermRef::NamedNode(n) => Some(n.as_str().to_owned()),
             TermRef::Literal(l) => Some(l.value().to_owned()),
