@@ -100,15 +100,7 @@ pub async fn replace_distribution(
     let (dataset, replaced) = (found.id.clone(), iri.clone());
     let for_body = found.clone();
     let body = web::block(move || -> Result<_, HttpError> {
-        let own = store.own_triples(&dataset)?;
-        let topic = topic_of(&for_body);
-        if !own.contains(TripleRef::new(
-            topic.as_ref(),
-            dcat::DISTRIBUTION_PROP,
-            replaced.as_ref(),
-        )) {
-            return Err(not_found(replaced.as_str()));
-        }
+        let (own, topic) = linking(&store, &dataset, &for_body, &replaced)?;
         // Replacing through the JSON model must not drop what it cannot say.
         if json {
             let mine: Graph = distribution_triples(&own, replaced.as_ref().into(), topic.as_ref())
@@ -161,15 +153,7 @@ pub async fn delete_distribution(
     let (dataset, removed) = (found.id.clone(), iri.clone());
     let for_body = found.clone();
     let body = web::block(move || -> Result<_, HttpError> {
-        let own = store.own_triples(&dataset)?;
-        let topic = topic_of(&for_body);
-        if !own.contains(TripleRef::new(
-            topic.as_ref(),
-            dcat::DISTRIBUTION_PROP,
-            removed.as_ref(),
-        )) {
-            return Err(not_found(removed.as_str()));
-        }
+        let (own, topic) = linking(&store, &dataset, &for_body, &removed)?;
         Ok(Body {
             json: false,
             draft: dataset_draft(&for_body, without(&own, topic.as_ref(), &removed)),
@@ -413,6 +397,27 @@ async fn published(state: &AppState, dataset: &RecordId, id: &str) -> Result<Fou
             embargo: None,
         }),
         _ => Err(not_found(id)),
+    }
+}
+
+/// The own triples of the dataset `found` (record `dataset`) and its topic, if it links
+/// the distribution `iri`; else 404.
+fn linking(
+    store: &CatalogStore,
+    dataset: &RecordId,
+    found: &Found,
+    iri: &NamedNode,
+) -> Result<(Graph, NamedOrBlankNode), HttpError> {
+    let own = store.own_triples(dataset)?;
+    let topic = topic_of(found);
+    if own.contains(TripleRef::new(
+        topic.as_ref(),
+        dcat::DISTRIBUTION_PROP,
+        iri.as_ref(),
+    )) {
+        Ok((own, topic))
+    } else {
+        Err(not_found(iri.as_str()))
     }
 }
 
