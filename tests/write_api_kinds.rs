@@ -736,3 +736,50 @@ async fn of_concurrent_claims_on_one_distribution_iri_exactly_one_wins() {
         "{answer}"
     );
 }
+
+#[tokio::test]
+async fn json_ld_bodies_may_name_our_context_and_no_other() {
+    let (server, _temp) = server();
+    let context_url = format!("{}context.jsonld", server.base);
+    let served = get_with(&format!("{}/context.jsonld", server.url), &[]).await;
+    assert_eq!(served.status(), StatusCode::OK);
+    assert!(header(&served, "content-type").starts_with("application/ld+json"));
+    let context: Value = serde_json::from_str(&served.text().await.unwrap()).unwrap();
+    assert_eq!(context["@context"]["title"]["@id"], "dct:title");
+
+    let body = json!({
+        "@context": context_url,
+        "id": "par-contexte", "type": "Dataset",
+        "title": {"fr": "Par le contexte"}, "description": {"fr": "Un jeu."},
+        "publisher": format!("{}agents/ecobio", server.base)
+    });
+    let created = call(
+        &server,
+        Method::POST,
+        "datasets",
+        (&body.to_string(), "application/ld+json"),
+        ADMIN,
+        None,
+    )
+    .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let (model, _) = model_of(&server, "datasets/par-contexte", None).await;
+    assert_eq!(model["title"]["fr"], "Par le contexte");
+    assert_eq!(model["publisher"], format!("{}agents/ecobio", server.base));
+
+    let elsewhere = json!({
+        "@context": "https://elsewhere.example.org/context.jsonld",
+        "@id": "autre", "@type": "http://www.w3.org/ns/dcat#Dataset"
+    });
+    let refused = call(
+        &server,
+        Method::POST,
+        "datasets",
+        (&elsewhere.to_string(), "application/ld+json"),
+        ADMIN,
+        None,
+    )
+    .await;
+    let report = problem(refused, StatusCode::BAD_REQUEST).await;
+    assert!(report.to_string().contains("not fetched"), "{report}");
+}

@@ -157,6 +157,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             web::scope(&mount)
                 .service(readable("/", records::catalog))
                 .service(readable("/health", ops::health))
+                .service(readable("/context.jsonld", api::context))
                 .service(readable("/catalog", catalog::feed))
                 .service(readable("/catalog.{extension}", catalog::feed_with_suffix))
                 .service(

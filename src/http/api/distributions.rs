@@ -36,7 +36,12 @@ pub async fn create_distribution(
     let who = principal(&request, &state)?;
     let body = read_body(payload, &state).await?;
     let base = state.store.base().join("distributions/");
-    let (graph, _) = parse_body(&request, &body, ResourceKind::Distribution, &base)?;
+    let (graph, _) = parse_body(
+        &request,
+        &body,
+        ResourceKind::Distribution,
+        (&base, state.store.base()),
+    )?;
     let node = the_distribution(&graph)?;
     let dataset = dataset_parameter(&request, &state, &graph, node.as_ref()).await?;
     let found = mine(&state, &who, dataset.as_str()).await?;
@@ -89,7 +94,12 @@ pub async fn replace_distribution(
     let body = read_body(payload, &state).await?;
     let (iri, found) = home(&state, &who, &id).await?;
     let version = if_match(&request, &found.current)?;
-    let (graph, json) = parse_body(&request, &body, ResourceKind::Distribution, &iri)?;
+    let (graph, json) = parse_body(
+        &request,
+        &body,
+        ResourceKind::Distribution,
+        (&iri, state.store.base()),
+    )?;
     let node = the_distribution(&graph)?;
     if matches!(&node, NamedOrBlankNode::NamedNode(n) if *n != iri) {
         return Err(HttpError::BadRequest(format!(

@@ -157,6 +157,21 @@ pub async fn replace(
     ))
 }
 
+/// `GET {base}context.jsonld`: our JSON-LD context, which JSON-LD bodies may name and which
+/// defines the plain JSON model.
+pub async fn context() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/ld+json"),
+        ))
+        .insert_header((
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=86400"),
+        ))
+        .body(crate::model::json::CONTEXT)
+}
+
 /// `GET {base}api/{kind}/{id}`: the plain JSON model of a record, with the ETag that
 /// `PUT` and `DELETE` take; a draft for its editors only.
 pub async fn read(
@@ -580,7 +595,7 @@ fn read_draft(
     (base, catalog_base): (&NamedNode, &BaseIri),
     topic: Option<&NamedNode>,
 ) -> Result<Body, HttpError> {
-    let (graph, json) = parse_body(request, body, kind.resource_kind(), base)?;
+    let (graph, json) = parse_body(request, body, kind.resource_kind(), (base, catalog_base))?;
     let split = split_into_records(&graph, catalog_base);
     let (mut mine, others): (Vec<_>, Vec<_>) =
         split.records.into_iter().partition(|r| r.kind == kind);
@@ -680,11 +695,14 @@ fn rename_blank(triple: Triple, blank: &oxigraph::model::BlankNode, to: &NamedNo
 /// Parses a body in the syntax its `Content-Type` names, or the plain JSON model of
 /// `kind`, with relative IRIs resolved against `base`. Returns the graph and whether it
 /// came as the JSON model (which cannot say everything).
+///
+/// JSON-LD may name our context by its IRI, `{catalog}context.jsonld`; no other remote
+/// context is fetched (the body would make the server fetch anything).
 fn parse_body(
     request: &HttpRequest,
     body: &[u8],
     kind: ResourceKind,
-    base: &NamedNode,
+    (base, catalog): (&NamedNode, &BaseIri),
 ) -> Result<(Graph, bool), HttpError> {
     let format = body_format(request)?;
     let json = format.is_none();
@@ -716,8 +734,24 @@ fn parse_body(
     let parser = RdfParser::from_format(format)
         .with_base_iri(base.as_str())
         .map_err(|e| HttpError::BadRequest(e.to_string()))?;
+    let ours = catalog.join("context.jsonld").into_string();
+    let loader = move |url: &str| {
+        if url != ours {
+            return Err(format!(
+                "remote JSON-LD contexts are not fetched: put the context in the body, or name ours, {ours}"
+            )
+            .into());
+        }
+        Ok(oxigraph::io::LoadedDocument {
+            url: ours.clone(),
+            content: crate::model::json::CONTEXT.as_bytes().to_vec(),
+            format: RdfFormat::JsonLd {
+                profile: oxigraph::io::JsonLdProfile::Context.into(),
+            },
+        })
+    };
     let mut graph = Graph::new();
-    for triple in parser.for_slice(&body) {
+    for triple in parser.for_slice(&body).with_document_loader(loader) {
         let quad =
             triple.map_err(|e| HttpError::Store(StoreError::from_parse("body", e.into())))?;
         graph.insert(quad.as_ref());
