@@ -95,19 +95,7 @@ impl CatalogStore {
         if let Some(graph) = self.record_of(topic)? {
             return Ok(self.base.local_id(ResourceKind::Record, graph.as_str()));
         }
-        for quad in self.private.quads_for_pattern(
-            None,
-            Some(foaf::PRIMARY_TOPIC),
-            Some(topic.as_ref().into()),
-            None,
-        ) {
-            if let GraphName::NamedNode(graph) = quad?.graph_name
-                && let Some(id) = self.base.local_id(ResourceKind::Record, graph.as_str())
-            {
-                return Ok(Some(id));
-            }
-        }
-        Ok(None)
+        self.private_record_of(None, foaf::PRIMARY_TOPIC, topic.as_ref().into())
     }
 
     /// The dataset record (public, else a draft) whose graph describes the distribution
@@ -130,18 +118,23 @@ impl CatalogStore {
                 return Ok(Some(id));
             }
         }
-        self.private_record_of(distribution.as_ref(), RDF_TYPE, dcat::DISTRIBUTION.into())
+        self.private_record_of(
+            Some(distribution.as_ref()),
+            RDF_TYPE,
+            dcat::DISTRIBUTION.into(),
+        )
     }
 
-    /// The draft whose graph holds the triple `subject predicate object`.
+    /// The draft whose graph holds a triple `subject predicate object` (any subject if
+    /// `None`).
     fn private_record_of(
         &self,
-        subject: NamedNodeRef<'_>,
+        subject: Option<NamedNodeRef<'_>>,
         predicate: NamedNodeRef<'_>,
         object: TermRef<'_>,
     ) -> Result<Option<RecordId>, StoreError> {
         for quad in self.private.quads_for_pattern(
-            Some(subject.into()),
+            subject.map(Into::into),
             Some(predicate),
             Some(object),
             None,

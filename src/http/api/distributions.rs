@@ -7,8 +7,8 @@
 //! the profile, allowed to the dataset's editors, and kept in the dataset's history.
 
 use super::{
-    AppState, Body, Found, Plan, Status, answer, current, if_match, owns, parse_body, read_body,
-    refused,
+    AppState, Body, Found, Plan, Status, answer, current, if_match, model_answer, owns, parse_body,
+    read_body, refused,
 };
 use crate::http::auth::{principal, provenance};
 use crate::http::errors::HttpError;
@@ -16,7 +16,7 @@ use crate::http::respond::query_parameter;
 use crate::model::vocab::{RDF_TYPE, dcat, dct};
 use crate::model::{RecordDraft, RecordId, RecordKind, ResourceKind, owned_triples};
 use crate::store::{CatalogStore, StoreError};
-use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use oxigraph::model::{
     Graph, NamedNode, NamedOrBlankNode, NamedOrBlankNodeRef, Term, TermRef, Triple, TripleRef,
@@ -224,22 +224,7 @@ pub async fn read_distribution(
     .await
     .map_err(|_| HttpError::Unavailable)??
     .unwrap_or_default();
-    let body = serde_json::to_vec_pretty(&model)
-        .map_err(|e| HttpError::Serialize(std::io::Error::other(e)))?;
-    let mut response = HttpResponse::Ok();
-    response
-        .insert_header((header::ETAG, format!("\"v{}\"", found.current.version)))
-        .insert_header((
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        ));
-    if found.draft {
-        response.insert_header((
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("private, no-store"),
-        ));
-    }
-    Ok(response.body(body))
+    model_answer(&model, found.current.version, found.draft)
 }
 
 /// Writes the dataset's new version and answers with the distribution's IRI and the

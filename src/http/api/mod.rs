@@ -215,7 +215,16 @@ pub async fn read(
     let graph: Graph = quads.iter().map(|q| TripleRef::from(q.as_ref())).collect();
     let model = crate::model::json::model_of(kind.resource_kind(), &graph, topic.as_ref().into())
         .unwrap_or_default();
-    let body = serde_json::to_vec_pretty(&model)
+    model_answer(&model, version, draft.is_some())
+}
+
+/// A JSON model with the ETag of its record's `version`; a draft's is for no shared cache.
+fn model_answer(
+    model: &serde_json::Value,
+    version: i64,
+    draft: bool,
+) -> Result<HttpResponse, HttpError> {
+    let body = serde_json::to_vec_pretty(model)
         .map_err(|e| HttpError::Serialize(std::io::Error::other(e)))?;
     let mut response = HttpResponse::Ok();
     response
@@ -224,7 +233,7 @@ pub async fn read(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         ));
-    if draft.is_some() {
+    if draft {
         response.insert_header((
             header::CACHE_CONTROL,
             HeaderValue::from_static("private, no-store"),
