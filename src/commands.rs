@@ -1,6 +1,9 @@
 //! The `passerelle` subcommands, as library functions so `main.rs` stays a thin parser.
 
 use crate::config::Settings;
+use crate::harvest::{
+    FetchOptions, Harvester, JobReport, RunOptions, Source, SourceError, sources,
+};
 use crate::http::{AppState, serve as serve_http};
 use crate::store::{CatalogStore, LoadOptions, LoadReport, Provenance, StoreError};
 use crate::validate::{Report, Validator};
@@ -30,6 +33,28 @@ pub enum CommandError {
     /// The page templates or the profile's shapes do not compile (a build defect).
     #[error(transparent)]
     Start(#[from] crate::http::StartError),
+    /// A harvest source is invalid, or a job could not start.
+    #[error(transparent)]
+    Harvest(#[from] HarvestError),
+}
+
+/// Why a harvest command failed.
+#[derive(Debug, thiserror::Error)]
+pub enum HarvestError {
+    /// The source is invalid, exists, or could not be kept.
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    /// The job could not start.
+    #[error(transparent)]
+    Start(#[from] crate::harvest::StartError),
+    /// The HTTP client could not be built.
+    #[error(transparent)]
+    Fetch(#[from] crate::harvest::fetch::FetchError),
+    /// No source has that name (and it is not a URL).
+    #[error(
+        "no harvest source is named {0:?} (give a name from `passerelle harvest list`, or a URL)"
+    )]
+    NoSource(String),
 }
 
 /// `passerelle serve`: open the store, seed the demo catalog on first start, serve HTTP.
@@ -104,6 +129,130 @@ pub fn load(
     let report = store.load_files(files, options, &by, &|line| eprintln!("{line}"))?;
     store.compact()?;
     Ok(report)
+}
+
+/// The fetch options the settings give.
+pub fn fetch_options(settings: &Settings) -> FetchOptions {
+    FetchOptions {
+        allow_private: settings.harvest_allow_private,
+        ..FetchOptions::default()
+    }
+}
+
+/// `passerelle harvest add`: keeps a new source.
+pub fn harvest_add(
+    settings: &Settings,
+    name: &str,
+    url: &str,
+    interval: Option<&str>,
+) -> Result<Source, CommandError> {
+    let source = Source::new(name, url, interval).map_err(HarvestError::from)?;
+    let store = CatalogStore::open(&settings.data_dir, settings.base.clone())?;
+    sources::add_source(&store, &source).map_err(HarvestError::from)?;
+    Ok(source)
+}
+
+/// `passerelle harvest run`: harvests the source named `target` (or whose URL it is; a
+/// URL no source has becomes a source named after it) and returns the report.
+pub async fn harvest_run(
+    settings: &Settings,
+    target: &str,
+    dry_run: bool,
+    progress: &(dyn Fn(&JobReport) + Send + Sync),
+) -> Result<JobReport, CommandError> {
+    let store = CatalogStore::open(&settings.data_dir, settings.base.clone())?
+        .with_tombstone_retention(settings.tombstone_retention);
+    let source = source_for(&store, target)?;
+    let harvester =
+        Harvester::new(store.clone(), fetch_options(settings)).map_err(HarvestError::from)?;
+    let options = RunOptions {
+        dry_run,
+        ..RunOptions::default()
+    };
+    let report = harvester
+        .run_now(source, options, progress)
+        .await
+        .map_err(HarvestError::from)?;
+    store.compact()?;
+    Ok(report)
+}
+
+/// The source `target` names: by name, else by URL, else a new source for that URL.
+fn source_for(store: &CatalogStore, target: &str) -> Result<Source, HarvestError> {
+    if let Some(source) = sources::find_source(store, target)? {
+        return Ok(source);
+    }
+    let Ok(url) = reqwest::Url::parse(target) else {
+        return Err(HarvestError::NoSource(target.to_owned()));
+    };
+    if let Some(source) = sources::sources(store)?
+        .into_iter()
+        .find(|s| s.url == url.as_str())
+    {
+        return Ok(source);
+    }
+    let name: String = crate::model::RecordId::slugify(
+        &format!("{}{}", url.host_str().unwrap_or("feed"), url.path()).to_ascii_lowercase(),
+    )
+    .as_str()
+    .replace('_', "-")
+    .chars()
+    .take(64)
+    .collect();
+    let source = Source::new(name.trim_end_matches('-'), url.as_str(), None)?;
+    sources::add_source(store, &source)?;
+    Ok(source)
+}
+
+/// `passerelle harvest list`: every source with its last job.
+pub fn harvest_list(settings: &Settings) -> Result<Vec<(Source, Option<JobReport>)>, CommandError> {
+    let store = CatalogStore::open(&settings.data_dir, settings.base.clone())?;
+    let mut listed = Vec::new();
+    for source in sources::sources(&store).map_err(HarvestError::from)? {
+        let last = sources::jobs_of(&store, &source.name)
+            .map_err(HarvestError::from)?
+            .pop();
+        listed.push((source, last));
+    }
+    Ok(listed)
+}
+
+/// A job's report as the command line prints it: the counts, then each failure.
+pub fn report_text(report: &JobReport) -> String {
+    let mut text = format!(
+        "job {} ({}): {:?}{}\n{} pages; {} created, {} updated, {} unchanged, {} withdrawn, {} failed, {} skipped",
+        report.id,
+        report.url,
+        report.status,
+        if report.dry_run {
+            " (dry run: nothing written)"
+        } else {
+            ""
+        },
+        report.pages,
+        report.created,
+        report.updated,
+        report.unchanged,
+        report.withdrawn,
+        report.failed,
+        report.skipped
+    );
+    if let Some(why) = &report.stopped {
+        text.push_str(&format!("\n{why}"));
+    }
+    for error in &report.errors {
+        text.push_str(&format!(
+            "\nerror: {}{}: {}",
+            error.page,
+            error
+                .dataset
+                .as_deref()
+                .map(|d| format!(" ({d})"))
+                .unwrap_or_default(),
+            error.reason
+        ));
+    }
+    text
 }
 
 /// `passerelle validate`: checks a file against the application profile, with the bundled

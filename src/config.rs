@@ -31,6 +31,8 @@ pub struct RawSettings {
     pub max_query_length: Option<usize>,
     /// Days a deleted dataset stays listed as withdrawn in the incremental feed.
     pub tombstone_days: Option<u64>,
+    /// Whether the harvester may fetch loopback, private and link-local addresses.
+    pub harvest_allow_private: Option<bool>,
 }
 
 impl RawSettings {
@@ -58,6 +60,7 @@ impl RawSettings {
             max_body: self.max_body.or(lower.max_body),
             max_query_length: self.max_query_length.or(lower.max_query_length),
             tombstone_days: self.tombstone_days.or(lower.tombstone_days),
+            harvest_allow_private: self.harvest_allow_private.or(lower.harvest_allow_private),
         }
     }
 }
@@ -83,6 +86,9 @@ pub struct Settings {
     pub max_query_length: usize,
     /// How long deleted datasets stay listed as withdrawn (default 90 days).
     pub tombstone_retention: std::time::Duration,
+    /// Whether the harvester may fetch loopback, private and link-local addresses
+    /// (default false: a source URL must not reach inside our own network).
+    pub harvest_allow_private: bool,
 }
 
 impl Settings {
@@ -112,6 +118,7 @@ impl Settings {
                 .map_or(crate::store::DEFAULT_TOMBSTONE_RETENTION, |days| {
                     std::time::Duration::from_secs(days.saturating_mul(24 * 3600))
                 }),
+            harvest_allow_private: raw.harvest_allow_private.unwrap_or(false),
         })
     }
 }

@@ -49,6 +49,9 @@ struct Cli {
     /// Days a deleted dataset stays listed as withdrawn in the incremental feed [default: 90].
     #[arg(long, global = true, env = "PASSERELLE_TOMBSTONE_DAYS")]
     tombstone_days: Option<u64>,
+    /// Let the harvester fetch loopback, private and link-local addresses [default: false].
+    #[arg(long, global = true, env = "PASSERELLE_HARVEST_ALLOW_PRIVATE", value_parser = clap::builder::BoolishValueParser::new())]
+    harvest_allow_private: Option<bool>,
     #[command(subcommand)]
     command: Command,
 }
@@ -94,6 +97,36 @@ enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
+    /// Harvest remote DCAT feeds (the server must be stopped: the store is locked).
+    Harvest {
+        #[command(subcommand)]
+        action: HarvestAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum HarvestAction {
+    /// Add a harvest source.
+    Add {
+        /// The URL of the feed's first page.
+        url: String,
+        /// A name for it: lower-case letters, digits and dashes.
+        #[arg(long)]
+        name: String,
+        /// How often the server harvests it (30m, 6h, 1d); never when absent.
+        #[arg(long)]
+        interval: Option<String>,
+    },
+    /// Harvest a source now and print the report (a URL not yet a source becomes one).
+    Run {
+        /// A source's name, or a feed URL.
+        source: String,
+        /// Only say what the run would change.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// List the sources and their last job.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -155,6 +188,7 @@ fn settings(cli: &Cli) -> Result<Settings, String> {
         max_body: cli.max_body,
         max_query_length: cli.max_query_length,
         tombstone_days: cli.tombstone_days,
+        harvest_allow_private: cli.harvest_allow_private,
     };
     Settings::resolve(flags.over(file)).map_err(|e| e.to_string())
 }
@@ -188,6 +222,7 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Token { action } => token(&settings, action),
+        Command::Harvest { action } => harvest(&settings, action),
         Command::Validate { file, format } => {
             let report = commands::validate(&settings, &file, format).map_err(|e| e.to_string())?;
             println!("{report}");
@@ -252,6 +287,69 @@ fn token(settings: &Settings, action: TokenAction) -> Result<(), String> {
             Ok(())
         }
         TokenAction::Revoke { name } => tokens.revoke(&name).map_err(|e| e.to_string()),
+    }
+}
+
+fn harvest(settings: &Settings, action: HarvestAction) -> Result<(), String> {
+    match action {
+        HarvestAction::Add {
+            url,
+            name,
+            interval,
+        } => {
+            let source = commands::harvest_add(settings, &name, &url, interval.as_deref())
+                .map_err(|e| e.to_string())?;
+            eprintln!("source {:?} added: {}", source.name, source.url);
+            Ok(())
+        }
+        HarvestAction::Run { source, dry_run } => {
+            let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+            let terminal = std::io::stderr().is_terminal();
+            let progress = move |report: &passerelle::harvest::JobReport| {
+                if terminal {
+                    eprint!(
+                        "\r\x1b[Kpage {} · {} datasets · {} created · {} updated · {} unchanged · {} failed",
+                        report.pages,
+                        report.datasets(),
+                        report.created,
+                        report.updated,
+                        report.unchanged,
+                        report.failed
+                    );
+                }
+            };
+            let report = runtime
+                .block_on(commands::harvest_run(settings, &source, dry_run, &progress))
+                .map_err(|e| e.to_string())?;
+            if terminal {
+                eprintln!();
+            }
+            println!("{}", commands::report_text(&report));
+            match report.status {
+                passerelle::harvest::JobStatus::Succeeded => Ok(()),
+                status => Err(format!("the harvest ended {status:?}").to_lowercase()),
+            }
+        }
+        HarvestAction::List => {
+            for (source, last) in commands::harvest_list(settings).map_err(|e| e.to_string())? {
+                let last = last.map_or_else(
+                    || "never harvested".to_owned(),
+                    |job| {
+                        format!(
+                            "{} {:?}: {} created, {} updated, {} unchanged, {} withdrawn, {} failed",
+                            job.started, job.status, job.created, job.updated, job.unchanged, job.withdrawn, job.failed
+                        )
+                    },
+                );
+                println!(
+                    "{}\t{}\t{}\t{last}",
+                    source.name,
+                    source.url,
+                    source.interval.as_deref().unwrap_or("-")
+                );
+            }
+            Ok(())
+        }
     }
 }
 

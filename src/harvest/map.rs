@@ -2,15 +2,15 @@
 //! strings get their datatype, and blank-node datasets get an IRI that stays the same from
 //! one run to the next (so a re-harvest updates them instead of duplicating them).
 
-use crate::model::vocab::{RDF_TYPE, dcat, dct};
-use crate::model::{BaseIri, RecordId, ResourceKind};
+use crate::model::vocab::{RDF_TYPE, adms, dcat, dct, fabio, foaf, hydra, skos};
+use crate::model::{BaseIri, RecordId, ResourceKind, owned_triples};
 use oxigraph::model::vocab::xsd;
 use oxigraph::model::{
     BlankNode, Graph, Literal, NamedNode, NamedOrBlankNode, NamedOrBlankNodeRef, Term, TermRef,
     Triple,
 };
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Date properties whose plain-string values are read as dates.
 const DATE_PROPERTIES: [oxigraph::model::NamedNodeRef<'static>; 4] =
@@ -89,31 +89,68 @@ fn date_datatype(text: &str) -> Option<oxigraph::model::NamedNodeRef<'static>> {
     (head_ok && fraction && zone_ok).then_some(xsd::DATE_TIME)
 }
 
+/// A page with its blank-node datasets named (see [`name_blank_datasets`]).
+#[derive(Debug)]
+pub struct Naming {
+    /// The page, renamed.
+    pub graph: Graph,
+    /// One line per dataset named.
+    pub notes: Vec<String>,
+    /// The IRIs minted: under our base IRI, yet not ours.
+    pub minted: HashSet<NamedNode>,
+    /// Blank-node datasets left unnamed, which cannot be stored: how to tell them (their
+    /// identifier, else the blank node), and why.
+    pub unnamed: Vec<(String, String)>,
+}
+
 /// `graph` with each blank-node dataset renamed `{base}datasets/{id}`, where the id comes
 /// from its `dct:identifier` (else its title) and the source: the same dataset of the same
-/// source gets the same IRI on every run. One line per renaming; a blank-node dataset
-/// with neither identifier nor title keeps its blank node (and is reported).
-pub fn name_blank_datasets(graph: &Graph, source: &str, base: &BaseIri) -> (Graph, Vec<String>) {
+/// source gets the same IRI on every run. A blank-node dataset with neither identifier nor
+/// title, or whose key another blank-node dataset of the page shares, keeps its blank node
+/// (and is reported): merging two datasets into one would be silent loss.
+pub fn name_blank_datasets(graph: &Graph, source: &str, base: &BaseIri) -> Naming {
     let mut notes = Vec::new();
-    let mut names: HashMap<BlankNode, NamedNode> = HashMap::new();
-    for subject in graph.subjects_for_predicate_object(RDF_TYPE, dcat::DATASET) {
-        let NamedOrBlankNodeRef::BlankNode(blank) = subject else {
-            continue;
-        };
+    let mut unnamed = Vec::new();
+    let mut by_key: HashMap<String, Vec<BlankNode>> = HashMap::new();
+    let blanks = [dcat::DATASET, dcat::DATASET_SERIES]
+        .into_iter()
+        .flat_map(|class| graph.subjects_for_predicate_object(RDF_TYPE, class))
+        .filter_map(|s| match s {
+            NamedOrBlankNodeRef::BlankNode(b) => Some(b.into_owned()),
+            NamedOrBlankNodeRef::NamedNode(_) => None,
+        })
+        .collect::<HashSet<_>>();
+    for blank in blanks {
         let key = [dct::IDENTIFIER, dct::TITLE].into_iter().find_map(|p| {
             graph
-                .objects_for_subject_predicate(subject, p)
+                .objects_for_subject_predicate(&blank, p)
                 .find_map(|o| match o {
                     TermRef::Literal(l) => Some(l.value().to_owned()),
                     _ => None,
                 })
         });
-        let Some(key) = key else {
-            notes.push(format!(
-                "a dataset without IRI, identifier or title cannot be followed from one run to the next: {subject}"
-            ));
+        match key {
+            Some(key) => by_key.entry(key).or_default().push(blank),
+            None => unnamed.push((
+                blank.to_string(),
+                "a dataset without IRI, dct:identifier or dct:title cannot be followed from one run to the next".to_owned(),
+            )),
+        }
+    }
+    let mut names: HashMap<BlankNode, NamedNode> = HashMap::new();
+    for (key, blanks) in by_key {
+        if blanks.len() > 1 {
+            for _ in &blanks {
+                unnamed.push((
+                    format!("{key:?}"),
+                    format!(
+                        "{} datasets without IRI share the identifier {key:?}: they cannot be told apart",
+                        blanks.len()
+                    ),
+                ));
+            }
             continue;
-        };
+        }
         let digest = format!(
             "{:x}",
             Sha256::digest(format!("{source}\n{key}").as_bytes())
@@ -121,8 +158,10 @@ pub fn name_blank_datasets(graph: &Graph, source: &str, base: &BaseIri) -> (Grap
         let id = RecordId::slugify(&format!("{key}-{}", &digest[..8]));
         let iri = base.resource(ResourceKind::Dataset, &id);
         notes.push(format!("the dataset {key:?} has no IRI; named {iri}"));
-        names.insert(blank.into_owned(), iri);
+        names.extend(blanks.into_iter().map(|b| (b, iri.clone())));
     }
+    unnamed.sort();
+    notes.sort();
     let rename_subject = |s: NamedOrBlankNodeRef<'_>| -> NamedOrBlankNode {
         match s {
             NamedOrBlankNodeRef::BlankNode(b) => names
@@ -143,7 +182,133 @@ pub fn name_blank_datasets(graph: &Graph, source: &str, base: &BaseIri) -> (Grap
             Triple::new(rename_subject(t.subject), t.predicate.into_owned(), object)
         })
         .collect::<Graph>();
-    (renamed, notes)
+    Naming {
+        graph: renamed,
+        notes,
+        minted: names.into_values().collect(),
+        unnamed,
+    }
+}
+
+/// One dataset of a page, ready to store: its IRI and the triples of its description.
+#[derive(Debug, Clone)]
+pub struct HarvestedDataset {
+    /// The dataset's IRI, kept as the source gave it (or named by [`name_blank_datasets`]).
+    pub topic: NamedNode,
+    /// Its triples and those of every node it owns, shared nodes (a publisher, a licence,
+    /// a theme's label) copied into each dataset that links to them.
+    pub triples: Vec<Triple>,
+    /// When the source last changed its metadata: the `dct:modified` of the source's own
+    /// catalog record of the dataset, else of the dataset.
+    pub source_modified: Option<Literal>,
+}
+
+/// Classes whose resources are never part of another resource's description: datasets
+/// are records of their own, catalogs and catalog records are the source's bookkeeping,
+/// paging nodes are the feed's.
+const NOT_OWNED: [oxigraph::model::NamedNodeRef<'static>; 7] = [
+    dcat::DATASET,
+    dcat::DATASET_SERIES,
+    dcat::CATALOG,
+    dcat::CATALOG_RECORD,
+    fabio::DATA_PAPER,
+    hydra::PARTIAL_COLLECTION_VIEW,
+    hydra::PAGED_COLLECTION,
+];
+
+/// The datasets of `graph` with an IRI, each with the nodes it owns, in a stable order
+/// (those without are reported by [`name_blank_datasets`]).
+pub fn datasets_of(graph: &Graph) -> Vec<HarvestedDataset> {
+    let stop = |node: NamedOrBlankNodeRef<'_>| {
+        graph
+            .objects_for_subject_predicate(node, RDF_TYPE)
+            .any(|t| matches!(t, TermRef::NamedNode(n) if NOT_OWNED.contains(&n)))
+    };
+    let mut datasets = Vec::new();
+    let mut subjects: Vec<NamedOrBlankNodeRef<'_>> = [dcat::DATASET, dcat::DATASET_SERIES]
+        .into_iter()
+        .flat_map(|class| graph.subjects_for_predicate_object(RDF_TYPE, class))
+        .collect();
+    subjects.sort_by_key(|s| s.to_string());
+    subjects.dedup();
+    for subject in subjects {
+        let NamedOrBlankNodeRef::NamedNode(topic) = subject else {
+            continue;
+        };
+        let mut owned = HashSet::new();
+        let triples = owned_triples(graph, subject, &stop, &mut owned);
+        datasets.push(HarvestedDataset {
+            topic: topic.into_owned(),
+            triples,
+            source_modified: source_modified(graph, subject),
+        });
+    }
+    datasets
+}
+
+/// The `dct:modified` of the source's catalog record of `dataset`, else of `dataset`.
+fn source_modified(graph: &Graph, dataset: NamedOrBlankNodeRef<'_>) -> Option<Literal> {
+    let literal = |node: NamedOrBlankNodeRef<'_>| {
+        graph
+            .objects_for_subject_predicate(node, dct::MODIFIED)
+            .find_map(|o| match o {
+                TermRef::Literal(l) => Some(l.into_owned()),
+                _ => None,
+            })
+    };
+    graph
+        .subjects_for_predicate_object(foaf::PRIMARY_TOPIC, dataset)
+        .filter(|record| {
+            graph
+                .objects_for_subject_predicate(*record, RDF_TYPE)
+                .any(|t| t == dcat::CATALOG_RECORD.into())
+        })
+        .find_map(literal)
+        .or_else(|| literal(dataset))
+}
+
+/// Why `dataset` is ours already, if it is: its IRI (unless we `minted` it for this
+/// source), one of its `adms:identifier`s, or the `dct:source` of the source's record of
+/// it, is under `base`. A regional portal that harvests the national one which harvests
+/// us would otherwise copy our own datasets.
+pub fn came_from_us(
+    graph: &Graph,
+    dataset: &HarvestedDataset,
+    base: &BaseIri,
+    minted: &HashSet<NamedNode>,
+) -> Option<String> {
+    let ours = |text: &str| text.starts_with(base.as_str());
+    if ours(dataset.topic.as_str()) && !minted.contains(&dataset.topic) {
+        return Some(format!("{} is one of our own IRIs", dataset.topic));
+    }
+    let topic = NamedOrBlankNodeRef::from(dataset.topic.as_ref());
+    for identifier in graph.objects_for_subject_predicate(topic, adms::IDENTIFIER) {
+        let text = match identifier {
+            TermRef::NamedNode(n) => Some(n.as_str().to_owned()),
+            TermRef::BlankNode(b) => graph
+                .object_for_subject_predicate(b, skos::NOTATION)
+                .and_then(|n| match n {
+                    TermRef::Literal(l) => Some(l.value().to_owned()),
+                    _ => None,
+                }),
+            TermRef::Literal(l) => Some(l.value().to_owned()),
+            TermRef::Triple(_) => None,
+        };
+        if let Some(text) = text.filter(|t| ours(t)) {
+            return Some(format!("its adms:identifier {text} is one of our IRIs"));
+        }
+    }
+    let records = graph.subjects_for_predicate_object(foaf::PRIMARY_TOPIC, topic);
+    for record in records {
+        for source in graph.objects_for_subject_predicate(record, dct::SOURCE) {
+            if let TermRef::NamedNode(n) = source
+                && ours(n.as_str())
+            {
+                return Some(format!("its catalog record's source {n} is one of ours"));
+            }
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -199,10 +364,12 @@ mod tests {
         let page = format!(
             "{PREFIXES}[] a dcat:Dataset ; dct:identifier \"bancs\" ; dcat:distribution [ a dcat:Distribution ] ."
         );
-        let (first, notes) =
-            name_blank_datasets(&graph(&page), "https://a.example.org/feed", &base);
-        let (again, _) = name_blank_datasets(&graph(&page), "https://a.example.org/feed", &base);
-        let (other, _) = name_blank_datasets(&graph(&page), "https://b.example.org/feed", &base);
+        let first = name_blank_datasets(&graph(&page), "https://a.example.org/feed", &base);
+        let again = name_blank_datasets(&graph(&page), "https://a.example.org/feed", &base);
+        let other = name_blank_datasets(&graph(&page), "https://b.example.org/feed", &base);
+        assert_eq!(first.minted.len(), 1);
+        let notes = first.notes;
+        let (first, again, other) = (first.graph, again.graph, other.graph);
         let iri = |g: &Graph| {
             g.subjects_for_predicate_object(RDF_TYPE, dcat::DATASET)
                 .next()

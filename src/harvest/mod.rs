@@ -1,7 +1,17 @@
-//! The harvester: fetch -> page -> parse -> map -> validate -> diff -> upsert, with job
-//! reports (issue 6). So far: fetching a page safely ([`fetch`]), reading it ([`page`]),
-//! and making it fit to store ([`map`]).
+//! The harvester: fetch -> page -> parse -> map -> diff -> upsert, with job reports
+//! (issue 6): fetching a page safely ([`fetch`]), reading it ([`page`]), making it fit to
+//! store ([`map`]), fingerprinting datasets ([`digest`]), running a job ([`job`]), keeping
+//! sources and reports ([`sources`]) and starting and scheduling jobs ([`runner`]).
 
+pub mod digest;
 pub mod fetch;
+pub mod job;
 pub mod map;
 pub mod page;
+pub mod runner;
+pub mod sources;
+
+pub use fetch::FetchOptions;
+pub use job::{JobReport, JobStatus, RunOptions};
+pub use runner::{Harvester, StartError};
+pub use sources::{Source, SourceError};

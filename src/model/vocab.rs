@@ -64,6 +64,7 @@ terms!(
     CONTACT_POINT = "contactPoint",
     START_DATE = "startDate",
     END_DATE = "endDate",
+    DATASET_SERIES = "DatasetSeries",
 });
 
 terms!(
@@ -86,6 +87,7 @@ terms!(
     ACCESS_RIGHTS = "accessRights",
     IS_REFERENCED_BY = "isReferencedBy",
     SOURCE = "source",
+    IS_PART_OF = "isPartOf",
     AVAILABLE = "available",
     LICENSE_DOCUMENT = "LicenseDocument",
     MEDIA_TYPE_OR_EXTENT = "MediaTypeOrExtent",
@@ -115,6 +117,7 @@ terms!(
     CONCEPT_SCHEME = "ConceptScheme",
     PREF_LABEL = "prefLabel",
     IN_SCHEME = "inScheme",
+    NOTATION = "notation",
 });
 
 terms!(
@@ -160,6 +163,7 @@ terms!(
     PREVIOUS = "previous",
     NEXT = "next",
     NEXT_PAGE = "nextPage",
+    PAGED_COLLECTION = "PagedCollection",
     LAST = "last",
 });
 
@@ -193,6 +197,7 @@ terms!(
     /// [ADMS](https://www.w3.org/TR/vocab-adms/): a catalog record's status.
     adms, "http://www.w3.org/ns/adms#", {
     STATUS = "status",
+    IDENTIFIER = "identifier",
 });
 
 /// The EU *dataset-status* code a withdrawn dataset's catalog record carries.

@@ -410,29 +410,8 @@ impl CatalogStore {
         let stamp = self.clock.stamp();
         let mut changes =
             self.purge_tombstones_in(&mut transaction, now_millis() - self.retention)?;
-        if kind == RecordKind::Dataset {
-            // Reads the committed record, which the version check shows is current.
-            changes.extend(self.withdraw_deleted_in(
-                &mut transaction,
-                std::slice::from_ref(id),
-                stamp,
-            )?);
-        } else {
-            changes.push(FeedChange::Remove(id.clone()));
-        }
-        let graph = self.base.record_graph(id);
-        transaction.clear_graph(GraphNameRef::NamedNode(graph.as_ref()))?;
-        let catalog = self.base.catalog();
-        let catalog_graph = self.base.catalog_graph();
-        let g = GraphNameRef::NamedNode(catalog_graph.as_ref());
-        transaction.remove(QuadRef::new(
-            &catalog,
-            dcat::DATASET_PROP,
-            &current.topic,
-            g,
-        ));
-        transaction.remove(QuadRef::new(&catalog, dcat::RECORD, &graph, g));
-        self.set_catalog_modified(&mut transaction, &millis_literal(stamp))?;
+        // Reads the committed record, which the version check shows is current.
+        changes.extend(self.remove_record_in(&mut transaction, kind, id, &current.topic, stamp)?);
         let revision = self.append_revision(&Revision {
             kind: kind.resource_kind(),
             id,
@@ -448,6 +427,32 @@ impl CatalogStore {
         }
         self.feed_index_mut().apply(changes);
         Ok(())
+    }
+
+    /// Removes the record `id` about `topic` in `transaction`: its graph and the catalog's
+    /// links to it; a dataset leaves a tombstone (made from the committed record).
+    pub(super) fn remove_record_in(
+        &self,
+        transaction: &mut Transaction<'_>,
+        kind: RecordKind,
+        id: &RecordId,
+        topic: &NamedNode,
+        stamp: i64,
+    ) -> Result<Vec<FeedChange>, StoreError> {
+        let changes = if kind == RecordKind::Dataset {
+            self.withdraw_deleted_in(transaction, std::slice::from_ref(id), stamp)?
+        } else {
+            vec![FeedChange::Remove(id.clone())]
+        };
+        let graph = self.base.record_graph(id);
+        transaction.clear_graph(GraphNameRef::NamedNode(graph.as_ref()))?;
+        let catalog = self.base.catalog();
+        let catalog_graph = self.base.catalog_graph();
+        let g = GraphNameRef::NamedNode(catalog_graph.as_ref());
+        transaction.remove(QuadRef::new(&catalog, dcat::DATASET_PROP, topic, g));
+        transaction.remove(QuadRef::new(&catalog, dcat::RECORD, &graph, g));
+        self.set_catalog_modified(transaction, &millis_literal(stamp))?;
+        Ok(changes)
     }
 
     /// [`StoreError::Exists`] if a distribution the draft newly describes is another

@@ -65,7 +65,25 @@ impl CatalogStore {
         // The revisions are written once the records are: a history never tells of a
         // write that did not happen (one that failed to be told is logged).
         let mut history = self.private.start_transaction()?;
-        for written in &summary.written {
+        self.revisions_in(&mut history, &transaction, &summary.written, by)?;
+        self.commit(transaction)?;
+        self.feed_index_mut().apply(changes);
+        if let Err(error) = history.commit() {
+            tracing::error!(%error, "records were written but their revisions were not");
+        }
+        Ok(summary)
+    }
+
+    /// Adds to `history` a revision of each of `written`, with its content as
+    /// `transaction` holds it: created or replaced, by `by`.
+    pub(super) fn revisions_in(
+        &self,
+        history: &mut Transaction<'_>,
+        transaction: &Transaction<'_>,
+        written: &[WrittenRecord],
+        by: &Provenance,
+    ) -> Result<(), StoreError> {
+        for written in written {
             let revision = Revision {
                 kind: written.kind.resource_kind(),
                 id: &written.id,
@@ -76,19 +94,14 @@ impl CatalogStore {
                     Action::Replace
                 },
                 by,
-                content: self.record_content_in(&transaction, &written.id)?,
+                content: self.record_content_in(transaction, &written.id)?,
                 at: written.version,
             };
             for quad in self.revision_quads(&revision)? {
                 history.insert(&quad);
             }
         }
-        self.commit(transaction)?;
-        self.feed_index_mut().apply(changes);
-        if let Err(error) = history.commit() {
-            tracing::error!(%error, "records were written but their revisions were not");
-        }
-        Ok(summary)
+        Ok(())
     }
 
     /// The record graph `id` as `transaction` sees it, as triples: a revision's content.

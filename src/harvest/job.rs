@@ -1,0 +1,465 @@
+//! One harvest run of one source: page after page, fetch, read, map, fingerprint and store
+//! the datasets, then withdraw those the source no longer lists; a report says what
+//! happened to each, and why each failure failed.
+//!
+//! A run that could not read the whole feed (a page failed, or a cap stopped it) withdraws
+//! nothing: what it did not see may still be there.
+
+use super::digest::digest;
+use super::fetch::{Fetcher, Validators};
+use super::map::{HarvestedDataset, came_from_us, datasets_of, name_blank_datasets, type_dates};
+use super::page::{next_page, parse, syntax_of};
+use crate::model::vocab::dct;
+use crate::store::{CatalogStore, IncomingDataset, Provenance, SourceRef, StoreError, Verdict};
+use oxigraph::model::{Graph, NamedNode, TermRef};
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+
+/// Where a job is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum JobStatus {
+    /// Still fetching pages.
+    Running,
+    /// Every page read, every dataset stored.
+    Succeeded,
+    /// Some pages or datasets failed; what was read is stored, nothing was withdrawn.
+    Partial,
+    /// Nothing could be harvested (the first page failed).
+    Failed,
+}
+
+/// One failure: where, which dataset (if one), and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobError {
+    /// The page's URL.
+    pub page: String,
+    /// The dataset's IRI, when one dataset failed (else the whole page did).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub dataset: Option<String>,
+    /// Why, in words.
+    pub reason: String,
+}
+
+/// What a run changed to read the source (normalisations, repairs) or chose not to store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobNote {
+    /// The page's URL.
+    pub page: String,
+    /// What, in words.
+    pub note: String,
+}
+
+/// A job's report, as `GET {base}api/harvest/jobs/{id}` answers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobReport {
+    /// The job's id.
+    pub id: String,
+    /// The source's name.
+    pub source: String,
+    /// The feed's first page.
+    pub url: String,
+    /// Whether the run only said what it would do.
+    pub dry_run: bool,
+    /// Where the job is.
+    pub status: JobStatus,
+    /// When it started (RFC 3339).
+    pub started: String,
+    /// When it ended (RFC 3339), once it has.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub ended: Option<String>,
+    /// Pages read.
+    pub pages: usize,
+    /// Datasets new to the catalog.
+    pub created: usize,
+    /// Datasets whose description changed.
+    pub updated: usize,
+    /// Datasets found as they were: not written.
+    pub unchanged: usize,
+    /// Datasets the source no longer lists: withdrawn.
+    pub withdrawn: usize,
+    /// Datasets (or pages) that failed; see `errors`.
+    pub failed: usize,
+    /// Datasets not stored on purpose (ours already, another source's); see `notes`.
+    pub skipped: usize,
+    /// Each failure.
+    pub errors: Vec<JobError>,
+    /// Each normalisation, repair and skip, up to [`MAX_NOTES`].
+    pub notes: Vec<JobNote>,
+    /// Notes left out past [`MAX_NOTES`].
+    pub notes_left_out: usize,
+    /// Why paging stopped before the feed's end, if it did.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub stopped: Option<String>,
+}
+
+/// Notes kept in a report; a large feed with plain-string dates would say it 100,000 times.
+pub const MAX_NOTES: usize = 1000;
+
+impl JobReport {
+    /// A new running job.
+    pub fn new(id: String, source: &SourceRef<'_>, dry_run: bool) -> Self {
+        Self {
+            id,
+            source: source.name.to_owned(),
+            url: source.url.to_owned(),
+            dry_run,
+            status: JobStatus::Running,
+            started: now_text(),
+            ended: None,
+            pages: 0,
+            created: 0,
+            updated: 0,
+            unchanged: 0,
+            withdrawn: 0,
+            failed: 0,
+            skipped: 0,
+            errors: Vec::new(),
+            notes: Vec::new(),
+            notes_left_out: 0,
+            stopped: None,
+        }
+    }
+
+    fn note(&mut self, page: &str, note: String) {
+        if self.notes.len() < MAX_NOTES {
+            self.notes.push(JobNote {
+                page: page.to_owned(),
+                note,
+            });
+        } else {
+            self.notes_left_out += 1;
+        }
+    }
+
+    fn fail(&mut self, page: &str, dataset: Option<&NamedNode>, reason: String) {
+        self.failed += 1;
+        self.errors.push(JobError {
+            page: page.to_owned(),
+            dataset: dataset.map(|d| d.as_str().to_owned()),
+            reason,
+        });
+    }
+
+    /// Datasets the run has dealt with so far, for progress.
+    pub fn datasets(&self) -> usize {
+        self.created + self.updated + self.unchanged + self.failed + self.skipped
+    }
+}
+
+/// Limits of one run, so that a feed that never ends cannot fill the store.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Only say what the run would change.
+    pub dry_run: bool,
+    /// Pages read at most.
+    pub max_pages: usize,
+    /// Datasets read at most.
+    pub max_datasets: usize,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        Self {
+            dry_run: false,
+            max_pages: 10_000,
+            max_datasets: 1_000_000,
+        }
+    }
+}
+
+/// Runs one job: harvests `source` into `store`, filling `report` (whose status is final
+/// when this returns). `on_page` sees the report after each page, for progress.
+pub async fn run(
+    store: &CatalogStore,
+    fetcher: &Fetcher,
+    source: SourceRef<'_>,
+    options: &RunOptions,
+    report: &mut JobReport,
+    on_page: &(dyn Fn(&JobReport) + Send + Sync),
+) {
+    let by = Provenance {
+        agent: format!("harvest:{}", source.name),
+        source: format!("harvest of {} (job {})", source.url, report.id),
+    };
+    let span = tracing::info_span!("harvest", source = source.name, job = %report.id);
+    let _entered = span.enter();
+    // Only a run that read every page knows what the source no longer lists.
+    if let Some(seen) = read_pages(store, fetcher, source, options, &by, report, on_page).await {
+        match withdraw_gone(store, source, seen, options.dry_run, &by).await {
+            Ok(withdrawn) => report.withdrawn = withdrawn,
+            Err(error) => report.errors.push(JobError {
+                page: source.url.to_owned(),
+                dataset: None,
+                reason: format!("withdrawing datasets gone from the source failed: {error}"),
+            }),
+        }
+    }
+    report.status = if report.errors.is_empty() && report.stopped.is_none() {
+        JobStatus::Succeeded
+    } else if report.pages == 0 {
+        JobStatus::Failed
+    } else {
+        JobStatus::Partial
+    };
+    report.ended = Some(now_text());
+    tracing::info!(
+        status = ?report.status,
+        pages = report.pages,
+        created = report.created,
+        updated = report.updated,
+        unchanged = report.unchanged,
+        withdrawn = report.withdrawn,
+        failed = report.failed,
+        "harvest ended"
+    );
+}
+
+/// Reads the feed page after page; the datasets it lists, if every page was read.
+async fn read_pages(
+    store: &CatalogStore,
+    fetcher: &Fetcher,
+    source: SourceRef<'_>,
+    options: &RunOptions,
+    by: &Provenance,
+    report: &mut JobReport,
+    on_page: &(dyn Fn(&JobReport) + Send + Sync),
+) -> Option<HashSet<NamedNode>> {
+    let mut visited = HashSet::new();
+    let mut seen = HashSet::new();
+    let mut url = source.url.to_owned();
+    loop {
+        if report.pages >= options.max_pages {
+            report.stopped = Some(format!(
+                "stopped after {} pages, the most a run reads",
+                options.max_pages
+            ));
+            return None;
+        }
+        if !visited.insert(url.clone()) {
+            report.note(
+                &url,
+                "this page was read before: the feed's paging loops".into(),
+            );
+            return Some(seen);
+        }
+        let page = match read_page(store, fetcher, &url, source.url).await {
+            Ok(page) => page,
+            Err(reason) => {
+                report.fail(&url, None, reason);
+                return None;
+            }
+        };
+        report.pages += 1;
+        for note in page.notes {
+            report.note(&url, note);
+        }
+        for (dataset, reason) in page.unnamed {
+            report.failed += 1;
+            report.errors.push(JobError {
+                page: url.clone(),
+                dataset: Some(dataset),
+                reason,
+            });
+        }
+        let mut incoming = Vec::new();
+        for dataset in page.datasets {
+            if seen.len() >= options.max_datasets {
+                report.stopped = Some(format!(
+                    "stopped after {} datasets, the most a run reads",
+                    options.max_datasets
+                ));
+                break;
+            }
+            if !seen.insert(dataset.topic.clone()) {
+                report.note(&url, format!("{} is listed on two pages", dataset.topic));
+                continue;
+            }
+            if let Some(why) = came_from_us(&page.graph, &dataset, store.base(), &page.minted) {
+                report.skipped += 1;
+                report.note(&url, format!("{} not harvested: {why}", dataset.topic));
+                continue;
+            }
+            match checked(dataset) {
+                Ok(dataset) => incoming.push(dataset),
+                Err((topic, reason)) => report.fail(&url, Some(&topic), reason),
+            }
+        }
+        drop(page.graph);
+        if let Err(error) =
+            store_page(store, source, incoming, by, options.dry_run, &url, report).await
+        {
+            report.fail(&url, None, format!("the page could not be stored: {error}"));
+            return None;
+        }
+        on_page(report);
+        if report.stopped.is_some() {
+            return None;
+        }
+        match page.next {
+            Some(next) => url = next,
+            None => return Some(seen),
+        }
+    }
+}
+
+/// A page, read and mapped.
+struct ReadPage {
+    graph: Graph,
+    /// The IRIs minted for blank-node datasets.
+    minted: HashSet<NamedNode>,
+    datasets: Vec<HarvestedDataset>,
+    /// Blank-node datasets that could not be named, and why.
+    unnamed: Vec<(String, String)>,
+    notes: Vec<String>,
+    next: Option<String>,
+}
+
+/// Fetches and reads the page at `url`; the reason it failed, in words.
+async fn read_page(
+    store: &CatalogStore,
+    fetcher: &Fetcher,
+    url: &str,
+    feed: &str,
+) -> Result<ReadPage, String> {
+    let fetched = fetcher
+        .get(url, &Validators::default())
+        .await
+        .map_err(|e| e.to_string())?;
+    let base = store.base().clone();
+    let feed = feed.to_owned();
+    // Parsing and mapping take CPU time: off the async workers.
+    tokio::task::spawn_blocking(move || {
+        let format = syntax_of(fetched.content_type.as_deref(), &fetched.body);
+        let parsed = parse(&fetched.body, format, &fetched.url).map_err(|e| e.to_string())?;
+        drop(fetched.body);
+        let mut notes = parsed.repairs;
+        let (graph, dates) = type_dates(&parsed.graph);
+        drop(parsed.graph);
+        notes.extend(dates);
+        let naming = name_blank_datasets(&graph, &feed, &base);
+        drop(graph);
+        notes.extend(naming.notes);
+        let (graph, minted, unnamed) = (naming.graph, naming.minted, naming.unnamed);
+        let datasets = datasets_of(&graph);
+        let next = next_page(&graph, &fetched.url);
+        Ok(ReadPage {
+            graph,
+            minted,
+            datasets,
+            unnamed,
+            notes,
+            next,
+        })
+    })
+    .await
+    .map_err(|e| format!("reading the page failed: {e}"))?
+}
+
+/// The harvest's own checks of a dataset, before it is stored; and its fingerprint.
+/// The application profile's findings are quality feedback, not a reason to refuse what a
+/// source publishes; but a dataset without a title cannot be shown to anyone.
+fn checked(dataset: HarvestedDataset) -> Result<IncomingDataset, (NamedNode, String)> {
+    let titled = dataset.triples.iter().any(|t| {
+        t.subject.as_ref() == dataset.topic.as_ref().into()
+            && t.predicate == dct::TITLE
+            && matches!(t.object.as_ref(), TermRef::Literal(l) if !l.value().trim().is_empty())
+    });
+    if !titled {
+        return Err((dataset.topic, "the dataset has no dct:title".into()));
+    }
+    let digest = match digest(&dataset.triples) {
+        Ok(digest) => Some(digest),
+        Err(error) => {
+            tracing::warn!(dataset = %dataset.topic, %error, "no fingerprint; the dataset is written on every run");
+            None
+        }
+    };
+    Ok(IncomingDataset {
+        topic: dataset.topic,
+        triples: dataset.triples,
+        digest,
+        source_modified: dataset.source_modified,
+    })
+}
+
+/// Stores one page's datasets and counts what happened to each.
+async fn store_page(
+    store: &CatalogStore,
+    source: SourceRef<'_>,
+    incoming: Vec<IncomingDataset>,
+    by: &Provenance,
+    dry_run: bool,
+    url: &str,
+    report: &mut JobReport,
+) -> Result<(), StoreError> {
+    let topics: Vec<NamedNode> = incoming.iter().map(|d| d.topic.clone()).collect();
+    let verdicts = {
+        let store = store.clone();
+        let (name, feed, by) = (source.name.to_owned(), source.url.to_owned(), by.clone());
+        tokio::task::spawn_blocking(move || {
+            let source = SourceRef {
+                name: &name,
+                url: &feed,
+            };
+            store.store_harvested(source, incoming, &by, dry_run)
+        })
+        .await
+        .map_err(|e| StoreError::Update(format!("the store's task failed: {e}")))??
+    };
+    for (topic, verdict) in topics.iter().zip(verdicts) {
+        match verdict {
+            Verdict::Created(_) => report.created += 1,
+            Verdict::Updated(_) => report.updated += 1,
+            Verdict::Unchanged(_) => report.unchanged += 1,
+            Verdict::Skipped(why) => {
+                report.skipped += 1;
+                report.note(url, format!("{topic} not harvested: {why}"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Withdraws what the source harvested before and no longer lists, `seen` being what the
+/// run found (in a dry run, counts what it would withdraw).
+async fn withdraw_gone(
+    store: &CatalogStore,
+    source: SourceRef<'_>,
+    seen: HashSet<NamedNode>,
+    dry_run: bool,
+    by: &Provenance,
+) -> Result<usize, StoreError> {
+    let store = store.clone();
+    let (name, feed, by) = (source.name.to_owned(), source.url.to_owned(), by.clone());
+    tokio::task::spawn_blocking(move || {
+        let source = SourceRef {
+            name: &name,
+            url: &feed,
+        };
+        let gone: Vec<NamedNode> = store
+            .harvested_topics(source.name)?
+            .into_iter()
+            .filter(|topic| !seen.contains(topic))
+            .collect();
+        if dry_run {
+            let mut live = 0;
+            for topic in &gone {
+                if store.has_record(topic)? {
+                    live += 1;
+                }
+            }
+            return Ok(live);
+        }
+        store.withdraw_harvested(source, &gone, &by)
+    })
+    .await
+    .map_err(|e| StoreError::Update(format!("the store's task failed: {e}")))?
+}
+
+/// Now, in RFC 3339.
+pub(crate) fn now_text() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}

@@ -1,0 +1,204 @@
+//! Running jobs: at most one job per source at a time, each report kept in the store as it
+//! goes (so `GET {base}api/harvest/jobs/{id}` shows a running job's counts), and sources
+//! with an interval harvested in the background for as long as the server runs.
+
+use super::fetch::{FetchError, FetchOptions, Fetcher};
+use super::job::{JobReport, RunOptions, run};
+use super::sources::{Source, SourceError, jobs_of, save_job, sources};
+use crate::store::{CatalogStore, SourceRef};
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+/// Why a job did not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The source has a job running.
+    #[error("the source {0:?} is being harvested already")]
+    Busy(String),
+    /// Its report could not be kept.
+    #[error(transparent)]
+    Source(#[from] SourceError),
+}
+
+/// Starts and schedules harvest jobs; cheap to clone.
+#[derive(Clone)]
+pub struct Harvester {
+    store: CatalogStore,
+    fetcher: Fetcher,
+    /// Sources with a job running.
+    running: Arc<Mutex<HashSet<String>>>,
+}
+
+impl Harvester {
+    /// A harvester writing into `store`, fetching with `options`.
+    pub fn new(store: CatalogStore, options: FetchOptions) -> Result<Self, FetchError> {
+        Ok(Self {
+            store,
+            fetcher: Fetcher::new(options)?,
+            running: Arc::default(),
+        })
+    }
+
+    /// Starts a job for `source` in the background; its id (its report is kept already).
+    pub fn start(&self, source: Source, options: RunOptions) -> Result<String, StartError> {
+        let (report, claim) = self.claim(&source, &options)?;
+        let id = report.id.clone();
+        let harvester = self.clone();
+        tokio::spawn(async move {
+            let _claim = claim;
+            harvester.finish(source, options, report, &|_| {}).await;
+        });
+        Ok(id)
+    }
+
+    /// Runs a job for `source` to its end; `progress` sees the report after each page.
+    pub async fn run_now(
+        &self,
+        source: Source,
+        options: RunOptions,
+        progress: &(dyn Fn(&JobReport) + Send + Sync),
+    ) -> Result<JobReport, StartError> {
+        let (report, _claim) = self.claim(&source, &options)?;
+        Ok(self.finish(source, options, report, progress).await)
+    }
+
+    /// Marks `source` as running and keeps its new job's report.
+    fn claim(
+        &self,
+        source: &Source,
+        options: &RunOptions,
+    ) -> Result<(JobReport, Claim), StartError> {
+        let claim = Claim::take(&self.running, &source.name)
+            .ok_or_else(|| StartError::Busy(source.name.clone()))?;
+        let id = format!("{}-{}", source.name, crate::store::now_millis());
+        let report = JobReport::new(
+            id,
+            &SourceRef {
+                name: &source.name,
+                url: &source.url,
+            },
+            options.dry_run,
+        );
+        self.keep(&report)?;
+        Ok((report, claim))
+    }
+
+    async fn finish(
+        &self,
+        source: Source,
+        options: RunOptions,
+        mut report: JobReport,
+        progress: &(dyn Fn(&JobReport) + Send + Sync),
+    ) -> JobReport {
+        let on_page = |report: &JobReport| {
+            progress(report);
+            if let Err(error) = self.keep(report) {
+                tracing::warn!(%error, "a running job's report was not kept");
+            }
+        };
+        let source_ref = SourceRef {
+            name: &source.name,
+            url: &source.url,
+        };
+        run(
+            &self.store,
+            &self.fetcher,
+            source_ref,
+            &options,
+            &mut report,
+            &on_page,
+        )
+        .await;
+        if let Err(error) = self.keep(&report) {
+            tracing::error!(%error, job = %report.id, "the job's report was not kept");
+        }
+        report
+    }
+
+    /// Keeps `report` in the store (a quick write of one document).
+    fn keep(&self, report: &JobReport) -> Result<(), SourceError> {
+        save_job(&self.store, report)
+    }
+
+    /// Harvests every source with an interval when it is due, for as long as the server
+    /// runs; a source is due when its last job started longer ago than its interval.
+    pub async fn schedule(self, tick: Duration) {
+        let mut ticks = tokio::time::interval(tick);
+        loop {
+            ticks.tick().await;
+            let store = self.store.clone();
+            let due = tokio::task::spawn_blocking(move || due_sources(&store)).await;
+            match due {
+                Ok(Ok(due)) => {
+                    for source in due {
+                        let name = source.name.clone();
+                        match self.start(source, RunOptions::default()) {
+                            Ok(id) => {
+                                tracing::info!(source = %name, job = %id, "scheduled harvest started")
+                            }
+                            Err(StartError::Busy(_)) => {}
+                            Err(error) => {
+                                tracing::error!(%error, "a scheduled harvest did not start")
+                            }
+                        }
+                    }
+                }
+                Ok(Err(error)) => tracing::error!(%error, "cannot read the harvest sources"),
+                Err(error) => tracing::error!(%error, "the harvest schedule's task failed"),
+            }
+        }
+    }
+}
+
+/// Sources with an interval whose last job started longer ago than it (or never ran).
+fn due_sources(store: &CatalogStore) -> Result<Vec<Source>, SourceError> {
+    let now = time::OffsetDateTime::now_utc();
+    let mut due = Vec::new();
+    for source in sources(store)? {
+        let Some(every) = source.every() else {
+            continue;
+        };
+        let last = jobs_of(store, &source.name)?
+            .into_iter()
+            .filter(|j| !j.dry_run)
+            .filter_map(|j| {
+                time::OffsetDateTime::parse(
+                    &j.started,
+                    &time::format_description::well_known::Rfc3339,
+                )
+                .ok()
+            })
+            .max();
+        let is_due = last.is_none_or(|last| (now - last).unsigned_abs() >= every);
+        if is_due {
+            due.push(source);
+        }
+    }
+    Ok(due)
+}
+
+/// A source marked as running until dropped.
+struct Claim {
+    running: Arc<Mutex<HashSet<String>>>,
+    name: String,
+}
+
+impl Claim {
+    fn take(running: &Arc<Mutex<HashSet<String>>>, name: &str) -> Option<Self> {
+        let mut set = running.lock().unwrap_or_else(PoisonError::into_inner);
+        set.insert(name.to_owned()).then(|| Self {
+            running: Arc::clone(running),
+            name: name.to_owned(),
+        })
+    }
+}
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        self.running
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&self.name);
+    }
+}

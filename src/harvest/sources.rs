@@ -1,0 +1,249 @@
+//! Harvest sources and job reports, kept in the private store as JSON documents named
+//! `{base}api/harvest/sources/{name}` and `{base}api/harvest/jobs/{id}`: the URLs the API
+//! answers them at.
+
+use super::job::JobReport;
+use crate::model::BaseIri;
+use crate::store::{CatalogStore, HarvestDocument, StoreError};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// Why a source cannot be added, or a document not read.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    /// The name is not `[a-z0-9-]`, 1 to 64 characters.
+    #[error("the source name {0:?} must be 1 to 64 lower-case letters, digits or dashes")]
+    BadName(String),
+    /// The URL is not an absolute `http(s)` URL.
+    #[error("the source URL {0:?} is not an absolute http or https URL")]
+    BadUrl(String),
+    /// The interval does not read as a duration.
+    #[error("the interval {0:?} is not a duration such as 30m, 6h or 1d (at least 1m)")]
+    BadInterval(String),
+    /// A source has that name already.
+    #[error("a source named {0:?} exists already")]
+    Exists(String),
+    /// The store failed, or holds a document that does not read.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A stored document does not read (written by another version?).
+    #[error("the stored document {iri} does not read: {message}")]
+    Document {
+        /// Its IRI.
+        iri: String,
+        /// Why.
+        message: String,
+    },
+}
+
+/// A harvest source: a DCAT feed and how often to harvest it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    /// Its name, unique: `[a-z0-9-]{1,64}`.
+    pub name: String,
+    /// The URL of the feed's first page.
+    pub url: String,
+    /// How often the server harvests it (`30m`, `6h`, `1d`); never when absent.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub interval: Option<String>,
+    /// When it was added (RFC 3339).
+    #[serde(default)]
+    pub created: String,
+}
+
+impl Source {
+    /// A checked source.
+    pub fn new(name: &str, url: &str, interval: Option<&str>) -> Result<Self, SourceError> {
+        let name_ok = !name.is_empty()
+            && name.len() <= 64
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !name_ok {
+            return Err(SourceError::BadName(name.to_owned()));
+        }
+        let parsed = reqwest::Url::parse(url).map_err(|_| SourceError::BadUrl(url.to_owned()))?;
+        if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+            return Err(SourceError::BadUrl(url.to_owned()));
+        }
+        if let Some(interval) = interval {
+            parse_interval(interval)?;
+        }
+        Ok(Self {
+            name: name.to_owned(),
+            url: parsed.to_string(),
+            interval: interval.map(str::to_owned),
+            created: super::job::now_text(),
+        })
+    }
+
+    /// How often to harvest it, if at all.
+    pub fn every(&self) -> Option<Duration> {
+        self.interval
+            .as_deref()
+            .and_then(|i| parse_interval(i).ok())
+    }
+}
+
+/// `90s`, `30m`, `6h`, `1d` (or ISO 8601 `PT6H`, `P1D`): at least a minute.
+pub fn parse_interval(text: &str) -> Result<Duration, SourceError> {
+    let bad = || SourceError::BadInterval(text.to_owned());
+    let trimmed = text.trim();
+    let iso = trimmed
+        .strip_prefix("PT")
+        .or_else(|| trimmed.strip_prefix('P'));
+    let simple = iso.unwrap_or(trimmed).to_ascii_lowercase();
+    let split = simple.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
+    let (number, unit) = simple.split_at(split);
+    let number: u64 = number.parse().map_err(|_| bad())?;
+    let seconds = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return Err(bad()),
+    };
+    let duration = Duration::from_secs(number.saturating_mul(seconds));
+    if duration < Duration::from_secs(60) {
+        return Err(bad());
+    }
+    Ok(duration)
+}
+
+/// The IRI a source is kept under and answered at.
+pub fn source_iri(base: &BaseIri, name: &str) -> oxigraph::model::NamedNode {
+    base.join(&format!("api/harvest/sources/{name}"))
+}
+
+/// The IRI a job is kept under and answered at.
+pub fn job_iri(base: &BaseIri, id: &str) -> oxigraph::model::NamedNode {
+    base.join(&format!("api/harvest/jobs/{id}"))
+}
+
+/// Adds `source`; refuses a name in use.
+pub fn add_source(store: &CatalogStore, source: &Source) -> Result<(), SourceError> {
+    if find_source(store, &source.name)?.is_some() {
+        return Err(SourceError::Exists(source.name.clone()));
+    }
+    save(
+        store,
+        HarvestDocument::Source,
+        &source_iri(store.base(), &source.name),
+        source,
+    )
+}
+
+/// The source named `name`.
+pub fn find_source(store: &CatalogStore, name: &str) -> Result<Option<Source>, SourceError> {
+    load(
+        store,
+        HarvestDocument::Source,
+        &source_iri(store.base(), name),
+    )
+}
+
+/// Every source, by name.
+pub fn sources(store: &CatalogStore) -> Result<Vec<Source>, SourceError> {
+    store
+        .harvest_documents(HarvestDocument::Source)?
+        .into_iter()
+        .map(|(iri, json)| read(&iri, &json))
+        .collect()
+}
+
+/// Keeps `report`, replacing an earlier state of the same job.
+pub fn save_job(store: &CatalogStore, report: &JobReport) -> Result<(), SourceError> {
+    save(
+        store,
+        HarvestDocument::Job,
+        &job_iri(store.base(), &report.id),
+        report,
+    )
+}
+
+/// The job `id`'s report, as last kept.
+pub fn find_job(store: &CatalogStore, id: &str) -> Result<Option<JobReport>, SourceError> {
+    load(store, HarvestDocument::Job, &job_iri(store.base(), id))
+}
+
+/// Every job of `source`, oldest first.
+pub fn jobs_of(store: &CatalogStore, source: &str) -> Result<Vec<JobReport>, SourceError> {
+    let mut jobs = store
+        .harvest_documents(HarvestDocument::Job)?
+        .into_iter()
+        .map(|(iri, json)| read::<JobReport>(&iri, &json))
+        .filter(|job| job.as_ref().map_or(true, |j| j.source == source))
+        .collect::<Result<Vec<_>, _>>()?;
+    jobs.sort_by(|a, b| a.started.cmp(&b.started).then(a.id.cmp(&b.id)));
+    Ok(jobs)
+}
+
+fn save<T: Serialize>(
+    store: &CatalogStore,
+    kind: HarvestDocument,
+    iri: &oxigraph::model::NamedNode,
+    value: &T,
+) -> Result<(), SourceError> {
+    let json = serde_json::to_string(value).map_err(|e| SourceError::Document {
+        iri: iri.as_str().to_owned(),
+        message: e.to_string(),
+    })?;
+    store.put_harvest_document(kind, iri, &json)?;
+    Ok(())
+}
+
+fn load<T: for<'de> Deserialize<'de>>(
+    store: &CatalogStore,
+    kind: HarvestDocument,
+    iri: &oxigraph::model::NamedNode,
+) -> Result<Option<T>, SourceError> {
+    store
+        .harvest_document(kind, iri)?
+        .map(|json| read(iri, &json))
+        .transpose()
+}
+
+fn read<T: for<'de> Deserialize<'de>>(
+    iri: &oxigraph::model::NamedNode,
+    json: &str,
+) -> Result<T, SourceError> {
+    serde_json::from_str(json).map_err(|e| SourceError::Document {
+        iri: iri.as_str().to_owned(),
+        message: e.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intervals_read_in_both_spellings_and_are_at_least_a_minute() {
+        let hours = |h: u64| Duration::from_secs(h * 3600);
+        assert_eq!(parse_interval("6h").ok(), Some(hours(6)));
+        assert_eq!(parse_interval("PT6H").ok(), Some(hours(6)));
+        assert_eq!(parse_interval("1d").ok(), Some(hours(24)));
+        assert_eq!(parse_interval("P1D").ok(), Some(hours(24)));
+        assert_eq!(parse_interval("90s").ok(), Some(Duration::from_secs(90)));
+        for bad in ["", "6", "h", "10s", "6 hours", "-1h"] {
+            assert!(parse_interval(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn sources_need_a_plain_name_and_a_web_url() {
+        assert!(Source::new("grand-est", "https://example.org/catalog.rdf", Some("6h")).is_ok());
+        assert!(matches!(
+            Source::new("Grand Est", "https://example.org/", None),
+            Err(SourceError::BadName(_))
+        ));
+        assert!(matches!(
+            Source::new("a", "file:///etc/passwd", None),
+            Err(SourceError::BadUrl(_))
+        ));
+        assert!(matches!(
+            Source::new("a", "https://example.org/", Some("often")),
+            Err(SourceError::BadInterval(_))
+        ));
+    }
+}
