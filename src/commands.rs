@@ -76,13 +76,31 @@ pub async fn serve(settings: &Settings) -> Result<(), CommandError> {
         tracing::info!("loaded the demo catalog into the empty store");
     }
     tokio::spawn(end_embargoes(store.clone()));
-    serve_http(AppState::new(store, settings)?, settings.listen)
+    let state = AppState::new(store.clone(), settings)?;
+    let interrupted = tokio::task::spawn_blocking(move || sources::fail_interrupted(&store))
+        .await
+        .map_err(|e| CommandError::Io {
+            context: "reading the harvest jobs".into(),
+            source: std::io::Error::other(e),
+        })?
+        .map_err(HarvestError::from)?;
+    if interrupted > 0 {
+        tracing::warn!(
+            interrupted,
+            "harvest jobs the last server left running are marked failed"
+        );
+    }
+    tokio::spawn(state.harvester().clone().schedule(HARVEST_CHECK));
+    serve_http(state, settings.listen)
         .await
         .map_err(|source| CommandError::Io {
             context: format!("cannot serve on {}", settings.listen),
             source,
         })
 }
+
+/// How often the server looks for harvest sources that are due.
+const HARVEST_CHECK: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// How often the server looks for embargoes that have ended.
 const EMBARGO_CHECK: std::time::Duration = std::time::Duration::from_secs(2);

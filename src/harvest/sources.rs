@@ -178,6 +178,28 @@ pub fn jobs_of(store: &CatalogStore, source: &str) -> Result<Vec<JobReport>, Sou
     Ok(jobs)
 }
 
+/// Marks the jobs left `running` by a server that stopped as failed; how many there were.
+/// Only a starting server calls this: no job of its own is running yet.
+pub fn fail_interrupted(store: &CatalogStore) -> Result<usize, SourceError> {
+    let mut interrupted = 0;
+    for (iri, json) in store.harvest_documents(HarvestDocument::Job)? {
+        let mut job: JobReport = read(&iri, &json)?;
+        if job.status != super::JobStatus::Running {
+            continue;
+        }
+        job.status = super::JobStatus::Failed;
+        job.ended = Some(super::job::now_text());
+        job.errors.push(super::job::JobError {
+            page: job.url.clone(),
+            dataset: None,
+            reason: "the server stopped during the job".into(),
+        });
+        save_job(store, &job)?;
+        interrupted += 1;
+    }
+    Ok(interrupted)
+}
+
 fn save<T: Serialize>(
     store: &CatalogStore,
     kind: HarvestDocument,

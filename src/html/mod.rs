@@ -67,6 +67,10 @@ impl Pages {
         env.add_template("catalog.html", include_str!("templates/catalog.html"))?;
         env.add_template("sparql.html", include_str!("templates/sparql.html"))?;
         env.add_template("history.html", include_str!("templates/history.html"))?;
+        env.add_template(
+            "harvest_job.html",
+            include_str!("templates/harvest_job.html"),
+        )?;
         Ok(Self { env })
     }
 
@@ -202,6 +206,28 @@ impl Pages {
             "details": revisions.iter().any(|r| r.detail.is_some()),
             // The history takes no suffix: `?format=` selects its other representations.
             "formats": format_links(Variants::FormatParameter(page.iri)),
+        })))?)
+    }
+
+    /// A harvest job's report (`iri` is the job's): counts, then each failure and note.
+    pub fn harvest_job(
+        &self,
+        job: &crate::harvest::JobReport,
+        base: &str,
+        iri: &str,
+    ) -> Result<String, PageError> {
+        let template = self.env.get_template("harvest_job.html")?;
+        Ok(template.render(Serde(json!({
+            "base": base,
+            "lang": "en",
+            "iri": iri,
+            "title": format!("Harvest of {}", job.source),
+            "job": job,
+            "formats": [{
+                "label": "JSON",
+                "href": format!("{iri}?format=json"),
+                "media_type": "application/json",
+            }],
         })))?)
     }
 

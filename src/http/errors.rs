@@ -1,5 +1,6 @@
 //! The one place where errors become HTTP statuses, with an RFC 9457 problem body.
 
+use crate::harvest::SourceError;
 use crate::rdf::Representation;
 use crate::store::StoreError;
 use actix_web::http::StatusCode;
@@ -106,6 +107,9 @@ pub enum HttpError {
     /// The blocking pool is gone (shutting down).
     #[error("the server is shutting down")]
     Unavailable,
+    /// A harvest source is invalid or exists, or the harvester's documents failed.
+    #[error(transparent)]
+    Harvest(#[from] crate::harvest::SourceError),
 }
 
 fn summary(report: &crate::validate::Report) -> String {
@@ -160,6 +164,11 @@ impl HttpError {
             Self::PreconditionFailed { .. } => "precondition-failed",
             Self::Invalid(_) => "invalid-record",
             Self::Unavailable => "unavailable",
+            Self::Harvest(
+                SourceError::BadName(_) | SourceError::BadUrl(_) | SourceError::BadInterval(_),
+            ) => "bad-request",
+            Self::Harvest(SourceError::Exists(_)) => "conflict",
+            Self::Harvest(_) => "store-failure",
         }
     }
 }
@@ -201,6 +210,13 @@ impl ResponseError for HttpError {
             | Self::Access(_)
             | Self::Validation(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Unavailable | Self::Unhealthy(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Harvest(
+                SourceError::BadName(_) | SourceError::BadUrl(_) | SourceError::BadInterval(_),
+            ) => StatusCode::BAD_REQUEST,
+            Self::Harvest(SourceError::Exists(_)) => StatusCode::CONFLICT,
+            Self::Harvest(SourceError::Store(_) | SourceError::Document { .. }) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
         }
     }
 

@@ -7,6 +7,7 @@ mod cache;
 mod catalog;
 mod errors;
 mod fast_path;
+mod harvest;
 mod ops;
 mod records;
 mod respond;
@@ -41,6 +42,7 @@ pub struct AppState {
     limits: Limits,
     fast_queries: Arc<fast_path::FastQueries>,
     watchdog: fast_path::Watchdog,
+    harvester: crate::harvest::Harvester,
 }
 
 /// Why the application could not be built: a defect in what is compiled into it.
@@ -52,6 +54,9 @@ pub enum StartError {
     /// The application profile's shapes do not parse.
     #[error(transparent)]
     Profile(#[from] crate::validate::ValidateError),
+    /// The harvester's HTTP client could not be built.
+    #[error(transparent)]
+    Harvester(#[from] crate::harvest::fetch::FetchError),
 }
 
 /// Sizes past which requests are refused with 413.
@@ -65,7 +70,15 @@ impl AppState {
     /// Builds the state; compiles the page templates once. `settings` give the size of
     /// the cache of rendered descriptions and the SPARQL time limit.
     pub fn new(store: CatalogStore, settings: &Settings) -> Result<Self, StartError> {
+        let harvester = crate::harvest::Harvester::new(
+            store.clone(),
+            crate::harvest::FetchOptions {
+                allow_private: settings.harvest_allow_private,
+                ..crate::harvest::FetchOptions::default()
+            },
+        )?;
         Ok(Self {
+            harvester,
             store,
             pages: Arc::new(Pages::new()?),
             cache: Arc::new(RenderCache::new(settings.cache_entries)),
@@ -80,6 +93,11 @@ impl AppState {
             fast_queries: Arc::default(),
             watchdog: fast_path::Watchdog::default(),
         })
+    }
+
+    /// The harvester, for the server to schedule its sources.
+    pub fn harvester(&self) -> &crate::harvest::Harvester {
+        &self.harvester
     }
 
     /// The rendering for `key`: from the cache when the store has not changed since it
@@ -135,6 +153,13 @@ async fn only_protocol(request: HttpRequest) -> Result<actix_web::HttpResponse, 
     })
 }
 
+async fn only_get_post(request: HttpRequest) -> Result<actix_web::HttpResponse, HttpError> {
+    Err(HttpError::MethodNotAllowed {
+        method: request.method().to_string(),
+        allow: "GET, HEAD, POST",
+    })
+}
+
 async fn only_post(request: HttpRequest) -> Result<actix_web::HttpResponse, HttpError> {
     Err(HttpError::MethodNotAllowed {
         method: request.method().to_string(),
@@ -169,6 +194,22 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                         )
                         .default_service(web::to(only_protocol)),
                 )
+                .service(
+                    web::resource("/api/harvest/sources")
+                        .route(web::post().to(harvest::add_source))
+                        .route(web::get().to(harvest::list_sources))
+                        .default_service(web::to(only_get_post)),
+                )
+                .service(readable(
+                    "/api/harvest/sources/{name}",
+                    harvest::read_source,
+                ))
+                .service(
+                    web::resource("/api/harvest/sources/{name}/run")
+                        .route(web::post().to(harvest::run_source))
+                        .default_service(web::to(only_post)),
+                )
+                .service(readable("/api/harvest/jobs/{id}", harvest::read_job))
                 .service(
                     web::resource("/api/distributions")
                         .route(web::post().to(api::create_distribution))

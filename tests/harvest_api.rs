@@ -1,0 +1,317 @@
+//! The harvest API over HTTP, on the real server: sources added and run with an admin
+//! token, job reports as JSON and as a page; and the round trip: one Passerelle instance
+//! harvests another's paged catalog feed and ends with the same dataset descriptions, as
+//! an outside client (rdflib) compares them.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::api::{ADMIN, bearer, expect_status, header, problem, send};
+use common::{Server, client};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use std::time::{Duration, Instant};
+
+/// A server with the demo catalog, an admin token, and leave to harvest from loopback.
+fn harvesting_server(temp: &tempfile::TempDir) -> Server {
+    Server::start_with(
+        &temp.path().join("harvester"),
+        &["--admin-token", ADMIN, "--harvest-allow-private", "true"],
+    )
+}
+
+async fn post_json(url: &str, body: &Value, token: Option<&str>) -> reqwest::Response {
+    let auth = token.map(bearer);
+    let headers: Vec<(&str, &str)> = auth.iter().map(|a| ("Authorization", a.as_str())).collect();
+    send(
+        Method::POST,
+        url,
+        &body.to_string(),
+        "application/json",
+        &headers,
+    )
+    .await
+}
+
+async fn get_json(url: &str) -> Value {
+    let response = client()
+        .get(url)
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "{url}");
+    response.json().await.unwrap()
+}
+
+/// Polls the job at `location` until it is no longer running.
+async fn finished(location: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let job = get_json(location).await;
+        if job["status"] != "running" {
+            return job;
+        }
+        assert!(Instant::now() < deadline, "the job did not end: {job}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Adds source `name` for `url` on `server` and runs it to its end; the job's report.
+async fn harvest(server: &Server, name: &str, url: &str) -> (String, Value) {
+    let added = post_json(
+        &format!("{}/api/harvest/sources", server.url),
+        &json!({ "name": name, "url": url }),
+        Some(ADMIN),
+    )
+    .await;
+    expect_status(added, StatusCode::CREATED).await;
+    let run = send(
+        Method::POST,
+        &format!("{}/api/harvest/sources/{name}/run", server.url),
+        "",
+        "application/json",
+        &[("Authorization", &bearer(ADMIN))],
+    )
+    .await;
+    assert_eq!(run.status(), StatusCode::ACCEPTED);
+    let location = server.url_of(&header(&run, "location"));
+    let job = finished(&location).await;
+    (location, job)
+}
+
+#[actix_web::test]
+async fn sources_are_added_and_run_by_admins_and_jobs_report_as_json_and_html() {
+    let feeds = common::feeds::FeedServer::start();
+    let feed = feeds.set(
+        "/catalog.rdf",
+        common::feeds::Page::ok(
+            "application/rdf+xml",
+            std::fs::read(common::fixture(
+                "feeds/ckanext-dcat/examples/dcat/catalog.rdf",
+            ))
+            .unwrap(),
+        ),
+    );
+    let temp = tempfile::tempdir().unwrap();
+    let server = harvesting_server(&temp);
+    let sources = format!("{}/api/harvest/sources", server.url);
+    let body = json!({ "name": "ckan", "url": feed, "interval": "6h" });
+
+    // Without a token, with a bad one, with bad input, then right; twice is a conflict.
+    problem(
+        post_json(&sources, &body, None).await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    problem(
+        post_json(&sources, &body, Some("wrong")).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    for bad in [
+        json!({ "name": "Not A Name", "url": feed }),
+        json!({ "name": "x", "url": "ftp://example.org/feed" }),
+        json!({ "name": "x", "url": feed, "interval": "sometimes" }),
+        json!({ "name": "x" }),
+    ] {
+        let detail = problem(
+            post_json(&sources, &bad, Some(ADMIN)).await,
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+        assert!(
+            detail["detail"].as_str().is_some_and(|d| !d.is_empty()),
+            "{detail}"
+        );
+    }
+    let created = post_json(&sources, &body, Some(ADMIN)).await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    assert_eq!(
+        header(&created, "location"),
+        format!("{}api/harvest/sources/ckan", server.base)
+    );
+    problem(
+        post_json(&sources, &body, Some(ADMIN)).await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+
+    // Running takes a token too; an unknown source is 404.
+    let run_url = format!("{sources}/ckan/run");
+    let anonymous = send(Method::POST, &run_url, "", "application/json", &[]).await;
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    let unknown = send(
+        Method::POST,
+        &format!("{sources}/nope/run"),
+        "",
+        "application/json",
+        &[("Authorization", &bearer(ADMIN))],
+    )
+    .await;
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+
+    let run = send(
+        Method::POST,
+        &run_url,
+        "",
+        "application/json",
+        &[("Authorization", &bearer(ADMIN))],
+    )
+    .await;
+    assert_eq!(run.status(), StatusCode::ACCEPTED);
+    let location = server.url_of(&header(&run, "location"));
+    assert!(location.contains("/api/harvest/jobs/ckan-"), "{location}");
+    let job = finished(&location).await;
+    assert_eq!(job["status"], "succeeded", "{job}");
+    assert_eq!(
+        (job["created"].as_u64(), job["pages"].as_u64()),
+        (Some(2), Some(1)),
+        "{job}"
+    );
+    for count in ["updated", "unchanged", "withdrawn", "failed"] {
+        assert_eq!(job[count], 0, "{count}: {job}");
+    }
+
+    // The same report as a page for people.
+    let page = client()
+        .get(&location)
+        .header("Accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(header(&page, "content-type").starts_with("text/html"));
+    assert!(header(&page, "vary").starts_with("Accept"));
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("Harvest of") && html.contains("succeeded") && html.contains("catalog.rdf"),
+        "{html}"
+    );
+    let refused = client()
+        .get(&location)
+        .header("Accept", "image/png")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::NOT_ACCEPTABLE);
+
+    // The source lists its job; a dry run after the feed lost nothing changes nothing.
+    let listed = get_json(&sources).await;
+    let source = &listed["sources"][0];
+    assert_eq!(
+        (source["name"].as_str(), source["interval"].as_str()),
+        (Some("ckan"), Some("6h")),
+        "{listed}"
+    );
+    assert_eq!(source["last_job"]["status"], "succeeded", "{listed}");
+    let dry = send(
+        Method::POST,
+        &format!("{run_url}?dry_run=true"),
+        "",
+        "application/json",
+        &[("Authorization", &bearer(ADMIN))],
+    )
+    .await;
+    assert_eq!(dry.status(), StatusCode::ACCEPTED);
+    let dry = finished(&server.url_of(&header(&dry, "location"))).await;
+    assert_eq!(
+        (dry["dry_run"].as_bool(), dry["unchanged"].as_u64()),
+        (Some(true), Some(2)),
+        "{dry}"
+    );
+    let one = get_json(&format!("{sources}/ckan")).await;
+    assert_eq!(one["jobs"].as_array().map(Vec::len), Some(2), "{one}");
+
+    // A page that fails: the report says which and why.
+    feeds.set(
+        "/catalog.rdf",
+        common::feeds::Page {
+            status: 500,
+            content_type: "text/plain".into(),
+            body: b"down".to_vec(),
+        },
+    );
+    let failing = send(
+        Method::POST,
+        &run_url,
+        "",
+        "application/json",
+        &[("Authorization", &bearer(ADMIN))],
+    )
+    .await;
+    let failed = finished(&server.url_of(&header(&failing, "location"))).await;
+    assert_eq!(failed["status"], "failed", "{failed}");
+    assert_eq!(failed["errors"][0]["page"], feed.as_str(), "{failed}");
+    assert!(
+        failed["errors"][0]["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("500")),
+        "{failed}"
+    );
+}
+
+/// Instance B harvests instance A's catalog feed, five datasets a page: every dataset of A
+/// is in B with an isomorphic description; a second run changes nothing.
+#[actix_web::test]
+async fn one_instance_harvests_another_and_ends_with_the_same_datasets() {
+    let temp = tempfile::tempdir().unwrap();
+    let a = Server::start_in(&temp.path().join("a"), None);
+    let b = harvesting_server(&temp);
+    let feed = format!("{}/catalog?page_size=5", a.url);
+    let (_, job) = harvest(&b, "a", &feed).await;
+    assert_eq!(job["status"], "succeeded", "{job}");
+    let datasets: Value = common::get_with(
+        &format!("{}/sparql?query={}", a.url, urlencode("SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> }")),
+        &[("Accept", "application/sparql-results+json")],
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let count: u64 = datasets["results"]["bindings"][0]["n"]["value"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(count > 20, "the demo catalog has its datasets: {count}");
+    assert_eq!(job["created"].as_u64(), Some(count), "{job}");
+    assert_eq!(job["pages"].as_u64(), Some(count.div_ceil(5)), "{job}");
+
+    let (a_url, b_url) = (a.url.clone(), b.url.clone());
+    let summary =
+        tokio::task::spawn_blocking(move || common::run_python("round_trip.py", &[&a_url, &b_url]))
+            .await
+            .unwrap();
+    let summary: Value = serde_json::from_str(&summary).unwrap();
+    assert_eq!(summary["isomorphic"].as_u64(), Some(count), "{summary}");
+
+    // Again: nothing changed at A, so nothing is written at B.
+    let run = send(
+        Method::POST,
+        &format!("{}/api/harvest/sources/a/run", b.url),
+        "",
+        "application/json",
+        &[("Authorization", &bearer(ADMIN))],
+    )
+    .await;
+    let again = finished(&b.url_of(&header(&run, "location"))).await;
+    assert_eq!(
+        (
+            again["unchanged"].as_u64(),
+            again["created"].as_u64(),
+            again["updated"].as_u64()
+        ),
+        (Some(count), Some(0), Some(0)),
+        "{again}"
+    );
+}
+
+fn urlencode(text: &str) -> String {
+    reqwest::Url::parse_with_params("http://x/", &[("q", text)])
+        .unwrap()
+        .query()
+        .unwrap()
+        .trim_start_matches("q=")
+        .to_owned()
+}
