@@ -315,3 +315,73 @@ fn urlencode(text: &str) -> String {
         .trim_start_matches("q=")
         .to_owned()
 }
+
+/// A source with an interval is harvested by the server on its own: here when the server
+/// starts, since it was never harvested.
+#[actix_web::test]
+async fn sources_with_an_interval_are_harvested_by_the_server() {
+    let feeds = common::feeds::FeedServer::start();
+    let feed = feeds.set(
+        "/catalog.ttl",
+        common::feeds::Page::ok(
+            "text/turtle",
+            "@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+             <http://data.example.org/scheduled> a dcat:Dataset ; dct:title \"scheduled\" .",
+        ),
+    );
+    let temp = tempfile::tempdir().unwrap();
+    let mut server = harvesting_server(&temp);
+    let sources = format!("{}/api/harvest/sources", server.url);
+    for (name, interval) in [("hourly", Some("1h")), ("manual", None)] {
+        let body = match interval {
+            Some(every) => json!({ "name": name, "url": feed, "interval": every }),
+            None => json!({ "name": name, "url": feed }),
+        };
+        expect_status(
+            post_json(&sources, &body, Some(ADMIN)).await,
+            StatusCode::CREATED,
+        )
+        .await;
+    }
+    server.stop();
+    // The same store, port and base IRI.
+    let port: u16 = server
+        .base
+        .trim_end_matches('/')
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let server = Server::start_full(
+        &temp.path().join("harvester"),
+        port,
+        None,
+        &["--admin-token", ADMIN, "--harvest-allow-private", "true"],
+    );
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let hourly = loop {
+        let source = get_json(&format!("{}/api/harvest/sources/hourly", server.url)).await;
+        if source["last_job"]["status"] == "succeeded" {
+            break source;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the scheduled harvest did not run: {source}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let job = get_json(
+        hourly["last_job"]["iri"]
+            .as_str()
+            .map(|i| server.url_of(i))
+            .as_deref()
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(job["created"], 1, "{job}");
+    // A source without an interval waits to be run.
+    let manual = get_json(&format!("{}/api/harvest/sources/manual", server.url)).await;
+    assert!(manual["last_job"].is_null(), "{manual}");
+    assert_eq!(manual["jobs"].as_array().map(Vec::len), Some(0), "{manual}");
+}

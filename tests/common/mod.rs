@@ -92,7 +92,8 @@ impl Server {
         Self::start_full(data_dir, port, base_iri, &[])
     }
 
-    fn start_full(data_dir: &Path, port: u16, base_iri: Option<&str>, flags: &[&str]) -> Self {
+    /// Starts a server on `data_dir`, listening on `port`, with extra `serve` flags.
+    pub fn start_full(data_dir: &Path, port: u16, base_iri: Option<&str>, flags: &[&str]) -> Self {
         let listen = format!("127.0.0.1:{port}");
         let mut command = passerelle(data_dir.parent().unwrap_or(Path::new("/")));
         command
