@@ -286,7 +286,8 @@ async fn one_instance_harvests_another_and_ends_with_the_same_datasets() {
     let summary: Value = serde_json::from_str(&summary).unwrap();
     assert_eq!(summary["isomorphic"].as_u64(), Some(count), "{summary}");
 
-    // Again: nothing changed at A, so nothing is written at B.
+    // Again: nothing changed at A, so nothing is written at B; A's pages answer 304 to
+    // the conditional GETs (their ETags were kept).
     let run = send(
         Method::POST,
         &format!("{}/api/harvest/sources/a/run", b.url),
@@ -305,6 +306,17 @@ async fn one_instance_harvests_another_and_ends_with_the_same_datasets() {
         (Some(count), Some(0), Some(0)),
         "{again}"
     );
+    let not_modified = again["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| {
+            n["note"]
+                .as_str()
+                .is_some_and(|t| t.contains("conditional GET"))
+        })
+        .count() as u64;
+    assert_eq!(not_modified, count.div_ceil(5), "{again}");
 }
 
 fn urlencode(text: &str) -> String {

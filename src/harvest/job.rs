@@ -5,10 +5,11 @@
 //! A run that could not read the whole feed (a page failed, or a cap stopped it) withdraws
 //! nothing: what it did not see may still be there.
 
-use super::digest::digest;
-use super::fetch::{Fetcher, Validators};
+use super::digest::{DigestError, digest};
+use super::fetch::{Fetched, Fetcher, Validators};
 use super::map::{HarvestedDataset, came_from_us, datasets_of, name_blank_datasets, type_dates};
 use super::page::{next_page, parse, syntax_of};
+use super::sources::{self, PageMemo, SourceError};
 use crate::model::vocab::dct;
 use crate::store::{CatalogStore, IncomingDataset, Provenance, SourceRef, StoreError, Verdict};
 use oxigraph::model::{Graph, NamedNode, TermRef};
@@ -215,6 +216,29 @@ pub async fn run(
     );
 }
 
+/// What a run carries from page to page.
+struct Run<'a> {
+    store: &'a CatalogStore,
+    fetcher: &'a Fetcher,
+    source: SourceRef<'a>,
+    options: &'a RunOptions,
+    by: &'a Provenance,
+    /// Pages fetched so far (to stop at a cycle).
+    visited: HashSet<String>,
+    /// Datasets listed so far: what a complete run keeps from withdrawal.
+    seen: HashSet<NamedNode>,
+}
+
+/// What became of one page.
+enum Step {
+    /// Go on to this page.
+    Next(String),
+    /// The feed ended.
+    End,
+    /// The run stops before the feed's end (a failure or a cap, in the report).
+    Stop,
+}
+
 /// Reads the feed page after page; the datasets it lists, if every page was read.
 async fn read_pages(
     store: &CatalogStore,
@@ -225,8 +249,15 @@ async fn read_pages(
     report: &mut JobReport,
     on_page: &(dyn Fn(&JobReport) + Send + Sync),
 ) -> Option<HashSet<NamedNode>> {
-    let mut visited = HashSet::new();
-    let mut seen = HashSet::new();
+    let mut run = Run {
+        store,
+        fetcher,
+        source,
+        options,
+        by,
+        visited: HashSet::new(),
+        seen: HashSet::new(),
+    };
     let mut url = source.url.to_owned();
     loop {
         if report.pages >= options.max_pages {
@@ -236,70 +267,204 @@ async fn read_pages(
             ));
             return None;
         }
-        if !visited.insert(url.clone()) {
+        if !run.visited.insert(url.clone()) {
             report.note(
                 &url,
                 "this page was read before: the feed's paging loops".into(),
             );
-            return Some(seen);
+            return Some(run.seen);
         }
-        let page = match read_page(store, fetcher, &url, source.url).await {
-            Ok(page) => page,
-            Err(reason) => {
-                report.fail(&url, None, reason);
-                return None;
+        let step = run.page(&url, report).await;
+        on_page(report);
+        match step {
+            Step::Next(next) => url = next,
+            Step::End => return Some(run.seen),
+            Step::Stop => return None,
+        }
+    }
+}
+
+impl Run<'_> {
+    /// Harvests the page at `url`: unchanged since the last run (a `304` to a conditional
+    /// GET), or fetched, read and stored.
+    async fn page(&mut self, url: &str, report: &mut JobReport) -> Step {
+        let memo = match self.memo(url).await {
+            Ok(memo) => memo,
+            Err(error) => {
+                report.fail(
+                    url,
+                    None,
+                    format!("the page's last state could not be read: {error}"),
+                );
+                return Step::Stop;
             }
         };
+        let validators = memo
+            .as_ref()
+            .map_or_else(Validators::default, |m| Validators {
+                etag: m.etag.clone(),
+                last_modified: m.last_modified.clone(),
+            });
+        let fetched = match self.fetcher.get(url, &validators).await {
+            Ok(fetched) => fetched,
+            Err(error) => {
+                report.fail(url, None, error.to_string());
+                return Step::Stop;
+            }
+        };
+        if fetched.not_modified
+            && let Some(memo) = memo
+        {
+            return self.unchanged_page(url, memo, report);
+        }
+        let validators = fetched.validators.clone();
+        let page = match read_page(self.store, fetched, self.source.url).await {
+            Ok(page) => page,
+            Err(reason) => {
+                report.fail(url, None, reason);
+                return Step::Stop;
+            }
+        };
+        self.stored_page(url, page, validators, report).await
+    }
+
+    /// A page the source says is as the last run read it: its datasets are unchanged.
+    fn unchanged_page(&mut self, url: &str, memo: PageMemo, report: &mut JobReport) -> Step {
+        report.pages += 1;
+        for dataset in memo
+            .datasets
+            .iter()
+            .filter_map(|d| NamedNode::new(d.as_str()).ok())
+        {
+            if self.seen.insert(dataset) {
+                report.unchanged += 1;
+            }
+        }
+        report.note(
+            url,
+            "not modified since the last run (conditional GET)".into(),
+        );
+        memo.next.map_or(Step::End, Step::Next)
+    }
+
+    /// Stores the datasets of a page read; remembers the page for the next run's
+    /// conditional GET when all went well.
+    async fn stored_page(
+        &mut self,
+        url: &str,
+        page: ReadPage,
+        validators: Validators,
+        report: &mut JobReport,
+    ) -> Step {
+        let (failed, skipped) = (report.failed, report.skipped);
         report.pages += 1;
         for note in page.notes {
-            report.note(&url, note);
+            report.note(url, note);
         }
         for (dataset, reason) in page.unnamed {
             report.failed += 1;
             report.errors.push(JobError {
-                page: url.clone(),
+                page: url.to_owned(),
                 dataset: Some(dataset),
                 reason,
             });
         }
         let mut incoming = Vec::new();
-        for dataset in page.datasets {
-            if seen.len() >= options.max_datasets {
+        let mut listed = Vec::new();
+        for (dataset, digest) in page.datasets {
+            if self.seen.len() >= self.options.max_datasets {
                 report.stopped = Some(format!(
                     "stopped after {} datasets, the most a run reads",
-                    options.max_datasets
+                    self.options.max_datasets
                 ));
                 break;
             }
-            if !seen.insert(dataset.topic.clone()) {
-                report.note(&url, format!("{} is listed on two pages", dataset.topic));
+            if !self.seen.insert(dataset.topic.clone()) {
+                report.note(url, format!("{} is listed on two pages", dataset.topic));
                 continue;
             }
-            if let Some(why) = came_from_us(&page.graph, &dataset, store.base(), &page.minted) {
+            listed.push(dataset.topic.as_str().to_owned());
+            if let Some(why) = came_from_us(&page.graph, &dataset, self.store.base(), &page.minted)
+            {
                 report.skipped += 1;
-                report.note(&url, format!("{} not harvested: {why}", dataset.topic));
+                report.note(url, format!("{} not harvested: {why}", dataset.topic));
                 continue;
             }
-            match checked(dataset) {
+            match checked(dataset, digest) {
                 Ok(dataset) => incoming.push(dataset),
-                Err((topic, reason)) => report.fail(&url, Some(&topic), reason),
+                Err((topic, reason)) => report.fail(url, Some(&topic), reason),
             }
         }
         drop(page.graph);
-        if let Err(error) =
-            store_page(store, source, incoming, by, options.dry_run, &url, report).await
-        {
-            report.fail(&url, None, format!("the page could not be stored: {error}"));
-            return None;
+        let stored = store_page(
+            self.store,
+            self.source,
+            incoming,
+            self.by,
+            self.options.dry_run,
+            url,
+            report,
+        )
+        .await;
+        if let Err(error) = stored {
+            report.fail(url, None, format!("the page could not be stored: {error}"));
+            return Step::Stop;
         }
-        on_page(report);
         if report.stopped.is_some() {
-            return None;
+            return Step::Stop;
         }
-        match page.next {
-            Some(next) => url = next,
-            None => return Some(seen),
+        // Only a page read without failure nor skip is taken as it was when unchanged.
+        let clean = report.failed == failed && report.skipped == skipped;
+        let conditional = validators.etag.is_some() || validators.last_modified.is_some();
+        if clean && conditional && !self.options.dry_run {
+            let memo = PageMemo {
+                url: url.to_owned(),
+                etag: validators.etag,
+                last_modified: validators.last_modified,
+                next: page.next.clone(),
+                datasets: listed,
+            };
+            if let Err(error) = self.remember(memo).await {
+                tracing::warn!(%error, page = url, "the page's state was not kept");
+            }
         }
+        page.next.map_or(Step::End, Step::Next)
+    }
+
+    /// The state of `url` as the last complete read left it, if its datasets are all
+    /// still live records (else the page is fetched in full again).
+    async fn memo(&self, url: &str) -> Result<Option<PageMemo>, SourceError> {
+        let store = self.store.clone();
+        let (name, url) = (self.source.name.to_owned(), url.to_owned());
+        tokio::task::spawn_blocking(move || {
+            let Some(memo) = sources::page_memo(&store, &name, &url)? else {
+                return Ok(None);
+            };
+            for dataset in &memo.datasets {
+                let live = match NamedNode::new(dataset.as_str()) {
+                    Ok(topic) => store.has_record(&topic)?,
+                    Err(_) => false,
+                };
+                if !live {
+                    return Ok(None);
+                }
+            }
+            Ok(Some(memo))
+        })
+        .await
+        .map_err(|e| {
+            SourceError::Store(StoreError::Update(format!("the store's task failed: {e}")))
+        })?
+    }
+
+    async fn remember(&self, memo: PageMemo) -> Result<(), SourceError> {
+        let store = self.store.clone();
+        let name = self.source.name.to_owned();
+        tokio::task::spawn_blocking(move || sources::save_page_memo(&store, &name, &memo))
+            .await
+            .map_err(|e| {
+                SourceError::Store(StoreError::Update(format!("the store's task failed: {e}")))
+            })?
     }
 }
 
@@ -308,24 +473,17 @@ struct ReadPage {
     graph: Graph,
     /// The IRIs minted for blank-node datasets.
     minted: HashSet<NamedNode>,
-    datasets: Vec<HarvestedDataset>,
+    /// Each dataset, with its fingerprint or why it has none.
+    datasets: Vec<(HarvestedDataset, Result<String, DigestError>)>,
     /// Blank-node datasets that could not be named, and why.
     unnamed: Vec<(String, String)>,
     notes: Vec<String>,
     next: Option<String>,
 }
 
-/// Fetches and reads the page at `url`; the reason it failed, in words.
-async fn read_page(
-    store: &CatalogStore,
-    fetcher: &Fetcher,
-    url: &str,
-    feed: &str,
-) -> Result<ReadPage, String> {
-    let fetched = fetcher
-        .get(url, &Validators::default())
-        .await
-        .map_err(|e| e.to_string())?;
+/// Reads and maps a fetched page (`feed` names the source, for blank-node datasets); the
+/// reason it failed, in words.
+async fn read_page(store: &CatalogStore, fetched: Fetched, feed: &str) -> Result<ReadPage, String> {
     let base = store.base().clone();
     let feed = feed.to_owned();
     // Parsing and mapping take CPU time: off the async workers.
@@ -334,14 +492,19 @@ async fn read_page(
         let parsed = parse(&fetched.body, format, &fetched.url).map_err(|e| e.to_string())?;
         drop(fetched.body);
         let mut notes = parsed.repairs;
-        let (graph, dates) = type_dates(&parsed.graph);
-        drop(parsed.graph);
-        notes.extend(dates);
-        let naming = name_blank_datasets(&graph, &feed, &base);
-        drop(graph);
+        let mut graph = parsed.graph;
+        notes.extend(type_dates(&mut graph));
+        let naming = name_blank_datasets(graph, &feed, &base);
         notes.extend(naming.notes);
         let (graph, minted, unnamed) = (naming.graph, naming.minted, naming.unnamed);
-        let datasets = datasets_of(&graph);
+        // Fingerprints take CPU time too: here, off the async workers.
+        let datasets = datasets_of(&graph)
+            .into_iter()
+            .map(|dataset| {
+                let digest = digest(&dataset.triples);
+                (dataset, digest)
+            })
+            .collect();
         let next = next_page(&graph, &fetched.url);
         Ok(ReadPage {
             graph,
@@ -359,7 +522,10 @@ async fn read_page(
 /// The harvest's own checks of a dataset, before it is stored; and its fingerprint.
 /// The application profile's findings are quality feedback, not a reason to refuse what a
 /// source publishes; but a dataset without a title cannot be shown to anyone.
-fn checked(dataset: HarvestedDataset) -> Result<IncomingDataset, (NamedNode, String)> {
+fn checked(
+    dataset: HarvestedDataset,
+    digest: Result<String, DigestError>,
+) -> Result<IncomingDataset, (NamedNode, String)> {
     let titled = dataset.triples.iter().any(|t| {
         t.subject.as_ref() == dataset.topic.as_ref().into()
             && t.predicate == dct::TITLE
@@ -368,7 +534,7 @@ fn checked(dataset: HarvestedDataset) -> Result<IncomingDataset, (NamedNode, Str
     if !titled {
         return Err((dataset.topic, "the dataset has no dct:title".into()));
     }
-    let digest = match digest(&dataset.triples) {
+    let digest = match digest {
         Ok(digest) => Some(digest),
         Err(error) => {
             tracing::warn!(dataset = %dataset.topic, %error, "no fingerprint; the dataset is written on every run");

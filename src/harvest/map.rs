@@ -16,44 +16,44 @@ use std::collections::{HashMap, HashSet};
 const DATE_PROPERTIES: [oxigraph::model::NamedNodeRef<'static>; 4] =
     [dct::ISSUED, dct::MODIFIED, dcat::START_DATE, dcat::END_DATE];
 
-/// `graph` with the plain-string dates of [`DATE_PROPERTIES`] typed `xsd:date` (or
-/// `xsd:dateTime`), and one line per change.
-pub fn type_dates(graph: &Graph) -> (Graph, Vec<String>) {
+/// Types the plain-string dates of [`DATE_PROPERTIES`] in `graph` as `xsd:date` (or
+/// `xsd:dateTime`), in place; one line per change.
+pub fn type_dates(graph: &mut Graph) -> Vec<String> {
     let mut notes = Vec::new();
-    let typed = graph
-        .iter()
-        .map(|t| {
+    let mut changes = Vec::new();
+    for predicate in DATE_PROPERTIES {
+        for t in graph.triples_for_predicate(predicate) {
             let TermRef::Literal(literal) = t.object else {
-                return t.into_owned();
+                continue;
             };
             let plain = literal.datatype() == xsd::STRING && literal.language().is_none();
-            if !plain || !DATE_PROPERTIES.contains(&t.predicate) {
-                return t.into_owned();
-            }
-            match date_datatype(literal.value()) {
-                Some(datatype) => {
-                    notes.push(format!(
-                        "{} {}: {:?} read as {}",
-                        t.subject,
-                        t.predicate,
-                        literal.value(),
-                        if datatype == xsd::DATE {
-                            "xsd:date"
-                        } else {
-                            "xsd:dateTime"
-                        }
-                    ));
-                    Triple::new(
-                        t.subject.into_owned(),
-                        t.predicate.into_owned(),
-                        Literal::new_typed_literal(literal.value().trim(), datatype),
-                    )
+            let Some(datatype) = date_datatype(literal.value()).filter(|_| plain) else {
+                continue;
+            };
+            notes.push(format!(
+                "{} {}: {:?} read as {}",
+                t.subject,
+                t.predicate,
+                literal.value(),
+                if datatype == xsd::DATE {
+                    "xsd:date"
+                } else {
+                    "xsd:dateTime"
                 }
-                None => t.into_owned(),
-            }
-        })
-        .collect::<Graph>();
-    (typed, notes)
+            ));
+            let typed = Triple::new(
+                t.subject.into_owned(),
+                t.predicate.into_owned(),
+                Literal::new_typed_literal(literal.value().trim(), datatype),
+            );
+            changes.push((t.into_owned(), typed));
+        }
+    }
+    for (plain, typed) in changes {
+        graph.remove(&plain);
+        graph.insert(&typed);
+    }
+    notes
 }
 
 /// `xsd:date` for `YYYY-MM-DD`, `xsd:dateTime` for an RFC 3339 date-time (with or
@@ -108,7 +108,7 @@ pub struct Naming {
 /// source gets the same IRI on every run. A blank-node dataset with neither identifier nor
 /// title, or whose key another blank-node dataset of the page shares, keeps its blank node
 /// (and is reported): merging two datasets into one would be silent loss.
-pub fn name_blank_datasets(graph: &Graph, source: &str, base: &BaseIri) -> Naming {
+pub fn name_blank_datasets(graph: Graph, source: &str, base: &BaseIri) -> Naming {
     let mut notes = Vec::new();
     let mut unnamed = Vec::new();
     let mut by_key: HashMap<String, Vec<BlankNode>> = HashMap::new();
@@ -121,13 +121,16 @@ pub fn name_blank_datasets(graph: &Graph, source: &str, base: &BaseIri) -> Namin
         })
         .collect::<HashSet<_>>();
     for blank in blanks {
+        // The least value, so that several identifiers (or titles in several languages)
+        // give the same key on every run, whatever the order they are read in.
         let key = [dct::IDENTIFIER, dct::TITLE].into_iter().find_map(|p| {
             graph
                 .objects_for_subject_predicate(&blank, p)
-                .find_map(|o| match o {
+                .filter_map(|o| match o {
                     TermRef::Literal(l) => Some(l.value().to_owned()),
                     _ => None,
                 })
+                .min()
         });
         match key {
             Some(key) => by_key.entry(key).or_default().push(blank),
@@ -162,6 +165,14 @@ pub fn name_blank_datasets(graph: &Graph, source: &str, base: &BaseIri) -> Namin
     }
     unnamed.sort();
     notes.sort();
+    if names.is_empty() {
+        return Naming {
+            graph,
+            notes,
+            minted: HashSet::new(),
+            unnamed,
+        };
+    }
     let rename_subject = |s: NamedOrBlankNodeRef<'_>| -> NamedOrBlankNode {
         match s {
             NamedOrBlankNodeRef::BlankNode(b) => names
@@ -333,7 +344,8 @@ mod tests {
             "{PREFIXES}<http://e.org/d> dct:issued \"2016-12-15\" ; dct:modified \"2016-12-15T09:19:51.723691\" ;
              dct:title \"2016-12-15\" . <http://e.org/p> dcat:startDate \"soon\" ."
         ));
-        let (typed, notes) = type_dates(&page);
+        let mut typed = page;
+        let notes = type_dates(&mut typed);
         let text: Vec<String> = typed.iter().map(|t| t.to_string()).collect();
         assert!(
             text.iter()
@@ -364,9 +376,9 @@ mod tests {
         let page = format!(
             "{PREFIXES}[] a dcat:Dataset ; dct:identifier \"bancs\" ; dcat:distribution [ a dcat:Distribution ] ."
         );
-        let first = name_blank_datasets(&graph(&page), "https://a.example.org/feed", &base);
-        let again = name_blank_datasets(&graph(&page), "https://a.example.org/feed", &base);
-        let other = name_blank_datasets(&graph(&page), "https://b.example.org/feed", &base);
+        let first = name_blank_datasets(graph(&page), "https://a.example.org/feed", &base);
+        let again = name_blank_datasets(graph(&page), "https://a.example.org/feed", &base);
+        let other = name_blank_datasets(graph(&page), "https://b.example.org/feed", &base);
         assert_eq!(first.minted.len(), 1);
         let notes = first.notes;
         let (first, again, other) = (first.graph, again.graph, other.graph);

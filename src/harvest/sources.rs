@@ -151,6 +151,60 @@ pub fn sources(store: &CatalogStore) -> Result<Vec<Source>, SourceError> {
         .collect()
 }
 
+/// What a run remembers of a page it read without failure, for a conditional GET next
+/// time: a `304` then means the page lists these datasets, unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageMemo {
+    /// The page's URL.
+    pub url: String,
+    /// Its `ETag`.
+    pub etag: Option<String>,
+    /// Its `Last-Modified`.
+    pub last_modified: Option<String>,
+    /// The page after it.
+    pub next: Option<String>,
+    /// The IRIs of the datasets it listed.
+    pub datasets: Vec<String>,
+}
+
+/// The IRI a page's memo is kept under: the source's, and a hash of the page's URL.
+fn page_iri(base: &BaseIri, source: &str, url: &str) -> oxigraph::model::NamedNode {
+    use sha2::Digest as _;
+    let hash = format!("{:x}", sha2::Sha256::digest(url.as_bytes()));
+    base.join(&format!(
+        "api/harvest/sources/{source}/pages/{}",
+        &hash[..32]
+    ))
+}
+
+/// What the last run of `source` remembers of the page at `url`.
+pub fn page_memo(
+    store: &CatalogStore,
+    source: &str,
+    url: &str,
+) -> Result<Option<PageMemo>, SourceError> {
+    let memo: Option<PageMemo> = load(
+        store,
+        HarvestDocument::Page,
+        &page_iri(store.base(), source, url),
+    )?;
+    Ok(memo.filter(|m| m.url == url))
+}
+
+/// Keeps what a run read of a page.
+pub fn save_page_memo(
+    store: &CatalogStore,
+    source: &str,
+    memo: &PageMemo,
+) -> Result<(), SourceError> {
+    save(
+        store,
+        HarvestDocument::Page,
+        &page_iri(store.base(), source, &memo.url),
+        memo,
+    )
+}
+
 /// Keeps `report`, replacing an earlier state of the same job.
 pub fn save_job(store: &CatalogStore, report: &JobReport) -> Result<(), SourceError> {
     save(

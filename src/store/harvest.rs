@@ -4,8 +4,9 @@
 //! last harvested, so that a dataset the source did not change is not written again; and
 //! the harvester's sources and job reports (as JSON documents).
 
-use super::feed::millis_literal;
+use super::feed::{FeedChange, FeedEntry, FeedKey, millis_literal};
 use super::history::{Action, Provenance, Revision};
+use super::records::{WrittenRecord, record_node};
 use super::{CatalogStore, StoreError};
 use crate::model::vocab::{RDF_TYPE, dcat, dct, foaf};
 use crate::model::{RecordDraft, RecordId, RecordKind, SplitOutcome};
@@ -13,6 +14,7 @@ use oxigraph::model::{
     BlankNode, GraphNameRef, Literal, NamedNode, NamedOrBlankNode, Quad, QuadRef, Term, Triple,
 };
 use oxigraph::store::Transaction;
+use std::collections::HashMap;
 
 /// A harvest source as the store knows it: the name it is kept under and its feed's URL.
 #[derive(Debug, Clone, Copy)]
@@ -49,6 +51,13 @@ pub enum Verdict {
     Skipped(String),
 }
 
+/// A dataset to write, with what the harvest keeps beside it.
+struct Pending {
+    draft: RecordDraft,
+    digest: Option<String>,
+    modified: Option<Literal>,
+}
+
 /// Kinds of documents the harvester keeps in the private store.
 #[derive(Debug, Clone, Copy)]
 pub enum HarvestDocument {
@@ -56,6 +65,8 @@ pub enum HarvestDocument {
     Source,
     /// A job's report.
     Job,
+    /// What a run read of a page (for conditional GETs).
+    Page,
 }
 
 impl HarvestDocument {
@@ -63,13 +74,19 @@ impl HarvestDocument {
         match self {
             Self::Source => "graphs/harvest/sources",
             Self::Job => "graphs/harvest/jobs",
+            Self::Page => "graphs/harvest/pages",
         }
     }
 }
 
 impl CatalogStore {
-    /// Stores the datasets of one page of `source` in one transaction, each with a
-    /// revision by `by`; with `dry_run`, only says what it would do.
+    /// Stores the datasets of one page of `source`, each with a revision by `by`; with
+    /// `dry_run`, only says what it would do.
+    ///
+    /// Datasets new to the store only add quads: they are written by the bulk loader,
+    /// which is many times faster than a transaction (`bench/README.md`), all of the page
+    /// at once. Replacements (and withdrawn datasets coming back) are written in one
+    /// transaction. Either write is atomic; a failure leaves the other one's records.
     pub fn store_harvested(
         &self,
         source: SourceRef<'_>,
@@ -78,56 +95,83 @@ impl CatalogStore {
         dry_run: bool,
     ) -> Result<Vec<Verdict>, StoreError> {
         let _writer = self.write_lock();
-        let mut transaction = self.store.start_transaction()?;
-        let state = self.harvest_state_graph(source.name);
+        let reader = self.store.start_transaction()?;
         let mut verdicts = Vec::with_capacity(datasets.len());
-        let mut drafts = Vec::new();
-        let mut pending = Vec::new();
+        let mut fresh = Vec::new();
+        let mut replacing = Vec::new();
         for dataset in datasets {
-            let verdict = self.verdict_in(&transaction, source, &dataset)?;
-            if matches!(verdict, Verdict::Created(_) | Verdict::Updated(_)) {
-                pending.push((dataset.digest.clone(), dataset.source_modified.clone()));
-                drafts.push(RecordDraft {
+            let verdict = self.verdict_in(&reader, source, &dataset)?;
+            let write = Pending {
+                draft: RecordDraft {
                     kind: RecordKind::Dataset,
                     preferred_id: RecordId::slugify(last_segment(dataset.topic.as_str())),
-                    topic: dataset.topic.into(),
+                    topic: dataset.topic.clone().into(),
                     triples: dataset.triples,
-                });
+                },
+                digest: dataset.digest,
+                modified: dataset.source_modified,
+            };
+            match &verdict {
+                Verdict::Created(_) if self.withdrawn_record_of(&dataset.topic)?.is_none() => {
+                    fresh.push(write);
+                }
+                Verdict::Created(_) | Verdict::Updated(_) => replacing.push(write),
+                Verdict::Unchanged(_) | Verdict::Skipped(_) => {}
             }
-            verdicts.push(verdict);
+            verdicts.push((dataset.topic, verdict));
         }
-        if dry_run || drafts.is_empty() {
-            return Ok(verdicts);
+        drop(reader);
+        let mut ids = HashMap::new();
+        if !dry_run {
+            for written in self
+                .replace_harvested(source, replacing, by)?
+                .into_iter()
+                .chain(self.create_harvested(source, fresh, by)?)
+            {
+                ids.insert(written.topic, written.id);
+            }
         }
+        // Verdicts name the ids the writes allocated (a new record's is known only now).
+        Ok(verdicts
+            .into_iter()
+            .map(|(topic, verdict)| match (verdict, ids.remove(&topic)) {
+                (Verdict::Created(_), Some(id)) => Verdict::Created(id),
+                (Verdict::Updated(_), Some(id)) => Verdict::Updated(id),
+                (verdict, _) => verdict,
+            })
+            .collect())
+    }
+
+    /// Writes the records of `writes` in one transaction, replacing those that exist.
+    fn replace_harvested(
+        &self,
+        source: SourceRef<'_>,
+        writes: Vec<Pending>,
+        by: &Provenance,
+    ) -> Result<Vec<WrittenRecord>, StoreError> {
+        if writes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut transaction = self.store.start_transaction()?;
+        let state = self.harvest_state_graph(source.name);
+        let (drafts, extras): (Vec<_>, Vec<_>) = writes
+            .into_iter()
+            .map(|w| (w.draft, (w.digest, w.modified)))
+            .unzip();
         let outcome = SplitOutcome {
             records: drafts,
             ..SplitOutcome::default()
         };
         let (summary, changes) = self.write_split_in(&mut transaction, outcome, None)?;
         let mut private = self.private.start_transaction()?;
-        for (written, (digest, modified)) in summary.written.iter().zip(pending) {
+        for (written, (digest, modified)) in summary.written.iter().zip(extras) {
             let graph = self.base.record_graph(&written.id);
             let modified = modified.unwrap_or_else(|| millis_literal(written.version));
             for triple in source_record(&graph, &written.topic, source.url, modified) {
                 transaction.insert(&triple.in_graph(graph.clone()));
             }
             self.forget_digest_in(&mut private, &state, &written.topic)?;
-            let digest = digest.unwrap_or_default();
-            private.insert(QuadRef::new(
-                &written.topic,
-                &self.harvest_term("digest"),
-                &Literal::new_simple_literal(digest),
-                GraphNameRef::NamedNode(state.as_ref()),
-            ));
-        }
-        // Verdicts name the ids the write allocated (a new record's id is known only now).
-        let mut ids = summary.written.iter().map(|w| w.id.clone());
-        for verdict in &mut verdicts {
-            if let Verdict::Created(id) | Verdict::Updated(id) = verdict
-                && let Some(allocated) = ids.next()
-            {
-                *id = allocated;
-            }
+            private.insert(&self.digest_quad(&state, &written.topic, digest));
         }
         self.revisions_in(&mut private, &transaction, &summary.written, by)?;
         self.commit(transaction)?;
@@ -136,7 +180,117 @@ impl CatalogStore {
             // The next run finds no fingerprint and writes these datasets again.
             tracing::error!(%error, "harvested records were written but not their fingerprints");
         }
-        Ok(verdicts)
+        Ok(summary.written)
+    }
+
+    /// Writes the records of `writes`, whose topics no record, draft or tombstone has,
+    /// with the bulk loader: their graphs, the catalog's links to them, then their
+    /// revisions and fingerprints in the private store.
+    fn create_harvested(
+        &self,
+        source: SourceRef<'_>,
+        writes: Vec<Pending>,
+        by: &Provenance,
+    ) -> Result<Vec<WrittenRecord>, StoreError> {
+        if writes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (drafts, extras): (Vec<_>, Vec<_>) = writes
+            .into_iter()
+            .map(|w| (w.draft, (w.digest, w.modified)))
+            .unzip();
+        let allocations = self.allocate(&self.store.start_transaction()?, &drafts)?;
+        let stamp = self.clock.stamp();
+        let now = millis_literal(stamp);
+        let (catalog, catalog_graph) = (self.base.catalog(), self.base.catalog_graph());
+        let state = self.harvest_state_graph(source.name);
+        let mut quads = Vec::new();
+        let mut private = Vec::new();
+        let mut written = Vec::with_capacity(drafts.len());
+        let mut changes = Vec::with_capacity(drafts.len());
+        for ((draft, (digest, modified)), allocation) in
+            drafts.into_iter().zip(extras).zip(allocations)
+        {
+            if allocation.existed {
+                // The verdicts, made under the same writer lock, said it was new.
+                return Err(StoreError::Exists(allocation.topic.into_string()));
+            }
+            let (id, topic) = (allocation.id, allocation.topic);
+            let graph = self.base.record_graph(&id);
+            let mut content = draft.triples;
+            content.extend(record_node(
+                RecordKind::Dataset,
+                &graph,
+                &topic,
+                now.clone(),
+                &now,
+            ));
+            let modified = modified.unwrap_or_else(|| now.clone());
+            content.extend(source_record(&graph, &topic, source.url, modified));
+            quads.extend(content.iter().map(|t| t.clone().in_graph(graph.clone())));
+            quads.push(Quad::new(
+                catalog.clone(),
+                dcat::DATASET_PROP,
+                topic.clone(),
+                catalog_graph.clone(),
+            ));
+            quads.push(Quad::new(
+                catalog.clone(),
+                dcat::RECORD,
+                graph.clone(),
+                catalog_graph.clone(),
+            ));
+            private.push(self.digest_quad(&state, &topic, digest));
+            private.extend(self.revision_quads(&Revision {
+                kind: RecordKind::Dataset.resource_kind(),
+                id: &id,
+                topic: &topic,
+                action: Action::Create,
+                by,
+                content,
+                at: stamp,
+            })?);
+            changes.push(FeedChange::Put(FeedEntry {
+                key: FeedKey {
+                    modified: stamp,
+                    id: id.clone(),
+                },
+                withdrawn: false,
+            }));
+            written.push(WrittenRecord {
+                kind: RecordKind::Dataset,
+                created: true,
+                id,
+                topic,
+                version: stamp,
+            });
+        }
+        let mut loader = self.store.bulk_loader();
+        loader.load_quads(quads)?;
+        loader.commit()?;
+        // The catalog changed: its modification time moves (a small transaction).
+        let mut transaction = self.store.start_transaction()?;
+        changes.extend(
+            self.purge_tombstones_in(&mut transaction, super::feed::now_millis() - self.retention)?,
+        );
+        self.set_catalog_modified(&mut transaction, &now)?;
+        self.commit(transaction)?;
+        self.feed_index_mut().apply(changes);
+        let mut history = self.private.bulk_loader();
+        if let Err(error) = history.load_quads(private).and_then(|()| history.commit()) {
+            tracing::error!(%error, "harvested records were written but not their revisions");
+        }
+        Ok(written)
+    }
+
+    /// `topic`'s fingerprint as harvested, in the source's private graph `state`.
+    fn digest_quad(&self, state: &NamedNode, topic: &NamedNode, digest: Option<String>) -> Quad {
+        Quad::new(
+            topic.clone(),
+            self.harvest_term("digest"),
+            Literal::new_simple_literal(digest.unwrap_or_default()),
+            state.clone(),
+        )
     }
 
     /// What storing `dataset` from `source` does, as `transaction` sees the store.

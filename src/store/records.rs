@@ -13,11 +13,11 @@ use oxigraph::store::Transaction;
 use std::collections::{HashMap, HashSet};
 
 /// Where a draft goes: its record id and its topic's IRI.
-struct Allocation {
-    id: RecordId,
-    topic: NamedNode,
+pub(super) struct Allocation {
+    pub id: RecordId,
+    pub topic: NamedNode,
     /// Whether it replaces an existing record.
-    existed: bool,
+    pub existed: bool,
 }
 
 /// What a write did, for reports on the command line.
@@ -249,7 +249,7 @@ impl CatalogStore {
     /// `{base}{kind}/{candidate}` for the first candidate id whose IRI is either already a
     /// record's topic (replaced) or free, so that loading the same file again replaces the
     /// same records rather than adding copies.
-    fn allocate(
+    pub(super) fn allocate(
         &self,
         transaction: &Transaction<'_>,
         drafts: &[RecordDraft],
