@@ -1,9 +1,7 @@
 //! The `passerelle` subcommands, as library functions so `main.rs` stays a thin parser.
 
 use crate::config::Settings;
-use crate::harvest::{
-    FetchOptions, Harvester, JobReport, RunOptions, Source, SourceError, sources,
-};
+use crate::harvest::{FetchOptions, Harvester, JobReport, Source, SourceError, sources};
 use crate::http::{AppState, serve as serve_http};
 use crate::store::{CatalogStore, LoadOptions, LoadReport, Provenance, StoreError};
 use crate::validate::{Report, Validator};
@@ -158,16 +156,10 @@ pub fn fetch_options(settings: &Settings) -> FetchOptions {
 }
 
 /// `passerelle harvest add`: keeps a new source.
-pub fn harvest_add(
-    settings: &Settings,
-    name: &str,
-    url: &str,
-    interval: Option<&str>,
-) -> Result<Source, CommandError> {
-    let source = Source::new(name, url, interval).map_err(HarvestError::from)?;
+pub fn harvest_add(settings: &Settings, source: &Source) -> Result<(), CommandError> {
     let store = CatalogStore::open(&settings.data_dir, settings.base.clone())?;
-    sources::add_source(&store, &source).map_err(HarvestError::from)?;
-    Ok(source)
+    sources::add_source(&store, source).map_err(HarvestError::from)?;
+    Ok(())
 }
 
 /// `passerelle harvest run`: harvests the source named `target` (or whose URL it is; a
@@ -180,13 +172,10 @@ pub async fn harvest_run(
 ) -> Result<JobReport, CommandError> {
     let store = CatalogStore::open(&settings.data_dir, settings.base.clone())?
         .with_tombstone_retention(settings.tombstone_retention);
-    let source = source_for(&store, target)?;
+    let source = source_for(&store, target, !dry_run)?;
     let harvester =
         Harvester::new(store.clone(), fetch_options(settings)).map_err(HarvestError::from)?;
-    let options = RunOptions {
-        dry_run,
-        ..RunOptions::default()
-    };
+    let options = source.run_options(dry_run);
     let report = harvester
         .run_now(source, options, progress)
         .await
@@ -195,8 +184,9 @@ pub async fn harvest_run(
     Ok(report)
 }
 
-/// The source `target` names: by name, else by URL, else a new source for that URL.
-fn source_for(store: &CatalogStore, target: &str) -> Result<Source, HarvestError> {
+/// The source `target` names: by name, else by URL, else a new source for that URL (kept
+/// if `keep`: a dry run adds no source).
+fn source_for(store: &CatalogStore, target: &str, keep: bool) -> Result<Source, HarvestError> {
     if let Some(source) = sources::find_source(store, target)? {
         return Ok(source);
     }
@@ -218,7 +208,9 @@ fn source_for(store: &CatalogStore, target: &str) -> Result<Source, HarvestError
     .take(64)
     .collect();
     let source = Source::new(name.trim_end_matches('-'), url.as_str(), None)?;
-    sources::add_source(store, &source)?;
+    if keep {
+        sources::add_source(store, &source)?;
+    }
     Ok(source)
 }
 

@@ -116,6 +116,12 @@ enum HarvestAction {
         /// How often the server harvests it (30m, 6h, 1d); never when absent.
         #[arg(long)]
         interval: Option<String>,
+        /// Pages a run reads at most [default: 10000].
+        #[arg(long)]
+        max_pages: Option<std::num::NonZeroUsize>,
+        /// Datasets a run reads at most [default: 1000000].
+        #[arg(long)]
+        max_datasets: Option<std::num::NonZeroUsize>,
     },
     /// Harvest a source now and print the report (a URL not yet a source becomes one).
     Run {
@@ -296,9 +302,14 @@ fn harvest(settings: &Settings, action: HarvestAction) -> Result<(), String> {
             url,
             name,
             interval,
+            max_pages,
+            max_datasets,
         } => {
-            let source = commands::harvest_add(settings, &name, &url, interval.as_deref())
+            let mut source = passerelle::harvest::Source::new(&name, &url, interval.as_deref())
                 .map_err(|e| e.to_string())?;
+            source.max_pages = max_pages.map(usize::from);
+            source.max_datasets = max_datasets.map(usize::from);
+            commands::harvest_add(settings, &source).map_err(|e| e.to_string())?;
             eprintln!("source {:?} added: {}", source.name, source.url);
             Ok(())
         }

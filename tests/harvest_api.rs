@@ -136,6 +136,19 @@ async fn sources_are_added_and_run_by_admins_and_jobs_report_as_json_and_html() 
         StatusCode::CONFLICT,
     )
     .await;
+    // Another name for the same feed: two sources would withdraw each other's datasets.
+    let same_feed = json!({ "name": "ckan-again", "url": feed });
+    let conflict = problem(
+        post_json(&sources, &same_feed, Some(ADMIN)).await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    assert!(
+        conflict["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("\"ckan\"")),
+        "{conflict}"
+    );
 
     // Running takes a token too; an unknown source is 404.
     let run_url = format!("{sources}/ckan/run");
@@ -328,26 +341,28 @@ fn urlencode(text: &str) -> String {
         .to_owned()
 }
 
+/// A small feed of one dataset.
+fn scheduled_feed() -> &'static str {
+    "@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+     <http://data.example.org/scheduled> a dcat:Dataset ; dct:title \"scheduled\" ."
+}
+
 /// A source with an interval is harvested by the server on its own: here when the server
 /// starts, since it was never harvested.
 #[actix_web::test]
 async fn sources_with_an_interval_are_harvested_by_the_server() {
     let feeds = common::feeds::FeedServer::start();
-    let feed = feeds.set(
-        "/catalog.ttl",
-        common::feeds::Page::ok(
-            "text/turtle",
-            "@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
-             <http://data.example.org/scheduled> a dcat:Dataset ; dct:title \"scheduled\" .",
-        ),
-    );
     let temp = tempfile::tempdir().unwrap();
     let mut server = harvesting_server(&temp);
     let sources = format!("{}/api/harvest/sources", server.url);
     for (name, interval) in [("hourly", Some("1h")), ("manual", None)] {
+        let url = feeds.set(
+            &format!("/catalog.ttl?source={name}"),
+            common::feeds::Page::ok("text/turtle", scheduled_feed()),
+        );
         let body = match interval {
-            Some(every) => json!({ "name": name, "url": feed, "interval": every }),
-            None => json!({ "name": name, "url": feed }),
+            Some(every) => json!({ "name": name, "url": url, "interval": every }),
+            None => json!({ "name": name, "url": url }),
         };
         expect_status(
             post_json(&sources, &body, Some(ADMIN)).await,

@@ -134,6 +134,8 @@ impl Fetcher {
             .user_agent(options.user_agent.clone())
             .gzip(true)
             .dns_resolver(Arc::new(GuardedResolver { allow_private }))
+            // A proxy would resolve names itself, past the guarded resolver.
+            .no_proxy()
             .build()
             .map_err(|e| FetchError::Network {
                 url: String::new(),
@@ -269,7 +271,20 @@ pub fn is_internal(ip: IpAddr) -> bool {
             if let Some(v4) = v6.to_ipv4_mapped() {
                 return is_internal(IpAddr::V4(v4));
             }
-            let first = v6.segments()[0];
+            let segments = v6.segments();
+            let embedded = |high: u16, low: u16| {
+                let [a, b] = high.to_be_bytes();
+                let [c, d] = low.to_be_bytes();
+                is_internal(IpAddr::V4(std::net::Ipv4Addr::new(a, b, c, d)))
+            };
+            // NAT64 (64:ff9b::/96) and 6to4 (2002::/16) carry an IPv4 address.
+            if segments[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
+                return embedded(segments[6], segments[7]);
+            }
+            if segments[0] == 0x2002 {
+                return embedded(segments[1], segments[2]);
+            }
+            let first = segments[0];
             v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
@@ -338,11 +353,19 @@ mod tests {
             "fd00::1",
             "fe80::1",
             "::ffff:127.0.0.1",
+            "64:ff9b::a9fe:a9fe",
+            "2002:7f00:1::1",
         ] {
             let ip: IpAddr = inside.parse().unwrap_or_else(|e| panic!("{inside}: {e}"));
             assert!(is_internal(ip), "{inside}");
         }
-        for outside in ["93.184.216.34", "2606:2800:220:1::1", "8.8.8.8"] {
+        for outside in [
+            "93.184.216.34",
+            "2606:2800:220:1::1",
+            "8.8.8.8",
+            "64:ff9b::808:808",
+            "2002:808:808::1",
+        ] {
             let ip: IpAddr = outside.parse().unwrap_or_else(|e| panic!("{outside}: {e}"));
             assert!(!is_internal(ip), "{outside}");
         }

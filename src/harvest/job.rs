@@ -7,14 +7,18 @@
 
 use super::digest::{DigestError, digest};
 use super::fetch::{Fetched, Fetcher, Validators};
-use super::map::{HarvestedDataset, came_from_us, datasets_of, name_blank_datasets, type_dates};
+use super::map::{
+    HarvestedDataset, came_from_us, datasets_of, drop_claims_on_ours, name_blank_datasets,
+    type_dates,
+};
 use super::page::{next_page, parse, syntax_of};
 use super::sources::{self, PageMemo, SourceError};
-use crate::model::vocab::dct;
+use crate::model::vocab::{RDF_TYPE, dct, hydra};
 use crate::store::{CatalogStore, IncomingDataset, Provenance, SourceRef, StoreError, Verdict};
 use oxigraph::model::{Graph, NamedNode, TermRef};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
+use tracing::Instrument;
 
 /// Where a job is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,8 +87,11 @@ pub struct JobReport {
     pub failed: usize,
     /// Datasets not stored on purpose (ours already, another source's); see `notes`.
     pub skipped: usize,
-    /// Each failure.
+    /// Each failure, up to [`MAX_NOTES`].
     pub errors: Vec<JobError>,
+    /// Errors left out past [`MAX_NOTES`].
+    #[serde(default)]
+    pub errors_left_out: usize,
     /// Each normalisation, repair and skip, up to [`MAX_NOTES`].
     pub notes: Vec<JobNote>,
     /// Notes left out past [`MAX_NOTES`].
@@ -116,6 +123,7 @@ impl JobReport {
             failed: 0,
             skipped: 0,
             errors: Vec::new(),
+            errors_left_out: 0,
             notes: Vec::new(),
             notes_left_out: 0,
             stopped: None,
@@ -135,11 +143,28 @@ impl JobReport {
 
     fn fail(&mut self, page: &str, dataset: Option<&NamedNode>, reason: String) {
         self.failed += 1;
-        self.errors.push(JobError {
+        self.push_error(JobError {
             page: page.to_owned(),
             dataset: dataset.map(|d| d.as_str().to_owned()),
             reason,
         });
+    }
+
+    /// An error of the run that is no dataset's (the run is then partial).
+    fn error(&mut self, page: &str, reason: String) {
+        self.push_error(JobError {
+            page: page.to_owned(),
+            dataset: None,
+            reason,
+        });
+    }
+
+    fn push_error(&mut self, error: JobError) {
+        if self.errors.len() < MAX_NOTES {
+            self.errors.push(error);
+        } else {
+            self.errors_left_out += 1;
+        }
     }
 
     /// Datasets the run has dealt with so far, for progress.
@@ -184,25 +209,31 @@ pub async fn run(
         source: format!("harvest of {} (job {})", source.url, report.id),
     };
     let span = tracing::info_span!("harvest", source = source.name, job = %report.id);
-    let _entered = span.enter();
-    // Only a run that read every page knows what the source no longer lists.
-    if let Some(seen) = read_pages(store, fetcher, source, options, &by, report, on_page).await {
+    async {
+        // Only a run that read every page knows what the source no longer lists.
+        let Some(seen) = read_pages(store, fetcher, source, options, &by, report, on_page).await
+        else {
+            return;
+        };
         match withdraw_gone(store, source, seen, options.dry_run, &by).await {
             Ok(withdrawn) => report.withdrawn = withdrawn,
-            Err(error) => report.errors.push(JobError {
-                page: source.url.to_owned(),
-                dataset: None,
-                reason: format!("withdrawing datasets gone from the source failed: {error}"),
-            }),
+            Err(error) => report.error(
+                source.url,
+                format!("withdrawing datasets gone from the source failed: {error}"),
+            ),
         }
     }
-    report.status = if report.errors.is_empty() && report.stopped.is_none() {
-        JobStatus::Succeeded
-    } else if report.pages == 0 {
-        JobStatus::Failed
-    } else {
-        JobStatus::Partial
-    };
+    .instrument(span.clone())
+    .await;
+    let _entered = span.enter();
+    report.status =
+        if report.errors.is_empty() && report.errors_left_out == 0 && report.stopped.is_none() {
+            JobStatus::Succeeded
+        } else if report.pages == 0 {
+            JobStatus::Failed
+        } else {
+            JobStatus::Partial
+        };
     report.ended = Some(now_text());
     tracing::info!(
         status = ?report.status,
@@ -227,6 +258,11 @@ struct Run<'a> {
     visited: HashSet<String>,
     /// Datasets listed so far: what a complete run keeps from withdrawal.
     seen: HashSet<NamedNode>,
+    /// Why the run cannot tell which datasets the source no longer lists, if it cannot
+    /// although it read every page.
+    unsure: Option<String>,
+    /// How many datasets the feed says it has (`hydra:totalItems`), if it says.
+    announced: Option<u64>,
 }
 
 /// What became of one page.
@@ -257,6 +293,8 @@ async fn read_pages(
         by,
         visited: HashSet::new(),
         seen: HashSet::new(),
+        unsure: None,
+        announced: None,
     };
     let mut url = source.url.to_owned();
     loop {
@@ -268,23 +306,59 @@ async fn read_pages(
             return None;
         }
         if !run.visited.insert(url.clone()) {
-            report.note(
+            // Pages after the one that loops back may never have been read.
+            report.error(
                 &url,
-                "this page was read before: the feed's paging loops".into(),
+                "the feed's paging comes back to this page: nothing withdrawn".into(),
             );
-            return Some(run.seen);
+            return None;
         }
         let step = run.page(&url, report).await;
         on_page(report);
+        if let Err(error) = keep_report(store, report).await {
+            tracing::warn!(%error, "a running job's report was not kept");
+        }
         match step {
             Step::Next(next) => url = next,
-            Step::End => return Some(run.seen),
+            Step::End => return run.complete(source.url, report),
             Step::Stop => return None,
         }
     }
 }
 
+/// Keeps `report` in the store, off the async workers.
+async fn keep_report(store: &CatalogStore, report: &JobReport) -> Result<(), SourceError> {
+    let (store, report) = (store.clone(), report.clone());
+    tokio::task::spawn_blocking(move || sources::save_job(&store, &report))
+        .await
+        .map_err(|e| {
+            SourceError::Store(StoreError::Update(format!("the store's task failed: {e}")))
+        })?
+}
+
 impl Run<'_> {
+    /// At the feed's end: the datasets it lists, unless the run cannot be sure of them
+    /// (then nothing is withdrawn, and the report says why).
+    fn complete(self, feed: &str, report: &mut JobReport) -> Option<HashSet<NamedNode>> {
+        if let Some(why) = self.unsure {
+            report.note(feed, format!("nothing withdrawn: {why}"));
+            return None;
+        }
+        if let Some(announced) = self.announced
+            && (self.seen.len() as u64) < announced
+        {
+            report.error(
+                feed,
+                format!(
+                    "the feed announces {announced} datasets (hydra:totalItems) but lists {}: nothing withdrawn",
+                    self.seen.len()
+                ),
+            );
+            return None;
+        }
+        Some(self.seen)
+    }
+
     /// Harvests the page at `url`: unchanged since the last run (a `304` to a conditional
     /// GET), or fetched, read and stored.
     async fn page(&mut self, url: &str, report: &mut JobReport) -> Step {
@@ -312,9 +386,15 @@ impl Run<'_> {
                 return Step::Stop;
             }
         };
-        if fetched.not_modified
-            && let Some(memo) = memo
-        {
+        if fetched.not_modified {
+            let Some(memo) = memo else {
+                report.fail(
+                    url,
+                    None,
+                    "answered 304 Not Modified to an unconditional request".into(),
+                );
+                return Step::Stop;
+            };
             return self.unchanged_page(url, memo, report);
         }
         let validators = fetched.validators.clone();
@@ -358,12 +438,23 @@ impl Run<'_> {
     ) -> Step {
         let (failed, skipped) = (report.failed, report.skipped);
         report.pages += 1;
+        if self.announced.is_none() {
+            self.announced = page.total_items;
+        }
+        let (before, listed_here) = (self.seen.len(), page.datasets.len());
         for note in page.notes {
             report.note(url, note);
         }
+        if !page.unnamed.is_empty() {
+            // One of them may be a dataset stored by an earlier run: keep it.
+            self.unsure = Some(format!(
+                "{} datasets of {url} could not be identified",
+                page.unnamed.len()
+            ));
+        }
         for (dataset, reason) in page.unnamed {
             report.failed += 1;
-            report.errors.push(JobError {
+            report.push_error(JobError {
                 page: url.to_owned(),
                 dataset: Some(dataset),
                 reason,
@@ -390,12 +481,33 @@ impl Run<'_> {
                 report.note(url, format!("{} not harvested: {why}", dataset.topic));
                 continue;
             }
+            let mut dataset = dataset;
+            let dropped = drop_claims_on_ours(&mut dataset, self.store.base());
+            if !dropped.is_empty() {
+                report.note(
+                    url,
+                    format!(
+                        "{}: triples about our own resources left out: {}",
+                        dataset.topic,
+                        dropped.join(", ")
+                    ),
+                );
+            }
             match checked(dataset, digest) {
                 Ok(dataset) => incoming.push(dataset),
                 Err((topic, reason)) => report.fail(url, Some(&topic), reason),
             }
         }
         drop(page.graph);
+        if listed_here > 0 && self.seen.len() == before && page.next.is_some() {
+            // A server that answers every page number with its last page never ends.
+            report.error(
+                url,
+                "this page lists only datasets of earlier pages: the paging does not advance"
+                    .into(),
+            );
+            return Step::Stop;
+        }
         let stored = store_page(
             self.store,
             self.source,
@@ -479,6 +591,8 @@ struct ReadPage {
     unnamed: Vec<(String, String)>,
     notes: Vec<String>,
     next: Option<String>,
+    /// `hydra:totalItems`, if the page gives it.
+    total_items: Option<u64>,
 }
 
 /// Reads and maps a fetched page (`feed` names the source, for blank-node datasets); the
@@ -498,7 +612,7 @@ async fn read_page(store: &CatalogStore, fetched: Fetched, feed: &str) -> Result
         notes.extend(naming.notes);
         let (graph, minted, unnamed) = (naming.graph, naming.minted, naming.unnamed);
         // Fingerprints take CPU time too: here, off the async workers.
-        let datasets = datasets_of(&graph)
+        let datasets: Vec<_> = datasets_of(&graph)
             .into_iter()
             .map(|dataset| {
                 let digest = digest(&dataset.triples);
@@ -506,6 +620,14 @@ async fn read_page(store: &CatalogStore, fetched: Fetched, feed: &str) -> Result
             })
             .collect();
         let next = next_page(&graph, &fetched.url);
+        if !speaks_dcat(&graph) {
+            // An error page served as 200 must not read as a feed emptied of datasets.
+            return Err(format!(
+                "the page says nothing in DCAT or Hydra ({} triples): not a feed",
+                graph.len()
+            ));
+        }
+        let total_items = total_items(&graph);
         Ok(ReadPage {
             graph,
             minted,
@@ -513,10 +635,35 @@ async fn read_page(store: &CatalogStore, fetched: Fetched, feed: &str) -> Result
             unnamed,
             notes,
             next,
+            total_items,
         })
     })
     .await
     .map_err(|e| format!("reading the page failed: {e}"))?
+}
+
+/// Whether `graph` says anything in DCAT or Hydra: a feed (maybe one without datasets),
+/// not an error page that happens to parse (an empty body, a JSON error message).
+fn speaks_dcat(graph: &Graph) -> bool {
+    let ours = |iri: &str| {
+        iri.starts_with("http://www.w3.org/ns/dcat#")
+            || iri.starts_with("http://www.w3.org/ns/hydra/core#")
+    };
+    graph.iter().any(|t| {
+        ours(t.predicate.as_str())
+            || (t.predicate == RDF_TYPE
+                && matches!(t.object, TermRef::NamedNode(class) if ours(class.as_str())))
+    })
+}
+
+/// The `hydra:totalItems` of the page's collection, if it gives one.
+fn total_items(graph: &Graph) -> Option<u64> {
+    graph
+        .triples_for_predicate(hydra::TOTAL_ITEMS)
+        .find_map(|t| match t.object {
+            TermRef::Literal(l) => l.value().trim().parse().ok(),
+            _ => None,
+        })
 }
 
 /// The harvest's own checks of a dataset, before it is stored; and its fingerprint.
@@ -546,6 +693,7 @@ fn checked(
         triples: dataset.triples,
         digest,
         source_modified: dataset.source_modified,
+        aliases: dataset.aliases,
     })
 }
 
@@ -609,13 +757,7 @@ async fn withdraw_gone(
             .filter(|topic| !seen.contains(topic))
             .collect();
         if dry_run {
-            let mut live = 0;
-            for topic in &gone {
-                if store.has_record(topic)? {
-                    live += 1;
-                }
-            }
-            return Ok(live);
+            return store.withdrawable(source, &gone);
         }
         store.withdraw_harvested(source, &gone, &by)
     })

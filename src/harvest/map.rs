@@ -212,6 +212,9 @@ pub struct HarvestedDataset {
     /// When the source last changed its metadata: the `dct:modified` of the source's own
     /// catalog record of the dataset, else of the dataset.
     pub source_modified: Option<Literal>,
+    /// Other IRIs the dataset says it is (its `adms:identifier`s that are IRIs): a copy
+    /// of a dataset we have already, through another portal, names the original so.
+    pub aliases: Vec<NamedNode>,
 }
 
 /// Classes whose resources are never part of another resource's description: datasets
@@ -252,9 +255,53 @@ pub fn datasets_of(graph: &Graph) -> Vec<HarvestedDataset> {
             topic: topic.into_owned(),
             triples,
             source_modified: source_modified(graph, subject),
+            aliases: identifiers(graph, subject)
+                .filter_map(|i| NamedNode::new(i).ok())
+                .filter(|i| i.as_ref() != topic && i.as_str().starts_with("http"))
+                .collect(),
         });
     }
     datasets
+}
+
+/// The values of `dataset`'s `adms:identifier`s: IRIs, or the `skos:notation` of
+/// identifier nodes.
+fn identifiers<'a>(
+    graph: &'a Graph,
+    dataset: NamedOrBlankNodeRef<'a>,
+) -> impl Iterator<Item = String> + 'a {
+    graph
+        .objects_for_subject_predicate(dataset, adms::IDENTIFIER)
+        .filter_map(move |identifier| match identifier {
+            TermRef::NamedNode(n) => Some(n.as_str().to_owned()),
+            TermRef::BlankNode(b) => graph
+                .object_for_subject_predicate(b, skos::NOTATION)
+                .and_then(|n| match n {
+                    TermRef::Literal(l) => Some(l.value().trim().to_owned()),
+                    _ => None,
+                }),
+            TermRef::Literal(l) => Some(l.value().trim().to_owned()),
+            TermRef::Triple(_) => None,
+        })
+}
+
+/// Leaves out of `dataset` the triples about resources under our base IRI (other than
+/// the dataset itself, when we named it): a feed does not get to describe our records.
+/// Returns the resources left out.
+pub fn drop_claims_on_ours(dataset: &mut HarvestedDataset, base: &BaseIri) -> Vec<String> {
+    let mut dropped = Vec::new();
+    dataset.triples.retain(|t| match &t.subject {
+        NamedOrBlankNode::NamedNode(n)
+            if n.as_str().starts_with(base.as_str()) && *n != dataset.topic =>
+        {
+            dropped.push(n.as_str().to_owned());
+            false
+        }
+        _ => true,
+    });
+    dropped.sort();
+    dropped.dedup();
+    dropped
 }
 
 /// The `dct:modified` of the source's catalog record of `dataset`, else of `dataset`.
@@ -293,21 +340,8 @@ pub fn came_from_us(
         return Some(format!("{} is one of our own IRIs", dataset.topic));
     }
     let topic = NamedOrBlankNodeRef::from(dataset.topic.as_ref());
-    for identifier in graph.objects_for_subject_predicate(topic, adms::IDENTIFIER) {
-        let text = match identifier {
-            TermRef::NamedNode(n) => Some(n.as_str().to_owned()),
-            TermRef::BlankNode(b) => graph
-                .object_for_subject_predicate(b, skos::NOTATION)
-                .and_then(|n| match n {
-                    TermRef::Literal(l) => Some(l.value().to_owned()),
-                    _ => None,
-                }),
-            TermRef::Literal(l) => Some(l.value().to_owned()),
-            TermRef::Triple(_) => None,
-        };
-        if let Some(text) = text.filter(|t| ours(t)) {
-            return Some(format!("its adms:identifier {text} is one of our IRIs"));
-        }
+    if let Some(text) = identifiers(graph, topic).find(|t| ours(t)) {
+        return Some(format!("its adms:identifier {text} is one of our IRIs"));
     }
     let records = graph.subjects_for_predicate_object(foaf::PRIMARY_TOPIC, topic);
     for record in records {

@@ -4,7 +4,7 @@
 
 use super::fetch::{FetchError, FetchOptions, Fetcher};
 use super::job::{JobReport, RunOptions, run};
-use super::sources::{Source, SourceError, jobs_of, save_job, sources};
+use super::sources::{Source, SourceError, jobs_of, prune_jobs, save_job, sources};
 use crate::store::{CatalogStore, SourceRef};
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -28,6 +28,9 @@ pub struct Harvester {
     fetcher: Fetcher,
     /// Sources with a job running.
     running: Arc<Mutex<HashSet<String>>>,
+    /// The runtime jobs run on: the one the harvester was made in, not the HTTP worker
+    /// that happens to start a job (a long job would hold up that worker's requests).
+    runtime: Option<tokio::runtime::Handle>,
 }
 
 impl Harvester {
@@ -37,18 +40,24 @@ impl Harvester {
             store,
             fetcher: Fetcher::new(options)?,
             running: Arc::default(),
+            runtime: tokio::runtime::Handle::try_current().ok(),
         })
     }
 
     /// Starts a job for `source` in the background; its id (its report is kept already).
+    /// Blocks on a store write: call it off the async workers.
     pub fn start(&self, source: Source, options: RunOptions) -> Result<String, StartError> {
         let (report, claim) = self.claim(&source, &options)?;
         let id = report.id.clone();
         let harvester = self.clone();
-        tokio::spawn(async move {
+        let job = async move {
             let _claim = claim;
             harvester.finish(source, options, report, &|_| {}).await;
-        });
+        };
+        match &self.runtime {
+            Some(runtime) => drop(runtime.spawn(job)),
+            None => drop(tokio::spawn(job)),
+        }
         Ok(id)
     }
 
@@ -81,6 +90,9 @@ impl Harvester {
             options.dry_run,
         );
         self.keep(&report)?;
+        if let Err(error) = prune_jobs(&self.store, &source.name) {
+            tracing::warn!(%error, "old harvest jobs were not forgotten");
+        }
         Ok((report, claim))
     }
 
@@ -91,12 +103,6 @@ impl Harvester {
         mut report: JobReport,
         progress: &(dyn Fn(&JobReport) + Send + Sync),
     ) -> JobReport {
-        let on_page = |report: &JobReport| {
-            progress(report);
-            if let Err(error) = self.keep(report) {
-                tracing::warn!(%error, "a running job's report was not kept");
-            }
-        };
         let source_ref = SourceRef {
             name: &source.name,
             url: &source.url,
@@ -107,11 +113,18 @@ impl Harvester {
             source_ref,
             &options,
             &mut report,
-            &on_page,
+            progress,
         )
         .await;
-        if let Err(error) = self.keep(&report) {
-            tracing::error!(%error, job = %report.id, "the job's report was not kept");
+        let (store, kept) = (self.store.clone(), report.clone());
+        match tokio::task::spawn_blocking(move || save_job(&store, &kept)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => {
+                tracing::error!(%error, job = %report.id, "the job's report was not kept")
+            }
+            Err(error) => {
+                tracing::error!(%error, job = %report.id, "the job's report was not kept")
+            }
         }
         report
     }
@@ -133,7 +146,16 @@ impl Harvester {
                 Ok(Ok(due)) => {
                     for source in due {
                         let name = source.name.clone();
-                        match self.start(source, RunOptions::default()) {
+                        let options = source.run_options(false);
+                        let harvester = self.clone();
+                        let started =
+                            tokio::task::spawn_blocking(move || harvester.start(source, options))
+                                .await;
+                        let Ok(started) = started else {
+                            tracing::error!("the harvest schedule's task failed");
+                            continue;
+                        };
+                        match started {
                             Ok(id) => {
                                 tracing::info!(source = %name, job = %id, "scheduled harvest started")
                             }

@@ -2,7 +2,7 @@
 //! `{base}api/harvest/sources/{name}` and `{base}api/harvest/jobs/{id}`: the URLs the API
 //! answers them at.
 
-use super::job::JobReport;
+use super::job::{JobReport, RunOptions};
 use crate::model::BaseIri;
 use crate::store::{CatalogStore, HarvestDocument, StoreError};
 use serde::{Deserialize, Serialize};
@@ -23,6 +23,14 @@ pub enum SourceError {
     /// A source has that name already.
     #[error("a source named {0:?} exists already")]
     Exists(String),
+    /// A source harvests that URL already: two would withdraw each other's datasets.
+    #[error("the source {name:?} harvests {url} already")]
+    SameUrl {
+        /// The other source's name.
+        name: String,
+        /// The URL.
+        url: String,
+    },
     /// The store failed, or holds a document that does not read.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -49,6 +57,12 @@ pub struct Source {
     /// When it was added (RFC 3339).
     #[serde(default)]
     pub created: String,
+    /// Pages a run reads at most (default [`RunOptions::default`]'s).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub max_pages: Option<usize>,
+    /// Datasets a run reads at most.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub max_datasets: Option<usize>,
 }
 
 impl Source {
@@ -63,7 +77,9 @@ impl Source {
             return Err(SourceError::BadName(name.to_owned()));
         }
         let parsed = reqwest::Url::parse(url).map_err(|_| SourceError::BadUrl(url.to_owned()))?;
-        if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+        // Credentials in a URL would be shown to anyone who reads the source.
+        let credentials = !parsed.username().is_empty() || parsed.password().is_some();
+        if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() || credentials {
             return Err(SourceError::BadUrl(url.to_owned()));
         }
         if let Some(interval) = interval {
@@ -74,7 +90,19 @@ impl Source {
             url: parsed.to_string(),
             interval: interval.map(str::to_owned),
             created: super::job::now_text(),
+            max_pages: None,
+            max_datasets: None,
         })
+    }
+
+    /// The limits of a run of this source.
+    pub fn run_options(&self, dry_run: bool) -> RunOptions {
+        let defaults = RunOptions::default();
+        RunOptions {
+            dry_run,
+            max_pages: self.max_pages.unwrap_or(defaults.max_pages),
+            max_datasets: self.max_datasets.unwrap_or(defaults.max_datasets),
+        }
     }
 
     /// How often to harvest it, if at all.
@@ -89,10 +117,13 @@ impl Source {
 pub fn parse_interval(text: &str) -> Result<Duration, SourceError> {
     let bad = || SourceError::BadInterval(text.to_owned());
     let trimmed = text.trim();
-    let iso = trimmed
-        .strip_prefix("PT")
-        .or_else(|| trimmed.strip_prefix('P'));
-    let simple = iso.unwrap_or(trimmed).to_ascii_lowercase();
+    // ISO 8601: `P1M` is a month, `PT1M` a minute; only days come before the `T`.
+    let simple = match (trimmed.strip_prefix("PT"), trimmed.strip_prefix('P')) {
+        (Some(time), _) => time.to_ascii_lowercase(),
+        (None, Some(date)) if date.ends_with(['D', 'd']) => date.to_ascii_lowercase(),
+        (None, Some(_)) => return Err(bad()),
+        (None, None) => trimmed.to_ascii_lowercase(),
+    };
     let split = simple.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
     let (number, unit) = simple.split_at(split);
     let number: u64 = number.parse().map_err(|_| bad())?;
@@ -120,17 +151,24 @@ pub fn job_iri(base: &BaseIri, id: &str) -> oxigraph::model::NamedNode {
     base.join(&format!("api/harvest/jobs/{id}"))
 }
 
-/// Adds `source`; refuses a name in use.
+/// Adds `source`; refuses a name in use, and a URL another source harvests.
 pub fn add_source(store: &CatalogStore, source: &Source) -> Result<(), SourceError> {
-    if find_source(store, &source.name)?.is_some() {
-        return Err(SourceError::Exists(source.name.clone()));
+    if let Some(other) = sources(store)?.into_iter().find(|s| s.url == source.url) {
+        return Err(SourceError::SameUrl {
+            name: other.name,
+            url: other.url,
+        });
     }
-    save(
-        store,
-        HarvestDocument::Source,
-        &source_iri(store.base(), &source.name),
-        source,
-    )
+    let iri = source_iri(store.base(), &source.name);
+    let json = serde_json::to_string(source).map_err(|e| SourceError::Document {
+        iri: iri.as_str().to_owned(),
+        message: e.to_string(),
+    })?;
+    if store.insert_harvest_document(HarvestDocument::Source, &iri, &json)? {
+        Ok(())
+    } else {
+        Err(SourceError::Exists(source.name.clone()))
+    }
 }
 
 /// The source named `name`.
@@ -220,6 +258,19 @@ pub fn find_job(store: &CatalogStore, id: &str) -> Result<Option<JobReport>, Sou
     load(store, HarvestDocument::Job, &job_iri(store.base(), id))
 }
 
+/// Jobs kept per source; older ones are forgotten as new ones start.
+pub const JOBS_KEPT: usize = 50;
+
+/// Forgets the jobs of `source` but the [`JOBS_KEPT`] last.
+pub fn prune_jobs(store: &CatalogStore, source: &str) -> Result<(), SourceError> {
+    let jobs = jobs_of(store, source)?;
+    let excess = jobs.len().saturating_sub(JOBS_KEPT);
+    for job in &jobs[..excess] {
+        store.remove_harvest_document(HarvestDocument::Job, &job_iri(store.base(), &job.id))?;
+    }
+    Ok(())
+}
+
 /// Every job of `source`, oldest first.
 pub fn jobs_of(store: &CatalogStore, source: &str) -> Result<Vec<JobReport>, SourceError> {
     let mut jobs = store
@@ -300,6 +351,8 @@ mod tests {
         assert_eq!(parse_interval("PT6H").ok(), Some(hours(6)));
         assert_eq!(parse_interval("1d").ok(), Some(hours(24)));
         assert_eq!(parse_interval("P1D").ok(), Some(hours(24)));
+        assert_eq!(parse_interval("PT1M").ok(), Some(Duration::from_secs(60)));
+        assert!(parse_interval("P1M").is_err(), "a month, not a minute");
         assert_eq!(parse_interval("90s").ok(), Some(Duration::from_secs(90)));
         for bad in ["", "6", "h", "10s", "6 hours", "-1h"] {
             assert!(parse_interval(bad).is_err(), "{bad:?}");
@@ -315,6 +368,10 @@ mod tests {
         ));
         assert!(matches!(
             Source::new("a", "file:///etc/passwd", None),
+            Err(SourceError::BadUrl(_))
+        ));
+        assert!(matches!(
+            Source::new("a", "https://user:secret@example.org/feed", None),
             Err(SourceError::BadUrl(_))
         ));
         assert!(matches!(

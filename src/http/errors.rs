@@ -167,7 +167,7 @@ impl HttpError {
             Self::Harvest(
                 SourceError::BadName(_) | SourceError::BadUrl(_) | SourceError::BadInterval(_),
             ) => "bad-request",
-            Self::Harvest(SourceError::Exists(_)) => "conflict",
+            Self::Harvest(SourceError::Exists(_) | SourceError::SameUrl { .. }) => "conflict",
             Self::Harvest(_) => "store-failure",
         }
     }
@@ -213,7 +213,9 @@ impl ResponseError for HttpError {
             Self::Harvest(
                 SourceError::BadName(_) | SourceError::BadUrl(_) | SourceError::BadInterval(_),
             ) => StatusCode::BAD_REQUEST,
-            Self::Harvest(SourceError::Exists(_)) => StatusCode::CONFLICT,
+            Self::Harvest(SourceError::Exists(_) | SourceError::SameUrl { .. }) => {
+                StatusCode::CONFLICT
+            }
             Self::Harvest(SourceError::Store(_) | SourceError::Document { .. }) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }

@@ -8,7 +8,7 @@ use super::auth::admin;
 use super::errors::HttpError;
 use super::respond::query_parameter;
 use crate::harvest::sources::{self, job_iri, source_iri};
-use crate::harvest::{JobReport, RunOptions, Source, StartError};
+use crate::harvest::{JobReport, Source, StartError};
 use crate::rdf::{Offer, negotiate};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -23,6 +23,10 @@ struct NewSource {
     url: String,
     #[serde(default)]
     interval: Option<String>,
+    #[serde(default)]
+    max_pages: Option<std::num::NonZeroUsize>,
+    #[serde(default)]
+    max_datasets: Option<std::num::NonZeroUsize>,
 }
 
 /// `POST {base}api/harvest/sources`: adds a source; `201` with its `Location`.
@@ -34,10 +38,12 @@ pub async fn add_source(
     admin(&request, &state)?;
     let asked: NewSource = serde_json::from_slice(&body).map_err(|e| {
         HttpError::BadRequest(format!(
-            "the body must be JSON {{\"name\", \"url\", \"interval\"?}}: {e}"
+            "the body must be JSON {{\"name\", \"url\", \"interval\"?, \"max_pages\"?, \"max_datasets\"?}}: {e}"
         ))
     })?;
-    let source = Source::new(&asked.name, &asked.url, asked.interval.as_deref())?;
+    let mut source = Source::new(&asked.name, &asked.url, asked.interval.as_deref())?;
+    source.max_pages = asked.max_pages.map(usize::from);
+    source.max_datasets = asked.max_datasets.map(usize::from);
     let store = state.store.clone();
     let kept = source.clone();
     web::block(move || sources::add_source(&store, &kept))
@@ -127,14 +133,12 @@ pub async fn run_source(
             kind: "harvest source",
             id: name,
         })?;
-    let options = RunOptions {
-        dry_run,
-        ..RunOptions::default()
-    };
-    // Starting keeps the job's first report: one small write.
-    let id = state
-        .harvester
-        .start(source, options)
+    let options = source.run_options(dry_run);
+    let harvester = state.harvester.clone();
+    // Starting keeps the job's first report: a store write, on the blocking pool.
+    let id = web::block(move || harvester.start(source, options))
+        .await
+        .map_err(|_| HttpError::Unavailable)?
         .map_err(|e| match e {
             StartError::Busy(_) => HttpError::Conflict(e.to_string()),
             StartError::Source(e) => HttpError::Harvest(e),
@@ -231,6 +235,8 @@ fn source_json(state: &AppState, source: &Source, last: Option<&JobReport>) -> s
         "url": source.url,
         "interval": source.interval,
         "created": source.created,
+        "max_pages": source.max_pages,
+        "max_datasets": source.max_datasets,
         "iri": source_iri(base, &source.name).as_str(),
         "run": format!("{}/run", source_iri(base, &source.name).as_str()),
     });

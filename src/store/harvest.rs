@@ -36,6 +36,8 @@ pub struct IncomingDataset {
     pub digest: Option<String>,
     /// When the source last changed it, for the source's record.
     pub source_modified: Option<Literal>,
+    /// Other IRIs it says it is: if the catalog has one of them, it is a copy.
+    pub aliases: Vec<NamedNode>,
 }
 
 /// What storing a harvested dataset did (or, in a dry run, would do).
@@ -319,6 +321,14 @@ impl CatalogStore {
                 ))),
             };
         }
+        for alias in &dataset.aliases {
+            if let Some(id) = self.record_of_topic(transaction, alias)? {
+                return Ok(Verdict::Skipped(format!(
+                    "{topic} names {alias} as its identifier, which {} describes already",
+                    self.base.record_graph(&id)
+                )));
+            }
+        }
         if self.draft_of_topic(topic)? {
             return Ok(Verdict::Skipped(format!("{topic} is one of our drafts")));
         }
@@ -408,12 +418,9 @@ impl CatalogStore {
             self.purge_tombstones_in(&mut transaction, super::feed::now_millis() - self.retention)?;
         let mut revisions = Vec::new();
         for topic in topics {
-            let Some(id) = self.record_of_topic(&transaction, topic)? else {
+            let Some(id) = self.live_harvest_in(&transaction, source, topic)? else {
                 continue;
             };
-            if self.harvested_from_in(&transaction, &id)?.as_deref() != Some(source.url) {
-                continue;
-            }
             changes.extend(self.remove_record_in(
                 &mut transaction,
                 RecordKind::Dataset,
@@ -449,6 +456,37 @@ impl CatalogStore {
         Ok(revisions.len())
     }
 
+    /// How many of `topics` are live records harvested from `source`: what
+    /// [`Self::withdraw_harvested`] would withdraw.
+    pub fn withdrawable(
+        &self,
+        source: SourceRef<'_>,
+        topics: &[NamedNode],
+    ) -> Result<usize, StoreError> {
+        let reader = self.store.start_transaction()?;
+        let mut count = 0;
+        for topic in topics {
+            if self.live_harvest_in(&reader, source, topic)?.is_some() {
+                count += 1;
+            }
+        }
+        Ok(count)
+    }
+
+    /// The record of `topic`, if it is live and harvested from `source`.
+    fn live_harvest_in(
+        &self,
+        transaction: &Transaction<'_>,
+        source: SourceRef<'_>,
+        topic: &NamedNode,
+    ) -> Result<Option<RecordId>, StoreError> {
+        let Some(id) = self.record_of_topic(transaction, topic)? else {
+            return Ok(None);
+        };
+        let ours = self.harvested_from_in(transaction, &id)?.as_deref() == Some(source.url);
+        Ok(ours.then_some(id))
+    }
+
     /// Keeps `json` as the harvester's document `iri` of `kind`, replacing an older one.
     pub fn put_harvest_document(
         &self,
@@ -477,6 +515,46 @@ impl CatalogStore {
             &Literal::new_simple_literal(json),
             g,
         ));
+        transaction.commit()?;
+        Ok(())
+    }
+
+    /// Keeps `json` as the document `iri` of `kind` unless one is kept there already
+    /// (checked and written under the writer lock); whether it was kept.
+    pub fn insert_harvest_document(
+        &self,
+        kind: HarvestDocument,
+        iri: &NamedNode,
+        json: &str,
+    ) -> Result<bool, StoreError> {
+        let _writer = self.write_lock();
+        if self.harvest_document(kind, iri)?.is_some() {
+            return Ok(false);
+        }
+        self.put_harvest_document(kind, iri, json)?;
+        Ok(true)
+    }
+
+    /// Forgets the document `iri` of `kind`.
+    pub fn remove_harvest_document(
+        &self,
+        kind: HarvestDocument,
+        iri: &NamedNode,
+    ) -> Result<(), StoreError> {
+        let graph = self.base.join(kind.graph());
+        let term = self.harvest_term("document");
+        let mut transaction = self.private.start_transaction()?;
+        let old: Vec<Quad> = transaction
+            .quads_for_pattern(
+                Some(iri.as_ref().into()),
+                Some(term.as_ref()),
+                None,
+                Some(GraphNameRef::NamedNode(graph.as_ref())),
+            )
+            .collect::<Result<_, _>>()?;
+        for quad in &old {
+            transaction.remove(quad);
+        }
         transaction.commit()?;
         Ok(())
     }
