@@ -11,10 +11,11 @@ use super::map::{
     HarvestedDataset, came_from_us, datasets_of, drop_claims_on_ours, name_blank_datasets,
     type_dates,
 };
-use super::page::{next_page, parse, syntax_of};
+use super::page::{Parsed, csw_page, next_page, parse, syntax_of};
 use super::sources::{self, PageMemo, SourceError};
 use crate::model::vocab::{RDF_TYPE, dct, hydra};
 use crate::store::{CatalogStore, IncomingDataset, Provenance, SourceRef, StoreError, Verdict};
+use oxigraph::io::RdfFormat;
 use oxigraph::model::{Graph, NamedNode, TermRef};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -602,15 +603,20 @@ async fn read_page(store: &CatalogStore, fetched: Fetched, feed: &str) -> Result
     let feed = feed.to_owned();
     // Parsing and mapping take CPU time: off the async workers.
     tokio::task::spawn_blocking(move || {
-        let format = syntax_of(fetched.content_type.as_deref(), &fetched.body);
-        let parsed = parse(&fetched.body, format, &fetched.url).map_err(|e| e.to_string())?;
+        let Body {
+            parsed,
+            next: csw_next,
+            broken,
+            csw,
+        } = read_body(&fetched)?;
         drop(fetched.body);
         let mut notes = parsed.repairs;
         let mut graph = parsed.graph;
         notes.extend(type_dates(&mut graph));
         let naming = name_blank_datasets(graph, &feed, &base);
         notes.extend(naming.notes);
-        let (graph, minted, unnamed) = (naming.graph, naming.minted, naming.unnamed);
+        let (graph, minted, mut unnamed) = (naming.graph, naming.minted, naming.unnamed);
+        unnamed.extend(broken);
         // Fingerprints take CPU time too: here, off the async workers.
         let datasets: Vec<_> = datasets_of(&graph)
             .into_iter()
@@ -619,8 +625,9 @@ async fn read_page(store: &CatalogStore, fetched: Fetched, feed: &str) -> Result
                 (dataset, digest)
             })
             .collect();
-        let next = next_page(&graph, &fetched.url);
-        if !speaks_dcat(&graph) {
+        let next = next_page(&graph, &fetched.url).or(csw_next);
+        // (A CSW response is a feed, even when none of its records read.)
+        if !speaks_dcat(&graph) && unnamed.is_empty() && !csw {
             // An error page served as 200 must not read as a feed emptied of datasets.
             return Err(format!(
                 "the page says nothing in DCAT or Hydra ({} triples): not a feed",
@@ -640,6 +647,51 @@ async fn read_page(store: &CatalogStore, fetched: Fetched, feed: &str) -> Result
     })
     .await
     .map_err(|e| format!("reading the page failed: {e}"))?
+}
+
+/// What a fetched page holds.
+struct Body {
+    parsed: Parsed,
+    /// For a CSW response, the next page's URL.
+    next: Option<String>,
+    /// CSW records that did not read: which, and why (each is a dataset the run cannot
+    /// identify).
+    broken: Vec<(String, String)>,
+    /// Whether it is a CSW response.
+    csw: bool,
+}
+
+/// The triples of a fetched page: the page, or each record of a CSW response.
+fn read_body(fetched: &Fetched) -> Result<Body, String> {
+    let Some(csw) = csw_page(&fetched.body, &fetched.url) else {
+        let format = syntax_of(fetched.content_type.as_deref(), &fetched.body);
+        let parsed = parse(&fetched.body, format, &fetched.url).map_err(|e| e.to_string())?;
+        return Ok(Body {
+            parsed,
+            next: None,
+            broken: Vec::new(),
+            csw: false,
+        });
+    };
+    let mut body = Body {
+        parsed: Parsed::default(),
+        next: csw.next,
+        broken: Vec::new(),
+        csw: true,
+    };
+    for (n, document) in csw.documents.iter().enumerate() {
+        match parse(document, RdfFormat::RdfXml, &fetched.url) {
+            Ok(parsed) => {
+                body.parsed.graph.extend(parsed.graph.iter());
+                body.parsed.repairs.extend(parsed.repairs);
+            }
+            Err(error) => body.broken.push((
+                format!("CSW record {} of the page", n + 1),
+                error.to_string(),
+            )),
+        }
+    }
+    Ok(body)
 }
 
 /// Whether `graph` says anything in DCAT or Hydra: a feed (maybe one without datasets),

@@ -248,6 +248,72 @@ fn syntax_error(format: RdfFormat, error: &oxigraph::io::RdfSyntaxError) -> Page
     }
 }
 
+/// A CSW `GetRecordsResponse`, as GeoNetwork serves its DCAT output: each record an
+/// RDF/XML document of its own, and paging by record position rather than Hydra.
+#[derive(Debug)]
+pub struct CswPage<'a> {
+    /// The RDF/XML documents it wraps.
+    pub documents: Vec<&'a [u8]>,
+    /// The next page: `url` with `startPosition` at the response's `nextRecord`.
+    pub next: Option<String>,
+}
+
+/// `body` as a CSW `GetRecordsResponse`, if it is one.
+pub fn csw_page<'a>(body: &'a [u8], url: &str) -> Option<CswPage<'a>> {
+    let head = &body[..body.len().min(4096)];
+    if !contains(head, b"GetRecordsResponse") {
+        return None;
+    }
+    let mut documents = Vec::new();
+    let mut rest = body;
+    while let Some(start) = find(rest, b"<rdf:RDF") {
+        let Some(length) = find(&rest[start..], b"</rdf:RDF>") else {
+            break;
+        };
+        let end = start + length + b"</rdf:RDF>".len();
+        documents.push(&rest[start..end]);
+        rest = &rest[end..];
+    }
+    Some(CswPage {
+        documents,
+        next: csw_next(body, url),
+    })
+}
+
+/// The URL of the page after a CSW response, from its `nextRecord` (0 at the end).
+fn csw_next(body: &[u8], url: &str) -> Option<String> {
+    let attribute = |name: &str| -> Option<u64> {
+        let text = std::str::from_utf8(body).ok()?;
+        let at = text.find(&format!("{name}=\""))? + name.len() + 2;
+        let value = &text[at..];
+        value[..value.find('"')?].trim().parse().ok()
+    };
+    let next = attribute("nextRecord").filter(|n| *n > 0)?;
+    if attribute("numberOfRecordsMatched").is_some_and(|total| next > total) {
+        return None;
+    }
+    let mut parsed = reqwest::Url::parse(url).ok()?;
+    let kept: Vec<(String, String)> = parsed
+        .query_pairs()
+        .filter(|(k, _)| !k.eq_ignore_ascii_case("startPosition"))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    parsed
+        .query_pairs_mut()
+        .clear()
+        .extend_pairs(kept)
+        .append_pair("startPosition", &next.to_string());
+    Some(parsed.to_string())
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    find(haystack, needle).is_some()
+}
+
 /// The next page of a paged feed, resolved against `url`: `hydra:next` (of a
 /// `hydra:PartialCollectionView`) or the older `hydra:nextPage` (of a
 /// `hydra:PagedCollection`, often a literal). `None` on the last page, or when the feed
@@ -283,6 +349,31 @@ mod tests {
         graph
             .subjects_for_predicate_object(RDF_TYPE, dcat::DATASET)
             .count()
+    }
+
+    #[test]
+    fn csw_responses_give_their_rdf_and_the_next_position() {
+        let body = feed("udata/csw_dcat/geonetwork-dcat-page-1.xml");
+        let url = "https://geo.example.org/csw?service=CSW&request=GetRecords&startPosition=1";
+        let page = csw_page(&body, url).unwrap_or_else(|| panic!("a CSW response"));
+        assert_eq!(page.documents.len(), 2, "numberOfRecordsReturned=2");
+        let mut found = 0;
+        for document in &page.documents {
+            let parsed = parse(document, RdfFormat::RdfXml, url).unwrap_or_else(|e| panic!("{e}"));
+            found += datasets(&parsed.graph);
+        }
+        assert_eq!(found, 2, "one dataset per record");
+        assert_eq!(
+            page.next.as_deref(),
+            Some("https://geo.example.org/csw?service=CSW&request=GetRecords&startPosition=3")
+        );
+        let last = feed("udata/csw_dcat/geonetwork-dcat-page-5.xml");
+        assert_eq!(
+            csw_page(&last, url).and_then(|p| p.next),
+            None,
+            "nextRecord=0"
+        );
+        assert!(csw_page(b"<rdf:RDF></rdf:RDF>", url).is_none());
     }
 
     #[test]
@@ -367,7 +458,10 @@ mod tests {
             "dataverse/datasetSchemaDotOrg.json",
             "schema.org context, not bundled yet",
         ),
-        ("csw_dcat/", "RDF inside CSW responses: to extract first"),
+        (
+            "csw_dcat/",
+            "CSW responses, read by `csw_page` (tested below)",
+        ),
         (
             "udata/dcat/geonetwork.xml",
             "two URLs in one rdf:about; the lenient RDF/XML reader then fails on text: to handle",
