@@ -5,174 +5,17 @@
 //! A run that could not read the whole feed (a page failed, or a cap stopped it) withdraws
 //! nothing: what it did not see may still be there.
 
-use super::digest::{DigestError, digest};
+use super::digest::DigestError;
 use super::fetch::{Fetched, Fetcher, Validators};
-use super::map::{
-    HarvestedDataset, came_from_us, datasets_of, drop_claims_on_ours, name_blank_datasets,
-    type_dates,
-};
-use super::page::{Parsed, csw_page, next_page, parse, syntax_of};
+use super::map::{HarvestedDataset, came_from_us, drop_claims_on_ours};
+use super::read::{ReadPage, read};
+use super::report::{JobError, JobReport, JobStatus, now_text};
 use super::sources::{self, PageMemo, SourceError};
-use crate::model::vocab::{RDF_TYPE, dct, hydra};
+use crate::model::vocab::dct;
 use crate::store::{CatalogStore, IncomingDataset, Provenance, SourceRef, StoreError, Verdict};
-use oxigraph::io::RdfFormat;
 use oxigraph::model::{Graph, NamedNode, TermRef};
-use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use tracing::Instrument;
-
-/// Where a job is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum JobStatus {
-    /// Still fetching pages.
-    Running,
-    /// Every page read, every dataset stored.
-    Succeeded,
-    /// Some pages or datasets failed; what was read is stored, nothing was withdrawn.
-    Partial,
-    /// Nothing could be harvested (the first page failed).
-    Failed,
-}
-
-/// One failure: where, which dataset (if one), and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct JobError {
-    /// The page's URL.
-    pub page: String,
-    /// The dataset's IRI, when one dataset failed (else the whole page did).
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub dataset: Option<String>,
-    /// Why, in words.
-    pub reason: String,
-}
-
-/// What a run changed to read the source (normalisations, repairs) or chose not to store.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct JobNote {
-    /// The page's URL.
-    pub page: String,
-    /// What, in words.
-    pub note: String,
-}
-
-/// A job's report, as `GET {base}api/harvest/jobs/{id}` answers it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct JobReport {
-    /// The job's id.
-    pub id: String,
-    /// The source's name.
-    pub source: String,
-    /// The feed's first page.
-    pub url: String,
-    /// Whether the run only said what it would do.
-    pub dry_run: bool,
-    /// Where the job is.
-    pub status: JobStatus,
-    /// When it started (RFC 3339).
-    pub started: String,
-    /// When it ended (RFC 3339), once it has.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub ended: Option<String>,
-    /// Pages read.
-    pub pages: usize,
-    /// Datasets new to the catalog.
-    pub created: usize,
-    /// Datasets whose description changed.
-    pub updated: usize,
-    /// Datasets found as they were: not written.
-    pub unchanged: usize,
-    /// Datasets the source no longer lists: withdrawn.
-    pub withdrawn: usize,
-    /// Datasets (or pages) that failed; see `errors`.
-    pub failed: usize,
-    /// Datasets not stored on purpose (ours already, another source's); see `notes`.
-    pub skipped: usize,
-    /// Each failure, up to [`MAX_NOTES`].
-    pub errors: Vec<JobError>,
-    /// Errors left out past [`MAX_NOTES`].
-    #[serde(default)]
-    pub errors_left_out: usize,
-    /// Each normalisation, repair and skip, up to [`MAX_NOTES`].
-    pub notes: Vec<JobNote>,
-    /// Notes left out past [`MAX_NOTES`].
-    pub notes_left_out: usize,
-    /// Why paging stopped before the feed's end, if it did.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub stopped: Option<String>,
-}
-
-/// Notes kept in a report; a large feed with plain-string dates would say it 100,000 times.
-pub const MAX_NOTES: usize = 1000;
-
-impl JobReport {
-    /// A new running job.
-    pub fn new(id: String, source: &SourceRef<'_>, dry_run: bool) -> Self {
-        Self {
-            id,
-            source: source.name.to_owned(),
-            url: source.url.to_owned(),
-            dry_run,
-            status: JobStatus::Running,
-            started: now_text(),
-            ended: None,
-            pages: 0,
-            created: 0,
-            updated: 0,
-            unchanged: 0,
-            withdrawn: 0,
-            failed: 0,
-            skipped: 0,
-            errors: Vec::new(),
-            errors_left_out: 0,
-            notes: Vec::new(),
-            notes_left_out: 0,
-            stopped: None,
-        }
-    }
-
-    fn note(&mut self, page: &str, note: String) {
-        if self.notes.len() < MAX_NOTES {
-            self.notes.push(JobNote {
-                page: page.to_owned(),
-                note,
-            });
-        } else {
-            self.notes_left_out += 1;
-        }
-    }
-
-    fn fail(&mut self, page: &str, dataset: Option<&NamedNode>, reason: String) {
-        self.failed += 1;
-        self.push_error(JobError {
-            page: page.to_owned(),
-            dataset: dataset.map(|d| d.as_str().to_owned()),
-            reason,
-        });
-    }
-
-    /// An error of the run that is no dataset's (the run is then partial).
-    fn error(&mut self, page: &str, reason: String) {
-        self.push_error(JobError {
-            page: page.to_owned(),
-            dataset: None,
-            reason,
-        });
-    }
-
-    fn push_error(&mut self, error: JobError) {
-        if self.errors.len() < MAX_NOTES {
-            self.errors.push(error);
-        } else {
-            self.errors_left_out += 1;
-        }
-    }
-
-    /// Datasets the run has dealt with so far, for progress.
-    pub fn datasets(&self) -> usize {
-        self.created + self.updated + self.unchanged + self.failed + self.skipped
-    }
-}
 
 /// Limits of one run, so that a feed that never ends cannot fill the store.
 #[derive(Debug, Clone)]
@@ -461,44 +304,8 @@ impl Run<'_> {
                 reason,
             });
         }
-        let mut incoming = Vec::new();
-        let mut listed = Vec::new();
-        for (dataset, digest) in page.datasets {
-            if self.seen.len() >= self.options.max_datasets {
-                report.stopped = Some(format!(
-                    "stopped after {} datasets, the most a run reads",
-                    self.options.max_datasets
-                ));
-                break;
-            }
-            if !self.seen.insert(dataset.topic.clone()) {
-                report.note(url, format!("{} is listed on two pages", dataset.topic));
-                continue;
-            }
-            listed.push(dataset.topic.as_str().to_owned());
-            if let Some(why) = came_from_us(&page.graph, &dataset, self.store.base(), &page.minted)
-            {
-                report.skipped += 1;
-                report.note(url, format!("{} not harvested: {why}", dataset.topic));
-                continue;
-            }
-            let mut dataset = dataset;
-            let dropped = drop_claims_on_ours(&mut dataset, self.store.base());
-            if !dropped.is_empty() {
-                report.note(
-                    url,
-                    format!(
-                        "{}: triples about our own resources left out: {}",
-                        dataset.topic,
-                        dropped.join(", ")
-                    ),
-                );
-            }
-            match checked(dataset, digest) {
-                Ok(dataset) => incoming.push(dataset),
-                Err((topic, reason)) => report.fail(url, Some(&topic), reason),
-            }
-        }
+        let (incoming, listed) =
+            self.triage(url, page.datasets, (&page.graph, &page.minted), report);
         drop(page.graph);
         if listed_here > 0 && self.seen.len() == before && page.next.is_some() {
             // A server that answers every page number with its last page never ends.
@@ -544,6 +351,54 @@ impl Run<'_> {
         page.next.map_or(Step::End, Step::Next)
     }
 
+    /// The datasets of a page to store, checked and fingerprinted; and the IRIs of those
+    /// it lists. Says in `report` what is left out and why.
+    fn triage(
+        &mut self,
+        url: &str,
+        datasets: Vec<(HarvestedDataset, Result<String, DigestError>)>,
+        (graph, minted): (&Graph, &HashSet<NamedNode>),
+        report: &mut JobReport,
+    ) -> (Vec<IncomingDataset>, Vec<String>) {
+        let mut incoming = Vec::new();
+        let mut listed = Vec::new();
+        for (mut dataset, digest) in datasets {
+            if self.seen.len() >= self.options.max_datasets {
+                report.stopped = Some(format!(
+                    "stopped after {} datasets, the most a run reads",
+                    self.options.max_datasets
+                ));
+                break;
+            }
+            if !self.seen.insert(dataset.topic.clone()) {
+                report.note(url, format!("{} is listed on two pages", dataset.topic));
+                continue;
+            }
+            listed.push(dataset.topic.as_str().to_owned());
+            if let Some(why) = came_from_us(graph, &dataset, self.store.base(), minted) {
+                report.skipped += 1;
+                report.note(url, format!("{} not harvested: {why}", dataset.topic));
+                continue;
+            }
+            let dropped = drop_claims_on_ours(&mut dataset, self.store.base());
+            if !dropped.is_empty() {
+                report.note(
+                    url,
+                    format!(
+                        "{}: triples about our own resources left out: {}",
+                        dataset.topic,
+                        dropped.join(", ")
+                    ),
+                );
+            }
+            match checked(dataset, digest) {
+                Ok(dataset) => incoming.push(dataset),
+                Err((topic, reason)) => report.fail(url, Some(&topic), reason),
+            }
+        }
+        (incoming, listed)
+    }
+
     /// The state of `url` as the last complete read left it, if its datasets are all
     /// still live records (else the page is fetched in full again).
     async fn memo(&self, url: &str) -> Result<Option<PageMemo>, SourceError> {
@@ -581,141 +436,14 @@ impl Run<'_> {
     }
 }
 
-/// A page, read and mapped.
-struct ReadPage {
-    graph: Graph,
-    /// The IRIs minted for blank-node datasets.
-    minted: HashSet<NamedNode>,
-    /// Each dataset, with its fingerprint or why it has none.
-    datasets: Vec<(HarvestedDataset, Result<String, DigestError>)>,
-    /// Blank-node datasets that could not be named, and why.
-    unnamed: Vec<(String, String)>,
-    notes: Vec<String>,
-    next: Option<String>,
-    /// `hydra:totalItems`, if the page gives it.
-    total_items: Option<u64>,
-}
-
-/// Reads and maps a fetched page (`feed` names the source, for blank-node datasets); the
-/// reason it failed, in words.
+/// Reads and maps a fetched page (`feed` names the source, for blank-node datasets) off
+/// the async workers: parsing, mapping and fingerprints take CPU time.
 async fn read_page(store: &CatalogStore, fetched: Fetched, feed: &str) -> Result<ReadPage, String> {
     let base = store.base().clone();
     let feed = feed.to_owned();
-    // Parsing and mapping take CPU time: off the async workers.
-    tokio::task::spawn_blocking(move || {
-        let Body {
-            parsed,
-            next: csw_next,
-            broken,
-            csw,
-        } = read_body(&fetched)?;
-        drop(fetched.body);
-        let mut notes = parsed.repairs;
-        let mut graph = parsed.graph;
-        notes.extend(type_dates(&mut graph));
-        let naming = name_blank_datasets(graph, &feed, &base);
-        notes.extend(naming.notes);
-        let (graph, minted, mut unnamed) = (naming.graph, naming.minted, naming.unnamed);
-        unnamed.extend(broken);
-        // Fingerprints take CPU time too: here, off the async workers.
-        let datasets: Vec<_> = datasets_of(&graph)
-            .into_iter()
-            .map(|dataset| {
-                let digest = digest(&dataset.triples);
-                (dataset, digest)
-            })
-            .collect();
-        let next = next_page(&graph, &fetched.url).or(csw_next);
-        // (A CSW response is a feed, even when none of its records read.)
-        if !speaks_dcat(&graph) && unnamed.is_empty() && !csw {
-            // An error page served as 200 must not read as a feed emptied of datasets.
-            return Err(format!(
-                "the page says nothing in DCAT or Hydra ({} triples): not a feed",
-                graph.len()
-            ));
-        }
-        let total_items = total_items(&graph);
-        Ok(ReadPage {
-            graph,
-            minted,
-            datasets,
-            unnamed,
-            notes,
-            next,
-            total_items,
-        })
-    })
-    .await
-    .map_err(|e| format!("reading the page failed: {e}"))?
-}
-
-/// What a fetched page holds.
-struct Body {
-    parsed: Parsed,
-    /// For a CSW response, the next page's URL.
-    next: Option<String>,
-    /// CSW records that did not read: which, and why (each is a dataset the run cannot
-    /// identify).
-    broken: Vec<(String, String)>,
-    /// Whether it is a CSW response.
-    csw: bool,
-}
-
-/// The triples of a fetched page: the page, or each record of a CSW response.
-fn read_body(fetched: &Fetched) -> Result<Body, String> {
-    let Some(csw) = csw_page(&fetched.body, &fetched.url) else {
-        let format = syntax_of(fetched.content_type.as_deref(), &fetched.body);
-        let parsed = parse(&fetched.body, format, &fetched.url).map_err(|e| e.to_string())?;
-        return Ok(Body {
-            parsed,
-            next: None,
-            broken: Vec::new(),
-            csw: false,
-        });
-    };
-    let mut body = Body {
-        parsed: Parsed::default(),
-        next: csw.next,
-        broken: Vec::new(),
-        csw: true,
-    };
-    for (n, document) in csw.documents.iter().enumerate() {
-        match parse(document, RdfFormat::RdfXml, &fetched.url) {
-            Ok(parsed) => {
-                body.parsed.graph.extend(parsed.graph.iter());
-                body.parsed.repairs.extend(parsed.repairs);
-            }
-            Err(error) => body.broken.push((
-                format!("CSW record {} of the page", n + 1),
-                error.to_string(),
-            )),
-        }
-    }
-    Ok(body)
-}
-
-/// Whether `graph` says anything in DCAT or Hydra: a feed (maybe one without datasets),
-/// not an error page that happens to parse (an empty body, a JSON error message).
-fn speaks_dcat(graph: &Graph) -> bool {
-    let ours = |iri: &str| {
-        iri.starts_with("http://www.w3.org/ns/dcat#")
-            || iri.starts_with("http://www.w3.org/ns/hydra/core#")
-    };
-    graph.iter().any(|t| {
-        ours(t.predicate.as_str())
-            || (t.predicate == RDF_TYPE
-                && matches!(t.object, TermRef::NamedNode(class) if ours(class.as_str())))
-    })
-}
-
-/// The `hydra:totalItems` of the page's collection, if it gives one.
-fn total_items(graph: &Graph) -> Option<u64> {
-    graph
-        .triples_for_predicate(hydra::TOTAL_ITEMS)
-        .find_map(|t| match t.object {
-            TermRef::Literal(l) => l.value().trim().parse().ok(),
-            _ => None,
-        })
+    tokio::task::spawn_blocking(move || read(fetched, &feed, &base))
+        .await
+        .map_err(|e| format!("reading the page failed: {e}"))?
 }
 
 /// The harvest's own checks of a dataset, before it is stored; and its fingerprint.
@@ -815,11 +543,4 @@ async fn withdraw_gone(
     })
     .await
     .map_err(|e| StoreError::Update(format!("the store's task failed: {e}")))?
-}
-
-/// Now, in RFC 3339.
-pub(crate) fn now_text() -> String {
-    time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
 }

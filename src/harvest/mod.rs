@@ -1,6 +1,7 @@
 //! The harvester: fetch -> page -> parse -> map -> diff -> upsert, with job reports
 //! (issue 6): fetching a page safely ([`fetch`]), reading it ([`page`]), making it fit to
-//! store ([`map`]), fingerprinting datasets ([`digest`]), running a job ([`job`]), keeping
+//! store ([`map`]), fingerprinting datasets ([`digest`]), both for a run ([`read`]),
+//! running a job ([`job`]) and saying what it did ([`report`]), keeping
 //! sources and reports ([`sources`]) and starting and scheduling jobs ([`runner`]).
 
 pub mod digest;
@@ -8,10 +9,13 @@ pub mod fetch;
 pub mod job;
 pub mod map;
 pub mod page;
+pub mod read;
+pub mod report;
 pub mod runner;
 pub mod sources;
 
 pub use fetch::FetchOptions;
-pub use job::{JobReport, JobStatus, RunOptions};
+pub use job::RunOptions;
+pub use report::{JobError, JobReport, JobStatus};
 pub use runner::{Harvester, StartError};
 pub use sources::{Source, SourceError};

@@ -3,7 +3,8 @@
 //! with an interval harvested in the background for as long as the server runs.
 
 use super::fetch::{FetchError, FetchOptions, Fetcher};
-use super::job::{JobReport, RunOptions, run};
+use super::job::{RunOptions, run};
+use super::report::JobReport;
 use super::sources::{Source, SourceError, jobs_of, prune_jobs, save_job, sources};
 use crate::store::{CatalogStore, SourceRef};
 use std::collections::HashSet;

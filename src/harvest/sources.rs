@@ -2,7 +2,8 @@
 //! `{base}api/harvest/sources/{name}` and `{base}api/harvest/jobs/{id}`: the URLs the API
 //! answers them at.
 
-use super::job::{JobReport, RunOptions};
+use super::job::RunOptions;
+use super::report::{JobError, JobReport, now_text};
 use crate::model::BaseIri;
 use crate::store::{CatalogStore, HarvestDocument, StoreError};
 use serde::{Deserialize, Serialize};
@@ -89,7 +90,7 @@ impl Source {
             name: name.to_owned(),
             url: parsed.to_string(),
             interval: interval.map(str::to_owned),
-            created: super::job::now_text(),
+            created: now_text(),
             max_pages: None,
             max_datasets: None,
         })
@@ -293,8 +294,8 @@ pub fn fail_interrupted(store: &CatalogStore) -> Result<usize, SourceError> {
             continue;
         }
         job.status = super::JobStatus::Failed;
-        job.ended = Some(super::job::now_text());
-        job.errors.push(super::job::JobError {
+        job.ended = Some(now_text());
+        job.errors.push(JobError {
             page: job.url.clone(),
             dataset: None,
             reason: "the server stopped during the job".into(),
