@@ -237,14 +237,7 @@ async fn sources_are_added_and_run_by_admins_and_jobs_report_as_json_and_html() 
     assert_eq!(one["jobs"].as_array().map(Vec::len), Some(2), "{one}");
 
     // A page that fails: the report says which and why.
-    feeds.set(
-        "/catalog.rdf",
-        common::feeds::Page {
-            status: 500,
-            content_type: "text/plain".into(),
-            body: b"down".to_vec(),
-        },
-    );
+    feeds.set("/catalog.rdf", common::feeds::Page::status(500, "down"));
     let failing = send(
         Method::POST,
         &run_url,
@@ -411,4 +404,47 @@ async fn sources_with_an_interval_are_harvested_by_the_server() {
     let manual = get_json(&format!("{}/api/harvest/sources/manual", server.url)).await;
     assert!(manual["last_job"].is_null(), "{manual}");
     assert_eq!(manual["jobs"].as_array().map(Vec::len), Some(0), "{manual}");
+}
+
+/// One job per source at a time: a run asked while one is going answers 409, and the
+/// running job ends normally.
+#[actix_web::test]
+async fn a_source_being_harvested_cannot_be_run_again_at_once() {
+    let feeds = common::feeds::FeedServer::start();
+    let feed = feeds.set(
+        "/slow.ttl",
+        common::feeds::Page::ok("text/turtle", scheduled_feed()).slow(Duration::from_secs(2)),
+    );
+    let temp = tempfile::tempdir().unwrap();
+    let server = harvesting_server(&temp);
+    let sources = format!("{}/api/harvest/sources", server.url);
+    let body = json!({ "name": "slow", "url": feed });
+    expect_status(
+        post_json(&sources, &body, Some(ADMIN)).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let run_url = format!("{sources}/slow/run");
+    let auth = bearer(ADMIN);
+    let headers = [("Authorization", auth.as_str())];
+    let run = || send(Method::POST, &run_url, "", "application/json", &headers);
+    let first = run().await;
+    assert_eq!(first.status(), StatusCode::ACCEPTED);
+    let busy = problem(run().await, StatusCode::CONFLICT).await;
+    assert!(
+        busy["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("already")),
+        "{busy}"
+    );
+    let job = finished(&server.url_of(&header(&first, "location"))).await;
+    assert_eq!(
+        (job["status"].as_str(), job["created"].as_u64()),
+        (Some("succeeded"), Some(1)),
+        "{job}"
+    );
+    // Once it ended, the source may run again.
+    let again = run().await;
+    assert_eq!(again.status(), StatusCode::ACCEPTED);
+    finished(&server.url_of(&header(&again, "location"))).await;
 }

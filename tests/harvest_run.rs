@@ -424,14 +424,7 @@ async fn paging_follows_both_hydra_vocabularies_and_a_failing_page_keeps_everyth
 
     // Page 2 fails: the run is partial, says which page, and withdraws nothing (d3 and d4,
     // which it could not see, stay).
-    feeds.set(
-        "/paged?page=2",
-        Page {
-            status: 500,
-            content_type: "text/plain".into(),
-            body: b"boom".to_vec(),
-        },
-    );
+    feeds.set("/paged?page=2", Page::status(500, "boom"));
     let failing = run(&store, &harvester, "paged", &url, false).await;
     assert_eq!(failing.status, JobStatus::Partial, "{failing:#?}");
     assert_eq!(failing.errors.len(), 1, "{failing:#?}");

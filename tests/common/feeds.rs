@@ -14,6 +14,8 @@ pub struct Page {
     pub content_type: String,
     /// The body.
     pub body: Vec<u8>,
+    /// How long the server waits before answering.
+    pub delay: std::time::Duration,
 }
 
 impl Page {
@@ -23,7 +25,21 @@ impl Page {
             status: 200,
             content_type: content_type.to_owned(),
             body: body.into(),
+            delay: std::time::Duration::ZERO,
         }
+    }
+
+    /// A page with status `status`.
+    pub fn status(status: u16, body: &str) -> Self {
+        Self {
+            status,
+            ..Self::ok("text/plain", body.as_bytes().to_vec())
+        }
+    }
+
+    /// This page, answered after `delay`.
+    pub fn slow(self, delay: std::time::Duration) -> Self {
+        Self { delay, ..self }
     }
 }
 
@@ -52,6 +68,9 @@ impl FeedServer {
                         query => format!("{}?{query}", request.path()),
                     };
                     let page = pages.read().expect("pages").get(&key).cloned();
+                    if let Some(page) = &page {
+                        tokio::time::sleep(page.delay).await;
+                    }
                     match page {
                         Some(page) => HttpResponse::build(
                             actix_web::http::StatusCode::from_u16(page.status).expect("status"),
