@@ -217,13 +217,15 @@ fn source_for(store: &CatalogStore, target: &str, keep: bool) -> Result<Source, 
 /// `passerelle harvest list`: every source with its last job.
 pub fn harvest_list(settings: &Settings) -> Result<Vec<(Source, Option<JobReport>)>, CommandError> {
     let store = CatalogStore::open(&settings.data_dir, settings.base.clone())?;
-    let mut listed = Vec::new();
-    for source in sources::sources(&store).map_err(HarvestError::from)? {
-        let last = sources::jobs_of(&store, &source.name)
-            .map_err(HarvestError::from)?
-            .pop();
-        listed.push((source, last));
-    }
+    let mut jobs = sources::jobs_by_source(&store).map_err(HarvestError::from)?;
+    let listed = sources::sources(&store)
+        .map_err(HarvestError::from)?
+        .into_iter()
+        .map(|source| {
+            let last = jobs.remove(&source.name).and_then(|mut j| j.pop());
+            (source, last)
+        })
+        .collect();
     Ok(listed)
 }
 

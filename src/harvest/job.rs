@@ -370,11 +370,12 @@ impl Run<'_> {
                 ));
                 break;
             }
+            // Everything the page lists: a 304 next time stands for all of it.
+            listed.push(dataset.topic.as_str().to_owned());
             if !self.seen.insert(dataset.topic.clone()) {
                 report.note(url, format!("{} is listed on two pages", dataset.topic));
                 continue;
             }
-            listed.push(dataset.topic.as_str().to_owned());
             if let Some(why) = came_from_us(graph, &dataset, self.store.base(), minted) {
                 report.skipped += 1;
                 report.note(url, format!("{} not harvested: {why}", dataset.topic));

@@ -256,14 +256,28 @@ pub struct CswPage<'a> {
     pub documents: Vec<&'a [u8]>,
     /// The next page: `url` with `startPosition` at the response's `nextRecord`.
     pub next: Option<String>,
+    /// Records the response says it returns but that are not RDF/XML (when it holds none).
+    pub missing: u64,
+    /// How many records match in all (`numberOfRecordsMatched`).
+    pub matched: Option<u64>,
 }
 
-/// `body` as a CSW `GetRecordsResponse`, if it is one.
-pub fn csw_page<'a>(body: &'a [u8], url: &str) -> Option<CswPage<'a>> {
+/// `body` as a CSW `GetRecordsResponse`, if it is one: `Some(Err)` if it is one whose
+/// paging cannot be read (then where the feed ends is unknown).
+pub fn csw_page<'a>(body: &'a [u8], url: &str) -> Option<Result<CswPage<'a>, String>> {
     let head = &body[..body.len().min(4096)];
     if !contains(head, b"GetRecordsResponse") {
         return None;
     }
+    Some(read_csw(body, url))
+}
+
+fn read_csw<'a>(body: &'a [u8], url: &str) -> Result<CswPage<'a>, String> {
+    let returned = csw_attribute(body, "numberOfRecordsReturned")
+        .ok_or("a CSW response without numberOfRecordsReturned")?;
+    let next_record = csw_attribute(body, "nextRecord")
+        .ok_or("a CSW response without nextRecord: where the feed ends is unknown")?;
+    let matched = csw_attribute(body, "numberOfRecordsMatched");
     let mut documents = Vec::new();
     let mut rest = body;
     while let Some(start) = find(rest, b"<rdf:RDF") {
@@ -274,22 +288,32 @@ pub fn csw_page<'a>(body: &'a [u8], url: &str) -> Option<CswPage<'a>> {
         documents.push(&rest[start..end]);
         rest = &rest[end..];
     }
-    Some(CswPage {
+    // One `rdf:RDF` may hold several records (GeoDCAT-AP does): only a response that says
+    // it returns records and holds no RDF/XML at all is known to have lost some.
+    let missing = if documents.is_empty() { returned } else { 0 };
+    Ok(CswPage {
         documents,
-        next: csw_next(body, url),
+        next: csw_next(next_record, matched, url),
+        missing,
+        matched,
     })
 }
 
+/// The value of the number attribute `name` (`name="12"` or `name='12'`) in `body`.
+fn csw_attribute(body: &[u8], name: &str) -> Option<u64> {
+    let text = String::from_utf8_lossy(body);
+    let at = text.find(&format!("{name}="))? + name.len() + 1;
+    let quote = text[at..]
+        .chars()
+        .next()
+        .filter(|c| *c == '"' || *c == '\'')?;
+    let value = &text[at + 1..];
+    value[..value.find(quote)?].trim().parse().ok()
+}
+
 /// The URL of the page after a CSW response, from its `nextRecord` (0 at the end).
-fn csw_next(body: &[u8], url: &str) -> Option<String> {
-    let attribute = |name: &str| -> Option<u64> {
-        let text = std::str::from_utf8(body).ok()?;
-        let at = text.find(&format!("{name}=\""))? + name.len() + 2;
-        let value = &text[at..];
-        value[..value.find('"')?].trim().parse().ok()
-    };
-    let next = attribute("nextRecord").filter(|n| *n > 0)?;
-    if attribute("numberOfRecordsMatched").is_some_and(|total| next > total) {
+fn csw_next(next: u64, matched: Option<u64>, url: &str) -> Option<String> {
+    if next == 0 || matched.is_some_and(|total| next > total) {
         return None;
     }
     let mut parsed = reqwest::Url::parse(url).ok()?;
@@ -355,7 +379,10 @@ mod tests {
     fn csw_responses_give_their_rdf_and_the_next_position() {
         let body = feed("udata/csw_dcat/geonetwork-dcat-page-1.xml");
         let url = "https://geo.example.org/csw?service=CSW&request=GetRecords&startPosition=1";
-        let page = csw_page(&body, url).unwrap_or_else(|| panic!("a CSW response"));
+        let page = csw_page(&body, url)
+            .unwrap_or_else(|| panic!("a CSW response"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((page.missing, page.matched), (0, Some(6)));
         assert_eq!(page.documents.len(), 2, "numberOfRecordsReturned=2");
         let mut found = 0;
         for document in &page.documents {
@@ -369,11 +396,21 @@ mod tests {
         );
         let last = feed("udata/csw_dcat/geonetwork-dcat-page-5.xml");
         assert_eq!(
-            csw_page(&last, url).and_then(|p| p.next),
+            csw_page(&last, url)
+                .and_then(|p| p.ok())
+                .and_then(|p| p.next),
             None,
             "nextRecord=0"
         );
         assert!(csw_page(b"<rdf:RDF></rdf:RDF>", url).is_none());
+        let unpaged = b"<csw:GetRecordsResponse><csw:SearchResults numberOfRecordsReturned='1'>";
+        assert!(
+            matches!(csw_page(unpaged, url), Some(Err(_))),
+            "no nextRecord"
+        );
+        let short = b"<csw:GetRecordsResponse><csw:SearchResults numberOfRecordsReturned=\"2\" nextRecord=\"0\"><gmd:MD_Metadata/>";
+        let short = csw_page(short, url).and_then(|p| p.ok());
+        assert_eq!(short.map(|p| p.missing), Some(2), "records not in RDF/XML");
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub fn read(fetched: Fetched, feed: &str, base: &BaseIri) -> Result<ReadPage, St
         next: csw_next,
         broken,
         csw,
+        matched,
     } = read_body(&fetched)?;
     drop(fetched.body);
     let mut notes = parsed.repairs;
@@ -47,7 +48,7 @@ pub fn read(fetched: Fetched, feed: &str, base: &BaseIri) -> Result<ReadPage, St
             graph.len()
         ));
     }
-    let total_items = total_items(&graph);
+    let total_items = total_items(&graph).or(matched);
     Ok(ReadPage {
         graph,
         minted,
@@ -87,6 +88,8 @@ struct Body {
     broken: Vec<(String, String)>,
     /// Whether it is a CSW response.
     csw: bool,
+    /// For a CSW response, how many records match in all.
+    matched: Option<u64>,
 }
 
 /// The triples of a fetched page: the page, or each record of a CSW response.
@@ -99,14 +102,23 @@ fn read_body(fetched: &Fetched) -> Result<Body, String> {
             next: None,
             broken: Vec::new(),
             csw: false,
+            matched: None,
         });
     };
+    let csw = csw?;
     let mut body = Body {
         parsed: Parsed::default(),
         next: csw.next,
         broken: Vec::new(),
         csw: true,
+        matched: csw.matched,
     };
+    if csw.missing > 0 {
+        body.broken.push((
+            format!("{} CSW records of the page", csw.missing),
+            "not RDF/XML documents (`rdf:RDF`): they cannot be read".into(),
+        ));
+    }
     for (n, document) in csw.documents.iter().enumerate() {
         match parse(document, RdfFormat::RdfXml, &fetched.url) {
             Ok(parsed) => {

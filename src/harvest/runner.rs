@@ -5,7 +5,7 @@
 use super::fetch::{FetchError, FetchOptions, Fetcher};
 use super::job::{RunOptions, run};
 use super::report::JobReport;
-use super::sources::{Source, SourceError, jobs_of, prune_jobs, save_job, sources};
+use super::sources::{Source, SourceError, jobs_by_source, prune_jobs, save_job, sources};
 use crate::store::{CatalogStore, SourceRef};
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -178,11 +178,14 @@ impl Harvester {
 fn due_sources(store: &CatalogStore) -> Result<Vec<Source>, SourceError> {
     let now = time::OffsetDateTime::now_utc();
     let mut due = Vec::new();
+    let mut jobs = jobs_by_source(store)?;
     for source in sources(store)? {
         let Some(every) = source.every() else {
             continue;
         };
-        let last = jobs_of(store, &source.name)?
+        let last = jobs
+            .remove(&source.name)
+            .unwrap_or_default()
             .into_iter()
             .filter(|j| !j.dry_run)
             .filter_map(|j| {

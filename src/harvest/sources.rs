@@ -154,21 +154,27 @@ pub fn job_iri(base: &BaseIri, id: &str) -> oxigraph::model::NamedNode {
 
 /// Adds `source`; refuses a name in use, and a URL another source harvests.
 pub fn add_source(store: &CatalogStore, source: &Source) -> Result<(), SourceError> {
-    if let Some(other) = sources(store)?.into_iter().find(|s| s.url == source.url) {
-        return Err(SourceError::SameUrl {
-            name: other.name,
-            url: other.url,
-        });
-    }
     let iri = source_iri(store.base(), &source.name);
     let json = serde_json::to_string(source).map_err(|e| SourceError::Document {
         iri: iri.as_str().to_owned(),
         message: e.to_string(),
     })?;
-    if store.insert_harvest_document(HarvestDocument::Source, &iri, &json)? {
-        Ok(())
-    } else {
+    let same_url = |other: &str| {
+        serde_json::from_str::<Source>(other).is_ok_and(|other| other.url == source.url)
+    };
+    let Some(other) =
+        store.insert_harvest_document(HarvestDocument::Source, &iri, &json, &same_url)?
+    else {
+        return Ok(());
+    };
+    let other: Source = read(&iri, &other)?;
+    if other.name == source.name {
         Err(SourceError::Exists(source.name.clone()))
+    } else {
+        Err(SourceError::SameUrl {
+            name: other.name,
+            url: other.url,
+        })
     }
 }
 
@@ -270,6 +276,21 @@ pub fn prune_jobs(store: &CatalogStore, source: &str) -> Result<(), SourceError>
         store.remove_harvest_document(HarvestDocument::Job, &job_iri(store.base(), &job.id))?;
     }
     Ok(())
+}
+
+/// Every job, by source, oldest first: one read of the jobs for all sources.
+pub fn jobs_by_source(
+    store: &CatalogStore,
+) -> Result<std::collections::HashMap<String, Vec<JobReport>>, SourceError> {
+    let mut jobs: std::collections::HashMap<String, Vec<JobReport>> = Default::default();
+    for (iri, json) in store.harvest_documents(HarvestDocument::Job)? {
+        let job: JobReport = read(&iri, &json)?;
+        jobs.entry(job.source.clone()).or_default().push(job);
+    }
+    for list in jobs.values_mut() {
+        list.sort_by(|a, b| a.started.cmp(&b.started).then(a.id.cmp(&b.id)));
+    }
+    Ok(jobs)
 }
 
 /// Every job of `source`, oldest first.

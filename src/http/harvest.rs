@@ -60,11 +60,14 @@ pub async fn add_source(
 pub async fn list_sources(state: web::Data<AppState>) -> Result<HttpResponse, HttpError> {
     let store = state.store.clone();
     let listed = web::block(move || -> Result<_, HttpError> {
-        let mut listed = Vec::new();
-        for source in sources::sources(&store)? {
-            let last = sources::jobs_of(&store, &source.name)?.pop();
-            listed.push((source, last));
-        }
+        let mut jobs = sources::jobs_by_source(&store)?;
+        let listed: Vec<_> = sources::sources(&store)?
+            .into_iter()
+            .map(|source| {
+                let last = jobs.remove(&source.name).and_then(|mut j| j.pop());
+                (source, last)
+            })
+            .collect();
         Ok(listed)
     })
     .await

@@ -267,21 +267,31 @@ impl CatalogStore {
                 version: stamp,
             });
         }
+        // Fingerprints first: they name the records as this source's (so that a later run
+        // withdraws them), and are harmless if the records are not written.
+        let (fingerprints, revisions): (Vec<Quad>, Vec<Quad>) = private
+            .into_iter()
+            .partition(|q| q.graph_name == state.clone().into());
+        let mut kept = self.private.bulk_loader();
+        kept.load_quads(fingerprints)?;
+        kept.commit()?;
         let mut loader = self.store.bulk_loader();
         loader.load_quads(quads)?;
         loader.commit()?;
+        // The records are public from here on: readers' caches and the feed must know.
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        self.feed_index_mut().apply(changes);
         // The catalog changed: its modification time moves (a small transaction).
         let mut transaction = self.store.start_transaction()?;
-        changes.extend(
-            self.purge_tombstones_in(&mut transaction, super::feed::now_millis() - self.retention)?,
-        );
+        let purged =
+            self.purge_tombstones_in(&mut transaction, super::feed::now_millis() - self.retention)?;
         self.set_catalog_modified(&mut transaction, &now)?;
         self.commit(transaction)?;
-        self.feed_index_mut().apply(changes);
+        self.feed_index_mut().apply(purged);
         let mut history = self.private.bulk_loader();
-        if let Err(error) = history.load_quads(private).and_then(|()| history.commit()) {
-            tracing::error!(%error, "harvested records were written but not their revisions");
-        }
+        history.load_quads(revisions)?;
+        history.commit()?;
         Ok(written)
     }
 
@@ -519,20 +529,29 @@ impl CatalogStore {
         Ok(())
     }
 
-    /// Keeps `json` as the document `iri` of `kind` unless one is kept there already
-    /// (checked and written under the writer lock); whether it was kept.
+    /// Keeps `json` as the document `iri` of `kind` unless one is kept there already, or
+    /// another document of `kind` `clashes` with it (checked and written under the writer
+    /// lock); the document in the way, if any.
     pub fn insert_harvest_document(
         &self,
         kind: HarvestDocument,
         iri: &NamedNode,
         json: &str,
-    ) -> Result<bool, StoreError> {
+        clashes: &dyn Fn(&str) -> bool,
+    ) -> Result<Option<String>, StoreError> {
         let _writer = self.write_lock();
-        if self.harvest_document(kind, iri)?.is_some() {
-            return Ok(false);
+        if let Some(existing) = self.harvest_document(kind, iri)? {
+            return Ok(Some(existing));
+        }
+        let other = self
+            .harvest_documents(kind)?
+            .into_iter()
+            .find(|(_, other)| clashes(other));
+        if let Some((_, other)) = other {
+            return Ok(Some(other));
         }
         self.put_harvest_document(kind, iri, json)?;
-        Ok(true)
+        Ok(None)
     }
 
     /// Forgets the document `iri` of `kind`.
