@@ -170,14 +170,21 @@ async fn read_pages(
     }
 }
 
+/// Runs `work`, which blocks on the store, on the blocking pool.
+async fn blocking<T, E>(work: impl FnOnce() -> Result<T, E> + Send + 'static) -> Result<T, E>
+where
+    T: Send + 'static,
+    E: From<StoreError> + Send + 'static,
+{
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| E::from(StoreError::Update(format!("the store's task failed: {e}"))))?
+}
+
 /// Keeps `report` in the store, off the async workers.
 async fn keep_report(store: &CatalogStore, report: &JobReport) -> Result<(), SourceError> {
     let (store, report) = (store.clone(), report.clone());
-    tokio::task::spawn_blocking(move || sources::save_job(&store, &report))
-        .await
-        .map_err(|e| {
-            SourceError::Store(StoreError::Update(format!("the store's task failed: {e}")))
-        })?
+    blocking(move || sources::save_job(&store, &report)).await
 }
 
 impl Run<'_> {
@@ -405,7 +412,7 @@ impl Run<'_> {
     async fn memo(&self, url: &str) -> Result<Option<PageMemo>, SourceError> {
         let store = self.store.clone();
         let (name, url) = (self.source.name.to_owned(), url.to_owned());
-        tokio::task::spawn_blocking(move || {
+        blocking(move || {
             let Some(memo) = sources::page_memo(&store, &name, &url)? else {
                 return Ok(None);
             };
@@ -421,19 +428,12 @@ impl Run<'_> {
             Ok(Some(memo))
         })
         .await
-        .map_err(|e| {
-            SourceError::Store(StoreError::Update(format!("the store's task failed: {e}")))
-        })?
     }
 
     async fn remember(&self, memo: PageMemo) -> Result<(), SourceError> {
         let store = self.store.clone();
         let name = self.source.name.to_owned();
-        tokio::task::spawn_blocking(move || sources::save_page_memo(&store, &name, &memo))
-            .await
-            .map_err(|e| {
-                SourceError::Store(StoreError::Update(format!("the store's task failed: {e}")))
-            })?
+        blocking(move || sources::save_page_memo(&store, &name, &memo)).await
     }
 }
 
@@ -492,15 +492,14 @@ async fn store_page(
     let verdicts = {
         let store = store.clone();
         let (name, feed, by) = (source.name.to_owned(), source.url.to_owned(), by.clone());
-        tokio::task::spawn_blocking(move || {
+        blocking(move || {
             let source = SourceRef {
                 name: &name,
                 url: &feed,
             };
             store.store_harvested(source, incoming, &by, dry_run)
         })
-        .await
-        .map_err(|e| StoreError::Update(format!("the store's task failed: {e}")))??
+        .await?
     };
     for (topic, verdict) in topics.iter().zip(verdicts) {
         match verdict {
@@ -527,7 +526,7 @@ async fn withdraw_gone(
 ) -> Result<usize, StoreError> {
     let store = store.clone();
     let (name, feed, by) = (source.name.to_owned(), source.url.to_owned(), by.clone());
-    tokio::task::spawn_blocking(move || {
+    blocking(move || {
         let source = SourceRef {
             name: &name,
             url: &feed,
@@ -543,5 +542,4 @@ async fn withdraw_gone(
         store.withdraw_harvested(source, &gone, &by)
     })
     .await
-    .map_err(|e| StoreError::Update(format!("the store's task failed: {e}")))?
 }
