@@ -217,16 +217,7 @@ fn source_for(store: &CatalogStore, target: &str, keep: bool) -> Result<Source, 
 /// `passerelle harvest list`: every source with its last job.
 pub fn harvest_list(settings: &Settings) -> Result<Vec<(Source, Option<JobReport>)>, CommandError> {
     let store = CatalogStore::open(&settings.data_dir, settings.base.clone())?;
-    let mut jobs = sources::jobs_by_source(&store).map_err(HarvestError::from)?;
-    let listed = sources::sources(&store)
-        .map_err(HarvestError::from)?
-        .into_iter()
-        .map(|source| {
-            let last = jobs.remove(&source.name).and_then(|mut j| j.pop());
-            (source, last)
-        })
-        .collect();
-    Ok(listed)
+    Ok(sources::with_last_jobs(&store).map_err(HarvestError::from)?)
 }
 
 /// A job's report as the command line prints it: the counts, then each failure.

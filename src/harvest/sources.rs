@@ -293,6 +293,20 @@ pub fn jobs_by_source(
     Ok(jobs)
 }
 
+/// Every source, each with its last job.
+pub fn with_last_jobs(
+    store: &CatalogStore,
+) -> Result<Vec<(Source, Option<JobReport>)>, SourceError> {
+    let mut jobs = jobs_by_source(store)?;
+    Ok(sources(store)?
+        .into_iter()
+        .map(|source| {
+            let last = jobs.remove(&source.name).and_then(|mut j| j.pop());
+            (source, last)
+        })
+        .collect())
+}
+
 /// Every job of `source`, oldest first.
 pub fn jobs_of(store: &CatalogStore, source: &str) -> Result<Vec<JobReport>, SourceError> {
     let mut jobs = store

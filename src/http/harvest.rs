@@ -59,19 +59,9 @@ pub async fn add_source(
 /// `GET {base}api/harvest/sources`: every source with its last job.
 pub async fn list_sources(state: web::Data<AppState>) -> Result<HttpResponse, HttpError> {
     let store = state.store.clone();
-    let listed = web::block(move || -> Result<_, HttpError> {
-        let mut jobs = sources::jobs_by_source(&store)?;
-        let listed: Vec<_> = sources::sources(&store)?
-            .into_iter()
-            .map(|source| {
-                let last = jobs.remove(&source.name).and_then(|mut j| j.pop());
-                (source, last)
-            })
-            .collect();
-        Ok(listed)
-    })
-    .await
-    .map_err(|_| HttpError::Unavailable)??;
+    let listed = web::block(move || sources::with_last_jobs(&store))
+        .await
+        .map_err(|_| HttpError::Unavailable)??;
     let body: Vec<_> = listed
         .iter()
         .map(|(source, last)| source_json(&state, source, last.as_ref()))

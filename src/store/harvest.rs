@@ -393,23 +393,8 @@ impl CatalogStore {
     /// that no longer finds one of them withdraws.
     pub fn harvested_topics(&self, source: &str) -> Result<Vec<NamedNode>, StoreError> {
         let state = self.harvest_state_graph(source);
-        let digest = self.harvest_term("digest");
-        self.private
-            .quads_for_pattern(
-                None,
-                Some(digest.as_ref()),
-                None,
-                Some(GraphNameRef::NamedNode(state.as_ref())),
-            )
-            .filter_map(|q| match q {
-                Ok(Quad {
-                    subject: NamedOrBlankNode::NamedNode(topic),
-                    ..
-                }) => Some(Ok(topic)),
-                Ok(_) => None,
-                Err(e) => Some(Err(StoreError::from(e))),
-            })
-            .collect()
+        let digests = self.private_values(None, &self.harvest_term("digest"), &state)?;
+        Ok(digests.into_iter().map(|(topic, _)| topic).collect())
     }
 
     /// Withdraws the datasets of `topics` that are still live records harvested from
@@ -585,21 +570,8 @@ impl CatalogStore {
         iri: &NamedNode,
     ) -> Result<Option<String>, StoreError> {
         let graph = self.base.join(kind.graph());
-        let term = self.harvest_term("document");
-        let found = self
-            .private
-            .quads_for_pattern(
-                Some(iri.as_ref().into()),
-                Some(term.as_ref()),
-                None,
-                Some(GraphNameRef::NamedNode(graph.as_ref())),
-            )
-            .next()
-            .transpose()?;
-        Ok(found.and_then(|q| match q.object {
-            Term::Literal(l) => Some(l.value().to_owned()),
-            _ => None,
-        }))
+        let found = self.private_values(Some(iri), &self.harvest_term("document"), &graph)?;
+        Ok(found.into_iter().next().map(|(_, json)| json))
     }
 
     /// Every document of `kind`, as `(iri, json)`, in IRI order.
@@ -608,25 +580,7 @@ impl CatalogStore {
         kind: HarvestDocument,
     ) -> Result<Vec<(NamedNode, String)>, StoreError> {
         let graph = self.base.join(kind.graph());
-        let term = self.harvest_term("document");
-        let mut documents: Vec<(NamedNode, String)> = self
-            .private
-            .quads_for_pattern(
-                None,
-                Some(term.as_ref()),
-                None,
-                Some(GraphNameRef::NamedNode(graph.as_ref())),
-            )
-            .filter_map(|q| match q {
-                Ok(Quad {
-                    subject: NamedOrBlankNode::NamedNode(iri),
-                    object: Term::Literal(json),
-                    ..
-                }) => Some(Ok((iri, json.value().to_owned()))),
-                Ok(_) => None,
-                Err(e) => Some(Err(StoreError::from(e))),
-            })
-            .collect::<Result<_, _>>()?;
+        let mut documents = self.private_values(None, &self.harvest_term("document"), &graph)?;
         documents.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
         Ok(documents)
     }
@@ -638,20 +592,35 @@ impl CatalogStore {
         topic: &NamedNode,
     ) -> Result<Option<String>, StoreError> {
         let state = self.harvest_state_graph(source);
-        let found = self
-            .private
+        let found = self.private_values(Some(topic), &self.harvest_term("digest"), &state)?;
+        Ok(found.into_iter().next().map(|(_, digest)| digest))
+    }
+
+    /// The `(subject, literal)` pairs of `predicate` in the private graph `graph` (of
+    /// `subject` only, if given): the harvester's bookkeeping, all of it IRI to literal.
+    fn private_values(
+        &self,
+        subject: Option<&NamedNode>,
+        predicate: &NamedNode,
+        graph: &NamedNode,
+    ) -> Result<Vec<(NamedNode, String)>, StoreError> {
+        self.private
             .quads_for_pattern(
-                Some(topic.as_ref().into()),
-                Some(self.harvest_term("digest").as_ref()),
+                subject.map(|s| s.as_ref().into()),
+                Some(predicate.as_ref()),
                 None,
-                Some(GraphNameRef::NamedNode(state.as_ref())),
+                Some(GraphNameRef::NamedNode(graph.as_ref())),
             )
-            .next()
-            .transpose()?;
-        Ok(found.and_then(|q| match q.object {
-            Term::Literal(l) => Some(l.value().to_owned()),
-            _ => None,
-        }))
+            .filter_map(|q| match q {
+                Ok(Quad {
+                    subject: NamedOrBlankNode::NamedNode(subject),
+                    object: Term::Literal(value),
+                    ..
+                }) => Some(Ok((subject, value.value().to_owned()))),
+                Ok(_) => None,
+                Err(e) => Some(Err(StoreError::from(e))),
+            })
+            .collect()
     }
 
     fn forget_digest_in(
