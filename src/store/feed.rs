@@ -129,7 +129,8 @@ impl FeedIndex {
             return;
         }
         let mut gone: HashSet<FeedKey> = HashSet::new();
-        let mut added: Vec<FeedEntry> = Vec::new();
+        // By id: a record changed twice in one call is listed once, without a scan.
+        let mut added: HashMap<RecordId, FeedEntry> = HashMap::new();
         for change in changes {
             let (id, put) = match change {
                 FeedChange::Put(entry) => (entry.key.id.clone(), Some(entry)),
@@ -144,10 +145,10 @@ impl FeedIndex {
             if let Some(old) = self.by_id.remove(&id) {
                 gone.insert(old.key);
             }
-            added.retain(|entry| entry.key.id != id);
+            added.remove(&id);
             if let Some(entry) = put {
-                self.by_id.insert(id, entry.clone());
-                added.push(entry);
+                self.by_id.insert(id.clone(), entry.clone());
+                added.insert(id, entry);
             }
         }
         let few = gone.len() + added.len() < 64;
@@ -162,7 +163,7 @@ impl FeedIndex {
                 keys.retain(|key| !gone.contains(key));
             }
         }
-        for entry in added {
+        for entry in added.into_values() {
             let keys = if entry.withdrawn {
                 &mut self.withdrawn
             } else {
