@@ -26,6 +26,9 @@ pub struct RunOptions {
     pub max_pages: usize,
     /// Datasets read at most.
     pub max_datasets: usize,
+    /// Triples read before they are stored, as one write, while the next pages are
+    /// read: fewer, larger writes cost the store less, and take more memory.
+    pub batch_triples: usize,
 }
 
 impl Default for RunOptions {
@@ -34,6 +37,7 @@ impl Default for RunOptions {
             dry_run: false,
             max_pages: 10_000,
             max_datasets: 1_000_000,
+            batch_triples: 500_000,
         }
     }
 }
@@ -107,6 +111,32 @@ struct Run<'a> {
     unsure: Option<String>,
     /// How many datasets the feed says it has (`hydra:totalItems`), if it says.
     announced: Option<u64>,
+    /// Datasets read and not yet stored.
+    batch: Batch,
+    /// The batch being stored while the next pages are read, if one is.
+    storing: Option<Storing>,
+}
+
+/// A batch on its way into the store.
+struct Storing {
+    task: tokio::task::JoinHandle<Result<Vec<(NamedNode, Verdict)>, StoreError>>,
+    origins: Vec<usize>,
+    pages: Vec<(String, Option<PageMemo>)>,
+}
+
+/// Datasets of the pages read since the last write, stored together: each write of new
+/// records adds files to the store that it later merges, so fewer, larger writes cost
+/// less (`bench/README.md`).
+#[derive(Default)]
+struct Batch {
+    datasets: Vec<IncomingDataset>,
+    /// For each of `datasets`, the index in `pages` of the page that lists it.
+    origins: Vec<usize>,
+    /// Triples in `datasets`.
+    triples: usize,
+    /// The pages, each with its memo if it is to be remembered once its datasets are
+    /// stored.
+    pages: Vec<(String, Option<PageMemo>)>,
 }
 
 /// What became of one page.
@@ -117,6 +147,68 @@ enum Step {
     End,
     /// The run stops before the feed's end (a failure or a cap, in the report).
     Stop,
+}
+
+/// A page as fetched, before the run takes it in.
+enum Fetch {
+    /// The page as the source serves it now, read.
+    Read {
+        page: Box<ReadPage>,
+        validators: Validators,
+    },
+    /// The page as the last run read it (a `304` to a conditional GET).
+    NotModified(PageMemo),
+    /// Why the page could not be had.
+    Failed(String),
+}
+
+impl Fetch {
+    /// The page after this one: known as soon as a page is read, to fetch it while this
+    /// one is stored.
+    fn next(&self) -> Option<&str> {
+        match self {
+            Self::Read { page, .. } => page.next.as_deref(),
+            Self::NotModified(memo) => memo.next.as_deref(),
+            Self::Failed(_) => None,
+        }
+    }
+}
+
+/// The next page, fetched in the background; dropped, it stops.
+struct Ahead {
+    url: String,
+    task: tokio::task::JoinHandle<Fetch>,
+}
+
+impl Ahead {
+    fn start(run: &Run<'_>, url: &str) -> Self {
+        let task = tokio::spawn(
+            fetch(
+                run.store.clone(),
+                run.fetcher.clone(),
+                run.source.name.to_owned(),
+                run.source.url.to_owned(),
+                url.to_owned(),
+            )
+            .in_current_span(),
+        );
+        Self {
+            url: url.to_owned(),
+            task,
+        }
+    }
+
+    async fn join(mut self) -> Fetch {
+        (&mut self.task)
+            .await
+            .unwrap_or_else(|e| Fetch::Failed(format!("fetching the page failed: {e}")))
+    }
+}
+
+impl Drop for Ahead {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
 }
 
 /// Reads the feed page after page; the datasets it lists, if every page was read.
@@ -139,34 +231,20 @@ async fn read_pages(
         seen: HashSet::new(),
         unsure: None,
         announced: None,
+        batch: Batch::default(),
+        storing: None,
     };
-    let mut url = source.url.to_owned();
-    loop {
-        if report.pages >= options.max_pages {
-            report.stopped = Some(format!(
-                "stopped after {} pages, the most a run reads",
-                options.max_pages
-            ));
-            return None;
-        }
-        if !run.visited.insert(url.clone()) {
-            // Pages after the one that loops back may never have been read.
-            report.error(
-                &url,
-                "the feed's paging comes back to this page: nothing withdrawn".into(),
-            );
-            return None;
-        }
-        let step = run.page(&url, report).await;
-        on_page(report);
-        if let Err(error) = keep_report(store, report).await {
-            tracing::warn!(%error, "a running job's report was not kept");
-        }
-        match step {
-            Step::Next(next) => url = next,
-            Step::End => return run.complete(source.url, report),
-            Step::Stop => return None,
-        }
+    let ended = run.walk(report, on_page).await;
+    // What was read is stored, whatever stopped the run.
+    let stored = run.flush(report).await && run.settle(report).await;
+    on_page(report);
+    if let Err(error) = keep_report(store, report).await {
+        tracing::warn!(%error, "a running job's report was not kept");
+    }
+    if ended && stored {
+        run.complete(source.url, report)
+    } else {
+        None
     }
 }
 
@@ -187,7 +265,134 @@ async fn keep_report(store: &CatalogStore, report: &JobReport) -> Result<(), Sou
     blocking(move || sources::save_job(&store, &report)).await
 }
 
+/// Fetches and reads the page at `url` of the source `name` (whose feed is `feed`),
+/// conditionally when the last run kept the page's state. It owns what it uses: it runs
+/// while the run stores the page before.
+async fn fetch(
+    store: CatalogStore,
+    fetcher: Fetcher,
+    name: String,
+    feed: String,
+    url: String,
+) -> Fetch {
+    let memo = match page_memo(&store, name, url.clone()).await {
+        Ok(memo) => memo,
+        Err(error) => {
+            return Fetch::Failed(format!("the page's last state could not be read: {error}"));
+        }
+    };
+    let validators = memo
+        .as_ref()
+        .map_or_else(Validators::default, |m| Validators {
+            etag: m.etag.clone(),
+            last_modified: m.last_modified.clone(),
+        });
+    let fetched = match fetcher.get(&url, &validators).await {
+        Ok(fetched) => fetched,
+        Err(error) => return Fetch::Failed(error.to_string()),
+    };
+    if fetched.not_modified {
+        return memo.map_or_else(
+            || Fetch::Failed("answered 304 Not Modified to an unconditional request".into()),
+            Fetch::NotModified,
+        );
+    }
+    let validators = fetched.validators.clone();
+    match read_page(&store, fetched, &feed).await {
+        Ok(page) => Fetch::Read {
+            page: Box::new(page),
+            validators,
+        },
+        Err(reason) => Fetch::Failed(reason),
+    }
+}
+
+/// The state of `url` as the last complete read left it, if its datasets are all still
+/// live records (else the page is fetched in full again).
+async fn page_memo(
+    store: &CatalogStore,
+    name: String,
+    url: String,
+) -> Result<Option<PageMemo>, SourceError> {
+    let store = store.clone();
+    blocking(move || {
+        let Some(memo) = sources::page_memo(&store, &name, &url)? else {
+            return Ok(None);
+        };
+        for dataset in &memo.datasets {
+            let live = match NamedNode::new(dataset.as_str()) {
+                Ok(topic) => store.has_record(&topic)?,
+                Err(_) => false,
+            };
+            if !live {
+                return Ok(None);
+            }
+        }
+        Ok(Some(memo))
+    })
+    .await
+}
+
 impl Run<'_> {
+    /// Walks the feed, fetching each page while the one before is taken in; whether it
+    /// reached the feed's end.
+    async fn walk(
+        &mut self,
+        report: &mut JobReport,
+        on_page: &(dyn Fn(&JobReport) + Send + Sync),
+    ) -> bool {
+        let mut url = self.source.url.to_owned();
+        let mut ahead: Option<Ahead> = None;
+        loop {
+            if report.pages >= self.options.max_pages {
+                report.stopped = Some(format!(
+                    "stopped after {} pages, the most a run reads",
+                    self.options.max_pages
+                ));
+                return false;
+            }
+            if !self.visited.insert(url.clone()) {
+                // Pages after the one that loops back may never have been read.
+                report.error(
+                    &url,
+                    "the feed's paging comes back to this page: nothing withdrawn".into(),
+                );
+                return false;
+            }
+            let fetched = match ahead.take() {
+                Some(ahead) if ahead.url == url => ahead.join().await,
+                _ => {
+                    let (store, fetcher) = (self.store.clone(), self.fetcher.clone());
+                    let source = self.source;
+                    fetch(
+                        store,
+                        fetcher,
+                        source.name.to_owned(),
+                        source.url.to_owned(),
+                        url.clone(),
+                    )
+                    .await
+                }
+            };
+            if let Some(next) = fetched.next()
+                && report.pages + 1 < self.options.max_pages
+                && !self.visited.contains(next)
+            {
+                ahead = Some(Ahead::start(self, next));
+            }
+            let step = self.take_in(&url, fetched, report).await;
+            on_page(report);
+            if let Err(error) = keep_report(self.store, report).await {
+                tracing::warn!(%error, "a running job's report was not kept");
+            }
+            match step {
+                Step::Next(next) => url = next,
+                Step::End => return true,
+                Step::Stop => return false,
+            }
+        }
+    }
+
     /// At the feed's end: the datasets it lists, unless the run cannot be sure of them
     /// (then nothing is withdrawn, and the report says why).
     fn complete(self, feed: &str, report: &mut JobReport) -> Option<HashSet<NamedNode>> {
@@ -210,53 +415,18 @@ impl Run<'_> {
         Some(self.seen)
     }
 
-    /// Harvests the page at `url`: unchanged since the last run (a `304` to a conditional
-    /// GET), or fetched, read and stored.
-    async fn page(&mut self, url: &str, report: &mut JobReport) -> Step {
-        let memo = match self.memo(url).await {
-            Ok(memo) => memo,
-            Err(error) => {
-                report.fail(
-                    url,
-                    None,
-                    format!("the page's last state could not be read: {error}"),
-                );
-                return Step::Stop;
+    /// Takes in the page at `url` as fetched.
+    async fn take_in(&mut self, url: &str, fetched: Fetch, report: &mut JobReport) -> Step {
+        match fetched {
+            Fetch::Read { page, validators } => {
+                self.batched_page(url, *page, validators, report).await
             }
-        };
-        let validators = memo
-            .as_ref()
-            .map_or_else(Validators::default, |m| Validators {
-                etag: m.etag.clone(),
-                last_modified: m.last_modified.clone(),
-            });
-        let fetched = match self.fetcher.get(url, &validators).await {
-            Ok(fetched) => fetched,
-            Err(error) => {
-                report.fail(url, None, error.to_string());
-                return Step::Stop;
-            }
-        };
-        if fetched.not_modified {
-            let Some(memo) = memo else {
-                report.fail(
-                    url,
-                    None,
-                    "answered 304 Not Modified to an unconditional request".into(),
-                );
-                return Step::Stop;
-            };
-            return self.unchanged_page(url, memo, report);
-        }
-        let validators = fetched.validators.clone();
-        let page = match read_page(self.store, fetched, self.source.url).await {
-            Ok(page) => page,
-            Err(reason) => {
+            Fetch::NotModified(memo) => self.unchanged_page(url, memo, report),
+            Fetch::Failed(reason) => {
                 report.fail(url, None, reason);
-                return Step::Stop;
+                Step::Stop
             }
-        };
-        self.stored_page(url, page, validators, report).await
+        }
     }
 
     /// A page the source says is as the last run read it: its datasets are unchanged.
@@ -278,9 +448,10 @@ impl Run<'_> {
         memo.next.map_or(Step::End, Step::Next)
     }
 
-    /// Stores the datasets of a page read; remembers the page for the next run's
-    /// conditional GET when all went well.
-    async fn stored_page(
+    /// Adds the datasets of a page read to the batch (stored when it is full); the page
+    /// is remembered for the next run's conditional GET once they are stored, if all went
+    /// well.
+    async fn batched_page(
         &mut self,
         url: &str,
         page: ReadPage,
@@ -323,37 +494,28 @@ impl Run<'_> {
             );
             return Step::Stop;
         }
-        let stored = store_page(
-            self.store,
-            self.source,
-            incoming,
-            self.by,
-            self.options.dry_run,
-            url,
-            report,
-        )
-        .await;
-        if let Err(error) = stored {
-            report.fail(url, None, format!("the page could not be stored: {error}"));
-            return Step::Stop;
+        // Only a page read without failure nor skip is taken as it was when unchanged.
+        let clean = report.failed == failed && report.skipped == skipped;
+        let conditional = validators.etag.is_some() || validators.last_modified.is_some();
+        let memo = (clean && conditional && !self.options.dry_run).then(|| PageMemo {
+            url: url.to_owned(),
+            etag: validators.etag,
+            last_modified: validators.last_modified,
+            next: page.next.clone(),
+            datasets: listed,
+        });
+        let index = self.batch.pages.len();
+        self.batch.pages.push((url.to_owned(), memo));
+        for dataset in incoming {
+            self.batch.triples += dataset.triples.len();
+            self.batch.datasets.push(dataset);
+            self.batch.origins.push(index);
         }
         if report.stopped.is_some() {
             return Step::Stop;
         }
-        // Only a page read without failure nor skip is taken as it was when unchanged.
-        let clean = report.failed == failed && report.skipped == skipped;
-        let conditional = validators.etag.is_some() || validators.last_modified.is_some();
-        if clean && conditional && !self.options.dry_run {
-            let memo = PageMemo {
-                url: url.to_owned(),
-                etag: validators.etag,
-                last_modified: validators.last_modified,
-                next: page.next.clone(),
-                datasets: listed,
-            };
-            if let Err(error) = self.remember(memo).await {
-                tracing::warn!(%error, page = url, "the page's state was not kept");
-            }
+        if self.batch.triples >= self.options.batch_triples && !self.flush(report).await {
+            return Step::Stop;
         }
         page.next.map_or(Step::End, Step::Next)
     }
@@ -407,33 +569,105 @@ impl Run<'_> {
         (incoming, listed)
     }
 
-    /// The state of `url` as the last complete read left it, if its datasets are all
-    /// still live records (else the page is fetched in full again).
-    async fn memo(&self, url: &str) -> Result<Option<PageMemo>, SourceError> {
+    /// Starts storing the batch, once the one before is stored; whether all went well so
+    /// far (the report says what did not).
+    async fn flush(&mut self, report: &mut JobReport) -> bool {
+        if !self.settle(report).await {
+            return false;
+        }
+        let batch = std::mem::take(&mut self.batch);
+        if batch.pages.is_empty() {
+            return true;
+        }
         let store = self.store.clone();
-        let (name, url) = (self.source.name.to_owned(), url.to_owned());
-        blocking(move || {
-            let Some(memo) = sources::page_memo(&store, &name, &url)? else {
-                return Ok(None);
+        let (name, feed) = (self.source.name.to_owned(), self.source.url.to_owned());
+        let (by, dry_run) = (self.by.clone(), self.options.dry_run);
+        let datasets = batch.datasets;
+        let task = tokio::task::spawn_blocking(move || {
+            let topics: Vec<NamedNode> = datasets.iter().map(|d| d.topic.clone()).collect();
+            let source = SourceRef {
+                name: &name,
+                url: &feed,
             };
-            for dataset in &memo.datasets {
-                let live = match NamedNode::new(dataset.as_str()) {
-                    Ok(topic) => store.has_record(&topic)?,
-                    Err(_) => false,
-                };
-                if !live {
-                    return Ok(None);
-                }
-            }
-            Ok(Some(memo))
-        })
-        .await
+            let verdicts = store.store_harvested(source, datasets, &by, dry_run)?;
+            Ok(topics.into_iter().zip(verdicts).collect())
+        });
+        self.storing = Some(Storing {
+            task,
+            origins: batch.origins,
+            pages: batch.pages,
+        });
+        true
     }
 
-    async fn remember(&self, memo: PageMemo) -> Result<(), SourceError> {
+    /// Waits for the batch being stored, if one is, and counts what happened to each of
+    /// its datasets; then remembers its pages whose datasets were all taken. Whether it
+    /// was stored.
+    async fn settle(&mut self, report: &mut JobReport) -> bool {
+        let Some(Storing {
+            task,
+            origins,
+            pages,
+        }) = self.storing.take()
+        else {
+            return true;
+        };
+        let verdicts = task
+            .await
+            .unwrap_or_else(|e| Err(StoreError::Update(format!("the store's task failed: {e}"))));
+        let verdicts = match verdicts {
+            Ok(verdicts) => verdicts,
+            Err(error) => {
+                let (first, last) = (&pages[0].0, &pages[pages.len() - 1].0);
+                let which = if first == last {
+                    first.clone()
+                } else {
+                    format!("{first} to {last}")
+                };
+                report.fail(
+                    last,
+                    None,
+                    format!("the datasets of {which} could not be stored: {error}"),
+                );
+                return false;
+            }
+        };
+        let mut skipped = HashSet::new();
+        for ((topic, verdict), origin) in verdicts.into_iter().zip(origins) {
+            match verdict {
+                Verdict::Created(_) => report.created += 1,
+                Verdict::Updated(_) => report.updated += 1,
+                Verdict::Unchanged(_) => report.unchanged += 1,
+                Verdict::Skipped(why) => {
+                    report.skipped += 1;
+                    report.note(&pages[origin].0, format!("{topic} not harvested: {why}"));
+                    skipped.insert(topic.into_string());
+                }
+            }
+        }
+        let memos: Vec<PageMemo> = pages
+            .into_iter()
+            .filter_map(|(_, memo)| memo)
+            .filter(|memo| !memo.datasets.iter().any(|d| skipped.contains(d)))
+            .collect();
+        if let Err(error) = self.remember(memos).await {
+            tracing::warn!(%error, "the pages' state was not kept");
+        }
+        true
+    }
+
+    async fn remember(&self, memos: Vec<PageMemo>) -> Result<(), SourceError> {
+        if memos.is_empty() {
+            return Ok(());
+        }
         let store = self.store.clone();
         let name = self.source.name.to_owned();
-        blocking(move || sources::save_page_memo(&store, &name, &memo)).await
+        blocking(move || {
+            memos
+                .iter()
+                .try_for_each(|memo| sources::save_page_memo(&store, &name, memo))
+        })
+        .await
     }
 }
 
@@ -476,43 +710,6 @@ fn checked(
         source_modified: dataset.source_modified,
         aliases: dataset.aliases,
     })
-}
-
-/// Stores one page's datasets and counts what happened to each.
-async fn store_page(
-    store: &CatalogStore,
-    source: SourceRef<'_>,
-    incoming: Vec<IncomingDataset>,
-    by: &Provenance,
-    dry_run: bool,
-    url: &str,
-    report: &mut JobReport,
-) -> Result<(), StoreError> {
-    let topics: Vec<NamedNode> = incoming.iter().map(|d| d.topic.clone()).collect();
-    let verdicts = {
-        let store = store.clone();
-        let (name, feed, by) = (source.name.to_owned(), source.url.to_owned(), by.clone());
-        blocking(move || {
-            let source = SourceRef {
-                name: &name,
-                url: &feed,
-            };
-            store.store_harvested(source, incoming, &by, dry_run)
-        })
-        .await?
-    };
-    for (topic, verdict) in topics.iter().zip(verdicts) {
-        match verdict {
-            Verdict::Created(_) => report.created += 1,
-            Verdict::Updated(_) => report.updated += 1,
-            Verdict::Unchanged(_) => report.unchanged += 1,
-            Verdict::Skipped(why) => {
-                report.skipped += 1;
-                report.note(url, format!("{topic} not harvested: {why}"));
-            }
-        }
-    }
-    Ok(())
 }
 
 /// Withdraws what the source harvested before and no longer lists, `seen` being what the

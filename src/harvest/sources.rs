@@ -103,6 +103,7 @@ impl Source {
             dry_run,
             max_pages: self.max_pages.unwrap_or(defaults.max_pages),
             max_datasets: self.max_datasets.unwrap_or(defaults.max_datasets),
+            ..defaults
         }
     }
 

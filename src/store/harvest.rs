@@ -14,7 +14,7 @@ use oxigraph::model::{
     BlankNode, GraphNameRef, Literal, NamedNode, NamedOrBlankNode, Quad, QuadRef, Term, Triple,
 };
 use oxigraph::store::Transaction;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// A harvest source as the store knows it: the name it is kept under and its feed's URL.
 #[derive(Debug, Clone, Copy)]
@@ -101,8 +101,21 @@ impl CatalogStore {
         let mut verdicts = Vec::with_capacity(datasets.len());
         let mut fresh = Vec::new();
         let mut replacing = Vec::new();
+        // Datasets of this call are not in the store yet: a copy of one is found here.
+        let mut taken = HashSet::new();
         for dataset in datasets {
-            let verdict = self.verdict_in(&reader, source, &dataset)?;
+            let mut verdict = self.verdict_in(&reader, source, &dataset)?;
+            if let Some(alias) = dataset.aliases.iter().find(|a| taken.contains(*a))
+                && matches!(verdict, Verdict::Created(_))
+            {
+                verdict = Verdict::Skipped(format!(
+                    "{} names {alias} as its identifier, which this harvest takes in already",
+                    dataset.topic
+                ));
+            }
+            if matches!(verdict, Verdict::Created(_)) {
+                taken.insert(dataset.topic.clone());
+            }
             let write = Pending {
                 draft: RecordDraft {
                     kind: RecordKind::Dataset,
@@ -275,7 +288,12 @@ impl CatalogStore {
         let mut kept = self.private.bulk_loader();
         kept.load_quads(fingerprints)?;
         kept.commit()?;
-        let mut loader = self.store.bulk_loader();
+        // Two halves, built side by side: the loader gives each batch one thread.
+        let mut loader = self
+            .store
+            .bulk_loader()
+            .with_num_threads(2)
+            .with_max_memory_size_in_megabytes(quads.len() / 1000 + 1);
         loader.load_quads(quads)?;
         loader.commit()?;
         // The records are public from here on: readers' caches and the feed must know.
