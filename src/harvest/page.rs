@@ -49,6 +49,20 @@ const CONTEXTS: &[(&[&str], &str)] = &[
         ],
         include_str!("../../ontologies/contexts/project-open-data-v1.1.jsonld"),
     ),
+    (
+        // How schema.org documents name its context (the site answers all of them with it).
+        &[
+            "http://schema.org",
+            "http://schema.org/",
+            "https://schema.org",
+            "https://schema.org/",
+            "http://schema.org/docs/jsonldcontext.jsonld",
+            "https://schema.org/docs/jsonldcontext.jsonld",
+            "http://schema.org/docs/jsonldcontext.json",
+            "https://schema.org/docs/jsonldcontext.json",
+        ],
+        include_str!("../../ontologies/contexts/schema-org-29.3.jsonld"),
+    ),
 ];
 
 /// The syntax of a page: what `Content-Type` says, unless the body plainly is something
@@ -468,6 +482,41 @@ mod tests {
         );
     }
 
+    #[test]
+    fn schema_org_documents_read_with_the_bundled_context() {
+        let body = feed("dataverse/datasetSchemaDotOrg.json");
+        let graph = parse(&body, json_ld(), "https://example.org/feed")
+            .expect("the schema.org context is bundled")
+            .graph;
+        let dataset = NamedNode::new_unchecked("https://doi.org/10.83300/GDN/SQOPAL");
+        let schema = |local: &str| NamedNode::new_unchecked(format!("http://schema.org/{local}"));
+        let licence = graph.object_for_subject_predicate(&dataset, &schema("license"));
+        // The context types `license` as an IRI and `datePublished` as a schema:Date.
+        assert_eq!(
+            licence,
+            Some(
+                NamedNode::new_unchecked("http://creativecommons.org/publicdomain/zero/1.0")
+                    .as_ref()
+                    .into()
+            )
+        );
+        let published = graph.object_for_subject_predicate(&dataset, &schema("datePublished"));
+        assert!(
+            matches!(published, Some(TermRef::Literal(l)) if l.datatype() == schema("Date").as_ref()),
+            "{published:?}"
+        );
+        for url in [
+            "http://schema.org",
+            "https://schema.org/docs/jsonldcontext.jsonld",
+        ] {
+            let doc = format!(
+                r#"{{"@context": "{url}", "@id": "https://example.org/d", "@type": "Dataset"}}"#
+            );
+            let parsed = parse(doc.as_bytes(), json_ld(), "https://example.org/feed");
+            assert!(parsed.is_ok_and(|p| p.graph.len() == 1), "{url}");
+        }
+    }
+
     /// Fixture files that are not plain parseable RDF, each with the reason
     /// (`../shared/fixtures/PROVENANCE.md` lists them).
     const NOT_PLAIN_RDF: &[(&str, &str)] = &[
@@ -490,10 +539,6 @@ mod tests {
         (
             "missing-catalog.data.json",
             "a context without a scheme, on purpose",
-        ),
-        (
-            "dataverse/datasetSchemaDotOrg.json",
-            "schema.org context, not bundled yet",
         ),
         (
             "csw_dcat/",
