@@ -505,6 +505,42 @@ async fn paging_follows_both_hydra_vocabularies_and_a_failing_page_keeps_everyth
     assert_eq!(store.harvested_topics("paged").unwrap().len(), 4);
 }
 
+/// A page a cap cut short is not remembered as read: the next run, without the cap,
+/// fetches it whole (a `304` would stand for the part read only), then remembers it.
+#[actix_web::test]
+async fn a_page_cut_short_by_a_cap_is_read_again_in_full() {
+    let feeds = FeedServer::start();
+    let (_temp, store, harvester) = harvester();
+    let body = format!("{PREFIXES}{}", datasets(&["a", "b", "c"]));
+    let url = feeds.set("/feed.ttl", Page::ok("text/turtle", body).tagged("v1"));
+    let capped = RunOptions {
+        max_datasets: 2,
+        ..RunOptions::default()
+    };
+    let first = run_with(&store, &harvester, "feed", &url, capped).await;
+    assert_eq!(
+        (first.created, first.status),
+        (2, JobStatus::Partial),
+        "{first:#?}"
+    );
+    let whole = run(&store, &harvester, "feed", &url, false).await;
+    assert_eq!(
+        (whole.created, whole.unchanged, whole.withdrawn),
+        (1, 2, 0),
+        "{whole:#?}"
+    );
+    let again = run(&store, &harvester, "feed", &url, false).await;
+    assert_eq!(
+        (again.status, again.unchanged, again.withdrawn),
+        (JobStatus::Succeeded, 3, 0),
+        "{again:#?}"
+    );
+    assert!(
+        again.notes.iter().any(|n| n.note.contains("not modified")),
+        "the page is remembered now: {again:#?}"
+    );
+}
+
 /// A dataset naming another of the same run as its identifier is a copy, whether the two
 /// are stored in one write or in two.
 #[actix_web::test]

@@ -115,6 +115,8 @@ struct Run<'a> {
     batch: Batch,
     /// The batch being stored while the next pages are read, if one is.
     storing: Option<Storing>,
+    /// A batch could not be stored: the run stores nothing more.
+    broken: bool,
 }
 
 /// A batch on its way into the store.
@@ -233,10 +235,11 @@ async fn read_pages(
         announced: None,
         batch: Batch::default(),
         storing: None,
+        broken: false,
     };
     let ended = run.walk(report, on_page).await;
     // What was read is stored, whatever stopped the run.
-    let stored = run.flush(report).await && run.settle(report).await;
+    let stored = run.settle(report).await && run.flush(report).await && run.settle(report).await;
     on_page(report);
     if let Err(error) = keep_report(store, report).await {
         tracing::warn!(%error, "a running job's report was not kept");
@@ -245,6 +248,15 @@ async fn read_pages(
         run.complete(source.url, report)
     } else {
         None
+    }
+}
+
+/// The pages of a batch, for a report: the first, or the first to the last.
+fn pages_of(pages: &[(String, Option<PageMemo>)]) -> String {
+    match (pages.first(), pages.last()) {
+        (Some((first, _)), Some((last, _))) if first != last => format!("{first} to {last}"),
+        (Some((first, _)), _) => first.clone(),
+        _ => String::new(),
     }
 }
 
@@ -380,7 +392,13 @@ impl Run<'_> {
             {
                 ahead = Some(Ahead::start(self, next));
             }
-            let step = self.take_in(&url, fetched, report).await;
+            let mut step = self.take_in(&url, fetched, report).await;
+            // Counts and memos as soon as a batch is stored, not only when the next one is.
+            if self.storing.as_ref().is_some_and(|s| s.task.is_finished())
+                && !self.settle(report).await
+            {
+                step = Step::Stop;
+            }
             on_page(report);
             if let Err(error) = keep_report(self.store, report).await {
                 tracing::warn!(%error, "a running job's report was not kept");
@@ -494,8 +512,10 @@ impl Run<'_> {
             );
             return Step::Stop;
         }
-        // Only a page read without failure nor skip is taken as it was when unchanged.
-        let clean = report.failed == failed && report.skipped == skipped;
+        // Only a page read whole, without failure nor skip, is taken as it was when
+        // unchanged (a cap may have cut it short).
+        let clean =
+            report.failed == failed && report.skipped == skipped && report.stopped.is_none();
         let conditional = validators.etag.is_some() || validators.last_modified.is_some();
         let memo = (clean && conditional && !self.options.dry_run).then(|| PageMemo {
             url: url.to_owned(),
@@ -572,10 +592,15 @@ impl Run<'_> {
     /// Starts storing the batch, once the one before is stored; whether all went well so
     /// far (the report says what did not).
     async fn flush(&mut self, report: &mut JobReport) -> bool {
-        if !self.settle(report).await {
+        let batch = std::mem::take(&mut self.batch);
+        if !self.settle(report).await || self.broken {
+            if !batch.pages.is_empty() {
+                report.failed += batch.datasets.len();
+                let reason = "not stored: an earlier batch of this run could not be";
+                report.error(&pages_of(&batch.pages), reason.into());
+            }
             return false;
         }
-        let batch = std::mem::take(&mut self.batch);
         if batch.pages.is_empty() {
             return true;
         }
@@ -618,16 +643,11 @@ impl Run<'_> {
         let verdicts = match verdicts {
             Ok(verdicts) => verdicts,
             Err(error) => {
-                let (first, last) = (&pages[0].0, &pages[pages.len() - 1].0);
-                let which = if first == last {
-                    first.clone()
-                } else {
-                    format!("{first} to {last}")
-                };
-                report.fail(
-                    last,
-                    None,
-                    format!("the datasets of {which} could not be stored: {error}"),
+                self.broken = true;
+                report.failed += origins.len();
+                report.error(
+                    &pages_of(&pages),
+                    format!("these pages' datasets could not be stored: {error}"),
                 );
                 return false;
             }

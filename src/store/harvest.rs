@@ -53,6 +53,9 @@ pub enum Verdict {
     Skipped(String),
 }
 
+/// Harvested records replaced in one transaction at most.
+const REPLACED_AT_ONCE: usize = 1000;
+
 /// A dataset to write, with what the harvest keeps beside it.
 struct Pending {
     draft: RecordDraft,
@@ -138,11 +141,16 @@ impl CatalogStore {
         drop(reader);
         let mut ids = HashMap::new();
         if !dry_run {
-            for written in self
-                .replace_harvested(source, replacing, by)?
-                .into_iter()
-                .chain(self.create_harvested(source, fresh, by)?)
-            {
+            // A transaction holds its writes in memory: replacements go a page's worth at a
+            // time, whatever the size of the batch.
+            let mut replacing = replacing.into_iter().peekable();
+            while replacing.peek().is_some() {
+                let chunk: Vec<Pending> = replacing.by_ref().take(REPLACED_AT_ONCE).collect();
+                for written in self.replace_harvested(source, chunk, by)? {
+                    ids.insert(written.topic, written.id);
+                }
+            }
+            for written in self.create_harvested(source, fresh, by)? {
                 ids.insert(written.topic, written.id);
             }
         }

@@ -16,6 +16,8 @@ pub struct Page {
     pub body: Vec<u8>,
     /// How long the server waits before answering.
     pub delay: std::time::Duration,
+    /// Its `ETag`: a request naming it in `If-None-Match` gets a `304`.
+    pub etag: Option<String>,
 }
 
 impl Page {
@@ -26,6 +28,7 @@ impl Page {
             content_type: content_type.to_owned(),
             body: body.into(),
             delay: std::time::Duration::ZERO,
+            etag: None,
         }
     }
 
@@ -40,6 +43,14 @@ impl Page {
     /// This page, answered after `delay`.
     pub fn slow(self, delay: std::time::Duration) -> Self {
         Self { delay, ..self }
+    }
+
+    /// This page, with the `ETag` `tag` (quoted here).
+    pub fn tagged(self, tag: &str) -> Self {
+        Self {
+            etag: Some(format!("\"{tag}\"")),
+            ..self
+        }
     }
 }
 
@@ -71,12 +82,29 @@ impl FeedServer {
                     if let Some(page) = &page {
                         tokio::time::sleep(page.delay).await;
                     }
+                    let asked = request
+                        .headers()
+                        .get("If-None-Match")
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_owned);
                     match page {
-                        Some(page) => HttpResponse::build(
-                            actix_web::http::StatusCode::from_u16(page.status).expect("status"),
-                        )
-                        .insert_header(("Content-Type", page.content_type))
-                        .body(page.body),
+                        Some(Page {
+                            etag: Some(etag), ..
+                        }) if asked.as_deref() == Some(etag.as_str()) => {
+                            HttpResponse::NotModified()
+                                .insert_header(("ETag", etag))
+                                .finish()
+                        }
+                        Some(page) => {
+                            let mut answer = HttpResponse::build(
+                                actix_web::http::StatusCode::from_u16(page.status).expect("status"),
+                            );
+                            answer.insert_header(("Content-Type", page.content_type));
+                            if let Some(etag) = page.etag {
+                                answer.insert_header(("ETag", etag));
+                            }
+                            answer.body(page.body)
+                        }
                         None => HttpResponse::NotFound().body("no such page"),
                     }
                 }
