@@ -6,13 +6,17 @@ by `passerelle harvest run`, against bulk loads of the same triples measured in 
    real feed repeats them) and a `hydra:next` link to the following page.
 2. A threaded HTTP server serves the pages on loopback.
 3. Timed, each on a fresh store: `passerelle harvest run` of the first page (every page,
-   every dataset fingerprinted and written with its revision); `passerelle load` of the
-   whole catalog in one file (the same triples, the same record layout and history);
-   and, when an `oxigraph` binary is on PATH, `oxigraph load` (RocksDB's bulk loader, one
-   default graph, no records, no history): the floor of what writing the triples costs.
-4. A second harvest run (nothing changed: every dataset is fingerprinted and found unchanged).
+   every dataset fingerprinted and written with its revision, then the store compacted);
+   `passerelle load` of the whole catalog in one file (the same triples, the same record
+   layout and history); and, when an `oxigraph` binary is on PATH:
+   - the bulk load of the same quads: what the harvest wrote (its public and private
+     stores, dumped untimed to N-Quads) loaded by `oxigraph load` into fresh stores, then
+     compacted by `oxigraph optimize` as our command compacts its own;
+   - `oxigraph load` of the catalog's triples into one default graph (no records, no
+     history): the floor of what writing the triples costs at all.
+4. A second harvest run (nothing changed: every page answers 304 Not Modified).
 
-Usage: python3 bench/harvest.py [--datasets 100000] [--page-size 1000]
+Usage: python3 bench/harvest.py [--datasets 100000] [--page-size 1000] [--skip-passerelle-load]
 (after `cargo build --release`; set PASSERELLE to another binary if needed).
 """
 import argparse
@@ -81,6 +85,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--datasets", type=int, default=100_000)
     parser.add_argument("--page-size", type=int, default=1000)
+    parser.add_argument("--skip-passerelle-load", action="store_true", help="skip the slowest baseline")
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="passerelle-harvest-bench-")
     try:
@@ -99,29 +104,52 @@ def main():
         harvest_s, report = timed([BINARY, "--data-dir", harvest_dir, "harvest", "run", f"{url}page-0.nt"], env)
         if f"{datasets} created" not in report:
             sys.exit(f"the harvest did not create every dataset:\n{report}")
+        oxigraph = shutil.which("oxigraph")
+        dumps = []
+        if oxigraph:
+            # What the harvest wrote, public and private, for the same-quads baseline.
+            for store in (harvest_dir, os.path.join(harvest_dir, "private")):
+                dump = os.path.join(work, f"dump-{len(dumps)}.nq")
+                timed([oxigraph, "dump", "--location", store, "--file", dump])
+                dumps.append(dump)
         again_s, report = timed([BINARY, "--data-dir", harvest_dir, "harvest", "run", f"{url}page-0.nt"], env)
         if f"{datasets} unchanged" not in report:
             sys.exit(f"the second harvest did not find every dataset unchanged:\n{report}")
-        load_s, _ = timed([BINARY, "--data-dir", os.path.join(work, "loaded"), "load", catalog], env)
-        oxigraph = shutil.which("oxigraph")
-        oxigraph_s = None
+        load_s = None
+        if not args.skip_passerelle_load:
+            load_s, _ = timed([BINARY, "--data-dir", os.path.join(work, "loaded"), "load", catalog], env)
+        same_s = same_optimized_s = oxigraph_s = None
         if oxigraph:
+            same_s = same_optimized_s = 0.0
+            for index, dump in enumerate(dumps):
+                location = os.path.join(work, f"same-{index}")
+                seconds, _ = timed([oxigraph, "load", "--location", location, "--file", dump])
+                same_s += seconds
+                seconds, _ = timed([oxigraph, "optimize", "--location", location])
+                same_optimized_s += seconds
+            same_optimized_s += same_s
             oxigraph_s, _ = timed([oxigraph, "load", "--location", os.path.join(work, "oxigraph"), "--file", catalog])
         server.shutdown()
 
         rows = [
-            ("harvest (every page fetched, fingerprinted, written)", harvest_s),
-            ("harvest again (nothing changed)", again_s),
-            ("passerelle load (one file, same triples)", load_s),
+            ("harvest (every page fetched, fingerprinted, written, compacted)", harvest_s),
+            ("harvest again (nothing changed: all 304)", again_s),
         ]
-        if oxigraph_s is not None:
-            rows.append(("oxigraph load (bulk loader, no records)", oxigraph_s))
+        if load_s is not None:
+            rows.append(("passerelle load (one file, same triples, records and history)", load_s))
+        if oxigraph:
+            rows += [
+                ("oxigraph load + optimize of the same quads (public + private)", same_optimized_s),
+                ("oxigraph load of the same quads, not compacted", same_s),
+                ("oxigraph load of the triples into the default graph (no records)", oxigraph_s),
+            ]
         print(f"| run | seconds | datasets/s | harvest ÷ this (speed ratio) |")
         print("|---|---|---|---|")
         for name, seconds in rows:
             print(f"| {name} | {seconds:.1f} | {datasets / seconds:.0f} | {seconds / harvest_s:.2f}x |")
         print(json.dumps({"datasets": datasets, "triples": triples, "pages": pages, "harvest_s": harvest_s,
-                          "again_s": again_s, "load_s": load_s, "oxigraph_s": oxigraph_s}), file=sys.stderr)
+                          "again_s": again_s, "load_s": load_s, "same_quads_s": same_s,
+                          "same_quads_optimized_s": same_optimized_s, "oxigraph_s": oxigraph_s}), file=sys.stderr)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
