@@ -176,7 +176,8 @@ impl Fetch {
     }
 }
 
-/// The next page, fetched in the background; dropped, it stops.
+/// A page fetched in the background (the next one, while this one is stored); dropped,
+/// it stops.
 struct Ahead {
     url: String,
     task: tokio::task::JoinHandle<Fetch>,
@@ -372,20 +373,11 @@ impl Run<'_> {
                 return false;
             }
             let fetched = match ahead.take() {
-                Some(ahead) if ahead.url == url => ahead.join().await,
-                _ => {
-                    let (store, fetcher) = (self.store.clone(), self.fetcher.clone());
-                    let source = self.source;
-                    fetch(
-                        store,
-                        fetcher,
-                        source.name.to_owned(),
-                        source.url.to_owned(),
-                        url.clone(),
-                    )
-                    .await
-                }
-            };
+                Some(ahead) if ahead.url == url => ahead,
+                _ => Ahead::start(self, &url),
+            }
+            .join()
+            .await;
             if let Some(next) = fetched.next()
                 && report.pages + 1 < self.options.max_pages
                 && !self.visited.contains(next)

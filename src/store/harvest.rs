@@ -63,6 +63,20 @@ struct Pending {
     modified: Option<Literal>,
 }
 
+/// What the harvest keeps beside a record it writes: the fingerprint, and when the source
+/// last changed it.
+type Kept = (Option<String>, Option<Literal>);
+
+impl Pending {
+    /// The drafts to write, and beside each what the harvest keeps of it.
+    fn split(writes: Vec<Self>) -> (Vec<RecordDraft>, Vec<Kept>) {
+        writes
+            .into_iter()
+            .map(|w| (w.draft, (w.digest, w.modified)))
+            .unzip()
+    }
+}
+
 /// Kinds of documents the harvester keeps in the private store.
 #[derive(Debug, Clone, Copy)]
 pub enum HarvestDocument {
@@ -177,10 +191,7 @@ impl CatalogStore {
         }
         let mut transaction = self.store.start_transaction()?;
         let state = self.harvest_state_graph(source.name);
-        let (drafts, extras): (Vec<_>, Vec<_>) = writes
-            .into_iter()
-            .map(|w| (w.draft, (w.digest, w.modified)))
-            .unzip();
+        let (drafts, extras) = Pending::split(writes);
         let outcome = SplitOutcome {
             records: drafts,
             ..SplitOutcome::default()
@@ -218,10 +229,7 @@ impl CatalogStore {
         if writes.is_empty() {
             return Ok(Vec::new());
         }
-        let (drafts, extras): (Vec<_>, Vec<_>) = writes
-            .into_iter()
-            .map(|w| (w.draft, (w.digest, w.modified)))
-            .unzip();
+        let (drafts, extras) = Pending::split(writes);
         let allocations = self.allocate(&self.store.start_transaction()?, &drafts)?;
         let stamp = self.clock.stamp();
         let now = millis_literal(stamp);
