@@ -556,7 +556,30 @@ async fn a_copy_within_one_feed_is_not_stored_twice() {
         datasets(&["a"])
     );
     let url = feeds.set("/one", Page::ok("text/turtle", first));
-    feeds.set("/copy.ttl", Page::ok("text/turtle", copy));
+    feeds.set("/copy.ttl", Page::ok("text/turtle", copy.clone()));
+    // The copy listed first, a page before the original (in the same batch).
+    let copy_first = feeds.set(
+        "/copy-first",
+        Page::ok(
+            "text/turtle",
+            format!("{copy}\n<copy-first> a hydra:PartialCollectionView ; hydra:next <then-a> ."),
+        ),
+    );
+    feeds.set(
+        "/then-a",
+        Page::ok("text/turtle", format!("{PREFIXES}{}", datasets(&["a"]))),
+    );
+    {
+        let (_temp, store, harvester) = harvester();
+        let report = run(&store, &harvester, "feed", &copy_first, false).await;
+        assert_eq!(
+            (report.pages, report.created, report.skipped),
+            (2, 1, 1),
+            "{report:#?}"
+        );
+        let a = NamedNode::new("http://data.example.org/a").unwrap();
+        assert!(store.has_record(&a).unwrap(), "the original is kept");
+    }
     for options in [RunOptions::default(), page_by_page()] {
         let (_temp, store, harvester) = harvester();
         let report = run_with(&store, &harvester, "feed", &url, options).await;

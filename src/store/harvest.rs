@@ -118,20 +118,29 @@ impl CatalogStore {
         let mut verdicts = Vec::with_capacity(datasets.len());
         let mut fresh = Vec::new();
         let mut replacing = Vec::new();
-        // Datasets of this call are not in the store yet: a copy of one is found here.
-        let mut taken = HashSet::new();
-        for dataset in datasets {
-            let mut verdict = self.verdict_in(&reader, source, &dataset)?;
-            if let Some(alias) = dataset.aliases.iter().find(|a| taken.contains(*a))
+        let judged = datasets
+            .into_iter()
+            .map(|dataset| Ok((self.verdict_in(&reader, source, &dataset)?, dataset)))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        // Datasets of this call are not in the store yet: a copy of one, before or after
+        // it, is found here (of two naming each other, the first gives way).
+        let mut taken: HashSet<NamedNode> = judged
+            .iter()
+            .filter(|(verdict, _)| matches!(verdict, Verdict::Created(_)))
+            .map(|(_, dataset)| dataset.topic.clone())
+            .collect();
+        for (mut verdict, dataset) in judged {
+            if let Some(alias) = dataset
+                .aliases
+                .iter()
+                .find(|a| **a != dataset.topic && taken.contains(*a))
                 && matches!(verdict, Verdict::Created(_))
             {
                 verdict = Verdict::Skipped(format!(
                     "{} names {alias} as its identifier, which this harvest takes in already",
                     dataset.topic
                 ));
-            }
-            if matches!(verdict, Verdict::Created(_)) {
-                taken.insert(dataset.topic.clone());
+                taken.remove(&dataset.topic);
             }
             let write = Pending {
                 draft: RecordDraft {
