@@ -817,25 +817,25 @@ async fn runs_that_cannot_be_sure_of_the_feed_withdraw_nothing() {
         assert_eq!(report.withdrawn, 0, "{why}: {report:#?}");
         assert_ne!(report.status, JobStatus::Succeeded, "{why}: {report:#?}");
     };
+    // Kept, with an error saying `reason`.
+    let expect_kept_for = |report: &JobReport, why: &str, reason: &str| {
+        expect_kept(report, why);
+        assert!(
+            report.errors.iter().any(|e| e.reason.contains(reason)),
+            "{why}: {report:#?}"
+        );
+    };
 
     // Page 3 (now without d4) points back to page 1.
     let url = three_pages_then(&feeds, &[], "; hydra:next <?page=1>");
     let looped = run(&store, &harvester, "feed", &url, false).await;
-    expect_kept(&looped, "a loop");
-    assert!(
-        looped
-            .errors
-            .iter()
-            .any(|e| e.reason.contains("comes back")),
-        "{looped:#?}"
-    );
+    expect_kept_for(&looped, "a loop", "comes back");
 
     // Page 2 answers 200 with a JSON error, then with nothing at all.
     for body in [
         &b"{\"success\": false, \"error\": \"rate limited\"}"[..],
         b"",
     ] {
-        feeds.set("/paged?page=2", Page::ok("application/json", body.to_vec()));
         let url = three_pages_then(&feeds, &[], "");
         feeds.set("/paged?page=2", Page::ok("application/json", body.to_vec()));
         let report = run(&store, &harvester, "feed", &url, false).await;
@@ -849,26 +849,12 @@ async fn runs_that_cannot_be_sure_of_the_feed_withdraw_nothing() {
     // Page 3 lists page 2's dataset again, and points on: the paging does not advance.
     let url = three_pages_then(&feeds, &["d3"], "; hydra:next <?page=4>");
     let stuck = run(&store, &harvester, "feed", &url, false).await;
-    expect_kept(&stuck, "a stuck paging");
-    assert!(
-        stuck
-            .errors
-            .iter()
-            .any(|e| e.reason.contains("does not advance")),
-        "{stuck:#?}"
-    );
+    expect_kept_for(&stuck, "a stuck paging", "does not advance");
 
     // The feed says it has 4 datasets and lists 3.
     let url = three_pages_then(&feeds, &[], "; hydra:totalItems 4");
     let short = run(&store, &harvester, "feed", &url, false).await;
-    expect_kept(&short, "fewer than announced");
-    assert!(
-        short
-            .errors
-            .iter()
-            .any(|e| e.reason.contains("announces 4")),
-        "{short:#?}"
-    );
+    expect_kept_for(&short, "fewer than announced", "announces 4");
 
     // Two datasets without IRI share an identifier: they cannot be told apart.
     let url = three_pages_then(

@@ -53,6 +53,13 @@ pub enum Verdict {
     Skipped(String),
 }
 
+/// A verdict, and whether the dataset has a tombstone here: one of the source's withdrawn
+/// datasets coming back is written over its tombstone, not bulk-loaded as new.
+struct Judged {
+    verdict: Verdict,
+    tombstone: bool,
+}
+
 /// Harvested records replaced in one transaction at most.
 const REPLACED_AT_ONCE: usize = 1000;
 
@@ -126,10 +133,17 @@ impl CatalogStore {
         // it, is found here (of two naming each other, the first gives way).
         let mut taken: HashSet<NamedNode> = judged
             .iter()
-            .filter(|(verdict, _)| matches!(verdict, Verdict::Created(_)))
+            .filter(|(judged, _)| matches!(judged.verdict, Verdict::Created(_)))
             .map(|(_, dataset)| dataset.topic.clone())
             .collect();
-        for (mut verdict, dataset) in judged {
+        for (
+            Judged {
+                mut verdict,
+                tombstone,
+            },
+            dataset,
+        ) in judged
+        {
             if let Some(alias) = dataset
                 .aliases
                 .iter()
@@ -153,7 +167,7 @@ impl CatalogStore {
                 modified: dataset.source_modified,
             };
             match &verdict {
-                Verdict::Created(_) if self.withdrawn_record_of(&dataset.topic)?.is_none() => {
+                Verdict::Created(_) if !tombstone => {
                     fresh.push(write);
                 }
                 Verdict::Created(_) | Verdict::Updated(_) => replacing.push(write),
@@ -354,49 +368,57 @@ impl CatalogStore {
         transaction: &Transaction<'_>,
         source: SourceRef<'_>,
         dataset: &IncomingDataset,
-    ) -> Result<Verdict, StoreError> {
+    ) -> Result<Judged, StoreError> {
+        let verdict = |verdict| Judged {
+            verdict,
+            tombstone: false,
+        };
         let topic = &dataset.topic;
         if let Some(id) = self.record_of_topic(transaction, topic)? {
             return match self.harvested_from_in(transaction, &id)? {
                 Some(url) if url == source.url => {
                     let known = self.harvest_digest(source.name, topic)?;
-                    Ok(match (&known, &dataset.digest) {
+                    Ok(verdict(match (&known, &dataset.digest) {
                         (Some(known), Some(digest)) if known == digest => Verdict::Unchanged(id),
                         _ => Verdict::Updated(id),
-                    })
+                    }))
                 }
-                Some(url) => Ok(Verdict::Skipped(format!(
+                Some(url) => Ok(verdict(Verdict::Skipped(format!(
                     "{topic} is already harvested from {url}"
-                ))),
-                None => Ok(Verdict::Skipped(format!(
+                )))),
+                None => Ok(verdict(Verdict::Skipped(format!(
                     "{topic} is described here by our own record {}",
                     self.base.record_graph(&id)
-                ))),
+                )))),
             };
         }
         for alias in &dataset.aliases {
             if let Some(id) = self.record_of_topic(transaction, alias)? {
-                return Ok(Verdict::Skipped(format!(
+                return Ok(verdict(Verdict::Skipped(format!(
                     "{topic} names {alias} as its identifier, which {} describes already",
                     self.base.record_graph(&id)
-                )));
+                ))));
             }
         }
         if self.draft_of_topic(topic)? {
-            return Ok(Verdict::Skipped(format!("{topic} is one of our drafts")));
+            return Ok(verdict(Verdict::Skipped(format!(
+                "{topic} is one of our drafts"
+            ))));
         }
-        if let Some(id) = self.withdrawn_record_of(topic)?
+        let tombstone = self.withdrawn_record_of(topic)?;
+        if let Some(id) = &tombstone
             && self.harvest_digest(source.name, topic)?.is_none()
         {
-            return Ok(Verdict::Skipped(format!(
+            return Ok(verdict(Verdict::Skipped(format!(
                 "{topic} was withdrawn here ({})",
-                self.base.record_graph(&id)
-            )));
+                self.base.record_graph(id)
+            ))));
         }
         // The id is allocated when the record is written.
-        Ok(Verdict::Created(RecordId::slugify(last_segment(
-            topic.as_str(),
-        ))))
+        Ok(Judged {
+            verdict: Verdict::Created(RecordId::slugify(last_segment(topic.as_str()))),
+            tombstone: tombstone.is_some(),
+        })
     }
 
     /// The feed URL the record `id` was harvested from, if it was harvested.
