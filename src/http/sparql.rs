@@ -273,6 +273,10 @@ pub async fn query(
     if state.fast_queries.knows(key) {
         match inline(&state, &protocol, accept.as_deref()) {
             Inline::Answered(syntax, bytes) => return Ok(answer_response(syntax).body(bytes)),
+            Inline::Late(syntax, bytes) => {
+                state.fast_queries.forget(key);
+                return Ok(answer_response(syntax).body(bytes));
+            }
             Inline::Failed(error) => return Err(error),
             Inline::Declined => state.fast_queries.forget(key),
         }
@@ -284,6 +288,9 @@ pub async fn query(
 enum Inline {
     /// The whole answer, within budget.
     Answered(Syntax, Bytes),
+    /// The whole answer, but past the budget (the data changed, or the thread was kept
+    /// waiting): good to send, but the query should not run inline again.
+    Late(Syntax, Bytes),
     /// The query's own error (syntax, 406...), which the pool would give too.
     Failed(HttpError),
     /// Over budget or over a chunk: run it on the pool instead.
@@ -299,8 +306,10 @@ fn inline(state: &AppState, protocol: &Protocol, accept: Option<&str>) -> Inline
     let started = Instant::now();
     let mut buffer = InlineBuffer::default();
     match answer(&state.store, protocol, accept, token.clone(), &mut buffer) {
-        Ok(()) if started.elapsed() > INLINE_BUDGET => Inline::Declined,
         Ok(()) => match buffer.syntax {
+            Some(syntax) if started.elapsed() > INLINE_BUDGET => {
+                Inline::Late(syntax, Bytes::from(buffer.bytes))
+            }
             Some(syntax) => Inline::Answered(syntax, Bytes::from(buffer.bytes)),
             None => Inline::Declined,
         },
