@@ -41,18 +41,46 @@ def wait_for(url, timeout=120):
     raise SystemExit(f"{url} did not answer")
 
 
+def wait_quiet(pid, timeout=300, seconds=3):
+    """Waits until process `pid` uses under 5 % of a CPU in each of `seconds` seconds in a
+    row. A store opened after a large load may compact in the background for seconds after
+    it answers, which would weigh on the first measured runs (seen: RocksDB rewriting every
+    file of Passerelle's store once, 2-3 s of CPU, after `passerelle load`)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def cpu_seconds():
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / ticks
+
+    deadline = time.time() + timeout
+    quiet = 0
+    while time.time() < deadline:
+        before = cpu_seconds()
+        time.sleep(1)
+        quiet = quiet + 1 if cpu_seconds() - before < 0.05 else 0
+        if quiet == seconds:
+            return
+    raise SystemExit(f"process {pid} did not settle within {timeout} s")
+
+
 def run(cmd, **kw):
     print("+", " ".join(cmd), file=sys.stderr)
     subprocess.run(cmd, check=True, **kw)
 
 
-def wrk(paths_file, accept, host, connections, duration):
+def on_cpus(cpus):
+    """For Popen's preexec_fn: run the child on `cpus` only (None: anywhere)."""
+    return (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
+
+
+def wrk(paths_file, accept, host, connections, duration, timeout=2, cpus=None):
     env = dict(os.environ, WRK_PATHS=paths_file, WRK_ACCEPT=accept)
     threads = min(2, connections)
     out = subprocess.run(
         ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--latency",
-         "-s", os.path.join(HERE, "paths.lua"), host],
-        check=True, capture_output=True, text=True, env=env).stdout
+         "--timeout", f"{timeout}s", "-s", os.path.join(HERE, "paths.lua"), host],
+        check=True, capture_output=True, text=True, env=env, preexec_fn=on_cpus(cpus)).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if errors:
@@ -74,19 +102,33 @@ def common_args(parser, datasets, duration):
     parser.add_argument("--oxigraph", default=shutil.which("oxigraph") or "oxigraph")
 
 
-def start_servers(args, work, base, p_port, o_port):
-    """Passerelle on `work/p` and the Oxigraph server on `work/o`, once both answer."""
-    servers = [
+def start_servers(args, work, base, p_port, o_port, cpus=None, rw_port=None):
+    """Passerelle on `work/p` and the Oxigraph server on `work/o` (all on `cpus`, if
+    given), once they answer and are idle. With `rw_port`, also `oxigraph serve` (read-write,
+    like ours) on a copy of `work/o`: RocksDB lets one process write a store."""
+    extra = []
+    if rw_port:
+        shutil.copytree(os.path.join(work, "o"), os.path.join(work, "o-rw"))
+        extra.append(subprocess.Popen(
+            [args.oxigraph, "serve", "--location", os.path.join(work, "o-rw"),
+             "--bind", f"127.0.0.1:{rw_port}", "--union-default-graph"],
+            stderr=subprocess.DEVNULL, preexec_fn=on_cpus(cpus)))
+    servers = extra + [
         subprocess.Popen([args.passerelle, "serve", "--data-dir", os.path.join(work, "p"),
                           "--listen", f"127.0.0.1:{p_port}", "--base-iri", base],
-                         stderr=subprocess.DEVNULL, env=dict(os.environ, RUST_LOG="warn")),
+                         stderr=subprocess.DEVNULL, env=dict(os.environ, RUST_LOG="warn"),
+                         preexec_fn=on_cpus(cpus)),
         subprocess.Popen([args.oxigraph, "serve-read-only", "--location", os.path.join(work, "o"),
                           "--bind", f"127.0.0.1:{o_port}", "--union-default-graph"],
-                         stderr=subprocess.DEVNULL),
+                         stderr=subprocess.DEVNULL, preexec_fn=on_cpus(cpus)),
     ]
     try:
         wait_for(f"http://127.0.0.1:{p_port}/health")
         wait_for(f"http://127.0.0.1:{o_port}/query?query=ASK%7B%7D")
+        if rw_port:
+            wait_for(f"http://127.0.0.1:{rw_port}/query?query=ASK%7B%7D")
+        for server in servers:
+            wait_quiet(server.pid)
     except BaseException:
         for server in servers:
             server.kill()
@@ -141,6 +183,7 @@ def main():
                 stderr=subprocess.DEVNULL, env=dict(os.environ, RUST_LOG="warn"))
             try:
                 wait_for(f"http://127.0.0.1:{p_port}/health")
+                wait_quiet(server.pid)
                 if label == "cached":
                     check_same_answer(base, ids[0], p_port, o_port)
                 for accept in ACCEPTS:

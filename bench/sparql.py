@@ -1,9 +1,12 @@
 """Benchmark: the same catalog queries against Passerelle's SPARQL endpoint and the plain
 Oxigraph server (same version, same data, union default graph), under wrk on loopback.
 
-Usage: python3 bench/sparql.py [--datasets 20000] [--duration 5] [--rounds 3] [--only LABEL] [--passerelle PATH]
+Usage: python3 bench/sparql.py [--datasets 20000] [--duration 5] [--rounds 3] [--only LABEL]
+       [--shared-cpus] [--passerelle PATH]
 Needs wrk and the `oxigraph` server binary (cargo install oxigraph-cli --version 0.5.13); see README.
-Prints requests/s, p50 and p99 for both at 1 and 16 connections, and the ratio.
+Prints requests/s, p50 and p99 at 1 and 16 connections for Passerelle, the Oxigraph server
+read-write (`oxigraph serve`, a store that takes writes, as ours does) and read-only
+(`oxigraph serve-read-only`), and our ratio to each.
 """
 import argparse
 import os
@@ -11,7 +14,7 @@ import shutil
 import tempfile
 import urllib.parse
 
-from deref import common_args, free_port, prepare_stores, start_servers, wrk
+from deref import common_args, free_port, prepare_stores, start_servers, wait_quiet, wrk
 
 PREFIXES = ("PREFIX dcat: <http://www.w3.org/ns/dcat#> PREFIX dct: <http://purl.org/dc/terms/> "
             "PREFIX theme: <http://publications.europa.eu/resource/authority/data-theme/> ")
@@ -29,8 +32,31 @@ def queries(base):
          PREFIXES + "ASK { ?d dct:title \"Dataset 4242\"@en }"),
         ("DESCRIBE one dataset", "text/turtle", f"DESCRIBE <{base}datasets/ds-4242>"),
         ("catalog page CONSTRUCT", "text/turtle",
-         PREFIXES + "CONSTRUCT { ?d ?p ?o } WHERE { { SELECT ?d WHERE { ?d a dcat:Dataset } ORDER BY ?d LIMIT 10 OFFSET 50 } ?d ?p ?o }"),
+         PREFIXES + "CONSTRUCT { ?d ?p ?o } WHERE { { SELECT ?d WHERE { ?d a dcat:Dataset } LIMIT 10 OFFSET 50 } ?d ?p ?o }"),
+        # Sorting 20 000 IRIs takes either server most of a second, so at 16 clients an
+        # answer takes over ten: one long run per server, to count several of them.
+        ("catalog page CONSTRUCT, sorted", "text/turtle",
+         PREFIXES + "CONSTRUCT { ?d ?p ?o } WHERE { { SELECT ?d WHERE { ?d a dcat:Dataset } ORDER BY ?d LIMIT 10 OFFSET 50 } ?d ?p ?o }",
+         Slow(duration=60, rounds=1)),
     ]
+
+
+class Slow:
+    """How long and how often to run a query that takes seconds."""
+
+    def __init__(self, duration, rounds):
+        self.duration, self.rounds = duration, rounds
+
+
+def placement(shared):
+    """The CPUs of wrk and of the servers. By default wrk gets the first CPU and the servers
+    the others, as a client on another machine would: sharing CPUs, the figures measure
+    how the scheduler interleaves wrk with each server as much as the servers (see
+    README). `None` lets a process run anywhere."""
+    cpus = sorted(os.sched_getaffinity(0))
+    if shared or len(cpus) < 2:
+        return None, None
+    return {cpus[0]}, set(cpus[1:])
 
 
 def median_run(runs):
@@ -42,23 +68,29 @@ def main():
     parser = argparse.ArgumentParser()
     common_args(parser, datasets=20000, duration=5)
     parser.add_argument("--only", help="run only the queries whose label contains this")
+    parser.add_argument("--shared-cpus", action="store_true",
+                        help="let wrk and the servers share every CPU instead of giving wrk one of its own")
     parser.add_argument("--rounds", type=int, default=3,
                         help="runs per server and concurrency, alternating servers; medians are reported")
     args = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="passerelle-sparql-bench-")
-    p_port, o_port = free_port(), free_port()
+    p_port, o_port, w_port = free_port(), free_port(), free_port()
     base = f"http://localhost:{p_port}/"
     prepare_stores(args, work, base)
-    servers = start_servers(args, work, base, p_port, o_port)
+    client_cpus, server_cpus = placement(args.shared_cpus)
+    servers = start_servers(args, work, base, p_port, o_port, cpus=server_cpus, rw_port=w_port)
     try:
         rows = []
-        for label, accept, query in queries(base):
+        for label, accept, query, *slow in queries(base):
             if args.only and args.only not in label:
                 continue
+            duration = max([args.duration, *(s.duration for s in slow)])
+            rounds = min([args.rounds, *(s.rounds for s in slow)])
             encoded = urllib.parse.quote(query, safe="")
             paths = {
                 "p": (os.path.join(work, "p.txt"), f"/sparql?query={encoded}", p_port),
+                "w": (os.path.join(work, "w.txt"), f"/query?query={encoded}", w_port),
                 "o": (os.path.join(work, "o.txt"), f"/query?query={encoded}", o_port),
             }
             for file, path, _ in paths.values():
@@ -66,21 +98,38 @@ def main():
                     f.write(path + "\n")
             # Rounds alternate the two servers, so that a noisy neighbour on this shared
             # machine weighs on both; each figure is the median of its rounds.
+            # A first short run per server, not counted: the first answers of a server
+            # just started pay for cold caches and start-up work.
+            for file, _, port in paths.values():
+                wrk(file, accept, f"http://127.0.0.1:{port}", 1, 2, timeout=60, cpus=client_cpus)
             runs = {}
-            for _ in range(args.rounds):
+            for _ in range(rounds):
                 for connections in [1, 16]:
                     for key, (file, _, port) in paths.items():
                         runs.setdefault((key, connections), []).append(
-                            wrk(file, accept, f"http://127.0.0.1:{port}", connections, args.duration))
+                            wrk(file, accept, f"http://127.0.0.1:{port}", connections, duration,
+                                timeout=60, cpus=client_cpus))
+                        # Queries still running when wrk stops are finished by their
+                        # server, on the CPU the next run gets: wait for them.
+                        for server in servers:
+                            wait_quiet(server.pid, seconds=1)
             results = {key: median_run(values) for key, values in runs.items()}
             for connections in [1, 16]:
-                rows.append((label, connections, results[("p", connections)], results[("o", connections)]))
-        print(f"\n{args.datasets} datasets, median of {args.rounds} runs of {args.duration} s, wrk on loopback, {os.cpu_count()} cores\n")
-        print("| query | clients | Passerelle req/s | p50 ms | p99 ms | Oxigraph req/s | p50 ms | p99 ms | ratio |")
-        print("|---|---|---|---|---|---|---|---|---|")
-        for label, c, p, o in rows:
-            ratio = f"{p[0] / o[0]:.2f}x" if o[0] > 0 else "n/a (no answer in time)"
-            print(f"| {label} | {c} | {p[0]:.0f} | {p[1]:.2f} | {p[2]:.2f} | {o[0]:.0f} | {o[1]:.2f} | {o[2]:.2f} | {ratio} |")
+                rows.append((label, connections, *(results[(key, connections)] for key in "pwo")))
+        where = ("wrk and the servers sharing every CPU" if server_cpus is None
+                 else f"wrk on CPU {sorted(client_cpus)}, the servers on CPUs {sorted(server_cpus)}")
+        print(f"\n{args.datasets} datasets, median of {args.rounds} runs of {args.duration} s "
+              f"(one run of 60 s for the sorted page), wrk on loopback, {where}\n")
+        print("| query | clients | Passerelle req/s | p50 ms | p99 ms "
+              "| Oxigraph `serve` req/s | p50 ms | p99 ms | ratio "
+              "| Oxigraph `serve-read-only` req/s | p50 ms | p99 ms | ratio |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+        rate = lambda r: f"{r:.0f}" if r >= 10 else f"{r:.2f}"
+        ratio = lambda ours, theirs: f"{ours / theirs:.2f}x" if theirs > 0 else "n/a (no answer in time)"
+        for label, c, p, w, o in rows:
+            print(f"| {label} | {c} | {rate(p[0])} | {p[1]:.2f} | {p[2]:.2f} "
+                  f"| {rate(w[0])} | {w[1]:.2f} | {w[2]:.2f} | {ratio(p[0], w[0])} "
+                  f"| {rate(o[0])} | {o[1]:.2f} | {o[2]:.2f} | {ratio(p[0], o[0])} |")
     finally:
         for server in servers:
             server.terminate()
