@@ -207,8 +207,7 @@ impl CatalogStore {
 
     /// Flushes and compacts both stores after a large write, so that the next open does
     /// not replay the write-ahead log and reads do not search many small files. The private
-    /// store counts too: left as flushed, its history of a large load was compacted by the
-    /// next server in the background, seconds of CPU while it answered its first requests.
+    /// store holds the write's history, often as large as the write itself.
     pub fn compact(&self) -> Result<(), StoreError> {
         for store in [&self.store, &self.private] {
             store.flush()?;
