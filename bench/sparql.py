@@ -37,15 +37,15 @@ def queries(base):
         # answer takes over ten: one long run per server, to count several of them.
         ("catalog page CONSTRUCT, sorted", "text/turtle",
          PREFIXES + "CONSTRUCT { ?d ?p ?o } WHERE { { SELECT ?d WHERE { ?d a dcat:Dataset } ORDER BY ?d LIMIT 10 OFFSET 50 } ?d ?p ?o }",
-         Slow(duration=60, rounds=1)),
+         Slow(duration=60)),
     ]
 
 
 class Slow:
-    """How long and how often to run a query that takes seconds."""
+    """A query that takes seconds: one run of `duration` seconds per server."""
 
-    def __init__(self, duration, rounds):
-        self.duration, self.rounds = duration, rounds
+    def __init__(self, duration):
+        self.duration = duration
 
 
 def placement(shared):
@@ -85,8 +85,7 @@ def main():
         for label, accept, query, *slow in queries(base):
             if args.only and args.only not in label:
                 continue
-            duration = max([args.duration, *(s.duration for s in slow)])
-            rounds = min([args.rounds, *(s.rounds for s in slow)])
+            duration, rounds = (slow[0].duration, 1) if slow else (args.duration, args.rounds)
             encoded = urllib.parse.quote(query, safe="")
             paths = {
                 "p": (os.path.join(work, "p.txt"), f"/sparql?query={encoded}", p_port),
@@ -96,12 +95,12 @@ def main():
             for file, path, _ in paths.values():
                 with open(file, "w") as f:
                     f.write(path + "\n")
-            # Rounds alternate the two servers, so that a noisy neighbour on this shared
-            # machine weighs on both; each figure is the median of its rounds.
             # A first short run per server, not counted: the first answers of a server
             # just started pay for cold caches and start-up work.
             for file, _, port in paths.values():
                 wrk(file, accept, f"http://127.0.0.1:{port}", 1, 2, timeout=60, cpus=client_cpus)
+            # Rounds alternate the servers, so that a noisy neighbour on this shared
+            # machine weighs on all; each figure is the median of its rounds.
             runs = {}
             for _ in range(rounds):
                 for connections in [1, 16]:
