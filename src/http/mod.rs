@@ -9,6 +9,7 @@ mod errors;
 mod fast_path;
 mod harvest;
 mod ops;
+mod peer;
 mod records;
 mod respond;
 mod service;
@@ -310,10 +311,11 @@ pub async fn serve(state: AppState, listen: SocketAddr) -> std::io::Result<()> {
     })
     // Streamed answers end with a small final chunk: without TCP_NODELAY, Nagle's algorithm
     // holds it back until the client's delayed ACK, some 40 ms per request.
-    .on_connect(|connection, _| {
+    .on_connect(|connection, data| {
         if let Some(tcp) = connection.downcast_ref::<actix_web::rt::net::TcpStream>() {
             let _ = tcp.set_nodelay(true);
         }
+        peer::Peer::remember(connection, data);
     })
     // Open keep-alive connections and streamed answers get 5 s to finish on shutdown.
     .shutdown_timeout(5)

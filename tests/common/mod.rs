@@ -162,6 +162,31 @@ impl Server {
         let _ = self.child.wait();
     }
 
+    /// The CPU time the server process has used so far, all threads (Linux `/proc`).
+    pub fn cpu_seconds(&self) -> f64 {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id()))
+            .expect("the server's /proc stat");
+        // Fields after the command name, which is in parentheses and may hold spaces:
+        // utime and stime are the 12th and 13th.
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .unwrap()
+            .1
+            .split_whitespace()
+            .collect();
+        let ticks: f64 = fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap();
+        let per_second = Command::new("getconf")
+            .arg("CLK_TCK")
+            .output()
+            .unwrap()
+            .stdout;
+        ticks
+            / String::from_utf8_lossy(&per_second)
+                .trim()
+                .parse::<f64>()
+                .unwrap()
+    }
+
     /// What the server wrote to stderr so far (its logs).
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.data_dir.with_extension("log")).unwrap_or_default()
