@@ -107,9 +107,6 @@ pub enum HttpError {
     /// The blocking pool is gone (shutting down).
     #[error("the server is shutting down")]
     Unavailable,
-    /// The client closed its connection before its answer started; its work was dropped.
-    #[error("the client closed the connection")]
-    ClientLeft,
     /// A harvest source is invalid or exists, or the harvester's documents failed.
     #[error(transparent)]
     Harvest(#[from] crate::harvest::SourceError),
@@ -167,7 +164,6 @@ impl HttpError {
             Self::PreconditionFailed { .. } => "precondition-failed",
             Self::Invalid(_) => "invalid-record",
             Self::Unavailable => "unavailable",
-            Self::ClientLeft => "client-left",
             Self::Harvest(
                 SourceError::BadName(_) | SourceError::BadUrl(_) | SourceError::BadInterval(_),
             ) => "bad-request",
@@ -215,7 +211,6 @@ impl ResponseError for HttpError {
             | Self::Validation(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Unavailable | Self::Unhealthy(_) => StatusCode::SERVICE_UNAVAILABLE,
             // nginx's "client closed request", for the logs: nobody reads the answer.
-            Self::ClientLeft => StatusCode::from_u16(499).unwrap_or(StatusCode::BAD_REQUEST),
             Self::Harvest(
                 SourceError::BadName(_) | SourceError::BadUrl(_) | SourceError::BadInterval(_),
             ) => StatusCode::BAD_REQUEST,

@@ -8,7 +8,6 @@
 use super::AppState;
 use super::errors::HttpError;
 use super::fast_path::INLINE_BUDGET;
-use super::peer::Peer;
 use super::stream::{CHUNK, ChunkStream};
 use crate::rdf::{Offer, Representation, negotiate};
 use crate::store::{AnswerKind, CancellationToken, ResultsSyntax, UsingDataset};
@@ -24,9 +23,6 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Instant;
 use tokio::sync::{mpsc, oneshot};
-
-/// How often a query waiting for its first answer looks whether its client is still there.
-const PEER_CHECK: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// How the answer is written: a SPARQL results syntax, or an RDF syntax for triples.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -285,7 +281,7 @@ pub async fn query(
             Inline::Declined => state.fast_queries.forget(key),
         }
     }
-    on_pool(&request, &state, protocol, accept, key).await
+    on_pool(&state, protocol, accept, key).await
 }
 
 /// What running a query inline came to.
@@ -323,10 +319,9 @@ fn inline(state: &AppState, protocol: &Protocol, accept: Option<&str>) -> Inline
 }
 
 /// Runs a query on the blocking pool, streaming its answer; remembers it as fast when it
-/// answered within half of [`INLINE_BUDGET`] in one chunk. Cancels it if the client leaves
-/// before the answer starts (once it streams, a failed write stops it).
+/// answered within half of [`INLINE_BUDGET`] in one chunk. Cancelled when the client
+/// leaves (this future or the streamed body is dropped).
 async fn on_pool(
-    request: &HttpRequest,
     state: &web::Data<AppState>,
     protocol: Protocol,
     accept: Option<String>,
@@ -355,20 +350,13 @@ async fn on_pool(
         sleep: Box::pin(tokio::time::sleep(state.query_timeout)),
         cancellation,
     };
-    let mut peer_checks =
-        tokio::time::interval_at(tokio::time::Instant::now() + PEER_CHECK, PEER_CHECK);
-    let head = loop {
-        tokio::select! {
-            head = &mut head => break head,
-            () = &mut deadline.sleep => {
-                deadline.cancellation.cancel();
-                return respond(head.await, receiver, None);
-            }
-            _ = peer_checks.tick() => if Peer::has_left(request) {
-                // Dropping the deadline cancels the query.
-                tracing::info!("the client left before the answer started");
-                return Err(HttpError::ClientLeft);
-            }
+    // A client that closes its connection makes actix drop this future (see
+    // `h1_allow_half_closed` in `http/mod.rs`); dropping the deadline cancels the query.
+    let head = tokio::select! {
+        head = &mut head => head,
+        () = &mut deadline.sleep => {
+            deadline.cancellation.cancel();
+            return respond(head.await, receiver, None);
         }
     };
     respond(head, receiver, Some(deadline))
@@ -571,7 +559,7 @@ impl Write for ChunkWriter {
 }
 
 /// A query's time limit: cancels it when the timer fires, or when it is dropped (the
-/// client left before the answer started, or the streamed answer could not be written),
+/// client left, or the streamed answer could not be written),
 /// so that a query nobody waits for does not keep a thread busy.
 struct Deadline {
     sleep: Pin<Box<tokio::time::Sleep>>,
