@@ -1,16 +1,18 @@
 """Benchmark: the same catalog queries against Passerelle's SPARQL endpoint and the plain
 Oxigraph server (same version, same data, union default graph), under wrk on loopback.
 
-Usage: python3 bench/sparql.py [--datasets 20000] [--duration 5] [--rounds 3] [--only LABEL]
+Usage: python3 bench/sparql.py [--datasets 20000] [--duration 3] [--rounds 7] [--only LABEL]
        [--shared-cpus] [--passerelle PATH]
 Needs wrk and the `oxigraph` server binary (cargo install oxigraph-cli --version 0.5.13); see README.
 Prints requests/s, p50 and p99 at 1 and 16 connections for Passerelle, the Oxigraph server
 read-write (`oxigraph serve`, a store that takes writes, as ours does) and read-only
-(`oxigraph serve-read-only`), and our ratio to each.
+(`oxigraph serve-read-only`), and our ratio to each: the median over rounds of the ratio
+within a round, the servers having run one after another.
 """
 import argparse
 import os
 import shutil
+import statistics
 import tempfile
 import urllib.parse
 
@@ -64,13 +66,21 @@ def median_run(runs):
     return sorted(runs, key=lambda run: run[0])[len(runs) // 2]
 
 
+def paired_ratio(ours, theirs):
+    """The median over rounds of our throughput over theirs in the same round; `None` when
+    they never answered in time. Pairing cancels most of what the machine's load does to
+    both servers alike, which comparing medians of separate runs does not."""
+    ratios = [a[0] / b[0] for a, b in zip(ours, theirs) if b[0] > 0]
+    return statistics.median(ratios) if ratios else None
+
+
 def main():
     parser = argparse.ArgumentParser()
-    common_args(parser, datasets=20000, duration=5)
+    common_args(parser, datasets=20000, duration=3)
     parser.add_argument("--only", help="run only the queries whose label contains this")
     parser.add_argument("--shared-cpus", action="store_true",
                         help="let wrk and the servers share every CPU instead of giving wrk one of its own")
-    parser.add_argument("--rounds", type=int, default=3,
+    parser.add_argument("--rounds", type=int, default=7,
                         help="runs per server and concurrency, alternating servers; medians are reported")
     args = parser.parse_args()
 
@@ -99,12 +109,15 @@ def main():
             # just started pay for cold caches and start-up work.
             for file, _, port in paths.values():
                 wrk(file, accept, f"http://127.0.0.1:{port}", 1, 2, timeout=60, cpus=client_cpus)
-            # Rounds alternate the servers, so that a noisy neighbour on this shared
-            # machine weighs on all; each figure is the median of its rounds.
+            # Rounds alternate the servers, each round starting with the next one, so that
+            # a noisy neighbour on this shared machine weighs on all. A ratio compares runs
+            # of the same round, seconds apart; each figure is the median of its rounds.
             runs = {}
-            for _ in range(rounds):
+            for round_number in range(rounds):
+                order = list(paths.items())
+                order = order[round_number % 3:] + order[:round_number % 3]
                 for connections in [1, 16]:
-                    for key, (file, _, port) in paths.items():
+                    for key, (file, _, port) in order:
                         runs.setdefault((key, connections), []).append(
                             wrk(file, accept, f"http://127.0.0.1:{port}", connections, duration,
                                 timeout=60, cpus=client_cpus))
@@ -114,21 +127,24 @@ def main():
                             wait_quiet(server.pid, seconds=1)
             results = {key: median_run(values) for key, values in runs.items()}
             for connections in [1, 16]:
-                rows.append((label, connections, *(results[(key, connections)] for key in "pwo")))
+                ours = runs[("p", connections)]
+                ratios = [paired_ratio(ours, runs[(key, connections)]) for key in "wo"]
+                rows.append((label, connections, *(results[(key, connections)] for key in "pwo"),
+                             *ratios))
         where = ("wrk and the servers sharing every CPU" if server_cpus is None
                  else f"wrk on CPU {sorted(client_cpus)}, the servers on CPUs {sorted(server_cpus)}")
-        print(f"\n{args.datasets} datasets, median of {args.rounds} runs of {args.duration} s "
+        print(f"\n{args.datasets} datasets, median of {args.rounds} rounds of {args.duration} s "
               f"(one run of 60 s for the sorted page), wrk on loopback, {where}\n")
         print("| query | clients | Passerelle req/s | p50 ms | p99 ms "
               "| Oxigraph `serve` req/s | p50 ms | p99 ms | ratio "
               "| Oxigraph `serve-read-only` req/s | p50 ms | p99 ms | ratio |")
         print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
         rate = lambda r: f"{r:.0f}" if r >= 10 else f"{r:.2f}"
-        ratio = lambda ours, theirs: f"{ours / theirs:.2f}x" if theirs > 0 else "n/a (no answer in time)"
-        for label, c, p, w, o in rows:
+        ratio = lambda r: f"{r:.2f}x" if r is not None else "n/a (no answer in time)"
+        for label, c, p, w, o, to_w, to_o in rows:
             print(f"| {label} | {c} | {rate(p[0])} | {p[1]:.2f} | {p[2]:.2f} "
-                  f"| {rate(w[0])} | {w[1]:.2f} | {w[2]:.2f} | {ratio(p[0], w[0])} "
-                  f"| {rate(o[0])} | {o[1]:.2f} | {o[2]:.2f} | {ratio(p[0], o[0])} |")
+                  f"| {rate(w[0])} | {w[1]:.2f} | {w[2]:.2f} | {ratio(to_w)} "
+                  f"| {rate(o[0])} | {o[1]:.2f} | {o[2]:.2f} | {ratio(to_o)} |")
     finally:
         for server in servers:
             server.terminate()

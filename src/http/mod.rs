@@ -310,11 +310,7 @@ pub async fn serve(state: AppState, listen: SocketAddr) -> std::io::Result<()> {
     })
     // Streamed answers end with a small final chunk: without TCP_NODELAY, Nagle's algorithm
     // holds it back until the client's delayed ACK, some 40 ms per request.
-    .on_connect(|connection, _| {
-        if let Some(tcp) = connection.downcast_ref::<actix_web::rt::net::TcpStream>() {
-            let _ = tcp.set_nodelay(true);
-        }
-    })
+    .tcp_nodelay(true)
     // A client that closes its side of the connection has given up: actix then drops its
     // handler at once, which cancels a query still running for it. Otherwise an abandoned
     // query runs to its time limit (actix/actix-web#1313).

@@ -545,6 +545,8 @@ impl Write for ChunkWriter {
         self.write_all(bytes).map(|()| bytes.len())
     }
 
+    /// An error here means the client is gone and the answer is abandoned, so the bytes
+    /// already taken into the buffer do not matter.
     fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.buffer.extend_from_slice(bytes);
         if self.buffer.len() >= CHUNK {
@@ -559,8 +561,8 @@ impl Write for ChunkWriter {
 }
 
 /// A query's time limit: cancels it when the timer fires, or when it is dropped (the
-/// client left, or the streamed answer could not be written),
-/// so that a query nobody waits for does not keep a thread busy.
+/// client left, or the streamed answer could not be written), so that a query nobody
+/// waits for does not keep a thread busy.
 struct Deadline {
     sleep: Pin<Box<tokio::time::Sleep>>,
     cancellation: CancellationToken,
