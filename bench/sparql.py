@@ -1,7 +1,7 @@
 """Benchmark: the same catalog queries against Passerelle's SPARQL endpoint and the plain
 Oxigraph server (same version, same data, union default graph), under wrk on loopback.
 
-Usage: python3 bench/sparql.py [--datasets 20000] [--duration 3] [--rounds 7] [--only LABEL]
+Usage: python3 bench/sparql.py [--datasets 20000] [--duration 3] [--rounds 6] [--only LABEL]
        [--shared-cpus] [--passerelle PATH]
 Needs wrk and the `oxigraph` server binary (cargo install oxigraph-cli --version 0.5.13); see README.
 Prints requests/s, p50 and p99 at 1 and 16 connections for Passerelle, the Oxigraph server
@@ -80,8 +80,9 @@ def main():
     parser.add_argument("--only", help="run only the queries whose label contains this")
     parser.add_argument("--shared-cpus", action="store_true",
                         help="let wrk and the servers share every CPU instead of giving wrk one of its own")
-    parser.add_argument("--rounds", type=int, default=7,
-                        help="runs per server and concurrency, alternating servers; medians are reported")
+    parser.add_argument("--rounds", type=int, default=6,
+                        help="runs per server and concurrency, alternating servers; medians are "
+                             "reported. A multiple of 3, so that each server comes first as often")
     args = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="passerelle-sparql-bench-")
@@ -110,7 +111,9 @@ def main():
             for file, _, port in paths.values():
                 wrk(file, accept, f"http://127.0.0.1:{port}", 1, 2, timeout=60, cpus=client_cpus)
             # Rounds alternate the servers, each round starting with the next one, so that
-            # a noisy neighbour on this shared machine weighs on all. A ratio compares runs
+            # a noisy neighbour on this shared machine weighs on all, and so does the place
+            # in the round (the first server of a round measured 4-5 % slower at one client
+            # in A/B runs with a fixed order). A ratio compares runs
             # of the same round, seconds apart; each figure is the median of its rounds.
             runs = {}
             for round_number in range(rounds):
