@@ -210,7 +210,6 @@ impl ResponseError for HttpError {
             | Self::Access(_)
             | Self::Validation(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Unavailable | Self::Unhealthy(_) => StatusCode::SERVICE_UNAVAILABLE,
-            // nginx's "client closed request", for the logs: nobody reads the answer.
             Self::Harvest(
                 SourceError::BadName(_) | SourceError::BadUrl(_) | SourceError::BadInterval(_),
             ) => StatusCode::BAD_REQUEST,
