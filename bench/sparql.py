@@ -112,7 +112,7 @@ def main():
                 wrk(file, accept, f"http://127.0.0.1:{port}", 1, 2, timeout=60, cpus=client_cpus)
             # Rounds alternate the servers, each round starting with the next one, so that
             # a noisy neighbour on this shared machine weighs on all, and so does the place
-            # in the round (the first server of a round measured 4-5 % slower at one client
+            # in the round (the first server of a round measured 5-10 % slower at one client
             # in A/B runs with a fixed order). A ratio compares runs
             # of the same round, seconds apart; each figure is the median of its rounds.
             runs = {}
