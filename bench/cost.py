@@ -35,7 +35,7 @@ IDLE = 10
 
 def main():
     parser = argparse.ArgumentParser()
-    common_args(parser, datasets=20000, duration=0)
+    common_args(parser, datasets=20000)
     parser.add_argument("--seconds", type=float, default=20,
                         help="how long each query is repeated under valgrind (at least 3 requests)")
     args = parser.parse_args()

@@ -93,10 +93,12 @@ def wrk(paths_file, accept, host, connections, duration, timeout=2, cpus=None):
     return rps, percentile(50), percentile(99)
 
 
-def common_args(parser, datasets, duration):
-    """The options every benchmark takes: catalog size, run length, the two servers."""
+def common_args(parser, datasets, duration=None):
+    """The options every benchmark takes: catalog size, run length (for the timed ones),
+    the two servers."""
     parser.add_argument("--datasets", type=int, default=datasets)
-    parser.add_argument("--duration", type=int, default=duration)
+    if duration is not None:
+        parser.add_argument("--duration", type=int, default=duration)
     target = os.environ.get("CARGO_TARGET_DIR", os.path.expanduser("~/.cache/passerelle-target"))
     parser.add_argument("--passerelle", default=os.path.join(target, "release", "passerelle"))
     parser.add_argument("--oxigraph", default=shutil.which("oxigraph") or "oxigraph")

@@ -118,7 +118,8 @@ def main():
             runs = {}
             for round_number in range(rounds):
                 order = list(paths.items())
-                order = order[round_number % 3:] + order[:round_number % 3]
+                first = round_number % len(order)
+                order = order[first:] + order[:first]
                 for connections in [1, 16]:
                     for key, (file, _, port) in order:
                         runs.setdefault((key, connections), []).append(

@@ -5,12 +5,8 @@
 
 mod common;
 
-use common::{Server, client};
+use common::{RUNAWAY, Server, client};
 use std::time::Duration;
-
-/// The query of `sparql_timeout.rs`: it runs for minutes unless cancelled.
-const RUNAWAY: &str =
-    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f FILTER NOT EXISTS { ?c ?x ?f } }";
 
 #[tokio::test]
 async fn a_query_whose_client_left_stops_running() {

@@ -4,15 +4,9 @@
 
 mod common;
 
-use common::{Server, client};
+use common::{RUNAWAY, Server, client};
 use reqwest::StatusCode;
 use serde_json::Value;
-
-/// Some 400 million pairs, each with a store lookup. The lookup matters: oxigraph checks
-/// for cancellation when it reads the store, and a plan that joins materialized patterns
-/// (a 3-way cross join under COUNT) ran 12 s past a 2 s limit before it noticed.
-const RUNAWAY: &str =
-    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f FILTER NOT EXISTS { ?c ?x ?f } }";
 
 #[tokio::test]
 async fn a_runaway_query_is_stopped_while_others_still_answer() {
