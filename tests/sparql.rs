@@ -152,6 +152,54 @@ async fn each_result_format_has_its_exact_media_type() {
 }
 
 #[tokio::test]
+async fn graph_answers_use_the_prefixes_the_query_declares() {
+    let server = Server::start();
+    let url = format!("{}/sparql", server.url);
+    let declared = "PREFIX dcat: <http://www.w3.org/ns/dcat#>\n\
+        # the empty prefix, and a relative one, which Turtle's @prefix cannot take\n\
+        prefix : <http://purl.org/dc/terms/> PREFIX rel: <relative/>\n\
+        CONSTRUCT { ?d a dcat:Dataset ; :title ?t } WHERE { ?d a dcat:Dataset ; :title ?t }";
+    let turtle = common::sparql_get(&url, declared, "text/turtle")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let prefixes: Vec<&str> = turtle
+        .lines()
+        .filter(|l| l.starts_with("@prefix"))
+        .collect();
+    assert_eq!(
+        prefixes.len(),
+        2,
+        "the query's absolute prefixes and no others:\n{turtle}"
+    );
+    assert!(prefixes.contains(&"@prefix dcat: <http://www.w3.org/ns/dcat#> ."));
+    assert!(prefixes.contains(&"@prefix : <http://purl.org/dc/terms/> ."));
+    assert!(
+        turtle.contains("\ta dcat:Dataset") && turtle.contains(" :title \""),
+        "{turtle}"
+    );
+    // Without declarations, full IRIs.
+    let describe = "DESCRIBE ?d WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> } LIMIT 1";
+    let turtle = common::sparql_get(&url, describe, "text/turtle")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!turtle.contains("@prefix"), "{turtle}");
+    assert!(
+        turtle.contains("<http://purl.org/dc/terms/title>"),
+        "{turtle}"
+    );
+    // An outside reader finds the same graph in every syntax.
+    let triples = common::run_python("answer_syntaxes.py", &[&url, declared]);
+    let count = "PREFIX dcat: <http://www.w3.org/ns/dcat#> PREFIX dct: <http://purl.org/dc/terms/> \
+        SELECT (COUNT(DISTINCT ?d) + COUNT(*) AS ?n) WHERE { ?d a dcat:Dataset ; dct:title ?t }";
+    let expected: Value = select(&server, count, &[]).await.json().await.unwrap();
+    assert_eq!(triples.trim(), first_number(&expected).to_string());
+}
+
+#[tokio::test]
 async fn the_default_graph_is_the_union_of_public_graphs_and_parameters_narrow_it() {
     let server = Server::start();
     let union: Value = select(&server, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", &[])

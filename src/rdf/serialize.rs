@@ -4,7 +4,7 @@ use super::format::Representation;
 use super::jsonld;
 use crate::model::vocab::PREFIXES;
 use oxigraph::io::RdfSerializer;
-use oxigraph::model::{Quad, TripleRef};
+use oxigraph::model::{NamedNode, Quad, TripleRef};
 use std::collections::HashSet;
 use std::io::{self, Write};
 use std::sync::OnceLock;
@@ -64,14 +64,39 @@ pub fn prefixed_serializer(representation: Representation) -> io::Result<RdfSeri
     match built {
         Some(Ok(serializer)) => Ok(serializer),
         Some(Err(message)) => Err(io::Error::new(io::ErrorKind::InvalidInput, message)),
-        None => Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!(
-                "{} is not written by a streaming RDF serializer",
-                representation.label()
-            ),
-        )),
+        None => Err(not_streamed(representation)),
     }
+}
+
+/// oxigraph's streaming serializer for an RDF syntax other than JSON-LD, with `prefixes`
+/// (name, IRI); those whose IRI is not absolute are left out, as the syntaxes need.
+pub fn serializer_with_prefixes(
+    representation: Representation,
+    prefixes: &[(String, String)],
+) -> io::Result<RdfSerializer> {
+    let format = representation
+        .rdf_format()
+        .filter(|_| representation != Representation::JsonLd)
+        .ok_or_else(|| not_streamed(representation))?;
+    let mut serializer = RdfSerializer::from_format(format);
+    for (name, iri) in prefixes {
+        if NamedNode::new(iri.as_str()).is_ok() {
+            serializer = serializer
+                .with_prefix(name, iri)
+                .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        }
+    }
+    Ok(serializer)
+}
+
+fn not_streamed(representation: Representation) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        format!(
+            "{} is not written by a streaming RDF serializer",
+            representation.label()
+        ),
+    )
 }
 
 /// The serializer of a streamed syntax with our prefixes; `None` for JSON-LD and HTML.
