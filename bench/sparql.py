@@ -10,6 +10,7 @@ read-write (`oxigraph serve`, a store that takes writes, as ours does) and read-
 within a round, the servers having run one after another.
 """
 import argparse
+import itertools
 import os
 import shutil
 import statistics
@@ -67,11 +68,12 @@ def median_run(runs):
 
 
 def paired_ratio(ours, theirs):
-    """The median over rounds of our throughput over theirs in the same round; `None` when
-    they never answered in time. Pairing cancels most of what the machine's load does to
-    both servers alike, which comparing medians of separate runs does not."""
+    """The median, lowest and highest over rounds of our throughput over theirs in the same
+    round; `None` when they never answered in time. Pairing cancels most of what the
+    machine's load does to both servers alike, which comparing medians of separate runs
+    does not; the spread shows what it leaves."""
     ratios = [a[0] / b[0] for a, b in zip(ours, theirs) if b[0] > 0]
-    return statistics.median(ratios) if ratios else None
+    return (statistics.median(ratios), min(ratios), max(ratios)) if ratios else None
 
 
 def main():
@@ -82,7 +84,8 @@ def main():
                         help="let wrk and the servers share every CPU instead of giving wrk one of its own")
     parser.add_argument("--rounds", type=int, default=6,
                         help="runs per server and concurrency, alternating servers; medians are "
-                             "reported. A multiple of 3, so that each server comes first as often")
+                             "reported. A multiple of 6 goes through every order of the 3 servers "
+                             "equally often")
     args = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="passerelle-sparql-bench-")
@@ -110,16 +113,15 @@ def main():
             # just started pay for cold caches and start-up work.
             for file, _, port in paths.values():
                 wrk(file, accept, f"http://127.0.0.1:{port}", 1, 2, timeout=60, cpus=client_cpus)
-            # Rounds alternate the servers, each round starting with the next one, so that
-            # a noisy neighbour on this shared machine weighs on all, and so does the place
-            # in the round (the first server of a round measured 5-10 % slower at one client
-            # in A/B runs with a fixed order). A ratio compares runs
-            # of the same round, seconds apart; each figure is the median of its rounds.
+            # Rounds alternate the servers, going through every order of them, so that a
+            # noisy neighbour on this shared machine weighs on all, and so does the place in
+            # the round and the server run just before (the first server of a round measured
+            # 5-10 % slower at one client in A/B runs with a fixed order). A ratio compares
+            # runs of the same round, seconds apart; each figure is the median of its rounds.
+            orders = list(itertools.permutations(paths.items()))
             runs = {}
             for round_number in range(rounds):
-                order = list(paths.items())
-                first = round_number % len(order)
-                order = order[first:] + order[:first]
+                order = orders[round_number % len(orders)]
                 for connections in [1, 16]:
                     for key, (file, _, port) in order:
                         runs.setdefault((key, connections), []).append(
@@ -138,13 +140,15 @@ def main():
         where = ("wrk and the servers sharing every CPU" if server_cpus is None
                  else f"wrk on CPU {sorted(client_cpus)}, the servers on CPUs {sorted(server_cpus)}")
         print(f"\n{args.datasets} datasets, median of {args.rounds} rounds of {args.duration} s "
-              f"(one run of 60 s for the sorted page), wrk on loopback, {where}\n")
+              f"(one run of 60 s for the sorted page), wrk on loopback, {where}; ratios: "
+              f"median (lowest-highest) over rounds\n")
         print("| query | clients | Passerelle req/s | p50 ms | p99 ms "
               "| Oxigraph `serve` req/s | p50 ms | p99 ms | ratio "
               "| Oxigraph `serve-read-only` req/s | p50 ms | p99 ms | ratio |")
         print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
         rate = lambda r: f"{r:.0f}" if r >= 10 else f"{r:.2f}"
-        ratio = lambda r: f"{r:.2f}x" if r is not None else "n/a (no answer in time)"
+        ratio = lambda r: (f"{r[0]:.2f}x ({r[1]:.2f}-{r[2]:.2f})" if r is not None
+                           else "n/a (no answer in time)")
         for label, c, p, w, o, to_w, to_o in rows:
             print(f"| {label} | {c} | {rate(p[0])} | {p[1]:.2f} | {p[2]:.2f} "
                   f"| {rate(w[0])} | {w[1]:.2f} | {w[2]:.2f} | {ratio(to_w)} "
