@@ -389,10 +389,6 @@ fn iri_ref(text: &str) -> Option<(&str, &str)> {
 mod tests {
     use super::declared_prefixes;
 
-    fn names(query: &str) -> Vec<(String, String)> {
-        declared_prefixes(query)
-    }
-
     #[test]
     fn the_prologue_gives_the_prefixes_in_order() {
         let query = "# a comment PREFIX no: <http://no/>\n\
@@ -401,7 +397,7 @@ mod tests {
             PREFIX dct:<http://purl.org/dc/terms/> # another\n\
             CONSTRUCT { ?d dct:title ?t } WHERE { ?d a dcat:Dataset ; dct:title ?t }";
         assert_eq!(
-            names(query),
+            declared_prefixes(query),
             [
                 ("dcat", "http://www.w3.org/ns/dcat#"),
                 ("", "http://example.org/ns#"),
@@ -413,12 +409,12 @@ mod tests {
 
     #[test]
     fn the_prologue_ends_at_the_query() {
-        assert!(names("DESCRIBE <http://e.org/d>").is_empty());
-        assert!(names("SELECT * { ?s ?p ?o } # PREFIX a: <http://a/>").is_empty());
-        assert!(names("").is_empty());
+        assert!(declared_prefixes("DESCRIBE <http://e.org/d>").is_empty());
+        assert!(declared_prefixes("SELECT * { ?s ?p ?o } # PREFIX a: <http://a/>").is_empty());
+        assert!(declared_prefixes("").is_empty());
         // Relative IRIs are kept here; the serializer leaves them out.
-        assert_eq!(names("PREFIX r: <rel/> ASK {}").len(), 1);
+        assert_eq!(declared_prefixes("PREFIX r: <rel/> ASK {}").len(), 1);
         // Escapes end the list rather than being decoded.
-        assert!(names("PREFIX e: <http://e.org/\\u0041> ASK {}").is_empty());
+        assert!(declared_prefixes("PREFIX e: <http://e.org/\\u0041> ASK {}").is_empty());
     }
 }
