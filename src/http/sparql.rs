@@ -416,7 +416,10 @@ fn answer(
     sink.begin(syntax);
     match syntax {
         Syntax::Results(results) => answer.write_results(results, &mut *sink)?,
-        Syntax::Rdf(representation) => answer.write_graph(representation, &mut *sink)?,
+        Syntax::Rdf(representation) => {
+            let prefixes = crate::store::declared_prefixes(&protocol.query);
+            answer.write_graph(representation, &prefixes, &mut *sink)?;
+        }
     }
     Ok(())
 }

@@ -72,7 +72,7 @@ pub fn prefixed_serializer(representation: Representation) -> io::Result<RdfSeri
 /// (name, IRI); those whose IRI is not absolute are left out, as the syntaxes need.
 pub fn serializer_with_prefixes(
     representation: Representation,
-    prefixes: &[(String, String)],
+    prefixes: &[(&str, &str)],
 ) -> io::Result<RdfSerializer> {
     let format = representation
         .rdf_format()
@@ -80,9 +80,9 @@ pub fn serializer_with_prefixes(
         .ok_or_else(|| not_streamed(representation))?;
     let mut serializer = RdfSerializer::from_format(format);
     for (name, iri) in prefixes {
-        if NamedNode::new(iri.as_str()).is_ok() {
+        if NamedNode::new(*iri).is_ok() {
             serializer = serializer
-                .with_prefix(name, iri)
+                .with_prefix(*name, *iri)
                 .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
         }
     }

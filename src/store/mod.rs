@@ -33,7 +33,9 @@ pub use history::{Action, Provenance};
 pub use load::{LoadOptions, LoadReport};
 pub use oxigraph::sparql::CancellationToken;
 pub use records::{WriteSummary, WrittenRecord};
-pub use sparql::{Answer, AnswerKind, PreparedQuery, ResultsSyntax, UsingDataset};
+pub use sparql::{
+    Answer, AnswerKind, PreparedQuery, ResultsSyntax, UsingDataset, declared_prefixes,
+};
 pub use vocabularies::bundled_vocabularies;
 
 use crate::model::BaseIri;

@@ -26,11 +26,8 @@ impl UsingDataset {
     }
 }
 
-/// A parsed query, ready to run, with the prefixes its text declares.
-pub struct PreparedQuery {
-    query: PreparedSparqlQuery,
-    prefixes: Vec<(String, String)>,
-}
+/// A parsed query, ready to run.
+pub struct PreparedQuery(PreparedSparqlQuery);
 
 /// What a query answers, which decides the syntaxes it can be written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,8 +67,6 @@ impl ResultsSyntax {
 /// A running query: its results, produced as they are written.
 pub struct Answer {
     results: QueryResults<'static>,
-    /// The query's own prefixes, for the triples of CONSTRUCT and DESCRIBE.
-    prefixes: Vec<(String, String)>,
 }
 
 impl Answer {
@@ -113,12 +108,14 @@ impl Answer {
     }
 
     /// Writes CONSTRUCT or DESCRIBE triples; streamed except in JSON-LD, which is
-    /// compacted as a whole. Turtle, TriG and RDF/XML use the prefixes the query declared,
-    /// as Jena's Fuseki does: the names its author chose, and no more. (Our 20 prefixes
-    /// made oxttl compare every IRI with each of them: 2 % of a DESCRIBE's CPU.)
+    /// compacted as a whole. Turtle, TriG and RDF/XML use `prefixes`: those the query
+    /// declared ([`declared_prefixes`]), as Jena's Fuseki does, the names its author chose
+    /// and no more. (Our 20 prefixes made oxttl compare every IRI with each of them: 2 %
+    /// of a DESCRIBE's CPU.)
     pub fn write_graph(
         self,
         representation: Representation,
+        prefixes: &[(&str, &str)],
         writer: impl Write,
     ) -> Result<(), StoreError> {
         let QueryResults::Graph(triples) = self.results else {
@@ -132,7 +129,7 @@ impl Answer {
             return write_json_ld(&refs, writer).map_err(StoreError::Output);
         }
         let serializer =
-            serializer_with_prefixes(representation, &self.prefixes).map_err(StoreError::Output)?;
+            serializer_with_prefixes(representation, prefixes).map_err(StoreError::Output)?;
         let mut out = serializer.for_writer(writer);
         for triple in triples {
             out.serialize_triple(&triple.map_err(evaluation_error)?)
@@ -178,10 +175,7 @@ impl CatalogStore {
                     .collect(),
             );
         }
-        Ok(PreparedQuery {
-            query: prepared,
-            prefixes: declared_prefixes(query),
-        })
+        Ok(PreparedQuery(prepared))
     }
 
     /// Runs a SPARQL Update, atomically: oxigraph applies all its operations in one
@@ -314,22 +308,20 @@ impl CatalogStore {
     /// Starts evaluating; solutions come as the answer is written.
     pub fn evaluate(&self, query: PreparedQuery) -> Result<Answer, StoreError> {
         let results = query
-            .query
+            .0
             .on_store(&self.store)
             .execute()
             .map_err(evaluation_error)?;
-        Ok(Answer {
-            results,
-            prefixes: query.prefixes,
-        })
+        Ok(Answer { results })
     }
 }
 
-/// The `PREFIX` declarations of a query's prologue, in order. Oxigraph's parsed query does
-/// not keep them. The engine has accepted the query before this reads it, so this only
+/// The `PREFIX` declarations (name, IRI) of a query's prologue, in order. Oxigraph's parsed
+/// query does not keep them; only graph answers need them, so they are read then, not for
+/// every query. The engine has accepted the query before this reads it, so this only
 /// has to follow a valid prologue; what it does not follow (an IRI with `\u` escapes)
 /// ends the list early, which costs the answer prefixes, not correctness.
-fn declared_prefixes(query: &str) -> Vec<(String, String)> {
+pub fn declared_prefixes(query: &str) -> Vec<(&str, &str)> {
     let mut prefixes = Vec::new();
     let mut rest = skip_space(query);
     while let Some((keyword, after)) = keyword(rest) {
@@ -349,7 +341,7 @@ fn declared_prefixes(query: &str) -> Vec<(String, String)> {
             let Some((iri, after)) = iri_ref(skip_space(after)) else {
                 break;
             };
-            prefixes.push((name.to_owned(), iri.to_owned()));
+            prefixes.push((name, iri));
             rest = after;
         } else {
             break;
@@ -403,7 +395,6 @@ mod tests {
                 ("", "http://example.org/ns#"),
                 ("dct", "http://purl.org/dc/terms/"),
             ]
-            .map(|(n, i)| (n.to_owned(), i.to_owned()))
         );
     }
 
