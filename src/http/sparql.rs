@@ -20,6 +20,7 @@ use oxigraph::model::NamedNode;
 use std::future::Future;
 use std::io::{self, Write};
 use std::pin::Pin;
+use std::sync::LazyLock;
 use std::task::{Context, Poll};
 use std::time::Instant;
 use tokio::sync::{mpsc, oneshot};
@@ -64,22 +65,23 @@ impl Syntax {
     }
 
     /// What can be offered for an answer, in server preference order.
-    fn offers(kind: AnswerKind) -> Vec<Self> {
-        match kind {
-            AnswerKind::Solutions | AnswerKind::Boolean => [
-                ResultsSyntax::Json,
-                ResultsSyntax::Xml,
-                ResultsSyntax::Csv,
-                ResultsSyntax::Tsv,
-            ]
-            .into_iter()
-            .map(Self::Results)
-            .collect(),
-            AnswerKind::Graph => Representation::ALL
+    fn offers(kind: AnswerKind) -> &'static [Self] {
+        const RESULTS: [Syntax; 4] = [
+            Syntax::Results(ResultsSyntax::Json),
+            Syntax::Results(ResultsSyntax::Xml),
+            Syntax::Results(ResultsSyntax::Csv),
+            Syntax::Results(ResultsSyntax::Tsv),
+        ];
+        static GRAPHS: LazyLock<Vec<Syntax>> = LazyLock::new(|| {
+            Representation::ALL
                 .into_iter()
                 .filter(|r| r.rdf_format().is_some())
-                .map(Self::Rdf)
-                .collect(),
+                .map(Syntax::Rdf)
+                .collect()
+        });
+        match kind {
+            AnswerKind::Solutions | AnswerKind::Boolean => &RESULTS,
+            AnswerKind::Graph => &GRAPHS,
         }
     }
 }
@@ -411,7 +413,7 @@ fn answer(
     )?;
     let answer = store.evaluate(prepared)?;
     let offers = Syntax::offers(answer.kind());
-    let syntax = negotiate(accept, &offers)
+    let syntax = negotiate(accept, offers)
         .ok_or_else(|| HttpError::NotAcceptable(offers.iter().map(|o| o.media_type()).collect()))?;
     sink.begin(syntax);
     match syntax {
