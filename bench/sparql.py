@@ -11,6 +11,7 @@ within a round, the servers having run one after another.
 """
 import argparse
 import itertools
+import math
 import os
 import shutil
 import statistics
@@ -62,6 +63,23 @@ def placement(shared):
     return {cpus[0]}, set(cpus[1:])
 
 
+# How many answers each client should get in a run, at least. wrk counts only the answers
+# that end within the run: each client's last request, cut off, is lost. With answers of a
+# second at 16 clients, 3 s runs counted some 30 answers: one answer more or less moved a
+# round's ratio by 3 %.
+ANSWERS_PER_CLIENT = 10
+
+
+def run_length(least, connections, warm_up):
+    """Seconds per run: `least`, or longer for a slow query, so that each client gets
+    `ANSWERS_PER_CLIENT` answers at the slowest server's pace in the warm-up run (one client;
+    the servers get no faster with more, on one CPU)."""
+    pace = min(run[0] for run in warm_up)
+    if pace <= 0:
+        return least
+    return max(least, math.ceil(ANSWERS_PER_CLIENT * connections / pace))
+
+
 def median_run(runs):
     """The run with the median throughput (its own latencies go with it)."""
     return sorted(runs, key=lambda run: run[0])[len(runs) // 2]
@@ -99,7 +117,7 @@ def main():
         for label, accept, query, *slow in queries(base):
             if args.only and args.only not in label:
                 continue
-            duration, rounds = (slow[0].duration, 1) if slow else (args.duration, args.rounds)
+            rounds = 1 if slow else args.rounds
             encoded = urllib.parse.quote(query, safe="")
             paths = {
                 "p": (os.path.join(work, "p.txt"), f"/sparql?query={encoded}", p_port),
@@ -111,8 +129,10 @@ def main():
                     f.write(path + "\n")
             # A first short run per server, not counted: the first answers of a server
             # just started pay for cold caches and start-up work.
-            for file, _, port in paths.values():
-                wrk(file, accept, f"http://127.0.0.1:{port}", 1, 2, timeout=60, cpus=client_cpus)
+            warm_up = [wrk(file, accept, f"http://127.0.0.1:{port}", 1, 2, timeout=60,
+                           cpus=client_cpus) for file, _, port in paths.values()]
+            durations = {c: slow[0].duration if slow else run_length(args.duration, c, warm_up)
+                         for c in [1, 16]}
             # Rounds alternate the servers, going through every order of them, so that a
             # noisy neighbour on this shared machine weighs on all, and so does the place in
             # the round and the server run just before (the first server of a round measured
@@ -125,7 +145,8 @@ def main():
                 for connections in [1, 16]:
                     for key, (file, _, port) in order:
                         runs.setdefault((key, connections), []).append(
-                            wrk(file, accept, f"http://127.0.0.1:{port}", connections, duration,
+                            wrk(file, accept, f"http://127.0.0.1:{port}", connections,
+                                durations[connections],
                                 timeout=60, cpus=client_cpus))
                         # Queries still running when wrk stops are finished by their
                         # server, on the CPU the next run gets: wait for them.
@@ -135,22 +156,23 @@ def main():
             for connections in [1, 16]:
                 ours = runs[("p", connections)]
                 ratios = [paired_ratio(ours, runs[(key, connections)]) for key in "wo"]
-                rows.append((label, connections, *(results[(key, connections)] for key in "pwo"),
-                             *ratios))
+                rows.append((label, connections, durations[connections],
+                             *(results[(key, connections)] for key in "pwo"), *ratios))
         where = ("wrk and the servers sharing every CPU" if server_cpus is None
                  else f"wrk on CPU {sorted(client_cpus)}, the servers on CPUs {sorted(server_cpus)}")
-        print(f"\n{args.datasets} datasets, median of {args.rounds} rounds of {args.duration} s "
-              f"(one run of 60 s for the sorted page), wrk on loopback, {where}; ratios: "
+        print(f"\n{args.datasets} datasets, median of {args.rounds} rounds (one run for the sorted "
+              f"page) of the length in the table, at least {args.duration} s and enough for "
+              f"{ANSWERS_PER_CLIENT} answers per client, wrk on loopback, {where}; ratios: "
               f"median (lowest-highest) over rounds\n")
-        print("| query | clients | Passerelle req/s | p50 ms | p99 ms "
+        print("| query | clients | run s | Passerelle req/s | p50 ms | p99 ms "
               "| Oxigraph `serve` req/s | p50 ms | p99 ms | ratio "
               "| Oxigraph `serve-read-only` req/s | p50 ms | p99 ms | ratio |")
-        print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
         rate = lambda r: f"{r:.0f}" if r >= 10 else f"{r:.2f}"
         ratio = lambda r: (f"{r[0]:.2f}x ({r[1]:.2f}-{r[2]:.2f})" if r is not None
                            else "n/a (no answer in time)")
-        for label, c, p, w, o, to_w, to_o in rows:
-            print(f"| {label} | {c} | {rate(p[0])} | {p[1]:.2f} | {p[2]:.2f} "
+        for label, c, seconds, p, w, o, to_w, to_o in rows:
+            print(f"| {label} | {c} | {seconds} | {rate(p[0])} | {p[1]:.2f} | {p[2]:.2f} "
                   f"| {rate(w[0])} | {w[1]:.2f} | {w[2]:.2f} | {ratio(to_w)} "
                   f"| {rate(o[0])} | {o[1]:.2f} | {o[2]:.2f} | {ratio(to_o)} |")
     finally:
