@@ -41,24 +41,25 @@ def wait_for(url, timeout=120):
     raise SystemExit(f"{url} did not answer")
 
 
+def cpu_seconds(pid):
+    """CPU time (user and system) process `pid` has used, its ended threads included, at the
+    kernel's 10 ms resolution."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def wait_quiet(pid, timeout=300, seconds=3):
     """Waits until process `pid` uses under 5 % of a CPU in each of `seconds` seconds in a
     row. A store opened after a large load may compact in the background for seconds after
     it answers, which would weigh on the first measured runs (seen: RocksDB rewriting every
     file of Passerelle's store once, 2-3 s of CPU, after `passerelle load`)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-
-    def cpu_seconds():
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / ticks
-
     deadline = time.time() + timeout
     quiet = 0
     while time.time() < deadline:
-        before = cpu_seconds()
+        before = cpu_seconds(pid)
         time.sleep(1)
-        quiet = quiet + 1 if cpu_seconds() - before < 0.05 else 0
+        quiet = quiet + 1 if cpu_seconds(pid) - before < 0.05 else 0
         if quiet == seconds:
             return
     raise SystemExit(f"process {pid} did not settle within {timeout} s")
@@ -107,7 +108,8 @@ def common_args(parser, datasets, duration=None):
 def start_servers(args, work, base, p_port, o_port, cpus=None, rw_port=None):
     """Passerelle on `work/p` and the Oxigraph server on `work/o` (all on `cpus`, if
     given), once they answer and are idle. With `rw_port`, also `oxigraph serve` (read-write,
-    like ours) on a copy of `work/o`: RocksDB lets one process write a store."""
+    like ours) on a copy of `work/o`: RocksDB lets one process write a store. Returns the
+    processes in that order: `oxigraph serve` (with `rw_port`), Passerelle, the other."""
     extra = []
     if rw_port:
         shutil.copytree(os.path.join(work, "o"), os.path.join(work, "o-rw"))

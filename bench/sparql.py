@@ -7,7 +7,8 @@ Needs wrk and the `oxigraph` server binary (cargo install oxigraph-cli --version
 Prints requests/s, p50 and p99 at 1 and 16 connections for Passerelle, the Oxigraph server
 read-write (`oxigraph serve`, a store that takes writes, as ours does) and read-only
 (`oxigraph serve-read-only`), and our ratio to each: the median over rounds of the ratio
-within a round, the servers having run one after another.
+within a round, the servers having run one after another; and each server's CPU time per
+answer, ours beside the read-write server's.
 """
 import argparse
 import itertools
@@ -18,7 +19,8 @@ import statistics
 import tempfile
 import urllib.parse
 
-from deref import common_args, free_port, prepare_stores, start_servers, wait_quiet, wrk
+from deref import (common_args, cpu_seconds, free_port, prepare_stores, start_servers,
+                   wait_quiet, wrk)
 
 PREFIXES = ("PREFIX dcat: <http://www.w3.org/ns/dcat#> PREFIX dct: <http://purl.org/dc/terms/> "
             "PREFIX theme: <http://publications.europa.eu/resource/authority/data-theme/> ")
@@ -80,6 +82,18 @@ def run_length(least, connections, warm_up):
     return max(least, math.ceil(ANSWERS_PER_CLIENT * connections / pace))
 
 
+def measure(file, accept, port, pid, connections, duration, cpus):
+    """One wrk run against the server `pid`: requests/s, p50 and p99 ms, and the server's
+    CPU ms per answer (user and system, to the end of the run). The CPU figure does not
+    depend on how fast the client turns around, so it shows a difference in the servers'
+    own work that throughput at one client blurs."""
+    before = cpu_seconds(pid)
+    rps, p50, p99 = wrk(file, accept, f"http://127.0.0.1:{port}", connections, duration,
+                        timeout=60, cpus=cpus)
+    spent = cpu_seconds(pid) - before
+    return rps, p50, p99, spent * 1000 / (rps * duration) if rps > 0 else math.nan
+
+
 def median_run(runs):
     """The run with the median throughput (its own latencies go with it)."""
     return sorted(runs, key=lambda run: run[0])[len(runs) // 2]
@@ -92,6 +106,15 @@ def paired_ratio(ours, theirs):
     does not; the spread shows what it leaves."""
     ratios = [a[0] / b[0] for a, b in zip(ours, theirs) if b[0] > 0]
     return (statistics.median(ratios), min(ratios), max(ratios)) if ratios else None
+
+
+def paired_cpu(ours, theirs):
+    """Our median CPU per answer, theirs, and the median over rounds of ours over theirs."""
+    pairs = [(a[3], b[3]) for a, b in zip(ours, theirs) if b[3] > 0]
+    if not pairs:
+        return None
+    return (statistics.median(a for a, _ in pairs), statistics.median(b for _, b in pairs),
+            statistics.median(a / b for a, b in pairs))
 
 
 def main():
@@ -112,6 +135,7 @@ def main():
     prepare_stores(args, work, base)
     client_cpus, server_cpus = placement(args.shared_cpus)
     servers = start_servers(args, work, base, p_port, o_port, cpus=server_cpus, rw_port=w_port)
+    pids = dict(zip("wpo", (server.pid for server in servers)))
     try:
         rows = []
         for label, accept, query, *slow in queries(base):
@@ -145,9 +169,8 @@ def main():
                 for connections in [1, 16]:
                     for key, (file, _, port) in order:
                         runs.setdefault((key, connections), []).append(
-                            wrk(file, accept, f"http://127.0.0.1:{port}", connections,
-                                durations[connections],
-                                timeout=60, cpus=client_cpus))
+                            measure(file, accept, port, pids[key], connections,
+                                    durations[connections], client_cpus))
                         # Queries still running when wrk stops are finished by their
                         # server, on the CPU the next run gets: wait for them.
                         for server in servers:
@@ -157,7 +180,8 @@ def main():
                 ours = runs[("p", connections)]
                 ratios = [paired_ratio(ours, runs[(key, connections)]) for key in "wo"]
                 rows.append((label, connections, durations[connections],
-                             *(results[(key, connections)] for key in "pwo"), *ratios))
+                             *(results[(key, connections)] for key in "pwo"), *ratios,
+                             paired_cpu(ours, runs[("w", connections)])))
         where = ("wrk and the servers sharing every CPU" if server_cpus is None
                  else f"wrk on CPU {sorted(client_cpus)}, the servers on CPUs {sorted(server_cpus)}")
         print(f"\n{args.datasets} datasets, median of {args.rounds} rounds (one run for the sorted "
@@ -166,15 +190,17 @@ def main():
               f"median (lowest-highest) over rounds\n")
         print("| query | clients | run s | Passerelle req/s | p50 ms | p99 ms "
               "| Oxigraph `serve` req/s | p50 ms | p99 ms | ratio "
-              "| Oxigraph `serve-read-only` req/s | p50 ms | p99 ms | ratio |")
-        print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+              "| Oxigraph `serve-read-only` req/s | p50 ms | p99 ms | ratio "
+              "| CPU ms per answer, ours / `serve` |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
         rate = lambda r: f"{r:.0f}" if r >= 10 else f"{r:.2f}"
         ratio = lambda r: (f"{r[0]:.2f}x ({r[1]:.2f}-{r[2]:.2f})" if r is not None
                            else "n/a (no answer in time)")
-        for label, c, seconds, p, w, o, to_w, to_o in rows:
+        cpu = lambda c: f"{c[0]:.3g} / {c[1]:.3g} ({c[2]:.2f}x)" if c is not None else "n/a"
+        for label, c, seconds, p, w, o, to_w, to_o, cpu_w in rows:
             print(f"| {label} | {c} | {seconds} | {rate(p[0])} | {p[1]:.2f} | {p[2]:.2f} "
                   f"| {rate(w[0])} | {w[1]:.2f} | {w[2]:.2f} | {ratio(to_w)} "
-                  f"| {rate(o[0])} | {o[1]:.2f} | {o[2]:.2f} | {ratio(to_o)} |")
+                  f"| {rate(o[0])} | {o[1]:.2f} | {o[2]:.2f} | {ratio(to_o)} | {cpu(cpu_w)} |")
     finally:
         for server in servers:
             server.terminate()
