@@ -91,7 +91,8 @@ def wrk(paths_file, accept, host, connections, duration, timeout=2, cpus=None):
         m = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)\b", out)
         value, unit = float(m.group(1)), m.group(2)
         return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-    return rps, percentile(50), percentile(99)
+    answers = int(re.search(r"(\d+) requests in", out).group(1))
+    return rps, percentile(50), percentile(99), answers
 
 
 def common_args(parser, datasets, duration=None):
@@ -109,7 +110,8 @@ def start_servers(args, work, base, p_port, o_port, cpus=None, rw_port=None):
     """Passerelle on `work/p` and the Oxigraph server on `work/o` (all on `cpus`, if
     given), once they answer and are idle. With `rw_port`, also `oxigraph serve` (read-write,
     like ours) on a copy of `work/o`: RocksDB lets one process write a store. Returns the
-    processes in that order: `oxigraph serve` (with `rw_port`), Passerelle, the other."""
+    processes in that order: `oxigraph serve` (with `rw_port`), Passerelle,
+    `oxigraph serve-read-only`."""
     extra = []
     if rw_port:
         shutil.copytree(os.path.join(work, "o"), os.path.join(work, "o-rw"))

@@ -73,25 +73,29 @@ ANSWERS_PER_CLIENT = 10
 
 
 def run_length(least, connections, warm_up):
-    """Seconds per run: `least`, or longer for a slow query, so that each client gets
-    `ANSWERS_PER_CLIENT` answers at the slowest server's pace in the warm-up run (one client;
-    the servers get no faster with more, on one CPU)."""
+    """Seconds per run: `least`, or longer for a slow query, so that each client gets about
+    `ANSWERS_PER_CLIENT` answers at the slowest server's pace in the warm-up run. That run
+    has one client; on one CPU the servers get no faster with more, and may get slower
+    (the theme listing: 14 answers/s at one client, 11 at 16), hence half as long again."""
     pace = min(run[0] for run in warm_up)
     if pace <= 0:
-        return least
-    return max(least, math.ceil(ANSWERS_PER_CLIENT * connections / pace))
+        raise SystemExit("a query answered nothing in its warm-up run: mark it Slow")
+    return max(least, math.ceil(1.5 * ANSWERS_PER_CLIENT * connections / pace))
 
 
 def measure(file, accept, port, pid, connections, duration, cpus):
-    """One wrk run against the server `pid`: requests/s, p50 and p99 ms, and the server's
-    CPU ms per answer (user and system, to the end of the run). The CPU figure does not
-    depend on how fast the client turns around, so it shows a difference in the servers'
-    own work that throughput at one client blurs."""
+    """One wrk run against the server `pid`: requests/s, p50 and p99 ms, and, at one client,
+    the server's CPU ms per answer (user and system, to the end of the run). That figure
+    does not depend on how fast the client turns around, so it shows a difference in the
+    servers' own work that throughput at one client blurs. At 16 clients it would count
+    the work on the queries cut off at the end, which the servers do not share alike
+    (Passerelle stops a query whose client is gone, the Oxigraph server finishes it)."""
     before = cpu_seconds(pid)
-    rps, p50, p99 = wrk(file, accept, f"http://127.0.0.1:{port}", connections, duration,
-                        timeout=60, cpus=cpus)
+    rps, p50, p99, answers = wrk(file, accept, f"http://127.0.0.1:{port}", connections,
+                                 duration, timeout=60, cpus=cpus)
     spent = cpu_seconds(pid) - before
-    return rps, p50, p99, spent * 1000 / (rps * duration) if rps > 0 else math.nan
+    cpu = spent * 1000 / answers if connections == 1 and answers > 0 else math.nan
+    return rps, p50, p99, cpu
 
 
 def median_run(runs):
@@ -110,7 +114,8 @@ def paired_ratio(ours, theirs):
 
 def paired_cpu(ours, theirs):
     """Our median CPU per answer, theirs, and the median over rounds of ours over theirs."""
-    pairs = [(a[3], b[3]) for a, b in zip(ours, theirs) if b[3] > 0]
+    pairs = [(a[3], b[3]) for a, b in zip(ours, theirs)
+             if math.isfinite(a[3]) and math.isfinite(b[3]) and b[3] > 0]
     if not pairs:
         return None
     return (statistics.median(a for a, _ in pairs), statistics.median(b for _, b in pairs),
@@ -135,6 +140,7 @@ def main():
     prepare_stores(args, work, base)
     client_cpus, server_cpus = placement(args.shared_cpus)
     servers = start_servers(args, work, base, p_port, o_port, cpus=server_cpus, rw_port=w_port)
+    assert len(servers) == 3
     pids = dict(zip("wpo", (server.pid for server in servers)))
     try:
         rows = []
@@ -184,19 +190,19 @@ def main():
                              paired_cpu(ours, runs[("w", connections)])))
         where = ("wrk and the servers sharing every CPU" if server_cpus is None
                  else f"wrk on CPU {sorted(client_cpus)}, the servers on CPUs {sorted(server_cpus)}")
-        print(f"\n{args.datasets} datasets, median of {args.rounds} rounds (one run for the sorted "
-              f"page) of the length in the table, at least {args.duration} s and enough for "
-              f"{ANSWERS_PER_CLIENT} answers per client, wrk on loopback, {where}; ratios: "
-              f"median (lowest-highest) over rounds\n")
+        print(f"\n{args.datasets} datasets, median of {args.rounds} rounds of the length in the "
+              f"table, at least {args.duration} s and enough for some {ANSWERS_PER_CLIENT} "
+              f"answers per client (the sorted page: one run of 60 s), wrk on loopback, {where}; "
+              f"ratios: median (lowest-highest) over rounds; CPU at one client\n")
         print("| query | clients | run s | Passerelle req/s | p50 ms | p99 ms "
               "| Oxigraph `serve` req/s | p50 ms | p99 ms | ratio "
               "| Oxigraph `serve-read-only` req/s | p50 ms | p99 ms | ratio "
-              "| CPU ms per answer, ours / `serve` |")
+              "| server CPU ms per answer, ours / `serve` |")
         print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
         rate = lambda r: f"{r:.0f}" if r >= 10 else f"{r:.2f}"
         ratio = lambda r: (f"{r[0]:.2f}x ({r[1]:.2f}-{r[2]:.2f})" if r is not None
                            else "n/a (no answer in time)")
-        cpu = lambda c: f"{c[0]:.3g} / {c[1]:.3g} ({c[2]:.2f}x)" if c is not None else "n/a"
+        cpu = lambda c: f"{c[0]:.3g} / {c[1]:.3g} ({c[2]:.2f}x)" if c is not None else "-"
         for label, c, seconds, p, w, o, to_w, to_o, cpu_w in rows:
             print(f"| {label} | {c} | {seconds} | {rate(p[0])} | {p[1]:.2f} | {p[2]:.2f} "
                   f"| {rate(w[0])} | {w[1]:.2f} | {w[2]:.2f} | {ratio(to_w)} "
