@@ -73,9 +73,10 @@ pub fn parse_quality(value: &str) -> Option<u16> {
 
 /// Something a client can be offered, known by its media types.
 pub trait Offer: Copy {
-    /// The canonical media type.
+    /// The canonical media type, a bare `type/subtype` (no parameters, no spaces), as
+    /// `exactly_one_offer` compares it with the whole header.
     fn media_type(self) -> &'static str;
-    /// Other media types that mean the same to clients.
+    /// Other media types that mean the same to clients, bare like the canonical one.
     fn aliases(self) -> &'static [&'static str] {
         &[]
     }
