@@ -175,8 +175,19 @@ async fn graph_answers_use_the_prefixes_the_query_declares() {
     );
     assert!(prefixes.contains(&"@prefix dcat: <http://www.w3.org/ns/dcat#> ."));
     assert!(prefixes.contains(&"@prefix : <http://purl.org/dc/terms/> ."));
+    let statements: Vec<&str> = turtle
+        .lines()
+        .filter(|l| !l.starts_with("@prefix"))
+        .flat_map(str::split_whitespace)
+        .collect();
     assert!(
-        turtle.contains("\ta dcat:Dataset") && turtle.contains(" :title \""),
+        statements.contains(&"dcat:Dataset") && statements.contains(&":title"),
+        "the answer writes its names with the query's prefixes:\n{turtle}"
+    );
+    assert!(
+        !statements
+            .iter()
+            .any(|w| w.starts_with("<http://purl.org/dc/terms/")),
         "{turtle}"
     );
     // Without declarations, full IRIs.
