@@ -151,6 +151,13 @@ async fn each_result_format_has_its_exact_media_type() {
     );
 }
 
+/// The Turtle answer to a graph query.
+async fn turtle_answer(endpoint: &str, query: &str) -> String {
+    let response = common::sparql_get(endpoint, query, "text/turtle").await;
+    assert_eq!(response.status(), 200);
+    response.text().await.unwrap()
+}
+
 #[tokio::test]
 async fn graph_answers_use_the_prefixes_the_query_declares() {
     let server = Server::start();
@@ -159,11 +166,7 @@ async fn graph_answers_use_the_prefixes_the_query_declares() {
         # the empty prefix, and a relative one, which Turtle's @prefix cannot take\n\
         prefix : <http://purl.org/dc/terms/> PREFIX rel: <relative/>\n\
         CONSTRUCT { ?d a dcat:Dataset ; :title ?t } WHERE { ?d a dcat:Dataset ; :title ?t }";
-    let turtle = common::sparql_get(&url, declared, "text/turtle")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let turtle = turtle_answer(&url, declared).await;
     let prefixes: Vec<&str> = turtle
         .lines()
         .filter(|l| l.starts_with("@prefix"))
@@ -192,11 +195,7 @@ async fn graph_answers_use_the_prefixes_the_query_declares() {
     );
     // Without declarations, full IRIs.
     let describe = "DESCRIBE ?d WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> } LIMIT 1";
-    let turtle = common::sparql_get(&url, describe, "text/turtle")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let turtle = turtle_answer(&url, describe).await;
     assert!(!turtle.contains("@prefix"), "{turtle}");
     assert!(
         turtle.contains("<http://purl.org/dc/terms/title>"),

@@ -7,6 +7,4 @@ mod serialize;
 
 pub use conneg::{Offer, negotiate, parse_quality};
 pub use format::{Representation, rdf_format_from_path};
-pub use serialize::{
-    QuadStream, prefixed_serializer, serialize, serializer_with_prefixes, write_json_ld,
-};
+pub use serialize::{QuadStream, serialize, serializer_with_prefixes, write_json_ld};

@@ -48,24 +48,19 @@ pub fn write_json_ld(triples: &[TripleRef<'_>], mut writer: impl Write) -> io::R
 ///
 /// Each syntax's serializer is built once and cloned: adding a prefix parses its IRI, and
 /// parsing twenty per answer was 2-3 % of a SPARQL DESCRIBE (profiled).
-pub fn prefixed_serializer(representation: Representation) -> io::Result<RdfSerializer> {
-    static PREFIXED: OnceLock<Vec<(Representation, Result<RdfSerializer, String>)>> =
-        OnceLock::new();
-    let built = PREFIXED
+fn prefixed_serializer(representation: Representation) -> io::Result<RdfSerializer> {
+    static PREFIXED: OnceLock<Vec<(Representation, RdfSerializer)>> = OnceLock::new();
+    PREFIXED
         .get_or_init(|| {
             Representation::ALL
                 .into_iter()
-                .filter_map(|r| Some((r, build_prefixed_serializer(r)?)))
+                .filter_map(|r| Some((r, serializer_with_prefixes(r, PREFIXES).ok()?)))
                 .collect()
         })
         .iter()
         .find(|(r, _)| *r == representation)
-        .map(|(_, built)| built.clone());
-    match built {
-        Some(Ok(serializer)) => Ok(serializer),
-        Some(Err(message)) => Err(io::Error::new(io::ErrorKind::InvalidInput, message)),
-        None => Err(not_streamed(representation)),
-    }
+        .map(|(_, serializer)| serializer.clone())
+        .ok_or_else(|| not_streamed(representation))
 }
 
 /// oxigraph's streaming serializer for an RDF syntax other than JSON-LD, with `prefixes`
@@ -97,24 +92,6 @@ fn not_streamed(representation: Representation) -> io::Error {
             representation.label()
         ),
     )
-}
-
-/// The serializer of a streamed syntax with our prefixes; `None` for JSON-LD and HTML.
-fn build_prefixed_serializer(
-    representation: Representation,
-) -> Option<Result<RdfSerializer, String>> {
-    let format = match representation {
-        Representation::JsonLd | Representation::Html => return None,
-        other => other.rdf_format()?,
-    };
-    let mut serializer = RdfSerializer::from_format(format);
-    for (prefix, namespace) in PREFIXES {
-        serializer = match serializer.with_prefix(*prefix, *namespace) {
-            Ok(serializer) => serializer,
-            Err(e) => return Some(Err(format!("prefix {prefix}: {e}"))),
-        };
-    }
-    Some(Ok(serializer))
 }
 
 /// The triples of `quads`, without graph names and without repeats, in order.
@@ -186,5 +163,34 @@ impl<W: Write> QuadStream<W> {
             Self::Rdf { serializer, .. } => serializer.finish(),
             Self::JsonLd(stream) => stream.finish(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_are_written_with_all_our_prefixes() {
+        // oxttl writes its prefixes before the first triple.
+        let node = oxigraph::model::NamedNode::new_unchecked("http://example.org/d");
+        let quad = Quad::new(
+            node.clone(),
+            node.clone(),
+            node,
+            oxigraph::model::GraphName::DefaultGraph,
+        );
+        let turtle = serialize(&[quad], Representation::Turtle).unwrap();
+        let turtle = String::from_utf8(turtle).unwrap();
+        for (name, namespace) in PREFIXES {
+            assert!(
+                turtle.contains(&format!("@prefix {name}: <{namespace}> .")),
+                "{name} left out:\n{turtle}"
+            );
+        }
+        assert!(matches!(
+            prefixed_serializer(Representation::Html),
+            Err(e) if e.kind() == io::ErrorKind::InvalidInput
+        ));
     }
 }
