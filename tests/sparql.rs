@@ -644,3 +644,37 @@ async fn repeated_quick_queries_answer_whole_when_the_data_grows() {
         assert_eq!(response.status(), StatusCode::NOT_ACCEPTABLE);
     }
 }
+
+/// The Protocol leaves the base IRI to the service: ours is the endpoint's own IRI, for
+/// queries and updates alike (the engine is built once per store, not per request).
+#[tokio::test]
+async fn relative_iris_resolve_against_the_endpoint() {
+    let temp = tempfile::tempdir().unwrap();
+    let server = Server::start_with(&temp.path().join("data"), &["--admin-token", "t0ken"]);
+    let answer: Value = select(
+        &server,
+        "SELECT (<> AS ?here) (<datasets/x> AS ?there) WHERE {}",
+        &[],
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let row = &answer["results"]["bindings"][0];
+    assert_eq!(row["here"]["value"], format!("{}sparql", server.base));
+    assert_eq!(row["there"]["value"], format!("{}datasets/x", server.base));
+
+    let response = update(
+        &server,
+        Some("t0ken"),
+        "INSERT DATA { GRAPH <graphs/relative> { <datasets/x> <#p> \"v\" } }",
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let ask = format!(
+        "ASK {{ GRAPH <{0}graphs/relative> {{ <{0}datasets/x> <{0}sparql#p> \"v\" }} }}",
+        server.base
+    );
+    let answer: Value = select(&server, &ask, &[]).await.json().await.unwrap();
+    assert_eq!(answer["boolean"], true, "{answer}");
+}

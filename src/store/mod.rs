@@ -73,6 +73,9 @@ pub struct CatalogStore {
     feed_header: Arc<Mutex<Option<CachedHeader>>>,
     /// Record graphs as feed pages read them (see `snapshots.rs`).
     snapshots: Arc<snapshots::Snapshots>,
+    /// The SPARQL engine as every request gets it (see [`sparql::endpoint_evaluator`]),
+    /// built once: cloning it costs less than resolving the endpoint's IRI per query.
+    evaluator: oxigraph::sparql::SparqlEvaluator,
 }
 
 /// Whether `store` holds any quad in `graph`.
@@ -124,6 +127,7 @@ impl CatalogStore {
         let private =
             Store::open(&private_dir).map_err(|e| StoreError::from_open(&private_dir, e))?;
         let touched = state::StoreState::read(data_dir)?.touched;
+        let evaluator = sparql::endpoint_evaluator(&base)?;
         Ok(Self {
             store,
             private,
@@ -138,6 +142,7 @@ impl CatalogStore {
             retention: feed::to_millis_duration(DEFAULT_TOMBSTONE_RETENTION),
             feed_header: Arc::default(),
             snapshots: Arc::new(snapshots::Snapshots::new(data_dir)),
+            evaluator,
         })
     }
 

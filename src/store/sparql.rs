@@ -2,6 +2,7 @@
 //! writing results in the syntax asked for. The user's query goes to the engine untouched.
 
 use super::{CatalogStore, StoreError};
+use crate::model::BaseIri;
 use crate::rdf::{Representation, serializer_with_prefixes, write_json_ld};
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Triple};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
@@ -159,7 +160,7 @@ impl CatalogStore {
         cancellation: CancellationToken,
     ) -> Result<PreparedQuery, StoreError> {
         let mut prepared = self
-            .evaluator()?
+            .evaluator()
             .with_cancellation_token(cancellation)
             .parse_query(query)
             .map_err(|e| StoreError::QuerySyntax(e.to_string()))?;
@@ -197,7 +198,7 @@ impl CatalogStore {
         by: &super::Provenance,
     ) -> Result<(), StoreError> {
         let mut prepared = self
-            .evaluator()?
+            .evaluator()
             .parse_update(update)
             .map_err(|e| StoreError::QuerySyntax(e.to_string()))?;
         if !using.is_empty() {
@@ -296,13 +297,8 @@ impl CatalogStore {
             .is_some())
     }
 
-    /// The engine as every request gets it: relative IRIs resolve against the endpoint
-    /// (the Protocol's "service-defined BASE URI"), and `SERVICE` never reaches the network.
-    fn evaluator(&self) -> Result<SparqlEvaluator, StoreError> {
-        SparqlEvaluator::new()
-            .without_default_http_service_handler()
-            .with_base_iri(self.base().join("sparql").into_string())
-            .map_err(|e| StoreError::QuerySyntax(e.to_string()))
+    fn evaluator(&self) -> SparqlEvaluator {
+        self.evaluator.clone()
     }
 
     /// Starts evaluating; solutions come as the answer is written.
@@ -314,6 +310,15 @@ impl CatalogStore {
             .map_err(evaluation_error)?;
         Ok(Answer { results })
     }
+}
+
+/// The engine as every request gets it: relative IRIs resolve against the endpoint
+/// (the Protocol's "service-defined BASE URI"), and `SERVICE` never reaches the network.
+pub(super) fn endpoint_evaluator(base: &BaseIri) -> Result<SparqlEvaluator, StoreError> {
+    SparqlEvaluator::new()
+        .without_default_http_service_handler()
+        .with_base_iri(base.join("sparql").into_string())
+        .map_err(|e| StoreError::QuerySyntax(e.to_string()))
 }
 
 /// The `PREFIX` declarations (name, IRI) of a query's prologue, in order. Oxigraph's parsed
