@@ -180,11 +180,8 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
         let mount = state.store.base().path().trim_end_matches('/').to_owned();
         config.app_data(web::Data::new(state)).service(
             web::scope(&mount)
-                .service(readable("/", records::catalog))
-                .service(readable("/health", ops::health))
-                .service(readable("/context.jsonld", api::context))
-                .service(readable("/catalog", catalog::feed))
-                .service(readable("/catalog.{extension}", catalog::feed_with_suffix))
+                // Routes are tried in order: the endpoint comes first so that its many
+                // short queries skip the other patterns (a regex match each, measured).
                 .service(
                     web::resource("/sparql")
                         .route(
@@ -194,6 +191,11 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                         )
                         .default_service(web::to(only_protocol)),
                 )
+                .service(readable("/", records::catalog))
+                .service(readable("/health", ops::health))
+                .service(readable("/context.jsonld", api::context))
+                .service(readable("/catalog", catalog::feed))
+                .service(readable("/catalog.{extension}", catalog::feed_with_suffix))
                 .service(
                     web::resource("/api/harvest/sources")
                         .route(web::post().to(harvest::add_source))
