@@ -1,7 +1,7 @@
 """Benchmark: the same catalog queries against Passerelle's SPARQL endpoint and the plain
 Oxigraph server (same version, same data, union default graph), under wrk on loopback.
 
-Usage: python3 bench/sparql.py [--datasets 20000] [--duration 3] [--rounds 6] [--only LABEL]
+Usage: python3 bench/sparql.py [--datasets 20000] [--duration 3] [--rounds 12] [--only LABEL]
        [--shared-cpus] [--passerelle PATH]
 Needs wrk and the `oxigraph` server binary (cargo install oxigraph-cli --version 0.5.13); see README.
 Prints requests/s, p50 and p99 at 1 and 16 connections for Passerelle, the Oxigraph server
@@ -128,10 +128,11 @@ def main():
     parser.add_argument("--only", help="run only the queries whose label contains this")
     parser.add_argument("--shared-cpus", action="store_true",
                         help="let wrk and the servers share every CPU instead of giving wrk one of its own")
-    parser.add_argument("--rounds", type=int, default=6,
+    parser.add_argument("--rounds", type=int, default=12,
                         help="runs per server and concurrency, alternating servers; medians are "
                              "reported. A multiple of 6 goes through every order of the 3 servers "
-                             "equally often")
+                             "equally often. With 6, a round's spread on a shared VM (0.87-1.13) "
+                             "moved the median of a one-client ratio by several percent between runs")
     args = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="passerelle-sparql-bench-")
