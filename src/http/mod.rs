@@ -181,7 +181,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
         config.app_data(web::Data::new(state)).service(
             web::scope(&mount)
                 // Routes are tried in order: the endpoint comes first so that its many
-                // short queries skip the other patterns (a regex match each, measured).
+                // short queries skip matching the others (one by regex; see decisions.md).
                 .service(
                     web::resource("/sparql")
                         .route(

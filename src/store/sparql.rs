@@ -160,7 +160,8 @@ impl CatalogStore {
         cancellation: CancellationToken,
     ) -> Result<PreparedQuery, StoreError> {
         let mut prepared = self
-            .evaluator()
+            .evaluator
+            .clone()
             .with_cancellation_token(cancellation)
             .parse_query(query)
             .map_err(|e| StoreError::QuerySyntax(e.to_string()))?;
@@ -198,7 +199,8 @@ impl CatalogStore {
         by: &super::Provenance,
     ) -> Result<(), StoreError> {
         let mut prepared = self
-            .evaluator()
+            .evaluator
+            .clone()
             .parse_update(update)
             .map_err(|e| StoreError::QuerySyntax(e.to_string()))?;
         if !using.is_empty() {
@@ -295,10 +297,6 @@ impl CatalogStore {
             .next()
             .transpose()?
             .is_some())
-    }
-
-    fn evaluator(&self) -> SparqlEvaluator {
-        self.evaluator.clone()
     }
 
     /// Starts evaluating; solutions come as the answer is written.
