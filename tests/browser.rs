@@ -77,3 +77,44 @@ fn chromium_renders_the_dataset_page_with_labels_and_downloads() {
         "landing page lacks datasets:\n{landing}"
     );
 }
+
+#[test]
+fn chromium_runs_the_editor_query_and_shows_a_table() {
+    let server = Server::start();
+    let editor = rendered_dom(&format!("{}/sparql", server.url));
+    // The editor is a plain form: submitting it is a GET of the endpoint with `query=`.
+    let form = editor
+        .split("<form")
+        .nth(1)
+        .and_then(|f| f.split('>').next())
+        .expect("no form in the editor");
+    assert!(form.contains("method=\"get\""), "{form}");
+    assert!(
+        form.contains(&format!("action=\"{}sparql\"", server.base)),
+        "{form}"
+    );
+    assert!(
+        editor.contains("<textarea id=\"query\" name=\"query\""),
+        "{editor}"
+    );
+
+    // What submitting the form with the first example loads.
+    let query = "PREFIX dcat: <http://www.w3.org/ns/dcat#>\nPREFIX dct: <http://purl.org/dc/terms/>\nSELECT ?dataset ?title WHERE { ?dataset a dcat:Dataset ; dct:title ?title }";
+    let encoded: String = query
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            b' ' => "+".to_owned(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    let dom = rendered_dom(&format!("{}/sparql?query={encoded}", server.url));
+    assert!(dom.contains("<table id=\"results\">"), "no table:\n{dom}");
+    assert!(
+        dom.contains("Inventaire"),
+        "a dataset title is missing:\n{dom}"
+    );
+    assert!(dom.contains("format=csv"), "no CSV link:\n{dom}");
+    // The editor still holds the query that ran.
+    assert!(dom.contains("SELECT ?dataset ?title WHERE"), "{dom}");
+}

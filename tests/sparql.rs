@@ -505,12 +505,12 @@ async fn a_get_without_query_describes_the_service() {
         page.contains("<textarea") && page.contains("<select id=\"examples\">"),
         "{page}"
     );
+    // The first option is a prompt without a query.
     let first = page
         .split("<option value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
+        .skip(1)
+        .map(|option| option.split('"').next().unwrap())
+        .find(|value| !value.is_empty())
         .unwrap();
     let example = first
         .replace("&#x2f;", "/")

@@ -3,6 +3,7 @@
 //! everything they print, since harvested text is untrusted.
 
 mod history;
+mod query;
 mod view;
 
 use crate::model::Variants;
@@ -12,6 +13,7 @@ use crate::store::Description;
 use minijinja::Environment;
 use minijinja::value::Serde;
 use oxigraph::model::{NamedOrBlankNodeRef, Term};
+pub use query::{Outcome, QueryPage};
 use serde::Serialize;
 use serde_json::json;
 pub use view::{GraphView, Link};
@@ -38,14 +40,19 @@ pub struct PageContext<'a> {
     pub language: &'a str,
 }
 
+/// A link to the same thing in another syntax, in a page's "Machine-readable" bar.
 #[derive(Serialize)]
-struct FormatLink {
-    label: &'static str,
-    href: String,
-    media_type: &'static str,
+pub struct FormatLink {
+    /// What people call the syntax: `Turtle`, `CSV`.
+    pub label: &'static str,
+    /// Where the other syntax is served.
+    pub href: String,
+    /// Its media type, for `type=` and `<link rel="alternate">`.
+    pub media_type: &'static str,
 }
 
-fn format_links(variants: Variants<'_>) -> Vec<FormatLink> {
+/// The links to every RDF syntax of a resource.
+pub fn format_links(variants: Variants<'_>) -> Vec<FormatLink> {
     Representation::ALL
         .iter()
         .filter(|r| **r != Representation::Html)
@@ -260,45 +267,6 @@ impl Pages {
             "homepage": view.links(topic, foaf::HOMEPAGE).into_iter().next(),
             "datasets": datasets,
             "formats": format_links(Variants::of(page.iri)),
-        })))?)
-    }
-
-    /// The SPARQL query editor, with example queries about the catalog.
-    pub fn sparql_editor(&self, base: &str, endpoint: &str) -> Result<String, PageError> {
-        let examples = [
-            (
-                "Datasets and their titles",
-                "PREFIX dcat: <http://www.w3.org/ns/dcat#>\nPREFIX dct: <http://purl.org/dc/terms/>\nSELECT ?dataset ?title WHERE {\n  ?dataset a dcat:Dataset ; dct:title ?title .\n  FILTER(LANG(?title) = \"en\")\n} ORDER BY ?title",
-            ),
-            (
-                "Datasets per publisher",
-                "PREFIX dcat: <http://www.w3.org/ns/dcat#>\nPREFIX dct: <http://purl.org/dc/terms/>\nPREFIX foaf: <http://xmlns.com/foaf/0.1/>\nSELECT ?publisher (SAMPLE(?name) AS ?label) (COUNT(DISTINCT ?dataset) AS ?datasets) WHERE {\n  ?dataset a dcat:Dataset ; dct:publisher ?publisher .\n  OPTIONAL { ?publisher foaf:name ?name }\n} GROUP BY ?publisher ORDER BY DESC(?datasets)",
-            ),
-            (
-                "Datasets by theme",
-                "PREFIX dcat: <http://www.w3.org/ns/dcat#>\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>\nSELECT ?theme (SAMPLE(?label) AS ?name) (COUNT(?dataset) AS ?datasets) WHERE {\n  ?dataset a dcat:Dataset ; dcat:theme ?theme .\n  OPTIONAL { ?theme skos:prefLabel ?label FILTER(LANG(?label) = \"en\") }\n} GROUP BY ?theme ORDER BY DESC(?datasets)",
-            ),
-            (
-                "Data papers and the datasets they describe",
-                "PREFIX fabio: <http://purl.org/spar/fabio/>\nPREFIX cito: <http://purl.org/spar/cito/>\nPREFIX dct: <http://purl.org/dc/terms/>\nSELECT ?paper ?title ?dataset WHERE {\n  ?paper a fabio:DataPaper ; dct:title ?title ; cito:describes ?dataset .\n}",
-            ),
-            (
-                "Downloadable CSV files",
-                "PREFIX dcat: <http://www.w3.org/ns/dcat#>\nSELECT ?dataset ?file WHERE {\n  ?dataset dcat:distribution ?distribution .\n  ?distribution dcat:mediaType <http://www.iana.org/assignments/media-types/text/csv> ;\n    dcat:downloadURL ?file .\n}",
-            ),
-        ];
-        let examples: Vec<_> = examples
-            .iter()
-            .map(|(label, query)| json!({ "label": label, "query": query }))
-            .collect();
-        let template = self.env.get_template("sparql.html")?;
-        Ok(template.render(Serde(json!({
-            "base": base,
-            "lang": "en",
-            "title": "SPARQL endpoint",
-            "endpoint": endpoint,
-            "examples": examples,
-            "formats": format_links(Variants::FormatParameter(endpoint)),
         })))?)
     }
 }

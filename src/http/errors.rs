@@ -173,6 +173,22 @@ impl HttpError {
     }
 }
 
+impl HttpError {
+    /// What the client is told. Server faults are logged here with their cause, and the
+    /// client gets a safe sentence; a query stopped at its time limit or a server shutting
+    /// down are no faults, and say what happened.
+    pub fn detail(&self) -> String {
+        match self {
+            Self::Store(StoreError::QueryCancelled) | Self::Unavailable => self.to_string(),
+            _ if self.status_code().is_server_error() => {
+                tracing::error!(error = ?self, "request failed");
+                "The server failed to answer; the failure is logged.".to_owned()
+            }
+            _ => self.to_string(),
+        }
+    }
+}
+
 impl ResponseError for HttpError {
     fn status_code(&self) -> StatusCode {
         match self {
@@ -224,13 +240,7 @@ impl ResponseError for HttpError {
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
-        // Server faults are logged with their cause; the client gets a safe message.
-        let detail = if status.is_server_error() {
-            tracing::error!(error = ?self, "request failed");
-            "The server failed to answer; the failure is logged.".to_owned()
-        } else {
-            self.to_string()
-        };
+        let detail = self.detail();
         let mut body = json!({
             "type": format!("urn:passerelle:problem:{}", self.code()),
             "title": status.canonical_reason().unwrap_or("Error"),

@@ -13,6 +13,8 @@ mod records;
 mod respond;
 mod service;
 mod sparql;
+mod sparql_page;
+mod sparql_syntax;
 mod stream;
 
 pub use errors::HttpError;

@@ -5,6 +5,7 @@
 use super::AppState;
 use super::errors::HttpError;
 use super::respond::{Rendered, choose, respond};
+use crate::html::{Outcome, QueryPage, format_links};
 use crate::model::Variants;
 use crate::rdf::{Representation, serialize};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -95,10 +96,14 @@ pub async fn describe(
     let representation = choose(&request, None)?;
     let endpoint = state.store.base().join("sparql");
     let body = if representation == Representation::Html {
-        state
-            .pages
-            .sparql_editor(state.store.base().as_str(), endpoint.as_str())?
-            .into_bytes()
+        let page = QueryPage {
+            base: state.store.base().as_str(),
+            endpoint: endpoint.as_str(),
+            query: None,
+            formats: format_links(Variants::FormatParameter(endpoint.as_str())),
+            outcome: Outcome::Editor,
+        };
+        state.pages.query(&page)?.into_bytes()
     } else {
         serialize(&description(&endpoint), representation).map_err(HttpError::Serialize)?
     };

@@ -8,9 +8,10 @@
 use super::AppState;
 use super::errors::HttpError;
 use super::fast_path::INLINE_BUDGET;
+use super::sparql_syntax::{Syntax, pick};
 use super::stream::{CHUNK, ChunkStream};
-use crate::rdf::{Offer, Representation, negotiate};
-use crate::store::{AnswerKind, CancellationToken, ResultsSyntax, UsingDataset};
+use crate::rdf::Offer;
+use crate::store::{CancellationToken, UsingDataset};
 use actix_web::body::{BodySize, MessageBody};
 use actix_web::http::Method;
 use actix_web::http::header::{self, HeaderValue};
@@ -20,77 +21,17 @@ use oxigraph::model::NamedNode;
 use std::future::Future;
 use std::io::{self, Write};
 use std::pin::Pin;
-use std::sync::LazyLock;
 use std::task::{Context, Poll};
 use std::time::Instant;
 use tokio::sync::{mpsc, oneshot};
 
-/// How the answer is written: a SPARQL results syntax, or an RDF syntax for triples.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Syntax {
-    Results(ResultsSyntax),
-    Rdf(Representation),
-}
-
-impl Offer for Syntax {
-    fn media_type(self) -> &'static str {
-        match self {
-            Self::Results(ResultsSyntax::Json) => "application/sparql-results+json",
-            Self::Results(ResultsSyntax::Xml) => "application/sparql-results+xml",
-            Self::Results(ResultsSyntax::Csv) => "text/csv",
-            Self::Results(ResultsSyntax::Tsv) => "text/tab-separated-values",
-            Self::Rdf(r) => r.media_type(),
-        }
-    }
-
-    fn aliases(self) -> &'static [&'static str] {
-        match self {
-            Self::Results(ResultsSyntax::Json) => &["application/json"],
-            Self::Results(ResultsSyntax::Xml) => &["application/xml", "text/xml"],
-            Self::Results(_) => &[],
-            Self::Rdf(r) => r.aliases(),
-        }
-    }
-}
-
-impl Syntax {
-    fn content_type(self) -> &'static str {
-        match self {
-            Self::Results(ResultsSyntax::Json) => "application/sparql-results+json",
-            Self::Results(ResultsSyntax::Xml) => "application/sparql-results+xml",
-            Self::Results(ResultsSyntax::Csv) => "text/csv; charset=utf-8",
-            Self::Results(ResultsSyntax::Tsv) => "text/tab-separated-values; charset=utf-8",
-            Self::Rdf(r) => r.content_type(),
-        }
-    }
-
-    /// What can be offered for an answer, in server preference order.
-    fn offers(kind: AnswerKind) -> &'static [Self] {
-        const RESULTS: [Syntax; 4] = [
-            Syntax::Results(ResultsSyntax::Json),
-            Syntax::Results(ResultsSyntax::Xml),
-            Syntax::Results(ResultsSyntax::Csv),
-            Syntax::Results(ResultsSyntax::Tsv),
-        ];
-        static GRAPHS: LazyLock<Vec<Syntax>> = LazyLock::new(|| {
-            Representation::ALL
-                .into_iter()
-                .filter(|r| r.rdf_format().is_some())
-                .map(Syntax::Rdf)
-                .collect()
-        });
-        match kind {
-            AnswerKind::Solutions | AnswerKind::Boolean => &RESULTS,
-            AnswerKind::Graph => &GRAPHS,
-        }
-    }
-}
-
 /// The protocol parameters of one query request.
-struct Protocol {
-    query: String,
-    default_graphs: Vec<NamedNode>,
-    named_graphs: Vec<NamedNode>,
+pub(super) struct Protocol {
+    pub(super) query: String,
+    pub(super) default_graphs: Vec<NamedNode>,
+    pub(super) named_graphs: Vec<NamedNode>,
+    /// `?format=`, which overrides `Accept` where a browser sends its own (see [`pick`]).
+    format: Option<String>,
 }
 
 /// What a request asks for: the query operation or the update operation.
@@ -166,6 +107,7 @@ fn operation(request: &HttpRequest, bytes: &[u8]) -> Result<Operation, HttpError
     let mut default_graphs = Vec::new();
     let mut named_graphs = Vec::new();
     let mut using = UsingDataset::default();
+    let mut format = None;
     for (name, value) in pairs {
         match name.as_str() {
             "query" | "update" if query.is_some() || update.is_some() => {
@@ -184,6 +126,7 @@ fn operation(request: &HttpRequest, bytes: &[u8]) -> Result<Operation, HttpError
             "named-graph-uri" => named_graphs.push(graph_iri(&value)?),
             "using-graph-uri" => using.default_graphs.push(graph_iri(&value)?),
             "using-named-graph-uri" => using.named_graphs.push(graph_iri(&value)?),
+            "format" => format = Some(value),
             _ => {}
         }
     }
@@ -205,6 +148,7 @@ fn operation(request: &HttpRequest, bytes: &[u8]) -> Result<Operation, HttpError
         query,
         default_graphs,
         named_graphs,
+        format,
     }))
 }
 
@@ -219,11 +163,24 @@ fn graph_iri(value: &str) -> Result<NamedNode, HttpError> {
         .map_err(|e| HttpError::BadRequest(format!("invalid graph IRI {value:?}: {e}")))
 }
 
-/// `GET|POST {base}sparql`.
+/// `GET|POST {base}sparql`. A browser is answered with the query page, its errors too.
 pub async fn query(
     request: HttpRequest,
     payload: web::Payload,
     state: web::Data<AppState>,
+) -> Result<HttpResponse, HttpError> {
+    match run(&request, payload, &state).await {
+        Err(error) if super::sparql_page::wants_page(&request) => {
+            super::sparql_page::failed(&request, &state, error)
+        }
+        other => other,
+    }
+}
+
+async fn run(
+    request: &HttpRequest,
+    payload: web::Payload,
+    state: &web::Data<AppState>,
 ) -> Result<HttpResponse, HttpError> {
     let limits = state.limits;
     let body = payload
@@ -233,10 +190,10 @@ pub async fn query(
             HttpError::PayloadTooLarge(format!("bodies are limited to {} bytes", limits.max_body))
         })?
         .map_err(|_| HttpError::BadRequest("the request body could not be read".into()))?;
-    let operation = match operation(&request, &body) {
+    let operation = match operation(request, &body) {
         // The protocol's GET without a query: the service description.
         Err(HttpError::MissingQuery) if request.method() != Method::POST => {
-            return super::service::describe(request, state).await;
+            return super::service::describe(request.clone(), state.clone()).await;
         }
         other => other?,
     };
@@ -253,8 +210,8 @@ pub async fn query(
     let protocol = match operation {
         Operation::Query(protocol) => protocol,
         Operation::Update(update, using) => {
-            let who = super::auth::admin(&request, &state)?;
-            let by = super::auth::provenance(&request, &who);
+            let who = super::auth::admin(request, state)?;
+            let by = super::auth::provenance(request, &who);
             let store = state.store.clone();
             web::block(move || store.update(&update, using, &by))
                 .await
@@ -273,7 +230,7 @@ pub async fn query(
         &protocol.named_graphs,
     );
     if state.fast_queries.knows(key) {
-        match inline(&state, &protocol, accept.as_deref()) {
+        match inline(state, &protocol, accept.as_deref()) {
             Inline::Answered(syntax, bytes) => return Ok(answer_response(syntax).body(bytes)),
             Inline::Late(syntax, bytes) => {
                 state.fast_queries.forget(key);
@@ -283,7 +240,7 @@ pub async fn query(
             Inline::Declined => state.fast_queries.forget(key),
         }
     }
-    on_pool(&state, protocol, accept, key).await
+    on_pool(state, protocol, accept, key).await
 }
 
 /// What running a query inline came to.
@@ -307,7 +264,7 @@ fn inline(state: &AppState, protocol: &Protocol, accept: Option<&str>) -> Inline
     }
     let started = Instant::now();
     let mut buffer = InlineBuffer::default();
-    match answer(&state.store, protocol, accept, token.clone(), &mut buffer) {
+    match answer(state, protocol, accept, token.clone(), &mut buffer) {
         Ok(()) => match buffer.syntax {
             Some(syntax) if started.elapsed() > INLINE_BUDGET => {
                 Inline::Late(syntax, Bytes::from(buffer.bytes))
@@ -332,17 +289,17 @@ async fn on_pool(
     let cancellation = CancellationToken::new();
     let (head_sender, mut head) = oneshot::channel();
     let (chunks, receiver) = mpsc::channel(8);
-    let store = state.store.clone();
-    let fast_queries = state.fast_queries.clone();
+    let state_of_query = state.clone();
     let token = cancellation.clone();
     let span = tracing::Span::current();
     tokio::task::spawn_blocking(move || {
         span.in_scope(|| {
+            let state = state_of_query;
             let started = Instant::now();
             let mut writer = ChunkWriter::new(head_sender, chunks);
-            let outcome = answer(&store, &protocol, accept.as_deref(), token, &mut writer);
+            let outcome = answer(&state, &protocol, accept.as_deref(), token, &mut writer);
             if writer.end(outcome) && started.elapsed() <= INLINE_BUDGET / 2 {
-                fast_queries.remember(key);
+                state.fast_queries.remember(key);
             }
         });
     });
@@ -399,12 +356,13 @@ trait AnswerSink: Write {
 
 /// Runs the query and writes its answer into `sink`.
 fn answer(
-    store: &crate::store::CatalogStore,
+    state: &AppState,
     protocol: &Protocol,
     accept: Option<&str>,
     cancellation: CancellationToken,
     sink: &mut impl AnswerSink,
 ) -> Result<(), HttpError> {
+    let store = &state.store;
     let prepared = store.prepare_query(
         &protocol.query,
         protocol.default_graphs.clone(),
@@ -413,7 +371,7 @@ fn answer(
     )?;
     let answer = store.evaluate(prepared)?;
     let offers = Syntax::offers(answer.kind());
-    let syntax = negotiate(accept, offers)
+    let syntax = pick(protocol.format.as_deref(), accept, offers)
         .ok_or_else(|| HttpError::NotAcceptable(offers.iter().map(|o| o.media_type()).collect()))?;
     sink.begin(syntax);
     match syntax {
@@ -421,6 +379,11 @@ fn answer(
         Syntax::Rdf(representation) => {
             let prefixes = crate::store::declared_prefixes(&protocol.query);
             answer.write_graph(representation, &prefixes, &mut *sink)?;
+        }
+        Syntax::Page => {
+            let page = super::sparql_page::answered(state, protocol, answer)?;
+            sink.write_all(page.as_bytes())
+                .map_err(HttpError::Serialize)?;
         }
     }
     Ok(())

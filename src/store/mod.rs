@@ -34,7 +34,7 @@ pub use load::{LoadOptions, LoadReport};
 pub use oxigraph::sparql::CancellationToken;
 pub use records::{WriteSummary, WrittenRecord};
 pub use sparql::{
-    Answer, AnswerKind, PreparedQuery, ResultsSyntax, UsingDataset, declared_prefixes,
+    Answer, AnswerKind, AnswerTable, PreparedQuery, ResultsSyntax, UsingDataset, declared_prefixes,
 };
 pub use vocabularies::bundled_vocabularies;
 

@@ -4,7 +4,7 @@
 use super::{CatalogStore, StoreError};
 use crate::model::BaseIri;
 use crate::rdf::{Representation, serializer_with_prefixes, write_json_ld};
-use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Triple};
+use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Term, Triple};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{
     CancellationToken, PreparedSparqlQuery, QueryEvaluationError, QueryResults, SparqlEvaluator,
@@ -139,6 +139,66 @@ impl Answer {
         out.finish().map_err(StoreError::Output)?;
         Ok(())
     }
+    /// The first `max_rows` rows of the answer, for a page a person reads: a SELECT's
+    /// solutions, or a graph's triples as subject, predicate, object. The rest is never
+    /// evaluated; `truncated` says whether there was more.
+    pub fn table(self, max_rows: usize) -> Result<AnswerTable, StoreError> {
+        let (columns, rows): (Vec<String>, Box<dyn Iterator<Item = Row>>) = match self.results {
+            QueryResults::Boolean(value) => return Ok(AnswerTable::Boolean(value)),
+            QueryResults::Solutions(solutions) => {
+                let variables = solutions.variables().to_vec();
+                let columns = variables.iter().map(|v| v.as_str().to_owned()).collect();
+                let rows = solutions.map(move |solution| {
+                    let solution = solution?;
+                    Ok(variables.iter().map(|v| solution.get(v).cloned()).collect())
+                });
+                (columns, Box::new(rows))
+            }
+            QueryResults::Graph(triples) => {
+                let columns = ["subject", "predicate", "object"].map(str::to_owned).into();
+                let rows = triples.map(|triple| {
+                    let triple = triple?;
+                    Ok(vec![
+                        Some(triple.subject.into()),
+                        Some(triple.predicate.into()),
+                        Some(triple.object),
+                    ])
+                });
+                (columns, Box::new(rows))
+            }
+        };
+        let mut rows = rows.peekable();
+        let mut kept = Vec::new();
+        while kept.len() < max_rows
+            && let Some(row) = rows.next()
+        {
+            kept.push(row.map_err(evaluation_error)?);
+        }
+        Ok(AnswerTable::Rows {
+            columns,
+            rows: kept,
+            truncated: rows.peek().is_some(),
+        })
+    }
+}
+
+/// A row as the engine yields it.
+type Row = Result<Vec<Option<Term>>, QueryEvaluationError>;
+
+/// The head of an answer, bounded, for people ([`Answer::table`]).
+#[derive(Debug)]
+pub enum AnswerTable {
+    /// ASK.
+    Boolean(bool),
+    /// SELECT, or CONSTRUCT/DESCRIBE as triples.
+    Rows {
+        /// Variable names, or subject, predicate, object.
+        columns: Vec<String>,
+        /// One term per column; `None` where a variable is unbound.
+        rows: Vec<Vec<Option<Term>>>,
+        /// Whether the answer had more rows than were kept.
+        truncated: bool,
+    },
 }
 
 fn evaluation_error(error: QueryEvaluationError) -> StoreError {
