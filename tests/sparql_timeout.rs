@@ -23,7 +23,8 @@ async fn a_runaway_query_is_stopped_while_others_still_answer() {
                 .send()
                 .await
                 .unwrap();
-            (response.status(), started.elapsed())
+            let took = started.elapsed();
+            (response.status(), took, response.text().await.unwrap())
         }
     });
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
@@ -43,8 +44,15 @@ async fn a_runaway_query_is_stopped_while_others_still_answer() {
         "a cheap query waited {:?}",
         started.elapsed()
     );
-    let (status, took) = runaway.await.unwrap();
+    let (status, took, body) = runaway.await.unwrap();
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    // The client is told it was the time limit, not a failure of the server's.
+    let problem: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(problem["type"], "urn:passerelle:problem:query-timeout");
+    assert!(
+        problem["detail"].as_str().unwrap().contains("time limit"),
+        "{problem}"
+    );
     assert!(
         took < std::time::Duration::from_secs(8),
         "the runaway query ran {took:?}"
