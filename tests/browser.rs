@@ -79,10 +79,11 @@ fn chromium_renders_the_dataset_page_with_labels_and_downloads() {
 }
 
 #[test]
-fn chromium_runs_the_editor_query_and_shows_a_table() {
+fn chromium_shows_a_query_answer_as_a_table_under_the_editor() {
     let server = Server::start();
     let editor = rendered_dom(&format!("{}/sparql", server.url));
-    // The editor is a plain form: submitting it is a GET of the endpoint with `query=`.
+    // The editor is a plain form: submitting it is a GET of the endpoint with `query=`,
+    // the URL loaded below.
     let form = editor
         .split("<form")
         .nth(1)
@@ -98,23 +99,28 @@ fn chromium_runs_the_editor_query_and_shows_a_table() {
         "{editor}"
     );
 
-    // What submitting the form with the first example loads.
     let query = "PREFIX dcat: <http://www.w3.org/ns/dcat#>\nPREFIX dct: <http://purl.org/dc/terms/>\nSELECT ?dataset ?title WHERE { ?dataset a dcat:Dataset ; dct:title ?title }";
-    let encoded: String = query
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            b' ' => "+".to_owned(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect();
-    let dom = rendered_dom(&format!("{}/sparql?query={encoded}", server.url));
+    let encoded: String = form_urlencoded::Serializer::new(String::new())
+        .append_pair("query", query)
+        .finish();
+    let dom = rendered_dom(&format!("{}/sparql?{encoded}", server.url));
     assert!(dom.contains("<table id=\"results\">"), "no table:\n{dom}");
     assert!(
         dom.contains("Inventaire"),
         "a dataset title is missing:\n{dom}"
     );
     assert!(dom.contains("format=csv"), "no CSV link:\n{dom}");
-    // The editor still holds the query that ran.
-    assert!(dom.contains("SELECT ?dataset ?title WHERE"), "{dom}");
+    // The editor holds the query that ran, as it was sent.
+    let held = dom
+        .split("<textarea id=\"query\" name=\"query\"")
+        .nth(1)
+        .and_then(|t| t.split_once('>'))
+        .and_then(|(_, t)| t.split_once("</textarea>"))
+        .map(|(text, _)| {
+            text.replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&")
+        })
+        .expect("no textarea");
+    assert_eq!(held, query);
 }

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{Server, client};
+use common::{RUNAWAY, Server, client};
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, VARY};
 use serde_json::Value;
@@ -250,6 +250,136 @@ async fn a_long_answer_shows_its_head_and_links_the_whole() {
 }
 
 #[tokio::test]
+async fn a_long_graph_answer_is_cut_too() {
+    let server = Server::start();
+    let construct = TWO_THOUSAND
+        .replace("SELECT ?a ?b ?c ?d WHERE", "CONSTRUCT { ?s <urn:x:n> ?d } WHERE")
+        .replace(
+            "VALUES ?d { 0 1 } }",
+            "VALUES ?d { 0 1 } BIND(IRI(CONCAT(\"urn:x:\", STR(?a), STR(?b), STR(?c), STR(?d))) AS ?s) }",
+        );
+    let (status, html) = page(&server, &[("query", &construct)]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(table_rows(&html), 1000);
+    assert!(html.contains("The first 1000 results"), "{html}");
+    let (_, nt) = format_links(&html)
+        .into_iter()
+        .find(|(label, _)| label == "N-Triples")
+        .unwrap();
+    let whole = common::get_with(&nt, &[("Accept", BROWSER)])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(whole.lines().count(), 2000);
+}
+
+#[tokio::test]
+async fn a_query_too_long_to_link_is_posted_again_by_a_form() {
+    let server = Server::start();
+    let long = format!("# {}\n{TITLES}", "a long comment ".repeat(200));
+    let (status, html) = page(&server, &[("query", &long)]).await;
+    assert_eq!(status, StatusCode::OK);
+    // No link repeats the query, in the bar nor in the head.
+    assert!(!html.contains("class=\"formats\""), "{html}");
+    assert!(!html.contains("rel=\"alternate\""), "{html}");
+    let form = between(&html, "<form id=\"downloads\"", "", "</form>");
+    assert!(form.contains("method=\"post\""), "{form}");
+    for format in ["json", "xml", "csv", "tsv"] {
+        assert!(
+            form.contains(&format!("name=\"format\" value=\"{format}\"")),
+            "{form}"
+        );
+    }
+    assert_eq!(
+        unescape(between(form, "name=\"query\"", "value=\"", "\"")),
+        long
+    );
+    // What its CSV button posts, from a browser.
+    let response = client()
+        .post(format!("{}/sparql", server.url))
+        .header(ACCEPT, BROWSER)
+        .form(&[("query", long.as_str()), ("format", "csv")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(content_type(&response), "text/csv; charset=utf-8");
+    assert_eq!(
+        response.text().await.unwrap().trim_end().lines().count(),
+        table_rows(&html) + 1
+    );
+}
+
+#[tokio::test]
+async fn a_posted_query_gets_its_page_and_keeps_its_graphs() {
+    let server = Server::start();
+    let graph = format!("{}records/inventaire-zones-humides-bretagne", server.base);
+    let count = "SELECT ?s WHERE { ?s ?p ?o }";
+    let params = [("query", count), ("default-graph-uri", graph.as_str())];
+    let response = client()
+        .post(format!("{}/sparql", server.url))
+        .header(ACCEPT, BROWSER)
+        .form(&params)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(content_type(&response), "text/html; charset=utf-8");
+    let html = response.text().await.unwrap();
+    assert_eq!(editor_query(&html), count);
+    // Run again from the editor, the query reads the same graph.
+    assert!(
+        html.contains(&format!(
+            "<input type=\"hidden\" name=\"default-graph-uri\" value=\"{}\">",
+            escaped(&graph)
+        )),
+        "{html}"
+    );
+    let in_graph: Value = get(&server, &params, "application/sparql-results+json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let rows = in_graph["results"]["bindings"].as_array().unwrap().len();
+    let everywhere: Value = get(
+        &server,
+        &[("query", count)],
+        "application/sparql-results+json",
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert!(rows > 0 && rows < everywhere["results"]["bindings"].as_array().unwrap().len());
+    assert_eq!(table_rows(&html), rows);
+    // So do its links.
+    let (_, json) = format_links(&html)
+        .into_iter()
+        .find(|(label, _)| label == "JSON")
+        .unwrap();
+    assert!(json.contains("default-graph-uri="), "{json}");
+    let linked: Value = common::get_with(&json, &[("Accept", BROWSER)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(linked, in_graph);
+
+    // A posted query that fails keeps it in the editor too.
+    let broken = "SELECT ?s WHERE { ?s ?p }";
+    let response = client()
+        .post(format!("{}/sparql", server.url))
+        .header(ACCEPT, BROWSER)
+        .form(&[("query", broken)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(editor_query(&response.text().await.unwrap()), broken);
+}
+
+#[tokio::test]
 async fn a_failed_query_is_shown_under_the_editor_that_holds_it() {
     let server = Server::start();
     let broken = "SELECT ?d WHERE {\n  ?d a <http://www.w3.org/ns/dcat#Dataset> .\n  ?d ?p\n}";
@@ -281,14 +411,54 @@ async fn a_failed_query_is_shown_under_the_editor_that_holds_it() {
     let (status, html) = page(&small, &[("query", TITLES)]).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(html.contains("100 characters"), "{html}");
+    assert_eq!(editor_query(&html), TITLES);
+
+    // A request whose parameters cannot be read still shows the query it sent.
+    let (status, html) = page(
+        &server,
+        &[("query", TITLES), ("default-graph-uri", "not an IRI")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("invalid graph IRI"), "{html}");
+    assert_eq!(editor_query(&html), TITLES);
+
+    // Credentials are no query's error: an update from a browser keeps the problem and
+    // its challenge.
+    let response = client()
+        .post(format!("{}/sparql", server.url))
+        .header(ACCEPT, BROWSER)
+        .form(&[("update", "INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(content_type(&response), "application/problem+json");
+    assert_eq!(response.headers()["www-authenticate"], "Bearer");
+}
+
+#[tokio::test]
+async fn a_query_stopped_at_the_time_limit_says_so() {
+    let temp = tempfile::tempdir().unwrap();
+    let server = Server::start_with(&temp.path().join("data"), &["--query-timeout", "1"]);
+    let (status, html) = page(&server, &[("query", RUNAWAY)]).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(
+        between(&html, "id=\"error\"", ">", "</p>").contains("time limit"),
+        "{html}"
+    );
+    assert_eq!(editor_query(&html), RUNAWAY);
 }
 
 #[tokio::test]
 async fn what_the_data_says_is_escaped() {
     let server = Server::start();
-    let hostile = "SELECT ?text ?iri WHERE { BIND(\"<b id='x'>bold</b>\" AS ?text) BIND(<javascript:alert(1)> AS ?iri) }";
+    let hostile = "SELECT ?text ?iri ?blank ?unbound WHERE { BIND(\"<b id='x'>bold</b>\" AS ?text) BIND(<javascript:alert(1)> AS ?iri) BIND(BNODE() AS ?blank) OPTIONAL { ?nothing <urn:x:none> ?unbound } }";
     let (status, html) = page(&server, &[("query", hostile)]).await;
     assert_eq!(status, StatusCode::OK);
+    // A blank node reads as one; an unbound variable is an empty cell.
+    assert!(html.contains("</td><td>_:"), "{html}");
+    assert!(html.contains("<td></td></tr>"), "{html}");
     assert!(!html.contains("<b id"), "{html}");
     assert!(
         html.contains("&lt;b id=&#x27;x&#x27;&gt;bold&lt;&#x2f;b&gt;"),
@@ -354,13 +524,24 @@ async fn format_overrides_accept_and_values_of_other_clients_are_ignored() {
         assert_eq!(response.status(), StatusCode::OK, "{format} {accept}");
         assert_eq!(content_type(&response), expected, "{format} {accept}");
     }
-    // Programs that accept anything still get the Protocol's syntaxes, never the page.
+    // What programs send (curl and requests, Jena, SPARQLWrapper, RDF4J, rdflib) still
+    // gets the Protocol's syntaxes, never the page.
+    let programs = [
+        "*/*",
+        "text/*;q=0.5, */*;q=0.1",
+        "application/sparql-results+json, application/sparql-results+xml;q=0.9, text/tab-separated-values;q=0.7, text/csv;q=0.5, application/json;q=0.2, application/xml;q=0.2, */*;q=0.1",
+        "application/sparql-results+json,application/json,text/javascript,application/javascript",
+        "application/sparql-results+xml, application/xml;q=0.9, */*;q=0.1",
+        "text/turtle, application/n-triples;q=0.9, application/rdf+xml;q=0.8, */*;q=0.1",
+        "application/rdf+xml, text/rdf+n3, application/xml;q=0.5, text/html;q=0.2",
+    ];
     for (query, expected) in [
         (TITLES, "application/sparql-results+json"),
         (CONSTRUCT, "text/turtle; charset=utf-8"),
     ] {
-        for accept in ["*/*", "text/*;q=0.5, */*;q=0.1"] {
+        for accept in programs {
             let response = get(&server, &[("query", query)], accept).await;
+            assert_eq!(response.status(), StatusCode::OK, "{accept}");
             let media_type = content_type(&response);
             assert!(
                 !media_type.starts_with("text/html"),

@@ -13,7 +13,7 @@ use crate::store::Description;
 use minijinja::Environment;
 use minijinja::value::Serde;
 use oxigraph::model::{NamedOrBlankNodeRef, Term};
-pub use query::{Outcome, QueryPage};
+pub use query::{Download, Outcome, QueryPage};
 use serde::Serialize;
 use serde_json::json;
 pub use view::{GraphView, Link};

@@ -6,7 +6,9 @@
 use super::{FormatLink, PageError, Pages};
 use crate::store::AnswerTable;
 use minijinja::value::Serde;
-use oxigraph::model::Term;
+use oxigraph::model::vocab::xsd;
+use oxigraph::model::{NamedNode, Term};
+use serde::Serialize;
 use serde_json::{Value, json};
 
 const XSD: &str = "http://www.w3.org/2001/XMLSchema#";
@@ -41,12 +43,28 @@ pub struct QueryPage<'a> {
     pub base: &'a str,
     /// The endpoint, where the editor sends its query.
     pub endpoint: &'a str,
-    /// The query the editor holds; the first example when none was sent.
+    /// The query the editor holds; `None` for the editor's first visit, which holds the
+    /// first example.
     pub query: Option<&'a str>,
+    /// The request's `default-graph-uri`s, which the editor sends again.
+    pub default_graphs: &'a [NamedNode],
+    /// The request's `named-graph-uri`s, which the editor sends again.
+    pub named_graphs: &'a [NamedNode],
     /// Links to other syntaxes: the service description's, or the same answer's.
     pub formats: Vec<FormatLink>,
+    /// For an answer whose query is too long to link: the syntaxes of a form that posts it.
+    pub downloads: Vec<Download>,
     /// What is under the editor.
     pub outcome: Outcome<'a>,
+}
+
+/// A button of the form that posts a long query again, in another syntax.
+#[derive(Serialize)]
+pub struct Download {
+    /// What people call the syntax.
+    pub label: &'static str,
+    /// Its `?format=` value.
+    pub format: &'static str,
 }
 
 /// What is under the editor.
@@ -86,9 +104,12 @@ impl Pages {
             "endpoint": page.endpoint,
             "examples": examples,
             "query": page.query.unwrap_or(EXAMPLES[0].1),
+            "default_graphs": page.default_graphs.iter().map(NamedNode::as_str).collect::<Vec<_>>(),
+            "named_graphs": page.named_graphs.iter().map(NamedNode::as_str).collect::<Vec<_>>(),
             "answer": answer,
             "error": error,
             "formats": page.formats,
+            "downloads": page.downloads,
         })))?)
     }
 }
@@ -131,7 +152,7 @@ fn cell(term: &Term, prefixes: &[(&str, &str)]) -> Value {
             let datatype = literal.datatype().as_str();
             let note = match literal.language() {
                 Some(language) => Some(format!("@{language}")),
-                None if datatype == format!("{XSD}string") => None,
+                None if literal.datatype() == xsd::STRING => None,
                 None => Some(match datatype.strip_prefix(XSD) {
                     Some(local) => format!("xsd:{local}"),
                     None => shorten(datatype, prefixes),
@@ -145,7 +166,8 @@ fn cell(term: &Term, prefixes: &[(&str, &str)]) -> Value {
 }
 
 /// `prefix:local` when a declared namespace starts the IRI and the rest is a plain name;
-/// the IRI itself otherwise.
+/// the IRI itself otherwise. Stricter than a compact IRI (`rdf::jsonld`) or a Turtle
+/// prefixed name: a table is read by people, and `ex:a/b?c` reads worse than the IRI.
 fn shorten(iri: &str, prefixes: &[(&str, &str)]) -> String {
     prefixes
         .iter()

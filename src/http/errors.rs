@@ -130,6 +130,20 @@ fn available(offered: &[Representation]) -> String {
 }
 
 impl HttpError {
+    /// What the client is told. Server faults are logged here with their cause, and the
+    /// client gets a safe sentence; a query stopped at its time limit is no fault of
+    /// ours, and says so.
+    pub fn detail(&self) -> String {
+        match self {
+            Self::Store(StoreError::QueryCancelled) => self.to_string(),
+            _ if self.status_code().is_server_error() => {
+                tracing::error!(error = ?self, "request failed");
+                "The server failed to answer; the failure is logged.".to_owned()
+            }
+            _ => self.to_string(),
+        }
+    }
+
     /// A stable, machine-readable code for the problem `type`.
     const fn code(&self) -> &'static str {
         match self {
@@ -169,22 +183,6 @@ impl HttpError {
             ) => "bad-request",
             Self::Harvest(SourceError::Exists(_) | SourceError::SameUrl { .. }) => "conflict",
             Self::Harvest(_) => "store-failure",
-        }
-    }
-}
-
-impl HttpError {
-    /// What the client is told. Server faults are logged here with their cause, and the
-    /// client gets a safe sentence; a query stopped at its time limit or a server shutting
-    /// down are no faults, and say what happened.
-    pub fn detail(&self) -> String {
-        match self {
-            Self::Store(StoreError::QueryCancelled) | Self::Unavailable => self.to_string(),
-            _ if self.status_code().is_server_error() => {
-                tracing::error!(error = ?self, "request failed");
-                "The server failed to answer; the failure is logged.".to_owned()
-            }
-            _ => self.to_string(),
         }
     }
 }

@@ -171,10 +171,7 @@ pub async fn read_job(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, HttpError> {
     let offers = [ReportView::Json, ReportView::Html];
-    let accept = request
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok());
+    let accept = super::respond::accept(&request);
     let view = match query_parameter(&request, "format")?.as_deref() {
         Some("json") => ReportView::Json,
         Some("html") => ReportView::Html,

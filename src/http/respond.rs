@@ -28,7 +28,7 @@ pub fn choose_from(
     if let Some(representation) = suffix {
         return Ok(representation);
     }
-    if let Some(given) = format_param(request) {
+    if let Some(given) = query_parameter(request, "format").ok().flatten() {
         return Representation::from_format_param(&given)
             .filter(|r| offers.contains(r))
             .ok_or(HttpError::UnknownFormat {
@@ -36,23 +36,16 @@ pub fn choose_from(
                 offered: offers.to_vec(),
             });
     }
-    let accept = request
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok());
-    negotiate(accept, offers)
+    negotiate(accept(request), offers)
         .ok_or_else(|| HttpError::NotAcceptable(offers.iter().map(|r| r.media_type()).collect()))
 }
 
-/// The `format` query parameter, decoded.
-fn format_param(request: &HttpRequest) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct Params {
-        format: Option<String>,
-    }
-    actix_web::web::Query::<Params>::from_query(request.query_string())
-        .ok()
-        .and_then(|q| q.into_inner().format)
+/// The `Accept` header, if it is text.
+pub fn accept(request: &HttpRequest) -> Option<&str> {
+    request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
 }
 
 /// Splits `id.ext` into the id and the representation its suffix selects.

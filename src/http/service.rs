@@ -100,7 +100,10 @@ pub async fn describe(
             base: state.store.base().as_str(),
             endpoint: endpoint.as_str(),
             query: None,
+            default_graphs: &[],
+            named_graphs: &[],
             formats: format_links(Variants::FormatParameter(endpoint.as_str())),
+            downloads: Vec::new(),
             outcome: Outcome::Editor,
         };
         state.pages.query(&page)?.into_bytes()

@@ -3,7 +3,9 @@
 //! `POST` of a form or of `application/sparql-query`, with `default-graph-uri` and
 //! `named-graph-uri`, results negotiated on `Accept`, streamed, and stopped at a time
 //! limit; the update operation ([§2.2](https://www.w3.org/TR/sparql11-protocol/#update-operation))
-//! for the admin token only.
+//! for the admin token only. A client that prefers HTML (a browser) gets the query page
+//! (`sparql_page.rs`) for a query's answer and for its failure; `?format=` picks a syntax
+//! where a browser sends its own `Accept` (`sparql_syntax.rs`).
 
 use super::AppState;
 use super::errors::HttpError;
@@ -31,7 +33,7 @@ pub(super) struct Protocol {
     pub(super) default_graphs: Vec<NamedNode>,
     pub(super) named_graphs: Vec<NamedNode>,
     /// `?format=`, which overrides `Accept` where a browser sends its own (see [`pick`]).
-    format: Option<String>,
+    pub(super) format: Option<String>,
 }
 
 /// What a request asks for: the query operation or the update operation.
@@ -163,17 +165,41 @@ fn graph_iri(value: &str) -> Result<NamedNode, HttpError> {
         .map_err(|e| HttpError::BadRequest(format!("invalid graph IRI {value:?}: {e}")))
 }
 
-/// `GET|POST {base}sparql`. A browser is answered with the query page, its errors too.
+/// A request that failed, with the query's parameters when they were read: a browser's
+/// page shows the error under the editor that still holds the query.
+pub(super) struct QueryFailure {
+    pub(super) error: HttpError,
+    /// Boxed: failures are rare, and every `Result` of the query path carries this size.
+    pub(super) protocol: Option<Box<Protocol>>,
+}
+
+impl From<HttpError> for QueryFailure {
+    fn from(error: HttpError) -> Self {
+        Self {
+            error,
+            protocol: None,
+        }
+    }
+}
+
+impl QueryFailure {
+    fn of(error: HttpError, protocol: Protocol) -> Self {
+        Self {
+            error,
+            protocol: Some(Box::new(protocol)),
+        }
+    }
+}
+
+/// `GET|POST {base}sparql`.
 pub async fn query(
     request: HttpRequest,
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, HttpError> {
     match run(&request, payload, &state).await {
-        Err(error) if super::sparql_page::wants_page(&request) => {
-            super::sparql_page::failed(&request, &state, error)
-        }
-        other => other,
+        Ok(response) => Ok(response),
+        Err(failure) => super::sparql_page::failed(&request, &state, failure),
     }
 }
 
@@ -181,7 +207,7 @@ async fn run(
     request: &HttpRequest,
     payload: web::Payload,
     state: &web::Data<AppState>,
-) -> Result<HttpResponse, HttpError> {
+) -> Result<HttpResponse, QueryFailure> {
     let limits = state.limits;
     let body = payload
         .to_bytes_limited(limits.max_body)
@@ -193,7 +219,7 @@ async fn run(
     let operation = match operation(request, &body) {
         // The protocol's GET without a query: the service description.
         Err(HttpError::MissingQuery) if request.method() != Method::POST => {
-            return super::service::describe(request.clone(), state.clone()).await;
+            return Ok(super::service::describe(request.clone(), state.clone()).await?);
         }
         other => other?,
     };
@@ -201,29 +227,32 @@ async fn run(
         Operation::Query(protocol) => &protocol.query,
         Operation::Update(update, _) => update,
     };
-    if text.chars().count() > limits.max_query_length {
-        return Err(HttpError::PayloadTooLarge(format!(
+    let too_long = (text.chars().count() > limits.max_query_length).then(|| {
+        HttpError::PayloadTooLarge(format!(
             "queries and updates are limited to {} characters",
             limits.max_query_length
-        )));
-    }
+        ))
+    });
     let protocol = match operation {
-        Operation::Query(protocol) => protocol,
+        Operation::Query(protocol) => match too_long {
+            Some(error) => return Err(QueryFailure::of(error, protocol)),
+            None => protocol,
+        },
         Operation::Update(update, using) => {
+            if let Some(error) = too_long {
+                return Err(error.into());
+            }
             let who = super::auth::admin(request, state)?;
             let by = super::auth::provenance(request, &who);
             let store = state.store.clone();
             web::block(move || store.update(&update, using, &by))
                 .await
-                .map_err(|_| HttpError::Unavailable)??;
+                .map_err(|_| HttpError::Unavailable)?
+                .map_err(HttpError::from)?;
             return Ok(HttpResponse::NoContent().finish());
         }
     };
-    let accept = request
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let accept = super::respond::accept(request).map(str::to_owned);
     let key = state.fast_queries.key(
         &protocol.query,
         &protocol.default_graphs,
@@ -236,7 +265,7 @@ async fn run(
                 state.fast_queries.forget(key);
                 return Ok(answer_response(syntax).body(bytes));
             }
-            Inline::Failed(error) => return Err(error),
+            Inline::Failed(error) => return Err(QueryFailure::of(error, protocol)),
             Inline::Declined => state.fast_queries.forget(key),
         }
     }
@@ -285,7 +314,7 @@ async fn on_pool(
     protocol: Protocol,
     accept: Option<String>,
     key: u64,
-) -> Result<HttpResponse, HttpError> {
+) -> Result<HttpResponse, QueryFailure> {
     let cancellation = CancellationToken::new();
     let (head_sender, mut head) = oneshot::channel();
     let (chunks, receiver) = mpsc::channel(8);
@@ -298,7 +327,7 @@ async fn on_pool(
             let started = Instant::now();
             let mut writer = ChunkWriter::new(head_sender, chunks);
             let outcome = answer(&state, &protocol, accept.as_deref(), token, &mut writer);
-            if writer.end(outcome) && started.elapsed() <= INLINE_BUDGET / 2 {
+            if writer.end(outcome, protocol) && started.elapsed() <= INLINE_BUDGET / 2 {
                 state.fast_queries.remember(key);
             }
         });
@@ -326,19 +355,20 @@ fn respond(
     head: Result<Head, oneshot::error::RecvError>,
     receiver: mpsc::Receiver<Result<Bytes, io::Error>>,
     deadline: Option<Deadline>,
-) -> Result<HttpResponse, HttpError> {
+) -> Result<HttpResponse, QueryFailure> {
+    // No head: the query's thread ended without a word (it panicked, or the pool is gone).
     match head.map_err(|_| HttpError::Unavailable)? {
         Head::Complete(syntax, bytes) => Ok(answer_response(syntax).body(bytes)),
         Head::Streaming(syntax) => Ok(answer_response(syntax).body(ChunkBody {
             stream: ChunkStream::new(receiver),
             deadline,
         })),
-        Head::Failed(error) => Err(error),
+        Head::Failed(error, protocol) => Err(QueryFailure::of(error, protocol)),
     }
 }
 
 /// The head of a successful answer.
-fn answer_response(syntax: Syntax) -> actix_web::HttpResponseBuilder {
+pub(super) fn answer_response(syntax: Syntax) -> actix_web::HttpResponseBuilder {
     let mut response = HttpResponse::Ok();
     response
         .insert_header((
@@ -395,8 +425,8 @@ enum Head {
     Complete(Syntax, Bytes),
     /// More is coming on the chunk channel.
     Streaming(Syntax),
-    /// Nothing was written: the answer is this error.
-    Failed(HttpError),
+    /// Nothing was written: the answer is this error, for this query.
+    Failed(HttpError, Protocol),
 }
 
 /// Bytes written by the query thread. The response's status is only decided when the
@@ -433,17 +463,18 @@ impl ChunkWriter {
             .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the client went away"))
     }
 
-    /// Sends what is left, or the error: as the response itself if nothing was sent yet,
-    /// else as a broken stream (the client sees a truncated answer, not a false success).
-    /// True when the whole answer went in one piece.
-    fn end(mut self, outcome: Result<(), HttpError>) -> bool {
+    /// Sends what is left, or the error: as the response itself if nothing was sent yet
+    /// (with `protocol`, for a page that shows it), else as a broken stream (the client
+    /// sees a truncated answer, not a false success). True when the whole answer went in
+    /// one piece.
+    fn end(mut self, outcome: Result<(), HttpError>, protocol: Protocol) -> bool {
         match (outcome, self.head.take()) {
             (Ok(()), Some(head)) => match self.syntax {
                 Some(syntax) => head
                     .send(Head::Complete(syntax, Bytes::from(self.buffer)))
                     .is_ok(),
                 None => {
-                    let _ = head.send(Head::Failed(HttpError::Unavailable));
+                    let _ = head.send(Head::Failed(HttpError::Unavailable, protocol));
                     false
                 }
             },
@@ -452,7 +483,7 @@ impl ChunkWriter {
                 false
             }
             (Err(error), Some(head)) => {
-                let _ = head.send(Head::Failed(error));
+                let _ = head.send(Head::Failed(error, protocol));
                 false
             }
             (Err(error), None) => {

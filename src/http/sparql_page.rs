@@ -4,21 +4,25 @@
 
 use super::AppState;
 use super::errors::HttpError;
-use super::sparql::Protocol;
+use super::sparql::{Protocol, QueryFailure, answer_response};
 use super::sparql_syntax::{Syntax, pick};
-use crate::html::{FormatLink, Outcome, QueryPage};
-use crate::rdf::{Offer, Representation};
+use crate::html::{Download, FormatLink, Outcome, QueryPage};
+use crate::rdf::Offer;
 use crate::store::{Answer, AnswerKind};
-use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use std::sync::LazyLock;
 
 /// Rows of an answer shown on its page; its links give the whole answer.
-pub const PAGE_ROWS: usize = 1000;
+const PAGE_ROWS: usize = 1000;
+
+/// The longest query, URL-encoded, that the page links to in each syntax. Past it the
+/// links would outgrow what servers and proxies take in a URL (8 kB is common), and each
+/// repeats the query: the page offers one form that posts the query instead.
+const LINKED_QUERY: usize = 2000;
 
 /// Whether the client prefers the page to every syntax of any kind of answer, as a
-/// browser does (or asks for it with `?format=html`). Decides how a failed query is told.
-pub(super) fn wants_page(request: &HttpRequest) -> bool {
+/// browser does (or asks for it with `?format=html`).
+fn wants_page(format: Option<&str>, accept: Option<&str>) -> bool {
     static EVERY_SYNTAX: LazyLock<Vec<Syntax>> = LazyLock::new(|| {
         let results = Syntax::offers(AnswerKind::Solutions);
         let graphs = Syntax::offers(AnswerKind::Graph);
@@ -30,14 +34,7 @@ pub(super) fn wants_page(request: &HttpRequest) -> bool {
             .chain([Syntax::Page])
             .collect()
     });
-    let format = super::respond::query_parameter(request, "format")
-        .ok()
-        .flatten();
-    let accept = request
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok());
-    pick(format.as_deref(), accept, &EVERY_SYNTAX) == Some(Syntax::Page)
+    pick(format, accept, &EVERY_SYNTAX) == Some(Syntax::Page)
 }
 
 /// The page of a query's answer: its first [`PAGE_ROWS`] rows. Evaluation stops there.
@@ -50,11 +47,15 @@ pub(super) fn answered(
     let table = answer.table(PAGE_ROWS)?;
     let prefixes = crate::store::declared_prefixes(&protocol.query);
     let endpoint = state.store.base().join("sparql");
+    let (formats, downloads) = links(endpoint.as_str(), protocol, kind);
     Ok(state.pages.query(&QueryPage {
         base: state.store.base().as_str(),
         endpoint: endpoint.as_str(),
         query: Some(&protocol.query),
-        formats: links(endpoint.as_str(), protocol, kind),
+        default_graphs: &protocol.default_graphs,
+        named_graphs: &protocol.named_graphs,
+        formats,
+        downloads,
         outcome: Outcome::Answer {
             table: &table,
             prefixes: &prefixes,
@@ -62,61 +63,89 @@ pub(super) fn answered(
     })?)
 }
 
-/// The same request in every other syntax of its answer, as `?format=` links: a link
-/// followed in a browser carries the browser's `Accept`, which would get this page again.
-fn links(endpoint: &str, protocol: &Protocol, kind: AnswerKind) -> Vec<FormatLink> {
-    Syntax::offers(kind)
-        .iter()
-        .filter(|s| **s != Syntax::Page)
-        .map(|syntax| {
-            let mut url = form_urlencoded::Serializer::new(format!("{endpoint}?"));
-            url.append_pair("query", &protocol.query);
-            for graph in &protocol.default_graphs {
-                url.append_pair("default-graph-uri", graph.as_str());
-            }
-            for graph in &protocol.named_graphs {
-                url.append_pair("named-graph-uri", graph.as_str());
-            }
-            url.append_pair("format", syntax.format_name());
-            FormatLink {
+/// The same request in every other syntax of its answer: `?format=` links, since a link
+/// followed in a browser carries the browser's `Accept`, which would get this page again;
+/// for a long query, the buttons of one form that posts it (see [`LINKED_QUERY`]).
+fn links(
+    endpoint: &str,
+    protocol: &Protocol,
+    kind: AnswerKind,
+) -> (Vec<FormatLink>, Vec<Download>) {
+    let syntaxes = Syntax::offers(kind).iter().filter(|s| **s != Syntax::Page);
+    let start = endpoint.len() + 1;
+    let mut request = form_urlencoded::Serializer::for_suffix(format!("{endpoint}?"), start);
+    request.append_pair("query", &protocol.query);
+    for graph in &protocol.default_graphs {
+        request.append_pair("default-graph-uri", graph.as_str());
+    }
+    for graph in &protocol.named_graphs {
+        request.append_pair("named-graph-uri", graph.as_str());
+    }
+    let request = request.finish();
+    if request.len() > LINKED_QUERY {
+        let downloads = syntaxes
+            .map(|syntax| Download {
                 label: syntax.label(),
-                href: url.finish(),
-                media_type: syntax.media_type(),
-            }
+                format: syntax.format_name(),
+            })
+            .collect();
+        return (Vec::new(), downloads);
+    }
+    let links = syntaxes
+        .map(|syntax| FormatLink {
+            label: syntax.label(),
+            href: format!("{request}&format={}", syntax.format_name()),
+            media_type: syntax.media_type(),
         })
-        .collect()
+        .collect();
+    (links, Vec::new())
 }
 
-/// A failed query's page, with the error's status; the editor keeps the query from the
-/// URL, where the page's form puts it. Errors that are not the query's (credentials,
-/// methods) are answered as usual, with their headers.
+/// The answer to a failed request: for a browser, the page with the error under the
+/// editor, which keeps the query (an empty editor when it could not be read); else, and
+/// for errors that are not the query's (credentials), the problem with its headers.
 pub(super) fn failed(
     request: &HttpRequest,
     state: &AppState,
-    error: HttpError,
+    failure: QueryFailure,
 ) -> Result<HttpResponse, HttpError> {
-    if matches!(
-        error,
-        HttpError::Unauthorized | HttpError::Forbidden(_) | HttpError::MethodNotAllowed { .. }
-    ) {
+    let QueryFailure { error, protocol } = failure;
+    let url_format = || {
+        super::respond::query_parameter(request, "format")
+            .ok()
+            .flatten()
+    };
+    let format = match &protocol {
+        Some(protocol) => protocol.format.clone(),
+        None => url_format(),
+    };
+    if matches!(error, HttpError::Unauthorized | HttpError::Forbidden(_))
+        || !wants_page(format.as_deref(), super::respond::accept(request))
+    {
         return Err(error);
     }
-    let query = super::respond::query_parameter(request, "query")
-        .ok()
-        .flatten();
+    let sent = match &protocol {
+        Some(protocol) => protocol.query.clone(),
+        None => super::respond::query_parameter(request, "query")
+            .ok()
+            .flatten()
+            .unwrap_or_default(),
+    };
     let endpoint = state.store.base().join("sparql");
+    let (default_graphs, named_graphs) = protocol
+        .as_ref()
+        .map_or((&[][..], &[][..]), |p| (&p.default_graphs, &p.named_graphs));
     let page = state.pages.query(&QueryPage {
         base: state.store.base().as_str(),
         endpoint: endpoint.as_str(),
-        query: query.as_deref(),
+        query: Some(&sent),
+        default_graphs,
+        named_graphs,
         formats: Vec::new(),
+        downloads: Vec::new(),
         outcome: Outcome::Failed(error.detail()),
     })?;
-    Ok(HttpResponse::build(error.status_code())
-        .insert_header((
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(Representation::Html.content_type()),
-        ))
-        .insert_header((header::VARY, HeaderValue::from_static("Accept")))
+    Ok(answer_response(Syntax::Page)
+        .status(error.status_code())
         .body(page))
 }

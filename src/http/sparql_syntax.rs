@@ -97,11 +97,12 @@ impl Syntax {
         }
     }
 
-    /// Whether `?format=value` names this syntax: its own name, `json` and `xml` for
-    /// JSON-LD and RDF/XML too, and for RDF what a suffix or a media type would say
-    /// (`turtle`, `text/turtle`).
+    /// Whether `?format=value` names this syntax: its own name or media type (Virtuoso's
+    /// style), `json` and `xml` for JSON-LD and RDF/XML too, and for RDF what a suffix
+    /// would say (`turtle`).
     fn named_by(self, value: &str) -> bool {
         value.eq_ignore_ascii_case(self.format_name())
+            || value.eq_ignore_ascii_case(self.media_type())
             || match self {
                 Self::Rdf(Representation::JsonLd) => value.eq_ignore_ascii_case("json"),
                 Self::Rdf(Representation::RdfXml) => value.eq_ignore_ascii_case("xml"),
@@ -138,7 +139,7 @@ mod tests {
         let json = Some("application/sparql-results+json");
         // (offers, format, Accept, picked)
         type Case<'a> = (&'a [Syntax], Option<&'a str>, Option<&'a str>, Syntax);
-        let cases: [Case<'_>; 10] = [
+        let cases: [Case<'_>; 11] = [
             (
                 results,
                 Some("csv"),
@@ -152,6 +153,12 @@ mod tests {
                 Syntax::Results(ResultsSyntax::Tsv),
             ),
             (results, Some("html"), json, Syntax::Page),
+            (
+                results,
+                Some("text/csv"),
+                json,
+                Syntax::Results(ResultsSyntax::Csv),
+            ),
             (
                 results,
                 Some("n3"),
