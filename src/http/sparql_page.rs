@@ -110,27 +110,20 @@ pub(super) fn failed(
     failure: QueryFailure,
 ) -> Result<HttpResponse, HttpError> {
     let QueryFailure { error, protocol } = failure;
-    let url_format = || {
-        super::respond::query_parameter(request, "format")
+    let from_url = |name| {
+        super::respond::query_parameter(request, name)
             .ok()
             .flatten()
     };
-    let format = match &protocol {
-        Some(protocol) => protocol.format.clone(),
-        None => url_format(),
+    let (sent, format) = match &protocol {
+        Some(protocol) => (protocol.query.clone(), protocol.format.clone()),
+        None => (from_url("query").unwrap_or_default(), from_url("format")),
     };
     if matches!(error, HttpError::Unauthorized | HttpError::Forbidden(_))
         || !wants_page(format.as_deref(), super::respond::accept(request))
     {
         return Err(error);
     }
-    let sent = match &protocol {
-        Some(protocol) => protocol.query.clone(),
-        None => super::respond::query_parameter(request, "query")
-            .ok()
-            .flatten()
-            .unwrap_or_default(),
-    };
     let endpoint = state.store.base().join("sparql");
     let (default_graphs, named_graphs) = protocol
         .as_ref()
