@@ -40,6 +40,15 @@ async fn get(server: &Server, params: &[(&str, &str)], accept: &str) -> reqwest:
         .unwrap()
 }
 
+/// What a program gets: the JSON answer (or problem) to a GET with these parameters.
+async fn json(server: &Server, params: &[(&str, &str)]) -> Value {
+    get(server, params, "application/sparql-results+json")
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
 /// A page as a browser gets it: status and body, checked to be HTML that varies on Accept.
 async fn page(server: &Server, params: &[(&str, &str)]) -> (StatusCode, String) {
     let response = get(server, params, BROWSER).await;
@@ -118,15 +127,7 @@ async fn a_browser_gets_the_answer_as_a_table_under_the_editor() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(editor_query(&html), TITLES);
 
-    let json: Value = get(
-        &server,
-        &[("query", TITLES)],
-        "application/sparql-results+json",
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let json: Value = json(&server, &[("query", TITLES)]).await;
     let bindings = json["results"]["bindings"].as_array().unwrap();
     assert!(bindings.len() >= 5, "{json}");
     assert_eq!(table_rows(&html), bindings.len());
@@ -336,21 +337,9 @@ async fn a_posted_query_gets_its_page_and_keeps_its_graphs() {
         )),
         "{html}"
     );
-    let in_graph: Value = get(&server, &params, "application/sparql-results+json")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let in_graph: Value = json(&server, &params).await;
     let rows = in_graph["results"]["bindings"].as_array().unwrap().len();
-    let everywhere: Value = get(
-        &server,
-        &[("query", count)],
-        "application/sparql-results+json",
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let everywhere: Value = json(&server, &[("query", count)]).await;
     assert!(rows > 0 && rows < everywhere["results"]["bindings"].as_array().unwrap().len());
     assert_eq!(table_rows(&html), rows);
     // So do its links.
@@ -387,15 +376,7 @@ async fn a_failed_query_is_shown_under_the_editor_that_holds_it() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(editor_query(&html), broken);
     // The message a program gets in the problem's detail, with the error's position.
-    let problem: Value = get(
-        &server,
-        &[("query", broken)],
-        "application/sparql-results+json",
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let problem: Value = json(&server, &[("query", broken)]).await;
     let detail = problem["detail"].as_str().unwrap();
     assert!(
         detail.contains("3:") || detail.contains("4:"),

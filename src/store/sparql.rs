@@ -139,11 +139,12 @@ impl Answer {
         out.finish().map_err(StoreError::Output)?;
         Ok(())
     }
+
     /// The first `max_rows` rows of the answer, for a page a person reads: a SELECT's
     /// solutions, or a graph's triples as subject, predicate, object. The rest is never
     /// evaluated; `truncated` says whether there was more.
     pub fn table(self, max_rows: usize) -> Result<AnswerTable, StoreError> {
-        let (columns, rows): (Vec<String>, Box<dyn Iterator<Item = Row>>) = match self.results {
+        let (columns, mut rows): (Vec<String>, Box<dyn Iterator<Item = Row>>) = match self.results {
             QueryResults::Boolean(value) => return Ok(AnswerTable::Boolean(value)),
             QueryResults::Solutions(solutions) => {
                 let variables = solutions.variables().to_vec();
@@ -167,17 +168,15 @@ impl Answer {
                 (columns, Box::new(rows))
             }
         };
-        let mut rows = rows.peekable();
-        let mut kept = Vec::new();
-        while kept.len() < max_rows
-            && let Some(row) = rows.next()
-        {
-            kept.push(row.map_err(evaluation_error)?);
-        }
+        let kept = rows
+            .by_ref()
+            .take(max_rows)
+            .collect::<Result<_, _>>()
+            .map_err(evaluation_error)?;
         Ok(AnswerTable::Rows {
             columns,
             rows: kept,
-            truncated: rows.peek().is_some(),
+            truncated: rows.next().is_some(),
         })
     }
 }
