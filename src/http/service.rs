@@ -94,7 +94,7 @@ pub async fn describe(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, HttpError> {
     let representation = choose(&request, None)?;
-    let endpoint = state.store.base().join("sparql");
+    let endpoint = state.store.base().sparql_endpoint();
     let body = if representation == Representation::Html {
         let page = QueryPage {
             base: state.store.base().as_str(),

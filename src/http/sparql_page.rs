@@ -46,7 +46,7 @@ pub(super) fn answered(
     let kind = answer.kind();
     let table = answer.table(PAGE_ROWS)?;
     let prefixes = crate::store::declared_prefixes(&protocol.query);
-    let endpoint = state.store.base().join("sparql");
+    let endpoint = state.store.base().sparql_endpoint();
     let (formats, downloads) = links(endpoint.as_str(), protocol, kind);
     Ok(state.pages.query(&QueryPage {
         base: state.store.base().as_str(),
@@ -124,7 +124,7 @@ pub(super) fn failed(
     {
         return Err(error);
     }
-    let endpoint = state.store.base().join("sparql");
+    let endpoint = state.store.base().sparql_endpoint();
     let (default_graphs, named_graphs) = protocol
         .as_ref()
         .map_or((&[][..], &[][..]), |p| (&p.default_graphs, &p.named_graphs));

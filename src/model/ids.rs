@@ -57,6 +57,13 @@ impl BaseIri {
         NamedNode::new_unchecked(format!("{}{relative}", self.0))
     }
 
+    /// The SPARQL endpoint, `{base}sparql`: the service description's subject, where the
+    /// query page's forms send queries, and the base IRI relative IRIs in queries resolve
+    /// against.
+    pub fn sparql_endpoint(&self) -> NamedNode {
+        self.join("sparql")
+    }
+
     /// The IRI of a resource of `kind` with `id`, e.g. `{base}datasets/{id}`.
     pub fn resource(&self, kind: ResourceKind, id: &RecordId) -> NamedNode {
         self.join(&format!("{}/{}", kind.path_segment(), id.as_str()))

@@ -374,7 +374,7 @@ impl CatalogStore {
 pub(super) fn endpoint_evaluator(base: &BaseIri) -> Result<SparqlEvaluator, StoreError> {
     SparqlEvaluator::new()
         .without_default_http_service_handler()
-        .with_base_iri(base.join("sparql").into_string())
+        .with_base_iri(base.sparql_endpoint().into_string())
         .map_err(|e| StoreError::QuerySyntax(e.to_string()))
 }
 
