@@ -177,6 +177,18 @@ async fn a_browser_gets_the_answer_as_a_table_under_the_editor() {
             _ => assert_eq!(body.matches("<result>").count(), bindings.len()),
         }
     }
+
+    // A browser's HEAD gets the page's head, without the page.
+    let response = client()
+        .head(format!("{}/sparql", server.url))
+        .query(&[("query", TITLES)])
+        .header(ACCEPT, BROWSER)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(content_type(&response), "text/html; charset=utf-8");
+    assert!(response.bytes().await.unwrap().is_empty());
 }
 
 /// How the templates escape text (minijinja's HTML escaping).
