@@ -4,12 +4,17 @@
 
 mod common;
 
-use common::Server;
+use common::{Server, run_python};
 use std::process::Command;
 
 /// `PASSERELLE_TEST_CHROMIUM` (set by scripts/test), else `chromium` on the PATH.
 fn chromium() -> String {
     std::env::var("PASSERELLE_TEST_CHROMIUM").unwrap_or_else(|_| "chromium".to_owned())
+}
+
+/// `PASSERELLE_TEST_CHROMEDRIVER` (set by scripts/test), else `chromedriver` on the PATH.
+fn chromedriver() -> String {
+    std::env::var("PASSERELLE_TEST_CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".to_owned())
 }
 
 /// The DOM Chromium builds for `url`, as serialized HTML.
@@ -123,4 +128,30 @@ fn chromium_shows_a_query_answer_as_a_table_under_the_editor() {
         })
         .expect("no textarea");
     assert_eq!(held, query);
+}
+
+/// The editor's script, clicked through by Selenium: an example goes into the editor and
+/// runs as a GET (a URL that can be shared); a query too long for a URL is posted.
+#[test]
+fn chromium_runs_an_example_and_posts_a_long_query_from_the_editor() {
+    let server = Server::start();
+    let endpoint = format!("{}/sparql", server.url);
+    let summary = run_python(
+        "sparql_editor.py",
+        &[&endpoint, &chromium(), &chromedriver()],
+    );
+    let summary: serde_json::Value = serde_json::from_str(summary.trim()).unwrap();
+    assert_eq!(summary["example_in_editor"], true, "{summary}");
+    let example = &summary["example"];
+    assert_eq!(example["in_url"], true, "{summary}");
+    assert_eq!(example["held_is_example"], true, "{summary}");
+    assert!(example["rows"].as_u64().unwrap() > 0, "{summary}");
+    let long = &summary["long"];
+    assert_eq!(
+        long["in_url"], false,
+        "a long query went into the URL: {summary}"
+    );
+    assert_eq!(long["held_is_query"], true, "{summary}");
+    // The demo catalog's datasets, one per row.
+    assert!(long["rows"].as_u64().unwrap() >= 25, "{summary}");
 }
