@@ -406,10 +406,7 @@ fn answer(
     sink.begin(syntax);
     match syntax {
         Syntax::Results(results) => answer.write_results(results, &mut *sink)?,
-        Syntax::Rdf(representation) => {
-            let prefixes = crate::store::declared_prefixes(&protocol.query);
-            answer.write_graph(representation, &prefixes, &mut *sink)?;
-        }
+        Syntax::Rdf(representation) => answer.write_graph(representation, &mut *sink)?,
         Syntax::Page => {
             let page = super::sparql_page::answered(state, protocol, answer)?;
             sink.write_all(page.as_bytes())

@@ -109,14 +109,13 @@ impl Answer {
     }
 
     /// Writes CONSTRUCT or DESCRIBE triples; streamed except in JSON-LD, which is
-    /// compacted as a whole. Turtle, TriG and RDF/XML use `prefixes`: those the query
-    /// declared ([`declared_prefixes`]), as Jena's Fuseki does, the names its author chose
-    /// and no more. (Our 20 prefixes made oxttl compare every IRI with each of them: 2 %
-    /// of a DESCRIBE's CPU.)
+    /// compacted as a whole. Written as the Oxigraph server writes them, with full IRIs:
+    /// shortening each IRI with the query's prefixes cost 3 % of a catalog page's
+    /// throughput (`docs/decisions.md`, issue 3, eleventh session). People read an answer
+    /// on its page, which shortens them with [`declared_prefixes`].
     pub fn write_graph(
         self,
         representation: Representation,
-        prefixes: &[(&str, &str)],
         writer: impl Write,
     ) -> Result<(), StoreError> {
         let QueryResults::Graph(triples) = self.results else {
@@ -130,7 +129,7 @@ impl Answer {
             return write_json_ld(&refs, writer).map_err(StoreError::Output);
         }
         let serializer =
-            serializer_with_prefixes(representation, prefixes).map_err(StoreError::Output)?;
+            serializer_with_prefixes(representation, &[]).map_err(StoreError::Output)?;
         let mut out = serializer.for_writer(writer);
         for triple in triples {
             out.serialize_triple(&triple.map_err(evaluation_error)?)
@@ -379,10 +378,10 @@ pub(super) fn endpoint_evaluator(base: &BaseIri) -> Result<SparqlEvaluator, Stor
 }
 
 /// The `PREFIX` declarations (name, IRI) of a query's prologue, in order. Oxigraph's parsed
-/// query does not keep them; only graph answers need them, so they are read then, not for
-/// every query. The engine has accepted the query before this reads it, so this only
+/// query does not keep them; only an answer's page needs them (to shorten IRIs), so they
+/// are read then, not for every query. The engine has accepted the query before this reads it, so this only
 /// has to follow a valid prologue; what it does not follow (an IRI with `\u` escapes)
-/// ends the list early, which costs the answer prefixes, not correctness.
+/// ends the list early, which costs the page short names, not correctness.
 pub fn declared_prefixes(query: &str) -> Vec<(&str, &str)> {
     let mut prefixes = Vec::new();
     let mut rest = skip_space(query);
