@@ -125,7 +125,8 @@ def paired_cpu(ours, theirs):
 def main():
     parser = argparse.ArgumentParser()
     common_args(parser, datasets=20000, duration=3)
-    parser.add_argument("--only", help="run only the queries whose label contains this")
+    parser.add_argument("--only", help="run only the queries whose label contains this; "
+                        "a whole label runs that query alone")
     parser.add_argument("--shared-cpus", action="store_true",
                         help="let wrk and the servers share every CPU instead of giving wrk one of its own")
     parser.add_argument("--rounds", type=int, default=12,
@@ -145,9 +146,11 @@ def main():
     pids = dict(zip("wpo", (server.pid for server in servers)))
     try:
         rows = []
-        for label, accept, query, *slow in queries(base):
-            if args.only and args.only not in label:
-                continue
+        chosen = queries(base)
+        if args.only:
+            whole = [q for q in chosen if q[0] == args.only]
+            chosen = whole or [q for q in chosen if args.only in q[0]]
+        for label, accept, query, *slow in chosen:
             rounds = 1 if slow else args.rounds
             encoded = urllib.parse.quote(query, safe="")
             paths = {
