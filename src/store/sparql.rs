@@ -111,7 +111,7 @@ impl Answer {
     /// Writes CONSTRUCT or DESCRIBE triples; streamed except in JSON-LD, which is
     /// compacted as a whole. Written as the Oxigraph server writes them, with full IRIs:
     /// shortening each IRI with the query's prefixes cost 3 % of a catalog page's
-    /// throughput (`docs/decisions.md`, issue 3, eleventh session). People read an answer
+    /// throughput (`docs/decisions.md`, issue 3, twelfth session). People read an answer
     /// on its page, which shortens them with [`declared_prefixes`].
     pub fn write_graph(
         self,
