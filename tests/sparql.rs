@@ -151,7 +151,6 @@ async fn each_result_format_has_its_exact_media_type() {
     );
 }
 
-/// The Turtle answer to a graph query.
 /// Graph answers are written with full IRIs, as the Oxigraph server writes them (prefixes
 /// cost 3 % of a catalog page: docs/decisions.md); the answer's page shortens them.
 #[tokio::test]

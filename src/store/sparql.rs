@@ -379,9 +379,10 @@ pub(super) fn endpoint_evaluator(base: &BaseIri) -> Result<SparqlEvaluator, Stor
 
 /// The `PREFIX` declarations (name, IRI) of a query's prologue, in order. Oxigraph's parsed
 /// query does not keep them; only an answer's page needs them (to shorten IRIs), so they
-/// are read then, not for every query. The engine has accepted the query before this reads it, so this only
-/// has to follow a valid prologue; what it does not follow (an IRI with `\u` escapes)
-/// ends the list early, which costs the page short names, not correctness.
+/// are read then, not for every query. The engine has accepted the query before this
+/// reads it, so this only has to follow a valid prologue; what it does not follow (an IRI
+/// with `\u` escapes) ends the list early, which costs the page short names, not
+/// correctness.
 pub fn declared_prefixes(query: &str) -> Vec<(&str, &str)> {
     let mut prefixes = Vec::new();
     let mut rest = skip_space(query);
