@@ -3,6 +3,7 @@
 use crate::config::Settings;
 use crate::harvest::{FetchOptions, Harvester, JobReport, Source, SourceError, sources};
 use crate::http::{AppState, serve as serve_http};
+use crate::limits::{Budget, Family, Guarded, Scanner};
 use crate::store::{CatalogStore, LoadOptions, LoadReport, Provenance, StoreError};
 use crate::validate::{Report, Validator};
 use oxigraph::io::{RdfFormat, RdfParser};
@@ -60,8 +61,11 @@ pub async fn serve(settings: &Settings) -> Result<(), CommandError> {
     // Opening and seeding block (RocksDB I/O): keep them off the async executor.
     let (data_dir, base) = (settings.data_dir.clone(), settings.base.clone());
     let retention = settings.tombstone_retention;
+    let limits = settings.limits;
     let (store, seeded) = tokio::task::spawn_blocking(move || {
-        let store = CatalogStore::open(&data_dir, base)?.with_tombstone_retention(retention);
+        let store = CatalogStore::open(&data_dir, base)?
+            .with_tombstone_retention(retention)
+            .with_limits(limits);
         let seeded = store.seed_if_empty()?;
         Ok::<_, StoreError>((store, seeded))
     })
@@ -136,7 +140,8 @@ pub fn load(
             });
         }
     }
-    let store = CatalogStore::open(&settings.data_dir, settings.base.clone())?;
+    let store =
+        CatalogStore::open(&settings.data_dir, settings.base.clone())?.with_limits(settings.limits);
     // Who ran it, as the system knows them: the command line has no token.
     let by = Provenance {
         agent: std::env::var("USER").unwrap_or_else(|_| "command line".into()),
@@ -151,6 +156,7 @@ pub fn load(
 pub fn fetch_options(settings: &Settings) -> FetchOptions {
     FetchOptions {
         allow_private: settings.harvest_allow_private,
+        limits: settings.limits,
         ..FetchOptions::default()
     }
 }
@@ -280,8 +286,21 @@ pub fn validate(
             name: "base IRI",
             message: e.to_string(),
         })?;
-    for quad in parser.for_reader(std::io::BufReader::new(reader)) {
+    // Scanned on its way to the parser, as `load` does (see `CatalogStore::parse_into`).
+    let limits = &settings.limits;
+    let reader = Guarded::new(
+        std::io::BufReader::new(reader),
+        Scanner::new(Family::of(format), limits),
+    );
+    let mut budget = Budget::per_file(limits);
+    for quad in parser.for_reader(reader) {
         let quad = quad.map_err(|e| StoreError::from_parse(&name, e))?;
+        budget
+            .admit(quad.as_ref())
+            .map_err(|error| StoreError::Limit {
+                path: name.clone(),
+                error,
+            })?;
         graph.insert(TripleRef::from(quad.as_ref()));
     }
     let vocabularies = crate::store::bundled_vocabularies()?;

@@ -1,6 +1,7 @@
 //! Settings: defaults < config file (`passerelle.toml`) < environment (`PASSERELLE_*`) <
 //! command-line flags. Raw values are parsed once into validated [`Settings`].
 
+use crate::limits::Limits;
 use crate::model::{BaseIri, BaseIriError};
 use serde::Deserialize;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -33,6 +34,16 @@ pub struct RawSettings {
     pub tombstone_days: Option<u64>,
     /// Whether the harvester may fetch loopback, private and link-local addresses.
     pub harvest_allow_private: Option<bool>,
+    /// The deepest nesting read in any input (brackets, JSON, XML elements).
+    pub max_nesting: Option<usize>,
+    /// The most triples one API body or one harvested page may make.
+    pub max_triples_per_body: Option<usize>,
+    /// The longest literal or IRI read, in bytes.
+    pub max_literal_bytes: Option<usize>,
+    /// How many SPARQL queries one client address may have running on the query pool.
+    pub max_concurrent_queries_per_client: Option<usize>,
+    /// The heap size, in MiB, past which running SPARQL queries are stopped.
+    pub max_query_memory: Option<usize>,
 }
 
 impl RawSettings {
@@ -61,6 +72,13 @@ impl RawSettings {
             max_query_length: self.max_query_length.or(lower.max_query_length),
             tombstone_days: self.tombstone_days.or(lower.tombstone_days),
             harvest_allow_private: self.harvest_allow_private.or(lower.harvest_allow_private),
+            max_nesting: self.max_nesting.or(lower.max_nesting),
+            max_triples_per_body: self.max_triples_per_body.or(lower.max_triples_per_body),
+            max_literal_bytes: self.max_literal_bytes.or(lower.max_literal_bytes),
+            max_concurrent_queries_per_client: self
+                .max_concurrent_queries_per_client
+                .or(lower.max_concurrent_queries_per_client),
+            max_query_memory: self.max_query_memory.or(lower.max_query_memory),
         }
     }
 }
@@ -89,6 +107,14 @@ pub struct Settings {
     /// Whether the harvester may fetch loopback, private and link-local addresses
     /// (default false: a source URL must not reach inside our own network).
     pub harvest_allow_private: bool,
+    /// What one input may ask of the parsers (nesting, triples, literal length).
+    pub limits: Limits,
+    /// How many SPARQL queries one client address may have running on the query pool
+    /// (default: half the cores, at least one, so that one client cannot take them all).
+    pub max_concurrent_queries_per_client: usize,
+    /// The heap size past which running SPARQL queries are stopped, in bytes (default:
+    /// half the machine's memory).
+    pub max_query_memory: usize,
 }
 
 impl Settings {
@@ -104,6 +130,7 @@ impl Settings {
             Some(iri) => BaseIri::parse(iri)?,
             None => BaseIri::parse(&default_base(listen))?,
         };
+        let limits = limits(&raw)?;
         Ok(Self {
             data_dir: raw.data_dir.unwrap_or_else(|| PathBuf::from("data")),
             listen,
@@ -112,15 +139,107 @@ impl Settings {
             query_timeout: std::time::Duration::from_secs(raw.query_timeout.unwrap_or(30)),
             admin_token: raw.admin_token.filter(|t| !t.is_empty()),
             max_body: raw.max_body.unwrap_or(10 * 1024 * 1024),
-            max_query_length: raw.max_query_length.unwrap_or(100_000),
+            max_query_length: max_query_length(raw.max_query_length)?,
             tombstone_retention: raw
                 .tombstone_days
                 .map_or(crate::store::DEFAULT_TOMBSTONE_RETENTION, |days| {
                     std::time::Duration::from_secs(days.saturating_mul(24 * 3600))
                 }),
             harvest_allow_private: raw.harvest_allow_private.unwrap_or(false),
+            limits,
+            max_concurrent_queries_per_client: positive(
+                "max-concurrent-queries-per-client",
+                raw.max_concurrent_queries_per_client
+                    .unwrap_or_else(default_queries_per_client),
+            )?,
+            max_query_memory: positive(
+                "max-query-memory",
+                raw.max_query_memory
+                    .unwrap_or_else(default_query_memory_mib),
+            )?
+            .saturating_mul(1024 * 1024),
         })
     }
+}
+
+/// The input limits; the nesting limit is bounded by what the query threads' stacks were
+/// measured to take (`http::query_pool`).
+fn limits(raw: &RawSettings) -> Result<Limits, ConfigError> {
+    let defaults = Limits::default();
+    let max_nesting = positive(
+        "max-nesting",
+        raw.max_nesting.unwrap_or(defaults.max_nesting),
+    )?;
+    if max_nesting > MAX_NESTING_SUPPORTED {
+        return Err(ConfigError::Limit {
+            name: "max-nesting",
+            reason: format!(
+                "at most {MAX_NESTING_SUPPORTED}: deeper queries would not fit the query threads' stacks"
+            ),
+        });
+    }
+    Ok(Limits {
+        max_nesting,
+        max_triples_per_body: positive(
+            "max-triples-per-body",
+            raw.max_triples_per_body
+                .unwrap_or(defaults.max_triples_per_body),
+        )?,
+        max_literal_bytes: positive(
+            "max-literal-bytes",
+            raw.max_literal_bytes.unwrap_or(defaults.max_literal_bytes),
+        )?,
+        ..defaults
+    })
+}
+
+/// The largest `max-nesting` allowed: SPARQL nested this deep was measured to fit in the
+/// query threads' stacks with room to spare (`tests` in `http::query_pool`).
+pub const MAX_NESTING_SUPPORTED: usize = 1000;
+
+/// The largest `max-query-length` allowed: the longest chains a query this long can make
+/// (`1+1+1...`) were measured to fit in the query threads' stacks with room to spare.
+pub const MAX_QUERY_LENGTH_SUPPORTED: usize = 200_000;
+
+fn max_query_length(raw: Option<usize>) -> Result<usize, ConfigError> {
+    let length = positive("max-query-length", raw.unwrap_or(100_000))?;
+    if length > MAX_QUERY_LENGTH_SUPPORTED {
+        return Err(ConfigError::Limit {
+            name: "max-query-length",
+            reason: format!(
+                "at most {MAX_QUERY_LENGTH_SUPPORTED}: longer queries would not fit the query threads' stacks"
+            ),
+        });
+    }
+    Ok(length)
+}
+
+fn positive(name: &'static str, value: usize) -> Result<usize, ConfigError> {
+    if value == 0 {
+        return Err(ConfigError::Limit {
+            name,
+            reason: "must be at least 1".into(),
+        });
+    }
+    Ok(value)
+}
+
+/// Half the cores, at least one: one client's costly queries leave the other half free.
+fn default_queries_per_client() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1))
+}
+
+/// Half the machine's memory (from `/proc/meminfo`), or 4 GiB where it cannot be read.
+fn default_query_memory_mib() -> usize {
+    std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|text| {
+            let line = text.lines().find(|l| l.starts_with("MemTotal:"))?;
+            let kib: usize = line.split_whitespace().nth(1)?.parse().ok()?;
+            Some(kib / 1024 / 2)
+        })
+        .filter(|mib| *mib > 0)
+        .unwrap_or(4096)
 }
 
 /// `http://localhost:{port}/` for loopback or unspecified addresses, else the address itself.
@@ -158,6 +277,14 @@ pub enum ConfigError {
     /// The base IRI is invalid.
     #[error(transparent)]
     Base(#[from] BaseIriError),
+    /// A limit is out of its range.
+    #[error("invalid {name}: {reason}")]
+    Limit {
+        /// The setting.
+        name: &'static str,
+        /// What it must be.
+        reason: String,
+    },
 }
 
 #[cfg(test)]

@@ -58,6 +58,25 @@ struct Cli {
     /// Let the harvester fetch loopback, private and link-local addresses [default: false].
     #[arg(long, global = true, env = "PASSERELLE_HARVEST_ALLOW_PRIVATE", value_parser = clap::builder::BoolishValueParser::new())]
     harvest_allow_private: Option<bool>,
+    /// Deepest nesting read in queries, RDF, JSON and XML [default: 256].
+    #[arg(long, global = true, env = "PASSERELLE_MAX_NESTING")]
+    max_nesting: Option<usize>,
+    /// Most triples one API body or harvested page may make [default: 250000].
+    #[arg(long, global = true, env = "PASSERELLE_MAX_TRIPLES_PER_BODY")]
+    max_triples_per_body: Option<usize>,
+    /// Longest literal or IRI read, in bytes [default: 1 MiB].
+    #[arg(long, global = true, env = "PASSERELLE_MAX_LITERAL_BYTES")]
+    max_literal_bytes: Option<usize>,
+    /// SPARQL queries one client address may run at once [default: half the cores].
+    #[arg(
+        long,
+        global = true,
+        env = "PASSERELLE_MAX_CONCURRENT_QUERIES_PER_CLIENT"
+    )]
+    max_concurrent_queries_per_client: Option<usize>,
+    /// Heap size in MiB past which running queries are stopped [default: half the memory].
+    #[arg(long, global = true, env = "PASSERELLE_MAX_QUERY_MEMORY")]
+    max_query_memory: Option<usize>,
     #[command(subcommand)]
     command: Command,
 }
@@ -201,6 +220,11 @@ fn settings(cli: &Cli) -> Result<Settings, String> {
         max_query_length: cli.max_query_length,
         tombstone_days: cli.tombstone_days,
         harvest_allow_private: cli.harvest_allow_private,
+        max_nesting: cli.max_nesting,
+        max_triples_per_body: cli.max_triples_per_body,
+        max_literal_bytes: cli.max_literal_bytes,
+        max_concurrent_queries_per_client: cli.max_concurrent_queries_per_client,
+        max_query_memory: cli.max_query_memory,
     };
     Settings::resolve(flags.over(file)).map_err(|e| e.to_string())
 }

@@ -116,7 +116,7 @@ async fn a_feed_is_fetched_conditionally_and_parses() {
     assert_eq!(fetched.body, std::fs::read(common::fixture(FEED)).unwrap());
     assert_eq!(fetched.validators.etag.as_deref(), Some("\"feed-v1\""));
     let format = page::syntax_of(fetched.content_type.as_deref(), &fetched.body);
-    let parsed = page::parse(&fetched.body, format, &fetched.url).unwrap();
+    let parsed = page::parse(&fetched.body, format, &fetched.url, &Default::default()).unwrap();
     let datasets = parsed
         .graph
         .subjects_for_predicate_object(

@@ -172,7 +172,9 @@ async fn every_fixture_feed_is_harvested_counted_rerun_unchanged_and_withdrawn()
     let json_ld = RdfFormat::JsonLd {
         profile: Default::default(),
     };
-    let page_two_graph = parse(&page_two, json_ld, &paged).unwrap().graph;
+    let page_two_graph = parse(&page_two, json_ld, &paged, &Default::default())
+        .unwrap()
+        .graph;
     let page_two_datasets = dataset_subjects(&page_two_graph).len();
     assert_eq!(page_two_datasets, 1);
     let (mut harvested, mut withdrawn_checked, mut unreadable) = (0, 0, Vec::new());
@@ -213,7 +215,12 @@ async fn every_fixture_feed_is_harvested_counted_rerun_unchanged_and_withdrawn()
         let url = feeds.set(&route, Page::ok(media_type(path), body.clone()));
         let (_temp, store, harvester) = harvester();
         let first = run(&store, &harvester, "fixture", &url, false).await;
-        let parsed = parse(&body, syntax_of(Some(media_type(path)), &body), &url);
+        let parsed = parse(
+            &body,
+            syntax_of(Some(media_type(path)), &body),
+            &url,
+            &Default::default(),
+        );
         let Ok(parsed) = parsed else {
             // What does not read fails the job, says where, and stores nothing.
             assert_eq!(first.status, JobStatus::Failed, "{name}: {first:?}");

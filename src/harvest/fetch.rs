@@ -28,6 +28,9 @@ pub struct FetchOptions {
     pub allow_private: bool,
     /// Sent with every request, so that portals know who harvests them.
     pub user_agent: String,
+    /// What a page may ask of the parsers: a hostile feed must fail its page, not take
+    /// the server down.
+    pub limits: crate::limits::Limits,
 }
 
 impl Default for FetchOptions {
@@ -38,6 +41,7 @@ impl Default for FetchOptions {
             max_redirects: 5,
             allow_private: false,
             user_agent: format!("Passerelle/{} (DCAT harvester)", env!("CARGO_PKG_VERSION")),
+            limits: crate::limits::Limits::default(),
         }
     }
 }
@@ -111,6 +115,11 @@ pub struct Fetcher {
 }
 
 impl Fetcher {
+    /// What a fetched page may ask of the parsers.
+    pub fn limits(&self) -> &crate::limits::Limits {
+        &self.options.limits
+    }
+
     /// A client with `options`.
     pub fn new(options: FetchOptions) -> Result<Self, FetchError> {
         // reqwest is built without a default crypto provider; ring is ours.

@@ -11,6 +11,7 @@ use super::map::{HarvestedDataset, came_from_us, drop_claims_on_ours};
 use super::read::{ReadPage, read};
 use super::report::{JobError, JobReport, JobStatus, now_text};
 use super::sources::{self, PageMemo, SourceError};
+use crate::limits::Limits;
 use crate::model::vocab::dct;
 use crate::store::{CatalogStore, IncomingDataset, Provenance, SourceRef, StoreError, Verdict};
 use oxigraph::model::{Graph, NamedNode, TermRef};
@@ -311,7 +312,7 @@ async fn fetch(
         );
     }
     let validators = fetched.validators.clone();
-    match read_page(&store, fetched, &feed).await {
+    match read_page(&store, fetched, &feed, *fetcher.limits()).await {
         Ok(page) => Fetch::Read {
             page: Box::new(page),
             validators,
@@ -684,11 +685,17 @@ impl Run<'_> {
 }
 
 /// Reads and maps a fetched page (`feed` names the source, for blank-node datasets) off
-/// the async workers: parsing, mapping and fingerprints take CPU time.
-async fn read_page(store: &CatalogStore, fetched: Fetched, feed: &str) -> Result<ReadPage, String> {
+/// the async workers: parsing, mapping and fingerprints take CPU time. `limits` bound what
+/// the page may ask of the parsers: past one, the page fails, said so in the report.
+async fn read_page(
+    store: &CatalogStore,
+    fetched: Fetched,
+    feed: &str,
+    limits: Limits,
+) -> Result<ReadPage, String> {
     let base = store.base().clone();
     let feed = feed.to_owned();
-    tokio::task::spawn_blocking(move || read(fetched, &feed, &base))
+    tokio::task::spawn_blocking(move || read(fetched, &feed, &base, &limits))
         .await
         .map_err(|e| format!("reading the page failed: {e}"))?
 }

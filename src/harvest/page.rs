@@ -7,6 +7,7 @@
 //! feed could make us fetch anything): the well-known ones are bundled, others are an
 //! error for that page.
 
+use crate::limits::{Budget, Family, InputError, Limits};
 use crate::model::vocab::hydra;
 use oxigraph::io::{JsonLdProfile, LoadedDocument, RdfFormat, RdfParser};
 use oxigraph::model::{
@@ -31,6 +32,9 @@ pub enum PageError {
     /// The page's URL cannot be a base IRI.
     #[error("the page URL {0} is not an absolute IRI")]
     BadUrl(String),
+    /// The page asks more of the parsers than a page may (nesting, entities, triples).
+    #[error("{0}")]
+    Limit(#[from] InputError),
 }
 
 /// JSON-LD contexts we bundle, by the URLs feeds name them with (see
@@ -144,21 +148,36 @@ pub struct Parsed {
 /// A page that fails only on those is read again leniently, and each such IRI is
 /// percent-encoded into a valid one and reported; a triple whose IRI cannot be repaired
 /// is left out and reported.
-pub fn parse(body: &[u8], format: RdfFormat, url: &str) -> Result<Parsed, PageError> {
-    match read(body, format, url, false) {
+///
+/// The page is scanned first, so that no parser sees it nested deeper, or its entities
+/// expanding further, than `limits` allow; its triples are counted as they are read.
+pub fn parse(
+    body: &[u8],
+    format: RdfFormat,
+    url: &str,
+    limits: &Limits,
+) -> Result<Parsed, PageError> {
+    crate::limits::check(body, Family::of(format), limits)?;
+    match read(body, format, url, false, limits) {
         Ok(graph) => Ok(Parsed {
             graph,
             repairs: Vec::new(),
         }),
         Err(PageError::Syntax { message, .. }) if message.contains("IRI") => {
-            let raw = read(body, format, url, true)?;
+            let raw = read(body, format, url, true, limits)?;
             Ok(repaired(&raw))
         }
         Err(error) => Err(error),
     }
 }
 
-fn read(body: &[u8], format: RdfFormat, url: &str, lenient: bool) -> Result<Graph, PageError> {
+fn read(
+    body: &[u8],
+    format: RdfFormat,
+    url: &str,
+    lenient: bool,
+    limits: &Limits,
+) -> Result<Graph, PageError> {
     let mut parser = RdfParser::from_format(format)
         .with_base_iri(url)
         .map_err(|_| PageError::BadUrl(url.to_owned()))?;
@@ -166,8 +185,10 @@ fn read(body: &[u8], format: RdfFormat, url: &str, lenient: bool) -> Result<Grap
         parser = parser.lenient();
     }
     let mut graph = Graph::new();
+    let mut budget = Budget::per_body(limits);
     for quad in parser.for_slice(body).with_document_loader(bundled_context) {
         let quad = quad.map_err(|e| syntax_error(format, &e))?;
+        budget.admit(quad.as_ref())?;
         graph.insert(quad.as_ref());
     }
     Ok(graph)
@@ -400,7 +421,8 @@ mod tests {
         assert_eq!(page.documents.len(), 2, "numberOfRecordsReturned=2");
         let mut found = 0;
         for document in &page.documents {
-            let parsed = parse(document, RdfFormat::RdfXml, url).unwrap_or_else(|e| panic!("{e}"));
+            let parsed = parse(document, RdfFormat::RdfXml, url, &Limits::default())
+                .unwrap_or_else(|e| panic!("{e}"));
             found += datasets(&parsed.graph);
         }
         assert_eq!(found, 2, "one dataset per record");
@@ -462,9 +484,14 @@ mod tests {
         ] {
             let body = feed(path);
             let format = syntax_of(None, &body);
-            let graph = parse(&body, format, "https://example.org/feed")
-                .unwrap_or_else(|e| panic!("{path}: {e}"))
-                .graph;
+            let graph = parse(
+                &body,
+                format,
+                "https://example.org/feed",
+                &Limits::default(),
+            )
+            .unwrap_or_else(|e| panic!("{path}: {e}"))
+            .graph;
             assert!(datasets(&graph) >= expected, "{path}: {}", datasets(&graph));
         }
     }
@@ -472,10 +499,21 @@ mod tests {
     #[test]
     fn bundled_contexts_are_used_and_others_are_never_fetched() {
         let body = feed("semiceu-dcat-ap/3.0.1/example-bee-population.jsonld");
-        let graph = parse(&body, json_ld(), "https://example.org/feed");
+        let graph = parse(
+            &body,
+            json_ld(),
+            "https://example.org/feed",
+            &Limits::default(),
+        );
         assert!(graph.is_ok_and(|g| datasets(&g.graph) >= 1));
         let remote = br#"{"@context": "https://elsewhere.example.org/ctx.jsonld", "@id": "x"}"#;
-        let error = parse(remote, json_ld(), "https://example.org/feed").err();
+        let error = parse(
+            remote,
+            json_ld(),
+            "https://example.org/feed",
+            &Limits::default(),
+        )
+        .err();
         assert!(
             error.is_some_and(|e| e.to_string().contains("elsewhere.example.org")),
             "an unknown remote context is this page's error"
@@ -485,9 +523,14 @@ mod tests {
     #[test]
     fn schema_org_documents_read_with_the_bundled_context() {
         let body = feed("dataverse/datasetSchemaDotOrg.json");
-        let graph = parse(&body, json_ld(), "https://example.org/feed")
-            .expect("the schema.org context is bundled")
-            .graph;
+        let graph = parse(
+            &body,
+            json_ld(),
+            "https://example.org/feed",
+            &Limits::default(),
+        )
+        .expect("the schema.org context is bundled")
+        .graph;
         let dataset = NamedNode::new_unchecked("https://doi.org/10.83300/GDN/SQOPAL");
         let schema = |local: &str| NamedNode::new_unchecked(format!("http://schema.org/{local}"));
         let licence = graph.object_for_subject_predicate(&dataset, &schema("license"));
@@ -512,7 +555,12 @@ mod tests {
             let doc = format!(
                 r#"{{"@context": "{url}", "@id": "https://example.org/d", "@type": "Dataset"}}"#
             );
-            let parsed = parse(doc.as_bytes(), json_ld(), "https://example.org/feed");
+            let parsed = parse(
+                doc.as_bytes(),
+                json_ld(),
+                "https://example.org/feed",
+                &Limits::default(),
+            );
             assert!(parsed.is_ok_and(|p| p.graph.len() == 1), "{url}");
         }
     }
@@ -586,7 +634,7 @@ mod tests {
                     .map(|n| n.to_string_lossy())
                     .unwrap_or_default()
             );
-            match parse(&body, syntax_of(None, &body), &url) {
+            match parse(&body, syntax_of(None, &body), &url, &Limits::default()) {
                 Ok(_) => parsed += 1,
                 Err(e) => failures.push(format!("{name}: {e}")),
             }
@@ -598,8 +646,13 @@ mod tests {
     #[test]
     fn iris_with_spaces_are_repaired_and_reported() {
         let body = feed("govdata-dcatde/resources/metadata_max.rdf");
-        let parsed = parse(&body, RdfFormat::RdfXml, "https://example.org/feed")
-            .unwrap_or_else(|e| panic!("{e}"));
+        let parsed = parse(
+            &body,
+            RdfFormat::RdfXml,
+            "https://example.org/feed",
+            &Limits::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
         assert!(datasets(&parsed.graph) >= 1);
         assert!(
             parsed
@@ -614,6 +667,7 @@ mod tests {
             b"<http://e.org/s> <http://e.org/p> <http://e.org/o> .",
             RdfFormat::NTriples,
             "http://e.org/",
+            &Limits::default(),
         )
         .unwrap_or_else(|e| panic!("{e}"));
         assert!(clean.repairs.is_empty());
@@ -625,6 +679,7 @@ mod tests {
             b"@prefix e: <http://e.org/> .\ne:s e:p",
             RdfFormat::Turtle,
             "https://e.org/",
+            &Limits::default(),
         )
         .err()
         .map(|e| e.to_string());
@@ -641,6 +696,7 @@ mod tests {
             &body,
             json_ld(),
             "http://data.test.org/catalog.jsonld?page=1",
+            &Limits::default(),
         )
         .unwrap_or_else(|e| panic!("{e}"))
         .graph;
@@ -652,18 +708,28 @@ mod tests {
 
         let view = br#"@prefix hydra: <http://www.w3.org/ns/hydra/core#> .
 <http://e.org/catalog?page=2> hydra:next <?page=3> ; hydra:previous <?page=1> ."#;
-        let graph = parse(view, RdfFormat::Turtle, "http://e.org/catalog?page=2")
-            .unwrap_or_else(|e| panic!("{e}"))
-            .graph;
+        let graph = parse(
+            view,
+            RdfFormat::Turtle,
+            "http://e.org/catalog?page=2",
+            &Limits::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+        .graph;
         assert_eq!(
             next_page(&graph, "http://e.org/catalog?page=2").as_deref(),
             Some("http://e.org/catalog?page=3")
         );
         let last = br#"@prefix hydra: <http://www.w3.org/ns/hydra/core#> .
 <http://e.org/c?page=3> hydra:next <http://e.org/c?page=3> ."#;
-        let graph = parse(last, RdfFormat::Turtle, "http://e.org/c?page=3")
-            .unwrap_or_else(|e| panic!("{e}"))
-            .graph;
+        let graph = parse(
+            last,
+            RdfFormat::Turtle,
+            "http://e.org/c?page=3",
+            &Limits::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+        .graph;
         assert_eq!(next_page(&graph, "http://e.org/c?page=3"), None);
     }
 }

@@ -6,6 +6,7 @@ use super::digest::{DigestError, digest};
 use super::fetch::Fetched;
 use super::map::{HarvestedDataset, datasets_of, name_blank_datasets, type_dates};
 use super::page::{Parsed, csw_page, next_page, parse, syntax_of};
+use crate::limits::{InputError, Limits};
 use crate::model::BaseIri;
 use crate::model::vocab::{RDF_TYPE, hydra};
 use oxigraph::io::RdfFormat;
@@ -15,14 +16,19 @@ use std::collections::HashSet;
 /// Reads and maps a fetched page: its triples (the page's, or those of each record of a
 /// CSW response), dates typed, blank-node datasets named from `feed` and our `base`, each
 /// dataset cut out with its fingerprint; the reason it failed, in words.
-pub fn read(fetched: Fetched, feed: &str, base: &BaseIri) -> Result<ReadPage, String> {
+pub fn read(
+    fetched: Fetched,
+    feed: &str,
+    base: &BaseIri,
+    limits: &Limits,
+) -> Result<ReadPage, String> {
     let Body {
         parsed,
         next: csw_next,
         broken,
         csw,
         matched,
-    } = read_body(&fetched)?;
+    } = read_body(&fetched, limits)?;
     drop(fetched.body);
     let mut notes = parsed.repairs;
     let mut graph = parsed.graph;
@@ -93,10 +99,11 @@ struct Body {
 }
 
 /// The triples of a fetched page: the page, or each record of a CSW response.
-fn read_body(fetched: &Fetched) -> Result<Body, String> {
+fn read_body(fetched: &Fetched, limits: &Limits) -> Result<Body, String> {
     let Some(csw) = csw_page(&fetched.body, &fetched.url) else {
         let format = syntax_of(fetched.content_type.as_deref(), &fetched.body);
-        let parsed = parse(&fetched.body, format, &fetched.url).map_err(|e| e.to_string())?;
+        let parsed =
+            parse(&fetched.body, format, &fetched.url, limits).map_err(|e| e.to_string())?;
         return Ok(Body {
             parsed,
             next: None,
@@ -120,10 +127,15 @@ fn read_body(fetched: &Fetched) -> Result<Body, String> {
         ));
     }
     for (n, document) in csw.documents.iter().enumerate() {
-        match parse(document, RdfFormat::RdfXml, &fetched.url) {
+        match parse(document, RdfFormat::RdfXml, &fetched.url, limits) {
             Ok(parsed) => {
                 body.parsed.graph.extend(parsed.graph.iter());
                 body.parsed.repairs.extend(parsed.repairs);
+                // The records of one response share the page's triple budget.
+                let limit = limits.max_triples_per_body;
+                if body.parsed.graph.len() > limit {
+                    return Err(InputError::TooManyTriples { limit }.to_string());
+                }
             }
             Err(error) => body.broken.push((
                 format!("CSW record {} of the page", n + 1),

@@ -1,6 +1,7 @@
 //! The one place where errors become HTTP statuses, with an RFC 9457 problem body.
 
 use crate::harvest::SourceError;
+use crate::limits::InputError;
 use crate::rdf::Representation;
 use crate::store::StoreError;
 use actix_web::http::StatusCode;
@@ -107,9 +108,33 @@ pub enum HttpError {
     /// The blocking pool is gone (shutting down).
     #[error("the server is shutting down")]
     Unavailable,
+    /// The client already has as many queries running as it may.
+    #[error("you already have {0} queries running, as many as one client may; wait for one to end")]
+    TooManyQueries(usize),
     /// A harvest source is invalid or exists, or the harvester's documents failed.
     #[error(transparent)]
     Harvest(#[from] crate::harvest::SourceError),
+}
+
+/// Input nested too deep or expanding too far is malformed for us (400); input that is
+/// merely too big is 413, like a body over the size limit.
+const fn limit_status(error: &InputError) -> StatusCode {
+    match error {
+        InputError::TooDeep { .. }
+        | InputError::EntityExpansion { .. }
+        | InputError::DocType { .. } => StatusCode::BAD_REQUEST,
+        InputError::TooManyTriples { .. } | InputError::TooLong { .. } => {
+            StatusCode::PAYLOAD_TOO_LARGE
+        }
+    }
+}
+
+const fn limit_code(error: &InputError) -> &'static str {
+    match error {
+        InputError::TooDeep { .. } => "too-deep",
+        InputError::EntityExpansion { .. } | InputError::DocType { .. } => "entity-expansion",
+        InputError::TooManyTriples { .. } | InputError::TooLong { .. } => "too-large",
+    }
 }
 
 fn summary(report: &crate::validate::Report) -> String {
@@ -135,7 +160,9 @@ impl HttpError {
     /// ours, and says so.
     pub fn detail(&self) -> String {
         match self {
-            Self::Store(StoreError::QueryCancelled) => self.to_string(),
+            Self::Store(StoreError::QueryCancelled | StoreError::QueryOverMemory) => {
+                self.to_string()
+            }
             _ if self.status_code().is_server_error() => {
                 tracing::error!(error = ?self, "request failed");
                 "The server failed to answer; the failure is logged.".to_owned()
@@ -162,6 +189,9 @@ impl HttpError {
             Self::Store(StoreError::DatasetConflict) => "dataset-conflict",
             Self::Store(StoreError::Query(_)) => "query-failed",
             Self::Store(StoreError::QueryCancelled) => "query-timeout",
+            Self::Store(StoreError::QueryOverMemory) => "query-memory",
+            Self::Store(StoreError::Limit { error, .. }) => limit_code(error),
+            Self::TooManyQueries(_) => "too-many-queries",
             Self::Store(StoreError::Stale { .. }) => "precondition-failed",
             Self::Store(
                 StoreError::Exists(_) | StoreError::WasWithdrawn(_) | StoreError::StillNamed { .. },
@@ -203,7 +233,11 @@ impl ResponseError for HttpError {
                 | StoreError::Update(_)
                 | StoreError::DatasetConflict,
             ) => StatusCode::BAD_REQUEST,
-            Self::Store(StoreError::QueryCancelled) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Store(StoreError::QueryCancelled | StoreError::QueryOverMemory) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            Self::Store(StoreError::Limit { error, .. }) => limit_status(error),
+            Self::TooManyQueries(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Store(StoreError::Syntax { .. }) => StatusCode::BAD_REQUEST,
             Self::Store(
                 StoreError::Exists(_) | StoreError::WasWithdrawn(_) | StoreError::StillNamed { .. },
@@ -261,6 +295,12 @@ impl ResponseError for HttpError {
                 body["column"] = json!(column);
                 body["message"] = json!(message);
             }
+            Self::Store(StoreError::Limit { error, .. }) => {
+                if let Some(at) = error.position() {
+                    body["line"] = json!(at.line);
+                    body["column"] = json!(at.column);
+                }
+            }
             _ => {}
         }
         let mut response = HttpResponse::build(status);
@@ -271,6 +311,9 @@ impl ResponseError for HttpError {
             Self::Unauthorized => {
                 response
                     .insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
+            }
+            Self::TooManyQueries(_) => {
+                response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("1")));
             }
             _ => {}
         }

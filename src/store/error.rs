@@ -67,6 +67,20 @@ pub enum StoreError {
     /// A query ran past its time limit and was stopped.
     #[error("the query was stopped: it ran past the time limit")]
     QueryCancelled,
+    /// A query was stopped because the server's heap passed the budget for queries.
+    #[error(
+        "the query was stopped: it held more memory than the server allows queries; narrow it (more selective patterns, LIMIT in subqueries)"
+    )]
+    QueryOverMemory,
+    /// Input refused by a limit: nested too deep, XML entities expanding too far, too many
+    /// triples, a literal too long.
+    #[error("{path}: {error}")]
+    Limit {
+        /// The file, or a description of the input.
+        path: String,
+        /// Which limit, and where.
+        error: crate::limits::InputError,
+    },
     /// Results could not be written (the client went away, or a serializer refused).
     #[error("cannot write the answer: {0}")]
     Output(#[source] std::io::Error),
@@ -137,9 +151,15 @@ impl StoreError {
     /// A syntax error from an RDF parser, with 1-based line and column.
     pub(crate) fn from_parse(path: &str, error: oxigraph::io::RdfParseError) -> Self {
         match error {
-            oxigraph::io::RdfParseError::Io(source) => Self::Io {
-                path: path.to_owned(),
-                source,
+            oxigraph::io::RdfParseError::Io(source) => match crate::limits::input_error(&source) {
+                Some(error) => Self::Limit {
+                    path: path.to_owned(),
+                    error: error.clone(),
+                },
+                None => Self::Io {
+                    path: path.to_owned(),
+                    source,
+                },
             },
             oxigraph::io::RdfParseError::Syntax(error) => {
                 let (line, column) = error

@@ -4,6 +4,7 @@
 use super::history::Provenance;
 use super::records::WriteSummary;
 use super::{CatalogStore, StoreError};
+use crate::limits::{Budget, Family, Guarded, Scanner};
 use crate::model::split_into_records;
 use crate::rdf::rdf_format_from_path;
 use oxigraph::io::{RdfFormat, RdfParser};
@@ -86,6 +87,8 @@ impl CatalogStore {
     }
 
     /// Parses one document into `graph`, resolving relative IRIs against our base IRI.
+    /// The bytes are scanned on their way to the parser ([`Guarded`]): a file nested too
+    /// deep, or whose XML entities expand too far, fails before the parser takes it in.
     pub(crate) fn parse_into(
         &self,
         graph: &mut Graph,
@@ -101,9 +104,17 @@ impl CatalogStore {
                 name: "base IRI",
                 message: e.to_string(),
             })?;
+        let reader = Guarded::new(reader, Scanner::new(Family::of(format), &self.limits));
+        let mut budget = Budget::per_file(&self.limits);
         let mut count = 0;
         for quad in parser.for_reader(reader) {
             let quad = quad.map_err(|e| StoreError::from_parse(&name, e))?;
+            budget
+                .admit(quad.as_ref())
+                .map_err(|error| StoreError::Limit {
+                    path: name.clone(),
+                    error,
+                })?;
             graph.insert(quad.as_ref());
             count += 1;
             if count % PROGRESS_EVERY == 0 {

@@ -69,6 +69,8 @@ pub struct CatalogStore {
     clock: Arc<feed::Clock>,
     /// How long tombstones of deleted datasets are kept, in milliseconds.
     retention: i64,
+    /// What queries, updates and loaded files may ask of the parsers.
+    limits: crate::limits::Limits,
     /// The catalog part of feed pages, with the generation it was made at.
     feed_header: Arc<Mutex<Option<CachedHeader>>>,
     /// Record graphs as feed pages read them (see `snapshots.rs`).
@@ -140,6 +142,7 @@ impl CatalogStore {
             feed: Arc::default(),
             clock: Arc::default(),
             retention: feed::to_millis_duration(DEFAULT_TOMBSTONE_RETENTION),
+            limits: crate::limits::Limits::default(),
             feed_header: Arc::default(),
             snapshots: Arc::new(snapshots::Snapshots::new(data_dir)),
             evaluator,
@@ -152,6 +155,16 @@ impl CatalogStore {
             retention: feed::to_millis_duration(retention),
             ..self
         }
+    }
+
+    /// Reads queries, updates and loaded files under `limits`.
+    pub fn with_limits(self, limits: crate::limits::Limits) -> Self {
+        Self { limits, ..self }
+    }
+
+    /// The limits queries, updates and loaded files are read under.
+    pub fn limits(&self) -> &crate::limits::Limits {
+        &self.limits
     }
 
     /// The earliest `modified_since` for which the feed still knows every deletion.

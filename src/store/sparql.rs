@@ -207,6 +207,18 @@ fn evaluation_error(error: QueryEvaluationError) -> StoreError {
 }
 
 impl CatalogStore {
+    /// Refuses SPARQL nested deeper than the limit before the parser, which recurses once
+    /// per level, sees it: 20 000 nested groups overflowed a thread's stack, and a stack
+    /// overflow aborts the whole server.
+    fn check_nesting(&self, what: &str, text: &str) -> Result<(), StoreError> {
+        crate::limits::check(text.as_bytes(), crate::limits::Family::Sparql, &self.limits).map_err(
+            |error| StoreError::Limit {
+                path: what.to_owned(),
+                error,
+            },
+        )
+    }
+
     /// Parses `query`. Its default graph is the union of the store's graphs (all public;
     /// our bookkeeping is in a file beside the store), unless the request names graphs
     /// (`default-graph-uri`, `named-graph-uri`).
@@ -217,6 +229,7 @@ impl CatalogStore {
         named_graphs: Vec<NamedNode>,
         cancellation: CancellationToken,
     ) -> Result<PreparedQuery, StoreError> {
+        self.check_nesting("the query", query)?;
         let mut prepared = self
             .evaluator
             .clone()
@@ -256,6 +269,7 @@ impl CatalogStore {
         using: UsingDataset,
         by: &super::Provenance,
     ) -> Result<(), StoreError> {
+        self.check_nesting("the update", update)?;
         let mut prepared = self
             .evaluator
             .clone()

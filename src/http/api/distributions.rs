@@ -40,7 +40,7 @@ pub async fn create_distribution(
         &request,
         &body,
         ResourceKind::Distribution,
-        (&base, state.store.base()),
+        (&base, &state.store),
     )?;
     let node = the_distribution(&graph)?;
     let dataset = dataset_parameter(&request, &state, &graph, node.as_ref()).await?;
@@ -98,7 +98,7 @@ pub async fn replace_distribution(
         &request,
         &body,
         ResourceKind::Distribution,
-        (&iri, state.store.base()),
+        (&iri, &state.store),
     )?;
     let node = the_distribution(&graph)?;
     if matches!(&node, NamedOrBlankNode::NamedNode(n) if *n != iri) {

@@ -6,9 +6,12 @@ use super::auth::{principal, provenance};
 use super::errors::HttpError;
 use super::respond::query_parameter;
 use crate::access::Principal;
+use crate::limits::{Budget, Family};
 use crate::model::vocab::{RDF_TYPE, dcat, foaf};
 use crate::model::{BaseIri, RecordDraft, RecordId, RecordKind, ResourceKind, split_into_records};
-use crate::store::{CurrentRecord, Expect, Provenance, RecordState, StoreError, WrittenRecord};
+use crate::store::{
+    CatalogStore, CurrentRecord, Expect, Provenance, RecordState, StoreError, WrittenRecord,
+};
 use crate::validate::Report;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -48,7 +51,7 @@ pub async fn create(
     let status = status_parameter(&request)?;
     let body = read_body(payload, &state).await?;
     let base = state.store.base().join(&format!("{}/", path.as_str()));
-    let body = read_draft(&request, &body, kind, (&base, state.store.base()), None)?;
+    let body = read_draft(&request, &body, kind, (&base, &state.store), None)?;
     let embargo = embargo_parameter(&request)?;
     let (plan, status) = match (status, embargo) {
         (Some(Status::Draft), Some(_)) => return Err(embargo_is_for_publishing()),
@@ -106,7 +109,7 @@ pub async fn replace(
         &request,
         &body,
         kind,
-        (&base, state.store.base()),
+        (&base, &state.store),
         Some(&found.current.topic),
     )?;
     let embargo = embargo_parameter(&request)?;
@@ -601,10 +604,11 @@ fn read_draft(
     request: &HttpRequest,
     body: &[u8],
     kind: RecordKind,
-    (base, catalog_base): (&NamedNode, &BaseIri),
+    (base, store): (&NamedNode, &CatalogStore),
     topic: Option<&NamedNode>,
 ) -> Result<Body, HttpError> {
-    let (graph, json) = parse_body(request, body, kind.resource_kind(), (base, catalog_base))?;
+    let catalog_base = store.base();
+    let (graph, json) = parse_body(request, body, kind.resource_kind(), (base, store))?;
     let split = split_into_records(&graph, catalog_base);
     let (mut mine, others): (Vec<_>, Vec<_>) =
         split.records.into_iter().partition(|r| r.kind == kind);
@@ -711,10 +715,18 @@ fn parse_body(
     request: &HttpRequest,
     body: &[u8],
     kind: ResourceKind,
-    (base, catalog): (&NamedNode, &BaseIri),
+    (base, store): (&NamedNode, &CatalogStore),
 ) -> Result<(Graph, bool), HttpError> {
+    let (catalog, limits) = (store.base(), store.limits());
     let format = body_format(request)?;
     let json = format.is_none();
+    // Scanned before any parser sees it: nested too deep, or with XML entities expanding
+    // too far, a body could exhaust the stack or the memory of the whole server.
+    let family = format.map_or(Family::Json, Family::of);
+    crate::limits::check(body, family, limits).map_err(|error| StoreError::Limit {
+        path: "body".into(),
+        error,
+    })?;
     let (format, body) = match format {
         Some(format) => (format, std::borrow::Cow::Borrowed(body)),
         // The plain JSON model is JSON-LD under our context (see `model::json`).
@@ -760,9 +772,16 @@ fn parse_body(
         })
     };
     let mut graph = Graph::new();
+    let mut budget = Budget::per_body(limits);
     for triple in parser.for_slice(&body).with_document_loader(loader) {
         let quad =
             triple.map_err(|e| HttpError::Store(StoreError::from_parse("body", e.into())))?;
+        budget
+            .admit(quad.as_ref())
+            .map_err(|error| StoreError::Limit {
+                path: "body".into(),
+                error,
+            })?;
         graph.insert(quad.as_ref());
     }
     Ok((graph, json))

@@ -1,0 +1,854 @@
+//! The XML scanner: how deep elements nest, and how far custom entities expand.
+//!
+//! oxrdfxml (0.2, over quick-xml 0.37) expands each `<!ENTITY>` value eagerly when it
+//! reads the document type declaration, with the entities declared before it substituted,
+//! and expands references again wherever it unescapes: text, attribute values, and the
+//! namespace names it joins to every element and attribute name. A "billion laughs"
+//! DOCTYPE, or many references to one big entity, would fill the memory. This scanner
+//! splits the markup the way quick-xml does and reads the declarations the way oxrdfxml
+//! does, and measures every expansion without building it.
+
+use super::nesting::{Tracker, advance};
+use super::{InputError, Limits, Position};
+use std::collections::HashMap;
+
+/// The most of a document type declaration the scanner reads.
+const DOCTYPE_MAX: usize = 1024 * 1024;
+/// quick-xml's predefined entities: they take precedence over custom ones and cost nothing.
+const PREDEFINED: [&[u8]; 5] = [b"lt", b"gt", b"amp", b"apos", b"quot"];
+/// FNV-1a, to recognise namespace prefixes without keeping their bytes.
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0100_0000_01b3;
+
+/// Where markup or a reference began: an index in the chunk being scanned, or its
+/// position once that chunk is done.
+#[derive(Debug, Clone, Copy)]
+enum Mark {
+    Index(usize),
+    At(Position),
+}
+
+/// Where the scanner is, as quick-xml splits a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Text,
+    /// After `<`.
+    Open,
+    /// After `<!`.
+    Bang,
+    /// `len` counts the bytes after `<!` (up to 4): quick-xml ends `<!--` at the first `--`
+    /// then `>` with at least four bytes between `!` and `>`.
+    Comment {
+        len: u8,
+        dashes: u8,
+    },
+    CData {
+        brackets: u8,
+    },
+    /// `question`: the byte before was `?` (the opening one counts, as in quick-xml).
+    Pi {
+        question: bool,
+    },
+    /// quick-xml ends a DOCTYPE at the first `>` where the `<`s and `>`s since `<!` balance,
+    /// quotes and comments notwithstanding.
+    DocType {
+        balance: u64,
+    },
+    Tag {
+        end: bool,
+    },
+}
+
+/// The reference being read: quick-xml takes as its name whatever lies between `&` and
+/// the next `;`, provided no `&` comes first.
+#[derive(Debug)]
+struct Reference {
+    active: bool,
+    too_long: bool,
+    name: Vec<u8>,
+    start: Mark,
+}
+
+/// A start tag being read.
+#[derive(Debug, Default)]
+struct Tag {
+    quote: Option<u8>,
+    last: u8,
+    names: Names,
+}
+
+/// The names of a start tag and their namespace prefixes, tracked once custom entities
+/// exist: a namespace bound to `&big;` is expanded again for every name that uses it.
+#[derive(Debug, Default)]
+struct Names {
+    in_name: bool,
+    /// Names read so far in the tag.
+    count: u64,
+    len: usize,
+    head: [u8; 6],
+    colon: bool,
+    /// Hashes of the bytes before and after the first colon.
+    prefix: u64,
+    local: u64,
+    /// The prefix the current attribute binds, when it is `xmlns` or `xmlns:p`.
+    binding: Option<u64>,
+    /// What the custom references in the current attribute value expand to, and the
+    /// last of their names.
+    value_cost: u64,
+    value_entity: Vec<u8>,
+}
+
+impl Tag {
+    /// Ready for a new tag, keeping the allocation of `value_entity`.
+    fn reset(&mut self) {
+        self.quote = None;
+        self.last = 0;
+        let names = &mut self.names;
+        names.in_name = false;
+        names.count = 0;
+        names.binding = None;
+        names.value_cost = 0;
+    }
+}
+
+impl Names {
+    fn start(&mut self) {
+        self.in_name = true;
+        self.len = 0;
+        self.colon = false;
+        self.prefix = FNV_OFFSET;
+        self.local = FNV_OFFSET;
+        self.binding = None;
+    }
+
+    fn push(&mut self, b: u8) {
+        if let Some(slot) = self.head.get_mut(self.len) {
+            *slot = b;
+        }
+        self.len += 1;
+        if self.colon {
+            self.local = (self.local ^ u64::from(b)).wrapping_mul(FNV_PRIME);
+        } else if b == b':' {
+            self.colon = true;
+        } else {
+            self.prefix = (self.prefix ^ u64::from(b)).wrapping_mul(FNV_PRIME);
+        }
+    }
+
+    /// The hash of the name's prefix; the empty prefix (the default namespace) without one.
+    fn prefix(&self) -> u64 {
+        if self.colon { self.prefix } else { FNV_OFFSET }
+    }
+
+    /// The prefix the name binds, as quick-xml reads `xmlns` and `xmlns:p`.
+    fn binds(&self) -> Option<u64> {
+        if self.len == 5 && self.head.starts_with(b"xmlns") {
+            Some(FNV_OFFSET)
+        } else if self.len >= 6 && self.head == *b"xmlns:" {
+            Some(self.local)
+        } else {
+            None
+        }
+    }
+}
+
+/// Scans RDF/XML: element depth, and the expansion of custom entities (see the module).
+#[derive(Debug)]
+pub struct XmlScanner {
+    max_nesting: usize,
+    budget: u64,
+    depth: usize,
+    state: State,
+    tracker: Tracker,
+    /// The `<` of the current markup.
+    mark: Mark,
+    failed: Option<InputError>,
+    doctype: Vec<u8>,
+    /// Custom entities and their expanded lengths.
+    entities: HashMap<Vec<u8>, u64>,
+    longest_name: usize,
+    /// Expanded lengths of all declarations, and of all references since.
+    declared: u64,
+    expanded: u64,
+    reference: Reference,
+    tag: Tag,
+    /// Namespace prefixes bound to values with custom references: what one use expands
+    /// to, and an entity it names.
+    namespaces: HashMap<u64, (u64, Vec<u8>)>,
+}
+
+impl XmlScanner {
+    /// A scanner under `limits.max_nesting` and `limits.max_entity_expansion`.
+    pub fn new(limits: &Limits) -> Self {
+        Self {
+            max_nesting: limits.max_nesting,
+            budget: limits.max_entity_expansion as u64,
+            depth: 0,
+            state: State::Text,
+            tracker: Tracker::new(),
+            mark: Mark::Index(0),
+            failed: None,
+            doctype: Vec::new(),
+            entities: HashMap::new(),
+            longest_name: 0,
+            declared: 0,
+            expanded: 0,
+            reference: Reference {
+                active: false,
+                too_long: false,
+                name: Vec::new(),
+                start: Mark::Index(0),
+            },
+            tag: Tag::default(),
+            namespaces: HashMap::new(),
+        }
+    }
+
+    /// Scans the next piece of input; after a refusal, every call repeats it.
+    pub fn feed(&mut self, bytes: &[u8]) -> Result<(), InputError> {
+        if let Some(error) = &self.failed {
+            return Err(error.clone());
+        }
+        let result = self.scan(bytes);
+        // Indices into this chunk become positions before it goes.
+        if let Mark::Index(i) = self.mark {
+            self.mark = Mark::At(self.tracker.position(bytes, i));
+        }
+        if let Mark::Index(i) = self.reference.start {
+            self.reference.start = Mark::At(self.tracker.position(bytes, i));
+        }
+        self.tracker.next_chunk(bytes);
+        if let Err(error) = &result {
+            self.failed = Some(error.clone());
+        }
+        result
+    }
+
+    /// The input ended. An unterminated DOCTYPE or tag is left to the parser to report.
+    pub fn finish(&mut self) -> Result<(), InputError> {
+        self.failed.clone().map_or(Ok(()), Err)
+    }
+
+    fn scan(&mut self, bytes: &[u8]) -> Result<(), InputError> {
+        let mut i = 0;
+        while i < bytes.len() {
+            let skip = self.skippable(&bytes[i..]);
+            if skip > 0 {
+                i += skip;
+                self.tag.last = bytes[i - 1];
+                if i == bytes.len() {
+                    break;
+                }
+            }
+            self.step(bytes, i)?;
+            i += 1;
+        }
+        Ok(())
+    }
+
+    /// How many bytes at the start of `rest` change nothing but `tag.last`: most of the
+    /// text and of the tags, scanned by `position` rather than byte by byte.
+    fn skippable(&self, rest: &[u8]) -> usize {
+        let entities = !self.entities.is_empty();
+        let found = match self.state {
+            _ if self.reference.active => Some(0),
+            State::Text => rest
+                .iter()
+                .position(|&b| b == b'<' || (entities && b == b'&')),
+            State::Tag { end } => match self.tag.quote {
+                Some(quote) => rest
+                    .iter()
+                    .position(|&b| b == quote || (entities && !end && b == b'&')),
+                None if end || !entities => {
+                    rest.iter().position(|&b| matches!(b, b'>' | b'"' | b'\''))
+                }
+                None => Some(0),
+            },
+            _ => Some(0),
+        };
+        found.unwrap_or(rest.len())
+    }
+
+    fn step(&mut self, bytes: &[u8], i: usize) -> Result<(), InputError> {
+        let b = bytes[i];
+        match self.state {
+            State::Text => return self.text(bytes, i),
+            State::Open => return self.open(bytes, i),
+            State::Bang => return self.bang(bytes, i),
+            State::Comment { len, dashes } => {
+                self.state = if b == b'>' && len >= 4 && dashes >= 2 {
+                    State::Text
+                } else {
+                    let dashes = if b == b'-' { (dashes + 1).min(2) } else { 0 };
+                    State::Comment {
+                        len: (len + 1).min(4),
+                        dashes,
+                    }
+                };
+            }
+            State::CData { brackets } => {
+                self.state = match b {
+                    b'>' if brackets >= 2 => State::Text,
+                    b']' => State::CData {
+                        brackets: (brackets + 1).min(2),
+                    },
+                    _ => State::CData { brackets: 0 },
+                };
+            }
+            State::Pi { question } => {
+                self.state = if b == b'>' && question {
+                    State::Text
+                } else {
+                    State::Pi {
+                        question: b == b'?',
+                    }
+                };
+            }
+            State::DocType { balance } => return self.doctype_byte(bytes, i, balance),
+            State::Tag { end } => return self.tag_byte(bytes, i, end),
+        }
+        Ok(())
+    }
+
+    fn text(&mut self, bytes: &[u8], i: usize) -> Result<(), InputError> {
+        if bytes[i] == b'<' {
+            self.reference.active = false;
+            self.mark = Mark::Index(i);
+            self.state = State::Open;
+            Ok(())
+        } else if self.entities.is_empty() {
+            Ok(())
+        } else {
+            self.reference_byte(bytes, i)
+        }
+    }
+
+    fn open(&mut self, bytes: &[u8], i: usize) -> Result<(), InputError> {
+        match bytes[i] {
+            b'!' => self.state = State::Bang,
+            b'?' => self.state = State::Pi { question: true },
+            b'/' => {
+                self.tag.reset();
+                self.state = State::Tag { end: true };
+            }
+            _ => {
+                self.tag.reset();
+                self.state = State::Tag { end: false };
+                return self.tag_byte(bytes, i, false);
+            }
+        }
+        Ok(())
+    }
+
+    fn bang(&mut self, bytes: &[u8], i: usize) -> Result<(), InputError> {
+        match bytes[i] {
+            b'-' => self.state = State::Comment { len: 1, dashes: 1 },
+            b'[' => self.state = State::CData { brackets: 0 },
+            b @ (b'D' | b'd') => {
+                self.doctype.clear();
+                self.doctype.extend_from_slice(&[b'<', b'!', b]);
+                self.state = State::DocType { balance: 0 };
+            }
+            // quick-xml refuses any other `<!`.
+            _ => {
+                self.state = State::Text;
+                return self.text(bytes, i);
+            }
+        }
+        Ok(())
+    }
+
+    fn position(&mut self, bytes: &[u8], mark: Mark) -> Position {
+        match mark {
+            Mark::Index(i) => self.tracker.position(bytes, i),
+            Mark::At(at) => at,
+        }
+    }
+
+    /// Adds `cost` to the document's expansion; true past the budget.
+    fn charge(&mut self, cost: u64) -> bool {
+        self.expanded = self.expanded.saturating_add(cost);
+        self.expanded > self.budget
+    }
+
+    fn expansion_error(&mut self, bytes: &[u8], name: &[u8], mark: Mark) -> InputError {
+        InputError::EntityExpansion {
+            name: String::from_utf8_lossy(name).into_owned(),
+            limit: self.budget as usize,
+            at: self.position(bytes, mark),
+        }
+    }
+
+    fn doctype_byte(&mut self, bytes: &[u8], i: usize, balance: u64) -> Result<(), InputError> {
+        let b = bytes[i];
+        match b {
+            b'>' if balance == 0 => {
+                self.state = State::Text;
+                return self.declare(bytes);
+            }
+            b'>' => {
+                self.state = State::DocType {
+                    balance: balance - 1,
+                }
+            }
+            b'<' => {
+                self.state = State::DocType {
+                    balance: balance + 1,
+                }
+            }
+            _ => {}
+        }
+        if self.doctype.len() >= DOCTYPE_MAX {
+            return Err(InputError::DocType {
+                reason: format!("it is longer than {DOCTYPE_MAX} bytes"),
+                at: self.position(bytes, self.mark),
+            });
+        }
+        self.doctype.push(b);
+        Ok(())
+    }
+
+    /// Reads the entity declarations of the DOCTYPE just scanned.
+    fn declare(&mut self, bytes: &[u8]) -> Result<(), InputError> {
+        let start = self.position(bytes, self.mark);
+        let doctype = std::mem::take(&mut self.doctype);
+        let result = self.declare_all(&String::from_utf8_lossy(&doctype), start);
+        self.doctype = doctype;
+        result
+    }
+
+    /// As oxrdfxml does: the text split on `<`, the first piece skipped, each piece
+    /// starting with `!ENTITY` a declaration whose value is expanded at once.
+    fn declare_all(&mut self, text: &str, start: Position) -> Result<(), InputError> {
+        let (mut at, mut seen, mut offset) = (start, 0, 0);
+        for (k, piece) in text.split('<').enumerate() {
+            let lt = offset.max(1) - 1;
+            offset += piece.len() + 1;
+            let Some((name, value)) = entity_declaration(piece).filter(|_| k > 0) else {
+                continue;
+            };
+            let expanded = expanded_len(value, &self.entities);
+            advance(&mut at, text.as_bytes().get(seen..lt).unwrap_or_default());
+            seen = lt;
+            self.declared = self.declared.saturating_add(expanded);
+            if expanded > self.budget || self.declared > self.budget {
+                return Err(InputError::EntityExpansion {
+                    name: name.to_owned(),
+                    limit: self.budget as usize,
+                    at,
+                });
+            }
+            self.longest_name = self.longest_name.max(name.len());
+            self.entities.insert(name.as_bytes().to_vec(), expanded);
+        }
+        Ok(())
+    }
+
+    fn reference_byte(&mut self, bytes: &[u8], i: usize) -> Result<(), InputError> {
+        let b = bytes[i];
+        let reference = &mut self.reference;
+        if b == b'&' {
+            reference.active = true;
+            reference.too_long = false;
+            reference.name.clear();
+            reference.start = Mark::Index(i);
+        } else if reference.active {
+            match b {
+                b';' => return self.reference_end(bytes),
+                // Never part of a declared name.
+                b'<' | b' ' | b'\t' | b'\n' | b'\x0C' | b'\r' => reference.active = false,
+                _ if reference.name.len() < self.longest_name => reference.name.push(b),
+                _ => reference.too_long = true,
+            }
+        }
+        Ok(())
+    }
+
+    fn reference_end(&mut self, bytes: &[u8]) -> Result<(), InputError> {
+        let reference = &mut self.reference;
+        reference.active = false;
+        let name = reference.name.as_slice();
+        if reference.too_long || name.first() == Some(&b'#') || PREDEFINED.contains(&name) {
+            return Ok(());
+        }
+        let Some(&cost) = self.entities.get(name) else {
+            return Ok(());
+        };
+        if matches!(self.state, State::Tag { .. }) && self.tag.quote.is_some() {
+            let names = &mut self.tag.names;
+            names.value_cost = names.value_cost.saturating_add(cost);
+            names.value_entity.clone_from(&self.reference.name);
+        }
+        if self.charge(cost) {
+            let name = std::mem::take(&mut self.reference.name);
+            return Err(self.expansion_error(bytes, &name, self.reference.start));
+        }
+        Ok(())
+    }
+
+    /// A byte of a tag, split as quick-xml does: it ends at the first `>` outside quotes.
+    fn tag_byte(&mut self, bytes: &[u8], i: usize, end: bool) -> Result<(), InputError> {
+        let b = bytes[i];
+        let detailed = !end && !self.entities.is_empty();
+        if detailed {
+            self.reference_byte(bytes, i)?;
+        }
+        match self.tag.quote {
+            Some(quote) if b == quote => {
+                self.tag.quote = None;
+                if detailed {
+                    self.value_end(bytes)?;
+                }
+            }
+            Some(_) => {}
+            None => {
+                if detailed {
+                    self.name_byte(bytes, b)?;
+                }
+                match b {
+                    b'"' | b'\'' => {
+                        self.tag.quote = Some(b);
+                        self.tag.names.value_cost = 0;
+                    }
+                    b'>' => return self.tag_end(bytes, end),
+                    _ => {}
+                }
+            }
+        }
+        self.tag.last = b;
+        Ok(())
+    }
+
+    /// `<a>` opens, `</a>` closes, `<a/>` does neither.
+    fn tag_end(&mut self, bytes: &[u8], end: bool) -> Result<(), InputError> {
+        self.state = State::Text;
+        if end {
+            self.depth = self.depth.saturating_sub(1);
+        } else if self.tag.last != b'/' {
+            self.depth += 1;
+            if self.depth > self.max_nesting {
+                let at = self.position(bytes, self.mark);
+                return Err(InputError::TooDeep {
+                    limit: self.max_nesting,
+                    at,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Names end where quick-xml ends element names and attribute keys.
+    fn name_byte(&mut self, bytes: &[u8], b: u8) -> Result<(), InputError> {
+        let stop = matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'=' | b'>' | b'"' | b'\'');
+        let names = &mut self.tag.names;
+        if names.in_name {
+            if stop {
+                return self.name_end(bytes);
+            }
+            names.push(b);
+        } else if !stop && b != b'/' {
+            names.start();
+            names.push(b);
+        }
+        Ok(())
+    }
+
+    /// oxrdfxml unescapes the namespace name joined to each element and attribute name.
+    fn name_end(&mut self, bytes: &[u8]) -> Result<(), InputError> {
+        let names = &mut self.tag.names;
+        names.in_name = false;
+        names.count += 1;
+        names.binding = names.binds();
+        let prefix = names.prefix();
+        let Some(&(cost, _)) = self.namespaces.get(&prefix) else {
+            return Ok(());
+        };
+        if self.charge(cost) {
+            let name = self
+                .namespaces
+                .get(&prefix)
+                .map(|(_, name)| name.clone())
+                .unwrap_or_default();
+            return Err(self.expansion_error(bytes, &name, self.mark));
+        }
+        Ok(())
+    }
+
+    /// A namespace bound to a value with custom references costs that much for every
+    /// name using it: the names before it in the same tag are charged here, the later
+    /// ones as they come.
+    fn value_end(&mut self, bytes: &[u8]) -> Result<(), InputError> {
+        let names = &mut self.tag.names;
+        let cost = std::mem::take(&mut names.value_cost);
+        let Some(prefix) = names.binding.take().filter(|_| cost > 0) else {
+            return Ok(());
+        };
+        let count = names.count;
+        let entry = self.namespaces.entry(prefix).or_default();
+        if cost > entry.0 {
+            *entry = (cost, names.value_entity.clone());
+        }
+        if self.charge(cost.saturating_mul(count)) {
+            let name = self.tag.names.value_entity.clone();
+            return Err(self.expansion_error(bytes, &name, self.mark));
+        }
+        Ok(())
+    }
+}
+
+/// The name and value of a declaration, read as oxrdfxml reads them (Unicode whitespace
+/// trimmed before the name, ASCII whitespace after it); single quotes are accepted too,
+/// though oxrdfxml refuses them, and the `>` after the value is not required.
+fn entity_declaration(piece: &str) -> Option<(&str, &str)> {
+    let input = piece.strip_prefix("!ENTITY")?;
+    let input = input.trim_start().strip_prefix('%').unwrap_or(input);
+    let (name, input) = input
+        .trim_start()
+        .split_once(|c: char| c.is_ascii_whitespace())?;
+    let input = input.trim_start();
+    let quote = input.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let (value, _) = input.strip_prefix(quote)?.split_once(quote)?;
+    Some((name, value))
+}
+
+/// The length of `value` once quick-xml's `unescape_with` has replaced its references to
+/// custom entities; other references are counted at their own length.
+fn expanded_len(value: &str, entities: &HashMap<Vec<u8>, u64>) -> u64 {
+    let bytes = value.as_bytes();
+    let (mut total, mut last, mut from) = (0u64, 0, 0);
+    while let Some(start) = bytes
+        .get(from..)
+        .and_then(|rest| rest.iter().position(|&b| b == b'&'))
+    {
+        let start = from + start;
+        let Some(end) = bytes[start + 1..]
+            .iter()
+            .position(|&b| b == b'&' || b == b';')
+        else {
+            break;
+        };
+        let end = start + 1 + end;
+        from = end;
+        if bytes[end] == b'&' {
+            continue;
+        }
+        let name = &bytes[start + 1..end];
+        if name.first() != Some(&b'#')
+            && !PREDEFINED.contains(&name)
+            && let Some(&cost) = entities.get(name)
+        {
+            total = total
+                .saturating_add((start - last) as u64)
+                .saturating_add(cost);
+            last = end + 1;
+        }
+    }
+    total.saturating_add((bytes.len() - last) as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Family, InputError, Limits, Position, Scanner, check};
+
+    /// Checks `input` whole, one byte at a time and by sevens, and that all say the same.
+    fn both(input: &str, limits: &Limits) -> Result<(), InputError> {
+        let whole = check(input.as_bytes(), Family::Xml, limits);
+        for size in [1, 7] {
+            let mut scanner = Scanner::new(Family::Xml, limits);
+            let pieces = input
+                .as_bytes()
+                .chunks(size)
+                .try_for_each(|b| scanner.feed(b));
+            assert_eq!(
+                whole,
+                pieces.and_then(|()| scanner.finish()),
+                "by {size} differs on {input:.200}"
+            );
+        }
+        whole
+    }
+
+    fn limits(max_nesting: usize, max_entity_expansion: usize) -> Limits {
+        Limits {
+            max_nesting,
+            max_entity_expansion,
+            ..Limits::default()
+        }
+    }
+
+    fn expansion(name: &str, limit: usize, line: u64, column: u64) -> Result<(), InputError> {
+        Err(InputError::EntityExpansion {
+            name: name.to_owned(),
+            limit,
+            at: Position { line, column },
+        })
+    }
+
+    const DCAT: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE rdf:RDF [
+  <!ENTITY xsd "http://www.w3.org/2001/XMLSchema#">
+  <!-- a comment <with> <!ENTITY fake "x"> -->
+  <!ATTLIST rdf:RDF note CDATA "a note">
+]>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+         xmlns:dcat="http://www.w3.org/ns/dcat#" xmlns:dct="http://purl.org/dc/terms/">
+  <!-- <dcat:Dataset> in a comment -->
+  <dcat:Dataset rdf:about="http://example.org/ds/1?a=1&amp;b=2" dct:identifier="a > b/c">
+    <dct:title xml:lang="fr">Rivières &lt;débit&gt; &#233;</dct:title>
+    <dct:issued rdf:datatype="&xsd;date">2024-01-01</dct:issued>
+    <dct:description><![CDATA[<p>not an element</p>]]></dct:description>
+    <dcat:landingPage rdf:resource="http://example.org/a/b"/>
+    <?pi <not/> ?>
+  </dcat:Dataset>
+</rdf:RDF>
+"#;
+
+    #[test]
+    fn a_dcat_document_passes() {
+        assert_eq!(both(DCAT, &limits(3, 1000)), Ok(()));
+    }
+
+    #[test]
+    fn element_depth_is_counted_to_the_limit() {
+        let cases: [(&str, Result<(), InputError>); 6] = [
+            ("<a><b><c/></b></a>", Ok(())),
+            ("<a><b a='/>' c=\">\"><c/></b></a>", Ok(())),
+            (
+                "<a><!-- <b><c> --><![CDATA[<d><e>]]><?p <f><g>?><b/></a>",
+                Ok(()),
+            ),
+            (
+                "<a>\n <é><c><d/></c></é></a>",
+                Err(InputError::TooDeep {
+                    limit: 2,
+                    at: Position { line: 2, column: 5 },
+                }),
+            ),
+            (
+                "<a><b><c/><c>",
+                Err(InputError::TooDeep {
+                    limit: 2,
+                    at: Position {
+                        line: 1,
+                        column: 11,
+                    },
+                }),
+            ),
+            (
+                "<!DOCTYPE a [<!ELEMENT a ANY>]><a><b></b><b>x</b></a>",
+                Ok(()),
+            ),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(both(input, &limits(2, 1000)), expected, "{input}");
+        }
+    }
+
+    fn billion_laughs() -> String {
+        let mut doc =
+            String::from("<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n  <!ENTITY lol \"lol\">\n");
+        for n in 1..=9 {
+            let previous = if n == 1 {
+                "lol".to_owned()
+            } else {
+                format!("lol{}", n - 1)
+            };
+            doc += &format!(
+                "  <!ENTITY lol{n} \"{}\">\n",
+                format!("&{previous};").repeat(10)
+            );
+        }
+        doc + "]>\n<lolz>&lol9;</lolz>\n"
+    }
+
+    #[test]
+    fn billion_laughs_is_refused_at_its_declaration() {
+        // lol5 expands to 300 000 bytes, lol6 to 3 000 000.
+        assert_eq!(
+            both(&billion_laughs(), &Limits::default()),
+            expansion("lol6", 1 << 20, 9, 3)
+        );
+        // lol3 expands to 3000 bytes, but all four so far to 3333.
+        assert_eq!(
+            both(&billion_laughs(), &limits(256, 3332)),
+            expansion("lol3", 3332, 6, 3)
+        );
+    }
+
+    #[test]
+    fn many_references_are_refused() {
+        let doc = format!(
+            "<!DOCTYPE r [<!ENTITY k \"{}\">]>\n<r>{}</r>",
+            "x".repeat(1000),
+            "&k;".repeat(10_000)
+        );
+        // 1 048 references make 1 048 000 bytes, the next one passes 1 MiB.
+        assert_eq!(
+            both(&doc, &Limits::default()),
+            expansion("k", 1 << 20, 2, 4 + 1048 * 3)
+        );
+        let attributes = format!(
+            "<!DOCTYPE r [<!ENTITY k \"{}\">]><r a='&k;&k;' b=\"&k;\"/>",
+            "x".repeat(10)
+        );
+        assert_eq!(both(&attributes, &limits(8, 25)), expansion("k", 25, 1, 57));
+    }
+
+    #[test]
+    fn references_cost_what_oxrdfxml_expands() {
+        let cases: [(&str, Result<(), InputError>); 7] = [
+            // Predefined entities and character references cost nothing, even redeclared.
+            (
+                "<!DOCTYPE r [<!ENTITY lt \"0123456789\">]><r>&lt;&lt;&#60;&#x3C;</r>",
+                Ok(()),
+            ),
+            // Comments, CDATA and processing instructions are not expanded.
+            (
+                "<!DOCTYPE r [<!ENTITY e \"0123456789\">]><r><!--&e;&e;--><![CDATA[&e;&e;]]><?p &e;&e;?></r>",
+                Ok(()),
+            ),
+            (
+                "<!DOCTYPE r [<!ENTITY e \"0123456789\">]><r>&e;\n&e;</r>",
+                expansion("e", 15, 2, 1),
+            ),
+            // A name after Unicode whitespace, as oxrdfxml trims it.
+            (
+                "<!DOCTYPE r [<!ENTITY\u{a0}e \"0123456789\">]><r>&e;&e;</r>",
+                expansion("e", 15, 1, 46),
+            ),
+            // Odd names are names too: whatever lies between `&` and `;`.
+            (
+                "<!DOCTYPE r [<!ENTITY e\"x \"0123456789\">]><r>&e\"x;&e\"x;</r>",
+                expansion("e\"x", 15, 1, 50),
+            ),
+            // A namespace bound to an entity is expanded for every name using it.
+            (
+                "<!DOCTYPE r [<!ENTITY e \"0123\">]><p:r xmlns:p='&e;'><p:s/><q:s/></p:r>",
+                expansion("e", 15, 1, 53),
+            ),
+            // quick-xml reads a DOCTYPE anywhere, and oxrdfxml declares its entities.
+            (
+                "<r><!DOCTYPE r [<!ENTITY e \"0123456789\">]>&e;&e;</r>",
+                expansion("e", 15, 1, 46),
+            ),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(both(input, &limits(8, 15)), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn doctype_is_bounded() {
+        let long = format!("<!DOCTYPE r [<!-- {} -->]><r/>", "x".repeat(1 << 20));
+        let at = Position { line: 1, column: 1 };
+        let reason = format!("it is longer than {} bytes", 1 << 20);
+        assert_eq!(
+            both(&long, &Limits::default()),
+            Err(InputError::DocType { reason, at })
+        );
+        assert_eq!(
+            both("<r/><!DOCTYPE r [<!ENTITY e \"x\">", &Limits::default()),
+            Ok(())
+        );
+    }
+}
