@@ -26,6 +26,24 @@ pub const INLINE_BUDGET: Duration = Duration::from_millis(4);
 /// every one: two more context switches per query (measured).
 const TICK: Duration = Duration::from_millis(4);
 
+/// The longest query run inline, in bytes, and its deepest nesting. An HTTP worker's
+/// stack is 2 MiB, not the query threads' [`QUERY_STACK`](super::query_pool::QUERY_STACK):
+/// the parser and the engine recurse per level of nesting and per operator of a chain
+/// (`1+1+1...`), so only short, shallow queries may run there (their stack use was
+/// measured: see the tests below; chains in 4 kB overflowed half a megabyte).
+const INLINE_MAX_LENGTH: usize = 1024;
+const INLINE_MAX_NESTING: usize = 16;
+
+/// Whether `query` is small enough to run on an HTTP worker's stack.
+pub fn shallow(query: &str) -> bool {
+    let limits = crate::limits::Limits {
+        max_nesting: INLINE_MAX_NESTING,
+        ..crate::limits::Limits::default()
+    };
+    query.len() <= INLINE_MAX_LENGTH
+        && crate::limits::check(query.as_bytes(), crate::limits::Family::Sparql, &limits).is_ok()
+}
+
 /// How many fast queries are remembered; past that the memory starts over.
 const REMEMBERED: usize = 10_000;
 
@@ -149,6 +167,7 @@ fn watch(shared: &Shared) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::query_pool::tests::{chains, nested, run_on_stack};
     use super::*;
 
     #[test]
@@ -178,5 +197,21 @@ mod tests {
         assert!(fast.knows(plain) && !fast.knows(narrowed));
         fast.forget(plain);
         assert!(!fast.knows(plain));
+    }
+
+    /// An HTTP worker's stack is 2 MiB: every query [`shallow`] lets through runs in a
+    /// quarter of it.
+    #[test]
+    fn shallow_queries_run_in_a_quarter_of_a_worker_stack() {
+        let worker_stack = 2 * 1024 * 1024;
+        let queries = nested(INLINE_MAX_NESTING)
+            .into_iter()
+            .chain(chains(INLINE_MAX_LENGTH - 100));
+        for (shape, query) in queries {
+            assert!(shallow(&query), "{shape} is not inline material");
+            run_on_stack(worker_stack / 4, query);
+        }
+        assert!(!shallow(&nested(INLINE_MAX_NESTING + 1)[0].1));
+        assert!(!shallow(&chains(INLINE_MAX_LENGTH + 1)[0].1));
     }
 }

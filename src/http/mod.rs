@@ -9,6 +9,7 @@ mod errors;
 mod fast_path;
 mod harvest;
 mod ops;
+mod query_pool;
 mod records;
 mod respond;
 mod service;
@@ -44,6 +45,7 @@ pub struct AppState {
     limits: Limits,
     fast_queries: Arc<fast_path::FastQueries>,
     watchdog: fast_path::Watchdog,
+    query_pool: query_pool::QueryPool,
     harvester: crate::harvest::Harvester,
 }
 
@@ -59,9 +61,13 @@ pub enum StartError {
     /// The harvester's HTTP client could not be built.
     #[error(transparent)]
     Harvester(#[from] crate::harvest::fetch::FetchError),
+    /// The query threads could not be set up.
+    #[error("cannot start the query threads: {0}")]
+    QueryPool(#[source] std::io::Error),
 }
 
-/// Sizes past which requests are refused with 413.
+/// Sizes past which requests are refused with 413 (what their content may ask of the
+/// parsers is the store's: [`CatalogStore::limits`]).
 #[derive(Clone, Copy, Debug)]
 struct Limits {
     max_body: usize,
@@ -76,6 +82,7 @@ impl AppState {
             store.clone(),
             crate::harvest::FetchOptions {
                 allow_private: settings.harvest_allow_private,
+                limits: settings.limits,
                 ..crate::harvest::FetchOptions::default()
             },
         )?;
@@ -94,6 +101,11 @@ impl AppState {
             },
             fast_queries: Arc::default(),
             watchdog: fast_path::Watchdog::default(),
+            query_pool: query_pool::QueryPool::new(
+                settings.max_concurrent_queries_per_client,
+                settings.max_query_memory,
+            )
+            .map_err(StartError::QueryPool)?,
         })
     }
 

@@ -13,7 +13,7 @@ use super::fast_path::INLINE_BUDGET;
 use super::sparql_syntax::{Syntax, pick};
 use super::stream::{CHUNK, ChunkStream};
 use crate::rdf::Offer;
-use crate::store::{CancellationToken, UsingDataset};
+use crate::store::{CancellationToken, StoreError, UsingDataset};
 use actix_web::body::{BodySize, MessageBody};
 use actix_web::http::Method;
 use actix_web::http::header::{self, HeaderValue};
@@ -22,6 +22,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use oxigraph::model::NamedNode;
 use std::future::Future;
 use std::io::{self, Write};
+use std::net::IpAddr;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Instant;
@@ -245,7 +246,11 @@ async fn run(
             let who = super::auth::admin(request, state)?;
             let by = super::auth::provenance(request, &who);
             let store = state.store.clone();
-            web::block(move || store.update(&update, using, &by))
+            // On a query thread: the update's parser recurses like a query's.
+            state
+                .query_pool
+                .run(move || store.update(&update, using, &by))
+                .map_err(|_| HttpError::Unavailable)?
                 .await
                 .map_err(|_| HttpError::Unavailable)?
                 .map_err(HttpError::from)?;
@@ -269,7 +274,8 @@ async fn run(
             Inline::Declined => state.fast_queries.forget(key),
         }
     }
-    on_pool(state, protocol, accept, key).await
+    let client = request.peer_addr().map(|address| address.ip());
+    on_pool(state, protocol, accept, key, client).await
 }
 
 /// What running a query inline came to.
@@ -314,24 +320,42 @@ async fn on_pool(
     protocol: Protocol,
     accept: Option<String>,
     key: u64,
+    client: Option<IpAddr>,
 ) -> Result<HttpResponse, QueryFailure> {
+    let permit = match state.query_pool.admit(client) {
+        Ok(permit) => permit,
+        Err(running) => {
+            return Err(QueryFailure::of(
+                HttpError::TooManyQueries(running),
+                protocol,
+            ));
+        }
+    };
     let cancellation = CancellationToken::new();
     let (head_sender, mut head) = oneshot::channel();
     let (chunks, receiver) = mpsc::channel(8);
     let state_of_query = state.clone();
     let token = cancellation.clone();
     let span = tracing::Span::current();
-    tokio::task::spawn_blocking(move || {
+    let query = move || {
         span.in_scope(|| {
+            // Held until the query ends, streamed answer included.
+            let _permit = permit;
             let state = state_of_query;
+            let watch = state.query_pool.watch(token.clone());
             let started = Instant::now();
+            let shallow = super::fast_path::shallow(&protocol.query);
             let mut writer = ChunkWriter::new(head_sender, chunks);
-            let outcome = answer(&state, &protocol, accept.as_deref(), token, &mut writer);
-            if writer.end(outcome, protocol) && started.elapsed() <= INLINE_BUDGET / 2 {
+            let outcome = answer(&state, &protocol, accept.as_deref(), token, &mut writer)
+                .map_err(|error| over_memory(error, &watch));
+            if writer.end(outcome, protocol) && shallow && started.elapsed() <= INLINE_BUDGET / 2 {
                 state.fast_queries.remember(key);
             }
         });
-    });
+    };
+    if state.query_pool.run(query).is_err() {
+        return Err(HttpError::Unavailable.into());
+    }
     // The time limit is a timer of this request's own, polled with the answer: no task
     // per request, and it fires even while the query has produced nothing yet.
     let mut deadline = Deadline {
@@ -348,6 +372,16 @@ async fn on_pool(
         }
     };
     respond(head, receiver, Some(deadline))
+}
+
+/// A query the memory monitor stopped says so, not that it ran out of time.
+fn over_memory(error: HttpError, watch: &super::query_pool::Watch) -> HttpError {
+    match error {
+        HttpError::Store(StoreError::QueryCancelled) if watch.stopped_for_memory() => {
+            HttpError::Store(StoreError::QueryOverMemory)
+        }
+        other => other,
+    }
 }
 
 /// The response for how the answer started; a streamed one keeps `deadline` running.

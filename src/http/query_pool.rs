@@ -1,0 +1,492 @@
+//! Where SPARQL queries and updates run: threads of their own, with stacks measured for
+//! the deepest query the limits let through; so many at once per client address; and
+//! watched by a monitor that stops the oldest running query when the heap passes its
+//! budget.
+//!
+//! Why not the blocking pool of the HTTP workers: its threads have 2 MiB stacks, and the
+//! SPARQL parser and engine recurse once or more per level of nesting. A query nested
+//! 20 000 deep overflowed such a stack, which aborts the whole server. The scanner in
+//! `limits` refuses anything deeper than `max-nesting` before the parser sees it; these
+//! threads' stacks hold what is left with a wide margin (see the tests below).
+
+use oxigraph::sparql::CancellationToken;
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::time::{Duration, Instant};
+
+/// The stack of a query thread. The parser and the engine recurse per level of nesting and
+/// per link of a chain (`1+1+1...`, `{} UNION {} ...`): SPARQL nested
+/// [`MAX_NESTING_SUPPORTED`](crate::config::MAX_NESTING_SUPPORTED) deep in every way the
+/// grammar allows runs in a sixteenth of it, and the longest chains of a query of
+/// [`MAX_QUERY_LENGTH_SUPPORTED`](crate::config::MAX_QUERY_LENGTH_SUPPORTED) in half of it
+/// (the tests below; 100 000 links of `+1` needed more than 64 MiB). Only the pages a
+/// query touches are committed; the rest is address space.
+pub const QUERY_STACK: usize = 256 * 1024 * 1024;
+
+/// How often the monitor reads the heap's size while queries run.
+const MONITOR_TICK: Duration = Duration::from_millis(10);
+
+/// How long the monitor waits after stopping a query, for its memory to be freed,
+/// before it stops another.
+const MONITOR_GRACE: Duration = Duration::from_millis(100);
+
+/// The threads queries run on, the per-client bound and the memory monitor; cheap to clone.
+#[derive(Clone)]
+pub struct QueryPool {
+    runtime: Arc<OwnedRuntime>,
+    per_client: usize,
+    clients: Arc<Mutex<HashMap<IpAddr, usize>>>,
+    monitor: Arc<Monitor>,
+}
+
+/// A runtime used only for its blocking pool; shut down without waiting when the last
+/// handle goes (dropping a runtime from async code would panic).
+struct OwnedRuntime(Option<tokio::runtime::Runtime>);
+
+impl Drop for OwnedRuntime {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.0.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+impl QueryPool {
+    /// A pool that lets each client address run `per_client` queries at once, and stops
+    /// queries while the heap is over `memory_budget` bytes.
+    pub fn new(per_client: usize, memory_budget: usize) -> std::io::Result<Self> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .thread_name("sparql")
+            .thread_stack_size(QUERY_STACK)
+            .build()?;
+        Ok(Self {
+            runtime: Arc::new(OwnedRuntime(Some(runtime))),
+            per_client,
+            clients: Arc::default(),
+            monitor: Arc::new(Monitor::new(memory_budget)),
+        })
+    }
+
+    /// A place for one more query of `client`, or how many it already runs. Requests
+    /// without a peer address (tests in process) are not counted.
+    pub fn admit(&self, client: Option<IpAddr>) -> Result<Permit, usize> {
+        let Some(client) = client else {
+            return Ok(Permit {
+                clients: None,
+                client: IpAddr::from([0, 0, 0, 0]),
+            });
+        };
+        let mut clients = lock(&self.clients);
+        let running = clients.entry(client).or_default();
+        if *running >= self.per_client {
+            return Err(*running);
+        }
+        *running += 1;
+        Ok(Permit {
+            clients: Some(self.clients.clone()),
+            client,
+        })
+    }
+
+    /// Runs `work` on a query thread; the error is only that the pool is shut down.
+    pub fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<tokio::task::JoinHandle<T>, ShutDown> {
+        match &self.runtime.0 {
+            Some(runtime) => Ok(runtime.spawn_blocking(work)),
+            None => Err(ShutDown),
+        }
+    }
+
+    /// Puts a query under the memory monitor until the returned [`Watch`] is dropped.
+    pub fn watch(&self, token: CancellationToken) -> Watch {
+        self.monitor.watch(token)
+    }
+}
+
+/// The pool is shut down: the server is stopping.
+#[derive(Debug)]
+pub struct ShutDown;
+
+/// One running query of a client; the place is given back when it is dropped, which the
+/// query's thread does when the query ends (not when its response does).
+pub struct Permit {
+    clients: Option<Arc<Mutex<HashMap<IpAddr, usize>>>>,
+    client: IpAddr,
+}
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        let Some(clients) = &self.clients else {
+            return;
+        };
+        let mut clients = lock(clients);
+        if let Some(running) = clients.get_mut(&self.client) {
+            *running = running.saturating_sub(1);
+            if *running == 0 {
+                clients.remove(&self.client);
+            }
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Stops the oldest running query while the heap is over budget, from a thread of its own
+/// started on first use; it sleeps while no query runs.
+struct Monitor {
+    budget: usize,
+    next_id: AtomicU64,
+    running: Mutex<Vec<Watched>>,
+    wake: Condvar,
+    started: OnceLock<bool>,
+}
+
+struct Watched {
+    id: u64,
+    started: Instant,
+    token: CancellationToken,
+    over: Arc<AtomicBool>,
+}
+
+/// A query under the memory monitor, until dropped.
+pub struct Watch {
+    monitor: Arc<Monitor>,
+    id: u64,
+    over: Arc<AtomicBool>,
+}
+
+impl Watch {
+    /// Whether the monitor stopped the query because the heap was over budget.
+    pub fn stopped_for_memory(&self) -> bool {
+        self.over.load(Ordering::Relaxed)
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        lock(&self.monitor.running).retain(|w| w.id != self.id);
+    }
+}
+
+impl Monitor {
+    fn new(budget: usize) -> Self {
+        Self {
+            budget,
+            next_id: AtomicU64::new(0),
+            running: Mutex::default(),
+            wake: Condvar::new(),
+            started: OnceLock::new(),
+        }
+    }
+
+    fn watch(self: &Arc<Self>, token: CancellationToken) -> Watch {
+        self.start();
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let over = Arc::new(AtomicBool::new(false));
+        let mut running = lock(&self.running);
+        running.push(Watched {
+            id,
+            started: Instant::now(),
+            token,
+            over: over.clone(),
+        });
+        if running.len() == 1 {
+            self.wake.notify_one();
+        }
+        Watch {
+            monitor: self.clone(),
+            id,
+            over,
+        }
+    }
+
+    /// Starts the monitor's thread once; without it (it could not be started) queries
+    /// still have their time limit.
+    fn start(self: &Arc<Self>) {
+        self.started.get_or_init(|| {
+            // The thread holds the monitor only weakly: it ends with the last pool.
+            let monitor = Arc::downgrade(self);
+            std::thread::Builder::new()
+                .name("query-memory".into())
+                .spawn(move || {
+                    while let Some(monitor) = monitor.upgrade() {
+                        if !monitor.tick() {
+                            break;
+                        }
+                    }
+                })
+                .inspect_err(|error| tracing::warn!(%error, "no query memory monitor"))
+                .is_ok()
+        });
+    }
+
+    /// Waits for running queries, then reads the heap once and stops the oldest query if
+    /// it is over budget. False when the heap cannot be read (not jemalloc's).
+    fn tick(&self) -> bool {
+        {
+            let running = lock(&self.running);
+            if running.is_empty() {
+                // Woken by the first query to be watched; the timeout lets the thread see
+                // that the pool is gone.
+                let _ = self
+                    .wake
+                    .wait_timeout(running, Duration::from_secs(1))
+                    .unwrap_or_else(PoisonError::into_inner);
+                return true;
+            }
+        }
+        std::thread::sleep(MONITOR_TICK);
+        let Some(heap) = heap_bytes() else {
+            return false;
+        };
+        if heap > self.budget && self.stop_oldest(heap) {
+            std::thread::sleep(MONITOR_GRACE);
+        }
+        true
+    }
+
+    fn stop_oldest(&self, heap: usize) -> bool {
+        let running = lock(&self.running);
+        let Some(oldest) = running
+            .iter()
+            .filter(|w| !w.over.load(Ordering::Relaxed))
+            .min_by_key(|w| w.started)
+        else {
+            return false;
+        };
+        tracing::warn!(
+            heap,
+            budget = self.budget,
+            running_ms = oldest.started.elapsed().as_millis() as u64,
+            "the heap is over the queries' budget: stopping the oldest query"
+        );
+        oldest.over.store(true, Ordering::Relaxed);
+        oldest.token.cancel();
+        true
+    }
+}
+
+/// The bytes the program has allocated, as jemalloc counts them; `None` if it cannot tell
+/// (jemalloc is the allocator of the `passerelle` binary, not of every test program).
+fn heap_bytes() -> Option<usize> {
+    tikv_jemalloc_ctl::epoch::advance().ok()?;
+    let allocated = tikv_jemalloc_ctl::stats::allocated::read().ok()?;
+    (allocated > 0).then_some(allocated)
+}
+
+// The engine itself is what these tests measure, so they use it without the store layer.
+#[cfg(test)]
+#[allow(clippy::disallowed_types)]
+pub(super) mod tests {
+    //! The stack sizes above, measured: each query runs, parsed and evaluated to its last
+    //! solution and dropped, on a thread with a quarter of the stack it will have.
+
+    use crate::config::{MAX_NESTING_SUPPORTED, MAX_QUERY_LENGTH_SUPPORTED};
+    use oxigraph::model::{GraphNameRef, Literal, NamedNode, QuadRef};
+    use oxigraph::sparql::{
+        CancellationToken, QueryEvaluationError, QueryResults, SparqlEvaluator,
+    };
+    use oxigraph::store::Store;
+
+    /// Parses and evaluates `query` on a thread with `stack` bytes of stack, and drops
+    /// it. A query whose evaluation is slow (a long chain of unions) is cancelled after a
+    /// second: the depth is reached when the engine builds its evaluators and starts.
+    pub(in crate::http) fn run_on_stack(stack: usize, query: String) {
+        let handle = std::thread::Builder::new()
+            .stack_size(stack)
+            .spawn(move || {
+                let store = Store::new().unwrap();
+                let p = NamedNode::new_unchecked("http://x/p");
+                for i in 0..3 {
+                    let s = NamedNode::new_unchecked(format!("http://x/s{i}"));
+                    let o = Literal::from(i);
+                    store
+                        .insert(QuadRef::new(&s, &p, &o, GraphNameRef::DefaultGraph))
+                        .unwrap();
+                }
+                let token = CancellationToken::new();
+                let timer = token.clone();
+                std::thread::spawn(move || {
+                    std::thread::sleep(std::time::Duration::from_secs(1));
+                    timer.cancel();
+                });
+                let prepared = SparqlEvaluator::new()
+                    .with_cancellation_token(token)
+                    .parse_query(&query)
+                    .unwrap_or_else(|e| panic!("{e}: {}", &query[..query.len().min(200)]));
+                let results = match prepared.on_store(&store).execute() {
+                    Ok(results) => results,
+                    Err(QueryEvaluationError::Cancelled) => return,
+                    Err(error) => panic!("{error}"),
+                };
+                if let QueryResults::Solutions(solutions) = results {
+                    for solution in solutions {
+                        match solution {
+                            Ok(_) | Err(QueryEvaluationError::Cancelled) => {}
+                            Err(error) => panic!("{error}"),
+                        }
+                    }
+                }
+            })
+            .unwrap();
+        handle.join().unwrap();
+    }
+
+    /// Queries nested exactly `depth` deep, as the scanner counts (the query's own braces
+    /// included), in each way the grammar allows.
+    pub(in crate::http) fn nested(depth: usize) -> Vec<(&'static str, String)> {
+        let inner = depth - 1;
+        vec![
+            (
+                "groups",
+                format!(
+                    "SELECT * {{ {}?s ?p ?o{} }}",
+                    "{ ".repeat(inner),
+                    " }".repeat(inner)
+                ),
+            ),
+            (
+                "parentheses",
+                format!(
+                    "SELECT * {{ ?s ?p ?o FILTER({}?o{}) }}",
+                    "(".repeat(inner - 1),
+                    ")".repeat(inner - 1)
+                ),
+            ),
+            (
+                "sub-selects",
+                format!(
+                    "SELECT * {{ {}?s ?p ?o{} }}",
+                    "{ SELECT * { ".repeat(inner / 2),
+                    " } }".repeat(inner / 2)
+                ),
+            ),
+            (
+                "paths",
+                format!(
+                    "SELECT * {{ ?s {}<http://x/p>{} ?o }}",
+                    "(".repeat(inner),
+                    ")".repeat(inner)
+                ),
+            ),
+            (
+                "blank nodes",
+                format!(
+                    "SELECT * {{ ?s <http://x/p> {}?o{} }}",
+                    "[ <http://x/p> ".repeat(inner),
+                    " ]".repeat(inner)
+                ),
+            ),
+            (
+                "collections",
+                format!(
+                    "SELECT * {{ ?s <http://x/p> {}?o{} }}",
+                    "( ".repeat(inner),
+                    " )".repeat(inner)
+                ),
+            ),
+        ]
+    }
+
+    /// Queries of `length` bytes that make the longest chains of one operator: flat in the
+    /// text, but trees as deep as the chain is long.
+    pub(in crate::http) fn chains(length: usize) -> Vec<(&'static str, String)> {
+        let times = |unit: &str| length / unit.len();
+        vec![
+            (
+                "sums",
+                format!(
+                    "SELECT * {{ ?s ?p ?o FILTER(1{}) }}",
+                    "+1".repeat(times("+1"))
+                ),
+            ),
+            (
+                "or",
+                format!(
+                    "SELECT * {{ ?s ?p ?o FILTER(?o{}) }}",
+                    "||?o".repeat(times("||?o"))
+                ),
+            ),
+            (
+                "unions",
+                format!("SELECT * {{ {{}}{} }}", "UNION{}".repeat(times("UNION{}"))),
+            ),
+            (
+                "optionals",
+                format!(
+                    "SELECT * {{ ?s ?p ?o {} }}",
+                    "OPTIONAL{}".repeat(times("OPTIONAL{}"))
+                ),
+            ),
+            (
+                "minus",
+                format!(
+                    "SELECT * {{ ?s ?p ?o {} }}",
+                    "MINUS{?s?p?o}".repeat(times("MINUS{?s?p?o}"))
+                ),
+            ),
+            (
+                "sequence path",
+                format!(
+                    "SELECT * {{ ?s <http://x/p>{} ?o }}",
+                    "/<x:p>".repeat(times("/<x:p>"))
+                ),
+            ),
+            (
+                "alternative path",
+                format!(
+                    "SELECT * {{ ?s <http://x/p>{} ?o }}",
+                    "|<x:p>".repeat(times("|<x:p>"))
+                ),
+            ),
+            (
+                "patterns",
+                format!(
+                    "SELECT * {{ {} }}",
+                    "?s<x:p>?o.".repeat(times("?s<x:p>?o."))
+                ),
+            ),
+            (
+                "binds",
+                format!(
+                    "SELECT * {{ ?s ?p ?o {} }}",
+                    (0..length / 16)
+                        .map(|i| format!("BIND(1 AS ?v{i})"))
+                        .collect::<String>()
+                ),
+            ),
+        ]
+    }
+
+    /// Whether the scanner lets `query` through at `max_nesting`.
+    fn passes(query: &str, max_nesting: usize) -> bool {
+        let limits = crate::limits::Limits {
+            max_nesting,
+            ..crate::limits::Limits::default()
+        };
+        crate::limits::check(query.as_bytes(), crate::limits::Family::Sparql, &limits).is_ok()
+    }
+
+    #[test]
+    fn the_deepest_nesting_allowed_runs_in_a_sixteenth_of_a_query_thread_stack() {
+        for (shape, query) in nested(MAX_NESTING_SUPPORTED) {
+            // As deep as the scanner lets through, not one level less.
+            assert!(passes(&query, MAX_NESTING_SUPPORTED), "{shape}");
+            assert!(!passes(&query, MAX_NESTING_SUPPORTED - 2), "{shape}");
+            run_on_stack(super::QUERY_STACK / 16, query);
+        }
+    }
+
+    #[test]
+    fn the_longest_chains_run_in_half_a_query_thread_stack() {
+        for (_shape, query) in chains(MAX_QUERY_LENGTH_SUPPORTED) {
+            run_on_stack(super::QUERY_STACK / 2, query);
+        }
+    }
+}
