@@ -197,12 +197,18 @@ fn limits(raw: &RawSettings) -> Result<Limits, ConfigError> {
 /// query threads' stacks with room to spare (`tests` in `http::query_pool`).
 pub const MAX_NESTING_SUPPORTED: usize = 1000;
 
-/// The largest `max-query-length` allowed: the longest chains a query this long can make
-/// (`1+1+1...`) were measured to fit in the query threads' stacks with room to spare.
-pub const MAX_QUERY_LENGTH_SUPPORTED: usize = 200_000;
+/// The largest `max-query-length` allowed (and the default): whatever a query this long
+/// holds, nested as deep as its length allows or chained (`1+1+1...`), was measured to fit
+/// in half of a query thread's stack (`tests` in `http::query_pool`). So the stack, not only
+/// the nesting scan, keeps a query from overflowing it.
+pub const MAX_QUERY_LENGTH_SUPPORTED: usize = 100_000;
 
+/// The longest query: at most what the query threads' stacks were measured for.
 fn max_query_length(raw: Option<usize>) -> Result<usize, ConfigError> {
-    let length = positive("max-query-length", raw.unwrap_or(100_000))?;
+    let length = positive(
+        "max-query-length",
+        raw.unwrap_or(MAX_QUERY_LENGTH_SUPPORTED),
+    )?;
     if length > MAX_QUERY_LENGTH_SUPPORTED {
         return Err(ConfigError::Limit {
             name: "max-query-length",
@@ -214,6 +220,7 @@ fn max_query_length(raw: Option<usize>) -> Result<usize, ConfigError> {
     Ok(length)
 }
 
+/// A limit of 0 would refuse everything: it is a mistake, said so at start.
 fn positive(name: &'static str, value: usize) -> Result<usize, ConfigError> {
     if value == 0 {
         return Err(ConfigError::Limit {
@@ -229,15 +236,27 @@ fn default_queries_per_client() -> usize {
     std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1))
 }
 
-/// Half the machine's memory (from `/proc/meminfo`), or 4 GiB where it cannot be read.
+/// Half the memory the server may use: the machine's (`/proc/meminfo`), or its container's
+/// when that is less (`memory.max` of cgroup v2), so that queries are stopped before the
+/// container's OOM killer stops the server; 4 GiB where neither can be read.
 fn default_query_memory_mib() -> usize {
-    std::fs::read_to_string("/proc/meminfo")
+    let machine = std::fs::read_to_string("/proc/meminfo")
         .ok()
         .and_then(|text| {
             let line = text.lines().find(|l| l.starts_with("MemTotal:"))?;
             let kib: usize = line.split_whitespace().nth(1)?.parse().ok()?;
-            Some(kib / 1024 / 2)
-        })
+            Some(kib / 1024)
+        });
+    // "max" (no limit) does not parse, and is ignored.
+    let container = std::fs::read_to_string("/sys/fs/cgroup/memory.max")
+        .ok()
+        .and_then(|text| text.trim().parse::<usize>().ok())
+        .map(|bytes| bytes / 1024 / 1024);
+    [machine, container]
+        .into_iter()
+        .flatten()
+        .min()
+        .map(|mib| mib / 2)
         .filter(|mib| *mib > 0)
         .unwrap_or(4096)
 }

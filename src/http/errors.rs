@@ -122,6 +122,7 @@ const fn limit_status(error: &InputError) -> StatusCode {
     match error {
         InputError::TooDeep { .. }
         | InputError::EntityExpansion { .. }
+        | InputError::OpenReference { .. }
         | InputError::DocType { .. } => StatusCode::BAD_REQUEST,
         InputError::TooManyTriples { .. } | InputError::TooLong { .. } => {
             StatusCode::PAYLOAD_TOO_LARGE
@@ -129,10 +130,12 @@ const fn limit_status(error: &InputError) -> StatusCode {
     }
 }
 
+/// The problem type of each limit, for clients that act on it.
 const fn limit_code(error: &InputError) -> &'static str {
     match error {
         InputError::TooDeep { .. } => "too-deep",
-        InputError::EntityExpansion { .. } | InputError::DocType { .. } => "entity-expansion",
+        InputError::EntityExpansion { .. } | InputError::OpenReference { .. } => "entity-expansion",
+        InputError::DocType { .. } => "doctype",
         InputError::TooManyTriples { .. } | InputError::TooLong { .. } => "too-large",
     }
 }

@@ -28,9 +28,12 @@ pub const QUERY_STACK: usize = 256 * 1024 * 1024;
 /// How often the monitor reads the heap's size while queries run.
 const MONITOR_TICK: Duration = Duration::from_millis(10);
 
-/// How long the monitor waits after stopping a query, for its memory to be freed,
-/// before it stops another.
+/// How long the monitor sleeps after stopping a query.
 const MONITOR_GRACE: Duration = Duration::from_millis(100);
+
+/// How long a stopped query may take to free its memory before the monitor, if the heap is
+/// still over budget, stops another.
+const STOPPED_GRACE: Duration = Duration::from_secs(1);
 
 /// The threads queries run on, the per-client bound and the memory monitor; cheap to clone.
 #[derive(Clone)]
@@ -78,6 +81,7 @@ impl QueryPool {
                 client: IpAddr::from([0, 0, 0, 0]),
             });
         };
+        let client = network_of(client);
         let mut clients = lock(&self.clients);
         let running = clients.entry(client).or_default();
         if *running >= self.per_client {
@@ -107,12 +111,26 @@ impl QueryPool {
     }
 }
 
-/// The pool is shut down: the server is stopping.
+/// The client an address stands for: itself for IPv4, its /64 network for IPv6 (one
+/// host is given a whole /64, and could otherwise take a new address per query).
+fn network_of(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V4(_) => address,
+        IpAddr::V6(v6) => {
+            let mut segments = v6.segments();
+            segments[4..].fill(0);
+            IpAddr::from(segments)
+        }
+    }
+}
+
+/// The pool is shut down: the server is stopping. (Defensive: the runtime is only taken
+/// out when the pool is dropped, so a live pool never says so.)
 #[derive(Debug)]
 pub struct ShutDown;
 
 /// One running query of a client; the place is given back when it is dropped, which the
-/// query's thread does when the query ends (not when its response does).
+/// query's thread does once the query is evaluated, before it sends the end of the answer.
 pub struct Permit {
     clients: Option<Arc<Mutex<HashMap<IpAddr, usize>>>>,
     client: IpAddr,
@@ -133,6 +151,8 @@ impl Drop for Permit {
     }
 }
 
+/// A lock that survives a panic of another holder: the maps it guards stay consistent
+/// (each change is one statement).
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
@@ -147,11 +167,16 @@ struct Monitor {
     started: OnceLock<bool>,
 }
 
+/// A running query, as the monitor sees it.
 struct Watched {
     id: u64,
     started: Instant,
     token: CancellationToken,
+    /// Set when the monitor stopped it, so that its answer says why.
     over: Arc<AtomicBool>,
+    /// When the monitor stopped it: until its memory is freed (its watch dropped), or a
+    /// second has passed, no other query is stopped.
+    stopped: Option<Instant>,
 }
 
 /// A query under the memory monitor, until dropped.
@@ -195,6 +220,7 @@ impl Monitor {
             started: Instant::now(),
             token,
             over: over.clone(),
+            stopped: None,
         });
         if running.len() == 1 {
             self.wake.notify_one();
@@ -251,15 +277,25 @@ impl Monitor {
         true
     }
 
+    /// Stops the oldest running query: memory grows with the time a query runs, so it is
+    /// the likeliest holder. Not while one it stopped is still freeing its memory.
     fn stop_oldest(&self, heap: usize) -> bool {
-        let running = lock(&self.running);
-        let Some(oldest) = running
+        let mut running = lock(&self.running);
+        let freeing = running
             .iter()
-            .filter(|w| !w.over.load(Ordering::Relaxed))
+            .filter_map(|w| w.stopped)
+            .any(|stopped| stopped.elapsed() < STOPPED_GRACE);
+        if freeing {
+            return false;
+        }
+        let Some(oldest) = running
+            .iter_mut()
+            .filter(|w| w.stopped.is_none())
             .min_by_key(|w| w.started)
         else {
             return false;
         };
+        oldest.stopped = Some(Instant::now());
         tracing::warn!(
             heap,
             budget = self.budget,
@@ -464,6 +500,24 @@ pub(super) mod tests {
         ]
     }
 
+    #[test]
+    fn a_client_is_its_address_or_its_ipv6_network() {
+        let pool = super::QueryPool::new(1, usize::MAX).unwrap();
+        let ip = |text: &str| text.parse::<std::net::IpAddr>().unwrap();
+        let held = pool.admit(Some(ip("2001:db8::1"))).ok();
+        assert!(held.is_some());
+        // Another address of the same /64 is the same client.
+        assert_eq!(pool.admit(Some(ip("2001:db8::2"))).err(), Some(1));
+        assert!(pool.admit(Some(ip("2001:db8:0:1::1"))).is_ok());
+        let v4 = pool.admit(Some(ip("192.0.2.1"))).ok();
+        assert!(v4.is_some());
+        assert!(pool.admit(Some(ip("192.0.2.2"))).is_ok());
+        assert_eq!(pool.admit(Some(ip("192.0.2.1"))).err(), Some(1));
+        // A place is given back when its permit goes.
+        drop(held);
+        assert!(pool.admit(Some(ip("2001:db8::2"))).is_ok());
+    }
+
     /// Whether the scanner lets `query` through at `max_nesting`.
     fn passes(query: &str, max_nesting: usize) -> bool {
         let limits = crate::limits::Limits {
@@ -481,6 +535,34 @@ pub(super) mod tests {
             assert!(!passes(&query, MAX_NESTING_SUPPORTED - 2), "{shape}");
             run_on_stack(super::QUERY_STACK / 16, query);
         }
+    }
+
+    /// The deepest each kind of nesting gets in a query of the longest length allowed,
+    /// whatever the nesting scan says of it: the stack must hold it anyway.
+    #[test]
+    fn the_deepest_nesting_a_longest_query_holds_runs_in_half_a_query_thread_stack() {
+        for (shape, _) in nested(2) {
+            let depth = deepest(shape);
+            let query = nested(depth)
+                .into_iter()
+                .find(|(s, _)| *s == shape)
+                .map(|(_, q)| q)
+                .unwrap();
+            assert!(query.len() <= MAX_QUERY_LENGTH_SUPPORTED, "{shape}");
+            run_on_stack(super::QUERY_STACK / 2, query);
+        }
+    }
+
+    /// The nesting of `shape` that fills a query of the longest length allowed.
+    fn deepest(shape: &str) -> usize {
+        let length = |depth: usize| {
+            nested(depth)
+                .into_iter()
+                .find(|(s, _)| *s == shape)
+                .map_or(0, |(_, q)| q.len())
+        };
+        let per_level = (length(203) - length(3)) as f64 / 200.0;
+        ((MAX_QUERY_LENGTH_SUPPORTED - length(3)) as f64 / per_level) as usize
     }
 
     #[test]

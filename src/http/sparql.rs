@@ -339,8 +339,6 @@ async fn on_pool(
     let span = tracing::Span::current();
     let query = move || {
         span.in_scope(|| {
-            // Held until the query ends, streamed answer included.
-            let _permit = permit;
             let state = state_of_query;
             let watch = state.query_pool.watch(token.clone());
             let started = Instant::now();
@@ -348,6 +346,9 @@ async fn on_pool(
             let mut writer = ChunkWriter::new(head_sender, chunks);
             let outcome = answer(&state, &protocol, accept.as_deref(), token, &mut writer)
                 .map_err(|error| over_memory(error, &watch));
+            // The query is evaluated (what streamed so far went out while it ran): its place
+            // is free before the client learns the end.
+            drop((permit, watch));
             if writer.end(outcome, protocol) && shallow && started.elapsed() <= INLINE_BUDGET / 2 {
                 state.fast_queries.remember(key);
             }

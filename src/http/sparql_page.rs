@@ -138,7 +138,11 @@ pub(super) fn failed(
         downloads: Vec::new(),
         outcome: Outcome::Failed(error.detail()),
     })?;
-    Ok(answer_response(Syntax::Page)
-        .status(error.status_code())
-        .body(page))
+    let mut response = answer_response(Syntax::Page);
+    response.status(error.status_code());
+    if let HttpError::TooManyQueries(_) = error {
+        // As the problem answer says it (`errors.rs`): a browser may retry in a second.
+        response.insert_header((actix_web::http::header::RETRY_AFTER, "1"));
+    }
+    Ok(response.body(page))
 }

@@ -42,6 +42,13 @@ impl Default for Limits {
     }
 }
 
+/// The deepest JSON read, whatever `max_nesting` says: oxjsonld takes some 2.5 KiB of stack
+/// per level of nested node objects, and bodies and pages are parsed on threads of 2 MiB
+/// (HTTP workers, the blocking pool). 128 levels take a quarter of that at most (measured
+/// in the tests below); serde_json, which reads the plain JSON model first, stops at 128
+/// too.
+pub const MAX_JSON_NESTING: usize = 128;
+
 /// Where in the input, counted from 1 (columns in characters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Position {
@@ -76,6 +83,17 @@ pub enum InputError {
         /// The budget.
         limit: usize,
         /// Where it was declared or referenced.
+        at: Position,
+    },
+    /// An entity reference left open at the end of an XML attribute value: oxrdfxml joins a
+    /// namespace's value to each name before expanding references, so `xmlns:e="x:&"`
+    /// and `<e:big;1/>` would expand `&big;` in every name, past any count of references.
+    #[error(
+        "an XML entity reference is left open at the end of the attribute value at line {}, column {} (the server does not read references split between a namespace and a name)",
+        at.line, at.column
+    )]
+    OpenReference {
+        /// Where the value ends.
         at: Position,
     },
     /// An XML document type declaration too long or not understood; entities are only
@@ -113,6 +131,7 @@ impl InputError {
         match self {
             Self::TooDeep { at, .. }
             | Self::EntityExpansion { at, .. }
+            | Self::OpenReference { at }
             | Self::DocType { at, .. } => Some(*at),
             Self::TooManyTriples { .. } | Self::TooLong { .. } => None,
         }
@@ -165,7 +184,9 @@ impl Scanner {
     pub fn new(family: Family, limits: &Limits) -> Self {
         match family {
             Family::Sparql => Self::Sparql(nesting::SparqlScanner::new(limits.max_nesting)),
-            Family::Json => Self::Json(nesting::JsonScanner::new(limits.max_nesting)),
+            Family::Json => Self::Json(nesting::JsonScanner::new(
+                limits.max_nesting.min(MAX_JSON_NESTING),
+            )),
             Family::Xml => Self::Xml(Box::new(xml::XmlScanner::new(limits))),
         }
     }
@@ -184,6 +205,91 @@ impl Scanner {
         match self {
             Self::Sparql(_) | Self::Json(_) => Ok(()),
             Self::Xml(s) => s.finish(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::MAX_NESTING_SUPPORTED;
+    use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfParser};
+
+    /// Bodies and pages are parsed on threads of 2 MiB (HTTP workers, the blocking pool):
+    /// each syntax, nested as deep as the scan lets through at the highest limit allowed
+    /// (JSON: [`MAX_JSON_NESTING`](super::MAX_JSON_NESTING)), parses in a quarter of that.
+    #[test]
+    fn every_syntax_parses_the_deepest_nesting_allowed_in_a_quarter_of_a_worker_stack() {
+        let depth = MAX_NESTING_SUPPORTED - 1;
+        let json = super::MAX_JSON_NESTING - 1;
+        let p = "<http://example.org/p>";
+        let documents = [
+            (
+                RdfFormat::Turtle,
+                format!(
+                    "<http://example.org/s> {p} {}1{} .",
+                    format!("[ {p} ").repeat(depth),
+                    " ]".repeat(depth)
+                ),
+            ),
+            (
+                RdfFormat::Turtle,
+                format!(
+                    "<http://example.org/s> {p} {}1{} .",
+                    "( ".repeat(depth),
+                    " )".repeat(depth)
+                ),
+            ),
+            (
+                RdfFormat::JsonLd {
+                    profile: JsonLdProfileSet::default(),
+                },
+                format!(
+                    r#"{{"@id": "http://example.org/s", {}"http://example.org/p": "bottom"{}}}"#,
+                    r#""http://example.org/p": {"#.repeat(json),
+                    "}".repeat(json)
+                ),
+            ),
+            (
+                RdfFormat::JsonLd {
+                    profile: JsonLdProfileSet::default(),
+                },
+                format!(
+                    r#"{{"@id": "http://example.org/s", "http://example.org/p": {}1{}}}"#,
+                    "[".repeat(json - 1),
+                    "]".repeat(json - 1)
+                ),
+            ),
+            (
+                RdfFormat::RdfXml,
+                format!(
+                    r#"<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:e="http://example.org/">{}{}</rdf:RDF>"#,
+                    r#"<rdf:Description rdf:about="http://example.org/s"><e:p>"#
+                        .repeat((depth - 1) / 2),
+                    "</e:p></rdf:Description>".repeat((depth - 1) / 2)
+                ),
+            ),
+        ];
+        for (format, document) in documents {
+            let limits = super::Limits {
+                max_nesting: MAX_NESTING_SUPPORTED,
+                ..super::Limits::default()
+            };
+            super::check(document.as_bytes(), super::Family::of(format), &limits)
+                .unwrap_or_else(|e| panic!("{format}: {e}"));
+            std::thread::Builder::new()
+                .stack_size(512 * 1024)
+                .spawn(move || {
+                    let parser = RdfParser::from_format(format);
+                    for quad in parser.for_slice(document.as_bytes()) {
+                        // A syntax error is fine: what matters is that the parser returns.
+                        if quad.is_err() {
+                            break;
+                        }
+                    }
+                })
+                .unwrap()
+                .join()
+                .unwrap();
         }
     }
 }

@@ -497,6 +497,10 @@ impl XmlScanner {
             Some(quote) if b == quote => {
                 self.tag.quote = None;
                 if detailed {
+                    if self.reference.active {
+                        let at = self.position(bytes, Mark::Index(i));
+                        return Err(InputError::OpenReference { at });
+                    }
                     self.value_end(bytes)?;
                 }
             }

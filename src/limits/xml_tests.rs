@@ -202,3 +202,28 @@ fn doctype_is_bounded() {
         Ok(())
     );
 }
+
+#[test]
+fn a_reference_split_between_a_namespace_and_a_name_is_refused() {
+    // oxrdfxml joins `http://x/&` and `big;1` before expanding: each name would expand
+    // `&big;` into a distinct IRI, without any whole reference for the count to see.
+    let split = format!(
+        r#"<!DOCTYPE r [<!ENTITY big "{}">]>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://x/&">
+<ex:big;1/><ex:big;2/>
+</rdf:RDF>"#,
+        "a".repeat(1000)
+    );
+    assert_eq!(
+        both(&split, &limits(10, 1_000_000)),
+        Err(InputError::OpenReference {
+            at: Position {
+                line: 2,
+                column: 86
+            }
+        })
+    );
+    // Without custom entities there is nothing to expand, and oxrdfxml reports the `&`.
+    let plain = r#"<r xmlns:ex="http://x/&"><ex:a/></r>"#;
+    assert_eq!(both(plain, &limits(10, 1000)), Ok(()));
+}

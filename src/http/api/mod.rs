@@ -717,13 +717,12 @@ fn parse_body(
     kind: ResourceKind,
     (base, store): (&NamedNode, &CatalogStore),
 ) -> Result<(Graph, bool), HttpError> {
-    let (catalog, limits) = (store.base(), store.limits());
     let format = body_format(request)?;
     let json = format.is_none();
     // Scanned before any parser sees it: nested too deep, or with XML entities expanding
     // too far, a body could exhaust the stack or the memory of the whole server.
     let family = format.map_or(Family::Json, Family::of);
-    crate::limits::check(body, family, limits).map_err(|error| StoreError::Limit {
+    crate::limits::check(body, family, store.limits()).map_err(|error| StoreError::Limit {
         path: "body".into(),
         error,
     })?;
@@ -752,10 +751,22 @@ fn parse_body(
             (format, std::borrow::Cow::Owned(document))
         }
     };
+    let graph = read_rdf(&body, format, base, store)?;
+    Ok((graph, json))
+}
+
+/// The triples of a body in `format`, relative IRIs against `base`, counted against the
+/// body's budget as they are read (413 past it).
+fn read_rdf(
+    body: &[u8],
+    format: RdfFormat,
+    base: &NamedNode,
+    store: &CatalogStore,
+) -> Result<Graph, HttpError> {
     let parser = RdfParser::from_format(format)
         .with_base_iri(base.as_str())
         .map_err(|e| HttpError::BadRequest(e.to_string()))?;
-    let ours = catalog.join("context.jsonld").into_string();
+    let ours = store.base().join("context.jsonld").into_string();
     let loader = move |url: &str| {
         if url != ours {
             return Err(format!(
@@ -772,8 +783,8 @@ fn parse_body(
         })
     };
     let mut graph = Graph::new();
-    let mut budget = Budget::per_body(limits);
-    for triple in parser.for_slice(&body).with_document_loader(loader) {
+    let mut budget = Budget::per_body(store.limits());
+    for triple in parser.for_slice(body).with_document_loader(loader) {
         let quad =
             triple.map_err(|e| HttpError::Store(StoreError::from_parse("body", e.into())))?;
         budget
@@ -784,7 +795,7 @@ fn parse_body(
             })?;
         graph.insert(quad.as_ref());
     }
-    Ok((graph, json))
+    Ok(graph)
 }
 
 /// The RDF syntax of the body, from `Content-Type`; 415 for anything else.
