@@ -3,10 +3,9 @@
 use crate::config::Settings;
 use crate::harvest::{FetchOptions, Harvester, JobReport, Source, SourceError, sources};
 use crate::http::{AppState, serve as serve_http};
-use crate::limits::{Budget, Family, Guarded, Scanner};
 use crate::store::{CatalogStore, LoadOptions, LoadReport, Provenance, StoreError};
 use crate::validate::{Report, Validator};
-use oxigraph::io::{RdfFormat, RdfParser};
+use oxigraph::io::RdfFormat;
 use oxigraph::model::{Graph, NamedOrBlankNodeRef, TripleRef};
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -280,29 +279,15 @@ pub fn validate(
         source,
     })?;
     let mut graph = Graph::new();
-    let parser = RdfParser::from_format(format)
-        .with_base_iri(settings.base.as_str())
-        .map_err(|e| StoreError::Bundled {
-            name: "base IRI",
-            message: e.to_string(),
-        })?;
-    // Scanned on its way to the parser, as `load` does (see `CatalogStore::parse_into`).
-    let limits = &settings.limits;
-    let reader = Guarded::new(
+    crate::store::read_file(
         std::io::BufReader::new(reader),
-        Scanner::new(Family::of(format), limits),
-    );
-    let mut budget = Budget::per_file(limits);
-    for quad in parser.for_reader(reader) {
-        let quad = quad.map_err(|e| StoreError::from_parse(&name, e))?;
-        budget
-            .admit(quad.as_ref())
-            .map_err(|error| StoreError::Limit {
-                path: name.clone(),
-                error,
-            })?;
-        graph.insert(TripleRef::from(quad.as_ref()));
-    }
+        format,
+        (&settings.base, &settings.limits),
+        &name,
+        &mut |quad| {
+            graph.insert(TripleRef::from(quad.as_ref()));
+        },
+    )?;
     let vocabularies = crate::store::bundled_vocabularies()?;
     let context = crate::validate::with_vocabularies(&graph, &vocabularies);
     let own = graph

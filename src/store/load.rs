@@ -4,7 +4,8 @@
 use super::history::Provenance;
 use super::records::WriteSummary;
 use super::{CatalogStore, StoreError};
-use crate::limits::{Budget, Family, Guarded, Scanner};
+use crate::limits::{Budget, Family, Guarded, Limits, Scanner};
+use crate::model::BaseIri;
 use crate::model::split_into_records;
 use crate::rdf::rdf_format_from_path;
 use oxigraph::io::{RdfFormat, RdfParser};
@@ -87,8 +88,6 @@ impl CatalogStore {
     }
 
     /// Parses one document into `graph`, resolving relative IRIs against our base IRI.
-    /// The bytes are scanned on their way to the parser ([`Guarded`]): a file nested too
-    /// deep, or whose XML entities expand too far, fails before the parser takes it in.
     pub(crate) fn parse_into(
         &self,
         graph: &mut Graph,
@@ -98,30 +97,20 @@ impl CatalogStore {
         progress: &dyn Fn(&str),
     ) -> Result<(), StoreError> {
         let name = path.display().to_string();
-        let parser = RdfParser::from_format(format)
-            .with_base_iri(self.base.as_str())
-            .map_err(|e| StoreError::Bundled {
-                name: "base IRI",
-                message: e.to_string(),
-            })?;
-        let reader = Guarded::new(reader, Scanner::new(Family::of(format), &self.limits));
-        let mut budget = Budget::per_file(&self.limits);
         let mut count = 0;
-        for quad in parser.for_reader(reader) {
-            let quad = quad.map_err(|e| StoreError::from_parse(&name, e))?;
-            budget
-                .admit(quad.as_ref())
-                .map_err(|error| StoreError::Limit {
-                    path: name.clone(),
-                    error,
-                })?;
-            graph.insert(quad.as_ref());
-            count += 1;
-            if count % PROGRESS_EVERY == 0 {
-                progress(&format!("{name}: {count} triples read"));
-            }
-        }
-        Ok(())
+        read_file(
+            reader,
+            format,
+            (&self.base, &self.limits),
+            &name,
+            &mut |quad| {
+                graph.insert(quad.as_ref());
+                count += 1;
+                if count % PROGRESS_EVERY == 0 {
+                    progress(&format!("{name}: {count} triples read"));
+                }
+            },
+        )
     }
 
     /// Replaces nothing: adds every triple to `target` in one transaction.
@@ -136,4 +125,36 @@ impl CatalogStore {
         self.commit(transaction)?;
         Ok(WriteSummary::default())
     }
+}
+
+/// Reads a file an admin gave (`load`, `validate`), relative IRIs against `base`, handing
+/// each quad to `each`. The bytes are scanned on their way to the parser ([`Guarded`]): a
+/// file nested too deep, or whose XML entities expand too far, fails before the parser
+/// takes it in; no literal or IRI may pass the length limit (a file has no triple cap).
+pub fn read_file(
+    reader: impl Read,
+    format: RdfFormat,
+    (base, limits): (&BaseIri, &Limits),
+    name: &str,
+    each: &mut dyn FnMut(oxigraph::model::Quad),
+) -> Result<(), StoreError> {
+    let parser = RdfParser::from_format(format)
+        .with_base_iri(base.as_str())
+        .map_err(|e| StoreError::Bundled {
+            name: "base IRI",
+            message: e.to_string(),
+        })?;
+    let reader = Guarded::new(reader, Scanner::new(Family::of(format), limits));
+    let mut budget = Budget::per_file(limits);
+    for quad in parser.for_reader(reader) {
+        let quad = quad.map_err(|e| StoreError::from_parse(name, e))?;
+        budget
+            .admit(quad.as_ref())
+            .map_err(|error| StoreError::Limit {
+                path: name.to_owned(),
+                error,
+            })?;
+        each(quad);
+    }
+    Ok(())
 }

@@ -30,7 +30,7 @@ pub use error::StoreError;
 pub use feed::{FeedEntry, FeedKey, FeedPage, FeedQuery, millis_text, now_millis, to_millis};
 pub use harvest::{HarvestDocument, IncomingDataset, SourceRef, Verdict};
 pub use history::{Action, Provenance};
-pub use load::{LoadOptions, LoadReport};
+pub use load::{LoadOptions, LoadReport, read_file};
 pub use oxigraph::sparql::CancellationToken;
 pub use records::{WriteSummary, WrittenRecord};
 pub use sparql::{
