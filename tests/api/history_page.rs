@@ -2,7 +2,7 @@
 //! and when, links to earlier versions, and where a change came from for admins only.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::api::{bearer, create_token};
 use common::{Server, client, get_with};

@@ -2,7 +2,7 @@
 //! exact media types, the public default graph, dataset parameters, errors and time limits.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::{Server, client};
 use reqwest::StatusCode;

@@ -3,7 +3,7 @@
 //! for deleted datasets, and bad requests that leave the store byte for byte the same.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::api::{ADMIN, bearer, create_token, expect_status, header, problem, send, server};
 use common::{Server, ask, client, get_with, run};

@@ -3,7 +3,7 @@
 //! agents, in Turtle and in the plain JSON model.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::api::{ADMIN, bearer, create_token, expect_status, header, problem, send, server};
 use common::{Server, ask, get_with};

@@ -3,7 +3,7 @@
 //! harvester walking it while the catalog changes, and pyshacl over its pages.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::{Server, ask, client, fixture, get_with, run_python};
 use oxigraph::io::{RdfFormat, RdfParser};

@@ -3,7 +3,7 @@
 //! the catalog's history at `{base}history` (who, when, what; from where for admins).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::api::{ADMIN, bearer, server};
 use common::{Prepared, client, data, get_with};

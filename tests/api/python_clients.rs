@@ -2,7 +2,7 @@
 //! pyshacl validates the demo catalog as served against the official DCAT-AP 3.0.1 shapes.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::{Server, data, fixture, run_python};
 use std::process::Command;

@@ -4,7 +4,7 @@
 #![cfg(target_os = "linux")] // reads the server's CPU time from /proc
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::{RUNAWAY, Server, client};
 use std::time::Duration;

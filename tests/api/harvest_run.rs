@@ -4,7 +4,7 @@
 //! own datasets and another source's, dry runs, and the command line.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::feeds::{FeedServer, Page, media_type};
 use oxigraph::io::RdfFormat;

@@ -16,7 +16,7 @@
 //! Not applicable: none. All 34 protocol tests and the 3 service description tests run.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::{Server, client, fixture};
 use oxigraph::io::{RdfFormat, RdfParser};

@@ -3,7 +3,7 @@
 //! page, or a failed load), and the server keeps serving with its store unchanged.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::api::{ADMIN, bearer, header, send};
 use common::feeds::{FeedServer, Page};

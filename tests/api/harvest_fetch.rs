@@ -4,7 +4,7 @@
 //! feed it is.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, middleware, web};
 use passerelle::harvest::fetch::{FetchError, FetchOptions, Fetcher, Validators};

@@ -3,7 +3,7 @@
 //! errors, and IRIs built from the configured base.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::{Server, client};
 use oxigraph::io::{RdfFormat, RdfParser};

@@ -2,7 +2,7 @@
 //! lock errors, and restarts that keep data without reseeding.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::{Server, client, data, run};
 use reqwest::StatusCode;

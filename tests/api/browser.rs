@@ -2,7 +2,7 @@
 //! person would see them (DOM after parsing), following the server's content negotiation.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::{Server, run_python};
 use std::process::Command;

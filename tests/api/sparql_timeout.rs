@@ -2,7 +2,7 @@
 //! so no other test's server competes for the CPU while we time the cancellation.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::{RUNAWAY, Server, client};
 use reqwest::StatusCode;

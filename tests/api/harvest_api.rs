@@ -4,7 +4,7 @@
 //! an outside client (rdflib) compares them.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::api::{ADMIN, bearer, expect_status, header, problem, send};
 use common::{Server, client};

@@ -4,7 +4,7 @@
 //! sends its own `Accept`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::{RUNAWAY, Server, client};
 use reqwest::StatusCode;

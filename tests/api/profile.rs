@@ -4,7 +4,7 @@
 //! the node and property of each violation.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use common::{data, fixture, passerelle, run_python};
 use std::collections::BTreeSet;

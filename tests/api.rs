@@ -1,0 +1,31 @@
+//! Every integration test in one binary (linking the server's library once, not once per
+//! file): each module of `tests/api/` starts the real `passerelle` binary, or the routing
+//! table in process, over a real on-disk store in a temp dir.
+//! Run one module with `scripts/test --test api dereference::`.
+
+#[path = "common/mod.rs"]
+mod common;
+
+/// The tests, one module per part of the server (files in `tests/api/`).
+mod api {
+    mod browser;
+    mod catalog_feed;
+    mod catalog_history;
+    mod cli;
+    mod dereference;
+    mod hardening;
+    mod harvest_api;
+    mod harvest_fetch;
+    mod harvest_run;
+    mod history_page;
+    mod in_process;
+    mod profile;
+    mod python_clients;
+    mod sparql;
+    mod sparql_disconnect;
+    mod sparql_page;
+    mod sparql_protocol;
+    mod sparql_timeout;
+    mod write_api;
+    mod write_api_kinds;
+}
