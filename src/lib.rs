@@ -1,12 +1,24 @@
 //! Passerelle: a linked-data metadata server for DCAT catalogs on an embedded Oxigraph store.
 //!
-//! Layers, with dependencies pointing down: [`http`] and [`html`] → [`store`] → [`rdf`] →
-//! [`model`]. [`commands`] wires them for the command line. [`limits`], below them all,
-//! guards every parser from input that would take the server down.
+//! Layers, with dependencies pointing down (`docs/architecture.md` draws them):
+//!
+//! - [`http`] (routes, extractors, answers) and [`html`] (pages, in French and English):
+//!   what the outside sees;
+//! - [`commands`]: the command line's work, wiring the layers below;
+//! - [`harvest`]: reading other portals' feeds into the store;
+//! - [`edit`]: the write workflow (drafts, embargoes, ownership, validation, history);
+//! - [`validate`]: the application profile's SHACL shapes;
+//! - [`store`]: the embedded Oxigraph store, records, the feed's order, history, SPARQL;
+//! - [`access`]: API tokens; [`config`]: settings;
+//! - [`rdf`]: syntaxes, negotiation, reading what clients send;
+//! - [`model`]: the IRIs we mint, vocabulary, records, times;
+//! - [`limits`], below them all: guards every parser from input that would take the
+//!   server down.
 
 pub mod access;
 pub mod commands;
 pub mod config;
+pub mod edit;
 pub mod harvest;
 pub mod html;
 pub mod http;

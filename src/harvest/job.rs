@@ -10,38 +10,13 @@ use super::fetch::{Fetched, Fetcher, Validators};
 use super::map::{HarvestedDataset, came_from_us, drop_claims_on_ours};
 use super::read::{ReadPage, read};
 use super::report::{JobError, JobReport, JobStatus, now_text};
-use super::sources::{self, PageMemo, SourceError};
+use super::sources::{self, PageMemo, RunOptions, SourceError};
 use crate::limits::Limits;
 use crate::model::vocab::dct;
 use crate::store::{CatalogStore, IncomingDataset, Provenance, SourceRef, StoreError, Verdict};
 use oxigraph::model::{Graph, NamedNode, TermRef};
 use std::collections::HashSet;
 use tracing::Instrument;
-
-/// Limits of one run, so that a feed that never ends cannot fill the store.
-#[derive(Debug, Clone)]
-pub struct RunOptions {
-    /// Only say what the run would change.
-    pub dry_run: bool,
-    /// Pages read at most.
-    pub max_pages: usize,
-    /// Datasets read at most.
-    pub max_datasets: usize,
-    /// Triples read before they are stored, as one write, while the next pages are
-    /// read: fewer, larger writes cost the store less, and take more memory.
-    pub batch_triples: usize,
-}
-
-impl Default for RunOptions {
-    fn default() -> Self {
-        Self {
-            dry_run: false,
-            max_pages: 10_000,
-            max_datasets: 1_000_000,
-            batch_triples: 500_000,
-        }
-    }
-}
 
 /// Runs one job: harvests `source` into `store`, filling `report` (whose status is final
 /// when this returns). `on_page` sees the report after each page, for progress.

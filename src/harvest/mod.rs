@@ -15,7 +15,6 @@ pub mod runner;
 pub mod sources;
 
 pub use fetch::FetchOptions;
-pub use job::RunOptions;
 pub use report::{JobError, JobReport, JobStatus};
 pub use runner::{Harvester, StartError};
-pub use sources::{Source, SourceError};
+pub use sources::{RunOptions, Source, SourceError};

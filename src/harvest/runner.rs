@@ -3,8 +3,9 @@
 //! with an interval harvested in the background for as long as the server runs.
 
 use super::fetch::{FetchError, FetchOptions, Fetcher};
-use super::job::{RunOptions, run};
+use super::job::run;
 use super::report::JobReport;
+use super::sources::RunOptions;
 use super::sources::{Source, SourceError, jobs_by_source, prune_jobs, save_job, sources};
 use crate::store::{CatalogStore, SourceRef};
 use std::collections::HashSet;
@@ -81,7 +82,7 @@ impl Harvester {
     ) -> Result<(JobReport, Claim), StartError> {
         let claim = Claim::take(&self.running, &source.name)
             .ok_or_else(|| StartError::Busy(source.name.clone()))?;
-        let id = format!("{}-{}", source.name, crate::store::now_millis());
+        let id = format!("{}-{}", source.name, crate::model::time::now_millis());
         let report = JobReport::new(
             id,
             &SourceRef {

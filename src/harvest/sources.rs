@@ -2,12 +2,36 @@
 //! `{base}api/harvest/sources/{name}` and `{base}api/harvest/jobs/{id}`: the URLs the API
 //! answers them at.
 
-use super::job::RunOptions;
 use super::report::{JobError, JobReport, now_text};
 use crate::model::BaseIri;
 use crate::store::{CatalogStore, HarvestDocument, StoreError};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
+
+/// Limits of one run, so that a feed that never ends cannot fill the store.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Only say what the run would change.
+    pub dry_run: bool,
+    /// Pages read at most.
+    pub max_pages: usize,
+    /// Datasets read at most.
+    pub max_datasets: usize,
+    /// Triples read before they are stored, as one write, while the next pages are
+    /// read: fewer, larger writes cost the store less, and take more memory.
+    pub batch_triples: usize,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        Self {
+            dry_run: false,
+            max_pages: 10_000,
+            max_datasets: 1_000_000,
+            batch_triples: 500_000,
+        }
+    }
+}
 
 /// Why a source cannot be added, or a document not read.
 #[derive(Debug, thiserror::Error)]

@@ -11,9 +11,10 @@ use super::AppState;
 use super::errors::HttpError;
 use super::respond::{choose_from, http_date, not_modified, short_hash, split_suffix};
 use super::stream;
+use crate::model::time::parse_instant;
 use crate::model::vocab::{RDF_TYPE, dcat, hydra};
 use crate::rdf::{QuadStream, Representation};
-use crate::store::{CatalogStore, FeedHeader, FeedKey, FeedPage, FeedQuery, to_millis};
+use crate::store::{CatalogStore, FeedHeader, FeedKey, FeedPage, FeedQuery};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 use oxigraph::model::vocab::xsd;
@@ -105,7 +106,7 @@ fn check_horizon(params: &Params, store: &CatalogStore) -> Result<(), HttpError>
         return Err(HttpError::BadRequest(format!(
             "modified_since is before {}, the oldest deletion this catalog remembers: \
              harvest the full feed again",
-            crate::store::millis_text(horizon)
+            crate::model::time::millis_text(horizon)
         )));
     }
     Ok(())
@@ -140,7 +141,7 @@ fn stream_page(
     page: FeedPage,
     head: Vec<Quad>,
 ) -> stream::ChunkStream {
-    let (sender, body) = stream::channel();
+    let (sender, body) = stream::channel(4);
     let span = tracing::Span::current();
     tokio::task::spawn_blocking(move || {
         span.in_scope(|| {
@@ -304,26 +305,6 @@ fn bad(message: String) -> HttpError {
     HttpError::BadRequest(message)
 }
 
-/// An ISO 8601 date (midnight UTC) or date-time; without an offset, UTC. A `+` that the
-/// client left unescaped arrives as a space and is read back as `+`.
-pub(super) fn parse_instant(text: &str) -> Option<i64> {
-    use time::format_description::well_known::Rfc3339;
-    let text = text.trim().replace(' ', "+");
-    if let Ok(t) = time::OffsetDateTime::parse(&text, &Rfc3339) {
-        return Some(to_millis(t));
-    }
-    let local = time::macros::format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second][optional [.[subsecond]]]"
-    );
-    if let Ok(t) = time::PrimitiveDateTime::parse(&text, &local) {
-        return Some(to_millis(t.assume_utc()));
-    }
-    let date = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(&text, &date)
-        .ok()
-        .map(|d| to_millis(d.midnight().assume_utc()))
-}
-
 /// The page's own URL and its neighbours', as IRIs for the body and the `Link` header.
 struct Links {
     view: String,
@@ -345,7 +326,7 @@ impl Links {
         let since = params
             .since
             .map(|millis| {
-                let literal = crate::store::millis_text(millis);
+                let literal = crate::model::time::millis_text(millis);
                 format!("&modified_since={literal}")
             })
             .unwrap_or_default();

@@ -1,8 +1,9 @@
 //! The one place where errors become HTTP statuses, with an RFC 9457 problem body.
 
+use crate::edit::EditError;
 use crate::harvest::SourceError;
 use crate::limits::InputError;
-use crate::rdf::Representation;
+use crate::rdf::{ReadError, Representation};
 use crate::store::StoreError;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
@@ -114,6 +115,37 @@ pub enum HttpError {
     /// A harvest source is invalid or exists, or the harvester's documents failed.
     #[error(transparent)]
     Harvest(#[from] crate::harvest::SourceError),
+}
+
+/// A body that could not be read: a media type we do not read is 415; what its parser
+/// or the limits say is told as for any input, with its position (as "body").
+impl From<ReadError> for HttpError {
+    fn from(error: ReadError) -> Self {
+        match error {
+            ReadError::MediaType(media_type) => Self::UnsupportedMediaType(media_type),
+            ReadError::Base(message) => Self::BadRequest(message),
+            other => Self::Store(StoreError::read("body", other)),
+        }
+    }
+}
+
+/// The write workflow's refusals, as the API states them.
+impl From<EditError> for HttpError {
+    fn from(error: EditError) -> Self {
+        match error {
+            EditError::Store(error) => Self::Store(error),
+            EditError::Read(error) => error.into(),
+            EditError::NotFound { kind, id } => Self::NotFound { kind, id },
+            EditError::Gone { kind, id } => Self::Gone { kind, id },
+            refused @ EditError::Refused { .. } => Self::Forbidden(refused.to_string()),
+            EditError::Conflict(message) => Self::Conflict(message),
+            EditError::BadRequest(message) => Self::BadRequest(message),
+            EditError::VersionRequired => Self::PreconditionRequired,
+            EditError::VersionStale { given } => Self::PreconditionFailed { given },
+            EditError::NonConformant(report) => Self::Invalid(report),
+            EditError::Validation(error) => Self::Validation(error),
+        }
+    }
 }
 
 /// Input nested too deep or expanding too far is malformed for us (400); input that is

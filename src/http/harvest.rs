@@ -8,7 +8,7 @@ use super::auth::admin;
 use super::errors::HttpError;
 use super::respond::query_parameter;
 use crate::harvest::sources::{self, job_iri, source_iri};
-use crate::harvest::{JobReport, Source, StartError};
+use crate::harvest::{JobReport, Source, SourceError, StartError};
 use crate::rdf::{Offer, negotiate};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -44,11 +44,10 @@ pub async fn add_source(
     let mut source = Source::new(&asked.name, &asked.url, asked.interval.as_deref())?;
     source.max_pages = asked.max_pages.map(usize::from);
     source.max_datasets = asked.max_datasets.map(usize::from);
-    let store = state.store.clone();
     let kept = source.clone();
-    web::block(move || sources::add_source(&store, &kept))
-        .await
-        .map_err(|_| HttpError::Unavailable)??;
+    state
+        .blocking(move |store| sources::add_source(store, &kept))
+        .await?;
     tracing::info!(source = %source.name, url = %source.url, "harvest source added");
     let location = source_iri(state.store.base(), &source.name);
     Ok(HttpResponse::Created()
@@ -58,10 +57,7 @@ pub async fn add_source(
 
 /// `GET {base}api/harvest/sources`: every source with its last job.
 pub async fn list_sources(state: web::Data<AppState>) -> Result<HttpResponse, HttpError> {
-    let store = state.store.clone();
-    let listed = web::block(move || sources::with_last_jobs(&store))
-        .await
-        .map_err(|_| HttpError::Unavailable)??;
+    let listed = state.blocking(sources::with_last_jobs).await?;
     let body: Vec<_> = listed
         .iter()
         .map(|(source, last)| source_json(&state, source, last.as_ref()))
@@ -75,17 +71,16 @@ pub async fn read_source(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, HttpError> {
     let name = path.into_inner();
-    let store = state.store.clone();
     let asked = name.clone();
-    let found = web::block(move || -> Result<_, HttpError> {
-        let Some(source) = sources::find_source(&store, &asked)? else {
-            return Ok(None);
-        };
-        let jobs = sources::jobs_of(&store, &asked)?;
-        Ok(Some((source, jobs)))
-    })
-    .await
-    .map_err(|_| HttpError::Unavailable)??;
+    let found = state
+        .blocking(move |store| {
+            let Some(source) = sources::find_source(store, &asked)? else {
+                return Ok(None);
+            };
+            let jobs = sources::jobs_of(store, &asked)?;
+            Ok::<_, SourceError>(Some((source, jobs)))
+        })
+        .await?;
     let (source, jobs) = found.ok_or(HttpError::NotFound {
         kind: "harvest source",
         id: name,
@@ -117,11 +112,10 @@ pub async fn run_source(
         }
     };
     let name = path.into_inner();
-    let store = state.store.clone();
     let asked = name.clone();
-    let source = web::block(move || sources::find_source(&store, &asked))
-        .await
-        .map_err(|_| HttpError::Unavailable)??
+    let source = state
+        .blocking(move |store| sources::find_source(store, &asked))
+        .await?
         .ok_or(HttpError::NotFound {
             kind: "harvest source",
             id: name,
@@ -129,13 +123,14 @@ pub async fn run_source(
     let options = source.run_options(dry_run);
     let harvester = state.harvester.clone();
     // Starting keeps the job's first report: a store write, on the blocking pool.
-    let id = web::block(move || harvester.start(source, options))
-        .await
-        .map_err(|_| HttpError::Unavailable)?
-        .map_err(|e| match e {
-            StartError::Busy(_) => HttpError::Conflict(e.to_string()),
-            StartError::Source(e) => HttpError::Harvest(e),
-        })?;
+    let id = state
+        .blocking(move |_| {
+            harvester.start(source, options).map_err(|e| match e {
+                StartError::Busy(_) => HttpError::Conflict(e.to_string()),
+                StartError::Source(e) => HttpError::Harvest(e),
+            })
+        })
+        .await?;
     let location = job_iri(state.store.base(), &id);
     Ok(HttpResponse::Accepted()
         .insert_header((header::LOCATION, location.as_str()))
@@ -185,11 +180,10 @@ pub async fn read_job(
         })?,
     };
     let id = path.into_inner();
-    let store = state.store.clone();
     let asked = id.clone();
-    let report = web::block(move || sources::find_job(&store, &asked))
-        .await
-        .map_err(|_| HttpError::Unavailable)??
+    let report = state
+        .blocking(move |store| sources::find_job(store, &asked))
+        .await?
         .ok_or(HttpError::NotFound {
             kind: "harvest job",
             id: id.clone(),

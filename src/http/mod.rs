@@ -6,16 +6,12 @@ mod auth;
 mod cache;
 mod catalog;
 mod errors;
-mod fast_path;
+mod extract;
 mod harvest;
 mod ops;
-mod query_pool;
 mod records;
 mod respond;
-mod service;
 mod sparql;
-mod sparql_page;
-mod sparql_syntax;
 mod stream;
 
 pub use errors::HttpError;
@@ -43,9 +39,9 @@ pub struct AppState {
     tokens: Arc<crate::access::Tokens>,
     validator: Arc<crate::validate::Validator>,
     limits: Limits,
-    fast_queries: Arc<fast_path::FastQueries>,
-    watchdog: fast_path::Watchdog,
-    query_pool: query_pool::QueryPool,
+    fast_queries: Arc<sparql::fast_path::FastQueries>,
+    watchdog: sparql::fast_path::Watchdog,
+    query_pool: sparql::pool::QueryPool,
     harvester: crate::harvest::Harvester,
 }
 
@@ -100,13 +96,45 @@ impl AppState {
                 max_query_length: settings.max_query_length,
             },
             fast_queries: Arc::default(),
-            watchdog: fast_path::Watchdog::default(),
-            query_pool: query_pool::QueryPool::new(
+            watchdog: sparql::fast_path::Watchdog::default(),
+            query_pool: sparql::pool::QueryPool::new(
                 settings.max_concurrent_queries_per_client,
                 settings.max_query_memory,
             )
             .map_err(StartError::QueryPool)?,
         })
+    }
+
+    /// Runs `work` with the store on the blocking pool (Oxigraph calls block), in the
+    /// request's span; its error, and the pool's going away, become the answer's.
+    pub(crate) async fn blocking<T, E, F>(&self, work: F) -> Result<T, HttpError>
+    where
+        F: FnOnce(&CatalogStore) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: Into<HttpError> + Send + 'static,
+    {
+        let store = self.store.clone();
+        let span = tracing::Span::current();
+        web::block(move || span.in_scope(|| work(&store)))
+            .await
+            .map_err(|_| HttpError::Unavailable)?
+            .map_err(Into::into)
+    }
+
+    /// Runs an edit of the write workflow on the blocking pool ([`Self::blocking`]).
+    pub(crate) async fn edit<T, F>(&self, work: F) -> Result<T, HttpError>
+    where
+        F: FnOnce(crate::edit::Edits<'_>) -> Result<T, crate::edit::EditError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let validator = self.validator.clone();
+        self.blocking(move |store| {
+            work(crate::edit::Edits {
+                store,
+                validator: &validator,
+            })
+        })
+        .await
     }
 
     /// The harvester, for the server to schedule its sources.

@@ -7,10 +7,8 @@ use serde_json::json;
 
 /// `GET {base}health`: 200 when the store answers a read, 503 otherwise.
 pub async fn health(state: web::Data<AppState>) -> Result<HttpResponse, HttpError> {
-    let store = state.store.clone();
-    web::block(move || store.ping())
-        .await
-        .map_err(|_| HttpError::Unavailable)?
-        .map_err(HttpError::Unhealthy)?;
+    state
+        .blocking(|store| store.ping().map_err(HttpError::Unhealthy))
+        .await?;
     Ok(HttpResponse::Ok().json(json!({ "status": "ok", "store": "ok" })))
 }

@@ -3,66 +3,50 @@
 use super::AppState;
 use super::cache::CacheKey;
 use super::errors::HttpError;
-use super::respond::{Rendered, choose, respond, split_suffix};
+use super::extract::{Language, RecordPath};
+use super::respond::{Rendered, choose, preferred_language, respond, split_suffix};
 use crate::html::{PageContext, PageError, Pages};
 use crate::model::{RecordId, RecordKind, ResourceKind, Variants};
-use crate::rdf::{Representation, parse_quality, serialize};
+use crate::rdf::{Representation, serialize};
 use crate::store::{CatalogStore, Description};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-/// `GET|HEAD {base}{kind}/{id}[.ext]`.
+/// `GET|HEAD {base}{kind}/{id}[.ext]`: the published record (rendered once per store
+/// generation), else an earlier version (`?version=N`), else a draft its writers may see.
 pub async fn resource(
     request: HttpRequest,
-    path: web::Path<(String, String)>,
+    path: RecordPath,
+    Language(language): Language,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, HttpError> {
-    let (segment, last) = path.into_inner();
-    let kind = ResourceKind::ALL
-        .into_iter()
-        .find(|k| k.path_segment() == segment)
-        .ok_or_else(|| HttpError::NoRoute(request.path().to_owned()))?;
-    let not_found = || HttpError::NotFound {
-        kind: kind.label(),
-        id: last.clone(),
-    };
-    let (id, suffix) = split_suffix(&last).ok_or_else(not_found)?;
-    let id = RecordId::parse(id).map_err(|_| not_found())?;
-    let representation = choose(&request, suffix)?;
-    let language = preferred_language(&request);
+    let representation = choose(&request, path.suffix)?;
+    let asked = (representation, language);
     if let Some(number) = version_parameter(&request)? {
-        if !history_visible(&request, &state, &id).await? {
-            return Err(not_found());
-        }
-        let iri = state.store.base().resource(kind, &id);
-        let made = state.store.clone();
-        let found = web::block(move || made.version(kind, &id, number))
-            .await
-            .map_err(|_| HttpError::Unavailable)??
-            .ok_or_else(|| HttpError::NotFound {
-                kind: "version",
-                id: format!("{last}?version={number}"),
-            })?;
-        let description = Description {
-            topic: iri.clone(),
-            quads: found,
-            modified: None,
-            version: None,
-        };
-        let page = Page::new(&state, iri.as_str(), kind.label(), language);
-        return plain(
-            &request,
-            &state,
-            &description,
-            representation,
-            &page,
-            Pages::resource,
-            None,
-        );
+        return version(&request, &state, &path, number, asked).await;
     }
-    let key = CacheKey::new(format!("{segment}/{id}"), representation, language);
-    let asked = id.clone();
-    let rendered = state
+    if let Some(rendered) = published(&state, &path, asked).await? {
+        return Ok(respond(&request, &rendered));
+    }
+    if let Some(response) = draft(&request, &state, &path, asked).await? {
+        return Ok(response);
+    }
+    Err(missing(&state, path.kind, path.id.clone(), path.not_found()).await)
+}
+
+/// The published record, rendered as asked, from the cache when the store has not changed.
+async fn published(
+    state: &AppState,
+    path: &RecordPath,
+    (representation, language): (Representation, &'static str),
+) -> Result<Option<std::sync::Arc<Rendered>>, HttpError> {
+    let (kind, id) = (path.kind, path.id.clone());
+    let key = CacheKey::new(
+        format!("{}/{id}", kind.path_segment()),
+        representation,
+        language,
+    );
+    state
         .rendered(key, move |store, pages| {
             let Some(description) = store.describe(kind, &id)? else {
                 return Ok(None);
@@ -87,41 +71,85 @@ pub async fn resource(
                 Variants::of(&iri),
             )))
         })
-        .await?;
-    if let Some(rendered) = rendered {
-        return Ok(respond(&request, &rendered));
+        .await
+}
+
+/// `?version=N`: an earlier version of the record, to whoever may see its history.
+async fn version(
+    request: &HttpRequest,
+    state: &AppState,
+    path: &RecordPath,
+    number: u64,
+    (representation, language): (Representation, &'static str),
+) -> Result<HttpResponse, HttpError> {
+    if !history_visible(request, state, &path.id).await? {
+        return Err(path.not_found());
     }
-    if let Some((version, quads)) = draft_of(&request, &state, kind, &asked).await? {
-        let iri = state.store.base().resource(kind, &asked);
-        let description = Description {
-            topic: iri.clone(),
-            quads,
-            modified: None,
-            version: None,
-        };
-        let page = Page::new(&state, iri.as_str(), kind.label(), language);
-        let mut response = plain(
-            &request,
-            &state,
-            &description,
-            representation,
-            &page,
-            Pages::resource,
-            Some(version),
-        )?;
-        // Seen with a token only: no shared cache may keep it.
-        let headers = response.headers_mut();
-        headers.insert(
-            header::CACHE_CONTROL,
-            header::HeaderValue::from_static("private, no-store"),
-        );
-        headers.insert(
-            header::VARY,
-            header::HeaderValue::from_static("Accept, Accept-Language, Authorization"),
-        );
-        return Ok(response);
-    }
-    Err(missing(&state, kind, asked, not_found()).await)
+    let (kind, id) = (path.kind, path.id.clone());
+    let quads = state
+        .blocking(move |store| store.version(kind, &id, number))
+        .await?
+        .ok_or_else(|| HttpError::NotFound {
+            kind: "version",
+            id: format!("{}?version={number}", path.asked()),
+        })?;
+    let iri = state.store.base().resource(kind, &path.id);
+    let description = Description {
+        topic: iri.clone(),
+        quads,
+        modified: None,
+        version: None,
+    };
+    let page = Page::new(state, iri.as_str(), kind.label(), language);
+    plain(
+        request,
+        state,
+        &description,
+        representation,
+        &page,
+        Pages::resource,
+        None,
+    )
+}
+
+/// The draft at the path, for those who may write it: never kept by a shared cache.
+async fn draft(
+    request: &HttpRequest,
+    state: &AppState,
+    path: &RecordPath,
+    (representation, language): (Representation, &'static str),
+) -> Result<Option<HttpResponse>, HttpError> {
+    let Some((version, quads)) = draft_of(request, state, path.kind, &path.id).await? else {
+        return Ok(None);
+    };
+    let iri = state.store.base().resource(path.kind, &path.id);
+    let description = Description {
+        topic: iri.clone(),
+        quads,
+        modified: None,
+        version: None,
+    };
+    let page = Page::new(state, iri.as_str(), path.kind.label(), language);
+    let mut response = plain(
+        request,
+        state,
+        &description,
+        representation,
+        &page,
+        Pages::resource,
+        Some(version),
+    )?;
+    // Seen with a token only: no shared cache may keep it.
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("private, no-store"),
+    );
+    headers.insert(
+        header::VARY,
+        header::HeaderValue::from_static("Accept, Accept-Language, Authorization"),
+    );
+    Ok(Some(response))
 }
 
 /// Whether the history (and earlier versions) of the record `id` may be shown: to anyone
@@ -132,16 +160,15 @@ async fn history_visible(
     state: &AppState,
     id: &RecordId,
 ) -> Result<bool, HttpError> {
-    let store = state.store.clone();
     let looked_up = id.clone();
-    let (public, draft) = web::block(move || {
-        Ok::<_, crate::store::StoreError>((
-            store.was_public(&looked_up)?,
-            store.any_draft(&looked_up)?,
-        ))
-    })
-    .await
-    .map_err(|_| HttpError::Unavailable)??;
+    let (public, draft) = state
+        .blocking(move |store| {
+            Ok::<_, crate::store::StoreError>((
+                store.was_public(&looked_up)?,
+                store.any_draft(&looked_up)?,
+            ))
+        })
+        .await?;
     if public {
         return Ok(true);
     }
@@ -162,11 +189,10 @@ async fn draft_of(
     let Some(record_kind) = RecordKind::of_resource(kind) else {
         return Ok(None);
     };
-    let store = state.store.clone();
     let looked_up = id.clone();
-    let Some((current, quads)) = web::block(move || store.draft(record_kind, &looked_up))
-        .await
-        .map_err(|_| HttpError::Unavailable)??
+    let Some((current, quads)) = state
+        .blocking(move |store| store.draft(record_kind, &looked_up))
+        .await?
     else {
         return Ok(None);
     };
@@ -198,10 +224,9 @@ pub async fn history(
     {
         return Err(not_found());
     }
-    let store = state.store.clone();
-    let quads = web::block(move || store.history(&record))
-        .await
-        .map_err(|_| HttpError::Unavailable)??
+    let quads = state
+        .blocking(move |store| store.history(&record))
+        .await?
         .ok_or_else(not_found)?;
     let iri = state.store.base().join(&format!("{segment}/{id}/history"));
     history_answer(&request, &state, (iri, suffix), quads)
@@ -218,10 +243,7 @@ pub async fn catalog_history(
         Some(("history", suffix)) => suffix,
         _ => return Err(HttpError::NoRoute(request.path().to_owned())),
     };
-    let store = state.store.clone();
-    let quads = web::block(move || store.catalog_history())
-        .await
-        .map_err(|_| HttpError::Unavailable)??;
+    let quads = state.blocking(CatalogStore::catalog_history).await?;
     let iri = state.store.base().join("history");
     history_answer(&request, &state, (iri, suffix), quads)
 }
@@ -325,16 +347,14 @@ pub(super) async fn missing(
     if kind == ResourceKind::Distribution {
         return not_found;
     }
-    let store = state.store.clone();
     let label = id.as_str().to_owned();
-    match web::block(move || store.is_withdrawn(&id)).await {
-        Ok(Ok(true)) => HttpError::Gone {
+    match state.blocking(move |store| store.is_withdrawn(&id)).await {
+        Ok(true) => HttpError::Gone {
             kind: kind.label(),
             id: label,
         },
-        Ok(Ok(false)) => not_found,
-        Ok(Err(error)) => HttpError::Store(error),
-        Err(_) => HttpError::Unavailable,
+        Ok(false) => not_found,
+        Err(error) => error,
     }
 }
 
@@ -386,56 +406,5 @@ fn render(
             .map_err(HttpError::from)
     } else {
         serialize(&description.quads, representation).map_err(HttpError::Serialize)
-    }
-}
-
-/// `fr` when the client ranks French above English in `Accept-Language`, else `en`.
-pub(super) fn preferred_language(request: &HttpRequest) -> &'static str {
-    let header = request
-        .headers()
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let mut best: Option<(&'static str, u16)> = None;
-    for part in header.split(',') {
-        let mut pieces = part.split(';');
-        let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
-        let quality = pieces
-            .find_map(|p| p.trim().strip_prefix("q=").map(|q| parse_quality(q.trim())))
-            .unwrap_or(Some(1000));
-        let language = match tag.split('-').next() {
-            Some("fr") => "fr",
-            Some("en") => "en",
-            _ => continue,
-        };
-        match quality {
-            Some(q) if q > 0 && best.is_none_or(|(_, b)| q > b) => best = Some((language, q)),
-            _ => {}
-        }
-    }
-    best.map_or("en", |(language, _)| language)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::preferred_language;
-    use actix_web::test::TestRequest;
-
-    #[test]
-    fn page_language_follows_accept_language() {
-        let pick = |header: &str| {
-            preferred_language(
-                &TestRequest::default()
-                    .insert_header(("Accept-Language", header))
-                    .to_http_request(),
-            )
-        };
-        assert_eq!(pick("fr-FR,fr;q=0.9,en;q=0.5"), "fr");
-        assert_eq!(pick("en-GB,fr;q=0.8"), "en");
-        assert_eq!(pick("de, fr;q=0.5"), "fr");
-        assert_eq!(pick("fr;q=0, en;q=0"), "en", "q=0 excludes");
-        assert_eq!(pick("fr;q=0"), "en");
-        assert_eq!(pick("es"), "en");
-        assert_eq!(pick(""), "en");
     }
 }

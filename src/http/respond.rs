@@ -3,7 +3,7 @@
 
 use super::errors::HttpError;
 use crate::model::Variants;
-use crate::rdf::{Representation, negotiate};
+use crate::rdf::{Representation, negotiate, parse_quality};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -189,6 +189,33 @@ pub(super) fn short_hash(bytes: &[u8]) -> String {
     digest[..16].iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// `fr` when the client ranks French above English in `Accept-Language`, else `en`.
+pub fn preferred_language(request: &HttpRequest) -> &'static str {
+    let header = request
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let mut best: Option<(&'static str, u16)> = None;
+    for part in header.split(',') {
+        let mut pieces = part.split(';');
+        let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
+        let quality = pieces
+            .find_map(|p| p.trim().strip_prefix("q=").map(|q| parse_quality(q.trim())))
+            .unwrap_or(Some(1000));
+        let language = match tag.split('-').next() {
+            Some("fr") => "fr",
+            Some("en") => "en",
+            _ => continue,
+        };
+        match quality {
+            Some(q) if q > 0 && best.is_none_or(|(_, b)| q > b) => best = Some((language, q)),
+            _ => {}
+        }
+    }
+    best.map_or("en", |(language, _)| language)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,5 +232,24 @@ mod tests {
             Some(("zh", Some(Representation::JsonLd)))
         );
         assert_eq!(split_suffix("zh.csv"), None);
+    }
+
+    #[test]
+    fn page_language_follows_accept_language() {
+        use actix_web::test::TestRequest;
+        let pick = |header: &str| {
+            preferred_language(
+                &TestRequest::default()
+                    .insert_header(("Accept-Language", header))
+                    .to_http_request(),
+            )
+        };
+        assert_eq!(pick("fr-FR,fr;q=0.9,en;q=0.5"), "fr");
+        assert_eq!(pick("en-GB,fr;q=0.8"), "en");
+        assert_eq!(pick("de, fr;q=0.5"), "fr");
+        assert_eq!(pick("fr;q=0, en;q=0"), "en", "q=0 excludes");
+        assert_eq!(pick("fr;q=0"), "en");
+        assert_eq!(pick("es"), "en");
+        assert_eq!(pick(""), "en");
     }
 }

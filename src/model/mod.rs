@@ -4,6 +4,7 @@
 mod ids;
 pub mod json;
 mod split;
+pub mod time;
 pub mod vocab;
 
 pub use ids::{BaseIri, BaseIriError, RecordId, RecordIdError, ResourceKind, Variants};

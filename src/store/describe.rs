@@ -7,6 +7,7 @@
 
 use super::feed::FeedEntry;
 use super::{CatalogStore, StoreError};
+use crate::model::time::parse_date_time;
 use crate::model::vocab::{RDF_TYPE, dcat, dct, fabio, foaf, prism, rdfs, skos, vcard};
 use crate::model::{RecordId, ResourceKind, owned_triples};
 use oxigraph::model::vocab::xsd;
@@ -242,7 +243,7 @@ impl CatalogStore {
             topic,
             quads,
             modified,
-            version: modified.map(super::feed::to_millis),
+            version: modified.map(crate::model::time::to_millis),
         })
     }
 
@@ -354,7 +355,7 @@ impl CatalogStore {
             let key = &entry.key;
             let quads = self.snapshots.get(&key.id, key.modified, &graph, || {
                 let quads = self.graph_quads(graph.as_ref())?;
-                let version = modified_of(&quads, &graph).map(super::feed::to_millis);
+                let version = modified_of(&quads, &graph).map(crate::model::time::to_millis);
                 Ok::<_, StoreError>((quads, version))
             })?;
             match record_topic(&quads, &graph) {
@@ -466,24 +467,6 @@ fn has_kind(quads: &[Quad], resource: &NamedNode, kind: ResourceKind) -> bool {
             && q.predicate == RDF_TYPE
             && matches!(q.object.as_ref(), TermRef::NamedNode(n) if classes.contains(&n))
     })
-}
-
-/// Parses an `xsd:dateTime` (or `xsd:date`, at midnight UTC) literal.
-pub(crate) fn parse_date_time(term: TermRef<'_>) -> Option<time::OffsetDateTime> {
-    let TermRef::Literal(literal) = term else {
-        return None;
-    };
-    let value = literal.value();
-    if literal.datatype() == xsd::DATE_TIME {
-        time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339).ok()
-    } else if literal.datatype() == xsd::DATE {
-        let format = time::macros::format_description!("[year]-[month]-[day]");
-        time::Date::parse(value.get(..10)?, &format)
-            .ok()
-            .map(|d| d.midnight().assume_utc())
-    } else {
-        None
-    }
 }
 
 /// Moves the topic's quads to the front, keeping the store's order otherwise, so Turtle

@@ -3,10 +3,10 @@
 //! a draft into the public store, where it becomes an ordinary record.
 
 use super::edits::CurrentRecord;
-use super::feed::{millis_literal, to_millis};
 use super::history::{Action, Provenance, Revision};
 use super::records::{WrittenRecord, record_node};
 use super::{CatalogStore, StoreError};
+use crate::model::time::{millis_literal, to_millis};
 use crate::model::vocab::{dct, foaf};
 use crate::model::{RecordDraft, RecordId, RecordKind, ResourceKind};
 use oxigraph::model::{GraphName, GraphNameRef, NamedNode, NamedOrBlankNode, Quad, Term, Triple};
@@ -224,7 +224,7 @@ impl CatalogStore {
             .quads_for_pattern(None, Some(dct::AVAILABLE), None, None)
         {
             let quad = quad?;
-            let until = super::describe::parse_date_time(quad.object.as_ref()).map(to_millis);
+            let until = crate::model::time::parse_date_time(quad.object.as_ref()).map(to_millis);
             if let (Some(until), GraphName::NamedNode(graph)) = (until, &quad.graph_name)
                 && until <= now
                 && let Some(id) = self.base.local_id(ResourceKind::Record, graph.as_str())
@@ -277,7 +277,7 @@ impl CatalogStore {
             )
             .next()
             .transpose()?
-            .and_then(|q| super::describe::parse_date_time(q.object.as_ref()))
+            .and_then(|q| crate::model::time::parse_date_time(q.object.as_ref()))
             .map(to_millis))
     }
 

@@ -1,10 +1,11 @@
 //! Record by record writes for the API: create, replace and delete one record, each in one
 //! transaction, checked against the version the writer saw (no lost updates).
 
-use super::feed::{FeedChange, millis_literal, now_millis, to_millis};
+use super::feed::FeedChange;
 use super::history::{Action, Provenance, Revision};
 use super::records::WrittenRecord;
 use super::{CatalogStore, StoreError};
+use crate::model::time::{millis_literal, now_millis, to_millis};
 use crate::model::vocab::{RDF_TYPE, cito, dcat, dct, foaf};
 use crate::model::{RecordDraft, RecordId, RecordKind, ResourceKind, SplitOutcome};
 use oxigraph::model::{
@@ -583,7 +584,7 @@ impl CatalogStore {
             return Ok(None);
         }
         let version = object(&record, dct::MODIFIED)
-            .and_then(|m| super::describe::parse_date_time(m.as_ref()))
+            .and_then(|m| crate::model::time::parse_date_time(m.as_ref()))
             .map_or(0, to_millis);
         let owners = self.owners(
             kind,

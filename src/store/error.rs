@@ -150,34 +150,31 @@ impl StoreError {
 
     /// A syntax error from an RDF parser, with 1-based line and column.
     pub(crate) fn from_parse(path: &str, error: oxigraph::io::RdfParseError) -> Self {
+        Self::read(path, crate::rdf::ReadError::from_parse(error))
+    }
+
+    /// What could not be read from the input `path` (a file, or "body").
+    pub fn read(path: &str, error: crate::rdf::ReadError) -> Self {
+        use crate::rdf::ReadError;
+        let path = path.to_owned();
         match error {
-            oxigraph::io::RdfParseError::Io(source) => match crate::limits::input_error(&source) {
-                Some(error) => Self::Limit {
-                    path: path.to_owned(),
-                    error: error.clone(),
-                },
-                None => Self::Io {
-                    path: path.to_owned(),
-                    source,
-                },
+            ReadError::Syntax {
+                line,
+                column,
+                message,
+            } => Self::Syntax {
+                path,
+                line,
+                column,
+                message,
             },
-            oxigraph::io::RdfParseError::Syntax(error) => {
-                let (line, column) = error
-                    .location()
-                    .map_or((0, 0), |l| (l.start.line + 1, l.start.column + 1));
-                // The parsers prefix their message with the position we already report.
-                let message = error.to_string();
-                let message = match message.strip_prefix("Parser error at ") {
-                    Some(rest) => rest.split_once(": ").map_or(rest, |(_, m)| m).to_owned(),
-                    None => message,
-                };
-                Self::Syntax {
-                    path: path.to_owned(),
-                    line,
-                    column,
-                    message,
-                }
-            }
+            ReadError::Limit(error) => Self::Limit { path, error },
+            ReadError::Io(source) => Self::Io { path, source },
+            ReadError::MediaType(media_type) => Self::UnknownFormat(media_type),
+            ReadError::Base(message) => Self::Bundled {
+                name: "base IRI",
+                message,
+            },
         }
     }
 }

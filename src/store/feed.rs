@@ -13,10 +13,10 @@
 //! every existing key (see [`Clock`]), so it is listed (again) further on.
 
 use super::{CatalogStore, StoreError};
+use crate::model::time::{now_millis, to_millis};
 use crate::model::vocab::{RDF_TYPE, dcat, dct};
 use crate::model::{RecordId, ResourceKind};
-use oxigraph::model::vocab::xsd;
-use oxigraph::model::{GraphName, Literal, NamedNodeRef, NamedOrBlankNode};
+use oxigraph::model::{GraphName, NamedNodeRef, NamedOrBlankNode};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicI64, Ordering};
 
@@ -285,38 +285,6 @@ impl Clock {
     }
 }
 
-/// The current time in milliseconds since 1970.
-pub fn now_millis() -> i64 {
-    let nanos = time::OffsetDateTime::now_utc().unix_timestamp_nanos();
-    i64::try_from(nanos / 1_000_000).unwrap_or(i64::MAX)
-}
-
-/// A time in milliseconds as an `xsd:dateTime` literal, to the millisecond, in UTC.
-pub(super) fn millis_literal(millis: i64) -> Literal {
-    Literal::new_typed_literal(millis_text(millis), xsd::DATE_TIME)
-}
-
-/// A time in milliseconds as RFC 3339 text, to the millisecond, in UTC.
-pub fn millis_text(millis: i64) -> String {
-    let time = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis) * 1_000_000)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    let format = time::macros::format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
-    );
-    time.format(&format)
-        .unwrap_or_else(|_| "1970-01-01T00:00:00.000Z".to_owned())
-}
-
-/// A duration in milliseconds, saturating.
-pub(super) fn to_millis_duration(duration: std::time::Duration) -> i64 {
-    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
-}
-
-/// Milliseconds since 1970 of a parsed time.
-pub fn to_millis(time: time::OffsetDateTime) -> i64 {
-    i64::try_from(time.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
-}
-
 impl CatalogStore {
     /// The feed page `query` asks for.
     pub fn feed_page(&self, query: &FeedQuery) -> FeedPage {
@@ -345,7 +313,7 @@ impl CatalogStore {
             .quads_for_pattern(None, Some(dct::MODIFIED), None, None)
         {
             let quad = quad?;
-            let millis = super::describe::parse_date_time(quad.object.as_ref()).map(to_millis);
+            let millis = crate::model::time::parse_date_time(quad.object.as_ref()).map(to_millis);
             let entry = if quad.graph_name == withdrawn_graph {
                 self.tombstone_id(&quad.subject)
                     .map(|id| (id, millis, true))

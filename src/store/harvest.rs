@@ -4,10 +4,11 @@
 //! last harvested, so that a dataset the source did not change is not written again; and
 //! the harvester's sources and job reports (as JSON documents).
 
-use super::feed::{FeedChange, FeedEntry, FeedKey, millis_literal};
+use super::feed::{FeedChange, FeedEntry, FeedKey};
 use super::history::{Action, Provenance, Revision};
 use super::records::{WrittenRecord, record_node};
 use super::{CatalogStore, StoreError};
+use crate::model::time::millis_literal;
 use crate::model::vocab::{RDF_TYPE, dcat, dct, foaf};
 use crate::model::{RecordDraft, RecordId, RecordKind, SplitOutcome};
 use oxigraph::model::{
@@ -341,8 +342,10 @@ impl CatalogStore {
         self.feed_index_mut().apply(changes);
         // The catalog changed: its modification time moves (a small transaction).
         let mut transaction = self.store.start_transaction()?;
-        let purged =
-            self.purge_tombstones_in(&mut transaction, super::feed::now_millis() - self.retention)?;
+        let purged = self.purge_tombstones_in(
+            &mut transaction,
+            crate::model::time::now_millis() - self.retention,
+        )?;
         self.set_catalog_modified(&mut transaction, &now)?;
         self.commit(transaction)?;
         self.feed_index_mut().apply(purged);
@@ -474,8 +477,10 @@ impl CatalogStore {
         let _writer = self.write_lock();
         let mut transaction = self.store.start_transaction()?;
         let stamp = self.clock.stamp();
-        let mut changes =
-            self.purge_tombstones_in(&mut transaction, super::feed::now_millis() - self.retention)?;
+        let mut changes = self.purge_tombstones_in(
+            &mut transaction,
+            crate::model::time::now_millis() - self.retention,
+        )?;
         let mut revisions = Vec::new();
         for topic in topics {
             let Some(id) = self.live_harvest_in(&transaction, source, topic)? else {

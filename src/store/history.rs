@@ -6,8 +6,8 @@
 //! a record is the entity `{base}{kind}/{id}?version=n`, which dereferences to that
 //! version; its activity is `{base}{kind}/{id}/history#n`.
 
-use super::feed::millis_literal;
 use super::{CatalogStore, StoreError};
+use crate::model::time::millis_literal;
 use crate::model::vocab::{RDF_TYPE, dct, foaf, prov, rdfs, spdx};
 use crate::model::{RecordId, ResourceKind};
 use oxigraph::io::{RdfFormat, RdfParser, RdfSerializer};
@@ -186,7 +186,7 @@ impl CatalogStore {
             Triple::new(
                 activity.clone(),
                 prov::ENDED_AT_TIME,
-                millis_literal(super::feed::now_millis()),
+                millis_literal(crate::model::time::now_millis()),
             ),
             Triple::new(activity.clone(), prov::WAS_ASSOCIATED_WITH, agent.clone()),
             Triple::new(

@@ -27,7 +27,7 @@ mod withdrawn;
 pub use describe::{Description, FeedHeader};
 pub use edits::{CurrentRecord, Expect, RecordState};
 pub use error::StoreError;
-pub use feed::{FeedEntry, FeedKey, FeedPage, FeedQuery, millis_text, now_millis, to_millis};
+pub use feed::{FeedEntry, FeedKey, FeedPage, FeedQuery};
 pub use harvest::{HarvestDocument, IncomingDataset, SourceRef, Verdict};
 pub use history::{Action, Provenance};
 pub use load::{LoadOptions, LoadReport, read_file};
@@ -141,7 +141,7 @@ impl CatalogStore {
             touched: Arc::new(AtomicI64::new(touched)),
             feed: Arc::default(),
             clock: Arc::default(),
-            retention: feed::to_millis_duration(DEFAULT_TOMBSTONE_RETENTION),
+            retention: crate::model::time::duration_millis(DEFAULT_TOMBSTONE_RETENTION),
             limits: crate::limits::Limits::default(),
             feed_header: Arc::default(),
             snapshots: Arc::new(snapshots::Snapshots::new(data_dir)),
@@ -152,7 +152,7 @@ impl CatalogStore {
     /// Keeps tombstones of deleted datasets for `retention` (see `withdrawn.rs`).
     pub fn with_tombstone_retention(self, retention: std::time::Duration) -> Self {
         Self {
-            retention: feed::to_millis_duration(retention),
+            retention: crate::model::time::duration_millis(retention),
             ..self
         }
     }
@@ -169,7 +169,7 @@ impl CatalogStore {
 
     /// The earliest `modified_since` for which the feed still knows every deletion.
     pub fn feed_horizon(&self) -> i64 {
-        feed::now_millis().saturating_sub(self.retention)
+        crate::model::time::now_millis().saturating_sub(self.retention)
     }
 
     fn feed_index(&self) -> RwLockReadGuard<'_, feed::FeedIndex> {

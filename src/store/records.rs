@@ -1,9 +1,10 @@
 //! Writing records: each record replaces its graph in the same transaction as the
 //! catalog links, so a reader never sees a half-written record.
 
-use super::feed::{FeedChange, FeedEntry, FeedKey, millis_literal};
+use super::feed::{FeedChange, FeedEntry, FeedKey};
 use super::history::{Action, Provenance, Revision};
 use super::{CatalogStore, StoreError};
+use crate::model::time::millis_literal;
 use crate::model::vocab::{DCAT_AP_PROFILE, RDF_TYPE, dcat, dct, foaf};
 use crate::model::{RecordDraft, RecordId, RecordKind, SplitOutcome};
 use oxigraph::model::{
@@ -140,8 +141,10 @@ impl CatalogStore {
         let stamp = self.clock.stamp();
         let now = millis_literal(stamp);
         let mut summary = WriteSummary::default();
-        let mut changes =
-            self.purge_tombstones_in(transaction, super::feed::now_millis() - self.retention)?;
+        let mut changes = self.purge_tombstones_in(
+            transaction,
+            crate::model::time::now_millis() - self.retention,
+        )?;
         let allocations = self.allocate(transaction, &outcome.records)?;
         let renames: HashMap<BlankNode, NamedNode> = outcome
             .records

@@ -134,7 +134,7 @@ impl Snapshots {
     pub(super) fn drop_all(&self, _exclusive: &RwLockWriteGuard<'_, ()>) {
         let old = self
             .dir
-            .with_extension(format!("dropped-{}", super::feed::now_millis()));
+            .with_extension(format!("dropped-{}", crate::model::time::now_millis()));
         match std::fs::rename(&self.dir, &old) {
             Ok(()) => {
                 std::thread::spawn(move || {

@@ -325,7 +325,10 @@ impl CatalogStore {
         };
         self.forget_in(&mut transaction, &revived)?;
         // Old tombstones go first: a new one is never purged in its own transaction.
-        self.purge_tombstones_in(&mut transaction, super::feed::now_millis() - self.retention)?;
+        self.purge_tombstones_in(
+            &mut transaction,
+            crate::model::time::now_millis() - self.retention,
+        )?;
         let stamp = self.clock.stamp();
         self.withdraw_deleted_in(&mut transaction, &deleted, stamp)?;
         let touched: Vec<_> = deleted
@@ -334,7 +337,10 @@ impl CatalogStore {
             .chain(revived.iter().cloned())
             .collect();
         if self.has_catalog(&transaction)? {
-            self.set_catalog_modified(&mut transaction, &super::feed::millis_literal(stamp))?;
+            self.set_catalog_modified(
+                &mut transaction,
+                &crate::model::time::millis_literal(stamp),
+            )?;
         }
         // Before the commit, so that no page serves a snapshot older than the update.
         self.snapshots.drop_all(&snapshots);

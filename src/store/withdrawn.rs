@@ -15,8 +15,9 @@
 //! not get deleted ones. A feed page, whose DCAT-AP shapes want the record's topic typed,
 //! adds `<dataset> a dcat:Dataset` with the title and description the record kept.
 
-use super::feed::{FeedChange, FeedEntry, FeedKey, millis_literal, to_millis};
+use super::feed::{FeedChange, FeedEntry, FeedKey};
 use super::{CatalogStore, StoreError};
+use crate::model::time::{millis_literal, to_millis};
 use crate::model::vocab::{DCAT_AP_PROFILE, RDF_TYPE, WITHDRAWN, adms, dcat, dct, foaf};
 use crate::model::{RecordId, ResourceKind};
 use oxigraph::model::{
@@ -116,7 +117,7 @@ impl CatalogStore {
         let mut old = Vec::new();
         for quad in transaction.quads_for_pattern(None, Some(dct::MODIFIED), None, Some(g)) {
             let quad = quad?;
-            let modified = super::describe::parse_date_time(quad.object.as_ref()).map(to_millis);
+            let modified = crate::model::time::parse_date_time(quad.object.as_ref()).map(to_millis);
             if let NamedOrBlankNode::NamedNode(node) = quad.subject
                 && modified.is_none_or(|m| m < horizon)
             {

@@ -3,6 +3,8 @@
 
 use crate::rdf::{Offer, Representation, negotiate};
 use crate::store::{AnswerKind, ResultsSyntax};
+use actix_web::HttpResponse;
+use actix_web::http::header::{self, HeaderValue};
 use std::sync::LazyLock;
 
 /// How the answer is written: a SPARQL results syntax, an RDF syntax for triples, or a
@@ -124,6 +126,18 @@ pub(super) fn pick(
     format
         .and_then(|value| offers.iter().copied().find(|s| s.named_by(value.trim())))
         .or_else(|| negotiate(accept, offers))
+}
+
+/// The head of a successful answer.
+pub(super) fn answer_response(syntax: Syntax) -> actix_web::HttpResponseBuilder {
+    let mut response = HttpResponse::Ok();
+    response
+        .insert_header((
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(syntax.content_type()),
+        ))
+        .insert_header((header::VARY, HeaderValue::from_static("Accept")));
+    response
 }
 
 #[cfg(test)]

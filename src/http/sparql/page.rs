@@ -3,10 +3,10 @@
 //! syntax, and a failed query's error under the editor that still holds it.
 
 use super::AppState;
-use super::errors::HttpError;
-use super::sparql::{Protocol, QueryFailure, answer_response};
-use super::sparql_syntax::{Syntax, pick};
+use super::protocol::{Protocol, QueryFailure};
+use super::syntax::{Syntax, answer_response, pick};
 use crate::html::{Download, FormatLink, Outcome, QueryPage};
+use crate::http::errors::HttpError;
 use crate::rdf::Offer;
 use crate::store::{Answer, AnswerKind};
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
@@ -111,7 +111,7 @@ pub(super) fn failed(
 ) -> Result<HttpResponse, HttpError> {
     let QueryFailure { error, protocol } = failure;
     let from_url = |name| {
-        super::respond::query_parameter(request, name)
+        crate::http::respond::query_parameter(request, name)
             .ok()
             .flatten()
     };
@@ -120,7 +120,7 @@ pub(super) fn failed(
         None => (from_url("query").unwrap_or_default(), from_url("format")),
     };
     if matches!(error, HttpError::Unauthorized | HttpError::Forbidden(_))
-        || !wants_page(format.as_deref(), super::respond::accept(request))
+        || !wants_page(format.as_deref(), crate::http::respond::accept(request))
     {
         return Err(error);
     }

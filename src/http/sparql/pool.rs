@@ -333,7 +333,7 @@ pub(super) mod tests {
     /// Parses and evaluates `query` on a thread with `stack` bytes of stack, and drops
     /// it. A query whose evaluation is slow (a long chain of unions) is cancelled after a
     /// second: the depth is reached when the engine builds its evaluators and starts.
-    pub(in crate::http) fn run_on_stack(stack: usize, query: String) {
+    pub(in crate::http::sparql) fn run_on_stack(stack: usize, query: String) {
         let handle = std::thread::Builder::new()
             .stack_size(stack)
             .spawn(move || {
@@ -376,7 +376,7 @@ pub(super) mod tests {
 
     /// Queries nested exactly `depth` deep, as the scanner counts (the query's own braces
     /// included), in each way the grammar allows.
-    pub(in crate::http) fn nested(depth: usize) -> Vec<(&'static str, String)> {
+    pub(in crate::http::sparql) fn nested(depth: usize) -> Vec<(&'static str, String)> {
         let inner = depth - 1;
         vec![
             (
@@ -432,7 +432,7 @@ pub(super) mod tests {
 
     /// Queries of `length` bytes that make the longest chains of one operator: flat in the
     /// text, but trees as deep as the chain is long.
-    pub(in crate::http) fn chains(length: usize) -> Vec<(&'static str, String)> {
+    pub(in crate::http::sparql) fn chains(length: usize) -> Vec<(&'static str, String)> {
         let times = |unit: &str| length / unit.len();
         vec![
             (

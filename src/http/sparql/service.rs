@@ -3,9 +3,9 @@
 //! without a query: RDF for machines, a query editor for people.
 
 use super::AppState;
-use super::errors::HttpError;
-use super::respond::{Rendered, choose, respond};
 use crate::html::{Outcome, QueryPage, format_links};
+use crate::http::errors::HttpError;
+use crate::http::respond::{Rendered, choose, respond};
 use crate::model::Variants;
 use crate::rdf::{Representation, serialize};
 use actix_web::{HttpRequest, HttpResponse, web};

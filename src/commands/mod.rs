@@ -1,7 +1,16 @@
-//! The `passerelle` subcommands, as library functions so `main.rs` stays a thin parser.
+//! The `passerelle` subcommands, as library functions so `main.rs` stays a thin parser:
+//! the flags ([`cli`]), serving, loading, validating and dumping (here), tokens
+//! ([`token`]) and harvests ([`harvest`]).
+
+pub mod cli;
+mod harvest;
+mod token;
+
+pub use harvest::{HarvestAction, HarvestError, fetch_options, report_text};
+pub use token::{RoleArg, TokenAction};
 
 use crate::config::Settings;
-use crate::harvest::{FetchOptions, Harvester, JobReport, Source, SourceError, sources};
+use crate::harvest::sources;
 use crate::http::{AppState, serve as serve_http};
 use crate::store::{CatalogStore, LoadOptions, LoadReport, Provenance, StoreError};
 use crate::validate::{Report, Validator};
@@ -34,25 +43,27 @@ pub enum CommandError {
     /// A harvest source is invalid, or a job could not start.
     #[error(transparent)]
     Harvest(#[from] HarvestError),
+    /// The settings (flags, environment, config file) are not valid.
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    /// The token file could not be read or written, or a token is invalid.
+    #[error(transparent)]
+    Access(#[from] crate::access::AccessError),
+    /// Flags that do not go together, or a value that is not what it should be.
+    #[error("{0}")]
+    Usage(String),
+    /// The command ran, and its answer is no: a file that does not conform, a harvest
+    /// that failed. Printed as the last line, with a failing exit status.
+    #[error("{0}")]
+    Outcome(String),
 }
 
-/// Why a harvest command failed.
-#[derive(Debug, thiserror::Error)]
-pub enum HarvestError {
-    /// The source is invalid, exists, or could not be kept.
-    #[error(transparent)]
-    Source(#[from] SourceError),
-    /// The job could not start.
-    #[error(transparent)]
-    Start(#[from] crate::harvest::StartError),
-    /// The HTTP client could not be built.
-    #[error(transparent)]
-    Fetch(#[from] crate::harvest::fetch::FetchError),
-    /// No source has that name (and it is not a URL).
-    #[error(
-        "no harvest source is named {0:?} (give a name from `passerelle harvest list`, or a URL)"
-    )]
-    NoSource(String),
+/// A runtime for the commands that serve or fetch.
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime, CommandError> {
+    tokio::runtime::Runtime::new().map_err(|source| CommandError::Io {
+        context: "cannot start the runtime".into(),
+        source,
+    })
 }
 
 /// `passerelle serve`: open the store, seed the demo catalog on first start, serve HTTP.
@@ -112,7 +123,7 @@ async fn end_embargoes(store: CatalogStore) {
     loop {
         ticks.tick().await;
         let store = store.clone();
-        let now = crate::store::now_millis();
+        let now = crate::model::time::now_millis();
         match tokio::task::spawn_blocking(move || store.publish_due(now)).await {
             Ok(Ok(published)) => {
                 for id in published {
@@ -149,118 +160,6 @@ pub fn load(
     let report = store.load_files(files, options, &by, &|line| eprintln!("{line}"))?;
     store.compact()?;
     Ok(report)
-}
-
-/// The fetch options the settings give.
-pub fn fetch_options(settings: &Settings) -> FetchOptions {
-    FetchOptions {
-        allow_private: settings.harvest_allow_private,
-        limits: settings.limits,
-        ..FetchOptions::default()
-    }
-}
-
-/// `passerelle harvest add`: keeps a new source.
-pub fn harvest_add(settings: &Settings, source: &Source) -> Result<(), CommandError> {
-    let store = CatalogStore::open(&settings.data_dir, settings.base.clone())?;
-    sources::add_source(&store, source).map_err(HarvestError::from)?;
-    Ok(())
-}
-
-/// `passerelle harvest run`: harvests the source named `target` (or whose URL it is; a
-/// URL no source has becomes a source named after it) and returns the report.
-pub async fn harvest_run(
-    settings: &Settings,
-    target: &str,
-    dry_run: bool,
-    progress: &(dyn Fn(&JobReport) + Send + Sync),
-) -> Result<JobReport, CommandError> {
-    let store = CatalogStore::open(&settings.data_dir, settings.base.clone())?
-        .with_tombstone_retention(settings.tombstone_retention);
-    let source = source_for(&store, target, !dry_run)?;
-    let harvester =
-        Harvester::new(store.clone(), fetch_options(settings)).map_err(HarvestError::from)?;
-    let options = source.run_options(dry_run);
-    let report = harvester
-        .run_now(source, options, progress)
-        .await
-        .map_err(HarvestError::from)?;
-    store.compact()?;
-    Ok(report)
-}
-
-/// The source `target` names: by name, else by URL, else a new source for that URL (kept
-/// if `keep`: a dry run adds no source).
-fn source_for(store: &CatalogStore, target: &str, keep: bool) -> Result<Source, HarvestError> {
-    if let Some(source) = sources::find_source(store, target)? {
-        return Ok(source);
-    }
-    let Ok(url) = reqwest::Url::parse(target) else {
-        return Err(HarvestError::NoSource(target.to_owned()));
-    };
-    if let Some(source) = sources::sources(store)?
-        .into_iter()
-        .find(|s| s.url == url.as_str())
-    {
-        return Ok(source);
-    }
-    let name: String = crate::model::RecordId::slugify(
-        &format!("{}{}", url.host_str().unwrap_or("feed"), url.path()).to_ascii_lowercase(),
-    )
-    .as_str()
-    .replace('_', "-")
-    .chars()
-    .take(64)
-    .collect();
-    let source = Source::new(name.trim_end_matches('-'), url.as_str(), None)?;
-    if keep {
-        sources::add_source(store, &source)?;
-    }
-    Ok(source)
-}
-
-/// `passerelle harvest list`: every source with its last job.
-pub fn harvest_list(settings: &Settings) -> Result<Vec<(Source, Option<JobReport>)>, CommandError> {
-    let store = CatalogStore::open(&settings.data_dir, settings.base.clone())?;
-    Ok(sources::with_last_jobs(&store).map_err(HarvestError::from)?)
-}
-
-/// A job's report as the command line prints it: the counts, then each failure.
-pub fn report_text(report: &JobReport) -> String {
-    let mut text = format!(
-        "job {} ({}): {:?}{}\n{} pages; {} created, {} updated, {} unchanged, {} withdrawn, {} failed, {} skipped",
-        report.id,
-        report.url,
-        report.status,
-        if report.dry_run {
-            " (dry run: nothing written)"
-        } else {
-            ""
-        },
-        report.pages,
-        report.created,
-        report.updated,
-        report.unchanged,
-        report.withdrawn,
-        report.failed,
-        report.skipped
-    );
-    if let Some(why) = &report.stopped {
-        text.push_str(&format!("\n{why}"));
-    }
-    for error in &report.errors {
-        text.push_str(&format!(
-            "\nerror: {}{}: {}",
-            error.page,
-            error
-                .dataset
-                .as_deref()
-                .map(|d| format!(" ({d})"))
-                .unwrap_or_default(),
-            error.reason
-        ));
-    }
-    text
 }
 
 /// `passerelle validate`: checks a file against the application profile, with the bundled

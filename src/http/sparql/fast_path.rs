@@ -27,7 +27,7 @@ pub const INLINE_BUDGET: Duration = Duration::from_millis(4);
 const TICK: Duration = Duration::from_millis(4);
 
 /// The longest query run inline, in bytes. An HTTP worker's stack is 2 MiB, not the query
-/// threads' [`QUERY_STACK`](super::query_pool::QUERY_STACK): the parser and the engine
+/// threads' [`QUERY_STACK`](super::pool::QUERY_STACK): the parser and the engine
 /// recurse per level of nesting and per link of a chain (`1+1+1...`), so only short queries
 /// may run there (chains in 4 kB overflowed half a megabyte; see the tests below).
 const INLINE_MAX_LENGTH: usize = 1024;
@@ -170,7 +170,7 @@ fn watch(shared: &Shared) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::query_pool::tests::{chains, nested, run_on_stack};
+    use super::super::pool::tests::{chains, nested, run_on_stack};
     use super::*;
 
     #[test]

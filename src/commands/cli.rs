@@ -1,0 +1,232 @@
+//! The command line's flags and subcommands (clap), and the dispatch to the commands.
+
+use super::CommandError;
+use super::harvest::HarvestAction;
+use super::token::TokenAction;
+use crate::config::{DEFAULT_CONFIG_FILE, RawSettings, Settings};
+use crate::store::LoadOptions;
+use clap::{Parser, Subcommand, ValueEnum};
+use oxigraph::io::RdfFormat;
+use oxigraph::model::NamedNode;
+use std::path::PathBuf;
+
+// The flags' and subcommands' help is their doc comments (clap reads them): the types that
+// only group them carry none, as a doc comment would change the help text.
+
+#[allow(missing_docs)]
+#[derive(Parser)]
+#[command(version, about = "A linked-data metadata server for DCAT catalogs")]
+pub struct Cli {
+    /// Config file (TOML); ./passerelle.toml is read when it exists.
+    #[arg(long, global = true, env = "PASSERELLE_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Directory of the on-disk store [default: ./data].
+    #[arg(long, global = true, env = "PASSERELLE_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, global = true, env = "PASSERELLE_LISTEN")]
+    pub listen: Option<String>,
+    /// IRI prefix of everything we mint [default: http://localhost:{port}/].
+    #[arg(long, global = true, env = "PASSERELLE_BASE_IRI")]
+    pub base_iri: Option<String>,
+    /// Rendered descriptions kept in memory; 0 disables the cache [default: 4096].
+    #[arg(long, global = true, env = "PASSERELLE_CACHE_ENTRIES")]
+    pub cache_entries: Option<usize>,
+    /// Seconds a SPARQL query may run before it is stopped [default: 30].
+    #[arg(long, global = true, env = "PASSERELLE_QUERY_TIMEOUT")]
+    pub query_timeout: Option<u64>,
+    /// Bootstrap admin token, for SPARQL Update (prefer the environment: flags show in `ps`).
+    #[arg(
+        long,
+        global = true,
+        env = "PASSERELLE_ADMIN_TOKEN",
+        hide_env_values = true
+    )]
+    pub admin_token: Option<String>,
+    /// Largest request body accepted, in bytes [default: 10 MiB].
+    #[arg(long, global = true, env = "PASSERELLE_MAX_BODY")]
+    pub max_body: Option<usize>,
+    /// Longest SPARQL query or update accepted, in characters [default: 100000].
+    #[arg(long, global = true, env = "PASSERELLE_MAX_QUERY_LENGTH")]
+    pub max_query_length: Option<usize>,
+    /// Days a deleted dataset stays listed as withdrawn in the incremental feed [default: 90].
+    #[arg(long, global = true, env = "PASSERELLE_TOMBSTONE_DAYS")]
+    pub tombstone_days: Option<u64>,
+    /// Let the harvester fetch loopback, private and link-local addresses [default: false].
+    #[arg(long, global = true, env = "PASSERELLE_HARVEST_ALLOW_PRIVATE", value_parser = clap::builder::BoolishValueParser::new())]
+    pub harvest_allow_private: Option<bool>,
+    /// Deepest nesting read in queries, RDF, JSON and XML [default: 256].
+    #[arg(long, global = true, env = "PASSERELLE_MAX_NESTING")]
+    pub max_nesting: Option<usize>,
+    /// Most triples one API body or harvested page may make [default: 250000].
+    #[arg(long, global = true, env = "PASSERELLE_MAX_TRIPLES_PER_BODY")]
+    pub max_triples_per_body: Option<usize>,
+    /// Longest literal or IRI read, in bytes [default: 1 MiB].
+    #[arg(long, global = true, env = "PASSERELLE_MAX_LITERAL_BYTES")]
+    pub max_literal_bytes: Option<usize>,
+    /// SPARQL queries one client address may run at once [default: half the cores].
+    #[arg(
+        long,
+        global = true,
+        env = "PASSERELLE_MAX_CONCURRENT_QUERIES_PER_CLIENT"
+    )]
+    pub max_concurrent_queries_per_client: Option<usize>,
+    /// Heap size in MiB past which running queries are stopped [default: half the memory].
+    #[arg(long, global = true, env = "PASSERELLE_MAX_QUERY_MEMORY")]
+    pub max_query_memory: Option<usize>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[allow(missing_docs)]
+#[derive(Subcommand)]
+pub enum Command {
+    /// Serve the catalog over HTTP (loads the demo catalog into an empty store).
+    Serve,
+    /// Import DCAT files (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD).
+    Load {
+        /// Files to import, all in one transaction.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Syntax of every file (default: from each file's extension).
+        #[arg(long, value_parser = parse_format)]
+        format: Option<RdfFormat>,
+        /// Put all triples in this named graph as-is, without splitting into records.
+        #[arg(long)]
+        graph: Option<String>,
+    },
+    /// Write the whole store.
+    Dump {
+        /// Output syntax.
+        #[arg(long, value_enum, default_value = "nq")]
+        format: DumpFormat,
+        /// Output file (default: stdout).
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Write the private store instead (the history of records).
+        #[arg(long)]
+        private: bool,
+    },
+    /// Check an RDF file against the application profile (exit status 1 if it does not conform).
+    Validate {
+        /// The file (Turtle, N-Triples, RDF/XML, JSON-LD...).
+        file: PathBuf,
+        /// Its syntax (default: from the extension).
+        #[arg(long, value_parser = parse_format)]
+        format: Option<RdfFormat>,
+    },
+    /// Manage API tokens (kept hashed in the data directory; works while a server runs).
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
+    /// Harvest remote DCAT feeds (the server must be stopped: the store is locked).
+    Harvest {
+        #[command(subcommand)]
+        action: HarvestAction,
+    },
+}
+
+#[allow(missing_docs)]
+#[derive(Clone, Copy, ValueEnum)]
+pub enum DumpFormat {
+    Nq,
+    Trig,
+}
+
+fn parse_format(value: &str) -> Result<RdfFormat, String> {
+    RdfFormat::from_extension(value)
+        .or_else(|| RdfFormat::from_media_type(value))
+        .ok_or_else(|| format!("unknown RDF syntax {value:?} (try ttl, nt, nq, trig, rdf, jsonld)"))
+}
+
+/// The settings: flags and environment over the config file over the defaults.
+pub fn settings(cli: &Cli) -> Result<Settings, CommandError> {
+    let file = match &cli.config {
+        Some(path) => RawSettings::from_file(path)?,
+        None if std::path::Path::new(DEFAULT_CONFIG_FILE).is_file() => {
+            RawSettings::from_file(DEFAULT_CONFIG_FILE.as_ref())?
+        }
+        None => RawSettings::default(),
+    };
+    let flags = RawSettings {
+        data_dir: cli.data_dir.clone(),
+        listen: cli.listen.clone(),
+        base_iri: cli.base_iri.clone(),
+        cache_entries: cli.cache_entries,
+        query_timeout: cli.query_timeout,
+        admin_token: cli.admin_token.clone(),
+        max_body: cli.max_body,
+        max_query_length: cli.max_query_length,
+        tombstone_days: cli.tombstone_days,
+        harvest_allow_private: cli.harvest_allow_private,
+        max_nesting: cli.max_nesting,
+        max_triples_per_body: cli.max_triples_per_body,
+        max_literal_bytes: cli.max_literal_bytes,
+        max_concurrent_queries_per_client: cli.max_concurrent_queries_per_client,
+        max_query_memory: cli.max_query_memory,
+    };
+    Ok(Settings::resolve(flags.over(file))?)
+}
+
+/// Runs the command `cli` names.
+pub fn run(cli: Cli) -> Result<(), CommandError> {
+    let settings = settings(&cli)?;
+    match cli.command {
+        Command::Serve => super::runtime()?.block_on(super::serve(&settings)),
+        Command::Load {
+            files,
+            format,
+            graph,
+        } => load(&settings, &files, format, graph),
+        Command::Token { action } => super::token::command(&settings, action),
+        Command::Harvest { action } => super::harvest::command(&settings, action),
+        Command::Validate { file, format } => {
+            let report = super::validate(&settings, &file, format)?;
+            println!("{report}");
+            if report.conforms {
+                Ok(())
+            } else {
+                Err(CommandError::Outcome(format!(
+                    "{} does not conform",
+                    file.display()
+                )))
+            }
+        }
+        Command::Dump {
+            format,
+            output,
+            private,
+        } => {
+            let format = match format {
+                DumpFormat::Nq => RdfFormat::NQuads,
+                DumpFormat::Trig => RdfFormat::TriG,
+            };
+            super::dump(&settings, format, output.as_deref(), private)
+        }
+    }
+}
+
+/// `passerelle load`, with what it did on stderr.
+fn load(
+    settings: &Settings,
+    files: &[PathBuf],
+    format: Option<RdfFormat>,
+    graph: Option<String>,
+) -> Result<(), CommandError> {
+    let graph = graph
+        .map(|g| {
+            NamedNode::new(&g)
+                .map_err(|e| CommandError::Usage(format!("invalid --graph IRI {g:?}: {e}")))
+        })
+        .transpose()?;
+    let report = super::load(settings, files, &LoadOptions { format, graph })?;
+    eprintln!(
+        "loaded {} triples: {} records created, {} replaced, {} triples unassigned",
+        report.triples_read,
+        report.summary.created,
+        report.summary.replaced,
+        report.summary.unassigned
+    );
+    Ok(())
+}

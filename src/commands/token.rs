@@ -1,0 +1,93 @@
+//! `passerelle token`: API tokens, kept hashed in the data directory (this works while a
+//! server runs: it reads the file on each request).
+
+use super::CommandError;
+use crate::access::{Role, Tokens};
+use crate::config::Settings;
+use clap::{Subcommand, ValueEnum};
+use oxigraph::model::NamedNode;
+
+// The subcommands of `passerelle token` (their doc comments are their help).
+#[allow(missing_docs)]
+#[derive(Subcommand)]
+pub enum TokenAction {
+    /// Create a token and print it (it is shown only once).
+    Create {
+        /// A name for the token, recorded in the history of what it writes.
+        #[arg(long)]
+        name: String,
+        /// `admin` (everything) or `editor` (records of its publishers).
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// The IRI of a publisher whose records an editor may write (repeatable).
+        #[arg(long = "publisher")]
+        publishers: Vec<String>,
+    },
+    /// List tokens (names and roles, never secrets).
+    List,
+    /// Revoke a token by name.
+    Revoke {
+        /// The token's name.
+        name: String,
+    },
+}
+
+#[allow(missing_docs)]
+#[derive(Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    Admin,
+    Editor,
+}
+
+/// `passerelle token create|list|revoke`.
+pub(super) fn command(settings: &Settings, action: TokenAction) -> Result<(), CommandError> {
+    let tokens = Tokens::new(&settings.data_dir);
+    match action {
+        TokenAction::Create {
+            name,
+            role,
+            publishers,
+        } => {
+            let role = match role {
+                RoleArg::Admin if publishers.is_empty() => Role::Admin,
+                RoleArg::Admin => {
+                    return Err(CommandError::Usage(
+                        "an admin token takes no --publisher".into(),
+                    ));
+                }
+                RoleArg::Editor => Role::Editor {
+                    publishers: publishers
+                        .iter()
+                        .map(|p| {
+                            NamedNode::new(p.as_str())
+                                .map(|n| n.into_string())
+                                .map_err(|e| {
+                                    CommandError::Usage(format!(
+                                        "--publisher {p:?} is not an IRI: {e}"
+                                    ))
+                                })
+                        })
+                        .collect::<Result<_, _>>()?,
+                },
+            };
+            let secret = tokens.create(&name, role)?;
+            println!("{secret}");
+            eprintln!("token {name:?} created; it will not be shown again");
+            Ok(())
+        }
+        TokenAction::List => {
+            for token in tokens.list()? {
+                let role = match &token.role {
+                    Role::Admin => "admin".to_owned(),
+                    Role::Editor { publishers } => format!(
+                        "editor of {}",
+                        publishers.iter().cloned().collect::<Vec<_>>().join(", ")
+                    ),
+                };
+                println!("{}\t{}\t{role}", token.name, token.created);
+            }
+            Ok(())
+        }
+        TokenAction::Revoke { name } => Ok(tokens.revoke(&name)?),
+    }
+}

@@ -1,0 +1,224 @@
+//! The SPARQL 1.1 Protocol at `{base}sparql`: the query operation
+//! ([§2.1](https://www.w3.org/TR/sparql11-protocol/#query-operation)) by `GET ?query=` or
+//! `POST` of a form or of `application/sparql-query`, with `default-graph-uri` and
+//! `named-graph-uri`, results negotiated on `Accept`, streamed, and stopped at a time
+//! limit; the update operation ([§2.2](https://www.w3.org/TR/sparql11-protocol/#update-operation))
+//! for the admin token only. A client that prefers HTML (a browser) gets the query page
+//! (`page.rs`) for a query's answer and for its failure; `?format=` picks a syntax
+//! where a browser sends its own `Accept` (`syntax.rs`).
+
+mod answer;
+pub(super) mod fast_path;
+mod page;
+pub(super) mod pool;
+mod protocol;
+pub(super) mod service;
+mod syntax;
+
+use super::AppState;
+use super::errors::HttpError;
+use super::stream;
+use crate::store::{CancellationToken, StoreError};
+use actix_web::http::Method;
+use actix_web::web::Bytes;
+use actix_web::{HttpRequest, HttpResponse, web};
+use answer::{ChunkWriter, Deadline, InlineBuffer, answer, respond};
+use fast_path::INLINE_BUDGET;
+use protocol::{Operation, Protocol, QueryFailure, operation};
+use std::net::IpAddr;
+use std::time::Instant;
+use syntax::{Syntax, answer_response};
+use tokio::sync::oneshot;
+
+/// `GET|POST {base}sparql`.
+pub async fn query(
+    request: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, HttpError> {
+    match run(&request, payload, &state).await {
+        Ok(response) => Ok(response),
+        Err(failure) => page::failed(&request, &state, failure),
+    }
+}
+
+async fn run(
+    request: &HttpRequest,
+    payload: web::Payload,
+    state: &web::Data<AppState>,
+) -> Result<HttpResponse, QueryFailure> {
+    let limits = state.limits;
+    let body = payload
+        .to_bytes_limited(limits.max_body)
+        .await
+        .map_err(|_| {
+            HttpError::PayloadTooLarge(format!("bodies are limited to {} bytes", limits.max_body))
+        })?
+        .map_err(|_| HttpError::BadRequest("the request body could not be read".into()))?;
+    let operation = match operation(request, &body) {
+        // The protocol's GET without a query: the service description.
+        Err(HttpError::MissingQuery) if request.method() != Method::POST => {
+            return Ok(service::describe(request.clone(), state.clone()).await?);
+        }
+        other => other?,
+    };
+    let text = match &operation {
+        Operation::Query(protocol) => &protocol.query,
+        Operation::Update(update, _) => update,
+    };
+    let too_long = (text.chars().count() > limits.max_query_length).then(|| {
+        HttpError::PayloadTooLarge(format!(
+            "queries and updates are limited to {} characters",
+            limits.max_query_length
+        ))
+    });
+    let protocol = match operation {
+        Operation::Query(protocol) => match too_long {
+            Some(error) => return Err(QueryFailure::of(error, protocol)),
+            None => protocol,
+        },
+        Operation::Update(update, using) => {
+            if let Some(error) = too_long {
+                return Err(error.into());
+            }
+            let who = super::auth::admin(request, state)?;
+            let by = super::auth::provenance(request, &who);
+            let store = state.store.clone();
+            // On a query thread: the update's parser recurses like a query's.
+            state
+                .query_pool
+                .run(move || store.update(&update, using, &by))
+                .map_err(|_| HttpError::Unavailable)?
+                .await
+                .map_err(|_| HttpError::Unavailable)?
+                .map_err(HttpError::from)?;
+            return Ok(HttpResponse::NoContent().finish());
+        }
+    };
+    let accept = super::respond::accept(request).map(str::to_owned);
+    let key = state.fast_queries.key(
+        &protocol.query,
+        &protocol.default_graphs,
+        &protocol.named_graphs,
+    );
+    if state.fast_queries.knows(key) {
+        match inline(state, &protocol, accept.as_deref()) {
+            Inline::Answered(syntax, bytes) => return Ok(answer_response(syntax).body(bytes)),
+            Inline::Late(syntax, bytes) => {
+                state.fast_queries.forget(key);
+                return Ok(answer_response(syntax).body(bytes));
+            }
+            Inline::Failed(error) => return Err(QueryFailure::of(error, protocol)),
+            Inline::Declined => state.fast_queries.forget(key),
+        }
+    }
+    let client = request.peer_addr().map(|address| address.ip());
+    on_pool(state, protocol, accept, key, client).await
+}
+
+/// What running a query inline came to.
+enum Inline {
+    /// The whole answer, within budget.
+    Answered(Syntax, Bytes),
+    /// The whole answer, but past the budget (the data changed, or the thread was kept
+    /// waiting): good to send, but the query should not run inline again.
+    Late(Syntax, Bytes),
+    /// The query's own error (syntax, 406...), which the pool would give too.
+    Failed(HttpError),
+    /// Over budget or over a chunk: run it on the pool instead.
+    Declined,
+}
+
+/// Runs a query known to be quick on this thread, under [`INLINE_BUDGET`].
+fn inline(state: &AppState, protocol: &Protocol, accept: Option<&str>) -> Inline {
+    let token = CancellationToken::new();
+    if !state.watchdog.arm(token.clone(), INLINE_BUDGET) {
+        return Inline::Declined;
+    }
+    let started = Instant::now();
+    let mut buffer = InlineBuffer::default();
+    match answer(state, protocol, accept, token.clone(), &mut buffer) {
+        Ok(()) => match buffer.syntax {
+            Some(syntax) if started.elapsed() > INLINE_BUDGET => {
+                Inline::Late(syntax, Bytes::from(buffer.bytes))
+            }
+            Some(syntax) => Inline::Answered(syntax, Bytes::from(buffer.bytes)),
+            None => Inline::Declined,
+        },
+        Err(_) if buffer.overflowed || token.is_cancelled() => Inline::Declined,
+        Err(error) => Inline::Failed(error),
+    }
+}
+
+/// Runs a query on the blocking pool, streaming its answer; remembers it as fast when it
+/// answered within half of [`INLINE_BUDGET`] in one chunk. Cancelled when the client
+/// leaves (this future or the streamed body is dropped).
+async fn on_pool(
+    state: &web::Data<AppState>,
+    protocol: Protocol,
+    accept: Option<String>,
+    key: u64,
+    client: Option<IpAddr>,
+) -> Result<HttpResponse, QueryFailure> {
+    let permit = match state.query_pool.admit(client) {
+        Ok(permit) => permit,
+        Err(running) => {
+            return Err(QueryFailure::of(
+                HttpError::TooManyQueries(running),
+                protocol,
+            ));
+        }
+    };
+    let cancellation = CancellationToken::new();
+    let (head_sender, mut head) = oneshot::channel();
+    let (chunks, stream) = stream::channel(8);
+    let state_of_query = state.clone();
+    let token = cancellation.clone();
+    let span = tracing::Span::current();
+    let query = move || {
+        span.in_scope(|| {
+            let state = state_of_query;
+            let watch = state.query_pool.watch(token.clone());
+            let started = Instant::now();
+            let shallow = fast_path::shallow(&protocol.query);
+            let mut writer = ChunkWriter::new(head_sender, chunks);
+            let outcome = answer(&state, &protocol, accept.as_deref(), token, &mut writer)
+                .map_err(|error| over_memory(error, &watch));
+            // The query is evaluated (what streamed so far went out while it ran): its place
+            // is free before the client learns the end.
+            drop((permit, watch));
+            if writer.end(outcome, protocol) && shallow && started.elapsed() <= INLINE_BUDGET / 2 {
+                state.fast_queries.remember(key);
+            }
+        });
+    };
+    if state.query_pool.run(query).is_err() {
+        return Err(HttpError::Unavailable.into());
+    }
+    // The time limit is a timer of this request's own, polled with the answer: no task
+    // per request, and it fires even while the query has produced nothing yet.
+    let mut deadline = Deadline {
+        sleep: Box::pin(tokio::time::sleep(state.query_timeout)),
+        cancellation,
+    };
+    // A client that closes its connection makes actix drop this future (see
+    // `h1_allow_half_closed` in `http/mod.rs`); dropping the deadline cancels the query.
+    let head = tokio::select! {
+        head = &mut head => head,
+        () = &mut deadline.sleep => {
+            deadline.cancellation.cancel();
+            return respond(head.await, stream, None);
+        }
+    };
+    respond(head, stream, Some(deadline))
+}
+
+/// A query the memory monitor stopped says so, not that it ran out of time.
+fn over_memory(error: HttpError, watch: &pool::Watch) -> HttpError {
+    match error {
+        HttpError::Store(StoreError::QueryCancelled) if watch.stopped_for_memory() => {
+            HttpError::Store(StoreError::QueryOverMemory)
+        }
+        other => other,
+    }
+}
