@@ -190,53 +190,57 @@ pub(super) fn command(settings: &Settings, action: HarvestAction) -> Result<(), 
             eprintln!("source {:?} added: {}", source.name, source.url);
             Ok(())
         }
-        HarvestAction::Run { source, dry_run } => {
-            let runtime = super::runtime()?;
-            let terminal = std::io::stderr().is_terminal();
-            let progress = move |report: &JobReport| {
-                if terminal {
-                    eprint!(
-                        "\r\x1b[Kpage {} · {} datasets · {} created · {} updated · {} unchanged · {} failed",
-                        report.pages,
-                        report.datasets(),
-                        report.created,
-                        report.updated,
-                        report.unchanged,
-                        report.failed
-                    );
-                }
-            };
-            let report = runtime.block_on(harvest_run(settings, &source, dry_run, &progress))?;
-            if terminal {
-                eprintln!();
-            }
-            println!("{}", report_text(&report));
-            match report.status {
-                JobStatus::Succeeded => Ok(()),
-                status => Err(CommandError::Outcome(
-                    format!("the harvest ended {status:?}").to_lowercase(),
-                )),
-            }
-        }
+        HarvestAction::Run { source, dry_run } => run_and_report(settings, &source, dry_run),
         HarvestAction::List => {
             for (source, last) in harvest_list(settings)? {
-                let last = last.map_or_else(
-                    || "never harvested".to_owned(),
-                    |job| {
-                        format!(
-                            "{} {:?}: {} created, {} updated, {} unchanged, {} withdrawn, {} failed",
-                            job.started, job.status, job.created, job.updated, job.unchanged, job.withdrawn, job.failed
-                        )
-                    },
-                );
                 println!(
-                    "{}\t{}\t{}\t{last}",
+                    "{}\t{}\t{}\t{}",
                     source.name,
                     source.url,
-                    source.interval.as_deref().unwrap_or("-")
+                    source.interval.as_deref().unwrap_or("-"),
+                    last.as_ref()
+                        .map_or_else(|| "never harvested".to_owned(), job_line)
                 );
             }
             Ok(())
         }
     }
+}
+
+/// `passerelle harvest run`: progress on a terminal, then the report; a failing exit
+/// status unless the job succeeded.
+fn run_and_report(settings: &Settings, source: &str, dry_run: bool) -> Result<(), CommandError> {
+    let terminal = std::io::stderr().is_terminal();
+    let progress = move |report: &JobReport| {
+        if terminal {
+            eprint!(
+                "\r\x1b[Kpage {} · {} datasets · {} created · {} updated · {} unchanged · {} failed",
+                report.pages,
+                report.datasets(),
+                report.created,
+                report.updated,
+                report.unchanged,
+                report.failed
+            );
+        }
+    };
+    let report = super::runtime()?.block_on(harvest_run(settings, source, dry_run, &progress))?;
+    if terminal {
+        eprintln!();
+    }
+    println!("{}", report_text(&report));
+    match report.status {
+        JobStatus::Succeeded => Ok(()),
+        status => Err(CommandError::Outcome(
+            format!("the harvest ended {status:?}").to_lowercase(),
+        )),
+    }
+}
+
+/// A job in one line, for `harvest list`.
+fn job_line(job: &JobReport) -> String {
+    format!(
+        "{} {:?}: {} created, {} updated, {} unchanged, {} withdrawn, {} failed",
+        job.started, job.status, job.created, job.updated, job.unchanged, job.withdrawn, job.failed
+    )
 }

@@ -18,7 +18,7 @@ mod syntax;
 use super::AppState;
 use super::errors::HttpError;
 use super::stream;
-use crate::store::{CancellationToken, StoreError};
+use crate::store::{CancellationToken, StoreError, UsingDataset};
 use actix_web::http::Method;
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -42,59 +42,72 @@ pub async fn query(
     }
 }
 
+/// Reads the request, then runs its query or update.
 async fn run(
     request: &HttpRequest,
     payload: web::Payload,
     state: &web::Data<AppState>,
 ) -> Result<HttpResponse, QueryFailure> {
-    let limits = state.limits;
+    let max_body = state.limits.max_body;
     let body = payload
-        .to_bytes_limited(limits.max_body)
+        .to_bytes_limited(max_body)
         .await
-        .map_err(|_| {
-            HttpError::PayloadTooLarge(format!("bodies are limited to {} bytes", limits.max_body))
-        })?
+        .map_err(|_| HttpError::PayloadTooLarge(format!("bodies are limited to {max_body} bytes")))?
         .map_err(|_| HttpError::BadRequest("the request body could not be read".into()))?;
-    let operation = match operation(request, &body) {
+    match operation(request, &body) {
         // The protocol's GET without a query: the service description.
         Err(HttpError::MissingQuery) if request.method() != Method::POST => {
-            return Ok(service::describe(request.clone(), state.clone()).await?);
+            Ok(service::describe(request.clone(), state.clone()).await?)
         }
-        other => other?,
-    };
-    let text = match &operation {
-        Operation::Query(protocol) => &protocol.query,
-        Operation::Update(update, _) => update,
-    };
-    let too_long = (text.chars().count() > limits.max_query_length).then(|| {
-        HttpError::PayloadTooLarge(format!(
-            "queries and updates are limited to {} characters",
-            limits.max_query_length
-        ))
-    });
-    let protocol = match operation {
-        Operation::Query(protocol) => match too_long {
-            Some(error) => return Err(QueryFailure::of(error, protocol)),
-            None => protocol,
+        Err(error) => Err(error.into()),
+        Ok(Operation::Query(protocol)) => match too_long(&protocol.query, state) {
+            Some(error) => Err(QueryFailure::of(error, protocol)),
+            None => evaluate(request, state, protocol).await,
         },
-        Operation::Update(update, using) => {
-            if let Some(error) = too_long {
-                return Err(error.into());
-            }
-            let who = super::auth::admin(request, state)?;
-            let by = super::auth::provenance(request, &who);
-            let store = state.store.clone();
-            // On a query thread: the update's parser recurses like a query's.
-            state
-                .query_pool
-                .run(move || store.update(&update, using, &by))
-                .map_err(|_| HttpError::Unavailable)?
-                .await
-                .map_err(|_| HttpError::Unavailable)?
-                .map_err(HttpError::from)?;
-            return Ok(HttpResponse::NoContent().finish());
-        }
-    };
+        Ok(Operation::Update(update, using)) => match too_long(&update, state) {
+            Some(error) => Err(error.into()),
+            None => Ok(self::update(request, state, update, using).await?),
+        },
+    }
+}
+
+/// 413 for a query or update longer than `max-query-length` characters.
+fn too_long(text: &str, state: &AppState) -> Option<HttpError> {
+    let limit = state.limits.max_query_length;
+    (text.chars().count() > limit).then(|| {
+        HttpError::PayloadTooLarge(format!(
+            "queries and updates are limited to {limit} characters"
+        ))
+    })
+}
+
+/// The update operation, for admins only, on a query thread: the update's parser recurses
+/// like a query's.
+async fn update(
+    request: &HttpRequest,
+    state: &AppState,
+    update: String,
+    using: UsingDataset,
+) -> Result<HttpResponse, HttpError> {
+    let who = super::auth::admin(request, state)?;
+    let by = super::auth::provenance(request, &who);
+    let store = state.store.clone();
+    state
+        .query_pool
+        .run(move || store.update(&update, using, &by))
+        .map_err(|_| HttpError::Unavailable)?
+        .await
+        .map_err(|_| HttpError::Unavailable)??;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The query operation: inline when the query is known to be quick, else on the query
+/// threads.
+async fn evaluate(
+    request: &HttpRequest,
+    state: &web::Data<AppState>,
+    protocol: Protocol,
+) -> Result<HttpResponse, QueryFailure> {
     let accept = super::respond::accept(request).map(str::to_owned);
     let key = state.fast_queries.key(
         &protocol.query,
