@@ -2,9 +2,10 @@
 //! public reader (dereferencing, the feed, SPARQL) can come across them. Publishing moves
 //! a draft into the public store, where it becomes an ordinary record.
 
-use super::edits::CurrentRecord;
 use super::history::{Action, Provenance, Revision};
-use super::records::{WrittenRecord, record_node};
+use super::lookup::CurrentRecord;
+use super::lookup::QuadSource;
+use super::write::{WrittenRecord, record_node};
 use super::{CatalogStore, StoreError};
 use crate::model::time::{millis_literal, to_millis};
 use crate::model::vocab::{dct, foaf};
@@ -269,15 +270,8 @@ impl CatalogStore {
         let graph = self.base.record_graph(id);
         Ok(self
             .private
-            .quads_for_pattern(
-                Some(graph.as_ref().into()),
-                Some(dct::AVAILABLE),
-                None,
-                Some(GraphNameRef::NamedNode(graph.as_ref())),
-            )
-            .next()
-            .transpose()?
-            .and_then(|q| crate::model::time::parse_date_time(q.object.as_ref()))
+            .object_of(graph.as_ref().into(), dct::AVAILABLE, graph.as_ref())?
+            .and_then(|o| crate::model::time::parse_date_time(o.as_ref()))
             .map(to_millis))
     }
 
@@ -350,25 +344,22 @@ impl CatalogStore {
 
     /// Whether a draft or a history uses the id (a deleted draft's history keeps it).
     pub(super) fn id_held_privately(&self, id: &RecordId) -> Result<bool, StoreError> {
-        Ok(
-            super::holds_graph(&self.private, &self.base.record_graph(id))?
-                || super::holds_graph(&self.private, &self.history_graph(id))?,
-        )
+        Ok(self
+            .private
+            .graph_holds_any(self.base.record_graph(id).as_ref())?
+            || self
+                .private
+                .graph_holds_any(self.history_graph(id).as_ref())?)
     }
 
     /// Whether a draft describes `topic`.
     pub(super) fn draft_of_topic(&self, topic: &NamedNode) -> Result<bool, StoreError> {
-        Ok(self
-            .private
-            .quads_for_pattern(
-                None,
-                Some(foaf::PRIMARY_TOPIC),
-                Some(topic.as_ref().into()),
-                None,
-            )
-            .next()
-            .transpose()?
-            .is_some())
+        self.private.holds_any(
+            None,
+            Some(foaf::PRIMARY_TOPIC),
+            Some(topic.as_ref().into()),
+            None,
+        )
     }
 }
 

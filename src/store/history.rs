@@ -6,6 +6,7 @@
 //! a record is the entity `{base}{kind}/{id}?version=n`, which dereferences to that
 //! version; its activity is `{base}{kind}/{id}/history#n`.
 
+use super::lookup::QuadSource;
 use super::{CatalogStore, StoreError};
 use crate::model::time::millis_literal;
 use crate::model::vocab::{RDF_TYPE, dct, foaf, prov, rdfs, spdx};
@@ -293,19 +294,8 @@ impl CatalogStore {
         let entity = self.revision_iri(kind, id, number);
         let found = self
             .private
-            .quads_for_pattern(
-                Some(entity.as_ref().into()),
-                Some(prov::VALUE),
-                None,
-                Some(GraphNameRef::NamedNode(graph.as_ref())),
-            )
-            .next()
-            .transpose()?;
-        let Some(Quad {
-            object: Term::Literal(content),
-            ..
-        }) = found
-        else {
+            .object_of(entity.as_ref().into(), prov::VALUE, graph.as_ref())?;
+        let Some(Term::Literal(content)) = found else {
             return Ok(None);
         };
         RdfParser::from_format(RdfFormat::NTriples)

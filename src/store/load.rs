@@ -2,7 +2,7 @@
 //! syntax error anywhere leaves the store exactly as it was.
 
 use super::history::Provenance;
-use super::records::WriteSummary;
+use super::write::WriteSummary;
 use super::{CatalogStore, StoreError};
 use crate::limits::{Budget, Family, Guarded, Limits, Scanner};
 use crate::model::BaseIri;

@@ -1,5 +1,5 @@
-//! The only code that talks to Oxigraph: opening the on-disk store, record graphs,
-//! transactions, descriptions for dereferencing, loading and dumping.
+//! The only code that talks to Oxigraph: the on-disk store (public) and the private store
+//! (drafts, history, the harvester's documents), record graphs, transactions.
 //!
 //! Layout (DESIGN.md): one named graph per record, `{base}records/{id}`, holding the
 //! catalog record, its topic (dataset, data paper or agent) and every node the topic owns;
@@ -7,36 +7,63 @@
 //! bundled code lists; our bookkeeping is in a file beside the store (`state.rs`).
 //!
 //! Oxigraph calls block: async callers run these methods on the blocking pool.
+//!
+//! What `CatalogStore` offers, by what callers need (the interface a second backend, a
+//! remote SPARQL store, would implement), and where it is:
+//!
+//! | need | methods | file |
+//! |---|---|---|
+//! | open, check, dump | `open`, `open_as_is`, `ping`, `dump`, `compact`, `seed_if_empty` | `mod.rs`, `seed.rs` |
+//! | read a record | `describe`, `describe_catalog`, `in_context`, `describe_feed_entry` | `describe.rs` |
+//! | look records up | `record_state`, `record_id_of`, `dataset_of_distribution`, `iri_in_use`, `owners`, `is_withdrawn`... | `lookup.rs` |
+//! | write records | `write_record`, `delete_record` (checked against a version) | `versioned.rs` |
+//! | write many records | `write_split` (the transaction step every write shares) | `write.rs` |
+//! | drafts and embargoes | `draft`, `write_draft`, `publish_draft`, `delete_draft`, `publish_due`, `embargo_of` | `drafts.rs` |
+//! | harvested records | `store_harvested`, `withdraw_harvested`, `harvested_topics` | `harvested.rs` |
+//! | the harvester's documents | `put_harvest_document`, `harvest_document`, `harvest_documents`... | `documents.rs` |
+//! | the feed's order | `feed_page`, `feed_header`, `feed_horizon` | `feed.rs` |
+//! | tombstones | (kept by deletes and harvests, listed by the feed) | `withdrawn.rs` |
+//! | history | `history`, `version`, `catalog_history`, `dump_private` | `history.rs` |
+//! | SPARQL | `prepare_query`, `evaluate`, `update` | `sparql.rs` |
+//! | files | `load_files`, `read_file` | `load.rs` |
+//!
+//! Underneath: `snapshots.rs` (record graphs as files, for feed pages), `state.rs`,
+//! `vocabularies.rs`, `error.rs`.
 
 mod describe;
+mod documents;
 mod drafts;
-mod edits;
 mod error;
 mod feed;
-mod harvest;
+mod harvested;
 mod history;
 mod load;
-mod records;
+mod lookup;
 mod seed;
 mod snapshots;
 mod sparql;
 mod state;
+mod versioned;
 mod vocabularies;
 mod withdrawn;
+mod write;
 
 pub use describe::{Description, FeedHeader};
-pub use edits::{CurrentRecord, Expect, RecordState};
+pub use documents::HarvestDocument;
 pub use error::StoreError;
 pub use feed::{FeedEntry, FeedKey, FeedPage, FeedQuery};
-pub use harvest::{HarvestDocument, IncomingDataset, SourceRef, Verdict};
+pub use harvested::{IncomingDataset, SourceRef, Verdict};
 pub use history::{Action, Provenance};
 pub use load::{LoadOptions, LoadReport, read_file};
+use lookup::QuadSource;
+pub use lookup::{CurrentRecord, RecordState};
 pub use oxigraph::sparql::CancellationToken;
-pub use records::{WriteSummary, WrittenRecord};
 pub use sparql::{
     Answer, AnswerKind, AnswerTable, PreparedQuery, ResultsSyntax, UsingDataset, declared_prefixes,
 };
+pub use versioned::Expect;
 pub use vocabularies::bundled_vocabularies;
+pub use write::{WriteSummary, WrittenRecord};
 
 use crate::model::BaseIri;
 use crate::model::vocab::RDF_TYPE;
@@ -78,20 +105,6 @@ pub struct CatalogStore {
     /// The SPARQL engine as every request gets it (see [`sparql::endpoint_evaluator`]),
     /// built once: cloning it costs less than resolving the endpoint's IRI per query.
     evaluator: oxigraph::sparql::SparqlEvaluator,
-}
-
-/// Whether `store` holds any quad in `graph`.
-fn holds_graph(store: &Store, graph: &oxigraph::model::NamedNode) -> Result<bool, StoreError> {
-    Ok(store
-        .quads_for_pattern(
-            None,
-            None,
-            None,
-            Some(GraphNameRef::NamedNode(graph.as_ref())),
-        )
-        .next()
-        .transpose()?
-        .is_some())
 }
 
 /// A feed header and the store generation it was made at.
@@ -238,10 +251,7 @@ impl CatalogStore {
 
     /// Checks that the store answers a read, for `/health`.
     pub fn ping(&self) -> Result<(), StoreError> {
-        self.store
-            .quads_for_pattern(None, Some(RDF_TYPE), None, None)
-            .next()
-            .transpose()?;
+        self.store.first(None, Some(RDF_TYPE), None, None)?;
         Ok(())
     }
 

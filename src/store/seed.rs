@@ -1,6 +1,7 @@
 //! The demo catalog (`seed-data/`), loaded the first time a server opens a store that has
 //! never held records, and never again (a marker in the system graph remembers it).
 
+use super::lookup::QuadSource;
 use super::state::StoreState;
 use super::{CatalogStore, StoreError};
 use crate::model::split_into_records;
@@ -37,10 +38,7 @@ pub(super) fn seed_if_empty(store: &CatalogStore) -> Result<bool, StoreError> {
     }
     let has_records = store
         .store
-        .quads_for_pattern(None, Some(foaf::PRIMARY_TOPIC), None, None)
-        .next()
-        .transpose()?
-        .is_some();
+        .holds_any(None, Some(foaf::PRIMARY_TOPIC), None, None)?;
     if !has_records {
         let mut graph = Graph::new();
         for (name, text) in SEED_FILES {

@@ -1,6 +1,7 @@
 //! SPARQL queries over the public graphs: parsing, evaluation with cancellation, and
 //! writing results in the syntax asked for. The user's query goes to the engine untouched.
 
+use super::lookup::QuadSource;
 use super::{CatalogStore, StoreError};
 use crate::model::BaseIri;
 use crate::rdf::{Representation, serializer_with_prefixes, write_json_ld};
@@ -365,16 +366,12 @@ impl CatalogStore {
     ) -> Result<bool, StoreError> {
         let catalog = self.base.catalog();
         let graph = self.base.catalog_graph();
-        Ok(transaction
-            .quads_for_pattern(
-                Some(catalog.as_ref().into()),
-                None,
-                None,
-                Some(oxigraph::model::GraphNameRef::NamedNode(graph.as_ref())),
-            )
-            .next()
-            .transpose()?
-            .is_some())
+        transaction.holds_any(
+            Some(catalog.as_ref().into()),
+            None,
+            None,
+            Some(oxigraph::model::GraphNameRef::NamedNode(graph.as_ref())),
+        )
     }
 
     /// Starts evaluating; solutions come as the answer is written.

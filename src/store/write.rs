@@ -3,6 +3,7 @@
 
 use super::feed::{FeedChange, FeedEntry, FeedKey};
 use super::history::{Action, Provenance, Revision};
+use super::lookup::QuadSource;
 use super::{CatalogStore, StoreError};
 use crate::model::time::millis_literal;
 use crate::model::vocab::{DCAT_AP_PROFILE, RDF_TYPE, dcat, dct, foaf};
@@ -357,7 +358,7 @@ impl CatalogStore {
             return Ok(withdrawn != *topic);
         }
         let graph = self.base.record_graph(id);
-        if super::holds_graph(&self.private, &graph)? {
+        if self.private.graph_holds_any(graph.as_ref())? {
             // A draft being published takes its own id.
             let own_draft = self.private.contains(QuadRef::new(
                 &graph,
@@ -367,7 +368,8 @@ impl CatalogStore {
             ))?;
             return Ok(!own_draft);
         }
-        super::holds_graph(&self.private, &self.history_graph(id))
+        self.private
+            .graph_holds_any(self.history_graph(id).as_ref())
     }
 
     pub(super) fn record_of_topic(
@@ -399,17 +401,7 @@ impl CatalogStore {
         transaction: &Transaction<'_>,
         id: &RecordId,
     ) -> Result<bool, StoreError> {
-        let graph = self.base.record_graph(id);
-        Ok(transaction
-            .quads_for_pattern(
-                None,
-                None,
-                None,
-                Some(GraphNameRef::NamedNode(graph.as_ref())),
-            )
-            .next()
-            .transpose()?
-            .is_some())
+        transaction.graph_holds_any(self.base.record_graph(id).as_ref())
     }
 
     fn previous_issued(
@@ -417,16 +409,8 @@ impl CatalogStore {
         transaction: &Transaction<'_>,
         graph: &NamedNode,
     ) -> Result<Option<Literal>, StoreError> {
-        let found = transaction
-            .quads_for_pattern(
-                Some(graph.as_ref().into()),
-                Some(dct::ISSUED),
-                None,
-                Some(GraphNameRef::NamedNode(graph.as_ref())),
-            )
-            .next()
-            .transpose()?;
-        Ok(found.and_then(|q| match q.object {
+        let found = transaction.object_of(graph.as_ref().into(), dct::ISSUED, graph.as_ref())?;
+        Ok(found.and_then(|object| match object {
             Term::Literal(l) => Some(l),
             _ => None,
         }))

@@ -1,40 +1,90 @@
-//! Record by record writes for the API: create, replace and delete one record, each in one
-//! transaction, checked against the version the writer saw (no lost updates).
+//! Looking records up: what state a record is in, which record a resource belongs to, who
+//! may write it; and the one-quad lookups every part of the store makes, on the store or in
+//! a transaction alike ([`QuadSource`]).
 
-use super::feed::FeedChange;
-use super::history::{Action, Provenance, Revision};
-use super::records::WrittenRecord;
 use super::{CatalogStore, StoreError};
-use crate::model::time::{millis_literal, now_millis, to_millis};
+use crate::model::time::to_millis;
 use crate::model::vocab::{RDF_TYPE, cito, dcat, dct, foaf};
-use crate::model::{RecordDraft, RecordId, RecordKind, ResourceKind, SplitOutcome};
+use crate::model::{RecordId, RecordKind, ResourceKind};
 use oxigraph::model::{
     GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Quad,
-    QuadRef, Term, TermRef, Triple, TripleRef,
+    Term, TermRef, Triple, TripleRef,
 };
-use oxigraph::store::Transaction;
+use oxigraph::store::{StorageError, Store, Transaction};
 
-/// What a write expects to find.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Expect {
-    /// No record for the draft's topic (a create).
-    Absent,
-    /// No live record for the draft's topic, which may be a withdrawn dataset coming back
-    /// under its old id (an admin's create): its history goes on.
-    Revival,
-    /// No public record for the draft's topic, which is the draft `id` being published.
-    Publishing {
-        /// The draft's id, which the record keeps.
-        id: RecordId,
-    },
-    /// The record `id` at `version` (a replace, with the version from `If-Match`).
-    Version {
-        /// The record.
-        id: RecordId,
-        /// Its `dct:modified` in milliseconds, as the writer last saw it.
-        version: i64,
-    },
+/// What quads are read from: the store, or a transaction that sees its own writes.
+pub(super) trait QuadSource {
+    /// The quads matching a pattern.
+    fn matching<'a>(
+        &'a self,
+        subject: Option<NamedOrBlankNodeRef<'_>>,
+        predicate: Option<NamedNodeRef<'_>>,
+        object: Option<TermRef<'_>>,
+        graph: Option<GraphNameRef<'_>>,
+    ) -> Box<dyn Iterator<Item = Result<Quad, StorageError>> + 'a>;
+
+    /// The first quad matching a pattern, if any.
+    fn first(
+        &self,
+        subject: Option<NamedOrBlankNodeRef<'_>>,
+        predicate: Option<NamedNodeRef<'_>>,
+        object: Option<TermRef<'_>>,
+        graph: Option<GraphNameRef<'_>>,
+    ) -> Result<Option<Quad>, StoreError> {
+        Ok(self
+            .matching(subject, predicate, object, graph)
+            .next()
+            .transpose()?)
+    }
+
+    /// Whether any quad matches a pattern.
+    fn holds_any(
+        &self,
+        subject: Option<NamedOrBlankNodeRef<'_>>,
+        predicate: Option<NamedNodeRef<'_>>,
+        object: Option<TermRef<'_>>,
+        graph: Option<GraphNameRef<'_>>,
+    ) -> Result<bool, StoreError> {
+        Ok(self.first(subject, predicate, object, graph)?.is_some())
+    }
+
+    /// The first object of `subject predicate` in the named graph `graph`.
+    fn object_of(
+        &self,
+        subject: NamedOrBlankNodeRef<'_>,
+        predicate: NamedNodeRef<'_>,
+        graph: NamedNodeRef<'_>,
+    ) -> Result<Option<Term>, StoreError> {
+        let graph = GraphNameRef::NamedNode(graph);
+        Ok(self
+            .first(Some(subject), Some(predicate), None, Some(graph))?
+            .map(|quad| quad.object))
+    }
+
+    /// Whether the named graph `graph` holds anything.
+    fn graph_holds_any(&self, graph: NamedNodeRef<'_>) -> Result<bool, StoreError> {
+        self.holds_any(None, None, None, Some(GraphNameRef::NamedNode(graph)))
+    }
 }
+
+/// The store and a transaction read quads the same way, under the same name.
+macro_rules! quad_source {
+    ($($source:ty),*) => {$(
+        impl QuadSource for $source {
+            fn matching<'a>(
+                &'a self,
+                subject: Option<NamedOrBlankNodeRef<'_>>,
+                predicate: Option<NamedNodeRef<'_>>,
+                object: Option<TermRef<'_>>,
+                graph: Option<GraphNameRef<'_>>,
+            ) -> Box<dyn Iterator<Item = Result<Quad, StorageError>> + 'a> {
+                Box::new(self.quads_for_pattern(subject, predicate, object, graph))
+            }
+        }
+    )*};
+}
+
+quad_source!(Store, Transaction<'_>);
 
 /// A record as it is now, for access checks and `If-Match`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -158,18 +208,8 @@ impl CatalogStore {
     /// Whether either store says anything about `iri`: a new resource must not take it.
     pub fn iri_in_use(&self, iri: &NamedNode) -> Result<bool, StoreError> {
         let subject = Some(iri.as_ref().into());
-        Ok(self
-            .store
-            .quads_for_pattern(subject, None, None, None)
-            .next()
-            .transpose()?
-            .is_some()
-            || self
-                .private
-                .quads_for_pattern(subject, None, None, None)
-                .next()
-                .transpose()?
-                .is_some())
+        Ok(self.store.holds_any(subject, None, None, None)?
+            || self.private.holds_any(subject, None, None, None)?)
     }
 
     /// Whether a graph other than `own` (a record's graph) says anything about `subject`.
@@ -194,10 +234,10 @@ impl CatalogStore {
     /// Whether the record `id` is or was public (a record or a tombstone): its history
     /// may be read by anyone.
     pub fn was_public(&self, id: &RecordId) -> Result<bool, StoreError> {
-        Ok(
-            super::holds_graph(&self.store, &self.base.record_graph(id))?
-                || self.is_withdrawn(id)?,
-        )
+        Ok(self
+            .store
+            .graph_holds_any(self.base.record_graph(id).as_ref())?
+            || self.is_withdrawn(id)?)
     }
 
     /// The withdrawn record whose resource was `topic`, if there is one: a tombstone names
@@ -262,277 +302,16 @@ impl CatalogStore {
     pub(super) fn has_tombstone(&self, id: &RecordId) -> Result<bool, StoreError> {
         let record = self.base.record_graph(id);
         let withdrawn = self.base.withdrawn_graph();
-        Ok(self
-            .store
-            .quads_for_pattern(
-                Some(record.as_ref().into()),
-                None,
-                None,
-                Some(GraphNameRef::NamedNode(withdrawn.as_ref())),
-            )
-            .next()
-            .transpose()?
-            .is_some())
-    }
-
-    /// Writes one record if the store holds what `expect` says, else changes nothing.
-    pub fn write_record(
-        &self,
-        draft: RecordDraft,
-        expect: &Expect,
-        by: &Provenance,
-    ) -> Result<WrittenRecord, StoreError> {
-        let _writer = self.write_lock();
-        self.write_record_locked(draft, expect, by)
-    }
-
-    /// [`Self::write_record`], for a caller that holds the writer lock.
-    pub(super) fn write_record_locked(
-        &self,
-        draft: RecordDraft,
-        expect: &Expect,
-        by: &Provenance,
-    ) -> Result<WrittenRecord, StoreError> {
-        let kind = draft.kind;
-        let mut transaction = self.store.start_transaction()?;
-        match expect {
-            Expect::Absent | Expect::Revival | Expect::Publishing { .. } => {
-                if let NamedOrBlankNode::NamedNode(topic) = &draft.topic
-                    && self.record_of_topic(&transaction, topic)?.is_some()
-                {
-                    return Err(StoreError::Exists(topic.as_str().to_owned()));
-                }
-                // Nor a draft's: its editors would find it taken when they publish.
-                if matches!(expect, Expect::Absent | Expect::Revival)
-                    && let NamedOrBlankNode::NamedNode(topic) = &draft.topic
-                    && self.draft_of_topic(topic)?
-                {
-                    return Err(StoreError::Exists(topic.as_str().to_owned()));
-                }
-                // A withdrawn resource comes back only as a revival.
-                if matches!(expect, Expect::Absent)
-                    && let NamedOrBlankNode::NamedNode(topic) = &draft.topic
-                    && self.withdrawn_record_of(topic)?.is_some()
-                {
-                    return Err(StoreError::WasWithdrawn(topic.as_str().to_owned()));
-                }
-            }
-            Expect::Version { id, version } => {
-                let current = self
-                    .current_in(&transaction, kind, id)?
-                    .ok_or(StoreError::NoRecord)?;
-                current.check_version(*version)?;
-                if draft.topic != NamedOrBlankNode::from(current.topic.clone()) {
-                    return Err(StoreError::Update(format!(
-                        "the record describes {}; a replacement must describe the same resource",
-                        current.topic
-                    )));
-                }
-            }
-        }
-        self.refuse_others_distributions(&draft, expect)?;
-        let outcome = SplitOutcome {
-            records: vec![draft],
-            ..SplitOutcome::default()
-        };
-        let (summary, changes) = self.write_split_in(&mut transaction, outcome, None)?;
-        let created = summary.created == 1;
-        let written = summary
-            .written
-            .into_iter()
-            .next()
-            .ok_or(StoreError::NoRecord)?;
-        match expect {
-            // A create never replaces (a blank-node topic may be allocated an existing
-            // record's IRI), nor takes an id a draft or an old history holds.
-            Expect::Absent if !created || self.id_held_privately(&written.id)? => {
-                let topic = written.topic.as_str().to_owned();
-                return Err(
-                    if self.withdrawn_topic(&written.id)?.as_ref() == Some(&written.topic) {
-                        StoreError::WasWithdrawn(topic)
-                    } else {
-                        StoreError::Exists(topic)
-                    },
-                );
-            }
-            Expect::Revival
-                if !created
-                    || (self.id_held_privately(&written.id)?
-                        && self.withdrawn_topic(&written.id)?.as_ref() != Some(&written.topic)) =>
-            {
-                return Err(StoreError::Exists(written.topic.as_str().to_owned()));
-            }
-            Expect::Publishing { id } if !created || *id != written.id => {
-                return Err(StoreError::Exists(written.topic.as_str().to_owned()));
-            }
-            _ => {}
-        }
-        let content = self.record_content_in(&transaction, &written.id)?;
-        let action = match expect {
-            Expect::Absent | Expect::Revival => Action::Create,
-            Expect::Publishing { .. } => Action::Publish,
-            Expect::Version { .. } => Action::Replace,
-        };
-        let revision = self.append_revision(&Revision {
-            kind: kind.resource_kind(),
-            id: &written.id,
-            topic: &written.topic,
-            action,
-            by,
-            content,
-            at: written.version,
-        })?;
-        if let Err(error) = self.commit(transaction) {
-            self.undo_revision(&revision);
-            return Err(error);
-        }
-        self.feed_index_mut().apply(changes);
-        Ok(written)
-    }
-
-    /// Deletes the record `id` if it is still at `version`. A dataset leaves a tombstone,
-    /// so that harvesters of the feed and readers of its IRI learn it was withdrawn.
-    pub fn delete_record(
-        &self,
-        kind: RecordKind,
-        id: &RecordId,
-        version: i64,
-        by: &Provenance,
-    ) -> Result<(), StoreError> {
-        let _writer = self.write_lock();
-        let mut transaction = self.store.start_transaction()?;
-        let current = self
-            .current_in(&transaction, kind, id)?
-            .ok_or(StoreError::NoRecord)?;
-        current.check_version(version)?;
-        if kind == RecordKind::Agent {
-            self.refuse_if_named(&current.topic, id)?;
-        }
-        let stamp = self.clock.stamp();
-        let mut changes =
-            self.purge_tombstones_in(&mut transaction, now_millis() - self.retention)?;
-        // Reads the committed record, which the version check shows is current.
-        changes.extend(self.remove_record_in(&mut transaction, kind, id, &current.topic, stamp)?);
-        let revision = self.append_revision(&Revision {
-            kind: kind.resource_kind(),
-            id,
-            topic: &current.topic,
-            action: Action::Delete,
-            by,
-            content: Vec::new(),
-            at: stamp,
-        })?;
-        if let Err(error) = self.commit(transaction) {
-            self.undo_revision(&revision);
-            return Err(error);
-        }
-        self.feed_index_mut().apply(changes);
-        Ok(())
-    }
-
-    /// Removes the record `id` about `topic` in `transaction`: its graph and the catalog's
-    /// links to it; a dataset leaves a tombstone (made from the committed record).
-    pub(super) fn remove_record_in(
-        &self,
-        transaction: &mut Transaction<'_>,
-        kind: RecordKind,
-        id: &RecordId,
-        topic: &NamedNode,
-        stamp: i64,
-    ) -> Result<Vec<FeedChange>, StoreError> {
-        let changes = if kind == RecordKind::Dataset {
-            self.withdraw_deleted_in(transaction, std::slice::from_ref(id), stamp)?
-        } else {
-            vec![FeedChange::Remove(id.clone())]
-        };
-        let graph = self.base.record_graph(id);
-        transaction.clear_graph(GraphNameRef::NamedNode(graph.as_ref()))?;
-        let catalog = self.base.catalog();
-        let catalog_graph = self.base.catalog_graph();
-        let g = GraphNameRef::NamedNode(catalog_graph.as_ref());
-        transaction.remove(QuadRef::new(&catalog, dcat::DATASET_PROP, topic, g));
-        transaction.remove(QuadRef::new(&catalog, dcat::RECORD, &graph, g));
-        self.set_catalog_modified(transaction, &millis_literal(stamp))?;
-        Ok(changes)
-    }
-
-    /// [`StoreError::Exists`] if a distribution the draft newly describes is another
-    /// record's: checked again under the writer lock, since two writers may have claimed
-    /// the same new distribution IRI at once. (One that the record's graph already holds,
-    /// shared by a load, stays.)
-    fn refuse_others_distributions(
-        &self,
-        draft: &RecordDraft,
-        expect: &Expect,
-    ) -> Result<(), StoreError> {
-        let own = match expect {
-            Expect::Version { id, .. } | Expect::Publishing { id } => {
-                Some(self.base.record_graph(id))
-            }
-            Expect::Absent | Expect::Revival => None,
-        };
-        for triple in &draft.triples {
-            let NamedOrBlankNode::NamedNode(subject) = &triple.subject else {
-                continue;
-            };
-            if triple.predicate != RDF_TYPE || triple.object != dcat::DISTRIBUTION.into() {
-                continue;
-            }
-            if let Some(own) = &own
-                && self
-                    .store
-                    .contains(triple.as_ref().in_graph(own.as_ref()))?
-            {
-                continue;
-            }
-            for quad in self.store.quads_for_pattern(
-                Some(subject.as_ref().into()),
-                Some(RDF_TYPE),
-                Some(dcat::DISTRIBUTION.into()),
-                None,
-            ) {
-                if let GraphName::NamedNode(graph) = quad?.graph_name
-                    && Some(&graph) != own.as_ref()
-                    && self
-                        .base
-                        .local_id(ResourceKind::Record, graph.as_str())
-                        .is_some()
-                {
-                    return Err(StoreError::Exists(subject.as_str().to_owned()));
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// [`StoreError::StillNamed`] if a public record other than `own` links to `agent`.
-    /// (Drafts may be incomplete; naming them would tell of them to someone else.)
-    fn refuse_if_named(&self, agent: &NamedNode, own: &RecordId) -> Result<(), StoreError> {
-        let own_graph = self.base.record_graph(own);
-        let mut by = std::collections::BTreeSet::new();
-        for quad in self
-            .store
-            .quads_for_pattern(None, None, Some(agent.as_ref().into()), None)
-        {
-            let quad = quad?;
-            let other_record = matches!(&quad.graph_name, GraphName::NamedNode(g)
-                if *g != own_graph
-                    && self.base.local_id(ResourceKind::Record, g.as_str()).is_some());
-            if other_record {
-                by.insert(quad.subject.to_string());
-            }
-        }
-        if by.is_empty() {
-            return Ok(());
-        }
-        Err(StoreError::StillNamed {
-            agent: agent.as_str().to_owned(),
-            by: by.into_iter().take(5).collect(),
-        })
+        self.store.holds_any(
+            Some(record.as_ref().into()),
+            None,
+            None,
+            Some(GraphNameRef::NamedNode(withdrawn.as_ref())),
+        )
     }
 
     /// The record `id` of kind `kind` as `transaction` sees it.
-    fn current_in(
+    pub(super) fn current_in(
         &self,
         transaction: &Transaction<'_>,
         kind: RecordKind,
