@@ -5,13 +5,13 @@
 //! A run that could not read the whole feed (a page failed, or a cap stopped it) withdraws
 //! nothing: what it did not see may still be there.
 
+use super::ahead::{Ahead, Fetch, blocking};
 use super::digest::DigestError;
-use super::fetch::{Fetched, Fetcher, Validators};
+use super::fetch::{Fetcher, Validators};
 use super::map::{HarvestedDataset, came_from_us, drop_claims_on_ours};
-use super::read::{ReadPage, read};
+use super::read::ReadPage;
 use super::report::{JobError, JobReport, JobStatus, now_text};
 use super::sources::{self, PageMemo, RunOptions, SourceError};
-use crate::limits::Limits;
 use crate::model::vocab::dct;
 use crate::store::{CatalogStore, IncomingDataset, Provenance, SourceRef, StoreError, Verdict};
 use oxigraph::model::{Graph, NamedNode, TermRef};
@@ -127,69 +127,6 @@ enum Step {
     Stop,
 }
 
-/// A page as fetched, before the run takes it in.
-enum Fetch {
-    /// The page as the source serves it now, read.
-    Read {
-        page: Box<ReadPage>,
-        validators: Validators,
-    },
-    /// The page as the last run read it (a `304` to a conditional GET).
-    NotModified(PageMemo),
-    /// Why the page could not be had.
-    Failed(String),
-}
-
-impl Fetch {
-    /// The page after this one: known as soon as a page is read, to fetch it while this
-    /// one is stored.
-    fn next(&self) -> Option<&str> {
-        match self {
-            Self::Read { page, .. } => page.next.as_deref(),
-            Self::NotModified(memo) => memo.next.as_deref(),
-            Self::Failed(_) => None,
-        }
-    }
-}
-
-/// A page fetched in the background (the next one, while this one is stored); dropped,
-/// it stops.
-struct Ahead {
-    url: String,
-    task: tokio::task::JoinHandle<Fetch>,
-}
-
-impl Ahead {
-    fn start(run: &Run<'_>, url: &str) -> Self {
-        let task = tokio::spawn(
-            fetch(
-                run.store.clone(),
-                run.fetcher.clone(),
-                run.source.name.to_owned(),
-                run.source.url.to_owned(),
-                url.to_owned(),
-            )
-            .in_current_span(),
-        );
-        Self {
-            url: url.to_owned(),
-            task,
-        }
-    }
-
-    async fn join(mut self) -> Fetch {
-        (&mut self.task)
-            .await
-            .unwrap_or_else(|e| Fetch::Failed(format!("fetching the page failed: {e}")))
-    }
-}
-
-impl Drop for Ahead {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
 /// Reads the feed page after page; the datasets it lists, if every page was read.
 async fn read_pages(
     store: &CatalogStore,
@@ -237,89 +174,10 @@ fn pages_of(pages: &[(String, Option<PageMemo>)]) -> String {
     }
 }
 
-/// Runs `work`, which blocks on the store, on the blocking pool.
-async fn blocking<T, E>(work: impl FnOnce() -> Result<T, E> + Send + 'static) -> Result<T, E>
-where
-    T: Send + 'static,
-    E: From<StoreError> + Send + 'static,
-{
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| E::from(StoreError::Update(format!("the store's task failed: {e}"))))?
-}
-
 /// Keeps `report` in the store, off the async workers.
 async fn keep_report(store: &CatalogStore, report: &JobReport) -> Result<(), SourceError> {
     let (store, report) = (store.clone(), report.clone());
     blocking(move || sources::save_job(&store, &report)).await
-}
-
-/// Fetches and reads the page at `url` of the source `name` (whose feed is `feed`),
-/// conditionally when the last run kept the page's state. It owns what it uses: it runs
-/// while the run stores the page before.
-async fn fetch(
-    store: CatalogStore,
-    fetcher: Fetcher,
-    name: String,
-    feed: String,
-    url: String,
-) -> Fetch {
-    let memo = match page_memo(&store, name, url.clone()).await {
-        Ok(memo) => memo,
-        Err(error) => {
-            return Fetch::Failed(format!("the page's last state could not be read: {error}"));
-        }
-    };
-    let validators = memo
-        .as_ref()
-        .map_or_else(Validators::default, |m| Validators {
-            etag: m.etag.clone(),
-            last_modified: m.last_modified.clone(),
-        });
-    let fetched = match fetcher.get(&url, &validators).await {
-        Ok(fetched) => fetched,
-        Err(error) => return Fetch::Failed(error.to_string()),
-    };
-    if fetched.not_modified {
-        return memo.map_or_else(
-            || Fetch::Failed("answered 304 Not Modified to an unconditional request".into()),
-            Fetch::NotModified,
-        );
-    }
-    let validators = fetched.validators.clone();
-    match read_page(&store, fetched, &feed, *fetcher.limits()).await {
-        Ok(page) => Fetch::Read {
-            page: Box::new(page),
-            validators,
-        },
-        Err(reason) => Fetch::Failed(reason),
-    }
-}
-
-/// The state of `url` as the last complete read left it, if its datasets are all still
-/// live records (else the page is fetched in full again).
-async fn page_memo(
-    store: &CatalogStore,
-    name: String,
-    url: String,
-) -> Result<Option<PageMemo>, SourceError> {
-    let store = store.clone();
-    blocking(move || {
-        let Some(memo) = sources::page_memo(&store, &name, &url)? else {
-            return Ok(None);
-        };
-        for dataset in &memo.datasets {
-            let live = match NamedNode::new(dataset.as_str()) {
-                Ok(topic) => store.has_record(&topic)?,
-                Err(_) => false,
-            };
-            if !live {
-                return Ok(None);
-            }
-        }
-        Ok(Some(memo))
-    })
-    .await
 }
 
 impl Run<'_> {
@@ -350,7 +208,7 @@ impl Run<'_> {
             }
             let fetched = match ahead.take() {
                 Some(ahead) if ahead.url == url => ahead,
-                _ => Ahead::start(self, &url),
+                _ => Ahead::start(self.store, self.fetcher, self.source, &url),
             }
             .join()
             .await;
@@ -358,7 +216,7 @@ impl Run<'_> {
                 && report.pages + 1 < self.options.max_pages
                 && !self.visited.contains(next)
             {
-                ahead = Some(Ahead::start(self, next));
+                ahead = Some(Ahead::start(self.store, self.fetcher, self.source, next));
             }
             let mut step = self.take_in(&url, fetched, report).await;
             // Counts and memos as soon as a batch is stored, not only when the next one is.
@@ -657,22 +515,6 @@ impl Run<'_> {
         })
         .await
     }
-}
-
-/// Reads and maps a fetched page (`feed` names the source, for blank-node datasets) off
-/// the async workers: parsing, mapping and fingerprints take CPU time. `limits` bound what
-/// the page may ask of the parsers: past one, the page fails, said so in the report.
-async fn read_page(
-    store: &CatalogStore,
-    fetched: Fetched,
-    feed: &str,
-    limits: Limits,
-) -> Result<ReadPage, String> {
-    let base = store.base().clone();
-    let feed = feed.to_owned();
-    tokio::task::spawn_blocking(move || read(fetched, &feed, &base, &limits))
-        .await
-        .map_err(|e| format!("reading the page failed: {e}"))?
 }
 
 /// The harvest's own checks of a dataset, before it is stored; and its fingerprint.

@@ -1,9 +1,11 @@
 //! The harvester: fetch -> page -> parse -> map -> diff -> upsert, with job reports
 //! (issue 6): fetching a page safely ([`fetch`]), reading it ([`page`]), making it fit to
 //! store ([`map`]), fingerprinting datasets ([`digest`]), both for a run ([`read`]),
-//! running a job ([`job`]) and saying what it did ([`report`]), keeping
-//! sources and reports ([`sources`]) and starting and scheduling jobs ([`runner`]).
+//! running a job ([`job`], the next page read ahead in `ahead.rs`) and saying what it did
+//! ([`report`]), keeping sources and reports ([`sources`]) and starting and scheduling jobs
+//! ([`runner`]).
 
+mod ahead;
 pub mod digest;
 pub mod fetch;
 pub mod job;

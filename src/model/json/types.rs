@@ -1,0 +1,245 @@
+//! The JSON model's types: their serde shape is the model's schema (unknown keys refused).
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Text per language tag (`{"fr": "...", "en": "..."}`).
+pub type PerLanguage = BTreeMap<String, String>;
+
+/// A `dcat:Dataset`; IRIs are absolute or relative to `{base}datasets/`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct DatasetJson {
+    /// The dataset's IRI (default: one minted from its title).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Always `Dataset`.
+    #[serde(rename = "type")]
+    pub kind: DatasetType,
+    /// `dct:title`, one per language.
+    pub title: PerLanguage,
+    /// `dct:description`, one per language.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub description: PerLanguage,
+    /// `dcat:keyword`, per language.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub keyword: BTreeMap<String, Vec<String>>,
+    /// `dct:identifier`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+    /// `dcat:theme` IRIs (e.g. the EU data themes).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub theme: Vec<String>,
+    /// `dct:publisher`: an agent's IRI.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    /// `dcat:landingPage` IRIs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub landing_page: Vec<String>,
+    /// `dct:spatial` IRIs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub spatial: Vec<String>,
+    /// `dct:accrualPeriodicity`: an EU frequency IRI.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accrual_periodicity: Option<String>,
+    /// `dct:accessRights`: an EU access-right IRI.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_rights: Option<String>,
+    /// `dct:issued`, `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issued: Option<String>,
+    /// `dct:modified`, `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified: Option<String>,
+    /// `dct:temporal`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temporal: Option<PeriodJson>,
+    /// `dcat:contactPoint`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_point: Option<ContactJson>,
+    /// `dcat:distribution`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub distribution: Vec<DistributionJson>,
+}
+
+/// The `type` of a dataset: only `Dataset`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DatasetType {
+    /// `dcat:Dataset`.
+    #[default]
+    Dataset,
+}
+
+/// The `type` of a distribution: only `Distribution`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DistributionType {
+    /// `dcat:Distribution`.
+    #[default]
+    Distribution,
+}
+
+/// The `type` of a period: only `PeriodOfTime`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PeriodType {
+    /// `dct:PeriodOfTime`.
+    #[default]
+    PeriodOfTime,
+}
+
+/// The `type` of a contact point: only `Kind`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum KindType {
+    /// `vcard:Kind`.
+    #[default]
+    Kind,
+}
+
+/// A `dct:PeriodOfTime` with `dcat:startDate`/`dcat:endDate` (`YYYY-MM-DD`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct PeriodJson {
+    /// Always `PeriodOfTime`.
+    #[serde(rename = "type")]
+    pub kind: PeriodType,
+    /// `dcat:startDate`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+    /// `dcat:endDate`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
+}
+
+/// A `vcard:Kind` contact point.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ContactJson {
+    /// Always `Kind`.
+    #[serde(rename = "type")]
+    pub kind: KindType,
+    /// `vcard:fn`, the name.
+    #[serde(default, rename = "fn", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `vcard:hasEmail`, a `mailto:` IRI.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_email: Option<String>,
+}
+
+/// A `dcat:Distribution`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct DistributionJson {
+    /// The distribution's IRI (default: a blank node).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Always `Distribution`.
+    #[serde(rename = "type")]
+    pub kind: DistributionType,
+    /// `dct:title`, one per language.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub title: PerLanguage,
+    /// `dct:description`, one per language.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub description: PerLanguage,
+    /// `dcat:accessURL`.
+    #[serde(rename = "accessURL")]
+    pub access_url: String,
+    /// `dcat:downloadURL`.
+    #[serde(
+        default,
+        rename = "downloadURL",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub download_url: Option<String>,
+    /// `dcat:mediaType`: an IANA media type IRI.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_type: Option<String>,
+    /// `dct:format`: an EU file-type IRI.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    /// `dct:license`: a licence IRI.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<String>,
+    /// `dcat:byteSize`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub byte_size: Option<u64>,
+}
+
+/// A `fabio:DataPaper`: an article that describes datasets; IRIs are absolute or relative
+/// to `{base}data-papers/`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct DataPaperJson {
+    /// The paper's IRI (default: one minted from its title).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Always `DataPaper`.
+    #[serde(rename = "type")]
+    pub kind: DataPaperType,
+    /// `dct:title`, one per language.
+    pub title: PerLanguage,
+    /// `dct:abstract`, one per language.
+    #[serde(
+        default,
+        rename = "abstract",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pub summary: PerLanguage,
+    /// `dct:creator`: the authors' IRIs (ORCID iDs...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub creator: Vec<String>,
+    /// `dct:issued`, `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issued: Option<String>,
+    /// `prism:doi`, the bare DOI (`10.…`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doi: Option<String>,
+    /// `dct:identifier`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+    /// `dct:bibliographicCitation`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bibliographic_citation: Option<String>,
+    /// `cito:describes`: the datasets' IRIs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub describes: Vec<String>,
+}
+
+/// The `type` of a data paper: only `DataPaper`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DataPaperType {
+    /// `fabio:DataPaper`.
+    #[default]
+    DataPaper,
+}
+
+/// A `foaf:Agent` (an organisation or a person); IRIs are absolute or relative to
+/// `{base}agents/`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AgentJson {
+    /// The agent's IRI (default: one minted from its name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Its classes: `Agent`, `Organization`, `Person`.
+    #[serde(rename = "type")]
+    pub kind: Vec<AgentClass>,
+    /// `foaf:name`, one per language.
+    pub name: PerLanguage,
+    /// `foaf:homepage` (a `foaf:Document`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub homepage: Option<String>,
+    /// `foaf:mbox`, a `mailto:` IRI.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mbox: Option<String>,
+}
+
+/// A class of agents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum AgentClass {
+    /// `foaf:Agent`.
+    Agent,
+    /// `foaf:Organization`.
+    Organization,
+    /// `foaf:Person`.
+    Person,
+}
