@@ -5,7 +5,10 @@
 
 use crate::common;
 
-use common::api::{ADMIN, bearer, create_token, expect_status, header, problem, send, server};
+use common::api::{
+    ADMIN, api_request, bearer, create_token, expect_status, header, problem, send, server,
+    turtle_of,
+};
 use common::{Server, ask, client, get_with, run};
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -22,15 +25,8 @@ fn dataset(id: &str, title: &str, publisher: &str) -> String {
 }
 
 async fn post(server: &Server, body: &str, token: &str) -> reqwest::Response {
-    let auth = bearer(token);
-    send(
-        reqwest::Method::POST,
-        &format!("{}/api/datasets", server.url),
-        body,
-        TURTLE,
-        &[("Authorization", &auth)],
-    )
-    .await
+    let body = Some((body, TURTLE));
+    api_request(server, reqwest::Method::POST, "datasets", body, token, None).await
 }
 
 async fn put(
@@ -40,42 +36,18 @@ async fn put(
     token: &str,
     etag: Option<&str>,
 ) -> reqwest::Response {
-    let auth = bearer(token);
-    let mut headers = vec![("Authorization", auth.as_str())];
-    if let Some(etag) = etag {
-        headers.push(("If-Match", etag));
-    }
-    send(
-        reqwest::Method::PUT,
-        &format!("{}/api/datasets/{id}", server.url),
-        body,
-        TURTLE,
-        &headers,
-    )
-    .await
+    let (path, body) = (format!("datasets/{id}"), Some((body, TURTLE)));
+    api_request(server, reqwest::Method::PUT, &path, body, token, etag).await
 }
 
 async fn delete(server: &Server, id: &str, token: &str, etag: Option<&str>) -> reqwest::Response {
-    let auth = bearer(token);
-    let mut request = client()
-        .delete(format!("{}/api/datasets/{id}", server.url))
-        .header("Authorization", auth);
-    if let Some(etag) = etag {
-        request = request.header("If-Match", etag);
-    }
-    request.send().await.unwrap()
+    let path = format!("datasets/{id}");
+    api_request(server, reqwest::Method::DELETE, &path, None, token, etag).await
 }
 
 /// The Turtle of a dataset page and its ETag.
 async fn read(server: &Server, id: &str) -> (String, String) {
-    let response = get_with(
-        &format!("{}/datasets/{id}", server.url),
-        &[("Accept", TURTLE)],
-    )
-    .await;
-    assert_eq!(response.status(), StatusCode::OK, "GET datasets/{id}");
-    let etag = header(&response, "etag");
-    (response.text().await.unwrap(), etag)
+    turtle_of(&format!("{}/datasets/{id}", server.url)).await
 }
 
 #[tokio::test]

@@ -5,7 +5,9 @@
 
 use crate::common;
 
-use common::api::{ADMIN, bearer, create_token, expect_status, header, problem, send, server};
+use common::api::{
+    ADMIN, api_request, bearer, create_token, expect_status, header, problem, server, turtle_of,
+};
 use common::{Server, ask, get_with};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -19,25 +21,11 @@ async fn call(
     server: &Server,
     method: Method,
     path: &str,
-    (body, content_type): (&str, &str),
+    body: (&str, &str),
     token: &str,
     etag: Option<&str>,
 ) -> reqwest::Response {
-    let auth = bearer(token);
-    let mut headers = vec![("Authorization", auth.as_str())];
-    if let Some(etag) = etag {
-        headers.push(("If-Match", etag));
-    }
-    let url = format!("{}/api/{path}", server.url);
-    send(method, &url, body, content_type, &headers).await
-}
-
-/// The Turtle at `url` and its ETag; asserts a 200.
-async fn turtle_of(url: &str) -> (String, String) {
-    let response = get_with(url, &[("Accept", TURTLE)]).await;
-    assert_eq!(response.status(), StatusCode::OK, "GET {url}");
-    let etag = header(&response, "etag");
-    (response.text().await.unwrap(), etag)
+    api_request(server, method, path, Some(body), token, etag).await
 }
 
 /// The JSON model at `{server}/api/{path}` and its ETag.

@@ -2,7 +2,7 @@
 //! bearer token, and the checks every such test makes.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use super::{Server, client, run};
+use super::{Server, client, get_with, run};
 use reqwest::StatusCode;
 use serde_json::Value;
 use std::path::Path;
@@ -33,6 +33,38 @@ pub async fn send(
         request = request.header(*name, *value);
     }
     request.send().await.unwrap()
+}
+
+/// `method` on `{server}/api/{path}` with a bearer `token`, `If-Match` when `etag` is
+/// given, and a body in its media type when one is given.
+pub async fn api_request(
+    server: &Server,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<(&str, &str)>,
+    token: &str,
+    etag: Option<&str>,
+) -> reqwest::Response {
+    let mut request = client()
+        .request(method, format!("{}/api/{path}", server.url))
+        .header("Authorization", bearer(token));
+    if let Some((body, content_type)) = body {
+        request = request
+            .header("Content-Type", content_type)
+            .body(body.to_owned());
+    }
+    if let Some(etag) = etag {
+        request = request.header("If-Match", etag);
+    }
+    request.send().await.unwrap()
+}
+
+/// The Turtle at `url` and its ETag; asserts a 200.
+pub async fn turtle_of(url: &str) -> (String, String) {
+    let response = get_with(url, &[("Accept", "text/turtle")]).await;
+    assert_eq!(response.status(), StatusCode::OK, "GET {url}");
+    let etag = header(&response, "etag");
+    (response.text().await.unwrap(), etag)
 }
 
 /// An `Authorization` value for `token`.
