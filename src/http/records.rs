@@ -94,17 +94,11 @@ async fn version(
             id: format!("{}?version={number}", path.asked()),
         })?;
     let iri = state.store.base().resource(kind, &path.id);
-    let description = Description {
-        topic: iri.clone(),
-        quads,
-        modified: None,
-        version: None,
-    };
     let page = Page::new(state, iri.as_str(), kind.label(), language);
     plain(
         request,
         state,
-        &description,
+        (iri, quads),
         representation,
         &page,
         Pages::resource,
@@ -123,17 +117,11 @@ async fn draft(
         return Ok(None);
     };
     let iri = state.store.base().resource(path.kind, &path.id);
-    let description = Description {
-        topic: iri.clone(),
-        quads,
-        modified: None,
-        version: None,
-    };
     let page = Page::new(state, iri.as_str(), path.kind.label(), language);
     let mut response = plain(
         request,
         state,
-        &description,
+        (iri, quads),
         representation,
         &page,
         Pages::resource,
@@ -266,16 +254,10 @@ fn history_answer(
         });
     }
     let page = Page::new(state, iri.as_str(), "history", language);
-    let description = Description {
-        topic: iri,
-        quads,
-        modified: None,
-        version: None,
-    };
     plain(
         request,
         state,
-        &description,
+        (iri, quads),
         representation,
         &page,
         Pages::history,
@@ -306,7 +288,7 @@ impl Page {
 fn plain(
     request: &HttpRequest,
     state: &AppState,
-    description: &Description,
+    (topic, quads): (oxigraph::model::NamedNode, Vec<oxigraph::model::Quad>),
     representation: Representation,
     page: &Page,
     html: PageFn,
@@ -318,7 +300,14 @@ fn plain(
         kind: page.kind,
         language: page.language,
     };
-    let body = render(description, representation, &context, html, &state.pages)?;
+    // Not a published record's: no modification time nor version of its own.
+    let description = Description {
+        topic,
+        quads,
+        modified: None,
+        version: None,
+    };
+    let body = render(&description, representation, &context, html, &state.pages)?;
     let rendered = Rendered::new(body, representation, None, version, Variants::of(&page.iri));
     Ok(respond(request, &rendered))
 }

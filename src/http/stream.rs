@@ -131,3 +131,57 @@ impl MessageBody for ChunkStream {
         self.receiver.poll_recv(cx)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn a_writer_dropped_unfinished_breaks_the_body_off() {
+        let (mut sender, mut body) = channel(4);
+        sender.write_all(&[b'x'; CHUNK]).unwrap();
+        drop(sender);
+        let first = body.receiver.try_recv().unwrap();
+        assert_eq!(first.unwrap().len(), CHUNK);
+        assert!(
+            body.receiver.try_recv().unwrap().is_err(),
+            "a truncated body must not end as if complete"
+        );
+    }
+
+    #[test]
+    fn a_finished_writer_ends_the_body_cleanly() {
+        let (mut sender, mut body) = channel(4);
+        sender.write_all(b"all of it").unwrap();
+        sender.end(Ok(()));
+        assert_eq!(
+            &body.receiver.try_recv().unwrap().unwrap()[..],
+            b"all of it"
+        );
+        assert!(
+            body.receiver.try_recv().is_err(),
+            "closed, with nothing more"
+        );
+    }
+
+    #[test]
+    fn what_fits_in_a_chunk_goes_back_whole_and_nothing_on_the_stream() {
+        let (mut sender, mut body) = channel(4);
+        sender.write_all(b"small").unwrap();
+        assert!(!sender.fills_chunk(10));
+        assert_eq!(sender.into_whole().as_deref(), Some(&b"small"[..]));
+        assert!(
+            body.receiver.try_recv().is_err(),
+            "nothing sent, no error sent"
+        );
+
+        let (mut sender, _body) = channel(4);
+        sender.write_all(&[b'x'; CHUNK]).unwrap();
+        assert_eq!(
+            sender.into_whole(),
+            None,
+            "a chunk went out: the answer streams"
+        );
+    }
+}

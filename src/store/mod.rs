@@ -19,7 +19,8 @@
 //! | write records | `write_record`, `delete_record` (checked against a version) | `versioned.rs` |
 //! | write many records | `write_split` (the transaction step every write shares) | `write.rs` |
 //! | drafts and embargoes | `draft`, `write_draft`, `publish_draft`, `delete_draft`, `publish_due`, `embargo_of` | `drafts.rs` |
-//! | harvested records | `store_harvested`, `withdraw_harvested`, `harvested_topics` | `harvested.rs` |
+//! | harvested records | `store_harvested` | `harvested.rs` |
+//! | what a source no longer lists | `harvested_topics`, `withdraw_harvested`, `withdrawable` | `unlisted.rs` |
 //! | the harvester's documents | `put_harvest_document`, `harvest_document`, `harvest_documents`... | `documents.rs` |
 //! | the feed's order | `feed_page`, `feed_header`, `feed_horizon` | `feed.rs` |
 //! | tombstones | (kept by deletes and harvests, listed by the feed) | `withdrawn.rs` |
@@ -43,6 +44,7 @@ mod seed;
 mod snapshots;
 mod sparql;
 mod state;
+mod unlisted;
 mod versioned;
 mod vocabularies;
 mod withdrawn;
