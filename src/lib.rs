@@ -28,3 +28,6 @@ pub mod rdf;
 #[allow(clippy::disallowed_types)] // the one layer that talks to Oxigraph
 pub mod store;
 pub mod validate;
+
+#[cfg(test)]
+mod architecture_doc;

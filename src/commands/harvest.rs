@@ -5,6 +5,7 @@ use super::CommandError;
 use crate::config::Settings;
 use crate::harvest::{FetchOptions, Harvester, JobReport, JobStatus, Source, SourceError, sources};
 use crate::store::CatalogStore;
+use crate::store::Operations;
 use clap::Subcommand;
 use std::io::IsTerminal;
 

@@ -13,6 +13,7 @@ use crate::config::Settings;
 use crate::harvest::sources;
 use crate::http::{AppState, serve as serve_http};
 use crate::store::{CatalogStore, LoadOptions, LoadReport, Provenance, StoreError};
+use crate::store::{Operations, RecordWrites};
 use crate::validate::{Report, Validator};
 use oxigraph::io::RdfFormat;
 use oxigraph::model::{Graph, NamedOrBlankNodeRef, TripleRef};

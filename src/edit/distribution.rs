@@ -11,6 +11,7 @@ use super::{EditError, Edits, Incoming, Writer};
 use crate::model::vocab::{RDF_TYPE, dcat, dct};
 use crate::model::{RecordDraft, RecordId, RecordKind, ResourceKind, owned_triples};
 use crate::store::{CatalogStore, StoreError};
+use crate::store::{Lookups, Records};
 use oxigraph::model::{
     Graph, NamedNode, NamedOrBlankNode, NamedOrBlankNodeRef, Term, TermRef, Triple, TripleRef,
 };

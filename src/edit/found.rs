@@ -4,6 +4,7 @@ use super::EditError;
 use super::plan::Existing;
 use crate::access::Principal;
 use crate::model::{RecordId, RecordKind};
+use crate::store::Records;
 use crate::store::{CatalogStore, CurrentRecord, RecordState};
 
 /// A record found for a change.

@@ -7,6 +7,7 @@ use super::found::{Found, find, owns};
 use crate::access::Principal;
 use crate::model::{RecordId, RecordKind, ResourceKind};
 use crate::store::{CatalogStore, RecordState};
+use crate::store::{Lookups, Records};
 use oxigraph::model::{Graph, Triple, TripleRef};
 
 /// A JSON model and the version of the record it comes from.

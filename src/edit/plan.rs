@@ -5,6 +5,7 @@
 use super::EditError;
 use crate::access::Principal;
 use crate::model::RecordId;
+use crate::store::WriteKind;
 
 /// A record's publication status, as a write's answer states it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,61 +81,6 @@ pub enum Existing {
     },
 }
 
-/// What a write does.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Plan {
-    /// A new published record; with `revive`, possibly a withdrawn one back.
-    Create {
-        /// Whether a withdrawn dataset may come back under its old id.
-        revive: bool,
-    },
-    /// A new version of a published record.
-    Replace {
-        /// The record.
-        id: RecordId,
-        /// The version replaced.
-        version: i64,
-    },
-    /// A draft, new or replacing one; with an embargo, a published record held back
-    /// until then (complete, like any published record).
-    Draft {
-        /// The draft replaced and its version.
-        replacing: Option<(RecordId, i64)>,
-        /// When it becomes public.
-        embargo: Option<i64>,
-    },
-    /// A draft, in a new version, made public.
-    Publish {
-        /// The draft.
-        id: RecordId,
-        /// The version replaced.
-        version: i64,
-    },
-}
-
-impl Plan {
-    /// Drafts may be incomplete: their violations are reported, not refused.
-    pub const fn blocks_on_violations(&self) -> bool {
-        !matches!(self, Self::Draft { embargo: None, .. })
-    }
-
-    /// The record whose graph the write replaces, if any.
-    pub const fn replaced(&self) -> Option<&RecordId> {
-        match self {
-            Self::Create { .. }
-            | Self::Draft {
-                replacing: None, ..
-            } => None,
-            Self::Draft {
-                replacing: Some((id, _)),
-                ..
-            }
-            | Self::Replace { id, .. }
-            | Self::Publish { id, .. } => Some(id),
-        }
-    }
-}
-
 /// The write that `request` asks of `existing` by `who`, and the status it leaves.
 ///
 /// A published record cannot be hidden again (DELETE withdraws it); an embargo is for
@@ -144,7 +90,7 @@ pub fn plan(
     existing: &Existing,
     request: Request,
     who: &Principal,
-) -> Result<(Plan, Status), EditError> {
+) -> Result<(WriteKind, Status), EditError> {
     let Request { status, embargo } = request;
     match existing {
         Existing::Nothing => match (status, embargo) {
@@ -152,7 +98,7 @@ pub fn plan(
             (Some(Asked::Draft), None) => Ok((draft(None, None), Status::Draft)),
             (_, Some(until)) => Ok((draft(None, Some(until)), Status::Embargoed)),
             (_, None) => Ok((
-                Plan::Create {
+                WriteKind::Create {
                     revive: who.is_admin(),
                 },
                 Status::Published,
@@ -163,7 +109,7 @@ pub fn plan(
                 "a published record cannot be hidden again (as a draft or under an embargo); DELETE withdraws it".into(),
             )),
             (_, None) => Ok((
-                Plan::Replace {
+                WriteKind::Replace {
                     id: id.clone(),
                     version: *version,
                 },
@@ -180,7 +126,7 @@ pub fn plan(
                 (Some(Asked::Draft), Some(_)) => Err(embargo_is_for_publishing()),
                 (_, Some(until)) => Ok((draft(replacing, Some(until)), Status::Embargoed)),
                 (Some(Asked::Published), None) => Ok((
-                    Plan::Publish {
+                    WriteKind::Publish {
                         id: id.clone(),
                         version: *version,
                     },
@@ -196,8 +142,8 @@ pub fn plan(
     }
 }
 
-const fn draft(replacing: Option<(RecordId, i64)>, embargo: Option<i64>) -> Plan {
-    Plan::Draft { replacing, embargo }
+const fn draft(replacing: Option<(RecordId, i64)>, embargo: Option<i64>) -> WriteKind {
+    WriteKind::Draft { replacing, embargo }
 }
 
 fn embargo_is_for_publishing() -> EditError {
@@ -231,7 +177,7 @@ mod tests {
     /// What each case must come to: the plan and status, or the error's kind.
     #[derive(Debug, PartialEq)]
     enum Outcome {
-        Is(Plan, Status),
+        Is(WriteKind, Status),
         Conflict,
         BadRequest,
     }
@@ -282,34 +228,34 @@ mod tests {
             embargo: Some(LATER),
         };
         let replacing = Some((id(), V));
-        let draft_plan = |embargo| Plan::Draft {
+        let draft_plan = |embargo| WriteKind::Draft {
             replacing: replacing.clone(),
             embargo,
         };
-        let new_draft = |embargo| Plan::Draft {
+        let new_draft = |embargo| WriteKind::Draft {
             replacing: None,
             embargo,
         };
         #[rustfmt::skip]
         let table: Vec<Case<'_>> = vec![
             // Creates: published by default; an admin's may revive a withdrawn dataset.
-            ("create, admin", &nothing, None, None, &admin, Is(Plan::Create { revive: true }, Status::Published)),
-            ("create, editor", &nothing, None, None, &editor, Is(Plan::Create { revive: false }, Status::Published)),
-            ("create published", &nothing, Some(P), None, &editor, Is(Plan::Create { revive: false }, Status::Published)),
+            ("create, admin", &nothing, None, None, &admin, Is(WriteKind::Create { revive: true }, Status::Published)),
+            ("create, editor", &nothing, None, None, &editor, Is(WriteKind::Create { revive: false }, Status::Published)),
+            ("create published", &nothing, Some(P), None, &editor, Is(WriteKind::Create { revive: false }, Status::Published)),
             ("create draft", &nothing, Some(D), None, &editor, Is(new_draft(None), Status::Draft)),
             ("create embargoed", &nothing, None, Some(LATER), &editor, Is(new_draft(Some(LATER)), Status::Embargoed)),
             ("create published, embargoed", &nothing, Some(P), Some(LATER), &admin, Is(new_draft(Some(LATER)), Status::Embargoed)),
             ("create draft with embargo", &nothing, Some(D), Some(LATER), &admin, BadRequest),
             // A published record stays published.
-            ("replace published", &published, None, None, &editor, Is(Plan::Replace { id: id(), version: V }, Status::Published)),
-            ("replace, asked published", &published, Some(P), None, &admin, Is(Plan::Replace { id: id(), version: V }, Status::Published)),
+            ("replace published", &published, None, None, &editor, Is(WriteKind::Replace { id: id(), version: V }, Status::Published)),
+            ("replace, asked published", &published, Some(P), None, &admin, Is(WriteKind::Replace { id: id(), version: V }, Status::Published)),
             ("published back to draft", &published, Some(D), None, &admin, Conflict),
             ("published under embargo", &published, None, Some(LATER), &admin, Conflict),
             ("published to draft with embargo", &published, Some(D), Some(LATER), &admin, Conflict),
             // Drafts: kept, published, embargoed.
             ("draft, new version", &a_draft, None, None, &editor, Is(draft_plan(None), Status::Draft)),
             ("draft, asked draft", &a_draft, Some(D), None, &editor, Is(draft_plan(None), Status::Draft)),
-            ("draft published", &a_draft, Some(P), None, &editor, Is(Plan::Publish { id: id(), version: V }, Status::Published)),
+            ("draft published", &a_draft, Some(P), None, &editor, Is(WriteKind::Publish { id: id(), version: V }, Status::Published)),
             ("draft embargoed", &a_draft, None, Some(LATER), &editor, Is(draft_plan(Some(LATER)), Status::Embargoed)),
             ("draft published with embargo", &a_draft, Some(P), Some(LATER), &editor, Is(draft_plan(Some(LATER)), Status::Embargoed)),
             ("draft, draft with embargo", &a_draft, Some(D), Some(LATER), &editor, BadRequest),
@@ -317,7 +263,7 @@ mod tests {
             ("embargoed, new version", &embargoed, None, None, &editor, Is(draft_plan(Some(LATER)), Status::Embargoed)),
             ("embargoed made plain draft", &embargoed, Some(D), None, &editor, Is(draft_plan(None), Status::Draft)),
             ("embargoed, new date", &embargoed, None, Some(SOONER), &editor, Is(draft_plan(Some(SOONER)), Status::Embargoed)),
-            ("embargoed published now", &embargoed, Some(P), None, &admin, Is(Plan::Publish { id: id(), version: V }, Status::Published)),
+            ("embargoed published now", &embargoed, Some(P), None, &admin, Is(WriteKind::Publish { id: id(), version: V }, Status::Published)),
         ];
         for (case, existing, status, embargo, who, expected) in table {
             assert_eq!(run(existing, status, embargo, who), expected, "{case}");
@@ -326,23 +272,23 @@ mod tests {
 
     #[test]
     fn only_plain_drafts_are_written_with_violations() {
-        assert!(Plan::Create { revive: false }.blocks_on_violations());
+        assert!(WriteKind::Create { revive: false }.blocks_on_violations());
         assert!(
-            Plan::Publish {
+            WriteKind::Publish {
                 id: id(),
                 version: V
             }
             .blocks_on_violations()
         );
         assert!(
-            Plan::Draft {
+            WriteKind::Draft {
                 replacing: None,
                 embargo: Some(LATER)
             }
             .blocks_on_violations()
         );
         assert!(
-            !Plan::Draft {
+            !WriteKind::Draft {
                 replacing: None,
                 embargo: None
             }
@@ -352,9 +298,9 @@ mod tests {
 
     #[test]
     fn the_replaced_record_is_named_by_every_plan_but_a_new_one() {
-        assert_eq!(Plan::Create { revive: true }.replaced(), None);
+        assert_eq!(WriteKind::Create { revive: true }.replaced(), None);
         assert_eq!(
-            Plan::Draft {
+            WriteKind::Draft {
                 replacing: None,
                 embargo: None
             }
@@ -362,7 +308,7 @@ mod tests {
             None
         );
         assert_eq!(
-            Plan::Draft {
+            WriteKind::Draft {
                 replacing: Some((id(), V)),
                 embargo: None
             }
@@ -370,7 +316,7 @@ mod tests {
             Some(&id())
         );
         assert_eq!(
-            Plan::Replace {
+            WriteKind::Replace {
                 id: id(),
                 version: V
             }

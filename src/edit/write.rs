@@ -4,12 +4,13 @@
 
 use super::body::{Body, record_body};
 use super::found::{checked_version, find, owns, refused};
-use super::plan::{Existing, Plan, Request, Status, plan};
+use super::plan::{Existing, Request, Status, plan};
 use super::{EditError, Edits, Incoming, Writer};
 use crate::access::Principal;
 use crate::model::{RecordDraft, RecordKind, ResourceKind};
 use crate::rdf::{BodyContext, body_format, read_body};
-use crate::store::{CatalogStore, Expect, WrittenRecord};
+use crate::store::{CatalogStore, Removal, WriteKind, WrittenRecord};
+use crate::store::{Lookups, RecordWrites, Records};
 use crate::validate::Report;
 use oxigraph::model::{Graph, NamedNode, NamedOrBlankNode, Triple};
 use std::collections::{BTreeSet, HashSet};
@@ -75,14 +76,14 @@ impl Edits<'_> {
             return Err(refused(&writer.who, kind));
         }
         let version = checked_version(if_match, &found.current)?;
-        if found.draft {
-            self.store
-                .delete_draft(kind, &found.id, version, &writer.by)?;
+        let removal = if found.draft {
+            Removal::Draft
         } else {
-            self.store
-                .delete_record(kind, &found.id, version, &writer.by)?;
-        }
-        Ok(())
+            Removal::Published
+        };
+        Ok(self
+            .store
+            .remove((kind, &found.id), version, removal, &writer.by)?)
     }
 
     /// The graph of `incoming` and whether it came as the plain JSON model of `kind`.
@@ -111,7 +112,7 @@ impl Edits<'_> {
     pub(super) fn write(
         &self,
         body: Body,
-        plan: Plan,
+        plan: WriteKind,
         status: Status,
         writer: &Writer,
         old_owners: Option<&[String]>,
@@ -133,21 +134,7 @@ impl Edits<'_> {
         if plan.blocks_on_violations() && !report.conforms {
             return Err(EditError::NonConformant(report));
         }
-        let by = &writer.by;
-        let record = match plan {
-            Plan::Create { revive: true } => store.write_record(draft, &Expect::Revival, by)?,
-            Plan::Create { revive: false } => store.write_record(draft, &Expect::Absent, by)?,
-            Plan::Replace { id, version } => {
-                store.write_record(draft, &Expect::Version { id, version }, by)?
-            }
-            Plan::Draft { replacing, embargo } => store.write_draft(
-                draft,
-                replacing.as_ref().map(|(id, version)| (id, *version)),
-                embargo,
-                by,
-            )?,
-            Plan::Publish { id, version } => store.publish_draft(draft, &id, version, by)?,
-        };
+        let record = store.write(draft, plan, &writer.by)?;
         Ok(Written {
             record,
             report,

@@ -6,6 +6,7 @@ use super::fetch::{Fetched, Fetcher, Validators};
 use super::read::{ReadPage, read};
 use super::sources::{self, PageMemo, SourceError};
 use crate::limits::Limits;
+use crate::store::Lookups;
 use crate::store::{CatalogStore, SourceRef, StoreError};
 use oxigraph::model::NamedNode;
 use tracing::Instrument;

@@ -13,6 +13,7 @@ use super::read::ReadPage;
 use super::report::{JobError, JobReport, JobStatus, now_text};
 use super::sources::{self, PageMemo, RunOptions, SourceError};
 use crate::model::vocab::dct;
+use crate::store::Harvests;
 use crate::store::{CatalogStore, IncomingDataset, Provenance, SourceRef, StoreError, Verdict};
 use oxigraph::model::{Graph, NamedNode, TermRef};
 use std::collections::HashSet;

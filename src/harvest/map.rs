@@ -110,36 +110,7 @@ pub struct Naming {
 /// (and is reported): merging two datasets into one would be silent loss.
 pub fn name_blank_datasets(graph: Graph, source: &str, base: &BaseIri) -> Naming {
     let mut notes = Vec::new();
-    let mut unnamed = Vec::new();
-    let mut by_key: HashMap<String, Vec<BlankNode>> = HashMap::new();
-    let blanks = [dcat::DATASET, dcat::DATASET_SERIES]
-        .into_iter()
-        .flat_map(|class| graph.subjects_for_predicate_object(RDF_TYPE, class))
-        .filter_map(|s| match s {
-            NamedOrBlankNodeRef::BlankNode(b) => Some(b.into_owned()),
-            NamedOrBlankNodeRef::NamedNode(_) => None,
-        })
-        .collect::<HashSet<_>>();
-    for blank in blanks {
-        // The least value, so that several identifiers (or titles in several languages)
-        // give the same key on every run, whatever the order they are read in.
-        let key = [dct::IDENTIFIER, dct::TITLE].into_iter().find_map(|p| {
-            graph
-                .objects_for_subject_predicate(&blank, p)
-                .filter_map(|o| match o {
-                    TermRef::Literal(l) => Some(l.value().to_owned()),
-                    _ => None,
-                })
-                .min()
-        });
-        match key {
-            Some(key) => by_key.entry(key).or_default().push(blank),
-            None => unnamed.push((
-                blank.to_string(),
-                "a dataset without IRI, dct:identifier or dct:title cannot be followed from one run to the next".to_owned(),
-            )),
-        }
-    }
+    let (by_key, mut unnamed) = blank_datasets_by_key(&graph);
     let mut names: HashMap<BlankNode, NamedNode> = HashMap::new();
     for (key, blanks) in by_key {
         if blanks.len() > 1 {
@@ -173,6 +144,56 @@ pub fn name_blank_datasets(graph: Graph, source: &str, base: &BaseIri) -> Naming
             unnamed,
         };
     }
+    let renamed = renamed(&graph, &names);
+    Naming {
+        graph: renamed,
+        notes,
+        minted: names.into_values().collect(),
+        unnamed,
+    }
+}
+
+/// Blank-node datasets by the key they are named from.
+type BlankDatasets = HashMap<String, Vec<BlankNode>>;
+
+/// The page's blank-node datasets by the key they are named from (their least
+/// `dct:identifier`, else title), and those without either, with the reason.
+fn blank_datasets_by_key(graph: &Graph) -> (BlankDatasets, Vec<(String, String)>) {
+    let mut unnamed = Vec::new();
+    let mut by_key: HashMap<String, Vec<BlankNode>> = HashMap::new();
+    let blanks = [dcat::DATASET, dcat::DATASET_SERIES]
+        .into_iter()
+        .flat_map(|class| graph.subjects_for_predicate_object(RDF_TYPE, class))
+        .filter_map(|s| match s {
+            NamedOrBlankNodeRef::BlankNode(b) => Some(b.into_owned()),
+            NamedOrBlankNodeRef::NamedNode(_) => None,
+        })
+        .collect::<HashSet<_>>();
+    for blank in blanks {
+        // The least value, so that several identifiers (or titles in several languages)
+        // give the same key on every run, whatever the order they are read in.
+        let key = [dct::IDENTIFIER, dct::TITLE].into_iter().find_map(|p| {
+            graph
+                .objects_for_subject_predicate(&blank, p)
+                .filter_map(|o| match o {
+                    TermRef::Literal(l) => Some(l.value().to_owned()),
+                    _ => None,
+                })
+                .min()
+        });
+        match key {
+            Some(key) => by_key.entry(key).or_default().push(blank),
+            None => unnamed.push((
+                blank.to_string(),
+                "a dataset without IRI, dct:identifier or dct:title cannot be followed from one run to the next".to_owned(),
+            )),
+        }
+    }
+    (by_key, unnamed)
+}
+
+/// `graph` with the blank nodes of `names` renamed, as subjects and as objects.
+fn renamed(graph: &Graph, names: &HashMap<BlankNode, NamedNode>) -> Graph {
     let rename_subject = |s: NamedOrBlankNodeRef<'_>| -> NamedOrBlankNode {
         match s {
             NamedOrBlankNodeRef::BlankNode(b) => names
@@ -181,7 +202,7 @@ pub fn name_blank_datasets(graph: Graph, source: &str, base: &BaseIri) -> Naming
             NamedOrBlankNodeRef::NamedNode(_) => s.into_owned(),
         }
     };
-    let renamed = graph
+    graph
         .iter()
         .map(|t| {
             let object: Term = match t.object {
@@ -192,13 +213,7 @@ pub fn name_blank_datasets(graph: Graph, source: &str, base: &BaseIri) -> Naming
             };
             Triple::new(rename_subject(t.subject), t.predicate.into_owned(), object)
         })
-        .collect::<Graph>();
-    Naming {
-        graph: renamed,
-        notes,
-        minted: names.into_values().collect(),
-        unnamed,
-    }
+        .collect::<Graph>()
 }
 
 /// One dataset of a page, ready to store: its IRI and the triples of its description.

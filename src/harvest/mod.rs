@@ -6,6 +6,7 @@
 //! ([`runner`]).
 
 mod ahead;
+pub mod csw;
 pub mod digest;
 pub mod fetch;
 pub mod job;

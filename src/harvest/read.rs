@@ -2,10 +2,11 @@
 //! fingerprints, the ones that cannot be identified, the next page, and the repairs and
 //! normalisations made on the way.
 
+use super::csw::csw_page;
 use super::digest::{DigestError, digest};
 use super::fetch::Fetched;
 use super::map::{HarvestedDataset, datasets_of, name_blank_datasets, type_dates};
-use super::page::{Parsed, csw_page, next_page, parse, syntax_of};
+use super::page::{Parsed, next_page, parse, syntax_of};
 use crate::limits::{InputError, Limits};
 use crate::model::BaseIri;
 use crate::model::vocab::{RDF_TYPE, hydra};

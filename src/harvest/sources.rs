@@ -4,6 +4,7 @@
 
 use super::report::{JobError, JobReport, now_text};
 use crate::model::BaseIri;
+use crate::store::Harvests;
 use crate::store::{CatalogStore, HarvestDocument, StoreError};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;

@@ -14,6 +14,7 @@ use super::stream;
 use crate::model::time::parse_instant;
 use crate::model::vocab::{RDF_TYPE, dcat, hydra};
 use crate::rdf::{QuadStream, Representation};
+use crate::store::FeedOrder;
 use crate::store::{CatalogStore, FeedHeader, FeedKey, FeedPage, FeedQuery};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};

@@ -19,6 +19,7 @@ pub use errors::HttpError;
 use crate::config::Settings;
 use crate::html::Pages;
 use crate::store::CatalogStore;
+use crate::store::FeedOrder;
 use actix_web::dev::{Service, ServiceRequest};
 use actix_web::{App, FromRequest, Handler, HttpRequest, HttpServer, Responder, guard, web};
 use cache::{CacheKey, RenderCache};

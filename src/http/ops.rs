@@ -2,6 +2,7 @@
 
 use super::AppState;
 use super::errors::HttpError;
+use crate::store::Operations;
 use actix_web::{HttpResponse, web};
 use serde_json::json;
 

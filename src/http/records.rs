@@ -9,6 +9,7 @@ use crate::html::{PageContext, PageError, Pages};
 use crate::model::{RecordId, RecordKind, ResourceKind, Variants};
 use crate::rdf::{Representation, serialize};
 use crate::store::{CatalogStore, Description};
+use crate::store::{Histories, Lookups, Records};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 

@@ -66,7 +66,7 @@ pub struct Description {
 
 impl CatalogStore {
     /// Describes the resource at `{base}{kind}/{id}`; `None` when there is none.
-    pub fn describe(
+    pub(in crate::store) fn describe(
         &self,
         kind: ResourceKind,
         id: &RecordId,
@@ -82,7 +82,7 @@ impl CatalogStore {
 
     /// Describes the catalog: its graph, with the types and titles of its datasets.
     /// Its `dct:modified` moves with every write of a dataset (see `records.rs`).
-    pub fn describe_catalog(&self) -> Result<Description, StoreError> {
+    pub(in crate::store) fn describe_catalog(&self) -> Result<Description, StoreError> {
         let catalog = self.base.catalog();
         let quads = self.graph_quads(self.base.catalog_graph().as_ref())?;
         let modified = modified_of(&quads, &catalog).max(self.touched());
@@ -249,7 +249,7 @@ impl CatalogStore {
 
     /// `triples` with the types and labels the store knows of what they link to (agents,
     /// vocabulary concepts): SHACL class constraints look for those types in the data.
-    pub fn in_context(&self, triples: &[Triple]) -> Result<Graph, StoreError> {
+    pub(in crate::store) fn in_context(&self, triples: &[Triple]) -> Result<Graph, StoreError> {
         let mut quads: Vec<Quad> = triples
             .iter()
             .map(|t| t.clone().in_graph(GraphName::DefaultGraph))
@@ -301,7 +301,7 @@ impl CatalogStore {
     /// The catalog as every feed page shows it: its graph without the links to datasets
     /// and records (a page lists its own), with the types and labels of what it links to.
     /// Made once per store generation: the catalog graph holds a link per dataset.
-    pub fn feed_header(&self) -> Result<Arc<FeedHeader>, StoreError> {
+    pub(in crate::store) fn feed_header(&self) -> Result<Arc<FeedHeader>, StoreError> {
         let generation = self.generation();
         let mut cached = self
             .feed_header
@@ -343,7 +343,7 @@ impl CatalogStore {
     /// A feed item: a dataset's whole record graph (record node, dataset, distributions
     /// and the nodes they own), or a tombstone; with the types and labels of what it links
     /// to that the page has not shown yet. Empty when the record went away meanwhile.
-    pub fn describe_feed_entry(
+    pub(in crate::store) fn describe_feed_entry(
         &self,
         entry: &FeedEntry,
         lent: &mut HashSet<String>,

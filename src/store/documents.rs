@@ -27,7 +27,7 @@ impl HarvestDocument {
 
 impl CatalogStore {
     /// Keeps `json` as the harvester's document `iri` of `kind`, replacing an older one.
-    pub fn put_harvest_document(
+    pub(in crate::store) fn put_harvest_document(
         &self,
         kind: HarvestDocument,
         iri: &NamedNode,
@@ -61,7 +61,7 @@ impl CatalogStore {
     /// Keeps `json` as the document `iri` of `kind` unless one is kept there already, or
     /// another document of `kind` `clashes` with it (checked and written under the writer
     /// lock); the document in the way, if any.
-    pub fn insert_harvest_document(
+    pub(in crate::store) fn insert_harvest_document(
         &self,
         kind: HarvestDocument,
         iri: &NamedNode,
@@ -84,7 +84,7 @@ impl CatalogStore {
     }
 
     /// Forgets the document `iri` of `kind`.
-    pub fn remove_harvest_document(
+    pub(in crate::store) fn remove_harvest_document(
         &self,
         kind: HarvestDocument,
         iri: &NamedNode,
@@ -108,7 +108,7 @@ impl CatalogStore {
     }
 
     /// The harvester's document `iri` of `kind`, if kept.
-    pub fn harvest_document(
+    pub(in crate::store) fn harvest_document(
         &self,
         kind: HarvestDocument,
         iri: &NamedNode,
@@ -119,7 +119,7 @@ impl CatalogStore {
     }
 
     /// Every document of `kind`, as `(iri, json)`, in IRI order.
-    pub fn harvest_documents(
+    pub(in crate::store) fn harvest_documents(
         &self,
         kind: HarvestDocument,
     ) -> Result<Vec<(NamedNode, String)>, StoreError> {

@@ -287,7 +287,7 @@ impl Clock {
 
 impl CatalogStore {
     /// The feed page `query` asks for.
-    pub fn feed_page(&self, query: &FeedQuery) -> FeedPage {
+    pub(in crate::store) fn feed_page(&self, query: &FeedQuery) -> FeedPage {
         self.feed_index().page(query)
     }
 

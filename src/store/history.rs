@@ -217,7 +217,7 @@ impl CatalogStore {
     }
 
     /// The catalog's history: its bulk changes, newest last. Empty when there were none.
-    pub fn catalog_history(&self) -> Result<Vec<Quad>, StoreError> {
+    pub(in crate::store) fn catalog_history(&self) -> Result<Vec<Quad>, StoreError> {
         let graph = self.catalog_history_graph();
         self.private
             .quads_for_pattern(
@@ -256,7 +256,7 @@ impl CatalogStore {
 
     /// The history of the record `id`: its revisions and their activities, without their
     /// contents. `None` when it has none.
-    pub fn history(&self, id: &RecordId) -> Result<Option<Vec<Quad>>, StoreError> {
+    pub(in crate::store) fn history(&self, id: &RecordId) -> Result<Option<Vec<Quad>>, StoreError> {
         let graph = self.history_graph(id);
         let mut quads = Vec::new();
         for quad in self.private.quads_for_pattern(
@@ -284,7 +284,7 @@ impl CatalogStore {
 
     /// Version `number` of the record `id` of kind `kind`, as it was written; `None` when
     /// there is no such version (or it is a deletion).
-    pub fn version(
+    pub(in crate::store) fn version(
         &self,
         kind: ResourceKind,
         id: &RecordId,
@@ -357,7 +357,7 @@ impl CatalogStore {
     }
 
     /// Writes the private store (drafts' history, earlier versions) as N-Quads or TriG.
-    pub fn dump_private(
+    pub(in crate::store) fn dump_private(
         &self,
         format: RdfFormat,
         writer: impl std::io::Write,

@@ -38,7 +38,7 @@ const PROGRESS_EVERY: usize = 100_000;
 impl CatalogStore {
     /// Loads `files`, written by `by`, each record with a revision in its history and the
     /// load in the catalog's. `progress` receives a line now and then for large files.
-    pub fn load_files(
+    pub(in crate::store) fn load_files(
         &self,
         files: &[PathBuf],
         options: &LoadOptions,

@@ -123,7 +123,11 @@ pub enum RecordState {
 
 impl CatalogStore {
     /// The state of the record of kind `kind` with id `id`.
-    pub fn record_state(&self, kind: RecordKind, id: &RecordId) -> Result<RecordState, StoreError> {
+    pub(in crate::store) fn record_state(
+        &self,
+        kind: RecordKind,
+        id: &RecordId,
+    ) -> Result<RecordState, StoreError> {
         let transaction = self.store.start_transaction()?;
         if let Some(current) = self.current_in(&transaction, kind, id)? {
             return Ok(RecordState::Live(current));
@@ -136,13 +140,16 @@ impl CatalogStore {
 
     /// Whether `topic` is the topic of a record (another record's triples are not for a
     /// record to write).
-    pub fn has_record(&self, topic: &NamedNode) -> Result<bool, StoreError> {
+    pub(in crate::store) fn has_record(&self, topic: &NamedNode) -> Result<bool, StoreError> {
         let transaction = self.store.start_transaction()?;
         Ok(self.record_of_topic(&transaction, topic)?.is_some())
     }
 
     /// The record (public, else a draft) whose topic is `topic`.
-    pub fn record_id_of(&self, topic: &NamedNode) -> Result<Option<RecordId>, StoreError> {
+    pub(in crate::store) fn record_id_of(
+        &self,
+        topic: &NamedNode,
+    ) -> Result<Option<RecordId>, StoreError> {
         if let Some(graph) = self.record_of(topic)? {
             return Ok(self.base.local_id(ResourceKind::Record, graph.as_str()));
         }
@@ -151,7 +158,7 @@ impl CatalogStore {
 
     /// The dataset record (public, else a draft) whose graph describes the distribution
     /// `distribution`: a distribution is written as part of its dataset.
-    pub fn dataset_of_distribution(
+    pub(in crate::store) fn dataset_of_distribution(
         &self,
         distribution: &NamedNode,
     ) -> Result<Option<RecordId>, StoreError> {
@@ -200,20 +207,24 @@ impl CatalogStore {
     }
 
     /// Whether the record graph `graph` (public, else a draft's) holds `triple`.
-    pub fn record_holds(&self, graph: &NamedNode, triple: &Triple) -> Result<bool, StoreError> {
+    pub(in crate::store) fn record_holds(
+        &self,
+        graph: &NamedNode,
+        triple: &Triple,
+    ) -> Result<bool, StoreError> {
         let quad = triple.as_ref().in_graph(graph.as_ref());
         Ok(self.store.contains(quad)? || self.private.contains(quad)?)
     }
 
     /// Whether either store says anything about `iri`: a new resource must not take it.
-    pub fn iri_in_use(&self, iri: &NamedNode) -> Result<bool, StoreError> {
+    pub(in crate::store) fn iri_in_use(&self, iri: &NamedNode) -> Result<bool, StoreError> {
         let subject = Some(iri.as_ref().into());
         Ok(self.store.holds_any(subject, None, None, None)?
             || self.private.holds_any(subject, None, None, None)?)
     }
 
     /// Whether a graph other than `own` (a record's graph) says anything about `subject`.
-    pub fn described_elsewhere(
+    pub(in crate::store) fn described_elsewhere(
         &self,
         subject: &NamedNode,
         own: Option<&NamedNode>,
@@ -233,7 +244,7 @@ impl CatalogStore {
 
     /// Whether the record `id` is or was public (a record or a tombstone): its history
     /// may be read by anyone.
-    pub fn was_public(&self, id: &RecordId) -> Result<bool, StoreError> {
+    pub(in crate::store) fn was_public(&self, id: &RecordId) -> Result<bool, StoreError> {
         Ok(self
             .store
             .graph_holds_any(self.base.record_graph(id).as_ref())?
@@ -294,7 +305,7 @@ impl CatalogStore {
 
     /// Whether the record `id` was deleted while public: a tombstone stands for it (a
     /// dataset's, kept for a while for harvesters), or its history ends with its deletion.
-    pub fn is_withdrawn(&self, id: &RecordId) -> Result<bool, StoreError> {
+    pub(in crate::store) fn is_withdrawn(&self, id: &RecordId) -> Result<bool, StoreError> {
         Ok(self.has_tombstone(id)? || self.deleted_topic(id)?.is_some())
     }
 
@@ -383,7 +394,7 @@ impl CatalogStore {
     /// `triples`: a dataset's publishers; a data paper's, those of the datasets it
     /// describes (its authors are not our users, the datasets' stewards are); an agent,
     /// itself.
-    pub fn owners<'a>(
+    pub(in crate::store) fn owners<'a>(
         &self,
         kind: RecordKind,
         topic: NamedOrBlankNodeRef<'_>,

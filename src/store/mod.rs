@@ -8,25 +8,26 @@
 //!
 //! Oxigraph calls block: async callers run these methods on the blocking pool.
 //!
-//! What `CatalogStore` offers, by what callers need (the interface a second backend, a
-//! remote SPARQL store, would implement), and where it is:
+//! What the rest of the server may ask of a store is the traits of `interface.rs`, one per
+//! need: the interface a second backend (a remote SPARQL store) would implement.
+//! `CatalogStore` implements them with its methods in these files, which are private to
+//! `store/`:
 //!
-//! | need | methods | file |
+//! | trait (need) | methods | file |
 //! |---|---|---|
-//! | open, check, dump | `open`, `open_as_is`, `ping`, `dump`, `compact`, `seed_if_empty` | `mod.rs`, `seed.rs` |
-//! | read a record | `describe`, `describe_catalog`, `in_context`, `describe_feed_entry` | `describe.rs` |
-//! | look records up | `record_state`, `record_id_of`, `dataset_of_distribution`, `iri_in_use`, `owners`, `is_withdrawn`... | `lookup.rs` |
-//! | write records | `write_record`, `delete_record` (checked against a version) | `versioned.rs` |
-//! | write many records | `write_split` (the transaction step every write shares) | `write.rs` |
-//! | drafts and embargoes | `draft`, `write_draft`, `publish_draft`, `delete_draft`, `publish_due`, `embargo_of` | `drafts.rs` |
-//! | harvested records | `store_harvested` | `harvested.rs` |
-//! | what a source no longer lists | `harvested_topics`, `withdraw_harvested`, `withdrawable` | `unlisted.rs` |
-//! | the harvester's documents | `put_harvest_document`, `harvest_document`, `harvest_documents`... | `documents.rs` |
-//! | the feed's order | `feed_page`, `feed_header`, `feed_horizon` | `feed.rs` |
-//! | tombstones | (kept by deletes and harvests, listed by the feed) | `withdrawn.rs` |
-//! | history | `history`, `version`, `catalog_history`, `dump_private` | `history.rs` |
-//! | SPARQL | `prepare_query`, `evaluate`, `update` | `sparql.rs` |
-//! | files | `load_files`, `read_file` | `load.rs` |
+//! | `Records` (read a record) | `describe`, `describe_catalog`, `in_context`, `record_state`, `draft`, `own_triples`, `embargo_of` | `describe.rs`, `lookup.rs`, `drafts.rs` |
+//! | `Lookups` (which record, whose) | `record_id_of`, `dataset_of_distribution`, `iri_in_use`, `owners`, `is_withdrawn`... | `lookup.rs` |
+//! | `RecordWrites` (write one record) | `write` (a [`WriteKind`]), `remove` (a [`Removal`]), `publish_due` | `write/` |
+//! | `Harvests` (the harvester's writes and documents) | `store_harvested`, `withdraw_harvested`, `harvest_documents`... | `write/harvested.rs`, `write/unlisted.rs`, `documents.rs` |
+//! | `FeedOrder` (the feed) | `feed_page`, `feed_header`, `feed_horizon`, `describe_feed_entry`, `generation` | `feed.rs`, `describe.rs` |
+//! | `Histories` | `history`, `version`, `catalog_history` | `history.rs` |
+//! | `Sparql` | `prepare_query`, `evaluate`, `update` | `sparql.rs` |
+//! | `Operations` (run the store) | `ping`, `dump`, `dump_private`, `load_files`, `seed_if_empty`, `compact` | `mod.rs`, `load.rs`, `seed.rs` |
+//!
+//! Every write ends in the one transaction step of `write/split.rs` (see `write/mod.rs`
+//! for the kinds of write). Tombstones are kept by deletes and harvests (`withdrawn.rs`).
+//! Opening and configuring (`open`, `with_limits`, `base`) stay methods of
+//! `CatalogStore`: they are what differs between backends.
 //!
 //! Underneath: `snapshots.rs` (record graphs as files, for feed pages), `state.rs`,
 //! `vocabularies.rs`, `error.rs`.
@@ -36,16 +37,14 @@ mod documents;
 mod drafts;
 mod error;
 mod feed;
-mod harvested;
 mod history;
+mod interface;
 mod load;
 mod lookup;
 mod seed;
 mod snapshots;
 mod sparql;
 mod state;
-mod unlisted;
-mod versioned;
 mod vocabularies;
 mod withdrawn;
 mod write;
@@ -54,8 +53,10 @@ pub use describe::{Description, FeedHeader};
 pub use documents::HarvestDocument;
 pub use error::StoreError;
 pub use feed::{FeedEntry, FeedKey, FeedPage, FeedQuery};
-pub use harvested::{IncomingDataset, SourceRef, Verdict};
 pub use history::{Action, Provenance};
+pub use interface::{
+    FeedOrder, Harvests, Histories, Lookups, Operations, RecordWrites, Records, Sparql,
+};
 pub use load::{LoadOptions, LoadReport, read_file};
 use lookup::QuadSource;
 pub use lookup::{CurrentRecord, RecordState};
@@ -63,9 +64,10 @@ pub use oxigraph::sparql::CancellationToken;
 pub use sparql::{
     Answer, AnswerKind, AnswerTable, PreparedQuery, ResultsSyntax, UsingDataset, declared_prefixes,
 };
-pub use versioned::Expect;
 pub use vocabularies::bundled_vocabularies;
-pub use write::{WriteSummary, WrittenRecord};
+pub use write::{
+    IncomingDataset, Removal, SourceRef, Verdict, WriteKind, WriteSummary, WrittenRecord,
+};
 
 use crate::model::BaseIri;
 use crate::model::vocab::RDF_TYPE;
@@ -183,7 +185,7 @@ impl CatalogStore {
     }
 
     /// The earliest `modified_since` for which the feed still knows every deletion.
-    pub fn feed_horizon(&self) -> i64 {
+    pub(in crate::store) fn feed_horizon(&self) -> i64 {
         crate::model::time::now_millis().saturating_sub(self.retention)
     }
 
@@ -199,7 +201,7 @@ impl CatalogStore {
     /// rendered descriptions know when to drop their entries.
     ///
     /// Exact while the server runs: it holds the store's lock, so no one else writes.
-    pub fn generation(&self) -> u64 {
+    pub(in crate::store) fn generation(&self) -> u64 {
         self.generation.load(Ordering::Acquire)
     }
 
@@ -236,14 +238,14 @@ impl CatalogStore {
 
     /// Loads the demo catalog if this store never had one and holds no records.
     /// Returns whether it did.
-    pub fn seed_if_empty(&self) -> Result<bool, StoreError> {
+    pub(in crate::store) fn seed_if_empty(&self) -> Result<bool, StoreError> {
         seed::seed_if_empty(self)
     }
 
     /// Flushes and compacts both stores after a large write, so that the next open does
     /// not replay the write-ahead log and reads do not search many small files. The private
     /// store holds the write's history, often as large as the write itself.
-    pub fn compact(&self) -> Result<(), StoreError> {
+    pub(in crate::store) fn compact(&self) -> Result<(), StoreError> {
         for store in [&self.store, &self.private] {
             store.flush()?;
             store.optimize()?;
@@ -252,13 +254,17 @@ impl CatalogStore {
     }
 
     /// Checks that the store answers a read, for `/health`.
-    pub fn ping(&self) -> Result<(), StoreError> {
+    pub(in crate::store) fn ping(&self) -> Result<(), StoreError> {
         self.store.first(None, Some(RDF_TYPE), None, None)?;
         Ok(())
     }
 
     /// Writes every quad of the store (all graphs) as N-Quads or TriG.
-    pub fn dump(&self, format: RdfFormat, writer: impl Write) -> Result<(), StoreError> {
+    pub(in crate::store) fn dump(
+        &self,
+        format: RdfFormat,
+        writer: impl Write,
+    ) -> Result<(), StoreError> {
         if !format.supports_datasets() {
             return Err(StoreError::UnsupportedDumpFormat(format.name().to_owned()));
         }

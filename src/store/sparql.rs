@@ -8,7 +8,8 @@ use crate::rdf::{Representation, serializer_with_prefixes, write_json_ld};
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Term, Triple};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{
-    CancellationToken, PreparedSparqlQuery, QueryEvaluationError, QueryResults, SparqlEvaluator,
+    CancellationToken, PreparedSparqlQuery, PreparedSparqlUpdate, QueryEvaluationError,
+    QueryResults, SparqlEvaluator,
 };
 use std::io::Write;
 
@@ -223,7 +224,7 @@ impl CatalogStore {
     /// Parses `query`. Its default graph is the union of the store's graphs (all public;
     /// our bookkeeping is in a file beside the store), unless the request names graphs
     /// (`default-graph-uri`, `named-graph-uri`).
-    pub fn prepare_query(
+    pub(in crate::store) fn prepare_query(
         &self,
         query: &str,
         default_graphs: Vec<NamedNode>,
@@ -264,41 +265,13 @@ impl CatalogStore {
     ///
     /// Each update is told in the catalog's history (`{base}history`), with its text and
     /// who sent it.
-    pub fn update(
+    pub(in crate::store) fn update(
         &self,
         update: &str,
         using: UsingDataset,
         by: &super::Provenance,
     ) -> Result<(), StoreError> {
-        self.check_nesting("the update", update)?;
-        let mut prepared = self
-            .evaluator
-            .clone()
-            .parse_update(update)
-            .map_err(|e| StoreError::QuerySyntax(e.to_string()))?;
-        if !using.is_empty() {
-            for dataset in prepared.using_datasets_mut() {
-                if !dataset.is_default_dataset() {
-                    return Err(StoreError::DatasetConflict);
-                }
-                dataset.set_default_graph(
-                    using
-                        .default_graphs
-                        .iter()
-                        .cloned()
-                        .map(GraphName::from)
-                        .collect(),
-                );
-                dataset.set_available_named_graphs(
-                    using
-                        .named_graphs
-                        .iter()
-                        .cloned()
-                        .map(NamedOrBlankNode::from)
-                        .collect(),
-                );
-            }
-        }
+        let prepared = self.parse_update(update, &using)?;
         let _writer = self.write_lock();
         let snapshots = self.snapshots.exclusive();
         let mut transaction = self.store.start_transaction()?;
@@ -308,22 +281,7 @@ impl CatalogStore {
             .map_err(|e| StoreError::Update(e.to_string()))?;
         // Dataset records the update deleted become tombstones, in the same transaction;
         // those it brought back lose theirs.
-        let remaining = self.dataset_records_in(&transaction)?;
-        let (deleted, revived) = {
-            let index = self.feed_index();
-            let deleted: Vec<_> = index
-                .live_ids()
-                .into_iter()
-                .filter(|id| !remaining.contains(id))
-                .collect();
-            let revived: Vec<_> = index
-                .withdrawn_ids()
-                .into_iter()
-                .filter(|id| remaining.contains(id))
-                .map(|id| self.base.record_graph(&id))
-                .collect();
-            (deleted, revived)
-        };
+        let (deleted, revived) = self.records_changed_by_update(&transaction)?;
         self.forget_in(&mut transaction, &revived)?;
         // Old tombstones go first: a new one is never purged in its own transaction.
         self.purge_tombstones_in(
@@ -359,6 +317,67 @@ impl CatalogStore {
         Ok(())
     }
 
+    /// `update` parsed, its `USING` set to `using` if given (an update naming its own
+    /// dataset as well is refused).
+    fn parse_update(
+        &self,
+        update: &str,
+        using: &UsingDataset,
+    ) -> Result<PreparedSparqlUpdate, StoreError> {
+        self.check_nesting("the update", update)?;
+        let mut prepared = self
+            .evaluator
+            .clone()
+            .parse_update(update)
+            .map_err(|e| StoreError::QuerySyntax(e.to_string()))?;
+        if !using.is_empty() {
+            for dataset in prepared.using_datasets_mut() {
+                if !dataset.is_default_dataset() {
+                    return Err(StoreError::DatasetConflict);
+                }
+                dataset.set_default_graph(
+                    using
+                        .default_graphs
+                        .iter()
+                        .cloned()
+                        .map(GraphName::from)
+                        .collect(),
+                );
+                dataset.set_available_named_graphs(
+                    using
+                        .named_graphs
+                        .iter()
+                        .cloned()
+                        .map(NamedOrBlankNode::from)
+                        .collect(),
+                );
+            }
+        }
+        Ok(prepared)
+    }
+
+    /// The dataset records an update (in `transaction`) deleted, and the graphs of those
+    /// it brought back.
+    fn records_changed_by_update(
+        &self,
+        transaction: &oxigraph::store::Transaction<'_>,
+    ) -> Result<(Vec<crate::model::RecordId>, Vec<NamedNode>), StoreError> {
+        let remaining = self.dataset_records_in(transaction)?;
+        let index = self.feed_index();
+        let deleted = index
+            .live_ids()
+            .into_iter()
+            .filter(|id| !remaining.contains(id))
+            .collect();
+        let revived = index
+            .withdrawn_ids()
+            .into_iter()
+            .filter(|id| remaining.contains(id))
+            .map(|id| self.base.record_graph(&id))
+            .collect();
+        Ok((deleted, revived))
+    }
+
     /// Whether the catalog is described (an update may have removed it all).
     fn has_catalog(
         &self,
@@ -375,7 +394,7 @@ impl CatalogStore {
     }
 
     /// Starts evaluating; solutions come as the answer is written.
-    pub fn evaluate(&self, query: PreparedQuery) -> Result<Answer, StoreError> {
+    pub(in crate::store) fn evaluate(&self, query: PreparedQuery) -> Result<Answer, StoreError> {
         let results = query
             .0
             .on_store(&self.store)

@@ -43,7 +43,7 @@ impl StoreState {
     }
 
     /// Writes the file atomically (a temporary file renamed over it).
-    pub fn write(&self, data_dir: &Path) -> Result<(), StoreError> {
+    pub(in crate::store) fn write(&self, data_dir: &Path) -> Result<(), StoreError> {
         let path = Self::path(data_dir);
         let temporary = path.with_extension("json.tmp");
         let io_error = |source| StoreError::Io {

@@ -14,7 +14,7 @@ use passerelle::harvest::sources::add_source;
 use passerelle::harvest::{FetchOptions, Harvester, JobReport, JobStatus, RunOptions, Source};
 use passerelle::model::BaseIri;
 use passerelle::model::vocab::{RDF_TYPE, dcat};
-use passerelle::store::CatalogStore;
+use passerelle::store::{CatalogStore, FeedOrder, Harvests, Lookups, Records};
 use std::path::PathBuf;
 
 const BASE: &str = "http://localhost:8080/";

@@ -8,7 +8,7 @@ use actix_web::{App, test};
 use passerelle::config::{RawSettings, Settings};
 use passerelle::http::{AppState, configure};
 use passerelle::model::BaseIri;
-use passerelle::store::CatalogStore;
+use passerelle::store::{CatalogStore, Operations};
 
 fn test_settings() -> Settings {
     Settings::resolve(RawSettings {

@@ -10,6 +10,7 @@ use crate::http::errors::HttpError;
 use crate::http::stream::{CHUNK, ChunkSender, ChunkStream};
 use crate::rdf::Offer;
 use crate::store::CancellationToken;
+use crate::store::Sparql;
 use actix_web::HttpResponse;
 use actix_web::body::{BodySize, MessageBody};
 use actix_web::web::Bytes;

@@ -18,6 +18,7 @@ mod syntax;
 use super::AppState;
 use super::errors::HttpError;
 use super::stream;
+use crate::store::Sparql;
 use crate::store::{CancellationToken, StoreError, UsingDataset};
 use actix_web::http::Method;
 use actix_web::web::Bytes;

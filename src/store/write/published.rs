@@ -1,19 +1,19 @@
 //! Record by record writes for the API: create, replace and delete one record, each in one
 //! transaction, checked against the version the writer saw (no lost updates).
 
-use super::feed::FeedChange;
-use super::history::{Action, Provenance, Revision};
-use super::write::WrittenRecord;
-use super::{CatalogStore, StoreError};
+use super::split::WrittenRecord;
 use crate::model::time::{millis_literal, now_millis};
 use crate::model::vocab::{RDF_TYPE, dcat};
 use crate::model::{RecordDraft, RecordId, RecordKind, ResourceKind, SplitOutcome};
+use crate::store::feed::FeedChange;
+use crate::store::history::{Action, Provenance, Revision};
+use crate::store::{CatalogStore, StoreError};
 use oxigraph::model::{GraphName, GraphNameRef, NamedNode, NamedOrBlankNode, QuadRef};
 use oxigraph::store::Transaction;
 
 /// What a write expects to find.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Expect {
+pub(super) enum Expect {
     /// No record for the draft's topic (a create).
     Absent,
     /// No live record for the draft's topic, which may be a withdrawn dataset coming back
@@ -34,18 +34,8 @@ pub enum Expect {
 }
 
 impl CatalogStore {
-    /// Writes one record if the store holds what `expect` says, else changes nothing.
-    pub fn write_record(
-        &self,
-        draft: RecordDraft,
-        expect: &Expect,
-        by: &Provenance,
-    ) -> Result<WrittenRecord, StoreError> {
-        let _writer = self.write_lock();
-        self.write_record_locked(draft, expect, by)
-    }
-
-    /// [`Self::write_record`], for a caller that holds the writer lock.
+    /// Writes one record if the store holds what `expect` says, else changes nothing; the
+    /// caller holds the writer lock.
     pub(super) fn write_record_locked(
         &self,
         draft: RecordDraft,
@@ -54,41 +44,7 @@ impl CatalogStore {
     ) -> Result<WrittenRecord, StoreError> {
         let kind = draft.kind;
         let mut transaction = self.store.start_transaction()?;
-        match expect {
-            Expect::Absent | Expect::Revival | Expect::Publishing { .. } => {
-                if let NamedOrBlankNode::NamedNode(topic) = &draft.topic
-                    && self.record_of_topic(&transaction, topic)?.is_some()
-                {
-                    return Err(StoreError::Exists(topic.as_str().to_owned()));
-                }
-                // Nor a draft's: its editors would find it taken when they publish.
-                if matches!(expect, Expect::Absent | Expect::Revival)
-                    && let NamedOrBlankNode::NamedNode(topic) = &draft.topic
-                    && self.draft_of_topic(topic)?
-                {
-                    return Err(StoreError::Exists(topic.as_str().to_owned()));
-                }
-                // A withdrawn resource comes back only as a revival.
-                if matches!(expect, Expect::Absent)
-                    && let NamedOrBlankNode::NamedNode(topic) = &draft.topic
-                    && self.withdrawn_record_of(topic)?.is_some()
-                {
-                    return Err(StoreError::WasWithdrawn(topic.as_str().to_owned()));
-                }
-            }
-            Expect::Version { id, version } => {
-                let current = self
-                    .current_in(&transaction, kind, id)?
-                    .ok_or(StoreError::NoRecord)?;
-                current.check_version(*version)?;
-                if draft.topic != NamedOrBlankNode::from(current.topic.clone()) {
-                    return Err(StoreError::Update(format!(
-                        "the record describes {}; a replacement must describe the same resource",
-                        current.topic
-                    )));
-                }
-            }
-        }
+        self.check_expected(&transaction, &draft, expect)?;
         self.refuse_others_distributions(&draft, expect)?;
         let outcome = SplitOutcome {
             records: vec![draft],
@@ -101,31 +57,7 @@ impl CatalogStore {
             .into_iter()
             .next()
             .ok_or(StoreError::NoRecord)?;
-        match expect {
-            // A create never replaces (a blank-node topic may be allocated an existing
-            // record's IRI), nor takes an id a draft or an old history holds.
-            Expect::Absent if !created || self.id_held_privately(&written.id)? => {
-                let topic = written.topic.as_str().to_owned();
-                return Err(
-                    if self.withdrawn_topic(&written.id)?.as_ref() == Some(&written.topic) {
-                        StoreError::WasWithdrawn(topic)
-                    } else {
-                        StoreError::Exists(topic)
-                    },
-                );
-            }
-            Expect::Revival
-                if !created
-                    || (self.id_held_privately(&written.id)?
-                        && self.withdrawn_topic(&written.id)?.as_ref() != Some(&written.topic)) =>
-            {
-                return Err(StoreError::Exists(written.topic.as_str().to_owned()));
-            }
-            Expect::Publishing { id } if !created || *id != written.id => {
-                return Err(StoreError::Exists(written.topic.as_str().to_owned()));
-            }
-            _ => {}
-        }
+        self.check_written(expect, created, &written)?;
         let content = self.record_content_in(&transaction, &written.id)?;
         let action = match expect {
             Expect::Absent | Expect::Revival => Action::Create,
@@ -149,16 +81,95 @@ impl CatalogStore {
         Ok(written)
     }
 
+    /// Refuses a write whose record is not in the state `expect` says, before it is made.
+    fn check_expected(
+        &self,
+        transaction: &Transaction<'_>,
+        draft: &RecordDraft,
+        expect: &Expect,
+    ) -> Result<(), StoreError> {
+        match expect {
+            Expect::Absent | Expect::Revival | Expect::Publishing { .. } => {
+                if let NamedOrBlankNode::NamedNode(topic) = &draft.topic
+                    && self.record_of_topic(transaction, topic)?.is_some()
+                {
+                    return Err(StoreError::Exists(topic.as_str().to_owned()));
+                }
+                // Nor a draft's: its editors would find it taken when they publish.
+                if matches!(expect, Expect::Absent | Expect::Revival)
+                    && let NamedOrBlankNode::NamedNode(topic) = &draft.topic
+                    && self.draft_of_topic(topic)?
+                {
+                    return Err(StoreError::Exists(topic.as_str().to_owned()));
+                }
+                // A withdrawn resource comes back only as a revival.
+                if matches!(expect, Expect::Absent)
+                    && let NamedOrBlankNode::NamedNode(topic) = &draft.topic
+                    && self.withdrawn_record_of(topic)?.is_some()
+                {
+                    return Err(StoreError::WasWithdrawn(topic.as_str().to_owned()));
+                }
+            }
+            Expect::Version { id, version } => {
+                let current = self
+                    .current_in(transaction, draft.kind, id)?
+                    .ok_or(StoreError::NoRecord)?;
+                current.check_version(*version)?;
+                if draft.topic != NamedOrBlankNode::from(current.topic.clone()) {
+                    return Err(StoreError::Update(format!(
+                        "the record describes {}; a replacement must describe the same resource",
+                        current.topic
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Refuses a write that, once made in its transaction, turns out not to be what
+    /// `expect` said: the transaction is then dropped.
+    fn check_written(
+        &self,
+        expect: &Expect,
+        created: bool,
+        written: &WrittenRecord,
+    ) -> Result<(), StoreError> {
+        match expect {
+            // A create never replaces (a blank-node topic may be allocated an existing
+            // record's IRI), nor takes an id a draft or an old history holds.
+            Expect::Absent if !created || self.id_held_privately(&written.id)? => {
+                let topic = written.topic.as_str().to_owned();
+                Err(
+                    if self.withdrawn_topic(&written.id)?.as_ref() == Some(&written.topic) {
+                        StoreError::WasWithdrawn(topic)
+                    } else {
+                        StoreError::Exists(topic)
+                    },
+                )
+            }
+            Expect::Revival
+                if !created
+                    || (self.id_held_privately(&written.id)?
+                        && self.withdrawn_topic(&written.id)?.as_ref() != Some(&written.topic)) =>
+            {
+                Err(StoreError::Exists(written.topic.as_str().to_owned()))
+            }
+            Expect::Publishing { id } if !created || *id != written.id => {
+                Err(StoreError::Exists(written.topic.as_str().to_owned()))
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// Deletes the record `id` if it is still at `version`. A dataset leaves a tombstone,
     /// so that harvesters of the feed and readers of its IRI learn it was withdrawn.
-    pub fn delete_record(
+    pub(super) fn delete_record_locked(
         &self,
         kind: RecordKind,
         id: &RecordId,
         version: i64,
         by: &Provenance,
     ) -> Result<(), StoreError> {
-        let _writer = self.write_lock();
         let mut transaction = self.store.start_transaction()?;
         let current = self
             .current_in(&transaction, kind, id)?
@@ -191,7 +202,7 @@ impl CatalogStore {
 
     /// Removes the record `id` about `topic` in `transaction`: its graph and the catalog's
     /// links to it; a dataset leaves a tombstone (made from the committed record).
-    pub(super) fn remove_record_in(
+    pub(in crate::store) fn remove_record_in(
         &self,
         transaction: &mut Transaction<'_>,
         kind: RecordKind,

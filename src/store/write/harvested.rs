@@ -4,13 +4,13 @@
 //! last harvested, so that a dataset the source did not change is not written again. The
 //! harvester's own documents (sources, job reports) are in `documents.rs`.
 
-use super::feed::{FeedChange, FeedEntry, FeedKey};
-use super::history::{Action, Provenance, Revision};
-use super::write::{WrittenRecord, record_node};
-use super::{CatalogStore, StoreError};
+use super::split::{WrittenRecord, record_node};
 use crate::model::time::millis_literal;
 use crate::model::vocab::{RDF_TYPE, dcat, dct, foaf};
 use crate::model::{RecordDraft, RecordId, RecordKind, SplitOutcome};
+use crate::store::feed::{FeedChange, FeedEntry, FeedKey};
+use crate::store::history::{Action, Provenance, Revision};
+use crate::store::{CatalogStore, StoreError};
 use oxigraph::model::{
     BlankNode, GraphNameRef, Literal, NamedNode, NamedOrBlankNode, Quad, Term, Triple,
 };
@@ -93,7 +93,7 @@ impl CatalogStore {
     /// which is many times faster than a transaction (`bench/README.md`), all of the page
     /// at once. Replacements (and withdrawn datasets coming back) are written in one
     /// transaction. Either write is atomic; a failure leaves the other one's records.
-    pub fn store_harvested(
+    pub(in crate::store) fn store_harvested(
         &self,
         source: SourceRef<'_>,
         datasets: Vec<IncomingDataset>,
@@ -102,59 +102,11 @@ impl CatalogStore {
     ) -> Result<Vec<Verdict>, StoreError> {
         let _writer = self.write_lock();
         let reader = self.store.start_transaction()?;
-        let mut verdicts = Vec::with_capacity(datasets.len());
-        let mut fresh = Vec::new();
-        let mut replacing = Vec::new();
         let judged = datasets
             .into_iter()
             .map(|dataset| Ok((self.verdict_in(&reader, source, &dataset)?, dataset)))
             .collect::<Result<Vec<_>, StoreError>>()?;
-        // Datasets of this call are not in the store yet: a copy of one, before or after
-        // it, is found here (of two naming each other, the first gives way).
-        let mut taken: HashSet<NamedNode> = judged
-            .iter()
-            .filter(|(judged, _)| matches!(judged.verdict, Verdict::Created(_)))
-            .map(|(_, dataset)| dataset.topic.clone())
-            .collect();
-        for (
-            Judged {
-                mut verdict,
-                tombstone,
-            },
-            dataset,
-        ) in judged
-        {
-            if let Some(alias) = dataset
-                .aliases
-                .iter()
-                .find(|a| **a != dataset.topic && taken.contains(*a))
-                && matches!(verdict, Verdict::Created(_))
-            {
-                verdict = Verdict::Skipped(format!(
-                    "{} names {alias} as its identifier, which this harvest takes in already",
-                    dataset.topic
-                ));
-                taken.remove(&dataset.topic);
-            }
-            let write = Pending {
-                draft: RecordDraft {
-                    kind: RecordKind::Dataset,
-                    preferred_id: RecordId::slugify(last_segment(dataset.topic.as_str())),
-                    topic: dataset.topic.clone().into(),
-                    triples: dataset.triples,
-                },
-                digest: dataset.digest,
-                modified: dataset.source_modified,
-            };
-            match &verdict {
-                Verdict::Created(_) if !tombstone => {
-                    fresh.push(write);
-                }
-                Verdict::Created(_) | Verdict::Updated(_) => replacing.push(write),
-                Verdict::Unchanged(_) | Verdict::Skipped(_) => {}
-            }
-            verdicts.push((dataset.topic, verdict));
-        }
+        let (verdicts, fresh, replacing) = sorted(judged);
         drop(reader);
         let mut ids = HashMap::new();
         if !dry_run {
@@ -262,18 +214,14 @@ impl CatalogStore {
             let modified = modified.unwrap_or_else(|| now.clone());
             content.extend(source_record(&graph, &topic, source.url, modified));
             quads.extend(content.iter().map(|t| t.clone().in_graph(graph.clone())));
-            quads.push(Quad::new(
-                catalog.clone(),
-                dcat::DATASET_PROP,
-                topic.clone(),
-                catalog_graph.clone(),
-            ));
-            quads.push(Quad::new(
-                catalog.clone(),
-                dcat::RECORD,
-                graph.clone(),
-                catalog_graph.clone(),
-            ));
+            for (predicate, object) in [(dcat::DATASET_PROP, &topic), (dcat::RECORD, &graph)] {
+                quads.push(Quad::new(
+                    catalog.clone(),
+                    predicate,
+                    object.clone(),
+                    catalog_graph.clone(),
+                ));
+            }
             private.push(self.digest_quad(&state, &topic, digest));
             private.extend(self.revision_quads(&Revision {
                 kind: RecordKind::Dataset.resource_kind(),
@@ -299,6 +247,21 @@ impl CatalogStore {
                 version: stamp,
             });
         }
+        self.load_fresh(quads, private, changes, &state, &now)?;
+        Ok(written)
+    }
+
+    /// Loads new harvested records: their fingerprints (`private` in `state`), their
+    /// graphs and catalog links (`quads`), the catalog's modification time, then their
+    /// revisions; the feed learns of them (`changes`).
+    fn load_fresh(
+        &self,
+        quads: Vec<Quad>,
+        private: Vec<Quad>,
+        changes: Vec<FeedChange>,
+        state: &NamedNode,
+        now: &Literal,
+    ) -> Result<(), StoreError> {
         // Fingerprints first: they name the records as this source's (so that a later run
         // withdraws them), and are harmless if the records are not written.
         let (fingerprints, revisions): (Vec<Quad>, Vec<Quad>) = private
@@ -325,13 +288,13 @@ impl CatalogStore {
             &mut transaction,
             crate::model::time::now_millis() - self.retention,
         )?;
-        self.set_catalog_modified(&mut transaction, &now)?;
+        self.set_catalog_modified(&mut transaction, now)?;
         self.commit(transaction)?;
         self.feed_index_mut().apply(purged);
         let mut history = self.private.bulk_loader();
         history.load_quads(revisions)?;
         history.commit()?;
-        Ok(written)
+        Ok(())
     }
 
     /// `topic`'s fingerprint as harvested, in the source's private graph `state`.
@@ -404,7 +367,7 @@ impl CatalogStore {
     }
 
     /// The feed URL the record `id` was harvested from, if it was harvested.
-    pub(super) fn harvested_from_in(
+    pub(in crate::store) fn harvested_from_in(
         &self,
         transaction: &Transaction<'_>,
         id: &RecordId,
@@ -468,12 +431,68 @@ impl CatalogStore {
     }
 
     /// The private graph of what `source` harvested.
-    pub(super) fn harvest_state_graph(&self, source: &str) -> NamedNode {
+    pub(in crate::store) fn harvest_state_graph(&self, source: &str) -> NamedNode {
         self.base.join(&format!(
             "graphs/harvest/state/{}",
             RecordId::slugify(source)
         ))
     }
+}
+
+/// The verdicts of a page's datasets, and the writes they call for: new records the bulk
+/// loader writes, and replacements (or withdrawn datasets back) a transaction writes.
+fn sorted(
+    judged: Vec<(Judged, IncomingDataset)>,
+) -> (Vec<(NamedNode, Verdict)>, Vec<Pending>, Vec<Pending>) {
+    let mut verdicts = Vec::with_capacity(judged.len());
+    let (mut fresh, mut replacing) = (Vec::new(), Vec::new());
+    // Datasets of this call are not in the store yet: a copy of one, before or after
+    // it, is found here (of two naming each other, the first gives way).
+    let mut taken: HashSet<NamedNode> = judged
+        .iter()
+        .filter(|(judged, _)| matches!(judged.verdict, Verdict::Created(_)))
+        .map(|(_, dataset)| dataset.topic.clone())
+        .collect();
+    for (
+        Judged {
+            mut verdict,
+            tombstone,
+        },
+        dataset,
+    ) in judged
+    {
+        if let Some(alias) = dataset
+            .aliases
+            .iter()
+            .find(|a| **a != dataset.topic && taken.contains(*a))
+            && matches!(verdict, Verdict::Created(_))
+        {
+            verdict = Verdict::Skipped(format!(
+                "{} names {alias} as its identifier, which this harvest takes in already",
+                dataset.topic
+            ));
+            taken.remove(&dataset.topic);
+        }
+        let write = Pending {
+            draft: RecordDraft {
+                kind: RecordKind::Dataset,
+                preferred_id: RecordId::slugify(last_segment(dataset.topic.as_str())),
+                topic: dataset.topic.clone().into(),
+                triples: dataset.triples,
+            },
+            digest: dataset.digest,
+            modified: dataset.source_modified,
+        };
+        match &verdict {
+            Verdict::Created(_) if !tombstone => {
+                fresh.push(write);
+            }
+            Verdict::Created(_) | Verdict::Updated(_) => replacing.push(write),
+            Verdict::Unchanged(_) | Verdict::Skipped(_) => {}
+        }
+        verdicts.push((dataset.topic, verdict));
+    }
+    (verdicts, fresh, replacing)
 }
 
 /// The catalog record's `dct:source`: the source's own record of the dataset, as DCAT-AP

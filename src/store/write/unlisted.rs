@@ -3,16 +3,19 @@
 //! back from the same source.
 
 use super::harvested::SourceRef;
-use super::history::{Action, Provenance, Revision};
-use super::{CatalogStore, StoreError};
 use crate::model::{RecordId, RecordKind};
+use crate::store::history::{Action, Provenance, Revision};
+use crate::store::{CatalogStore, StoreError};
 use oxigraph::model::NamedNode;
 use oxigraph::store::Transaction;
 
 impl CatalogStore {
     /// The datasets `source` has harvested, live or withdrawn since: what a complete run
     /// that no longer finds one of them withdraws.
-    pub fn harvested_topics(&self, source: &str) -> Result<Vec<NamedNode>, StoreError> {
+    pub(in crate::store) fn harvested_topics(
+        &self,
+        source: &str,
+    ) -> Result<Vec<NamedNode>, StoreError> {
         let state = self.harvest_state_graph(source);
         let digests = self.private_values(None, &self.harvest_term("digest"), &state)?;
         Ok(digests.into_iter().map(|(topic, _)| topic).collect())
@@ -21,7 +24,7 @@ impl CatalogStore {
     /// Withdraws the datasets of `topics` that are still live records harvested from
     /// `source`, in one transaction, each with a revision by `by`; returns how many.
     /// Their fingerprints are kept, so that they may come back from the same source.
-    pub fn withdraw_harvested(
+    pub(in crate::store) fn withdraw_harvested(
         &self,
         source: SourceRef<'_>,
         topics: &[NamedNode],
@@ -76,7 +79,7 @@ impl CatalogStore {
 
     /// How many of `topics` are live records harvested from `source`: what
     /// [`Self::withdraw_harvested`] would withdraw.
-    pub fn withdrawable(
+    pub(in crate::store) fn withdrawable(
         &self,
         source: SourceRef<'_>,
         topics: &[NamedNode],

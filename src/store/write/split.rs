@@ -1,13 +1,13 @@
 //! Writing records: each record replaces its graph in the same transaction as the
 //! catalog links, so a reader never sees a half-written record.
 
-use super::feed::{FeedChange, FeedEntry, FeedKey};
-use super::history::{Action, Provenance, Revision};
-use super::lookup::QuadSource;
-use super::{CatalogStore, StoreError};
 use crate::model::time::millis_literal;
 use crate::model::vocab::{DCAT_AP_PROFILE, RDF_TYPE, dcat, dct, foaf};
 use crate::model::{RecordDraft, RecordId, RecordKind, SplitOutcome};
+use crate::store::feed::{FeedChange, FeedEntry, FeedKey};
+use crate::store::history::{Action, Provenance, Revision};
+use crate::store::lookup::QuadSource;
+use crate::store::{CatalogStore, StoreError};
 use oxigraph::model::{
     BlankNode, GraphNameRef, Literal, NamedNode, NamedOrBlankNode, Quad, QuadRef, Term, Triple,
 };
@@ -15,7 +15,7 @@ use oxigraph::store::Transaction;
 use std::collections::{HashMap, HashSet};
 
 /// Where a draft goes: its record id and its topic's IRI.
-pub(super) struct Allocation {
+pub(in crate::store) struct Allocation {
     pub id: RecordId,
     pub topic: NamedNode,
     /// Whether it replaces an existing record.
@@ -78,7 +78,7 @@ impl CatalogStore {
 
     /// Adds to `history` a revision of each of `written`, with its content as
     /// `transaction` holds it: created or replaced, by `by`.
-    pub(super) fn revisions_in(
+    pub(in crate::store) fn revisions_in(
         &self,
         history: &mut Transaction<'_>,
         transaction: &Transaction<'_>,
@@ -107,7 +107,7 @@ impl CatalogStore {
     }
 
     /// The record graph `id` as `transaction` sees it, as triples: a revision's content.
-    pub(super) fn record_content_in(
+    pub(in crate::store) fn record_content_in(
         &self,
         transaction: &Transaction<'_>,
         id: &RecordId,
@@ -123,7 +123,7 @@ impl CatalogStore {
             .map(|q| {
                 q.map(|mut q| {
                     // As pages show it: oxigraph keeps integer subtypes as xsd:integer.
-                    super::describe::restore_datatype(&mut q);
+                    crate::store::describe::restore_datatype(&mut q);
                     Triple::from(q)
                 })
                 .map_err(StoreError::from)
@@ -133,7 +133,7 @@ impl CatalogStore {
 
     /// Writes the records of `outcome`; with a `source`, replaces that source's graph of
     /// unassigned triples too.
-    pub(super) fn write_split_in(
+    pub(in crate::store) fn write_split_in(
         &self,
         transaction: &mut Transaction<'_>,
         outcome: SplitOutcome,
@@ -156,47 +156,16 @@ impl CatalogStore {
                 NamedOrBlankNode::NamedNode(_) => None,
             })
             .collect();
-        let catalog = self.base.catalog();
-        let catalog_graph = self.base.catalog_graph();
-        let catalog_g = GraphNameRef::NamedNode(catalog_graph.as_ref());
         for (draft, allocation) in outcome.records.iter().zip(&allocations) {
-            let graph = self.base.record_graph(&allocation.id);
-            let topic = &allocation.topic;
-            let issued = self.previous_issued(transaction, &graph)?;
-            transaction.clear_graph(GraphNameRef::NamedNode(graph.as_ref()))?;
-            for triple in &draft.triples {
-                transaction.insert(&in_graph(rename(triple, &renames), &graph));
-            }
-            let issued = issued.unwrap_or_else(|| now.clone());
-            for triple in record_node(draft.kind, &graph, topic, issued, &now) {
-                transaction.insert(&in_graph(triple, &graph));
-            }
-            if draft.kind == RecordKind::Dataset {
-                transaction.insert(QuadRef::new(&catalog, dcat::DATASET_PROP, topic, catalog_g));
-                transaction.insert(QuadRef::new(&catalog, dcat::RECORD, &graph, catalog_g));
-                changes.extend(self.revive_in(transaction, &graph, topic)?);
-                changes.push(FeedChange::Put(FeedEntry {
-                    key: FeedKey {
-                        modified: stamp,
-                        id: allocation.id.clone(),
-                    },
-                    withdrawn: false,
-                }));
-            } else {
-                changes.push(FeedChange::Remove(allocation.id.clone()));
-            }
+            let (written, fed) =
+                self.put_record_in(transaction, draft, allocation, &renames, stamp)?;
+            changes.extend(fed);
             if allocation.existed {
                 summary.replaced += 1;
             } else {
                 summary.created += 1;
             }
-            summary.written.push(WrittenRecord {
-                kind: draft.kind,
-                created: !allocation.existed,
-                id: allocation.id.clone(),
-                topic: topic.clone(),
-                version: stamp,
-            });
+            summary.written.push(written);
         }
         if !outcome.catalog.is_empty() {
             self.replace_catalog_description(transaction, &outcome.catalog, &renames)?;
@@ -209,21 +178,82 @@ impl CatalogStore {
         let Some(source) = source else {
             return Ok((summary, changes));
         };
-        // Unassigned triples are kept per source and replaced when it is loaded again.
+        summary.unassigned = self.replace_unassigned_in(transaction, source, &outcome, &renames)?;
+        Ok((summary, changes))
+    }
+
+    /// Writes one record of a split into `transaction`: its graph (with `renames`), its
+    /// record node, the catalog's links to a dataset; what the feed learns of it.
+    fn put_record_in(
+        &self,
+        transaction: &mut Transaction<'_>,
+        draft: &RecordDraft,
+        allocation: &Allocation,
+        renames: &HashMap<BlankNode, NamedNode>,
+        stamp: i64,
+    ) -> Result<(WrittenRecord, Vec<FeedChange>), StoreError> {
+        let now = millis_literal(stamp);
+        let mut changes = Vec::new();
+        let catalog = self.base.catalog();
+        let catalog_graph = self.base.catalog_graph();
+        let catalog_g = GraphNameRef::NamedNode(catalog_graph.as_ref());
+        let graph = self.base.record_graph(&allocation.id);
+        let topic = &allocation.topic;
+        let issued = self.previous_issued(transaction, &graph)?;
+        transaction.clear_graph(GraphNameRef::NamedNode(graph.as_ref()))?;
+        for triple in &draft.triples {
+            transaction.insert(&in_graph(rename(triple, renames), &graph));
+        }
+        let issued = issued.unwrap_or_else(|| now.clone());
+        for triple in record_node(draft.kind, &graph, topic, issued, &now) {
+            transaction.insert(&in_graph(triple, &graph));
+        }
+        if draft.kind == RecordKind::Dataset {
+            transaction.insert(QuadRef::new(&catalog, dcat::DATASET_PROP, topic, catalog_g));
+            transaction.insert(QuadRef::new(&catalog, dcat::RECORD, &graph, catalog_g));
+            changes.extend(self.revive_in(transaction, &graph, topic)?);
+            changes.push(FeedChange::Put(FeedEntry {
+                key: FeedKey {
+                    modified: stamp,
+                    id: allocation.id.clone(),
+                },
+                withdrawn: false,
+            }));
+        } else {
+            changes.push(FeedChange::Remove(allocation.id.clone()));
+        }
+        let written = WrittenRecord {
+            kind: draft.kind,
+            created: !allocation.existed,
+            id: allocation.id.clone(),
+            topic: topic.clone(),
+            version: stamp,
+        };
+        Ok((written, changes))
+    }
+
+    /// Replaces the graph of triples no record of `source` owns (kept per source, replaced
+    /// when it is loaded again); how many there are.
+    fn replace_unassigned_in(
+        &self,
+        transaction: &mut Transaction<'_>,
+        source: &str,
+        outcome: &SplitOutcome,
+        renames: &HashMap<BlankNode, NamedNode>,
+    ) -> Result<usize, StoreError> {
         let unassigned = self
             .base
             .join(&format!("graphs/unassigned/{}", RecordId::slugify(source)));
         transaction.clear_graph(GraphNameRef::NamedNode(unassigned.as_ref()))?;
         for triple in &outcome.unassigned {
-            transaction.insert(&in_graph(rename(triple, &renames), &unassigned));
+            transaction.insert(&in_graph(rename(triple, renames), &unassigned));
         }
-        summary.unassigned = outcome.unassigned.len();
-        Ok((summary, changes))
+        Ok(outcome.unassigned.len())
     }
 
     /// Sets the catalog's `dct:modified` (the catalog moves with every write: feed pages
     /// and the catalog's answer depend on its records).
-    pub(super) fn set_catalog_modified(
+    pub(in crate::store) fn set_catalog_modified(
         &self,
         transaction: &mut Transaction<'_>,
         now: &Literal,
@@ -253,7 +283,7 @@ impl CatalogStore {
     /// `{base}{kind}/{candidate}` for the first candidate id whose IRI is either already a
     /// record's topic (replaced) or free, so that loading the same file again replaces the
     /// same records rather than adding copies.
-    pub(super) fn allocate(
+    pub(in crate::store) fn allocate(
         &self,
         transaction: &Transaction<'_>,
         drafts: &[RecordDraft],
@@ -372,7 +402,7 @@ impl CatalogStore {
             .graph_holds_any(self.history_graph(id).as_ref())
     }
 
-    pub(super) fn record_of_topic(
+    pub(in crate::store) fn record_of_topic(
         &self,
         transaction: &Transaction<'_>,
         topic: &NamedNode,
@@ -446,7 +476,7 @@ impl CatalogStore {
 
 /// The catalog record node of a record graph: `{graph} foaf:primaryTopic topic`, with its
 /// dates; typed `dcat:CatalogRecord` and conforming to DCAT-AP for datasets.
-pub(super) fn record_node(
+pub(in crate::store) fn record_node(
     kind: RecordKind,
     graph: &NamedNode,
     topic: &NamedNode,
