@@ -165,21 +165,8 @@ impl Fetcher {
                 reason,
             });
         }
-        let mut request = self.client.get(parsed).header(
-            reqwest::header::ACCEPT,
-            "application/rdf+xml, text/turtle;q=0.9, application/ld+json;q=0.9, application/n-triples;q=0.8, application/xml;q=0.5, */*;q=0.1",
-        );
-        if let Some(etag) = &validators.etag {
-            request = request.header(IF_NONE_MATCH, etag);
-        }
-        if let Some(since) = &validators.last_modified {
-            request = request.header(IF_MODIFIED_SINCE, since);
-        }
-        let network = |e: reqwest::Error| FetchError::Network {
-            url: url.to_owned(),
-            message: chain(&e),
-        };
-        let mut response = request.send().await.map_err(network)?;
+        let request = self.request(parsed, validators);
+        let mut response = request.send().await.map_err(network(url))?;
         let header = |name| {
             response
                 .headers()
@@ -209,6 +196,37 @@ impl Fetcher {
                 status: status.as_u16(),
             });
         }
+        let body = self.bounded_body(&mut response, url).await?;
+        Ok(Fetched {
+            url: final_url,
+            content_type,
+            body,
+            validators,
+            not_modified: false,
+        })
+    }
+
+    /// A GET of `url` asking for RDF, conditional on `validators`.
+    fn request(&self, url: reqwest::Url, validators: &Validators) -> reqwest::RequestBuilder {
+        let mut request = self.client.get(url).header(
+            reqwest::header::ACCEPT,
+            "application/rdf+xml, text/turtle;q=0.9, application/ld+json;q=0.9, application/n-triples;q=0.8, application/xml;q=0.5, */*;q=0.1",
+        );
+        if let Some(etag) = &validators.etag {
+            request = request.header(IF_NONE_MATCH, etag);
+        }
+        if let Some(since) = &validators.last_modified {
+            request = request.header(IF_MODIFIED_SINCE, since);
+        }
+        request
+    }
+
+    /// The body of `response`, refused past `max_bytes` whether or not it said its length.
+    async fn bounded_body(
+        &self,
+        response: &mut reqwest::Response,
+        url: &str,
+    ) -> Result<Vec<u8>, FetchError> {
         let limit = self.options.max_bytes;
         let too_large = || FetchError::TooLarge {
             url: url.to_owned(),
@@ -221,19 +239,21 @@ impl Fetcher {
             return Err(too_large());
         }
         let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(network)? {
+        while let Some(chunk) = response.chunk().await.map_err(network(url))? {
             if body.len() + chunk.len() > limit {
                 return Err(too_large());
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(Fetched {
-            url: final_url,
-            content_type,
-            body,
-            validators,
-            not_modified: false,
-        })
+        Ok(body)
+    }
+}
+
+/// A network failure while fetching `url`, with its causes.
+fn network(url: &str) -> impl Fn(reqwest::Error) -> FetchError + '_ {
+    move |e| FetchError::Network {
+        url: url.to_owned(),
+        message: chain(&e),
     }
 }
 

@@ -309,24 +309,7 @@ impl Run<'_> {
             self.announced = page.total_items;
         }
         let (before, listed_here) = (self.seen.len(), page.datasets.len());
-        for note in page.notes {
-            report.note(url, note);
-        }
-        if !page.unnamed.is_empty() {
-            // One of them may be a dataset stored by an earlier run: keep it.
-            self.unsure = Some(format!(
-                "{} datasets of {url} could not be identified",
-                page.unnamed.len()
-            ));
-        }
-        for (dataset, reason) in page.unnamed {
-            report.failed += 1;
-            report.push_error(JobError {
-                page: url.to_owned(),
-                dataset: Some(dataset),
-                reason,
-            });
-        }
+        self.report_unidentified(url, page.notes, page.unnamed, report);
         let (incoming, listed) =
             self.triage(url, page.datasets, (&page.graph, &page.minted), report);
         drop(page.graph);
@@ -365,6 +348,36 @@ impl Run<'_> {
             return Step::Stop;
         }
         page.next.map_or(Step::End, Step::Next)
+    }
+
+    /// Tells the report of a page's notes and of its datasets that could not be
+    /// identified (each a failure); with any of those, the run cannot tell what the source
+    /// no longer lists.
+    fn report_unidentified(
+        &mut self,
+        url: &str,
+        notes: Vec<String>,
+        unnamed: Vec<(String, String)>,
+        report: &mut JobReport,
+    ) {
+        for note in notes {
+            report.note(url, note);
+        }
+        if !unnamed.is_empty() {
+            // One of them may be a dataset stored by an earlier run: keep it.
+            self.unsure = Some(format!(
+                "{} datasets of {url} could not be identified",
+                unnamed.len()
+            ));
+        }
+        for (dataset, reason) in unnamed {
+            report.failed += 1;
+            report.push_error(JobError {
+                page: url.to_owned(),
+                dataset: Some(dataset),
+                reason,
+            });
+        }
     }
 
     /// The datasets of a page to store, checked and fingerprinted; and the IRIs of those

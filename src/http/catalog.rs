@@ -229,16 +229,18 @@ struct Params {
     after: Option<FeedKey>,
 }
 
+/// The feed's parameters as sent, each checked by [`Params::parse`].
+#[derive(serde::Deserialize)]
+struct RawParams {
+    page: Option<String>,
+    page_size: Option<String>,
+    modified_since: Option<String>,
+    after: Option<String>,
+}
+
 impl Params {
     fn parse(query: &str) -> Result<Self, HttpError> {
-        #[derive(serde::Deserialize)]
-        struct Raw {
-            page: Option<String>,
-            page_size: Option<String>,
-            modified_since: Option<String>,
-            after: Option<String>,
-        }
-        let raw = web::Query::<Raw>::from_query(query)
+        let raw = web::Query::<RawParams>::from_query(query)
             .map_err(|e| HttpError::BadRequest(e.to_string()))?
             .into_inner();
         let page = match raw.page.as_deref() {

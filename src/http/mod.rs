@@ -217,7 +217,8 @@ async fn only_put_delete(request: HttpRequest) -> Result<actix_web::HttpResponse
     })
 }
 
-/// The routing table, mounted at the base IRI's path.
+/// The routing table, mounted at the base IRI's path. (Long, as a table is: one route per
+/// line, every route of the server in one place.)
 pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
     move |config: &mut web::ServiceConfig| {
         let mount = state.store.base().path().trim_end_matches('/').to_owned();

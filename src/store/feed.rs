@@ -291,9 +291,9 @@ impl CatalogStore {
         self.feed_index().page(query)
     }
 
-    /// Reads the order from the store: dataset records (record graphs whose record node is
-    /// a `dcat:CatalogRecord`) and tombstones (in the store's default graph).
-    pub(super) fn scan_feed(&self) -> Result<FeedIndex, StoreError> {
+    /// The ids of the dataset records (record graphs whose record node is a
+    /// `dcat:CatalogRecord`).
+    fn dataset_record_ids(&self) -> Result<HashSet<RecordId>, StoreError> {
         let mut datasets = HashSet::new();
         for quad in self.store.quads_for_pattern(
             None,
@@ -306,6 +306,13 @@ impl CatalogStore {
                 datasets.insert(id);
             }
         }
+        Ok(datasets)
+    }
+
+    /// Reads the order from the store: dataset records (record graphs whose record node is
+    /// a `dcat:CatalogRecord`) and tombstones (in the store's default graph).
+    pub(super) fn scan_feed(&self) -> Result<FeedIndex, StoreError> {
+        let datasets = self.dataset_record_ids()?;
         let withdrawn_graph: GraphName = self.base.withdrawn_graph().into();
         let mut entries: HashMap<RecordId, FeedEntry> = HashMap::new();
         for quad in self

@@ -126,26 +126,7 @@ impl CatalogStore {
             triples.push(Triple::new(entity.clone(), prov::WAS_REVISION_OF, previous));
         }
         if !matches!(revision.action, Action::Delete | Action::Discard) {
-            let content = canonical_text(&revision.content);
-            let checksum = BlankNode::default();
-            triples.extend([
-                Triple::new(
-                    entity.clone(),
-                    prov::VALUE,
-                    Literal::new_simple_literal(&content),
-                ),
-                Triple::new(entity, spdx::CHECKSUM, checksum.clone()),
-                Triple::new(checksum.clone(), RDF_TYPE, spdx::CHECKSUM_CLASS),
-                Triple::new(checksum.clone(), spdx::ALGORITHM, spdx::SHA256),
-                Triple::new(
-                    checksum,
-                    spdx::CHECKSUM_VALUE,
-                    Literal::new_typed_literal(
-                        format!("{:x}", Sha256::digest(content.as_bytes())),
-                        oxigraph::model::vocab::xsd::HEX_BINARY,
-                    ),
-                ),
-            ]);
+            triples.extend(content_triples(entity, &revision.content));
         }
         Ok(triples
             .into_iter()
@@ -428,4 +409,29 @@ fn canonical_text(triples: &[Triple]) -> String {
     let mut text = lines.join("\n");
     text.push('\n');
     text
+}
+
+/// A revision's content (`prov:value`, the record's triples as canonical N-Triples) and its
+/// SHA-256 checksum, as SPDX says: what lets a reader check a version they were given.
+fn content_triples(entity: NamedNode, content: &[Triple]) -> [Triple; 5] {
+    let content = canonical_text(content);
+    let checksum = BlankNode::default();
+    [
+        Triple::new(
+            entity.clone(),
+            prov::VALUE,
+            Literal::new_simple_literal(&content),
+        ),
+        Triple::new(entity, spdx::CHECKSUM, checksum.clone()),
+        Triple::new(checksum.clone(), RDF_TYPE, spdx::CHECKSUM_CLASS),
+        Triple::new(checksum.clone(), spdx::ALGORITHM, spdx::SHA256),
+        Triple::new(
+            checksum,
+            spdx::CHECKSUM_VALUE,
+            Literal::new_typed_literal(
+                format!("{:x}", Sha256::digest(content.as_bytes())),
+                oxigraph::model::vocab::xsd::HEX_BINARY,
+            ),
+        ),
+    ]
 }

@@ -14,7 +14,7 @@ use oxigraph::model::{BlankNode, GraphName, NamedNode, NamedNodeRef, Quad};
 const SD: &str = "http://www.w3.org/ns/sparql-service-description#";
 const FORMATS: &str = "http://www.w3.org/ns/formats/";
 
-/// The description as quads (default graph).
+/// The description as quads (default graph). (Long, as a table is: one triple per line.)
 fn description(endpoint: &NamedNode) -> Vec<Quad> {
     let sd = |local: &str| NamedNode::new_unchecked(format!("{SD}{local}"));
     let format = |local: &str| NamedNode::new_unchecked(format!("{FORMATS}{local}"));

@@ -65,14 +65,7 @@ impl CatalogStore {
             content: triples.clone(),
             at: stamp,
         })?;
-        let written = (|| {
-            let mut transaction = self.private.start_transaction()?;
-            transaction.clear_graph(GraphNameRef::NamedNode(graph.as_ref()))?;
-            for triple in &triples {
-                transaction.insert(&triple.clone().in_graph(graph.clone()));
-            }
-            transaction.commit()
-        })();
+        let written = self.replace_draft_graph(&graph, &triples);
         if let Err(error) = written {
             self.undo_revision(&revision);
             return Err(error.into());
@@ -84,6 +77,20 @@ impl CatalogStore {
             topic,
             version: stamp,
         })
+    }
+
+    /// Replaces the draft graph `graph` with `triples`, in the private store.
+    fn replace_draft_graph(
+        &self,
+        graph: &NamedNode,
+        triples: &[Triple],
+    ) -> Result<(), oxigraph::store::StorageError> {
+        let mut transaction = self.private.start_transaction()?;
+        transaction.clear_graph(GraphNameRef::NamedNode(graph.as_ref()))?;
+        for triple in triples {
+            transaction.insert(&triple.clone().in_graph(graph.clone()));
+        }
+        transaction.commit()
     }
 
     /// Where a draft goes: its id, its topic and, for a new version, the `dct:issued` of
