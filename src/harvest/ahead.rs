@@ -2,12 +2,13 @@
 //! while the run stores the one before; conditionally, when the last run kept the page's
 //! state and every dataset it listed is still a live record.
 
+use super::blocking;
 use super::fetch::{Fetched, Fetcher, Validators};
 use super::read::{ReadPage, read};
 use super::sources::{self, PageMemo, SourceError};
 use crate::limits::Limits;
 use crate::store::Lookups;
-use crate::store::{CatalogStore, SourceRef, StoreError};
+use crate::store::{CatalogStore, SourceRef};
 use oxigraph::model::NamedNode;
 use tracing::Instrument;
 
@@ -79,19 +80,6 @@ impl Drop for Ahead {
     fn drop(&mut self) {
         self.task.abort();
     }
-}
-
-/// Runs `work`, which blocks on the store, on the blocking pool.
-pub(super) async fn blocking<T, E>(
-    work: impl FnOnce() -> Result<T, E> + Send + 'static,
-) -> Result<T, E>
-where
-    T: Send + 'static,
-    E: From<StoreError> + Send + 'static,
-{
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| E::from(StoreError::Update(format!("the store's task failed: {e}"))))?
 }
 
 /// Fetches and reads the page at `url` of the source `name` (whose feed is `feed`),

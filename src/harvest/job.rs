@@ -5,7 +5,8 @@
 //! A run that could not read the whole feed (a page failed, or a cap stopped it) withdraws
 //! nothing: what it did not see may still be there.
 
-use super::ahead::{Ahead, Fetch, blocking};
+use super::ahead::{Ahead, Fetch};
+use super::blocking;
 use super::digest::DigestError;
 use super::fetch::{Fetcher, Validators};
 use super::map::{HarvestedDataset, came_from_us, drop_claims_on_ours};

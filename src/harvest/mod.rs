@@ -21,3 +21,17 @@ pub use fetch::FetchOptions;
 pub use report::{JobError, JobReport, JobStatus};
 pub use runner::{Harvester, StartError};
 pub use sources::{RunOptions, Source, SourceError};
+
+use crate::store::StoreError;
+
+/// Runs `work`, which blocks on the store, on the blocking pool (a job's steps and its
+/// read-ahead both do).
+async fn blocking<T, E>(work: impl FnOnce() -> Result<T, E> + Send + 'static) -> Result<T, E>
+where
+    T: Send + 'static,
+    E: From<StoreError> + Send + 'static,
+{
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| E::from(StoreError::Update(format!("the store's task failed: {e}"))))?
+}

@@ -182,18 +182,43 @@ impl FromRequest for ApiKind {
     type Future = Ready<Result<Self, HttpError>>;
 
     fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let segment = segments(request).kind.unwrap_or_default();
-        let kind = [
-            RecordKind::Dataset,
-            RecordKind::DataPaper,
-            RecordKind::Agent,
-        ]
-        .into_iter()
-        .find(|k| k.resource_kind().path_segment() == segment)
-        .map(Self)
-        .ok_or_else(|| HttpError::NoRoute(request.path().to_owned()));
-        ready(kind)
+        ready(api_kind(request, &segments(request)).map(Self))
     }
+}
+
+/// A record of the write API, `{kind}/{id}`: its kind (no route for any other) and its id
+/// as given (the workflow says when it names no record).
+pub struct ApiRecord {
+    /// The kind of record.
+    pub kind: RecordKind,
+    /// The `{id}` segment.
+    pub id: String,
+}
+
+impl FromRequest for ApiRecord {
+    type Error = HttpError;
+    type Future = Ready<Result<Self, HttpError>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let segments = segments(request);
+        ready(api_kind(request, &segments).map(|kind| Self {
+            kind,
+            id: segments.id.unwrap_or_default(),
+        }))
+    }
+}
+
+/// The `{kind}` of a write API route, if it is one the API writes.
+fn api_kind(request: &HttpRequest, segments: &Segments) -> Result<RecordKind, HttpError> {
+    let segment = segments.kind.as_deref().unwrap_or_default();
+    [
+        RecordKind::Dataset,
+        RecordKind::DataPaper,
+        RecordKind::Agent,
+    ]
+    .into_iter()
+    .find(|k| k.resource_kind().path_segment() == segment)
+    .ok_or_else(|| HttpError::NoRoute(request.path().to_owned()))
 }
 
 /// The `{id}` segment of the route, as given.

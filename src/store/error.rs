@@ -111,6 +111,15 @@ pub enum StoreError {
     /// A change or deletion of a record that does not exist.
     #[error("no such record")]
     NoRecord,
+    /// An input could not be read for a reason other than its syntax or size: a media type
+    /// not read there, or a base IRI that relative IRIs cannot resolve against.
+    #[error("{path}: {message}")]
+    Unreadable {
+        /// The input (a file, or "body").
+        path: String,
+        /// What was wrong.
+        message: String,
+    },
     /// The bundled vocabularies or demo catalog do not parse: a build defect.
     #[error("bundled data {name} is invalid: {message}")]
     Bundled {
@@ -170,10 +179,9 @@ impl StoreError {
             },
             ReadError::Limit(error) => Self::Limit { path, error },
             ReadError::Io(source) => Self::Io { path, source },
-            ReadError::MediaType(media_type) => Self::UnknownFormat(media_type),
-            ReadError::Base(message) => Self::Bundled {
-                name: "base IRI",
-                message,
+            error @ (ReadError::MediaType(_) | ReadError::Base(_)) => Self::Unreadable {
+                path,
+                message: error.to_string(),
             },
         }
     }

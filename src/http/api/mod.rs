@@ -5,7 +5,7 @@
 
 use super::AppState;
 use super::errors::HttpError;
-use super::extract::{ApiKind, EditParams, IdSegment, IfMatch, Reader, Sent};
+use super::extract::{ApiKind, ApiRecord, EditParams, IfMatch, Reader, Sent};
 use crate::edit::{Model, Status, Writer, Written};
 use crate::model::{RecordId, RecordKind};
 use actix_web::http::header::{self, HeaderValue};
@@ -41,7 +41,7 @@ pub async fn create(
 /// `PUT {base}api/{kind}/{id}`: replaces a record, if `If-Match` names its current version;
 /// `?status=published` publishes a draft.
 pub async fn replace(
-    (ApiKind(kind), IdSegment(id)): (ApiKind, IdSegment),
+    ApiRecord { kind, id }: ApiRecord,
     writer: Writer,
     (EditParams(asked), if_match): (EditParams, IfMatch),
     body: Sent,
@@ -60,7 +60,7 @@ pub async fn replace(
 /// version; a dataset leaves a tombstone (`410 Gone` to readers, withdrawn in the feed).
 /// A draft just goes (it was never public).
 pub async fn delete(
-    (ApiKind(kind), IdSegment(id)): (ApiKind, IdSegment),
+    ApiRecord { kind, id }: ApiRecord,
     writer: Writer,
     if_match: IfMatch,
     state: web::Data<AppState>,
@@ -74,7 +74,7 @@ pub async fn delete(
 /// `GET {base}api/{kind}/{id}`: the plain JSON model of a record, with the ETag that
 /// `PUT` and `DELETE` take; a draft for its editors only.
 pub async fn read(
-    (ApiKind(kind), IdSegment(id)): (ApiKind, IdSegment),
+    ApiRecord { kind, id }: ApiRecord,
     Reader(who): Reader,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, HttpError> {
