@@ -149,11 +149,7 @@ impl SparqlScanner {
         let mut i = 0;
         while i < bytes.len() {
             if self.state == Sparql::Normal {
-                let rest = &bytes[i..];
-                i += rest
-                    .iter()
-                    .position(|&b| SPARQL_SPECIAL[usize::from(b)])
-                    .unwrap_or(rest.len());
+                i = next_special(bytes, i, &SPARQL_SPECIAL);
                 if i == bytes.len() {
                     break;
                 }
@@ -334,6 +330,16 @@ enum Json {
     Escape,
 }
 
+/// The index of the first byte from `i` on that `special` marks (one the scanner must
+/// look at), else the end: the plain bytes between are skipped in one search.
+fn next_special(bytes: &[u8], i: usize, special: &[bool; 256]) -> usize {
+    let rest = &bytes[i..];
+    i + rest
+        .iter()
+        .position(|&b| special[usize::from(b)])
+        .unwrap_or(rest.len())
+}
+
 /// Counts open JSON arrays and objects, outside strings.
 #[derive(Debug, Clone)]
 pub struct JsonScanner {
@@ -364,11 +370,7 @@ impl JsonScanner {
         let mut i = 0;
         while i < bytes.len() {
             if self.state == Json::Normal {
-                let rest = &bytes[i..];
-                i += rest
-                    .iter()
-                    .position(|&b| JSON_SPECIAL[usize::from(b)])
-                    .unwrap_or(rest.len());
+                i = next_special(bytes, i, &JSON_SPECIAL);
                 if i == bytes.len() {
                     break;
                 }
