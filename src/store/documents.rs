@@ -33,29 +33,7 @@ impl CatalogStore {
         iri: &NamedNode,
         json: &str,
     ) -> Result<(), StoreError> {
-        let graph = self.base.join(kind.graph());
-        let g = GraphNameRef::NamedNode(graph.as_ref());
-        let term = self.harvest_term("document");
-        let mut transaction = self.private.start_transaction()?;
-        let old: Vec<Quad> = transaction
-            .quads_for_pattern(
-                Some(iri.as_ref().into()),
-                Some(term.as_ref()),
-                None,
-                Some(g),
-            )
-            .collect::<Result<_, _>>()?;
-        for quad in &old {
-            transaction.remove(quad);
-        }
-        transaction.insert(QuadRef::new(
-            iri,
-            &term,
-            &Literal::new_simple_literal(json),
-            g,
-        ));
-        transaction.commit()?;
-        Ok(())
+        self.set_document(kind, iri, Some(json))
     }
 
     /// Keeps `json` as the document `iri` of `kind` unless one is kept there already, or
@@ -89,7 +67,18 @@ impl CatalogStore {
         kind: HarvestDocument,
         iri: &NamedNode,
     ) -> Result<(), StoreError> {
+        self.set_document(kind, iri, None)
+    }
+
+    /// Replaces the document `iri` of `kind` with `json`, or forgets it (`None`).
+    fn set_document(
+        &self,
+        kind: HarvestDocument,
+        iri: &NamedNode,
+        json: Option<&str>,
+    ) -> Result<(), StoreError> {
         let graph = self.base.join(kind.graph());
+        let g = GraphNameRef::NamedNode(graph.as_ref());
         let term = self.harvest_term("document");
         let mut transaction = self.private.start_transaction()?;
         let old: Vec<Quad> = transaction
@@ -97,11 +86,15 @@ impl CatalogStore {
                 Some(iri.as_ref().into()),
                 Some(term.as_ref()),
                 None,
-                Some(GraphNameRef::NamedNode(graph.as_ref())),
+                Some(g),
             )
             .collect::<Result<_, _>>()?;
         for quad in &old {
             transaction.remove(quad);
+        }
+        if let Some(json) = json {
+            let json = Literal::new_simple_literal(json);
+            transaction.insert(QuadRef::new(iri, &term, &json, g));
         }
         transaction.commit()?;
         Ok(())

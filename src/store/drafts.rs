@@ -8,7 +8,7 @@ use super::{CatalogStore, StoreError};
 use crate::model::time::to_millis;
 use crate::model::vocab::{dct, foaf};
 use crate::model::{RecordId, RecordKind};
-use oxigraph::model::{GraphNameRef, NamedNode, NamedOrBlankNode, Quad};
+use oxigraph::model::{NamedNode, NamedOrBlankNode, Quad};
 
 impl CatalogStore {
     /// The draft `id` of kind `kind` and its quads (in the default graph), if there is one.
@@ -30,15 +30,7 @@ impl CatalogStore {
         id: &RecordId,
     ) -> Result<oxigraph::model::Graph, StoreError> {
         let graph = self.base.record_graph(id);
-        let mut quads: Vec<Quad> = self
-            .store
-            .quads_for_pattern(
-                None,
-                None,
-                None,
-                Some(GraphNameRef::NamedNode(graph.as_ref())),
-            )
-            .collect::<Result<_, _>>()?;
+        let mut quads = self.store.graph_quads(graph.as_ref())?;
         if quads.is_empty() {
             quads = self.draft_quads(id)?;
         }
@@ -91,26 +83,8 @@ impl CatalogStore {
     }
 
     pub(super) fn draft_quads(&self, id: &RecordId) -> Result<Vec<Quad>, StoreError> {
-        let graph = self.base.record_graph(id);
         self.private
-            .quads_for_pattern(
-                None,
-                None,
-                None,
-                Some(GraphNameRef::NamedNode(graph.as_ref())),
-            )
-            .map(|q| {
-                q.map(|q| {
-                    Quad::new(
-                        q.subject,
-                        q.predicate,
-                        q.object,
-                        oxigraph::model::GraphName::DefaultGraph,
-                    )
-                })
-                .map_err(StoreError::from)
-            })
-            .collect()
+            .graph_quads(self.base.record_graph(id).as_ref())
     }
 
     /// Whether a draft or a history uses the id (a deleted draft's history keeps it).

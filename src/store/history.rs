@@ -199,19 +199,8 @@ impl CatalogStore {
 
     /// The catalog's history: its bulk changes, newest last. Empty when there were none.
     pub(in crate::store) fn catalog_history(&self) -> Result<Vec<Quad>, StoreError> {
-        let graph = self.catalog_history_graph();
         self.private
-            .quads_for_pattern(
-                None,
-                None,
-                None,
-                Some(GraphNameRef::NamedNode(graph.as_ref())),
-            )
-            .map(|q| {
-                q.map(|q| Quad::new(q.subject, q.predicate, q.object, GraphName::DefaultGraph))
-                    .map_err(StoreError::from)
-            })
-            .collect()
+            .graph_quads(self.catalog_history_graph().as_ref())
     }
 
     /// `{base}history`: no record's history graph (`{base}history/{id}`) can be it.

@@ -65,6 +65,17 @@ pub(super) trait QuadSource {
     fn graph_holds_any(&self, graph: NamedNodeRef<'_>) -> Result<bool, StoreError> {
         self.holds_any(None, None, None, Some(GraphNameRef::NamedNode(graph)))
     }
+
+    /// What the named graph `graph` holds, as quads of the default graph (a record's
+    /// content, a draft, a history).
+    fn graph_quads(&self, graph: NamedNodeRef<'_>) -> Result<Vec<Quad>, StoreError> {
+        self.matching(None, None, None, Some(GraphNameRef::NamedNode(graph)))
+            .map(|q| {
+                q.map(|q| Quad::new(q.subject, q.predicate, q.object, GraphName::DefaultGraph))
+                    .map_err(StoreError::from)
+            })
+            .collect()
+    }
 }
 
 /// The store and a transaction read quads the same way, under the same name.

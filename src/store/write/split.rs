@@ -112,23 +112,12 @@ impl CatalogStore {
         transaction: &Transaction<'_>,
         id: &RecordId,
     ) -> Result<Vec<Triple>, StoreError> {
-        let graph = self.base.record_graph(id);
-        transaction
-            .quads_for_pattern(
-                None,
-                None,
-                None,
-                Some(GraphNameRef::NamedNode(graph.as_ref())),
-            )
-            .map(|q| {
-                q.map(|mut q| {
-                    // As pages show it: oxigraph keeps integer subtypes as xsd:integer.
-                    crate::store::describe::restore_datatype(&mut q);
-                    Triple::from(q)
-                })
-                .map_err(StoreError::from)
-            })
-            .collect()
+        let mut quads = transaction.graph_quads(self.base.record_graph(id).as_ref())?;
+        // As pages show it: oxigraph keeps integer subtypes as xsd:integer.
+        quads
+            .iter_mut()
+            .for_each(crate::store::describe::restore_datatype);
+        Ok(quads.into_iter().map(Triple::from).collect())
     }
 
     /// Writes the records of `outcome`; with a `source`, replaces that source's graph of
