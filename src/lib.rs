@@ -5,7 +5,8 @@
 //! - [`http`] (routes, extractors, answers) and [`html`] (pages, in French and English):
 //!   what the outside sees;
 //! - [`commands`]: the command line's work, wiring the layers below;
-//! - [`harvest`]: reading other portals' feeds into the store;
+//! - [`harvest`]: reading other portals' feeds into the store; [`search`]: the full-text
+//!   index with facets, derived from the store;
 //! - [`edit`]: the write workflow (drafts, embargoes, ownership, validation, history);
 //! - [`validate`]: the application profile's SHACL shapes;
 //! - [`store`]: the embedded Oxigraph store, records, the feed's order, history, SPARQL;
@@ -25,6 +26,7 @@ pub mod http;
 pub mod limits;
 pub mod model;
 pub mod rdf;
+pub mod search;
 #[allow(clippy::disallowed_types)] // the one layer that talks to Oxigraph
 pub mod store;
 pub mod validate;

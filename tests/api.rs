@@ -21,6 +21,7 @@ mod api {
     mod in_process;
     mod profile;
     mod python_clients;
+    mod search;
     mod sparql;
     mod sparql_disconnect;
     mod sparql_page;

@@ -115,6 +115,12 @@ pub enum HttpError {
     /// A harvest source is invalid or exists, or the harvester's documents failed.
     #[error(transparent)]
     Harvest(#[from] crate::harvest::SourceError),
+    /// The search index failed.
+    #[error(transparent)]
+    Search(#[from] crate::search::SearchError),
+    /// The search index is being built from the store and holds nothing usable yet.
+    #[error("the search index is being built; try again in a few seconds")]
+    Indexing,
 }
 
 /// A body that could not be read: a media type we do not read is 415; what its parser
@@ -248,6 +254,8 @@ impl HttpError {
             ) => "bad-request",
             Self::Harvest(SourceError::Exists(_) | SourceError::SameUrl { .. }) => "conflict",
             Self::Harvest(_) => "store-failure",
+            Self::Search(_) => "search-failure",
+            Self::Indexing => "search-indexing",
         }
     }
 }
@@ -291,8 +299,11 @@ impl ResponseError for HttpError {
             | Self::Page(_)
             | Self::Serialize(_)
             | Self::Access(_)
+            | Self::Search(_)
             | Self::Validation(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            Self::Unavailable | Self::Unhealthy(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable | Self::Unhealthy(_) | Self::Indexing => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             Self::Harvest(
                 SourceError::BadName(_) | SourceError::BadUrl(_) | SourceError::BadInterval(_),
             ) => StatusCode::BAD_REQUEST,
@@ -349,6 +360,9 @@ impl ResponseError for HttpError {
             }
             Self::TooManyQueries(_) => {
                 response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("1")));
+            }
+            Self::Indexing => {
+                response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("5")));
             }
             _ => {}
         }

@@ -11,6 +11,7 @@ mod harvest;
 mod ops;
 mod records;
 mod respond;
+mod search;
 mod sparql;
 mod stream;
 
@@ -44,6 +45,7 @@ pub struct AppState {
     watchdog: sparql::fast_path::Watchdog,
     query_pool: sparql::pool::QueryPool,
     harvester: crate::harvest::Harvester,
+    search: crate::search::SearchIndex,
 }
 
 /// Why the application could not be built: a defect in what is compiled into it.
@@ -61,6 +63,9 @@ pub enum StartError {
     /// The query threads could not be set up.
     #[error("cannot start the query threads: {0}")]
     QueryPool(#[source] std::io::Error),
+    /// The search index could not be opened or created.
+    #[error(transparent)]
+    Search(#[from] crate::search::SearchError),
 }
 
 /// Sizes past which requests are refused with 413 (what their content may ask of the
@@ -83,8 +88,11 @@ impl AppState {
                 ..crate::harvest::FetchOptions::default()
             },
         )?;
+        let search = crate::search::SearchIndex::open(&settings.data_dir.join("search"))?;
+        search.follow(&store);
         Ok(Self {
             harvester,
+            search,
             store,
             pages: Arc::new(Pages::new()?),
             cache: Arc::new(RenderCache::new(settings.cache_entries)),
@@ -136,6 +144,11 @@ impl AppState {
             })
         })
         .await
+    }
+
+    /// The search index.
+    pub fn search(&self) -> &crate::search::SearchIndex {
+        &self.search
     }
 
     /// The harvester, for the server to schedule its sources.
@@ -239,6 +252,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                 .service(readable("/health", ops::health))
                 .service(readable("/context.jsonld", api::context))
                 .service(readable("/catalog", catalog::feed))
+                .service(readable("/search", search::search))
                 .service(readable("/catalog.{extension}", catalog::feed_with_suffix))
                 .service(
                     web::resource("/api/harvest/sources")

@@ -111,6 +111,14 @@ impl FeedIndex {
         self.live.iter().map(|k| k.id.clone()).collect()
     }
 
+    /// The live records' ids and versions (their keys' times).
+    pub(super) fn live_versions(&self) -> Vec<(RecordId, i64)> {
+        self.live
+            .iter()
+            .map(|k| (k.id.clone(), k.modified))
+            .collect()
+    }
+
     /// The tombstones' ids, to tell which ones a SPARQL Update brought back.
     pub(super) fn withdrawn_ids(&self) -> Vec<RecordId> {
         self.withdrawn.iter().map(|k| k.id.clone()).collect()

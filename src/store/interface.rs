@@ -123,6 +123,8 @@ pub trait FeedOrder {
     ) -> Result<Vec<Quad>, StoreError>;
     /// A number that changes with every write: what cached answers are checked against.
     fn generation(&self) -> u64;
+    /// Every public dataset record and its version, as the feed orders them.
+    fn dataset_versions(&self) -> Vec<(RecordId, i64)>;
 }
 
 /// Records' histories (`history.rs`).
@@ -362,6 +364,9 @@ impl FeedOrder for CatalogStore {
     }
     fn generation(&self) -> u64 {
         CatalogStore::generation(self)
+    }
+    fn dataset_versions(&self) -> Vec<(RecordId, i64)> {
+        CatalogStore::dataset_versions(self)
     }
 }
 

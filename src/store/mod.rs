@@ -32,6 +32,7 @@
 //! Underneath: `snapshots.rs` (record graphs as files, for feed pages), `state.rs`,
 //! `vocabularies.rs`, `error.rs`.
 
+mod changes;
 mod describe;
 mod documents;
 mod drafts;
@@ -49,6 +50,7 @@ mod vocabularies;
 mod withdrawn;
 mod write;
 
+pub use changes::{ChangeWatcher, DatasetChange};
 pub use describe::{Description, FeedHeader};
 pub use documents::HarvestDocument;
 pub use error::StoreError;
@@ -109,6 +111,8 @@ pub struct CatalogStore {
     /// The SPARQL engine as every request gets it (see [`sparql::endpoint_evaluator`]),
     /// built once: cloning it costs less than resolving the endpoint's IRI per query.
     evaluator: oxigraph::sparql::SparqlEvaluator,
+    /// Told of every change to public datasets (see `changes.rs`).
+    watchers: Arc<RwLock<Vec<ChangeWatcher>>>,
 }
 
 /// A feed header and the store generation it was made at.
@@ -163,6 +167,7 @@ impl CatalogStore {
             feed_header: Arc::default(),
             snapshots: Arc::new(snapshots::Snapshots::new(data_dir)),
             evaluator,
+            watchers: Arc::default(),
         })
     }
 

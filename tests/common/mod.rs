@@ -152,6 +152,12 @@ impl Server {
         self.kill();
     }
 
+    /// Kills the server at once (SIGKILL), as a crash would, and waits for it to go.
+    pub fn crash(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     /// Asks for a graceful shutdown (SIGTERM), then kills after 10 s.
     fn kill(&mut self) {
         let _ = Command::new("kill")

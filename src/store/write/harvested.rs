@@ -164,7 +164,7 @@ impl CatalogStore {
         }
         self.revisions_in(&mut private, &transaction, &summary.written, by)?;
         self.commit(transaction)?;
-        self.feed_index_mut().apply(changes);
+        self.changed(changes);
         if let Err(error) = private.commit() {
             // The next run finds no fingerprint and writes these datasets again.
             tracing::error!(%error, "harvested records were written but not their fingerprints");
@@ -290,7 +290,7 @@ impl CatalogStore {
         // The records are public from here on: readers' caches and the feed must know.
         self.generation
             .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
-        self.feed_index_mut().apply(changes);
+        self.changed(changes);
         // The catalog changed: its modification time moves (a small transaction).
         let mut transaction = self.store.start_transaction()?;
         let purged = self.purge_tombstones_in(
@@ -299,7 +299,7 @@ impl CatalogStore {
         )?;
         self.set_catalog_modified(&mut transaction, now)?;
         self.commit(transaction)?;
-        self.feed_index_mut().apply(purged);
+        self.changed(purged);
         let mut history = self.private.bulk_loader();
         history.load_quads(revisions)?;
         history.commit()?;

@@ -77,7 +77,7 @@ impl CatalogStore {
             self.undo_revision(&revision);
             return Err(error);
         }
-        self.feed_index_mut().apply(changes);
+        self.changed(changes);
         Ok(written)
     }
 
@@ -196,7 +196,7 @@ impl CatalogStore {
             self.undo_revision(&revision);
             return Err(error);
         }
-        self.feed_index_mut().apply(changes);
+        self.changed(changes);
         Ok(())
     }
 

@@ -69,7 +69,7 @@ impl CatalogStore {
         let mut history = self.private.start_transaction()?;
         self.revisions_in(&mut history, &transaction, &summary.written, by)?;
         self.commit(transaction)?;
-        self.feed_index_mut().apply(changes);
+        self.changed(changes);
         if let Err(error) = history.commit() {
             tracing::error!(%error, "records were written but their revisions were not");
         }

@@ -70,7 +70,7 @@ impl CatalogStore {
             }
         }
         self.commit(transaction)?;
-        self.feed_index_mut().apply(changes);
+        self.changed(changes);
         if let Err(error) = history.commit() {
             tracing::error!(%error, "harvested records were withdrawn but their revisions not written");
         }

@@ -1,0 +1,323 @@
+//! `GET {base}search`: full-text search with facets, as JSON (this slice; the page for
+//! people and the RDF collection come next).
+//!
+//! Parameters: `q` (words, `"phrases"`, `-exclusions`: any text is searched), the facet
+//! filters `theme`, `publisher`, `format`, `license`, `keyword`, `language`, `source`
+//! (repeated: OR; different: AND), `has_data_paper`, `modified_since`, `modified_before`,
+//! `temporal` (`2010/2020`), `sort` (`relevance`, `modified`, `title`, `issued`), `page`,
+//! `page_size` (at most 100), `format=json`, `lang`. Anything else is a 400 naming it.
+
+use super::AppState;
+use super::errors::HttpError;
+use super::respond::preferred_language;
+use crate::model::time::parse_instant;
+use crate::search::{FacetCount, FacetKind, Hit, SearchPage, SearchRequest, Sort, Texts};
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde_json::{Value, json};
+
+/// Results per page unless `page_size` says otherwise.
+pub const DEFAULT_PAGE_SIZE: usize = 20;
+/// The largest `page_size`.
+pub const MAX_PAGE_SIZE: usize = 100;
+
+/// `GET {base}search`.
+pub async fn search(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, HttpError> {
+    let asked = parse(request.query_string())?;
+    let language = asked
+        .language
+        .unwrap_or_else(|| preferred_language(&request));
+    let index = state.search().clone();
+    if !index.ready() {
+        return Err(HttpError::Indexing);
+    }
+    let search = asked.request.clone();
+    let page = web::block(move || index.search(&search))
+        .await
+        .map_err(|_| HttpError::Unavailable)??;
+    let path = request.path().to_owned();
+    let body = answer(
+        &page,
+        &asked.request,
+        language,
+        &path,
+        request.query_string(),
+    );
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .insert_header(("Vary", "Accept, Accept-Language"))
+        .json(body))
+}
+
+/// A search as the URL asks it.
+#[derive(Debug)]
+struct Asked {
+    request: SearchRequest,
+    language: Option<&'static str>,
+}
+
+/// The parameters of `query`, checked: each wrong one is a 400 that names it.
+fn parse(query: &str) -> Result<Asked, HttpError> {
+    let mut request = SearchRequest {
+        page: 1,
+        page_size: DEFAULT_PAGE_SIZE,
+        ..SearchRequest::default()
+    };
+    let mut language = None;
+    for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+        let value = value.into_owned();
+        match name.as_ref() {
+            "q" => request.words = value,
+            "page" => request.page = whole(&name, &value, 1, usize::MAX)?,
+            "page_size" => request.page_size = whole(&name, &value, 1, MAX_PAGE_SIZE)?,
+            "sort" => {
+                request.sort = Some(Sort::named(&value).ok_or_else(|| {
+                    bad(format!(
+                        "sort must be relevance, modified, title or issued, not {value:?}"
+                    ))
+                })?);
+            }
+            "has_data_paper" => {
+                request.has_data_paper = Some(match value.as_str() {
+                    "true" => true,
+                    "false" => false,
+                    _ => {
+                        return Err(bad(format!(
+                            "has_data_paper must be true or false, not {value:?}"
+                        )));
+                    }
+                });
+            }
+            "modified_since" => request.modified_since = Some(instant(&name, &value)?),
+            "modified_before" => request.modified_before = Some(instant(&name, &value)?),
+            "temporal" => request.temporal = Some(period(&value)?),
+            "format" if value == "json" => {}
+            "format" => return Err(bad(format!("format must be json here, not {value:?}"))),
+            "lang" => language = Some(lang(&value)?),
+            other => match FacetKind::named(other) {
+                Some(kind) => request.filters.entry(kind).or_default().push(value),
+                None => return Err(bad(format!("unknown parameter {other:?}"))),
+            },
+        }
+    }
+    Ok(Asked { request, language })
+}
+
+fn bad(message: String) -> HttpError {
+    HttpError::BadRequest(message)
+}
+
+/// A whole number from `min` to `max`.
+fn whole(name: &str, value: &str, min: usize, max: usize) -> Result<usize, HttpError> {
+    value
+        .parse::<usize>()
+        .ok()
+        .filter(|n| (min..=max).contains(n))
+        .ok_or_else(|| {
+            if max == usize::MAX {
+                bad(format!(
+                    "{name} must be a whole number from {min}, not {value:?}"
+                ))
+            } else {
+                bad(format!(
+                    "{name} must be a whole number from {min} to {max}, not {value:?}"
+                ))
+            }
+        })
+}
+
+/// A date or date-time, in milliseconds.
+fn instant(name: &str, value: &str) -> Result<i64, HttpError> {
+    parse_instant(value).ok_or_else(|| {
+            bad(format!(
+                "{name} must be an ISO 8601 date or date-time (2026-11-24 or 2026-11-24T10:00:00Z), not {value:?}"
+            ))
+        })
+}
+
+/// `from/to`: years or dates, the end inclusive (a year ends on its last millisecond).
+fn period(value: &str) -> Result<(i64, i64), HttpError> {
+    let wrong = || {
+        bad(format!(
+            "temporal must be a period such as 2010/2020 or 2010-01-01/2020-06-30, not {value:?}"
+        ))
+    };
+    let (from, to) = value.split_once('/').ok_or_else(wrong)?;
+    let start = |text: &str| -> Option<i64> {
+        if text.len() == 4 && text.chars().all(|c| c.is_ascii_digit()) {
+            return parse_instant(&format!("{text}-01-01"));
+        }
+        parse_instant(text)
+    };
+    let end = |text: &str| -> Option<i64> {
+        if text.len() == 4 {
+            let next: i32 = text.parse().ok()?;
+            return start(&format!("{:04}", next + 1)).map(|t| t - 1);
+        }
+        start(text)
+    };
+    let (from, to) = (start(from).ok_or_else(wrong)?, end(to).ok_or_else(wrong)?);
+    if from > to {
+        return Err(wrong());
+    }
+    Ok((from, to))
+}
+
+fn lang(value: &str) -> Result<&'static str, HttpError> {
+    match value {
+        "fr" => Ok("fr"),
+        "en" => Ok("en"),
+        _ => Err(bad(format!("lang must be fr or en, not {value:?}"))),
+    }
+}
+
+/// The JSON answer.
+fn answer(
+    page: &SearchPage,
+    request: &SearchRequest,
+    language: &str,
+    path: &str,
+    query: &str,
+) -> Value {
+    let facets: serde_json::Map<String, Value> = page
+        .facets
+        .iter()
+        .map(|(kind, counts)| {
+            let values = counts.iter().map(|c| facet_json(c, language)).collect();
+            (kind.name().to_owned(), Value::Array(values))
+        })
+        .collect();
+    json!({
+        "total": page.total,
+        "page": request.page,
+        "page_size": request.page_size,
+        "results": page.hits.iter().map(|h| hit_json(h, language)).collect::<Vec<_>>(),
+        "facets": facets,
+        "links": links(page.total, request, path, query),
+    })
+}
+
+fn facet_json(count: &FacetCount, language: &str) -> Value {
+    json!({
+        "value": count.value,
+        "label": label(&count.labels, language).unwrap_or(&count.value),
+        "count": count.count,
+    })
+}
+
+fn hit_json(hit: &Hit, language: &str) -> Value {
+    let card = &hit.card;
+    let named = |values: &[crate::search::Named]| -> Vec<Value> {
+        values
+            .iter()
+            .map(|n| json!({"iri": n.value, "label": label(&n.labels, language).unwrap_or(&n.value)}))
+            .collect()
+    };
+    let description = hit
+        .snippet
+        .clone()
+        .or_else(|| label(&card.description, language).map(|d| escape(&shortened(d))));
+    json!({
+        "iri": card.iri,
+        "id": card.id,
+        "title": label(&card.title, language),
+        "description": description,
+        "publisher": card.publisher.as_ref().map(|p| json!({
+            "iri": p.value,
+            "label": label(&p.labels, language).unwrap_or(&p.value),
+        })),
+        "themes": named(&card.themes),
+        "formats": named(&card.formats),
+        "license": named(&card.licenses).into_iter().next(),
+        "keywords": card.keywords.iter().map(|k| k.value.clone()).collect::<Vec<_>>(),
+        "source": card.source,
+        "modified": card.modified.map(crate::model::time::millis_text),
+        "score": hit.score,
+    })
+}
+
+/// The text in `language`, else in the other one, else untagged, else any.
+fn label<'a>(texts: &'a Texts, language: &str) -> Option<&'a str> {
+    let other = if language == "fr" { "en" } else { "fr" };
+    [language, other, ""]
+        .iter()
+        .find_map(|l| texts.get(*l))
+        .or_else(|| texts.values().next())
+        .map(String::as_str)
+}
+
+/// The first 240 characters of `text`, cut at a word.
+fn shortened(text: &str) -> String {
+    if text.chars().count() <= 240 {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(240).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{cut}…")
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// First, previous, next and last pages: the same query with another `page`.
+fn links(total: usize, request: &SearchRequest, path: &str, query: &str) -> Value {
+    let last = total.div_ceil(request.page_size).max(1);
+    let at = |page: usize| -> String {
+        let kept = form_urlencoded::parse(query.as_bytes()).filter(|(name, _)| name != "page");
+        let query: String = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(kept)
+            .append_pair("page", &page.to_string())
+            .finish();
+        format!("{path}?{query}")
+    };
+    json!({
+        "first": at(1),
+        "previous": (request.page > 1).then(|| at((request.page - 1).min(last))),
+        "next": (request.page < last).then(|| at(request.page + 1)),
+        "last": at(last),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_wrong_parameter_is_named() {
+        for (query, named) in [
+            ("colour=blue", "colour"),
+            ("page_size=100000", "page_size"),
+            ("page=0", "page"),
+            ("sort=size", "sort"),
+            ("modified_since=yesterday", "modified_since"),
+            ("temporal=2020", "temporal"),
+            ("has_data_paper=maybe", "has_data_paper"),
+        ] {
+            match parse(query) {
+                Err(HttpError::BadRequest(message)) => {
+                    assert!(message.contains(named), "{query}: {message}")
+                }
+                other => panic!("{query}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn filters_gather_by_facet_and_periods_cover_whole_years() -> Result<(), HttpError> {
+        let asked = parse("theme=a&theme=b&publisher=c&temporal=2010/2020&q=zone%20humide")?;
+        assert_eq!(asked.request.filters[&FacetKind::Theme], ["a", "b"]);
+        assert_eq!(asked.request.filters[&FacetKind::Publisher], ["c"]);
+        assert_eq!(asked.request.words, "zone humide");
+        let (from, to) = asked.request.temporal.unwrap_or_default();
+        assert!(crate::model::time::millis_text(from).starts_with("2010-01-01T00:00:00"));
+        assert!(crate::model::time::millis_text(to).starts_with("2020-12-31T23:59:59"));
+        Ok(())
+    }
+}

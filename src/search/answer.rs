@@ -1,0 +1,236 @@
+//! Running a search: the page of results with snippets, and every facet's counts.
+
+use super::document::{Card, Texts};
+use super::query::{FacetKind, SearchRequest, Sort};
+use super::schema::Fields;
+use super::{SearchError, SearchIndex};
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::Query;
+use tantivy::schema::{Facet, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, Order, Searcher, TantivyDocument};
+
+/// How many values of each facet an answer lists, most frequent first.
+const FACET_VALUES: usize = 50;
+
+/// The longest snippet, in characters.
+const SNIPPET_CHARS: usize = 240;
+
+/// One page of results and the facets of all of them.
+#[derive(Debug, Clone)]
+pub struct SearchPage {
+    /// How many datasets match.
+    pub total: usize,
+    /// The page's results, in order.
+    pub hits: Vec<Hit>,
+    /// Each facet's values with their counts (disjunctive), most frequent first.
+    pub facets: Vec<(FacetKind, Vec<FacetCount>)>,
+}
+
+/// One result.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    /// What to show of the dataset.
+    pub card: Card,
+    /// The match's score (with words, in relevance order).
+    pub score: Option<f32>,
+    /// A passage of its text with the matched words in `<mark>`, HTML-escaped.
+    pub snippet: Option<String>,
+}
+
+/// A facet value and how many results it would have.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FacetCount {
+    /// The IRI or text.
+    pub value: String,
+    /// Its labels by language, when it has any.
+    pub labels: Texts,
+    /// The datasets that match the search with every other facet's filters.
+    pub count: u64,
+}
+
+impl SearchIndex {
+    /// Runs `request`.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchPage, SearchError> {
+        let inner = &self.inner;
+        let searcher = inner.reader.searcher();
+        let query = request.query(&inner.fields, &inner.parser, None);
+        let total = searcher.search(&*query, &Count)?;
+        let offset = request
+            .page
+            .saturating_sub(1)
+            .saturating_mul(request.page_size);
+        let hits = if offset < total {
+            self.hits(&searcher, &*query, request, offset)?
+        } else {
+            Vec::new()
+        };
+        let mut facets = Vec::new();
+        for kind in FacetKind::ALL {
+            let counted = if request.filters.get(&kind).is_some_and(|v| !v.is_empty()) {
+                request.query(&inner.fields, &inner.parser, Some(kind))
+            } else {
+                query.box_clone()
+            };
+            facets.push((kind, self.facet_counts(&searcher, &*counted, kind)?));
+        }
+        Ok(SearchPage {
+            total,
+            hits,
+            facets,
+        })
+    }
+
+    /// The page of results from `offset`, in the request's order.
+    fn hits(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        request: &SearchRequest,
+        offset: usize,
+    ) -> Result<Vec<Hit>, SearchError> {
+        let top = TopDocs::with_limit(request.page_size.max(1)).and_offset(offset);
+        let found: Vec<(Option<f32>, DocAddress)> = match request.order() {
+            Sort::Relevance => searcher
+                .search(query, &top.order_by_score())?
+                .into_iter()
+                .map(|(score, address)| (Some(score), address))
+                .collect(),
+            Sort::Modified | Sort::Issued => {
+                let field = if request.order() == Sort::Modified {
+                    "modified"
+                } else {
+                    "issued"
+                };
+                searcher
+                    .search(query, &top.order_by_fast_field::<i64>(field, Order::Desc))?
+                    .into_iter()
+                    .map(|(_, address)| (None, address))
+                    .collect()
+            }
+            Sort::Title => searcher
+                .search(
+                    query,
+                    &top.order_by_string_fast_field("title_sort", Order::Asc),
+                )?
+                .into_iter()
+                .map(|(_, address)| (None, address))
+                .collect(),
+        };
+        let fields = &self.inner.fields;
+        let snippets = if request.words.trim().is_empty() {
+            Vec::new()
+        } else {
+            [fields.text_fr, fields.text_en, fields.text_other]
+                .into_iter()
+                .filter_map(|field| {
+                    let mut generator = SnippetGenerator::create(searcher, query, field).ok()?;
+                    generator.set_max_num_chars(SNIPPET_CHARS);
+                    Some(generator)
+                })
+                .collect()
+        };
+        let mut hits = Vec::with_capacity(found.len());
+        for (score, address) in found {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let Some(card) = card_of(&doc, fields) else {
+                continue;
+            };
+            let snippet = snippets.iter().find_map(|generator| {
+                let snippet = generator.snippet_from_doc(&doc);
+                (!snippet.highlighted().is_empty())
+                    .then(|| marked(snippet.fragment(), snippet.highlighted()))
+            });
+            hits.push(Hit {
+                card,
+                score,
+                snippet,
+            });
+        }
+        Ok(hits)
+    }
+
+    /// The values of `kind` among the datasets `query` matches, most frequent first.
+    fn facet_counts(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        kind: FacetKind,
+    ) -> Result<Vec<FacetCount>, SearchError> {
+        let mut collector = FacetCollector::for_field(kind.name());
+        collector.add_facet(Facet::root());
+        let counts = searcher.search(query, &collector)?;
+        let labels = self
+            .inner
+            .labels
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Ok(counts
+            .top_k(Facet::root(), FACET_VALUES)
+            .into_iter()
+            .filter_map(|(facet, count)| {
+                let value = facet.to_path().into_iter().next()?.to_owned();
+                let labels = labels
+                    .get(&(kind, value.clone()))
+                    .cloned()
+                    .unwrap_or_default();
+                Some(FacetCount {
+                    value,
+                    labels,
+                    count,
+                })
+            })
+            .collect())
+    }
+}
+
+/// The card kept in `doc`.
+pub(super) fn card_of(doc: &TantivyDocument, fields: &Fields) -> Option<Card> {
+    let json = doc.get_first(fields.card)?.as_str()?.to_owned();
+    serde_json::from_str(&json).ok()
+}
+
+/// `text` HTML-escaped, with the byte ranges `highlighted` in `<mark>`.
+fn marked(text: &str, highlighted: &[std::ops::Range<usize>]) -> String {
+    let mut out = String::with_capacity(text.len() + 16 * highlighted.len());
+    let mut from = 0;
+    for range in highlighted {
+        let (Some(before), Some(word)) = (text.get(from..range.start), text.get(range.clone()))
+        else {
+            continue;
+        };
+        escape_into(&mut out, before);
+        out.push_str("<mark>");
+        escape_into(&mut out, word);
+        out.push_str("</mark>");
+        from = range.end;
+    }
+    escape_into(&mut out, text.get(from..).unwrap_or_default());
+    out
+}
+
+fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::marked;
+
+    #[test]
+    fn snippets_mark_the_words_and_escape_the_rest() {
+        assert_eq!(
+            marked("a <b> zone & humide", &[(6..10), (13..19)]),
+            "a &lt;b&gt; <mark>zone</mark> &amp; <mark>humide</mark>"
+        );
+    }
+}

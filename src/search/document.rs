@@ -1,0 +1,303 @@
+//! A dataset's search document, read from its description as the store gives it (its own
+//! triples, its distributions, the labels of what it links to, the papers that describe it).
+
+use super::schema::{Fields, sort_key};
+use crate::model::RecordId;
+use crate::model::time::{parse_date_time, to_millis};
+use crate::model::vocab::{cito, dcat, dct, foaf, rdfs, skos, vcard};
+use crate::store::Description;
+use oxigraph::model::{NamedNodeRef, NamedOrBlankNodeRef, Quad, Term, TermRef};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use tantivy::TantivyDocument;
+use tantivy::schema::Facet;
+
+/// Predicates that name a linked resource for people, best first.
+const LABELS: [NamedNodeRef<'static>; 5] = [
+    skos::PREF_LABEL,
+    foaf::NAME,
+    dct::TITLE,
+    rdfs::LABEL,
+    vcard::FN,
+];
+
+/// Text by language tag (`""` for untagged).
+pub type Texts = BTreeMap<String, String>;
+
+/// A linked resource as a result shows it: its IRI (or a keyword's text) and its labels.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Named {
+    /// The IRI, or the value itself for keywords and languages without one.
+    pub value: String,
+    /// Its labels by language.
+    pub labels: Texts,
+}
+
+/// What a result shows of a dataset, kept in the index beside the terms.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Card {
+    /// The dataset's IRI.
+    pub iri: String,
+    /// Its record id.
+    pub id: String,
+    /// Titles by language.
+    pub title: Texts,
+    /// Descriptions by language.
+    pub description: Texts,
+    /// The publisher.
+    pub publisher: Option<Named>,
+    /// Themes.
+    pub themes: Vec<Named>,
+    /// Formats of its distributions.
+    pub formats: Vec<Named>,
+    /// Licences.
+    pub licenses: Vec<Named>,
+    /// Keywords as written.
+    pub keywords: Vec<Named>,
+    /// Languages of the data.
+    pub languages: Vec<Named>,
+    /// The harvest source's feed, or `local`.
+    pub source: String,
+    /// Whether a data paper describes it.
+    pub has_data_paper: bool,
+    /// `dct:modified` (milliseconds).
+    pub modified: Option<i64>,
+    /// `dct:issued` (milliseconds).
+    pub issued: Option<i64>,
+}
+
+/// The facet path of one value: a single segment, whatever slashes it holds.
+pub fn facet(value: &str) -> Facet {
+    Facet::from_path([value])
+}
+
+/// The card of the dataset `id` described by `description`.
+pub fn card(id: &RecordId, description: &Description) -> Card {
+    let quads = &description.quads;
+    let topic: NamedOrBlankNodeRef<'_> = description.topic.as_ref().into();
+    let objects = |subject, predicate| objects(quads, subject, predicate);
+    let distributions: Vec<NamedOrBlankNodeRef<'_>> = objects(topic, dcat::DISTRIBUTION_PROP)
+        .filter_map(node)
+        .collect();
+    let named = |values: &mut dyn Iterator<Item = TermRef<'_>>| -> Vec<Named> {
+        let mut out: Vec<Named> = values.filter_map(|v| self::named(quads, v)).collect();
+        out.sort_by(|a, b| a.value.cmp(&b.value));
+        out.dedup_by(|a, b| a.value == b.value);
+        out
+    };
+    let on_distributions = |predicate| {
+        distributions
+            .iter()
+            .flat_map(move |d| objects(*d, predicate))
+            .collect::<Vec<_>>()
+    };
+    let mut formats = on_distributions(dct::FORMAT);
+    if formats.is_empty() {
+        formats = on_distributions(dcat::MEDIA_TYPE);
+    }
+    let mut licenses: Vec<TermRef<'_>> = objects(topic, dct::LICENSE).collect();
+    licenses.extend(on_distributions(dct::LICENSE));
+    Card {
+        iri: description.topic.as_str().to_owned(),
+        id: id.as_str().to_owned(),
+        title: texts(objects(topic, dct::TITLE)),
+        description: texts(objects(topic, dct::DESCRIPTION)),
+        publisher: named(&mut objects(topic, dct::PUBLISHER))
+            .into_iter()
+            .next(),
+        themes: named(&mut objects(topic, dcat::THEME)),
+        formats: named(&mut formats.into_iter()),
+        licenses: named(&mut licenses.into_iter()),
+        keywords: named(&mut objects(topic, dcat::KEYWORD)),
+        languages: named(&mut objects(topic, dct::LANGUAGE)),
+        source: harvest_source(quads).unwrap_or_else(|| "local".to_owned()),
+        has_data_paper: objects(topic, dct::IS_REFERENCED_BY).next().is_some()
+            || quads.iter().any(|q| {
+                q.predicate == cito::DESCRIBES && q.object.as_ref() == TermRef::from(topic)
+            }),
+        modified: objects(topic, dct::MODIFIED).find_map(millis),
+        issued: objects(topic, dct::ISSUED).find_map(millis),
+    }
+}
+
+/// The temporal coverage of the dataset: its earliest start and latest end.
+pub fn temporal(description: &Description) -> (Option<i64>, Option<i64>) {
+    let topic: NamedOrBlankNodeRef<'_> = description.topic.as_ref().into();
+    let periods: Vec<NamedOrBlankNodeRef<'_>> = description
+        .quads
+        .iter()
+        .filter(|q| q.subject.as_ref() == topic && q.predicate == dct::TEMPORAL)
+        .filter_map(|q| node(q.object.as_ref()))
+        .collect();
+    let bound = |predicate| {
+        description
+            .quads
+            .iter()
+            .filter(|q| periods.contains(&q.subject.as_ref()) && q.predicate == predicate)
+            .filter_map(|q| millis(q.object.as_ref()))
+            .collect::<Vec<_>>()
+    };
+    (
+        bound(dcat::START_DATE).into_iter().min(),
+        bound(dcat::END_DATE).into_iter().max(),
+    )
+}
+
+/// The index document of `card`, with its temporal coverage and record version.
+pub fn document(
+    fields: &Fields,
+    card: &Card,
+    temporal: (Option<i64>, Option<i64>),
+    version: i64,
+) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(fields.id, &card.id);
+    doc.add_text(fields.iri, &card.iri);
+    let keywords = card
+        .keywords
+        .iter()
+        .map(|k| (String::new(), k.value.as_str()));
+    let words = card
+        .title
+        .iter()
+        .chain(&card.description)
+        .map(|(l, t)| (l.clone(), t.as_str()))
+        .chain(keywords);
+    for (language, text) in words {
+        let field = match language.split('-').next().unwrap_or_default() {
+            "fr" => fields.text_fr,
+            "en" => fields.text_en,
+            _ => fields.text_other,
+        };
+        doc.add_text(field, text);
+    }
+    for title in card.title.values() {
+        doc.add_text(fields.title, title);
+        doc.add_text(fields.title_words, title);
+    }
+    let first_title = card.title.values().next().map(String::as_str).unwrap_or("");
+    doc.add_text(fields.title_sort, sort_key(first_title));
+    let facets = [
+        (fields.theme, &card.themes),
+        (fields.format, &card.formats),
+        (fields.license, &card.licenses),
+        (fields.keyword, &card.keywords),
+        (fields.language, &card.languages),
+    ];
+    for (field, values) in facets {
+        for value in values {
+            doc.add_facet(field, facet(&value.value));
+        }
+    }
+    if let Some(publisher) = &card.publisher {
+        doc.add_facet(fields.publisher, facet(&publisher.value));
+    }
+    doc.add_facet(fields.source, facet(&card.source));
+    doc.add_facet(
+        fields.has_data_paper,
+        facet(if card.has_data_paper { "true" } else { "false" }),
+    );
+    for (field, value) in [
+        (fields.modified, card.modified),
+        (fields.issued, card.issued),
+        (fields.temporal_start, temporal.0),
+        (fields.temporal_end, temporal.1),
+    ] {
+        if let Some(value) = value {
+            doc.add_i64(field, value);
+        }
+    }
+    doc.add_i64(fields.version, version);
+    doc.add_text(fields.card, serde_json::to_string(card).unwrap_or_default());
+    doc
+}
+
+/// The objects of `subject`'s `predicate` in `quads`.
+fn objects<'a>(
+    quads: &'a [Quad],
+    subject: NamedOrBlankNodeRef<'a>,
+    predicate: NamedNodeRef<'a>,
+) -> impl Iterator<Item = TermRef<'a>> + 'a {
+    quads
+        .iter()
+        .filter(move |q| q.subject.as_ref() == subject && q.predicate == predicate)
+        .map(|q| q.object.as_ref())
+}
+
+/// `value` as a named resource: an IRI with its labels, or a literal's text.
+fn named(quads: &[Quad], value: TermRef<'_>) -> Option<Named> {
+    match value {
+        TermRef::NamedNode(iri) => {
+            let subject: NamedOrBlankNodeRef<'_> = iri.into();
+            let mut labels = Texts::new();
+            // The best label predicate first: a language keeps the first label it gets.
+            for predicate in LABELS {
+                for quad in quads
+                    .iter()
+                    .filter(|q| q.subject.as_ref() == subject && q.predicate == predicate)
+                {
+                    if let Term::Literal(label) = &quad.object {
+                        let language = label.language().unwrap_or_default().to_owned();
+                        labels
+                            .entry(language)
+                            .or_insert_with(|| label.value().to_owned());
+                    }
+                }
+            }
+            Some(Named {
+                value: iri.as_str().to_owned(),
+                labels,
+            })
+        }
+        TermRef::Literal(literal) => Some(Named {
+            value: literal.value().to_owned(),
+            labels: Texts::new(),
+        }),
+        _ => None,
+    }
+}
+
+/// Literals by language; the first of each language wins.
+fn texts<'a>(values: impl Iterator<Item = TermRef<'a>>) -> Texts {
+    let mut out = Texts::new();
+    for value in values {
+        if let TermRef::Literal(literal) = value {
+            out.entry(literal.language().unwrap_or_default().to_owned())
+                .or_insert_with(|| literal.value().to_owned());
+        }
+    }
+    out
+}
+
+/// A date or date-time literal in milliseconds.
+fn millis(term: TermRef<'_>) -> Option<i64> {
+    parse_date_time(term).map(to_millis)
+}
+
+/// A term that can be a subject.
+fn node(term: TermRef<'_>) -> Option<NamedOrBlankNodeRef<'_>> {
+    match term {
+        TermRef::NamedNode(n) => Some(n.into()),
+        TermRef::BlankNode(b) => Some(b.into()),
+        _ => None,
+    }
+}
+
+/// The feed a harvested dataset's record names as its source (`dct:source` of the
+/// record, then `dct:isPartOf`).
+fn harvest_source(quads: &[Quad]) -> Option<String> {
+    quads
+        .iter()
+        .filter(|q| q.predicate == dct::SOURCE)
+        .filter_map(|q| node(q.object.as_ref()))
+        .find_map(|source| {
+            quads
+                .iter()
+                .find_map(|q| match (&q.object, q.subject.as_ref() == source) {
+                    (Term::NamedNode(feed), true) if q.predicate == dct::IS_PART_OF => {
+                        Some(feed.as_str().to_owned())
+                    }
+                    _ => None,
+                })
+        })
+}

@@ -1,0 +1,370 @@
+//! Full-text search with facets over the public datasets: an embedded tantivy index under
+//! `{data-dir}/search/`, derived from the store and never the source of truth.
+//!
+//! - `schema.rs`: the fields and how text is analysed (French and English stemming, accents
+//!   and case folded);
+//! - `document.rs`: a dataset's document and card, read from its description;
+//! - `query.rs`: a search as asked, and its queries (facet counts are disjunctive);
+//! - `answer.rs`: running a search: results, snippets, facet counts with labels.
+//!
+//! The index follows the store: the store tells it of every dataset written or gone
+//! (`CatalogStore::on_dataset_changes`), in the writer's thread, before the write's answer
+//! is sent, so that the next request finds it. On start, what the index holds is compared
+//! with the store's datasets and their versions, and every difference is indexed again: an
+//! index missing, unreadable, of another schema version or behind the store (a crash
+//! between a write and its indexing) is repaired from the store.
+
+mod answer;
+mod document;
+mod query;
+mod schema;
+
+pub use answer::{FacetCount, Hit, SearchPage};
+pub use document::{Card, Named, Texts};
+pub use query::{FacetKind, SearchRequest, Sort};
+
+/// Differences an existing index catches up on before the server answers (a crash
+/// between writes and their indexing leaves a few); more are indexed while it answers.
+pub const CATCH_UP_BEFORE_SERVING: usize = 1000;
+
+use crate::model::RecordId;
+use crate::model::ResourceKind;
+use crate::store::{CatalogStore, DatasetChange, FeedOrder, Records, StoreError};
+use schema::{Fields, SCHEMA_VERSION};
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use tantivy::collector::DocSetCollector;
+use tantivy::query::{AllQuery, QueryParser};
+use tantivy::schema::Value;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+/// The memory the index writer may use before it flushes a segment.
+const WRITER_MEMORY: usize = 64 * 1024 * 1024;
+
+/// What searching can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// The index could not be read or written.
+    #[error("the search index failed: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    /// The index's directory could not be prepared.
+    #[error("the search index's directory {path}: {source}")]
+    Directory {
+        /// The directory.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The store could not be read while indexing.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The search index: cheap to clone.
+#[derive(Clone)]
+pub struct SearchIndex {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    fields: Fields,
+    writer: Mutex<IndexWriter>,
+    reader: IndexReader,
+    parser: QueryParser,
+    /// Labels of facet values, from the cards indexed (facet counts give values only).
+    labels: RwLock<HashMap<(FacetKind, String), Texts>>,
+    /// Whether the index holds something usable: false while a new index is first built.
+    ready: AtomicBool,
+}
+
+/// What the index must do to be in step with the store.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Differences {
+    /// Public datasets the index lacks or holds at another version.
+    pub stale: Vec<RecordId>,
+    /// Datasets the index holds that are no longer public.
+    pub gone: Vec<RecordId>,
+}
+
+impl Differences {
+    /// How many documents they touch.
+    pub fn len(&self) -> usize {
+        self.stale.len() + self.gone.len()
+    }
+
+    /// Whether the index is in step.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// What bringing the index in step with the store did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Reconciled {
+    /// Datasets indexed again (new, changed, or missing from the index).
+    pub indexed: usize,
+    /// Documents removed (datasets no longer public).
+    pub removed: usize,
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, or creates it there (an index that cannot be opened, or of
+    /// another schema version, is replaced: it is only derived data). It is not ready
+    /// until [`Self::reconcile`] has run once if it was created.
+    pub fn open(dir: &Path) -> Result<Self, SearchError> {
+        let (schema, fields) = schema::schema();
+        let version_file = dir.join("passerelle-schema-version");
+        let current = std::fs::read_to_string(&version_file)
+            .ok()
+            .is_some_and(|v| v.trim() == SCHEMA_VERSION.to_string());
+        let opened = current
+            .then(|| Index::open_in_dir(dir).ok())
+            .flatten()
+            .filter(|index| index.schema() == schema);
+        let created = opened.is_none();
+        let index = match opened {
+            Some(index) => index,
+            None => {
+                let directory = |source| SearchError::Directory {
+                    path: dir.to_owned(),
+                    source,
+                };
+                if dir.exists() {
+                    std::fs::remove_dir_all(dir).map_err(directory)?;
+                }
+                std::fs::create_dir_all(dir).map_err(directory)?;
+                let index = Index::create_in_dir(dir, schema)?;
+                std::fs::write(&version_file, SCHEMA_VERSION.to_string()).map_err(directory)?;
+                index
+            }
+        };
+        schema::register_analyzers(index.tokenizers());
+        let writer = index.writer(WRITER_MEMORY)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let mut parser = QueryParser::for_index(
+            &index,
+            vec![
+                fields.title,
+                fields.text_fr,
+                fields.text_en,
+                fields.text_other,
+            ],
+        );
+        parser.set_conjunction_by_default();
+        parser.set_field_boost(fields.title, 2.0);
+        let inner = Inner {
+            fields,
+            writer: Mutex::new(writer),
+            reader,
+            parser,
+            labels: RwLock::default(),
+            ready: AtomicBool::new(!created),
+        };
+        Ok(Self {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// Follows `store`: every dataset it writes or withdraws from now on is indexed before
+    /// the write returns.
+    pub fn follow(&self, store: &CatalogStore) {
+        let index = self.clone();
+        store.on_dataset_changes(Arc::new(move |store: &CatalogStore, changes: &[DatasetChange]| {
+            if let Err(error) = index.apply(store, changes) {
+                tracing::error!(%error, "the search index missed a change (repaired on restart)");
+            }
+        }));
+    }
+
+    /// What the index lacks or holds too many of, against the store's public datasets and
+    /// their versions.
+    pub fn differences(&self, store: &CatalogStore) -> Result<Differences, SearchError> {
+        let held = self.held()?;
+        let wanted = store.dataset_versions();
+        tracing::info!(
+            indexed = held.len(),
+            public = wanted.len(),
+            "the search index against the store"
+        );
+        let live: HashSet<&RecordId> = wanted.iter().map(|(id, _)| id).collect();
+        let stale = wanted
+            .iter()
+            .filter(|(id, version)| held.get(id) != Some(version))
+            .map(|(id, _)| id.clone())
+            .collect();
+        let gone = held
+            .keys()
+            .filter(|id| !live.contains(id))
+            .cloned()
+            .collect();
+        Ok(Differences { stale, gone })
+    }
+
+    /// Brings the index in step with the store: indexes again every public dataset of
+    /// `differences.stale`, removes `differences.gone`; then the index is ready.
+    pub fn reconcile(
+        &self,
+        store: &CatalogStore,
+        differences: Differences,
+        progress: &dyn Fn(usize, usize),
+    ) -> Result<Reconciled, SearchError> {
+        let Differences { stale, gone } = differences;
+        let mut report = Reconciled {
+            removed: gone.len(),
+            ..Reconciled::default()
+        };
+        let mut writer = self.writer();
+        for id in &gone {
+            writer.delete_term(Term::from_field_text(self.inner.fields.id, id.as_str()));
+        }
+        for (done, chunk) in stale.chunks(1000).enumerate() {
+            for id in chunk {
+                report.indexed += usize::from(self.index_one(&writer, store, id)?);
+            }
+            progress((done * 1000 + chunk.len()).min(stale.len()), stale.len());
+        }
+        writer.commit()?;
+        drop(writer);
+        self.inner.reader.reload()?;
+        self.load_labels()?;
+        self.inner.ready.store(true, Ordering::Release);
+        Ok(report)
+    }
+
+    /// Indexes the datasets `changes` name again, or removes them; commits, so that the
+    /// next search sees them.
+    pub fn apply(
+        &self,
+        store: &CatalogStore,
+        changes: &[DatasetChange],
+    ) -> Result<(), SearchError> {
+        if changes.iter().any(|c| matches!(c, DatasetChange::All)) {
+            return self.reindex_all(store);
+        }
+        let mut writer = self.writer();
+        for change in changes {
+            match change {
+                DatasetChange::Written(id) => {
+                    self.index_one(&writer, store, id)?;
+                }
+                DatasetChange::Gone(id) => {
+                    writer.delete_term(Term::from_field_text(self.inner.fields.id, id.as_str()));
+                }
+                DatasetChange::All => {}
+            }
+        }
+        writer.commit()?;
+        drop(writer);
+        self.inner.reader.reload()?;
+        Ok(())
+    }
+
+    /// Indexes every public dataset again (after a SPARQL Update, which may change any).
+    fn reindex_all(&self, store: &CatalogStore) -> Result<(), SearchError> {
+        let mut writer = self.writer();
+        writer.delete_all_documents()?;
+        for (id, _) in store.dataset_versions() {
+            self.index_one(&writer, store, &id)?;
+        }
+        writer.commit()?;
+        drop(writer);
+        self.inner.reader.reload()?;
+        Ok(())
+    }
+
+    /// (Re)indexes the dataset `id` with `writer`; false if it is not public.
+    fn index_one(
+        &self,
+        writer: &IndexWriter,
+        store: &CatalogStore,
+        id: &RecordId,
+    ) -> Result<bool, SearchError> {
+        let fields = &self.inner.fields;
+        writer.delete_term(Term::from_field_text(fields.id, id.as_str()));
+        let Some(description) = store.describe(ResourceKind::Dataset, id)? else {
+            return Ok(false);
+        };
+        let card = document::card(id, &description);
+        let temporal = document::temporal(&description);
+        let version = description.version.unwrap_or_default();
+        self.remember_labels(&card);
+        writer.add_document(document::document(fields, &card, temporal, version))?;
+        Ok(true)
+    }
+
+    /// The ids the index holds and the record versions it holds them at.
+    fn held(&self) -> Result<HashMap<RecordId, i64>, SearchError> {
+        let searcher = self.inner.reader.searcher();
+        let fields = &self.inner.fields;
+        let mut held = HashMap::new();
+        for address in searcher.search(&AllQuery, &DocSetCollector)? {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let id = doc
+                .get_first(fields.id)
+                .and_then(|v| v.as_str().map(str::to_owned));
+            let version = doc.get_first(fields.version).and_then(|v| v.as_i64());
+            if let (Some(id), Some(version)) = (id.and_then(|i| RecordId::parse(&i).ok()), version)
+            {
+                held.insert(id, version);
+            }
+        }
+        Ok(held)
+    }
+
+    /// Fills the labels of facet values from every card the index holds.
+    fn load_labels(&self) -> Result<(), SearchError> {
+        let searcher = self.inner.reader.searcher();
+        for address in searcher.search(&AllQuery, &DocSetCollector)? {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            if let Some(card) = answer::card_of(&doc, &self.inner.fields) {
+                self.remember_labels(&card);
+            }
+        }
+        Ok(())
+    }
+
+    /// Keeps the labels of `card`'s facet values.
+    fn remember_labels(&self, card: &Card) {
+        let mut labels = self
+            .inner
+            .labels
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        let named = [
+            (FacetKind::Theme, &card.themes),
+            (FacetKind::Format, &card.formats),
+            (FacetKind::License, &card.licenses),
+            (FacetKind::Language, &card.languages),
+        ];
+        for (kind, values) in named {
+            for value in values {
+                if !value.labels.is_empty() {
+                    labels.insert((kind, value.value.clone()), value.labels.clone());
+                }
+            }
+        }
+        if let Some(publisher) = card.publisher.as_ref().filter(|p| !p.labels.is_empty()) {
+            labels.insert(
+                (FacetKind::Publisher, publisher.value.clone()),
+                publisher.labels.clone(),
+            );
+        }
+    }
+
+    /// Whether searches can be answered: false only while a new index is first built.
+    pub fn ready(&self) -> bool {
+        self.inner.ready.load(Ordering::Acquire)
+    }
+
+    fn writer(&self) -> std::sync::MutexGuard<'_, IndexWriter> {
+        self.inner
+            .writer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+}

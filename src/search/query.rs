@@ -1,0 +1,210 @@
+//! A search as asked (words, filters, order, page) and the tantivy queries it makes.
+
+use super::document::facet;
+use super::schema::Fields;
+use std::collections::BTreeMap;
+use std::ops::Bound;
+use tantivy::Term;
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+
+/// The facets a search counts and filters by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FacetKind {
+    /// `dcat:theme`.
+    Theme,
+    /// `dct:publisher`.
+    Publisher,
+    /// The distributions' formats.
+    Format,
+    /// Licences.
+    License,
+    /// `dcat:keyword`.
+    Keyword,
+    /// `dct:language`.
+    Language,
+    /// The harvest source, or `local`.
+    Source,
+}
+
+impl FacetKind {
+    /// Every facet, in the order answers list them.
+    pub const ALL: [Self; 7] = [
+        Self::Theme,
+        Self::Publisher,
+        Self::Format,
+        Self::License,
+        Self::Keyword,
+        Self::Language,
+        Self::Source,
+    ];
+
+    /// Its name in URLs and answers.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Theme => "theme",
+            Self::Publisher => "publisher",
+            Self::Format => "format",
+            Self::License => "license",
+            Self::Keyword => "keyword",
+            Self::Language => "language",
+            Self::Source => "source",
+        }
+    }
+
+    /// The facet named `name`.
+    pub fn named(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.name() == name)
+    }
+
+    /// Its field.
+    pub const fn field(self, fields: &Fields) -> Field {
+        match self {
+            Self::Theme => fields.theme,
+            Self::Publisher => fields.publisher,
+            Self::Format => fields.format,
+            Self::License => fields.license,
+            Self::Keyword => fields.keyword,
+            Self::Language => fields.language,
+            Self::Source => fields.source,
+        }
+    }
+}
+
+/// The order of results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    /// Best match first (the default with words).
+    Relevance,
+    /// Most recently modified first (the default without words).
+    Modified,
+    /// By title, A to Z.
+    Title,
+    /// Most recently issued first.
+    Issued,
+}
+
+impl Sort {
+    /// The order named `name`.
+    pub fn named(name: &str) -> Option<Self> {
+        match name {
+            "relevance" => Some(Self::Relevance),
+            "modified" => Some(Self::Modified),
+            "title" => Some(Self::Title),
+            "issued" => Some(Self::Issued),
+            _ => None,
+        }
+    }
+}
+
+/// A search: every part optional but the page.
+#[derive(Debug, Clone, Default)]
+pub struct SearchRequest {
+    /// The words typed, with `"phrases"` and `-exclusions`.
+    pub words: String,
+    /// Facet filters: several values of one facet are OR, different facets AND.
+    pub filters: BTreeMap<FacetKind, Vec<String>>,
+    /// Only datasets a data paper describes (or only those none does).
+    pub has_data_paper: Option<bool>,
+    /// Modified at or after (milliseconds).
+    pub modified_since: Option<i64>,
+    /// Modified before (milliseconds).
+    pub modified_before: Option<i64>,
+    /// A period its temporal coverage must overlap (milliseconds, inclusive).
+    pub temporal: Option<(i64, i64)>,
+    /// The order; `None`: relevance with words, else modification.
+    pub sort: Option<Sort>,
+    /// The page, from 1.
+    pub page: usize,
+    /// Results per page.
+    pub page_size: usize,
+}
+
+impl SearchRequest {
+    /// The order results come in.
+    pub fn order(&self) -> Sort {
+        self.sort.unwrap_or(if self.words.trim().is_empty() {
+            Sort::Modified
+        } else {
+            Sort::Relevance
+        })
+    }
+
+    /// What every facet's counts and the results share: the words, dates and data papers.
+    pub fn base(&self, fields: &Fields, parser: &QueryParser) -> Vec<Box<dyn Query>> {
+        let mut must: Vec<Box<dyn Query>> = Vec::new();
+        if !self.words.trim().is_empty() {
+            // Any text is searched: what the grammar cannot read is read as plain words.
+            let (query, _errors) = parser.parse_query_lenient(&self.words);
+            must.push(query);
+        }
+        if let Some(wanted) = self.has_data_paper {
+            let value = if wanted { "true" } else { "false" };
+            must.push(term(Term::from_facet(fields.has_data_paper, &facet(value))));
+        }
+        if self.modified_since.is_some() || self.modified_before.is_some() {
+            must.push(range(
+                fields.modified,
+                self.modified_since
+                    .map_or(Bound::Unbounded, Bound::Included),
+                self.modified_before
+                    .map_or(Bound::Unbounded, Bound::Excluded),
+            ));
+        }
+        if let Some((from, to)) = self.temporal {
+            // Overlap: it starts before the period ends and ends after it starts.
+            must.push(range(
+                fields.temporal_start,
+                Bound::Unbounded,
+                Bound::Included(to),
+            ));
+            must.push(range(
+                fields.temporal_end,
+                Bound::Included(from),
+                Bound::Unbounded,
+            ));
+        }
+        must
+    }
+
+    /// The query of the results, or of a facet's counts (`except` its own filter: facet
+    /// counts are disjunctive, as udata and CKAN show them).
+    pub fn query(
+        &self,
+        fields: &Fields,
+        parser: &QueryParser,
+        except: Option<FacetKind>,
+    ) -> Box<dyn Query> {
+        let mut must = self.base(fields, parser);
+        for (kind, values) in &self.filters {
+            if Some(*kind) == except || values.is_empty() {
+                continue;
+            }
+            let field = kind.field(fields);
+            let any: Vec<(Occur, Box<dyn Query>)> = values
+                .iter()
+                .map(|value| (Occur::Should, term(Term::from_facet(field, &facet(value)))))
+                .collect();
+            must.push(Box::new(BooleanQuery::new(any)));
+        }
+        if must.is_empty() {
+            return Box::new(AllQuery);
+        }
+        Box::new(BooleanQuery::new(
+            must.into_iter().map(|q| (Occur::Must, q)).collect(),
+        ))
+    }
+}
+
+fn term(term: Term) -> Box<dyn Query> {
+    Box::new(TermQuery::new(term, IndexRecordOption::Basic))
+}
+
+fn range(field: Field, from: Bound<i64>, to: Bound<i64>) -> Box<dyn Query> {
+    let bound = |b: Bound<i64>| match b {
+        Bound::Included(v) => Bound::Included(Term::from_field_i64(field, v)),
+        Bound::Excluded(v) => Bound::Excluded(Term::from_field_i64(field, v)),
+        Bound::Unbounded => Bound::Unbounded,
+    };
+    Box::new(RangeQuery::new(bound(from), bound(to)))
+}

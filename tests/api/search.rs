@@ -1,0 +1,359 @@
+//! Search over HTTP (issue 28, first slice): words across accents, plurals and languages,
+//! phrases and exclusions, filters alone and combined, facet counts against SPARQL counts
+//! of the same data, the index following every write, repaired after a crash or a loss,
+//! and bad input answered with a 4xx, never a 5xx.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use crate::common;
+
+use common::api::{ADMIN, api_request, header};
+use common::{Server, client};
+use reqwest::StatusCode;
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+const BASE: &str = "http://data.example.org/";
+const THEMES: &str = "http://publications.europa.eu/resource/authority/data-theme/";
+
+/// The JSON answer of `GET /search?{query}`, waiting while the index is first built.
+async fn search(server: &Server, query: &str) -> Value {
+    let url = format!("{}/search?{query}", server.url);
+    for _ in 0..100 {
+        let response = client().get(&url).send().await.unwrap();
+        if response.status() == StatusCode::SERVICE_UNAVAILABLE {
+            assert!(response.headers().contains_key("retry-after"));
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            continue;
+        }
+        assert_eq!(response.status(), StatusCode::OK, "GET {url}");
+        return response.json().await.unwrap();
+    }
+    panic!("the search index was never ready");
+}
+
+/// The ids of the results.
+fn ids(answer: &Value) -> BTreeSet<String> {
+    answer["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// `SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { pattern }` on the endpoint.
+async fn count(server: &Server, pattern: &str) -> u64 {
+    let query = format!(
+        "PREFIX dcat: <http://www.w3.org/ns/dcat#> PREFIX dct: <http://purl.org/dc/terms/> \
+         SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{ ?c dcat:dataset ?d . {pattern} }}"
+    );
+    let response = client()
+        .post(format!("{}/sparql", server.url))
+        .header("Accept", "application/sparql-results+json")
+        .form(&[("query", query.as_str())])
+        .send()
+        .await
+        .unwrap();
+    let results: Value = response.json().await.unwrap();
+    results["results"]["bindings"][0]["n"]["value"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn words_meet_across_accents_plurals_and_languages() {
+    let server = Server::start();
+    let wetlands = "inventaire-zones-humides-bretagne";
+    for query in [
+        "q=zone+humide",
+        "q=ZONES+HUMIDES",
+        "q=wetland",
+        "q=Wetlands+Brittany",
+    ] {
+        let answer = search(&server, query).await;
+        assert!(ids(&answer).contains(wetlands), "{query}: {answer}");
+    }
+    let lighting = search(&server, "q=eclairage+energie").await;
+    assert!(
+        ids(&lighting).iter().any(|id| id.contains("eclairage")),
+        "accents folded: {lighting}"
+    );
+    // A phrase must appear as written; an exclusion removes what it names.
+    let phrase = search(&server, "q=%22zones+humides%22").await;
+    assert!(ids(&phrase).contains(wetlands));
+    let reversed = search(&server, "q=%22humides+zones%22").await;
+    assert!(!ids(&reversed).contains(wetlands), "{reversed}");
+    let excluded = search(&server, "q=humides+-inventaire").await;
+    assert!(!ids(&excluded).contains(wetlands), "{excluded}");
+    // The first result of a title match shows the words marked, escaped.
+    let first = &search(&server, "q=zones+humides").await["results"][0];
+    let snippet = first["description"].as_str().unwrap();
+    assert!(snippet.contains("<mark>"), "{snippet}");
+}
+
+#[tokio::test]
+async fn facet_counts_are_the_counts_sparql_gives() {
+    let server = Server::start();
+    let all = search(&server, "page_size=100").await;
+    let datasets = count(&server, "").await;
+    assert!(datasets > 10);
+    assert_eq!(all["total"].as_u64(), Some(datasets));
+    for (facet, predicate) in [
+        ("theme", "dcat:theme"),
+        ("publisher", "dct:publisher"),
+        ("keyword", "dcat:keyword"),
+    ] {
+        let values = all["facets"][facet].as_array().unwrap();
+        assert!(!values.is_empty(), "{facet}");
+        for value in values {
+            let term = value["value"].as_str().unwrap();
+            let object = if facet == "keyword" {
+                format!(
+                    "?k . FILTER(STR(?k) = {})",
+                    serde_json::to_string(term).unwrap()
+                )
+            } else {
+                format!("<{term}>")
+            };
+            let expected = count(&server, &format!("?d {predicate} {object}")).await;
+            assert_eq!(value["count"].as_u64(), Some(expected), "{facet} {term}");
+        }
+    }
+    // Labels come in the language asked.
+    let envi = |answer: &Value| {
+        answer["facets"]["theme"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["value"] == format!("{THEMES}ENVI"))
+            .map(|v| v["label"].as_str().unwrap().to_owned())
+    };
+    assert_eq!(
+        envi(&search(&server, "lang=fr").await).as_deref(),
+        Some("Environnement")
+    );
+    assert_eq!(
+        envi(&search(&server, "lang=en").await).as_deref(),
+        Some("Environment")
+    );
+}
+
+#[tokio::test]
+async fn filters_are_or_within_a_facet_and_and_across() {
+    let server = Server::start();
+    let (envi, tran) = (format!("{THEMES}ENVI"), format!("{THEMES}TRAN"));
+    let one = search(&server, &format!("theme={envi}&page_size=100")).await;
+    let expected = count(&server, &format!("?d dcat:theme <{envi}>")).await;
+    assert_eq!(one["total"].as_u64(), Some(expected));
+    let either = search(&server, &format!("theme={envi}&theme={tran}&page_size=100")).await;
+    let expected = count(
+        &server,
+        &format!("?d dcat:theme ?t FILTER(?t IN (<{envi}>, <{tran}>))"),
+    )
+    .await;
+    assert_eq!(either["total"].as_u64(), Some(expected));
+    // Disjunctive counts: a facet's own filter does not narrow its counts.
+    let themes = either["facets"]["theme"].as_array().unwrap();
+    assert!(themes.len() > 2, "other themes stay listed: {themes:?}");
+    let publisher = one["results"][0]["publisher"]["iri"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let both = search(
+        &server,
+        &format!("theme={envi}&publisher={publisher}&page_size=100"),
+    )
+    .await;
+    let expected = count(
+        &server,
+        &format!("?d dcat:theme <{envi}> ; dct:publisher <{publisher}>"),
+    )
+    .await;
+    assert_eq!(both["total"].as_u64(), Some(expected));
+    assert!(expected >= 1);
+    // Paging: the pages of two cover the results once each, in the same order.
+    let total = one["total"].as_u64().unwrap() as usize;
+    let mut seen = Vec::new();
+    for page in 1..=total.div_ceil(2) {
+        let answer = search(
+            &server,
+            &format!("theme={envi}&page_size=2&page={page}&sort=title"),
+        )
+        .await;
+        seen.extend(ids(&answer));
+    }
+    assert_eq!(seen.len(), total);
+    assert_eq!(seen.iter().collect::<BTreeSet<_>>().len(), total);
+}
+
+const DATASET: &str = "@prefix dcat: <http://www.w3.org/ns/dcat#> .\n@prefix dct: <http://purl.org/dc/terms/> .\n\
+<loutres> a dcat:Dataset ;\n  dct:title \"TITLE\"@fr ;\n  dct:description \"Comptages annuels des loutres.\"@fr ;\n  \
+dct:publisher <../agents/ecobio> ;\n  dcat:keyword \"mustélidés\"@fr .\n";
+
+#[tokio::test]
+async fn writes_are_found_by_the_very_next_search_and_survive_a_crash() {
+    let temp = tempfile::tempdir().unwrap();
+    let data = temp.path().join("data");
+    // One base IRI across restarts (else it follows the port, and the records are not ours).
+    let start = || {
+        Server::start_full(
+            &data,
+            common::free_port(),
+            Some(BASE),
+            &["--admin-token", ADMIN],
+        )
+    };
+    let mut server = start();
+    search(&server, "").await;
+    let body = DATASET.replace("TITLE", "Loutres d'Europe");
+    let created = api_request(
+        &server,
+        reqwest::Method::POST,
+        "datasets",
+        Some((&body, "text/turtle")),
+        ADMIN,
+        None,
+    )
+    .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let location = header(&created, "location");
+    let id = location.rsplit('/').next().unwrap().to_owned();
+    let etag = header(&created, "etag");
+    assert!(ids(&search(&server, "q=loutre").await).contains(&id));
+    // The index as it was before the next write, to put back after a crash: an index
+    // behind the store, as a crash between a write and its indexing would leave it.
+    let behind = temp.path().join("search-behind");
+    copy_dir(&data.join("search"), &behind);
+    // Changed: found by its new title only.
+    let body = DATASET
+        .replace("TITLE", "Castors d'Europe")
+        .replace("loutres.", "castors.");
+    let path = format!("datasets/{id}");
+    let replaced = api_request(
+        &server,
+        reqwest::Method::PUT,
+        &path,
+        Some((&body, "text/turtle")),
+        ADMIN,
+        Some(&etag),
+    )
+    .await;
+    assert_eq!(replaced.status(), StatusCode::OK);
+    assert!(ids(&search(&server, "q=castor").await).contains(&id));
+    assert!(!ids(&search(&server, "q=loutres").await).contains(&id));
+    // Killed right after the write, its index behind: the restarted server still finds it.
+    server.crash();
+    std::fs::remove_dir_all(data.join("search")).unwrap();
+    copy_dir(&behind, &data.join("search"));
+    let mut server = start();
+    let found = ids(&search(&server, "q=castor").await);
+    assert!(found.contains(&id), "{found:?}\n{}", server.log());
+    assert!(!ids(&search(&server, "q=loutres").await).contains(&id));
+    // The index lost: rebuilt from the store on start.
+    server.stop();
+    std::fs::remove_dir_all(data.join("search")).unwrap();
+    let server = start();
+    assert!(ids(&search(&server, "q=castor").await).contains(&id));
+    // Deleted: gone from the next search.
+    let etag = header(
+        &client()
+            .get(format!("{}/api/{path}", server.url))
+            .header("Authorization", format!("Bearer {ADMIN}"))
+            .send()
+            .await
+            .unwrap(),
+        "etag",
+    );
+    let deleted = api_request(
+        &server,
+        reqwest::Method::DELETE,
+        &path,
+        None,
+        ADMIN,
+        Some(&etag),
+    )
+    .await;
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    assert!(!ids(&search(&server, "q=castor").await).contains(&id));
+}
+
+/// Copies the directory `from` (files only, as an index holds) to `to`.
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_sparql_update_that_retitles_a_dataset_moves_it_in_search() {
+    let temp = tempfile::tempdir().unwrap();
+    let server = Server::start_with(&temp.path().join("data"), &["--admin-token", ADMIN]);
+    let before = search(&server, "q=zones+humides").await;
+    let wetlands = "inventaire-zones-humides-bretagne";
+    assert!(ids(&before).contains(wetlands));
+    let update = format!(
+        "PREFIX dct: <http://purl.org/dc/terms/> \
+         DELETE {{ GRAPH ?g {{ <{base}datasets/{wetlands}> dct:title ?t }} }} \
+         INSERT {{ GRAPH ?g {{ <{base}datasets/{wetlands}> dct:title \"Tourbières de Bretagne\"@fr }} }} \
+         WHERE {{ GRAPH ?g {{ <{base}datasets/{wetlands}> dct:title ?t }} }}",
+        base = server.base
+    );
+    let response = client()
+        .post(format!("{}/sparql", server.url))
+        .header("Authorization", format!("Bearer {ADMIN}"))
+        .form(&[("update", update.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        response.status().is_success(),
+        "{}",
+        response.text().await.unwrap()
+    );
+    assert!(ids(&search(&server, "q=tourbieres").await).contains(wetlands));
+}
+
+#[tokio::test]
+async fn bad_input_is_a_clear_4xx_or_an_empty_page_never_a_5xx() {
+    let server = Server::start();
+    search(&server, "").await;
+    for (query, named) in [
+        ("colour=blue", "colour"),
+        ("page_size=100000", "page_size"),
+        ("modified_since=yesterday", "modified_since"),
+        ("sort=size", "sort"),
+    ] {
+        let response = client()
+            .get(format!("{}/search?{query}", server.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{query}");
+        let problem: Value = response.json().await.unwrap();
+        assert!(
+            problem["detail"]
+                .as_str()
+                .unwrap_or_default()
+                .contains(named),
+            "{problem}"
+        );
+    }
+    for query in [
+        "q=%22unbalanced+(+AND+OR",
+        "q=%FF%FE",
+        "q=title:%5B+TO",
+        "page=99999999999",
+    ] {
+        let answer = search(&server, query).await;
+        assert!(answer["total"].is_u64(), "{query}");
+        if query.starts_with("page=") {
+            assert_eq!(answer["results"].as_array().map(Vec::len), Some(0));
+        }
+    }
+}
