@@ -253,6 +253,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                 .service(readable("/context.jsonld", api::context))
                 .service(readable("/catalog", catalog::feed))
                 .service(readable("/search", search::search))
+                .service(readable("/search/suggest", search::suggest))
                 .service(readable("/catalog.{extension}", catalog::feed_with_suffix))
                 .service(
                     web::resource("/api/harvest/sources")

@@ -51,6 +51,38 @@ pub async fn search(
         .json(body))
 }
 
+/// `GET {base}search/suggest?q=`: up to 10 datasets whose titles begin words with what was
+/// typed, as `[{"iri", "id", "title"}]` (titles in the language asked).
+pub async fn suggest(
+    request: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, HttpError> {
+    let mut typed = String::new();
+    let mut language = None;
+    for (name, value) in form_urlencoded::parse(request.query_string().as_bytes()) {
+        match name.as_ref() {
+            "q" => typed = value.into_owned(),
+            "lang" => language = Some(lang(&value)?),
+            other => return Err(bad(format!("unknown parameter {other:?}"))),
+        }
+    }
+    let language = language.unwrap_or_else(|| preferred_language(&request));
+    let index = state.search().clone();
+    if !index.ready() {
+        return Err(HttpError::Indexing);
+    }
+    let cards = web::block(move || index.suggest(&typed, crate::search::MAX_SUGGESTIONS))
+        .await
+        .map_err(|_| HttpError::Unavailable)??;
+    let body: Vec<Value> = cards
+        .iter()
+        .map(|card| json!({"iri": card.iri, "id": card.id, "title": label(&card.title, language)}))
+        .collect();
+    Ok(HttpResponse::Ok()
+        .insert_header(("Vary", "Accept-Language"))
+        .json(body))
+}
+
 /// A search as the URL asks it.
 #[derive(Debug)]
 struct Asked {

@@ -5,7 +5,8 @@
 //!   and case folded);
 //! - `document.rs`: a dataset's document and card, read from its description;
 //! - `query.rs`: a search as asked, and its queries (facet counts are disjunctive);
-//! - `answer.rs`: running a search: results, snippets, facet counts with labels.
+//! - `answer.rs`: running a search: results, snippets, facet counts with labels;
+//! - `suggest.rs`: title completions for a search box.
 //!
 //! The index follows the store: the store tells it of every dataset written or gone
 //! (`CatalogStore::on_dataset_changes`), in the writer's thread, before the write's answer
@@ -18,10 +19,12 @@ mod answer;
 mod document;
 mod query;
 mod schema;
+mod suggest;
 
 pub use answer::{FacetCount, Hit, SearchPage};
 pub use document::{Card, Named, Texts};
 pub use query::{FacetKind, SearchRequest, Sort};
+pub use suggest::MAX_SUGGESTIONS;
 
 /// Differences an existing index catches up on before the server answers (a crash
 /// between writes and their indexing leaves a few); more are indexed while it answers.
@@ -38,6 +41,7 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use tantivy::collector::DocSetCollector;
 use tantivy::query::{AllQuery, QueryParser};
 use tantivy::schema::Value;
+use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 /// The memory the index writer may use before it flushes a segment.
@@ -77,6 +81,8 @@ struct Inner {
     labels: RwLock<HashMap<(FacetKind, String), Texts>>,
     /// Whether the index holds something usable: false while a new index is first built.
     ready: AtomicBool,
+    /// The analyser of titles, for completions (which analyse what was typed themselves).
+    folded: TextAnalyzer,
 }
 
 /// What the index must do to be in step with the store.
@@ -164,6 +170,7 @@ impl SearchIndex {
             parser,
             labels: RwLock::default(),
             ready: AtomicBool::new(!created),
+            folded: schema::folded(),
         };
         Ok(Self {
             inner: Arc::new(inner),

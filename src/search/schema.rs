@@ -114,14 +114,16 @@ pub fn schema() -> (Schema, Fields) {
 pub fn register_analyzers(tokenizers: &TokenizerManager) {
     tokenizers.register(FRENCH, stemmed(Language::French));
     tokenizers.register(ENGLISH, stemmed(Language::English));
-    tokenizers.register(
-        FOLDED,
-        TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(RemoveLongFilter::limit(64))
-            .filter(LowerCaser)
-            .filter(AsciiFoldingFilter)
-            .build(),
-    );
+    tokenizers.register(FOLDED, folded());
+}
+
+/// Words lowercased and folded, not stemmed: other languages, titles, completions.
+pub fn folded() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(64))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
 }
 
 /// Words lowercased, stemmed in `language` (the stemmers know accents), then folded.

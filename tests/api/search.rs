@@ -357,3 +357,52 @@ async fn bad_input_is_a_clear_4xx_or_an_empty_page_never_a_5xx() {
         }
     }
 }
+
+#[tokio::test]
+async fn completions_follow_the_words_typed_across_accents() {
+    let server = Server::start();
+    search(&server, "").await;
+    let titles = |answer: &Value| -> Vec<String> {
+        answer
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["title"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    let get = |query: &'static str| {
+        let url = format!("{}/search/suggest?{query}", server.url);
+        async move {
+            client()
+                .get(url)
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let zon = titles(&get("q=zon&lang=fr").await);
+    assert!(zon.iter().any(|t| t.contains("zones humides")), "{zon:?}");
+    assert!(zon.len() <= 10);
+    let accents = titles(&get("q=ECLAIR&lang=fr").await);
+    assert!(
+        accents.iter().any(|t| t.contains("éclairage")),
+        "{accents:?}"
+    );
+    let english = titles(&get("q=wetl&lang=en").await);
+    assert!(
+        english.iter().any(|t| t.starts_with("Regional wetland")),
+        "{english:?}"
+    );
+    assert!(titles(&get("q=zzzz").await).is_empty());
+    let phrase = titles(&get("q=zones+hum&lang=fr").await);
+    assert!(
+        !phrase.is_empty()
+            && phrase
+                .iter()
+                .all(|t| t.to_lowercase().contains("zones hum")),
+        "{phrase:?}"
+    );
+}
