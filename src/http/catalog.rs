@@ -28,7 +28,7 @@ pub const DEFAULT_PAGE_SIZE: usize = 100;
 pub const MAX_PAGE_SIZE: usize = 1000;
 
 /// The syntaxes of the feed: every RDF syntax (no HTML page yet).
-const OFFERS: [Representation; 6] = [
+pub(super) const OFFERS: [Representation; 6] = [
     Representation::Turtle,
     Representation::JsonLd,
     Representation::RdfXml,
@@ -70,12 +70,31 @@ async fn answer(
     check_horizon(&params, &store)?;
     let (header, page) = read_page(&store, params.query()).await?;
     let links = Links::new(&request, store.base().as_str(), &params, &page);
+    Ok(respond_page(
+        &request,
+        store,
+        representation,
+        (header, page),
+        &links,
+    ))
+}
+
+/// One page of datasets described in full (the feed's, or a search's), in
+/// `representation`: the catalog with its links to them and the Hydra view, with an ETag,
+/// `Last-Modified` and `Link` headers; streamed as the records are read.
+pub(super) fn respond_page(
+    request: &HttpRequest,
+    store: CatalogStore,
+    representation: Representation,
+    (header, page): (Arc<FeedHeader>, FeedPage),
+    links: &Links,
+) -> HttpResponse {
     let etag = format!(
         "\"{}\"",
-        short_hash(fingerprint(representation, &links, &page, &header).as_bytes())
+        short_hash(fingerprint(representation, links, &page, &header).as_bytes())
     );
     let modified = header.modified.map(http_date);
-    let unchanged = not_modified(&request, &etag, modified);
+    let unchanged = not_modified(request, &etag, modified);
     let mut builder = if unchanged {
         HttpResponse::NotModified()
     } else {
@@ -89,14 +108,14 @@ async fn answer(
         builder.insert_header((header::LAST_MODIFIED, date));
     }
     if unchanged {
-        return Ok(builder.finish());
+        return builder.finish();
     }
     builder.content_type(representation.content_type());
     if request.method() == actix_web::http::Method::HEAD {
-        return Ok(builder.finish());
+        return builder.finish();
     }
-    let head = head_quads(&store, &header, &page, &links);
-    Ok(builder.body(stream_page(store, representation, header, page, head)))
+    let head = head_quads(&store, &header, &page, links);
+    builder.body(stream_page(store, representation, header, page, head))
 }
 
 /// 400 for a `modified_since` before the oldest deletion still remembered: the answer
@@ -309,12 +328,17 @@ fn bad(message: String) -> HttpError {
 }
 
 /// The page's own URL and its neighbours', as IRIs for the body and the `Link` header.
-struct Links {
-    view: String,
-    first: String,
-    previous: Option<String>,
-    next: Option<String>,
-    last: String,
+pub(super) struct Links {
+    /// This page.
+    pub view: String,
+    /// The first page.
+    pub first: String,
+    /// The page before, if any.
+    pub previous: Option<String>,
+    /// The page after, if any.
+    pub next: Option<String>,
+    /// The last page.
+    pub last: String,
 }
 
 impl Links {

@@ -88,7 +88,7 @@ impl AppState {
                 ..crate::harvest::FetchOptions::default()
             },
         )?;
-        let search = crate::search::SearchIndex::open(&settings.data_dir.join("search"))?;
+        let search = crate::search::SearchIndex::open(&store.data_dir().join("search"))?;
         search.follow(&store);
         Ok(Self {
             harvester,

@@ -1,5 +1,6 @@
-//! `GET {base}search`: full-text search with facets, as JSON (this slice; the page for
-//! people and the RDF collection come next).
+//! `GET {base}search`: full-text search with facets, as JSON, or (with an RDF syntax in
+//! `Accept`) as the feed's pages are: the catalog with the matching datasets in full and
+//! Hydra paging. (The page for people comes next.)
 //!
 //! Parameters: `q` (words, `"phrases"`, `-exclusions`: any text is searched), the facet
 //! filters `theme`, `publisher`, `format`, `license`, `keyword`, `language`, `source`
@@ -8,10 +9,14 @@
 //! `page_size` (at most 100), `format=json`, `lang`. Anything else is a 400 naming it.
 
 use super::AppState;
+use super::catalog::{Links, OFFERS, respond_page};
 use super::errors::HttpError;
-use super::respond::preferred_language;
+use super::respond::{accept, preferred_language};
+use crate::model::RecordId;
 use crate::model::time::parse_instant;
+use crate::rdf::{Offer, Representation, negotiate};
 use crate::search::{FacetCount, FacetKind, Hit, SearchPage, SearchRequest, Sort, Texts};
+use crate::store::{FeedEntry, FeedKey, FeedOrder, FeedPage};
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::{Value, json};
 
@@ -25,6 +30,7 @@ pub async fn search(
     request: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, HttpError> {
+    let answer_in = negotiated(&request)?;
     let asked = parse(request.query_string())?;
     let language = asked
         .language
@@ -37,6 +43,9 @@ pub async fn search(
     let page = web::block(move || index.search(&search))
         .await
         .map_err(|_| HttpError::Unavailable)??;
+    if let Answer::Rdf(representation) = answer_in {
+        return rdf_answer(&request, &state, representation, &page, &asked.request).await;
+    }
     let path = request.path().to_owned();
     let body = answer(
         &page,
@@ -81,6 +90,91 @@ pub async fn suggest(
     Ok(HttpResponse::Ok()
         .insert_header(("Vary", "Accept-Language"))
         .json(body))
+}
+
+/// What a search can answer with: JSON (the first, for `*/*` and browsers, until the
+/// page for people), or the feed's RDF syntaxes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Answer {
+    Json,
+    Rdf(Representation),
+}
+
+impl Offer for Answer {
+    fn media_type(self) -> &'static str {
+        match self {
+            Self::Json => "application/json",
+            Self::Rdf(representation) => representation.media_type(),
+        }
+    }
+    fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Self::Json => &[],
+            Self::Rdf(representation) => representation.aliases(),
+        }
+    }
+}
+
+/// The answer `Accept` asks for (`?format=json` overrides it); 406 for none we have.
+fn negotiated(request: &HttpRequest) -> Result<Answer, HttpError> {
+    if form_urlencoded::parse(request.query_string().as_bytes())
+        .any(|(name, value)| name == "format" && value == "json")
+    {
+        return Ok(Answer::Json);
+    }
+    let offers: Vec<Answer> = std::iter::once(Answer::Json)
+        .chain(OFFERS.iter().copied().map(Answer::Rdf))
+        .collect();
+    negotiate(accept(request), &offers)
+        .ok_or_else(|| HttpError::NotAcceptable(offers.iter().map(|o| o.media_type()).collect()))
+}
+
+/// The page of results as the feed writes its pages: the catalog with its links to the
+/// matching datasets, each described in full, and the Hydra view of the search's pages,
+/// so that a harvester can take a filtered subset with the feed's walking.
+async fn rdf_answer(
+    request: &HttpRequest,
+    state: &AppState,
+    representation: Representation,
+    results: &SearchPage,
+    asked: &SearchRequest,
+) -> Result<HttpResponse, HttpError> {
+    let last = results.total.div_ceil(asked.page_size).max(1);
+    let page = FeedPage {
+        entries: results
+            .hits
+            .iter()
+            .filter_map(|hit| {
+                let id = RecordId::parse(&hit.card.id).ok()?;
+                Some(FeedEntry {
+                    key: FeedKey {
+                        modified: hit.version,
+                        id,
+                    },
+                    withdrawn: false,
+                })
+            })
+            .collect(),
+        total: results.total,
+        more: asked.page < last,
+    };
+    let search = format!("{}search", state.store.base().as_str());
+    let at = |page: usize| page_url(&search, request.query_string(), page);
+    let links = Links {
+        view: at(asked.page),
+        first: at(1),
+        previous: (asked.page > 1).then(|| at((asked.page - 1).min(last))),
+        next: (asked.page < last).then(|| at(asked.page + 1)),
+        last: at(last),
+    };
+    let header = state.blocking(|store| store.feed_header()).await?;
+    Ok(respond_page(
+        request,
+        state.store.clone(),
+        representation,
+        (header, page),
+        &links,
+    ))
 }
 
 /// A search as the URL asks it.
@@ -183,12 +277,17 @@ fn period(value: &str) -> Result<(i64, i64), HttpError> {
         }
         parse_instant(text)
     };
+    // A year or a date ends on its last millisecond.
     let end = |text: &str| -> Option<i64> {
-        if text.len() == 4 {
-            let next: i32 = text.parse().ok()?;
-            return start(&format!("{:04}", next + 1)).map(|t| t - 1);
+        const DAY: i64 = 24 * 3600 * 1000;
+        match text.len() {
+            4 => {
+                let next: i32 = text.parse().ok()?;
+                start(&format!("{:04}", next + 1)).map(|t| t - 1)
+            }
+            10 => start(text).map(|t| t + DAY - 1),
+            _ => start(text),
         }
-        start(text)
     };
     let (from, to) = (start(from).ok_or_else(wrong)?, end(to).ok_or_else(wrong)?);
     if from > to {
@@ -247,10 +346,9 @@ fn hit_json(hit: &Hit, language: &str) -> Value {
             .map(|n| json!({"iri": n.value, "label": label(&n.labels, language).unwrap_or(&n.value)}))
             .collect()
     };
-    let description = hit
-        .snippet
-        .clone()
-        .or_else(|| label(&card.description, language).map(|d| escape(&shortened(d))));
+    let description = hit.snippet.clone().or_else(|| {
+        label(&card.description, language).map(|d| minijinja::HtmlEscape(&shortened(d)).to_string())
+    });
     json!({
         "iri": card.iri,
         "id": card.id,
@@ -290,31 +388,26 @@ fn shortened(text: &str) -> String {
     format!("{cut}…")
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
-
 /// First, previous, next and last pages: the same query with another `page`.
 fn links(total: usize, request: &SearchRequest, path: &str, query: &str) -> Value {
     let last = total.div_ceil(request.page_size).max(1);
-    let at = |page: usize| -> String {
-        let kept = form_urlencoded::parse(query.as_bytes()).filter(|(name, _)| name != "page");
-        let query: String = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(kept)
-            .append_pair("page", &page.to_string())
-            .finish();
-        format!("{path}?{query}")
-    };
+    let at = |page: usize| page_url(path, query, page);
     json!({
         "first": at(1),
         "previous": (request.page > 1).then(|| at((request.page - 1).min(last))),
         "next": (request.page < last).then(|| at(request.page + 1)),
         "last": at(last),
     })
+}
+
+/// `target` with the parameters of `query` and `page` as its page.
+fn page_url(target: &str, query: &str, page: usize) -> String {
+    let kept = form_urlencoded::parse(query.as_bytes()).filter(|(name, _)| name != "page");
+    let query: String = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(kept)
+        .append_pair("page", &page.to_string())
+        .finish();
+    format!("{target}?{query}")
 }
 
 #[cfg(test)]

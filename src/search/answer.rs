@@ -36,6 +36,8 @@ pub struct Hit {
     pub score: Option<f32>,
     /// A passage of its text with the matched words in `<mark>`, HTML-escaped.
     pub snippet: Option<String>,
+    /// Its record's version when indexed (what the feed orders it by).
+    pub version: i64,
 }
 
 /// A facet value and how many results it would have.
@@ -141,10 +143,15 @@ impl SearchIndex {
                 (!snippet.highlighted().is_empty())
                     .then(|| marked(snippet.fragment(), snippet.highlighted()))
             });
+            let version = doc
+                .get_first(fields.version)
+                .and_then(|v| v.as_i64())
+                .unwrap_or_default();
             hits.push(Hit {
                 card,
                 score,
                 snippet,
+                version,
             });
         }
         Ok(hits)
@@ -210,16 +217,9 @@ fn marked(text: &str, highlighted: &[std::ops::Range<usize>]) -> String {
 }
 
 fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    use std::fmt::Write;
+    // Writing into a String cannot fail.
+    let _ = write!(out, "{}", minijinja::HtmlEscape(text));
 }
 
 #[cfg(test)]

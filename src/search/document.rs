@@ -175,7 +175,12 @@ pub fn document(
         doc.add_text(fields.title, title);
         doc.add_text(fields.title_words, title);
     }
-    let first_title = card.title.values().next().map(String::as_str).unwrap_or("");
+    // Sorted by the French title (the portal's first language), else English, else any.
+    let first_title = ["fr", "en", ""]
+        .iter()
+        .find_map(|l| card.title.get(*l))
+        .or_else(|| card.title.values().next())
+        .map_or("", String::as_str);
     doc.add_text(fields.title_sort, sort_key(first_title));
     let facets = [
         (fields.theme, &card.themes),
@@ -197,6 +202,14 @@ pub fn document(
         fields.has_data_paper,
         facet(if card.has_data_paper { "true" } else { "false" }),
     );
+    // A coverage open at one end reaches the far past or future at that end.
+    let temporal = match temporal {
+        (None, None) => (None, None),
+        (start, end) => (
+            Some(start.unwrap_or(i64::MIN)),
+            Some(end.unwrap_or(i64::MAX)),
+        ),
+    };
     for (field, value) in [
         (fields.modified, card.modified),
         (fields.issued, card.issued),

@@ -44,6 +44,9 @@ use tantivy::schema::Value;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
+/// Datasets indexed between commits when the index catches up with the store.
+const RECONCILED_AT_ONCE: usize = 1000;
+
 /// The memory the index writer may use before it flushes a segment.
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
 
@@ -221,23 +224,27 @@ impl SearchIndex {
         progress: &dyn Fn(usize, usize),
     ) -> Result<Reconciled, SearchError> {
         let Differences { stale, gone } = differences;
-        let mut report = Reconciled {
-            removed: gone.len(),
-            ..Reconciled::default()
-        };
-        let mut writer = self.writer();
-        for id in &gone {
-            writer.delete_term(Term::from_field_text(self.inner.fields.id, id.as_str()));
+        // What went is indexed again too: a dataset published again since the comparison
+        // stays (`index_one` reads the store and removes what is not public).
+        let ids: Vec<RecordId> = gone.into_iter().chain(stale).collect();
+        let mut report = Reconciled::default();
+        // A commit per chunk: the writer is free between chunks for the store's own writes.
+        for (done, chunk) in ids.chunks(RECONCILED_AT_ONCE).enumerate() {
+            self.batch(|writer| {
+                for id in chunk {
+                    if self.index_one(writer, store, id)? {
+                        report.indexed += 1;
+                    } else {
+                        report.removed += 1;
+                    }
+                }
+                Ok(())
+            })?;
+            progress(
+                (done * RECONCILED_AT_ONCE + chunk.len()).min(ids.len()),
+                ids.len(),
+            );
         }
-        for (done, chunk) in stale.chunks(1000).enumerate() {
-            for id in chunk {
-                report.indexed += usize::from(self.index_one(&writer, store, id)?);
-            }
-            progress((done * 1000 + chunk.len()).min(stale.len()), stale.len());
-        }
-        writer.commit()?;
-        drop(writer);
-        self.inner.reader.reload()?;
         self.load_labels()?;
         self.inner.ready.store(true, Ordering::Release);
         Ok(report)
@@ -250,33 +257,38 @@ impl SearchIndex {
         store: &CatalogStore,
         changes: &[DatasetChange],
     ) -> Result<(), SearchError> {
-        if changes.iter().any(|c| matches!(c, DatasetChange::All)) {
-            return self.reindex_all(store);
-        }
-        let mut writer = self.writer();
-        for change in changes {
-            match change {
-                DatasetChange::Written(id) => {
-                    self.index_one(&writer, store, id)?;
+        let everything = changes.iter().any(|c| matches!(c, DatasetChange::All));
+        self.batch(|writer| {
+            if everything {
+                // A SPARQL Update may have changed any dataset.
+                writer.delete_all_documents()?;
+                for (id, _) in store.dataset_versions() {
+                    self.index_one(writer, store, &id)?;
                 }
-                DatasetChange::Gone(id) => {
-                    writer.delete_term(Term::from_field_text(self.inner.fields.id, id.as_str()));
-                }
-                DatasetChange::All => {}
+                return Ok(());
             }
-        }
-        writer.commit()?;
-        drop(writer);
-        self.inner.reader.reload()?;
-        Ok(())
+            for change in changes {
+                match change {
+                    DatasetChange::Written(id) | DatasetChange::Gone(id) => {
+                        self.index_one(writer, store, id)?;
+                    }
+                    DatasetChange::All => {}
+                }
+            }
+            Ok(())
+        })
     }
 
-    /// Indexes every public dataset again (after a SPARQL Update, which may change any).
-    fn reindex_all(&self, store: &CatalogStore) -> Result<(), SearchError> {
+    /// Runs `work` with the index writer, then commits and shows the result to searches;
+    /// on failure, drops what `work` did (it would be committed by the next batch).
+    fn batch(
+        &self,
+        work: impl FnOnce(&mut IndexWriter) -> Result<(), SearchError>,
+    ) -> Result<(), SearchError> {
         let mut writer = self.writer();
-        writer.delete_all_documents()?;
-        for (id, _) in store.dataset_versions() {
-            self.index_one(&writer, store, &id)?;
+        if let Err(error) = work(&mut writer) {
+            writer.rollback()?;
+            return Err(error);
         }
         writer.commit()?;
         drop(writer);

@@ -133,9 +133,10 @@ impl SearchRequest {
     /// What every facet's counts and the results share: the words, dates and data papers.
     pub fn base(&self, fields: &Fields, parser: &QueryParser) -> Vec<Box<dyn Query>> {
         let mut must: Vec<Box<dyn Query>> = Vec::new();
-        if !self.words.trim().is_empty() {
+        let words = plain_words(&self.words);
+        if !words.trim().is_empty() {
             // Any text is searched: what the grammar cannot read is read as plain words.
-            let (query, _errors) = parser.parse_query_lenient(&self.words);
+            let (query, _errors) = parser.parse_query_lenient(&words);
             must.push(query);
         }
         if let Some(wanted) = self.has_data_paper {
@@ -152,7 +153,8 @@ impl SearchRequest {
             ));
         }
         if let Some((from, to)) = self.temporal {
-            // Overlap: it starts before the period ends and ends after it starts.
+            // Overlap: it starts before the period ends and ends after it starts (an open
+            // end or start is indexed as the far future or past).
             must.push(range(
                 fields.temporal_start,
                 Bound::Unbounded,
@@ -196,6 +198,21 @@ impl SearchRequest {
     }
 }
 
+/// `typed` with only the syntax searches promise: words, `"phrases"` and `-exclusions`.
+/// The rest of tantivy's grammar (fields, ranges, wildcards, groups, boosts) is turned into
+/// spaces: a field named by a user may not exist (`x:*` fails when it runs), and groups
+/// nest as deep as they are typed, which the parser follows by recursion.
+pub fn plain_words(typed: &str) -> String {
+    typed
+        .chars()
+        .map(|c| match c {
+            '"' | '-' => c,
+            c if c.is_alphanumeric() || c.is_whitespace() || c == '\'' || c == '.' => c,
+            _ => ' ',
+        })
+        .collect()
+}
+
 fn term(term: Term) -> Box<dyn Query> {
     Box::new(TermQuery::new(term, IndexRecordOption::Basic))
 }
@@ -207,4 +224,24 @@ fn range(field: Field, from: Bound<i64>, to: Bound<i64>) -> Box<dyn Query> {
         Bound::Unbounded => Bound::Unbounded,
     };
     Box::new(RangeQuery::new(bound(from), bound(to)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_words;
+
+    #[test]
+    fn only_words_phrases_and_exclusions_reach_the_parser() {
+        let words = plain_words("title:* (a OR b)^2");
+        assert_eq!(
+            words.split_whitespace().collect::<Vec<_>>(),
+            ["title", "a", "OR", "b", "2"]
+        );
+        assert_eq!(
+            plain_words("\"zones humides\" -inventaire"),
+            "\"zones humides\" -inventaire"
+        );
+        assert_eq!(plain_words(&"(".repeat(10_000)).trim(), "");
+        assert_eq!(plain_words("l'été à Saint-Malo"), "l'été à Saint-Malo");
+    }
 }

@@ -236,6 +236,12 @@ impl CatalogStore {
         Ok(())
     }
 
+    /// The directory the store lives in (what derives from it, like the search index,
+    /// lives beside it).
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
     /// The base IRI the store's records are named under.
     pub fn base(&self) -> &BaseIri {
         &self.base

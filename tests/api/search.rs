@@ -7,7 +7,7 @@
 use crate::common;
 
 use common::api::{ADMIN, api_request, header};
-use common::{Server, client};
+use common::{Server, client, fixture, run_python};
 use reqwest::StatusCode;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -87,6 +87,10 @@ async fn words_meet_across_accents_plurals_and_languages() {
     assert!(!ids(&reversed).contains(wetlands), "{reversed}");
     let excluded = search(&server, "q=humides+-inventaire").await;
     assert!(!ids(&excluded).contains(wetlands), "{excluded}");
+    assert!(
+        !ids(&excluded).is_empty(),
+        "other wetland datasets stay: {excluded}"
+    );
     // The first result of a title match shows the words marked, escaped.
     let first = &search(&server, "q=zones+humides").await["results"][0];
     let snippet = first["description"].as_str().unwrap();
@@ -154,9 +158,13 @@ async fn filters_are_or_within_a_facet_and_and_across() {
     )
     .await;
     assert_eq!(either["total"].as_u64(), Some(expected));
-    // Disjunctive counts: a facet's own filter does not narrow its counts.
-    let themes = either["facets"]["theme"].as_array().unwrap();
-    assert!(themes.len() > 2, "other themes stay listed: {themes:?}");
+    // Disjunctive counts: a facet's own filter does not narrow its counts, the others do.
+    let unfiltered = search(&server, "page_size=1").await;
+    assert_eq!(either["facets"]["theme"], unfiltered["facets"]["theme"]);
+    assert_ne!(
+        either["facets"]["publisher"],
+        unfiltered["facets"]["publisher"]
+    );
     let publisher = one["results"][0]["publisher"]["iri"]
         .as_str()
         .unwrap()
@@ -189,11 +197,12 @@ async fn filters_are_or_within_a_facet_and_and_across() {
 }
 
 const DATASET: &str = "@prefix dcat: <http://www.w3.org/ns/dcat#> .\n@prefix dct: <http://purl.org/dc/terms/> .\n\
-<loutres> a dcat:Dataset ;\n  dct:title \"TITLE\"@fr ;\n  dct:description \"Comptages annuels des loutres.\"@fr ;\n  \
+<loutres> a dcat:Dataset ;\n  dct:title \"TITLE\"@fr ;\n  dct:description \"Comptages <script>x</script> & annuels des loutres.\"@fr ;\n  \
 dct:publisher <../agents/ecobio> ;\n  dcat:keyword \"mustélidés\"@fr .\n";
 
 #[tokio::test]
 async fn writes_are_found_by_the_very_next_search_and_survive_a_crash() {
+    // (Also: what a result shows of a description is escaped, its words marked.)
     let temp = tempfile::tempdir().unwrap();
     let data = temp.path().join("data");
     // One base IRI across restarts (else it follows the port, and the records are not ours).
@@ -221,7 +230,20 @@ async fn writes_are_found_by_the_very_next_search_and_survive_a_crash() {
     let location = header(&created, "location");
     let id = location.rsplit('/').next().unwrap().to_owned();
     let etag = header(&created, "etag");
-    assert!(ids(&search(&server, "q=loutre").await).contains(&id));
+    let found = search(&server, "q=loutres+annuels").await;
+    assert!(ids(&found).contains(&id));
+    let snippet = found["results"][0]["description"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        snippet.contains("&lt;script&gt;") && snippet.contains("&amp;"),
+        "{snippet}"
+    );
+    assert!(
+        !snippet.contains("<script>") && snippet.contains("<mark>"),
+        "{snippet}"
+    );
     // The index as it was before the next write, to put back after a crash: an index
     // behind the store, as a crash between a write and its indexing would leave it.
     let behind = temp.path().join("search-behind");
@@ -316,13 +338,24 @@ async fn a_sparql_update_that_retitles_a_dataset_moves_it_in_search() {
         "{}",
         response.text().await.unwrap()
     );
-    assert!(ids(&search(&server, "q=tourbieres").await).contains(wetlands));
+    let after = search(&server, "q=tourbieres").await;
+    assert!(ids(&after).contains(wetlands));
+    assert_eq!(after["total"].as_u64(), Some(1), "indexed once: {after}");
+    let old = search(&server, "q=%22Regional+wetland+inventory%22").await;
+    assert!(!ids(&old).contains(wetlands), "the old titles went: {old}");
 }
 
 #[tokio::test]
 async fn bad_input_is_a_clear_4xx_or_an_empty_page_never_a_5xx() {
     let server = Server::start();
     search(&server, "").await;
+    let html = client()
+        .get(format!("{}/search", server.url))
+        .header("Accept", "image/png")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(html.status(), StatusCode::NOT_ACCEPTABLE);
     for (query, named) in [
         ("colour=blue", "colour"),
         ("page_size=100000", "page_size"),
@@ -405,4 +438,31 @@ async fn completions_follow_the_words_typed_across_accents() {
                 .all(|t| t.to_lowercase().contains("zones hum")),
         "{phrase:?}"
     );
+}
+
+#[test]
+fn a_filtered_search_in_rdf_is_a_valid_feed_a_harvester_walks_once() {
+    let server = Server::start();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let envi = format!("{THEMES}ENVI");
+    let query = format!("theme={envi}&page_size=2");
+    let total = runtime.block_on(search(&server, &query))["total"]
+        .as_u64()
+        .unwrap();
+    assert!(total >= 3, "more than one page: {total}");
+    let shapes = fixture("shapes/dcat-ap-3.0.1/html/shacl");
+    let start = format!("{}/search?{query}", server.url);
+    let summary = run_python("shacl_search.py", &[&start, shapes.to_str().unwrap()]);
+    let summary: Value = serde_json::from_str(summary.trim()).unwrap();
+    for syntax in ["text/turtle", "application/ld+json"] {
+        let walked = &summary[syntax];
+        assert_eq!(walked["datasets"].as_u64(), Some(total), "{summary}");
+        assert_eq!(walked["repeated"], 0, "{summary}");
+        assert_eq!(
+            walked["pages"].as_u64(),
+            Some(total.div_ceil(2)),
+            "{summary}"
+        );
+        assert_eq!(walked["violations"], 0, "{summary}");
+    }
 }
