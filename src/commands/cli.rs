@@ -120,6 +120,8 @@ pub enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
+    /// Rebuild the search index from the store (the server must be stopped: the store is locked).
+    Reindex,
     /// Harvest remote DCAT feeds (the server must be stopped: the store is locked).
     Harvest {
         #[command(subcommand)]
@@ -181,6 +183,7 @@ pub fn run(cli: Cli) -> Result<(), CommandError> {
         } => load(&settings, &files, format, graph),
         Command::Token { action } => super::token::command(&settings, action),
         Command::Harvest { action } => super::harvest::command(&settings, action),
+        Command::Reindex => super::search::reindex(&settings),
         Command::Validate { file, format } => {
             let report = super::validate(&settings, &file, format)?;
             println!("{report}");

@@ -4,6 +4,7 @@
 
 pub mod cli;
 mod harvest;
+mod search;
 mod token;
 
 pub use harvest::{HarvestAction, HarvestError, fetch_options, report_text};
@@ -50,6 +51,9 @@ pub enum CommandError {
     /// The token file could not be read or written, or a token is invalid.
     #[error(transparent)]
     Access(#[from] crate::access::AccessError),
+    /// The search index could not be opened or rebuilt.
+    #[error(transparent)]
+    Search(#[from] crate::search::SearchError),
     /// Flags that do not go together, or a value that is not what it should be.
     #[error("{0}")]
     Usage(String),
@@ -90,7 +94,7 @@ pub async fn serve(settings: &Settings) -> Result<(), CommandError> {
     }
     tokio::spawn(end_embargoes(store.clone()));
     let state = AppState::new(store.clone(), settings)?;
-    catch_up_search(&state, &store).await;
+    search::catch_up(&state, &store).await;
     let interrupted = tokio::task::spawn_blocking(move || sources::fail_interrupted(&store))
         .await
         .map_err(|e| CommandError::Io {
@@ -111,44 +115,6 @@ pub async fn serve(settings: &Settings) -> Result<(), CommandError> {
             context: format!("cannot serve on {}", settings.listen),
             source,
         })
-}
-
-/// Brings the search index in step with the store: before serving when few datasets
-/// differ (what a crash leaves), so that the first searches see every write; else while the
-/// server answers (searches answer 503 until a new index holds something).
-async fn catch_up_search(state: &AppState, store: &CatalogStore) {
-    let (index, indexed) = (state.search().clone(), store.clone());
-    let work = move || {
-        let span = tracing::info_span!("search-index");
-        let _entered = span.enter();
-        let differences = index.differences(&indexed)?;
-        let small = index.ready() && differences.len() <= crate::search::CATCH_UP_BEFORE_SERVING;
-        let run = move || {
-            let span = tracing::info_span!("search-index");
-            let _entered = span.enter();
-            let progress =
-                |done: usize, of: usize| tracing::info!(done, of, "indexing datasets for search");
-            match index.reconcile(&indexed, differences, &progress) {
-                Ok(report) => tracing::info!(
-                    indexed = report.indexed,
-                    removed = report.removed,
-                    "the search index is in step with the store"
-                ),
-                Err(error) => tracing::error!(%error, "the search index could not catch up"),
-            }
-        };
-        if small {
-            run();
-        } else {
-            std::thread::spawn(run);
-        }
-        Ok::<_, crate::search::SearchError>(())
-    };
-    match tokio::task::spawn_blocking(work).await {
-        Ok(Ok(())) => {}
-        Ok(Err(error)) => tracing::error!(%error, "the search index could not be read"),
-        Err(error) => tracing::error!(%error, "the search index's catch-up failed"),
-    }
 }
 
 /// How often the server looks for harvest sources that are due.

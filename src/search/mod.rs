@@ -250,6 +250,18 @@ impl SearchIndex {
         Ok(report)
     }
 
+    /// Rebuilds the index from the store: every document removed, every public dataset
+    /// indexed again.
+    pub fn rebuild(
+        &self,
+        store: &CatalogStore,
+        progress: &dyn Fn(usize, usize),
+    ) -> Result<Reconciled, SearchError> {
+        self.batch(|writer| Ok(writer.delete_all_documents().map(drop)?))?;
+        let differences = self.differences(store)?;
+        self.reconcile(store, differences, progress)
+    }
+
     /// Indexes the datasets `changes` name again, or removes them; commits, so that the
     /// next search sees them.
     pub fn apply(

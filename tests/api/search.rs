@@ -466,3 +466,47 @@ fn a_filtered_search_in_rdf_is_a_valid_feed_a_harvester_walks_once() {
         assert_eq!(walked["violations"], 0, "{summary}");
     }
 }
+
+#[tokio::test]
+async fn reindex_rebuilds_the_index_from_the_store_with_its_progress() {
+    let temp = tempfile::tempdir().unwrap();
+    let data = temp.path().join("data");
+    let mut server = Server::start_full(&data, common::free_port(), Some(BASE), &[]);
+    let before = search(&server, "page_size=1").await["total"]
+        .as_u64()
+        .unwrap();
+    // The store is locked while a server runs: reindex says so and changes nothing.
+    let data_arg = data.to_str().unwrap();
+    let locked = common::run(
+        temp.path(),
+        &["reindex", "--data-dir", data_arg, "--base-iri", BASE],
+    );
+    assert!(!locked.status.success());
+    server.stop();
+    // The index lost: rebuilt whole from the store.
+    std::fs::remove_dir_all(data.join("search")).unwrap();
+    let rebuilt = common::run(
+        temp.path(),
+        &["reindex", "--data-dir", data_arg, "--base-iri", BASE],
+    );
+    let stderr = String::from_utf8_lossy(&rebuilt.stderr);
+    assert!(rebuilt.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{before}/{before} datasets")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("indexed {before} datasets")),
+        "{stderr}"
+    );
+    let server = Server::start_full(&data, common::free_port(), Some(BASE), &[]);
+    // Ready at once: the index was whole before the server started.
+    let response = client()
+        .get(format!("{}/search?q=zones+humides", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let answer: Value = response.json().await.unwrap();
+    assert!(ids(&answer).contains("inventaire-zones-humides-bretagne"));
+}
