@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
 /// A server with the demo catalog, an admin token, and leave to harvest from loopback.
-fn harvesting_server(temp: &tempfile::TempDir) -> Server {
+pub(super) fn harvesting_server(temp: &tempfile::TempDir) -> Server {
     Server::start_with(
         &temp.path().join("harvester"),
         &["--admin-token", ADMIN, "--harvest-allow-private", "true"],
@@ -58,7 +58,7 @@ async fn finished(location: &str) -> Value {
 }
 
 /// Adds source `name` for `url` on `server` and runs it to its end; the job's report.
-async fn harvest(server: &Server, name: &str, url: &str) -> (String, Value) {
+pub(super) async fn harvest(server: &Server, name: &str, url: &str) -> (String, Value) {
     let added = post_json(
         &format!("{}/api/harvest/sources", server.url),
         &json!({ "name": name, "url": url }),

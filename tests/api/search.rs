@@ -510,3 +510,49 @@ async fn reindex_rebuilds_the_index_from_the_store_with_its_progress() {
     let answer: Value = response.json().await.unwrap();
     assert!(ids(&answer).contains("inventaire-zones-humides-bretagne"));
 }
+
+#[actix_web::test]
+async fn a_harvested_dataset_is_found_with_its_source_as_a_facet() {
+    let feeds = common::feeds::FeedServer::start();
+    let rdf = std::fs::read(common::fixture(
+        "feeds/ckanext-dcat/examples/dcat/catalog.rdf",
+    ))
+    .unwrap();
+    let feed = feeds.set(
+        "/catalog.rdf",
+        common::feeds::Page::ok("application/rdf+xml", rdf),
+    );
+    let temp = tempfile::tempdir().unwrap();
+    let server = super::harvest_api::harvesting_server(&temp);
+    search(&server, "").await;
+    let (_, job) = super::harvest_api::harvest(&server, "ckan", &feed).await;
+    assert_eq!(job["status"], "succeeded", "{job}");
+    let created = job["created"].as_u64().unwrap();
+    assert!(created >= 1, "{job}");
+    let all = search(&server, "page_size=100").await;
+    let sources = all["facets"]["source"].as_array().unwrap();
+    let harvested = sources.iter().find(|s| s["value"] == feed.as_str());
+    assert_eq!(
+        harvested.and_then(|s| s["count"].as_u64()),
+        Some(created),
+        "{sources:?}"
+    );
+    assert!(sources.iter().any(|s| s["value"] == "local"), "{sources:?}");
+    let only = search(
+        &server,
+        &format!("source={}&page_size=100", urlencode(&feed)),
+    )
+    .await;
+    assert_eq!(only["total"].as_u64(), Some(created));
+    assert!(
+        only["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["source"] == feed.as_str())
+    );
+}
+
+fn urlencode(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
