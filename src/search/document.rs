@@ -60,6 +60,9 @@ pub struct Card {
     pub source: String,
     /// Whether a data paper describes it.
     pub has_data_paper: bool,
+    /// The data papers that describe it.
+    #[serde(default)]
+    pub papers: Vec<String>,
     /// `dct:modified` (milliseconds).
     pub modified: Option<i64>,
     /// `dct:issued` (milliseconds).
@@ -111,13 +114,33 @@ pub fn card(id: &RecordId, description: &Description) -> Card {
         keywords: named(&mut objects(topic, dcat::KEYWORD)),
         languages: named(&mut objects(topic, dct::LANGUAGE)),
         source: harvest_source(quads).unwrap_or_else(|| "local".to_owned()),
-        has_data_paper: objects(topic, dct::IS_REFERENCED_BY).next().is_some()
-            || quads.iter().any(|q| {
-                q.predicate == cito::DESCRIBES && q.object.as_ref() == TermRef::from(topic)
-            }),
+        has_data_paper: !papers(quads, topic).is_empty(),
+        papers: papers(quads, topic),
         modified: objects(topic, dct::MODIFIED).find_map(millis),
         issued: objects(topic, dct::ISSUED).find_map(millis),
     }
+}
+
+/// The data papers that describe `topic`: those it names (`dct:isReferencedBy`) and those
+/// that say they describe it (`cito:describes`).
+fn papers(quads: &[Quad], topic: NamedOrBlankNodeRef<'_>) -> Vec<String> {
+    let mut papers: Vec<String> = objects(quads, topic, dct::IS_REFERENCED_BY)
+        .filter_map(|o| match o {
+            TermRef::NamedNode(n) => Some(n.as_str().to_owned()),
+            _ => None,
+        })
+        .chain(quads.iter().filter_map(|q| match q.subject.as_ref() {
+            NamedOrBlankNodeRef::NamedNode(paper)
+                if q.predicate == cito::DESCRIBES && q.object.as_ref() == TermRef::from(topic) =>
+            {
+                Some(paper.as_str().to_owned())
+            }
+            _ => None,
+        }))
+        .collect();
+    papers.sort();
+    papers.dedup();
+    papers
 }
 
 /// The temporal coverage of the dataset: its earliest start and latest end.
@@ -202,6 +225,9 @@ pub fn document(
         fields.has_data_paper,
         facet(if card.has_data_paper { "true" } else { "false" }),
     );
+    for paper in &card.papers {
+        doc.add_facet(fields.papers, facet(paper));
+    }
     // A coverage open at one end reaches the far past or future at that end.
     let temporal = match temporal {
         (None, None) => (None, None),

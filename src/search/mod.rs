@@ -6,7 +6,8 @@
 //! - `document.rs`: a dataset's document and card, read from its description;
 //! - `query.rs`: a search as asked, and its queries (facet counts are disjunctive);
 //! - `answer.rs`: running a search: results, snippets, facet counts with labels;
-//! - `suggest.rs`: title completions for a search box.
+//! - `suggest.rs`: title completions for a search box;
+//! - `related.rs`: the datasets an agent or a data paper lends its name or existence to.
 //!
 //! The index follows the store: the store tells it of every dataset written or gone
 //! (`CatalogStore::on_dataset_changes`), in the writer's thread, before the write's answer
@@ -18,6 +19,7 @@
 mod answer;
 mod document;
 mod query;
+mod related;
 mod schema;
 mod suggest;
 
@@ -32,7 +34,7 @@ pub const CATCH_UP_BEFORE_SERVING: usize = 1000;
 
 use crate::model::RecordId;
 use crate::model::ResourceKind;
-use crate::store::{CatalogStore, DatasetChange, FeedOrder, Records, StoreError};
+use crate::store::{CatalogStore, DatasetChange, FeedOrder, Lookups, Records, StoreError};
 use schema::{Fields, SCHEMA_VERSION};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -279,13 +281,21 @@ impl SearchIndex {
                 }
                 return Ok(());
             }
+            let mut related = Vec::new();
             for change in changes {
                 match change {
                     DatasetChange::Written(id) | DatasetChange::Gone(id) => {
-                        self.index_one(writer, store, id)?;
+                        // Not a public dataset: an agent or a data paper, perhaps, whose
+                        // name or existence datasets' documents hold.
+                        if !self.index_one(writer, store, id)? {
+                            related.extend(self.related(store, id)?);
+                        }
                     }
                     DatasetChange::All => {}
                 }
+            }
+            for id in &related {
+                self.index_one(writer, store, id)?;
             }
             Ok(())
         })
@@ -320,7 +330,15 @@ impl SearchIndex {
         let Some(description) = store.describe(ResourceKind::Dataset, id)? else {
             return Ok(false);
         };
-        let card = document::card(id, &description);
+        let mut card = document::card(id, &description);
+        // Papers that describe it from their own records (its description names only
+        // those it references itself).
+        for paper in store.papers_describing(&description.topic)? {
+            card.papers.push(paper.into_string());
+        }
+        card.papers.sort();
+        card.papers.dedup();
+        card.has_data_paper = !card.papers.is_empty();
         let temporal = document::temporal(&description);
         let version = description.version.unwrap_or_default();
         self.remember_labels(&card);

@@ -16,7 +16,7 @@ use tantivy::tokenizer::{
 
 /// Bumped whenever the fields or their analysis change: an index of another version is
 /// rebuilt from the store.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The analysers, by the names the fields use.
 const FRENCH: &str = "passerelle_fr";
@@ -58,6 +58,8 @@ pub struct Fields {
     pub source: Field,
     /// Whether a data paper describes it (`true`/`false`).
     pub has_data_paper: Field,
+    /// The data papers that describe it (their IRIs), to index it again when one changes.
+    pub papers: Field,
     /// `dct:modified` and `dct:issued` in milliseconds (fast: sorting and ranges).
     pub modified: Field,
     /// When it was first published.
@@ -99,7 +101,8 @@ pub fn schema() -> (Schema, Fields) {
         keyword: builder.add_facet_field("keyword", facet.clone()),
         language: builder.add_facet_field("language", facet.clone()),
         source: builder.add_facet_field("source", facet.clone()),
-        has_data_paper: builder.add_facet_field("has_data_paper", facet),
+        has_data_paper: builder.add_facet_field("has_data_paper", facet.clone()),
+        papers: builder.add_facet_field("papers", facet),
         modified: builder.add_i64_field("modified", INDEXED | FAST | STORED),
         issued: builder.add_i64_field("issued", INDEXED | FAST | STORED),
         temporal_start: builder.add_i64_field("temporal_start", INDEXED | FAST),

@@ -76,6 +76,8 @@ pub trait Lookups {
     fn was_public(&self, id: &RecordId) -> Result<bool, StoreError>;
     /// Whether the record `id` was withdrawn (a tombstone stands in its place).
     fn is_withdrawn(&self, id: &RecordId) -> Result<bool, StoreError>;
+    /// The data papers that say they describe `dataset`.
+    fn papers_describing(&self, dataset: &NamedNode) -> Result<Vec<NamedNode>, StoreError>;
     /// The publishers that own a record of `kind` about `topic` saying `triples`.
     fn owners<'a>(
         &self,
@@ -311,6 +313,9 @@ impl Lookups for CatalogStore {
     }
     fn is_withdrawn(&self, id: &RecordId) -> Result<bool, StoreError> {
         CatalogStore::is_withdrawn(self, id)
+    }
+    fn papers_describing(&self, dataset: &NamedNode) -> Result<Vec<NamedNode>, StoreError> {
+        CatalogStore::papers_describing(self, dataset)
     }
     fn owners<'a>(
         &self,

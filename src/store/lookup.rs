@@ -314,6 +314,27 @@ impl CatalogStore {
         Ok(None)
     }
 
+    /// The data papers that say they describe `dataset` (`cito:describes`), in IRI order.
+    pub(in crate::store) fn papers_describing(
+        &self,
+        dataset: &NamedNode,
+    ) -> Result<Vec<NamedNode>, StoreError> {
+        let mut papers = Vec::new();
+        for quad in self.store.quads_for_pattern(
+            None,
+            Some(cito::DESCRIBES),
+            Some(dataset.as_ref().into()),
+            None,
+        ) {
+            if let NamedOrBlankNode::NamedNode(paper) = quad?.subject {
+                papers.push(paper);
+            }
+        }
+        papers.sort();
+        papers.dedup();
+        Ok(papers)
+    }
+
     /// Whether the record `id` was deleted while public: a tombstone stands for it (a
     /// dataset's, kept for a while for harvesters), or its history ends with its deletion.
     pub(in crate::store) fn is_withdrawn(&self, id: &RecordId) -> Result<bool, StoreError> {

@@ -556,3 +556,78 @@ async fn a_harvested_dataset_is_found_with_its_source_as_a_facet() {
 fn urlencode(text: &str) -> String {
     form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
+
+/// The JSON model at `api/{path}` and its ETag, read as the admin.
+async fn model(server: &Server, path: &str) -> (Value, String) {
+    let response = api_request(server, reqwest::Method::GET, path, None, ADMIN, None).await;
+    assert_eq!(response.status(), StatusCode::OK, "GET api/{path}");
+    let etag = header(&response, "etag");
+    (response.json().await.unwrap(), etag)
+}
+
+#[tokio::test]
+async fn a_renamed_publisher_and_a_new_data_paper_show_in_the_datasets_they_touch() {
+    let (server, _temp) = common::api::server();
+    let without = search(&server, "has_data_paper=false&page_size=100").await;
+    let dataset = without["results"][0]["id"].as_str().unwrap().to_owned();
+    let paper = serde_json::json!({
+        "id": "a-new-paper", "type": "DataPaper",
+        "title": {"en": "A paper about it"}, "issued": "2026-01-01",
+        "creator": ["https://orcid.org/0000-0002-8153-202X"],
+        "describes": [format!("{}datasets/{dataset}", server.base)]
+    });
+    let json = "application/json";
+    let created = api_request(
+        &server,
+        reqwest::Method::POST,
+        "data-papers",
+        Some((&paper.to_string(), json)),
+        ADMIN,
+        None,
+    )
+    .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    assert!(ids(&search(&server, "has_data_paper=true&page_size=100").await).contains(&dataset));
+    let (_, etag) = model(&server, "data-papers/a-new-paper").await;
+    let deleted = api_request(
+        &server,
+        reqwest::Method::DELETE,
+        "data-papers/a-new-paper",
+        None,
+        ADMIN,
+        Some(&etag),
+    )
+    .await;
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    assert!(ids(&search(&server, "has_data_paper=false&page_size=100").await).contains(&dataset));
+    // A publisher renamed: the facet and the results say its new name.
+    let (mut agent, etag) = model(&server, "agents/ecobio").await;
+    agent["name"]["fr"] = Value::from("Écobio, laboratoire renommé");
+    let replaced = api_request(
+        &server,
+        reqwest::Method::PUT,
+        "agents/ecobio",
+        Some((&agent.to_string(), json)),
+        ADMIN,
+        Some(&etag),
+    )
+    .await;
+    assert_eq!(
+        replaced.status(),
+        StatusCode::OK,
+        "{}",
+        replaced.text().await.unwrap()
+    );
+    let answer = search(&server, "lang=fr&page_size=100").await;
+    let iri = format!("{}agents/ecobio", server.base);
+    let facet = answer["facets"]["publisher"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["value"] == iri.as_str())
+        .cloned();
+    assert_eq!(
+        facet.map(|f| f["label"].clone()),
+        Some(Value::from("Écobio, laboratoire renommé"))
+    );
+}
