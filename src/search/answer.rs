@@ -4,7 +4,8 @@ use super::document::{Card, Texts};
 use super::query::{FacetKind, SearchRequest, Sort};
 use super::schema::Fields;
 use super::{SearchError, SearchIndex};
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use std::collections::HashMap;
+use tantivy::collector::{Count, FacetCollector, FacetCounts, MultiCollector, TopDocs};
 use tantivy::query::Query;
 use tantivy::schema::{Facet, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -57,7 +58,25 @@ impl SearchIndex {
         let inner = &self.inner;
         let searcher = inner.reader.searcher();
         let query = request.query(&inner.fields, &inner.parser, None);
-        let total = searcher.search(&*query, &Count)?;
+        let filtered = |kind: &FacetKind| request.filters.get(kind).is_some_and(|v| !v.is_empty());
+        // One pass counts the results and every facet without a filter of its own (they
+        // share the results' query); a facet with one is counted without it, apart.
+        let mut shared = MultiCollector::new();
+        let count = shared.add_collector(Count);
+        let mut handles = Vec::new();
+        for kind in FacetKind::ALL.into_iter().filter(|k| !filtered(k)) {
+            handles.push((kind, shared.add_collector(facet_collector(kind))));
+        }
+        let mut fruits = searcher.search(&*query, &shared)?;
+        let total = count.extract(&mut fruits);
+        let mut counted = HashMap::new();
+        for (kind, handle) in handles {
+            counted.insert(kind, handle.extract(&mut fruits));
+        }
+        for kind in FacetKind::ALL.into_iter().filter(filtered) {
+            let without = request.query(&inner.fields, &inner.parser, Some(kind));
+            counted.insert(kind, searcher.search(&*without, &facet_collector(kind))?);
+        }
         let offset = request
             .page
             .saturating_sub(1)
@@ -67,15 +86,13 @@ impl SearchIndex {
         } else {
             Vec::new()
         };
-        let mut facets = Vec::new();
-        for kind in FacetKind::ALL {
-            let counted = if request.filters.get(&kind).is_some_and(|v| !v.is_empty()) {
-                request.query(&inner.fields, &inner.parser, Some(kind))
-            } else {
-                query.box_clone()
-            };
-            facets.push((kind, self.facet_counts(&searcher, &*counted, kind)?));
-        }
+        let facets = FacetKind::ALL
+            .into_iter()
+            .map(|kind| {
+                let values = counted.get(&kind).map(|c| self.facet_values(kind, c));
+                (kind, values.unwrap_or_default())
+            })
+            .collect();
         Ok(SearchPage {
             total,
             hits,
@@ -157,22 +174,14 @@ impl SearchIndex {
         Ok(hits)
     }
 
-    /// The values of `kind` among the datasets `query` matches, most frequent first.
-    fn facet_counts(
-        &self,
-        searcher: &Searcher,
-        query: &dyn Query,
-        kind: FacetKind,
-    ) -> Result<Vec<FacetCount>, SearchError> {
-        let mut collector = FacetCollector::for_field(kind.name());
-        collector.add_facet(Facet::root());
-        let counts = searcher.search(query, &collector)?;
+    /// The values of `kind` in `counts`, most frequent first, with their labels.
+    fn facet_values(&self, kind: FacetKind, counts: &FacetCounts) -> Vec<FacetCount> {
         let labels = self
             .inner
             .labels
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        Ok(counts
+        counts
             .top_k(Facet::root(), FACET_VALUES)
             .into_iter()
             .filter_map(|(facet, count)| {
@@ -187,8 +196,15 @@ impl SearchIndex {
                     count,
                 })
             })
-            .collect())
+            .collect()
     }
+}
+
+/// Counts the values of the facet `kind`, all of them (one segment each).
+fn facet_collector(kind: FacetKind) -> FacetCollector {
+    let mut collector = FacetCollector::for_field(kind.name());
+    collector.add_facet(Facet::root());
+    collector
 }
 
 /// The card kept in `doc`.
