@@ -631,3 +631,65 @@ async fn a_renamed_publisher_and_a_new_data_paper_show_in_the_datasets_they_touc
         Some(Value::from("Écobio, laboratoire renommé"))
     );
 }
+
+#[tokio::test]
+async fn drafts_and_embargoed_datasets_are_not_in_anonymous_results() {
+    let (server, _temp) = common::api::server();
+    search(&server, "").await;
+    let draft = DATASET
+        .replace("TITLE", "Brouillon des hermines")
+        .replace("<loutres>", "<hermines>");
+    let created = api_request(
+        &server,
+        reqwest::Method::POST,
+        "datasets?status=draft",
+        Some((&draft, "text/turtle")),
+        ADMIN,
+        None,
+    )
+    .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let later = (time::OffsetDateTime::now_utc() + time::Duration::days(30))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let held = DATASET
+        .replace("TITLE", "Hermines sous embargo")
+        .replace("<loutres>", "<hermines-embargo>");
+    let path = format!("datasets?embargo={}", urlencode(&later));
+    let embargoed = api_request(
+        &server,
+        reqwest::Method::POST,
+        &path,
+        Some((&held, "text/turtle")),
+        ADMIN,
+        None,
+    )
+    .await;
+    assert_eq!(embargoed.status(), StatusCode::CREATED);
+    let found = search(&server, "q=hermines").await;
+    assert_eq!(found["total"], 0, "{found}");
+    // Published, the draft is found by the next search.
+    let id = header(&created, "location")
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let (_, etag) = model(&server, &format!("datasets/{id}")).await;
+    let path = format!("datasets/{id}?status=published");
+    let published = api_request(
+        &server,
+        reqwest::Method::PUT,
+        &path,
+        Some((&draft, "text/turtle")),
+        ADMIN,
+        Some(&etag),
+    )
+    .await;
+    assert_eq!(
+        published.status(),
+        StatusCode::OK,
+        "{}",
+        published.text().await.unwrap()
+    );
+    assert!(ids(&search(&server, "q=hermines").await).contains(&id));
+}
