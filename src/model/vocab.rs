@@ -200,6 +200,16 @@ terms!(
     IDENTIFIER = "identifier",
 });
 
+/// Predicates whose values name a resource for people, best first (pages, feed pages
+/// and search documents lend labels by them).
+pub const LABELS: [NamedNodeRef<'static>; 5] = [
+    skos::PREF_LABEL,
+    foaf::NAME,
+    dct::TITLE,
+    rdfs::LABEL,
+    vcard::FN,
+];
+
 /// The EU *dataset-status* code a withdrawn dataset's catalog record carries.
 pub const WITHDRAWN: NamedNodeRef<'static> = NamedNodeRef::new_unchecked(
     "http://publications.europa.eu/resource/authority/dataset-status/WITHDRAWN",

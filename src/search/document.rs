@@ -4,22 +4,13 @@
 use super::schema::{Fields, sort_key};
 use crate::model::RecordId;
 use crate::model::time::{parse_date_time, to_millis};
-use crate::model::vocab::{cito, dcat, dct, foaf, rdfs, skos, vcard};
+use crate::model::vocab::{LABELS, cito, dcat, dct};
 use crate::store::Description;
 use oxigraph::model::{NamedNodeRef, NamedOrBlankNodeRef, Quad, Term, TermRef};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use tantivy::TantivyDocument;
 use tantivy::schema::Facet;
-
-/// Predicates that name a linked resource for people, best first.
-const LABELS: [NamedNodeRef<'static>; 5] = [
-    skos::PREF_LABEL,
-    foaf::NAME,
-    dct::TITLE,
-    rdfs::LABEL,
-    vcard::FN,
-];
 
 /// Text by language tag (`""` for untagged).
 pub type Texts = BTreeMap<String, String>;

@@ -8,7 +8,7 @@
 use super::feed::FeedEntry;
 use super::{CatalogStore, StoreError};
 use crate::model::time::parse_date_time;
-use crate::model::vocab::{RDF_TYPE, dcat, dct, fabio, foaf, prism, rdfs, skos, vcard};
+use crate::model::vocab::{LABELS, RDF_TYPE, dcat, dct, fabio, foaf, prism, rdfs, skos, vcard};
 use crate::model::{RecordId, ResourceKind, owned_triples};
 use oxigraph::model::vocab::xsd;
 use oxigraph::model::{
@@ -17,15 +17,6 @@ use oxigraph::model::{
 };
 use std::collections::HashSet;
 use std::sync::Arc;
-
-/// Predicates whose values name a linked resource for people.
-const LABELS: [NamedNodeRef<'static>; 5] = [
-    skos::PREF_LABEL,
-    foaf::NAME,
-    dct::TITLE,
-    rdfs::LABEL,
-    vcard::FN,
-];
 
 /// Links to web locations (files, mailboxes), not to resources anyone describes: not
 /// looked up for types and labels.
