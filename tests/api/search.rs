@@ -693,3 +693,83 @@ async fn drafts_and_embargoed_datasets_are_not_in_anonymous_results() {
     );
     assert!(ids(&search(&server, "q=hermines").await).contains(&id));
 }
+
+#[tokio::test]
+async fn orders_dates_and_periods_narrow_and_sort_as_asked() {
+    let server = Server::start();
+    let all = search(&server, "page_size=100&lang=fr").await;
+    let total = all["total"].as_u64().unwrap();
+    let titles: Vec<String> = search(&server, "page_size=100&sort=title&lang=fr").await["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| fold(r["title"].as_str().unwrap_or_default()))
+        .collect();
+    let mut sorted = titles.clone();
+    sorted.sort();
+    assert_eq!(titles, sorted, "by title, accents and case folded");
+    let modified: Vec<String> = search(&server, "page_size=100&sort=modified").await["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["modified"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert!(
+        modified.windows(2).all(|w| w[0] >= w[1]),
+        "newest first: {modified:?}"
+    );
+    // A date splits the results in two: those since, and those before.
+    let middle = &modified[modified.len() / 2][..10];
+    let since = search(&server, &format!("modified_since={middle}&page_size=100")).await;
+    let before = search(&server, &format!("modified_before={middle}&page_size=100")).await;
+    assert_eq!(
+        since["total"].as_u64().unwrap() + before["total"].as_u64().unwrap(),
+        total
+    );
+    assert!(
+        since["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["modified"].as_str().unwrap() >= middle)
+    );
+    // Periods: every dataset with a coverage overlaps the widest one, none an empty past.
+    let covered = count(&server, "?d dct:temporal ?p").await;
+    assert!(covered > 0);
+    assert_eq!(
+        search(&server, "temporal=1000/2999").await["total"].as_u64(),
+        Some(covered)
+    );
+    assert_eq!(
+        search(&server, "temporal=1001/1002").await["total"].as_u64(),
+        Some(0)
+    );
+    let papers = search(&server, "has_data_paper=true").await["total"]
+        .as_u64()
+        .unwrap();
+    let without = search(&server, "has_data_paper=false").await["total"]
+        .as_u64()
+        .unwrap();
+    assert!(papers > 0 && without > 0);
+    assert_eq!(papers + without, total);
+}
+
+/// `text` lowercased with its accents dropped, as titles are sorted.
+fn fold(text: &str) -> String {
+    text.to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'à' | 'â' | 'ä' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'î' | 'ï' => 'i',
+            'ô' | 'ö' => 'o',
+            'ù' | 'û' | 'ü' => 'u',
+            'ç' => 'c',
+            c if c.is_alphanumeric() => c,
+            _ => ' ',
+        })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
