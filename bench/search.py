@@ -127,7 +127,7 @@ def main():
           f"index on disk {index_size:.0f} MiB; server RSS {before:.0f} MiB before indexing, "
           f"{after:.0f} MiB after ({after - before:+.0f}), {peak:.0f} MiB after the runs\n")
     print(f"totals for {WORDS[0]!r} in {THEMES[0]}: search {totals[0][0]}, SPARQL {totals[0][1]} "
-          "(stemming and folding find more)\n")
+          "(where they differ, stemming and folding find more)\n")
     print("| clients | search req/s | p50 ms | p99 ms | SPARQL CONTAINS req/s | p50 ms | p99 ms | ratio |")
     print("|---|---|---|---|---|---|---|---|")
     for clients, (rps, p50, p99, _), (s_rps, s_p50, s_p99, _) in rows:
