@@ -108,34 +108,7 @@ impl SearchIndex {
         request: &SearchRequest,
         offset: usize,
     ) -> Result<Vec<Hit>, SearchError> {
-        let top = TopDocs::with_limit(request.page_size.max(1)).and_offset(offset);
-        let found: Vec<(Option<f32>, DocAddress)> = match request.order() {
-            Sort::Relevance => searcher
-                .search(query, &top.order_by_score())?
-                .into_iter()
-                .map(|(score, address)| (Some(score), address))
-                .collect(),
-            Sort::Modified | Sort::Issued => {
-                let field = if request.order() == Sort::Modified {
-                    "modified"
-                } else {
-                    "issued"
-                };
-                searcher
-                    .search(query, &top.order_by_fast_field::<i64>(field, Order::Desc))?
-                    .into_iter()
-                    .map(|(_, address)| (None, address))
-                    .collect()
-            }
-            Sort::Title => searcher
-                .search(
-                    query,
-                    &top.order_by_string_fast_field("title_sort", Order::Asc),
-                )?
-                .into_iter()
-                .map(|(_, address)| (None, address))
-                .collect(),
-        };
+        let found = top(searcher, query, request, offset)?;
         let fields = &self.inner.fields;
         let snippets = if request.words.trim().is_empty() {
             Vec::new()
@@ -198,6 +171,44 @@ impl SearchIndex {
             })
             .collect()
     }
+}
+
+/// The addresses of the page's results from `offset`, in the request's order, with their
+/// scores when ranked by relevance.
+fn top(
+    searcher: &Searcher,
+    query: &dyn Query,
+    request: &SearchRequest,
+    offset: usize,
+) -> Result<Vec<(Option<f32>, DocAddress)>, SearchError> {
+    let top = TopDocs::with_limit(request.page_size.max(1)).and_offset(offset);
+    Ok(match request.order() {
+        Sort::Relevance => searcher
+            .search(query, &top.order_by_score())?
+            .into_iter()
+            .map(|(score, address)| (Some(score), address))
+            .collect(),
+        Sort::Modified | Sort::Issued => {
+            let field = if request.order() == Sort::Modified {
+                "modified"
+            } else {
+                "issued"
+            };
+            searcher
+                .search(query, &top.order_by_fast_field::<i64>(field, Order::Desc))?
+                .into_iter()
+                .map(|(_, address)| (None, address))
+                .collect()
+        }
+        Sort::Title => searcher
+            .search(
+                query,
+                &top.order_by_string_fast_field("title_sort", Order::Asc),
+            )?
+            .into_iter()
+            .map(|(_, address)| (None, address))
+            .collect(),
+    })
 }
 
 /// Counts the values of the facet `kind`, all of them (one segment each).

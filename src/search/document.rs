@@ -167,6 +167,33 @@ pub fn document(
     let mut doc = TantivyDocument::default();
     doc.add_text(fields.id, &card.id);
     doc.add_text(fields.iri, &card.iri);
+    add_words(&mut doc, fields, card);
+    add_facets(&mut doc, fields, card);
+    // A coverage open at one end reaches the far past or future at that end.
+    let temporal = match temporal {
+        (None, None) => (None, None),
+        (start, end) => (
+            Some(start.unwrap_or(i64::MIN)),
+            Some(end.unwrap_or(i64::MAX)),
+        ),
+    };
+    for (field, value) in [
+        (fields.modified, card.modified),
+        (fields.issued, card.issued),
+        (fields.temporal_start, temporal.0),
+        (fields.temporal_end, temporal.1),
+    ] {
+        if let Some(value) = value {
+            doc.add_i64(field, value);
+        }
+    }
+    doc.add_i64(fields.version, version);
+    doc.add_text(fields.card, serde_json::to_string(card).unwrap_or_default());
+    doc
+}
+
+/// The card's words, each in the field of its language, and its titles.
+fn add_words(doc: &mut TantivyDocument, fields: &Fields, card: &Card) {
     let keywords = card
         .keywords
         .iter()
@@ -196,6 +223,10 @@ pub fn document(
         .or_else(|| card.title.values().next())
         .map_or("", String::as_str);
     doc.add_text(fields.title_sort, sort_key(first_title));
+}
+
+/// The card's facet values.
+fn add_facets(doc: &mut TantivyDocument, fields: &Fields, card: &Card) {
     let facets = [
         (fields.theme, &card.themes),
         (fields.format, &card.formats),
@@ -219,27 +250,6 @@ pub fn document(
     for paper in &card.papers {
         doc.add_facet(fields.papers, facet(paper));
     }
-    // A coverage open at one end reaches the far past or future at that end.
-    let temporal = match temporal {
-        (None, None) => (None, None),
-        (start, end) => (
-            Some(start.unwrap_or(i64::MIN)),
-            Some(end.unwrap_or(i64::MAX)),
-        ),
-    };
-    for (field, value) in [
-        (fields.modified, card.modified),
-        (fields.issued, card.issued),
-        (fields.temporal_start, temporal.0),
-        (fields.temporal_end, temporal.1),
-    ] {
-        if let Some(value) = value {
-            doc.add_i64(field, value);
-        }
-    }
-    doc.add_i64(fields.version, version);
-    doc.add_text(fields.card, serde_json::to_string(card).unwrap_or_default());
-    doc
 }
 
 /// The objects of `subject`'s `predicate` in `quads`.
