@@ -15,7 +15,9 @@ use super::respond::{accept, preferred_language};
 use crate::model::RecordId;
 use crate::model::time::parse_instant;
 use crate::rdf::{Offer, Representation, negotiate};
-use crate::search::{FacetCount, FacetKind, Hit, SearchPage, SearchRequest, Sort, Texts};
+use crate::search::{
+    FacetCount, FacetKind, Hit, SearchError, SearchIndex, SearchPage, SearchRequest, Sort, Texts,
+};
 use crate::store::{FeedEntry, FeedKey, FeedOrder, FeedPage};
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::{Value, json};
@@ -35,14 +37,8 @@ pub async fn search(
     let language = asked
         .language
         .unwrap_or_else(|| preferred_language(&request));
-    let index = state.search().clone();
-    if !index.ready() {
-        return Err(HttpError::Indexing);
-    }
     let search = asked.request.clone();
-    let page = web::block(move || index.search(&search))
-        .await
-        .map_err(|_| HttpError::Unavailable)??;
+    let page = with_index(&state, move |index| index.search(&search)).await?;
     if let Answer::Rdf(representation) = answer_in {
         return rdf_answer(&request, &state, representation, &page, &asked.request).await;
     }
@@ -76,13 +72,10 @@ pub async fn suggest(
         }
     }
     let language = language.unwrap_or_else(|| preferred_language(&request));
-    let index = state.search().clone();
-    if !index.ready() {
-        return Err(HttpError::Indexing);
-    }
-    let cards = web::block(move || index.suggest(&typed, crate::search::MAX_SUGGESTIONS))
-        .await
-        .map_err(|_| HttpError::Unavailable)??;
+    let cards = with_index(&state, move |index| {
+        index.suggest(&typed, crate::search::MAX_SUGGESTIONS)
+    })
+    .await?;
     let body: Vec<Value> = cards
         .iter()
         .map(|card| json!({"iri": card.iri, "id": card.id, "title": label(&card.title, language)}))
@@ -90,6 +83,23 @@ pub async fn suggest(
     Ok(HttpResponse::Ok()
         .insert_header(("Vary", "Accept-Language"))
         .json(body))
+}
+
+/// Runs `work` with the search index on the blocking pool (tantivy's reads block), in the
+/// request's span, once the index holds something (503 while a new one is first built).
+async fn with_index<T: Send + 'static>(
+    state: &AppState,
+    work: impl FnOnce(&SearchIndex) -> Result<T, SearchError> + Send + 'static,
+) -> Result<T, HttpError> {
+    let index = state.search().clone();
+    if !index.ready() {
+        return Err(HttpError::Indexing);
+    }
+    let span = tracing::Span::current();
+    web::block(move || span.in_scope(|| work(&index)))
+        .await
+        .map_err(|_| HttpError::Unavailable)?
+        .map_err(HttpError::from)
 }
 
 /// What a search can answer with: JSON (the first, for `*/*` and browsers, until the
