@@ -149,7 +149,8 @@ async fn rdf_answer(
     results: &SearchPage,
     asked: &SearchRequest,
 ) -> Result<HttpResponse, HttpError> {
-    let last = results.total.div_ceil(asked.page_size).max(1);
+    let search = format!("{}search", state.store.base().as_str());
+    let links = links(results.total, asked, &search, request.query_string());
     let page = FeedPage {
         entries: results
             .hits
@@ -166,16 +167,7 @@ async fn rdf_answer(
             })
             .collect(),
         total: results.total,
-        more: asked.page < last,
-    };
-    let search = format!("{}search", state.store.base().as_str());
-    let at = |page: usize| page_url(&search, request.query_string(), page);
-    let links = Links {
-        view: at(asked.page),
-        first: at(1),
-        previous: (asked.page > 1).then(|| at((asked.page - 1).min(last))),
-        next: (asked.page < last).then(|| at(asked.page + 1)),
-        last: at(last),
+        more: links.next.is_some(),
     };
     let header = state.blocking(|store| store.feed_header()).await?;
     Ok(respond_page(
@@ -330,13 +322,19 @@ fn answer(
             (kind.name().to_owned(), Value::Array(values))
         })
         .collect();
+    let links = links(page.total, request, path, query);
     json!({
         "total": page.total,
         "page": request.page,
         "page_size": request.page_size,
         "results": page.hits.iter().map(|h| hit_json(h, language)).collect::<Vec<_>>(),
         "facets": facets,
-        "links": links(page.total, request, path, query),
+        "links": {
+            "first": links.first,
+            "previous": links.previous,
+            "next": links.next,
+            "last": links.last,
+        },
     })
 }
 
@@ -399,15 +397,16 @@ fn shortened(text: &str) -> String {
 }
 
 /// First, previous, next and last pages: the same query with another `page`.
-fn links(total: usize, request: &SearchRequest, path: &str, query: &str) -> Value {
+fn links(total: usize, request: &SearchRequest, target: &str, query: &str) -> Links {
     let last = total.div_ceil(request.page_size).max(1);
-    let at = |page: usize| page_url(path, query, page);
-    json!({
-        "first": at(1),
-        "previous": (request.page > 1).then(|| at((request.page - 1).min(last))),
-        "next": (request.page < last).then(|| at(request.page + 1)),
-        "last": at(last),
-    })
+    let at = |page: usize| page_url(target, query, page);
+    Links {
+        view: at(request.page),
+        first: at(1),
+        previous: (request.page > 1).then(|| at((request.page - 1).min(last))),
+        next: (request.page < last).then(|| at(request.page + 1)),
+        last: at(last),
+    }
 }
 
 /// `target` with the parameters of `query` and `page` as its page.

@@ -49,9 +49,7 @@ pub struct Card {
     pub languages: Vec<Named>,
     /// The harvest source's feed, or `local`.
     pub source: String,
-    /// Whether a data paper describes it.
-    pub has_data_paper: bool,
-    /// The data papers that describe it.
+    /// The data papers that describe it (whether any does is a facet).
     #[serde(default)]
     pub papers: Vec<String>,
     /// `dct:modified` (milliseconds).
@@ -105,7 +103,6 @@ pub fn card(id: &RecordId, description: &Description) -> Card {
         keywords: named(&mut objects(topic, dcat::KEYWORD)),
         languages: named(&mut objects(topic, dct::LANGUAGE)),
         source: harvest_source(quads).unwrap_or_else(|| "local".to_owned()),
-        has_data_paper: !papers(quads, topic).is_empty(),
         papers: papers(quads, topic),
         modified: objects(topic, dct::MODIFIED).find_map(millis),
         issued: objects(topic, dct::ISSUED).find_map(millis),
@@ -245,7 +242,11 @@ fn add_facets(doc: &mut TantivyDocument, fields: &Fields, card: &Card) {
     doc.add_facet(fields.source, facet(&card.source));
     doc.add_facet(
         fields.has_data_paper,
-        facet(if card.has_data_paper { "true" } else { "false" }),
+        facet(if card.papers.is_empty() {
+            "false"
+        } else {
+            "true"
+        }),
     );
     for paper in &card.papers {
         doc.add_facet(fields.papers, facet(paper));

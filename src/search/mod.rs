@@ -34,7 +34,7 @@ pub const CATCH_UP_BEFORE_SERVING: usize = 1000;
 
 use crate::model::RecordId;
 use crate::model::ResourceKind;
-use crate::store::{CatalogStore, DatasetChange, FeedOrder, Lookups, Records, StoreError};
+use crate::store::{CatalogStore, FeedOrder, Lookups, RecordChange, Records, StoreError};
 use schema::{Fields, SCHEMA_VERSION};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -186,7 +186,7 @@ impl SearchIndex {
     /// the write returns.
     pub fn follow(&self, store: &CatalogStore) {
         let index = self.clone();
-        store.on_dataset_changes(Arc::new(move |store: &CatalogStore, changes: &[DatasetChange]| {
+        store.on_dataset_changes(Arc::new(move |store: &CatalogStore, changes: &[RecordChange]| {
             if let Err(error) = index.apply(store, changes) {
                 tracing::error!(%error, "the search index missed a change (repaired on restart)");
             }
@@ -247,7 +247,6 @@ impl SearchIndex {
                 ids.len(),
             );
         }
-        self.load_labels()?;
         self.inner.ready.store(true, Ordering::Release);
         Ok(report)
     }
@@ -266,12 +265,8 @@ impl SearchIndex {
 
     /// Indexes the datasets `changes` name again, or removes them; commits, so that the
     /// next search sees them.
-    pub fn apply(
-        &self,
-        store: &CatalogStore,
-        changes: &[DatasetChange],
-    ) -> Result<(), SearchError> {
-        let everything = changes.iter().any(|c| matches!(c, DatasetChange::All));
+    pub fn apply(&self, store: &CatalogStore, changes: &[RecordChange]) -> Result<(), SearchError> {
+        let everything = changes.iter().any(|c| matches!(c, RecordChange::All));
         self.batch(|writer| {
             if everything {
                 // A SPARQL Update may have changed any dataset.
@@ -284,14 +279,14 @@ impl SearchIndex {
             let mut related = Vec::new();
             for change in changes {
                 match change {
-                    DatasetChange::Written(id) | DatasetChange::Gone(id) => {
+                    RecordChange::Changed(id) => {
                         // Not a public dataset: an agent or a data paper, perhaps, whose
                         // name or existence datasets' documents hold.
                         if !self.index_one(writer, store, id)? {
                             related.extend(self.related(store, id)?);
                         }
                     }
-                    DatasetChange::All => {}
+                    RecordChange::All => {}
                 }
             }
             for id in &related {
@@ -338,7 +333,6 @@ impl SearchIndex {
         }
         card.papers.sort();
         card.papers.dedup();
-        card.has_data_paper = !card.papers.is_empty();
         let temporal = document::temporal(&description);
         let version = description.version.unwrap_or_default();
         self.remember_labels(&card);
@@ -346,7 +340,9 @@ impl SearchIndex {
         Ok(true)
     }
 
-    /// The ids the index holds and the record versions it holds them at.
+    /// The ids the index holds and the record versions it holds them at; the labels of
+    /// their facet values are remembered on the way (facet counts give only values), so
+    /// that a start reads every document once.
     fn held(&self) -> Result<HashMap<RecordId, i64>, SearchError> {
         let searcher = self.inner.reader.searcher();
         let fields = &self.inner.fields;
@@ -361,20 +357,11 @@ impl SearchIndex {
             {
                 held.insert(id, version);
             }
-        }
-        Ok(held)
-    }
-
-    /// Fills the labels of facet values from every card the index holds.
-    fn load_labels(&self) -> Result<(), SearchError> {
-        let searcher = self.inner.reader.searcher();
-        for address in searcher.search(&AllQuery, &DocSetCollector)? {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            if let Some(card) = answer::card_of(&doc, &self.inner.fields) {
+            if let Some(card) = answer::card_of(&doc, fields) {
                 self.remember_labels(&card);
             }
         }
-        Ok(())
+        Ok(held)
     }
 
     /// Keeps the labels of `card`'s facet values.

@@ -1,29 +1,27 @@
 //! Telling what changed: every write hands the feed's order its changes through
-//! [`CatalogStore::changed`], which also tells those who follow the public datasets (the
-//! search index) which datasets were written or went, in the writer's thread, before the
-//! write returns.
+//! [`CatalogStore::changed`], which also tells those who follow the records (the search
+//! index) which records changed, in the writer's thread, before the write returns.
 
 use super::CatalogStore;
 use super::feed::FeedChange;
 use crate::model::RecordId;
 use std::sync::{Arc, PoisonError};
 
-/// What happened to a public dataset.
+/// What changed. A watcher reads the record again to learn what it is now (a dataset
+/// written, withdrawn, or another kind of record: an agent, a data paper).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DatasetChange {
-    /// The dataset record `id` was written (created, replaced, published, revived).
-    Written(RecordId),
-    /// It is no longer public (withdrawn, or no longer a dataset).
-    Gone(RecordId),
+pub enum RecordChange {
+    /// The record `id` changed.
+    Changed(RecordId),
     /// Anything may have changed (a SPARQL Update).
     All,
 }
 
 /// Called with the store and what changed, after each write.
-pub type ChangeWatcher = Arc<dyn Fn(&CatalogStore, &[DatasetChange]) + Send + Sync>;
+pub type ChangeWatcher = Arc<dyn Fn(&CatalogStore, &[RecordChange]) + Send + Sync>;
 
 impl CatalogStore {
-    /// Calls `watcher` after every write that changes public datasets, in the writer's
+    /// Calls `watcher` after every write that changes records, in the writer's
     /// thread, before the write returns.
     pub fn on_dataset_changes(&self, watcher: ChangeWatcher) {
         self.watchers
@@ -34,14 +32,11 @@ impl CatalogStore {
 
     /// Applies `changes` to the feed's order and tells the watchers.
     pub(super) fn changed(&self, changes: Vec<FeedChange>) {
-        let told: Vec<DatasetChange> = changes
+        let told: Vec<RecordChange> = changes
             .iter()
             .filter_map(|change| match change {
-                FeedChange::Put(entry) if !entry.withdrawn => {
-                    Some(DatasetChange::Written(entry.key.id.clone()))
-                }
-                FeedChange::Put(entry) => Some(DatasetChange::Gone(entry.key.id.clone())),
-                FeedChange::Remove(id) => Some(DatasetChange::Gone(id.clone())),
+                FeedChange::Put(entry) => Some(RecordChange::Changed(entry.key.id.clone())),
+                FeedChange::Remove(id) => Some(RecordChange::Changed(id.clone())),
                 FeedChange::Forget(_) => None,
             })
             .collect();
@@ -50,7 +45,7 @@ impl CatalogStore {
     }
 
     /// Tells the watchers of `changes`.
-    pub(super) fn tell(&self, changes: &[DatasetChange]) {
+    pub(super) fn tell(&self, changes: &[RecordChange]) {
         if changes.is_empty() {
             return;
         }

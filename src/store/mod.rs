@@ -50,7 +50,7 @@ mod vocabularies;
 mod withdrawn;
 mod write;
 
-pub use changes::{ChangeWatcher, DatasetChange};
+pub use changes::{ChangeWatcher, RecordChange};
 pub use describe::{Description, FeedHeader};
 pub use documents::HarvestDocument;
 pub use error::StoreError;

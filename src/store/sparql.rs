@@ -308,7 +308,7 @@ impl CatalogStore {
         // The update may have changed any record's `dct:modified`: read the order again.
         let index = self.scan_feed()?;
         *self.feed_index_mut() = index;
-        self.tell(&[super::DatasetChange::All]);
+        self.tell(&[super::RecordChange::All]);
         if let Err(error) = self.touch() {
             tracing::warn!(%error, "the update is committed but its time was not recorded");
         }

@@ -183,6 +183,15 @@ async fn filters_are_or_within_a_facet_and_and_across() {
     assert!(expected >= 1);
     // Paging: the pages of two cover the results once each, in the same order.
     let total = one["total"].as_u64().unwrap() as usize;
+    let first = search(&server, &format!("theme={envi}&page_size=2&sort=title")).await;
+    let links = &first["links"];
+    assert!(links["previous"].is_null() && links["first"].as_str().unwrap().ends_with("page=1"));
+    assert!(
+        links["next"].as_str().unwrap().ends_with("page=2"),
+        "{links}"
+    );
+    let last = format!("page={}", total.div_ceil(2));
+    assert!(links["last"].as_str().unwrap().ends_with(&last), "{links}");
     let mut seen = Vec::new();
     for page in 1..=total.div_ceil(2) {
         let answer = search(
@@ -272,6 +281,12 @@ async fn writes_are_found_by_the_very_next_search_and_survive_a_crash() {
     let mut server = start();
     let found = ids(&search(&server, "q=castor").await);
     assert!(found.contains(&id), "{found:?}\n{}", server.log());
+    // Caught up from the store, not rebuilt: the one dataset written since was indexed.
+    assert!(
+        server.log().contains("indexed=1 removed=0"),
+        "{}",
+        server.log()
+    );
     assert!(!ids(&search(&server, "q=loutres").await).contains(&id));
     // The index lost: rebuilt from the store on start.
     server.stop();
