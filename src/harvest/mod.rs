@@ -15,6 +15,7 @@ pub mod page;
 pub mod read;
 pub mod report;
 pub mod runner;
+pub mod sniff;
 pub mod sources;
 
 pub use fetch::FetchOptions;

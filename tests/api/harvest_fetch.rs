@@ -8,7 +8,7 @@ use crate::common;
 
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, middleware, web};
 use passerelle::harvest::fetch::{FetchError, FetchOptions, Fetcher, Validators};
-use passerelle::harvest::page;
+use passerelle::harvest::{page, sniff};
 
 const FEED: &str = "feeds/ckanext-dcat/examples/dcat/catalog.rdf";
 
@@ -115,7 +115,7 @@ async fn a_feed_is_fetched_conditionally_and_parses() {
     assert!(!fetched.not_modified);
     assert_eq!(fetched.body, std::fs::read(common::fixture(FEED)).unwrap());
     assert_eq!(fetched.validators.etag.as_deref(), Some("\"feed-v1\""));
-    let format = page::syntax_of(fetched.content_type.as_deref(), &fetched.body);
+    let format = sniff::syntax_of(fetched.content_type.as_deref(), &fetched.body);
     let parsed = page::parse(&fetched.body, format, &fetched.url, &Default::default()).unwrap();
     let datasets = parsed
         .graph
