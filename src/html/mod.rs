@@ -3,19 +3,25 @@
 //! everything they print, since harvested text is untrusted.
 
 mod history;
+mod landing;
+mod messages;
 mod query;
+mod search;
 mod view;
 
 use crate::model::Variants;
-use crate::model::vocab::{dcat, dct, foaf, prov};
+use crate::model::vocab::{dcat, dct, prov};
 use crate::rdf::Representation;
 use crate::store::Description;
+pub use landing::{Landing, RECENT};
+pub use messages::{messages, other_language};
 use minijinja::Environment;
 use minijinja::value::Serde;
 use oxigraph::model::{NamedOrBlankNodeRef, Term};
 pub use query::{Download, Outcome, QueryPage};
+pub use search::SearchView;
 use serde::Serialize;
-use serde_json::json;
+use serde_json::{Value, json};
 pub use view::{GraphView, Link};
 
 /// The compiled templates.
@@ -38,6 +44,43 @@ pub struct PageContext<'a> {
     pub kind: &'a str,
     /// `fr` or `en`.
     pub language: &'a str,
+    /// The URL this page answers, whose parameters the language switch keeps (the
+    /// page's IRI, or a version's `{iri}?version=N`).
+    pub here: &'a str,
+}
+
+/// `here` with `lang` set to `language` (any other `lang` dropped): the language switch.
+pub fn in_language(here: &str, language: &str) -> String {
+    let (path, query) = here.split_once('?').unwrap_or((here, ""));
+    let kept = form_urlencoded::parse(query.as_bytes()).filter(|(name, _)| name != "lang");
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(kept)
+        .append_pair("lang", language)
+        .finish();
+    format!("{path}?{query}")
+}
+
+/// What the frame of every page (header, language switch, footer) needs.
+pub struct Frame<'a> {
+    /// The catalog's base IRI.
+    pub base: &'a str,
+    /// `fr` or `en`.
+    pub language: &'a str,
+    /// The URL the language switch keeps the parameters of.
+    pub here: &'a str,
+    /// What kind of page this is: a `kind_` message key's end (`dataset`, `search`).
+    pub kind: &'a str,
+}
+
+impl<'a> From<&'a PageContext<'a>> for Frame<'a> {
+    fn from(page: &'a PageContext<'a>) -> Self {
+        Self {
+            base: page.base,
+            language: page.language,
+            here: page.here,
+            kind: page.kind,
+        }
+    }
 }
 
 /// A link to the same thing in another syntax, in a page's "Machine-readable" bar.
@@ -65,6 +108,34 @@ pub fn format_links(variants: Variants<'_>) -> Vec<FormatLink> {
 }
 
 impl Pages {
+    /// Renders template `name` with `context` (an object) and what the frame needs: the
+    /// base, the language and the other one with the switch's link, the message catalogue
+    /// as `t`, and the kind of page in words.
+    fn render(&self, name: &str, frame: &Frame<'_>, context: Value) -> Result<String, PageError> {
+        let Value::Object(mut context) = context else {
+            return Err(PageError(minijinja::Error::new(
+                minijinja::ErrorKind::InvalidOperation,
+                "a page's context must be an object",
+            )));
+        };
+        let t = messages(frame.language);
+        let other = other_language(frame.language);
+        let kind_key = format!("kind_{}", frame.kind.replace(' ', "_"));
+        let kind = t.get(kind_key.as_str()).copied().unwrap_or(frame.kind);
+        for (key, value) in [
+            ("base", json!(frame.base)),
+            ("lang", json!(frame.language)),
+            ("other", json!(other)),
+            ("switch", json!(in_language(frame.here, other))),
+            ("t", json!(t)),
+            ("kind", json!(kind)),
+        ] {
+            context.entry(key).or_insert(value);
+        }
+        let template = self.env.get_template(name)?;
+        Ok(template.render(Serde(Value::Object(context)))?)
+    }
+
     /// Compiles the templates.
     pub fn new() -> Result<Self, PageError> {
         let mut env = Environment::new();
@@ -72,6 +143,11 @@ impl Pages {
         env.add_template("dataset.html", include_str!("templates/dataset.html"))?;
         env.add_template("resource.html", include_str!("templates/resource.html"))?;
         env.add_template("catalog.html", include_str!("templates/catalog.html"))?;
+        env.add_template("search.html", include_str!("templates/search.html"))?;
+        env.add_template(
+            "facet_value.html",
+            include_str!("templates/facet_value.html"),
+        )?;
         env.add_template("sparql.html", include_str!("templates/sparql.html"))?;
         env.add_template("history.html", include_str!("templates/history.html"))?;
         env.add_template(
@@ -81,7 +157,8 @@ impl Pages {
         Ok(Self { env })
     }
 
-    /// A dataset page: what a person needs to judge and download the data.
+    /// A dataset page: what a person needs to judge, cite and download the data. Themes,
+    /// keywords and the publisher link to the search filtered by them.
     pub fn dataset(
         &self,
         description: &Description,
@@ -100,42 +177,76 @@ impl Pages {
             }
             all
         };
-        let papers: Vec<serde_json::Value> = view
-            .papers(topic)
+        let search = format!("{}search", page.base);
+        let filtered = |facet: &str, value: &str| {
+            let query = form_urlencoded::Serializer::new(String::new())
+                .append_pair(facet, value)
+                .finish();
+            format!("{search}?{query}")
+        };
+        let themes: Vec<Value> = view
+            .objects(topic, dcat::THEME)
             .into_iter()
-            .map(|link| {
-                let doi = view.doi(oxigraph::model::NamedNodeRef::new_unchecked(&link.href).into());
-                json!({ "href": link.href, "label": link.label, "doi": doi })
+            .filter_map(|term| match term {
+                Term::NamedNode(theme) => Some(json!({
+                    "label": view.label(theme.as_ref().into()),
+                    "search": filtered("theme", theme.as_str()),
+                })),
+                _ => None,
             })
             .collect();
-        let template = self.env.get_template("dataset.html")?;
-        Ok(template.render(Serde(json!({
-            "base": page.base,
-            "lang": page.language,
-            "iri": page.iri,
-            "kind": page.kind,
-            "topic": description.topic.as_str(),
-            "title": view.text(topic, dct::TITLE).unwrap_or_else(|| view.label(topic)),
-            "description": view.text(topic, dct::DESCRIPTION),
-            "keywords": view.texts(topic, dcat::KEYWORD),
-            "themes": view.links(topic, dcat::THEME),
-            "publisher": view.links(topic, dct::PUBLISHER).into_iter().next(),
-            "creators": view.links(topic, dct::CREATOR),
-            "contacts": view.summaries(topic, dcat::CONTACT_POINT),
-            "licences": licences,
-            "frequency": view.links(topic, dct::ACCRUAL_PERIODICITY).into_iter().next(),
-            "access_rights": view.links(topic, dct::ACCESS_RIGHTS).into_iter().next(),
-            "temporal": view.period(topic),
-            "spatial": view.summaries(topic, dct::SPATIAL),
-            "languages": view.links(topic, dct::LANGUAGE),
-            "landing_pages": view.links(topic, dcat::LANDING_PAGE),
-            "issued": view.text(topic, dct::ISSUED),
-            "modified": view.text(topic, dct::MODIFIED),
-            "identifier": view.text(topic, dct::IDENTIFIER),
-            "distributions": view.distributions(topic),
-            "papers": papers,
-            "formats": format_links(Variants::of(page.iri)),
-        })))?)
+        let keywords: Vec<Value> = view
+            .texts(topic, dcat::KEYWORD)
+            .into_iter()
+            .map(|k| json!({ "label": k, "search": filtered("keyword", &k) }))
+            .collect();
+        let publisher = view
+            .objects(topic, dct::PUBLISHER)
+            .into_iter()
+            .find_map(|term| {
+                let link = view.link(term)?;
+                let Term::NamedNode(iri) = term else {
+                    return None;
+                };
+                Some(json!({
+                    "href": link.href,
+                    "label": link.label,
+                    "search": filtered("publisher", iri.as_str()),
+                }))
+            });
+        let history = page
+            .iri
+            .starts_with(page.base)
+            .then(|| format!("{}/history", page.iri));
+        self.render(
+            "dataset.html",
+            &page.into(),
+            json!({
+                "iri": page.iri,
+                "topic": description.topic.as_str(),
+                "title": view.text(topic, dct::TITLE).unwrap_or_else(|| view.label(topic)),
+                "paragraphs": view.text(topic, dct::DESCRIPTION).map(|d| paragraphs(&d)),
+                "keywords": keywords,
+                "themes": themes,
+                "publisher": publisher,
+                "creators": view.links(topic, dct::CREATOR),
+                "contacts": view.contacts(topic),
+                "licences": licences,
+                "frequency": view.links(topic, dct::ACCRUAL_PERIODICITY).into_iter().next(),
+                "access_rights": view.links(topic, dct::ACCESS_RIGHTS).into_iter().next(),
+                "temporal": view.period(topic),
+                "spatial": view.summaries(topic, dct::SPATIAL),
+                "languages": view.links(topic, dct::LANGUAGE),
+                "landing_pages": view.links(topic, dcat::LANDING_PAGE),
+                "issued": view.text(topic, dct::ISSUED).map(|d| day(&d)),
+                "modified": view.text(topic, dct::MODIFIED).map(|d| day(&d)),
+                "identifier": view.text(topic, dct::IDENTIFIER),
+                "distributions": view.distributions(topic),
+                "papers": view.paper_citations(topic),
+                "history": history,
+                "formats": format_links(Variants::of(page.iri)),
+            }),
+        )
     }
 
     /// Any other resource: its label and a table of its properties and owned nodes.
@@ -159,18 +270,18 @@ impl Pages {
             .filter(|s| *s != topic)
             .map(|s| json!({ "label": view.label(s), "properties": view.properties(s) }))
             .collect();
-        let template = self.env.get_template("resource.html")?;
-        Ok(template.render(Serde(json!({
-            "base": page.base,
-            "lang": page.language,
-            "iri": page.iri,
-            "kind": page.kind,
-            "topic": description.topic.as_str(),
-            "title": view.label(topic),
-            "properties": view.properties(topic),
-            "sections": sections,
-            "formats": format_links(Variants::of(page.iri)),
-        })))?)
+        self.render(
+            "resource.html",
+            &page.into(),
+            json!({
+                "iri": page.iri,
+                "topic": description.topic.as_str(),
+                "title": view.label(topic),
+                "properties": view.properties(topic),
+                "sections": sections,
+                "formats": format_links(Variants::of(page.iri)),
+            }),
+        )
     }
 
     /// A record's history (`page.iri` is `{record page}/history`): its revisions, newest
@@ -192,81 +303,87 @@ impl Pages {
             Term::NamedNode(n) if q.predicate == prov::SPECIALIZATION_OF => Some(n.as_str()),
             _ => None,
         });
+        let t = messages(page.language);
         let (record, name) = if catalog {
-            (page.base, "the catalog")
+            (
+                page.base,
+                t.get("the_catalog").copied().unwrap_or("the catalog"),
+            )
         } else {
             let record = page.iri.strip_suffix("/history").unwrap_or(page.iri);
             (record, record.strip_prefix(page.base).unwrap_or(record))
         };
-        let template = self.env.get_template("history.html")?;
-        Ok(template.render(Serde(json!({
-            "base": page.base,
-            "lang": page.language,
-            "iri": page.iri,
-            "kind": page.kind,
-            "title": format!("History of {name}"),
-            "name": name,
-            "record": view::href(record),
-            "topic": topic,
-            "revisions": revisions,
-            "sources": revisions.iter().any(|r| r.source.is_some()),
-            "details": revisions.iter().any(|r| r.detail.is_some()),
-            // The history takes no suffix: `?format=` selects its other representations.
-            "formats": format_links(Variants::FormatParameter(page.iri)),
-        })))?)
+        let history_of = t.get("history_of").copied().unwrap_or("History of");
+        self.render(
+            "history.html",
+            &page.into(),
+            json!({
+                "iri": page.iri,
+                "title": format!("{history_of} {name}"),
+                "name": name,
+                "record": view::href(record),
+                "topic": topic,
+                "revisions": revisions,
+                "sources": revisions.iter().any(|r| r.source.is_some()),
+                "details": revisions.iter().any(|r| r.detail.is_some()),
+                // The history takes no suffix: `?format=` selects its other representations.
+                "formats": format_links(Variants::FormatParameter(page.iri)),
+            }),
+        )
     }
 
     /// A harvest job's report (`iri` is the job's): counts, then each failure and note.
     pub fn harvest_job(
         &self,
         job: &crate::harvest::JobReport,
-        base: &str,
+        frame: &Frame<'_>,
         iri: &str,
     ) -> Result<String, PageError> {
-        let template = self.env.get_template("harvest_job.html")?;
-        Ok(template.render(Serde(json!({
-            "base": base,
-            "lang": "en",
-            "iri": iri,
-            "title": format!("Harvest of {}", job.source),
-            "job": job,
-            "formats": [{
-                "label": "JSON",
-                "href": format!("{iri}?format=json"),
-                "media_type": "application/json",
-            }],
-        })))?)
+        let harvest_of = messages(frame.language)
+            .get("harvest_of")
+            .copied()
+            .unwrap_or("Harvest of");
+        self.render(
+            "harvest_job.html",
+            frame,
+            json!({
+                "iri": iri,
+                "title": format!("{harvest_of} {}", job.source),
+                "job": job,
+                "formats": [{
+                    "label": "JSON",
+                    "href": format!("{iri}?format=json"),
+                    "media_type": "application/json",
+                }],
+            }),
+        )
     }
+}
 
-    /// The landing page: the catalog and its datasets.
-    pub fn catalog(
-        &self,
-        description: &Description,
-        page: &PageContext<'_>,
-    ) -> Result<String, PageError> {
-        let view = GraphView::new(description, page.language);
-        let topic: NamedOrBlankNodeRef<'_> = description.topic.as_ref().into();
-        let mut datasets = view.links(topic, dcat::DATASET_PROP);
-        // Link to our page of each dataset, which harvested datasets (foreign IRIs) need.
-        let local_pages = view.local_pages(page.base);
-        for dataset in &mut datasets {
-            if let Some(local) = local_pages.get(dataset.href.as_str()) {
-                dataset.href.clone_from(local);
+/// A description as paragraphs, as its author separated them by blank lines.
+fn paragraphs(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for line in text.lines().map(str::trim_end) {
+        if line.trim().is_empty() {
+            if !current.is_empty() {
+                out.push(current.join("\n"));
+                current.clear();
             }
+        } else {
+            current.push(line);
         }
-        datasets.sort_by_key(|a| a.label.to_lowercase());
-        let template = self.env.get_template("catalog.html")?;
-        Ok(template.render(Serde(json!({
-            "base": page.base,
-            "lang": page.language,
-            "iri": page.iri,
-            "kind": page.kind,
-            "title": view.text(topic, dct::TITLE).unwrap_or_else(|| "Passerelle".to_owned()),
-            "description": view.text(topic, dct::DESCRIPTION),
-            "publisher": view.links(topic, dct::PUBLISHER).into_iter().next(),
-            "homepage": view.links(topic, foaf::HOMEPAGE).into_iter().next(),
-            "datasets": datasets,
-            "formats": format_links(Variants::of(page.iri)),
-        })))?)
+    }
+    if !current.is_empty() {
+        out.push(current.join("\n"));
+    }
+    out
+}
+
+/// The day of a date or date-time (`2024-05-21T10:00:00Z` reads `2024-05-21`).
+fn day(text: &str) -> String {
+    match text.get(..10) {
+        Some(date) if text.as_bytes().get(10).is_none_or(|b| *b == b'T') => date.to_owned(),
+        _ => text.to_owned(),
     }
 }

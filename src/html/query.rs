@@ -3,9 +3,8 @@
 //! is rendered by the server, so a query's page has a URL that can be shared and works
 //! without scripts.
 
-use super::{FormatLink, PageError, Pages};
+use super::{FormatLink, Frame, PageError, Pages};
 use crate::store::AnswerTable;
-use minijinja::value::Serde;
 use oxigraph::model::vocab::xsd;
 use oxigraph::model::{NamedNode, Term};
 use serde::Serialize;
@@ -14,25 +13,31 @@ use serde_json::{Value, json};
 const XSD: &str = "http://www.w3.org/2001/XMLSchema#";
 
 /// Example queries about the catalog, offered in the editor; the first fills an empty one.
-const EXAMPLES: [(&str, &str); 5] = [
+/// `(English label, French label, query)`.
+const EXAMPLES: [(&str, &str, &str); 5] = [
     (
         "Datasets and their titles",
+        "Les jeux de données et leurs titres",
         "PREFIX dcat: <http://www.w3.org/ns/dcat#>\nPREFIX dct: <http://purl.org/dc/terms/>\nSELECT ?dataset ?title WHERE {\n  ?dataset a dcat:Dataset ; dct:title ?title .\n  FILTER(LANG(?title) = \"en\")\n} ORDER BY ?title",
     ),
     (
         "Datasets per publisher",
+        "Jeux de données par producteur",
         "PREFIX dcat: <http://www.w3.org/ns/dcat#>\nPREFIX dct: <http://purl.org/dc/terms/>\nPREFIX foaf: <http://xmlns.com/foaf/0.1/>\nSELECT ?publisher (SAMPLE(?name) AS ?label) (COUNT(DISTINCT ?dataset) AS ?datasets) WHERE {\n  ?dataset a dcat:Dataset ; dct:publisher ?publisher .\n  OPTIONAL { ?publisher foaf:name ?name }\n} GROUP BY ?publisher ORDER BY DESC(?datasets)",
     ),
     (
         "Datasets by theme",
+        "Jeux de données par thème",
         "PREFIX dcat: <http://www.w3.org/ns/dcat#>\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>\nSELECT ?theme (SAMPLE(?label) AS ?name) (COUNT(?dataset) AS ?datasets) WHERE {\n  ?dataset a dcat:Dataset ; dcat:theme ?theme .\n  OPTIONAL { ?theme skos:prefLabel ?label FILTER(LANG(?label) = \"en\") }\n} GROUP BY ?theme ORDER BY DESC(?datasets)",
     ),
     (
         "Data papers and the datasets they describe",
+        "Les data papers et les jeux de données qu’ils décrivent",
         "PREFIX fabio: <http://purl.org/spar/fabio/>\nPREFIX cito: <http://purl.org/spar/cito/>\nPREFIX dct: <http://purl.org/dc/terms/>\nSELECT ?paper ?title ?dataset WHERE {\n  ?paper a fabio:DataPaper ; dct:title ?title ; cito:describes ?dataset .\n}",
     ),
     (
         "Downloadable CSV files",
+        "Fichiers CSV téléchargeables",
         "PREFIX dcat: <http://www.w3.org/ns/dcat#>\nSELECT ?dataset ?file WHERE {\n  ?dataset dcat:distribution ?distribution .\n  ?distribution dcat:mediaType <http://www.iana.org/assignments/media-types/text/csv> ;\n    dcat:downloadURL ?file .\n}",
     ),
 ];
@@ -41,6 +46,10 @@ const EXAMPLES: [(&str, &str); 5] = [
 pub struct QueryPage<'a> {
     /// The catalog's base IRI, for the header link.
     pub base: &'a str,
+    /// `fr` or `en`.
+    pub language: &'a str,
+    /// The URL the page answers, whose parameters the language switch keeps.
+    pub here: &'a str,
     /// The endpoint, where the editor sends its query.
     pub endpoint: &'a str,
     /// The query the editor holds; `None` for the editor's first visit, which holds the
@@ -87,30 +96,39 @@ pub enum Outcome<'a> {
 impl Pages {
     /// The SPARQL endpoint's page: the editor, and the answer or the error of its query.
     pub fn query(&self, page: &QueryPage<'_>) -> Result<String, PageError> {
+        let french = page.language == "fr";
         let examples: Vec<_> = EXAMPLES
             .iter()
-            .map(|(label, query)| json!({ "label": label, "query": query }))
+            .map(|(en, fr, query)| json!({ "label": if french { fr } else { en }, "query": query }))
             .collect();
         let (answer, error) = match &page.outcome {
             Outcome::Editor => (Value::Null, Value::Null),
             Outcome::Answer { table, prefixes } => (answer(table, prefixes), Value::Null),
             Outcome::Failed(message) => (Value::Null, json!(message)),
         };
-        let template = self.env.get_template("sparql.html")?;
-        Ok(template.render(Serde(json!({
-            "base": page.base,
-            "lang": "en",
-            "title": "SPARQL endpoint",
+        let frame = Frame {
+            base: page.base,
+            language: page.language,
+            here: page.here,
+            kind: "sparql",
+        };
+        let title = super::messages(page.language).get("kind_sparql").copied();
+        self.render(
+            "sparql.html",
+            &frame,
+            json!({
+            "title": title,
             "endpoint": page.endpoint,
             "examples": examples,
-            "query": page.query.unwrap_or(EXAMPLES[0].1),
+            "query": page.query.unwrap_or(EXAMPLES[0].2),
             "default_graphs": page.default_graphs.iter().map(NamedNode::as_str).collect::<Vec<_>>(),
             "named_graphs": page.named_graphs.iter().map(NamedNode::as_str).collect::<Vec<_>>(),
             "answer": answer,
             "error": error,
             "formats": page.formats,
             "downloads": page.downloads,
-        })))?)
+            }),
+        )
     }
 }
 

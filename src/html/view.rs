@@ -87,6 +87,32 @@ pub struct DistributionView {
     pub byte_size: Option<String>,
 }
 
+/// A data paper on a dataset's page.
+#[derive(Debug, Serialize)]
+pub struct PaperView {
+    /// Its page.
+    pub href: String,
+    /// Its title.
+    pub label: String,
+    /// Its DOI (`10.…`).
+    pub doi: Option<String>,
+    /// How it asks to be cited.
+    pub citation: Option<String>,
+}
+
+/// A contact point on a dataset's page.
+#[derive(Debug, Serialize)]
+pub struct ContactView {
+    /// Whom to contact.
+    pub name: Option<String>,
+    /// A `mailto:` link.
+    pub email: Option<String>,
+    /// The address the link shows.
+    pub email_text: Option<String>,
+    /// A web page or form.
+    pub url: Option<String>,
+}
+
 /// Reading helpers over a description's quads, with label languages in order of preference.
 ///
 /// Quads are indexed by subject once, so that a landing page listing thousands of datasets
@@ -388,6 +414,56 @@ impl<'a> GraphView<'a> {
             }
         }
         papers
+    }
+
+    /// The data papers that describe the dataset, as a reader cites them: the paper's own
+    /// `dct:bibliographicCitation` when it has one, its title and DOI in any case.
+    pub fn paper_citations(&self, dataset: NamedOrBlankNodeRef<'_>) -> Vec<PaperView> {
+        self.papers(dataset)
+            .into_iter()
+            .map(|link| {
+                let node = NamedNodeRef::new_unchecked(&link.href).into();
+                PaperView {
+                    doi: self.doi(node),
+                    citation: self.text(node, dct::BIBLIOGRAPHIC_CITATION),
+                    href: link.href,
+                    label: link.label,
+                }
+            })
+            .collect()
+    }
+
+    /// The contact points of `subject`: a name, and a mail link and a web page if given.
+    pub fn contacts(&self, subject: NamedOrBlankNodeRef<'_>) -> Vec<ContactView> {
+        self.objects(subject, dcat::CONTACT_POINT)
+            .into_iter()
+            .filter_map(|term| {
+                let node: NamedOrBlankNodeRef<'_> = match term {
+                    Term::BlankNode(b) => b.as_ref().into(),
+                    Term::NamedNode(n) => n.as_ref().into(),
+                    _ => return None,
+                };
+                let iri = |p| {
+                    self.objects(node, p).into_iter().find_map(|t| match t {
+                        Term::NamedNode(n) => Some(n.as_str().to_owned()),
+                        Term::Literal(l) => Some(l.value().to_owned()),
+                        _ => None,
+                    })
+                };
+                let email = iri(vcard::HAS_EMAIL).map(|e| {
+                    let address = e.trim_start_matches("mailto:").to_owned();
+                    (format!("mailto:{address}"), address)
+                });
+                Some(ContactView {
+                    name: self
+                        .text(node, vcard::FN)
+                        .or_else(|| self.text(node, vcard::ORGANIZATION_NAME)),
+                    email_text: email.as_ref().map(|(_, text)| text.clone()),
+                    email: email.map(|(link, _)| href(&link)),
+                    url: iri(vcard::HAS_URL).map(|u| href(&u)),
+                })
+            })
+            .collect()
     }
 
     /// Our page `{base}datasets/{id}` of each dataset whose catalog record

@@ -192,10 +192,13 @@ pub async fn read_job(
         ReportView::Json => HttpResponse::Ok().json(&report),
         ReportView::Html => {
             let iri = job_iri(state.store.base(), &id);
-            let page =
-                state
-                    .pages
-                    .harvest_job(&report, state.store.base().as_str(), iri.as_str())?;
+            let frame = crate::html::Frame {
+                base: state.store.base().as_str(),
+                language: super::respond::preferred_language(&request),
+                here: iri.as_str(),
+                kind: "harvest job",
+            };
+            let page = state.pages.harvest_job(&report, &frame, iri.as_str())?;
             HttpResponse::Ok()
                 .content_type("text/html; charset=utf-8")
                 .body(page)

@@ -9,6 +9,7 @@ mod errors;
 mod extract;
 mod harvest;
 mod ops;
+mod portal;
 mod records;
 mod respond;
 mod search;
@@ -235,8 +236,12 @@ async fn only_put_delete(request: HttpRequest) -> Result<actix_web::HttpResponse
 pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
     move |config: &mut web::ServiceConfig| {
         let mount = state.store.base().path().trim_end_matches('/').to_owned();
+        let cookie_path = format!("{mount}/");
         config.app_data(web::Data::new(state)).service(
             web::scope(&mount)
+                .wrap(actix_web::middleware::from_fn(move |request, next| {
+                    remember_language(cookie_path.clone(), request, next)
+                }))
                 // Routes are tried in order: the endpoint comes first so that its many
                 // short queries skip matching the others (one by regex; see decisions.md).
                 .service(
@@ -304,6 +309,37 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                 .default_service(web::to(no_route)),
         );
     }
+}
+
+/// Sets the `lang` cookie on a page asked with `?lang=fr|en` (the language switch), so
+/// that the reader's next pages come in the language they chose.
+async fn remember_language(
+    cookie_path: String,
+    request: ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    let chosen = form_urlencoded::parse(request.query_string().as_bytes())
+        .find(|(name, _)| name == "lang")
+        .and_then(|(_, value)| respond::known_language(&value));
+    let mut response = next.call(request).await?;
+    let page = response
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if let Some(language) = chosen
+        && page
+        && response.status().is_success()
+    {
+        let cookie = actix_web::cookie::Cookie::build(respond::LANGUAGE_COOKIE, language)
+            .path(cookie_path)
+            .max_age(actix_web::cookie::time::Duration::days(365))
+            .same_site(actix_web::cookie::SameSite::Lax)
+            .http_only(true)
+            .finish();
+        response.response_mut().add_cookie(&cookie)?;
+    }
+    Ok(response)
 }
 
 async fn no_route(request: HttpRequest) -> Result<actix_web::HttpResponse, HttpError> {

@@ -62,6 +62,7 @@ async fn published(
                 iri: &iri,
                 kind: kind.label(),
                 language,
+                here: &iri,
             };
             let body = render(&description, representation, &page, html, pages)?;
             Ok(Some(Rendered::new(
@@ -95,7 +96,8 @@ async fn version(
             id: format!("{}?version={number}", path.asked()),
         })?;
     let iri = state.store.base().resource(kind, &path.id);
-    let page = Page::new(state, iri.as_str(), kind.label(), language);
+    let mut page = Page::new(state, iri.as_str(), kind.label(), language);
+    page.here = format!("{iri}?version={number}");
     plain(
         request,
         state,
@@ -272,6 +274,7 @@ struct Page {
     iri: String,
     kind: &'static str,
     language: &'static str,
+    here: String,
 }
 
 impl Page {
@@ -281,6 +284,7 @@ impl Page {
             iri: iri.to_owned(),
             kind,
             language,
+            here: iri.to_owned(),
         }
     }
 }
@@ -300,6 +304,7 @@ fn plain(
         iri: &page.iri,
         kind: page.kind,
         language: page.language,
+        here: &page.here,
     };
     // Not a published record's: no modification time nor version of its own.
     let description = Description {
@@ -348,25 +353,22 @@ pub(super) async fn missing(
     }
 }
 
-/// `GET|HEAD {base}`: the catalog as RDF, or the landing page.
+/// `GET|HEAD {base}`: the catalog as RDF, or the landing page (`portal.rs`).
 pub async fn catalog(
     request: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, HttpError> {
     let representation = choose(&request, None)?;
-    let language = preferred_language(&request);
-    let key = CacheKey::new(String::new(), representation, language);
+    if representation == Representation::Html {
+        return super::portal::landing(&request, &state).await;
+    }
+    let key = CacheKey::new(String::new(), representation, "");
     let rendered = state
-        .rendered(key, move |store: &CatalogStore, pages| {
+        .rendered(key, move |store: &CatalogStore, _| {
             let description = store.describe_catalog()?;
             let base = store.base().as_str();
-            let page = PageContext {
-                base,
-                iri: base,
-                kind: "catalog",
-                language,
-            };
-            let body = render(&description, representation, &page, Pages::catalog, pages)?;
+            let body =
+                serialize(&description.quads, representation).map_err(HttpError::Serialize)?;
             Ok(Some(Rendered::new(
                 body,
                 representation,

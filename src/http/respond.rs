@@ -126,7 +126,7 @@ pub fn respond(request: &HttpRequest, rendered: &Rendered) -> HttpResponse {
     builder
         .insert_header((
             header::VARY,
-            HeaderValue::from_static("Accept, Accept-Language"),
+            HeaderValue::from_static("Accept, Accept-Language, Cookie"),
         ))
         .insert_header((header::ETAG, rendered.etag.clone()))
         .insert_header((header::LINK, rendered.link.clone()));
@@ -189,8 +189,39 @@ pub(super) fn short_hash(bytes: &[u8]) -> String {
     digest[..16].iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// `fr` when the client ranks French above English in `Accept-Language`, else `en`.
+/// The language of pages for this request: `?lang=fr|en` when given (the switch in every
+/// page's header), else the one a `lang` cookie remembers (set by the switch), else `fr`
+/// when the client ranks French above English in `Accept-Language`, else `en`.
 pub fn preferred_language(request: &HttpRequest) -> &'static str {
+    let asked = form_urlencoded::parse(request.query_string().as_bytes())
+        .find(|(name, _)| name == "lang")
+        .and_then(|(_, value)| known_language(&value));
+    if let Some(language) = asked {
+        return language;
+    }
+    if let Some(language) = request
+        .cookie(LANGUAGE_COOKIE)
+        .and_then(|c| known_language(c.value()))
+    {
+        return language;
+    }
+    accepted_language(request)
+}
+
+/// The cookie that remembers the language a reader chose.
+pub const LANGUAGE_COOKIE: &str = "lang";
+
+/// `fr` or `en` if `value` is one of them.
+pub fn known_language(value: &str) -> Option<&'static str> {
+    match value {
+        "fr" => Some("fr"),
+        "en" => Some("en"),
+        _ => None,
+    }
+}
+
+/// `fr` when the client ranks French above English in `Accept-Language`, else `en`.
+fn accepted_language(request: &HttpRequest) -> &'static str {
     let header = request
         .headers()
         .get(header::ACCEPT_LANGUAGE)
@@ -251,5 +282,20 @@ mod tests {
         assert_eq!(pick("fr;q=0"), "en");
         assert_eq!(pick("es"), "en");
         assert_eq!(pick(""), "en");
+    }
+
+    #[test]
+    fn the_switch_and_its_cookie_come_before_accept_language() {
+        use actix_web::cookie::Cookie;
+        use actix_web::test::TestRequest;
+        let french_browser = || TestRequest::default().insert_header(("Accept-Language", "fr"));
+        let asked = french_browser().uri("/?lang=en").to_http_request();
+        assert_eq!(preferred_language(&asked), "en");
+        let remembered = french_browser()
+            .cookie(Cookie::new(LANGUAGE_COOKIE, "en"))
+            .to_http_request();
+        assert_eq!(preferred_language(&remembered), "en");
+        let unknown = french_browser().uri("/?lang=de").to_http_request();
+        assert_eq!(preferred_language(&unknown), "fr");
     }
 }

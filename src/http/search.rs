@@ -1,6 +1,6 @@
-//! `GET {base}search`: full-text search with facets, as JSON, or (with an RDF syntax in
-//! `Accept`) as the feed's pages are: the catalog with the matching datasets in full and
-//! Hydra paging. (The page for people comes next.)
+//! `GET {base}search`: full-text search with facets, as JSON, as a page for people
+//! (`portal.rs`), or (with an RDF syntax in `Accept`) as the feed's pages are: the catalog
+//! with the matching datasets in full and Hydra paging.
 //!
 //! Parameters: `q` (words, `"phrases"`, `-exclusions`: any text is searched), the facet
 //! filters `theme`, `publisher`, `format`, `license`, `keyword`, `language`, `source`
@@ -39,8 +39,14 @@ pub async fn search(
         .unwrap_or_else(|| preferred_language(&request));
     let search = asked.request.clone();
     let page = with_index(&state, move |index| index.search(&search)).await?;
-    if let Answer::Rdf(representation) = answer_in {
-        return rdf_answer(&request, &state, representation, &page, &asked.request).await;
+    match answer_in {
+        Answer::Rdf(representation) => {
+            return rdf_answer(&request, &state, representation, &page, &asked.request).await;
+        }
+        Answer::Html => {
+            return super::portal::search_page(&request, &state, (&page, &asked.request), language);
+        }
+        Answer::Json => {}
     }
     let path = request.path().to_owned();
     let body = answer(
@@ -87,7 +93,7 @@ pub async fn suggest(
 
 /// Runs `work` with the search index on the blocking pool (tantivy's reads block), in the
 /// request's span, once the index holds something (503 while a new one is first built).
-async fn with_index<T: Send + 'static>(
+pub(super) async fn with_index<T: Send + 'static>(
     state: &AppState,
     work: impl FnOnce(&SearchIndex) -> Result<T, SearchError> + Send + 'static,
 ) -> Result<T, HttpError> {
@@ -102,11 +108,12 @@ async fn with_index<T: Send + 'static>(
         .map_err(HttpError::from)
 }
 
-/// What a search can answer with: JSON (the first, for `*/*` and browsers, until the
-/// page for people), or the feed's RDF syntaxes.
+/// What a search can answer with: JSON (the first, for `*/*`), the page for people (what
+/// browsers rank first), or the feed's RDF syntaxes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Answer {
     Json,
+    Html,
     Rdf(Representation),
 }
 
@@ -114,12 +121,14 @@ impl Offer for Answer {
     fn media_type(self) -> &'static str {
         match self {
             Self::Json => "application/json",
+            Self::Html => Representation::Html.media_type(),
             Self::Rdf(representation) => representation.media_type(),
         }
     }
     fn aliases(self) -> &'static [&'static str] {
         match self {
             Self::Json => &[],
+            Self::Html => Representation::Html.aliases(),
             Self::Rdf(representation) => representation.aliases(),
         }
     }
@@ -132,7 +141,8 @@ fn negotiated(request: &HttpRequest) -> Result<Answer, HttpError> {
     {
         return Ok(Answer::Json);
     }
-    let offers: Vec<Answer> = std::iter::once(Answer::Json)
+    let offers: Vec<Answer> = [Answer::Json, Answer::Html]
+        .into_iter()
         .chain(OFFERS.iter().copied().map(Answer::Rdf))
         .collect();
     negotiate(accept(request), &offers)
@@ -306,8 +316,8 @@ fn lang(value: &str) -> Result<&'static str, HttpError> {
     }
 }
 
-/// The JSON answer.
-fn answer(
+/// The JSON answer (also what the pages for people show).
+pub(super) fn answer(
     page: &SearchPage,
     request: &SearchRequest,
     language: &str,

@@ -126,6 +126,7 @@ terms!(
     FN = "fn",
     HAS_EMAIL = "hasEmail",
     HAS_URL = "hasURL",
+    ORGANIZATION_NAME = "organization-name",
 });
 
 terms!(

@@ -85,6 +85,16 @@ pub enum Sort {
 }
 
 impl Sort {
+    /// Its name in URLs.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Relevance => "relevance",
+            Self::Modified => "modified",
+            Self::Title => "title",
+            Self::Issued => "issued",
+        }
+    }
+
     /// The order named `name`.
     pub fn named(name: &str) -> Option<Self> {
         match name {

@@ -387,10 +387,11 @@ impl CatalogStore {
 }
 
 /// The predicates copied from linked resources (see [`is_type_or_label`]).
-const ENRICHING: [NamedNodeRef<'static>; 8] = [
+const ENRICHING: [NamedNodeRef<'static>; 9] = [
     RDF_TYPE,
     foaf::PRIMARY_TOPIC,
     prism::DOI,
+    dct::BIBLIOGRAPHIC_CITATION,
     skos::PREF_LABEL,
     foaf::NAME,
     dct::TITLE,
@@ -399,11 +400,12 @@ const ENRICHING: [NamedNodeRef<'static>; 8] = [
 ];
 
 /// Whether a quad is a type, a catalog record's topic (so a page listing records can link
-/// to local pages), a data paper's DOI (so citations can be shown), or a label.
+/// to local pages), a data paper's DOI or citation (so citations can be shown), or a label.
 fn is_type_or_label(quad: &Quad) -> bool {
     quad.predicate == RDF_TYPE
         || quad.predicate == foaf::PRIMARY_TOPIC
         || quad.predicate == prism::DOI
+        || quad.predicate == dct::BIBLIOGRAPHIC_CITATION
         || (LABELS.contains(&quad.predicate.as_ref()) && quad.object.is_literal())
 }
 

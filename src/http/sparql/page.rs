@@ -48,8 +48,16 @@ pub(super) fn answered(
     let prefixes = crate::store::declared_prefixes(&protocol.query);
     let endpoint = state.store.base().sparql_endpoint();
     let (formats, downloads) = links(endpoint.as_str(), protocol, kind);
+    let shared = shared_url(endpoint.as_str(), protocol);
+    let here = if shared.len() > LINKED_QUERY {
+        endpoint.as_str()
+    } else {
+        shared.as_str()
+    };
     Ok(state.pages.query(&QueryPage {
         base: state.store.base().as_str(),
+        language: protocol.language,
+        here,
         endpoint: endpoint.as_str(),
         query: Some(&protocol.query),
         default_graphs: &protocol.default_graphs,
@@ -72,16 +80,7 @@ fn links(
     kind: AnswerKind,
 ) -> (Vec<FormatLink>, Vec<Download>) {
     let syntaxes = Syntax::offers(kind).iter().filter(|s| **s != Syntax::Page);
-    let start = endpoint.len() + 1;
-    let mut request = form_urlencoded::Serializer::for_suffix(format!("{endpoint}?"), start);
-    request.append_pair("query", &protocol.query);
-    for graph in &protocol.default_graphs {
-        request.append_pair("default-graph-uri", graph.as_str());
-    }
-    for graph in &protocol.named_graphs {
-        request.append_pair("named-graph-uri", graph.as_str());
-    }
-    let request = request.finish();
+    let request = shared_url(endpoint, protocol);
     if request.len() > LINKED_QUERY {
         let downloads = syntaxes
             .map(|syntax| Download {
@@ -99,6 +98,20 @@ fn links(
         })
         .collect();
     (links, Vec::new())
+}
+
+/// The query as a GET of the endpoint: a URL that runs it again.
+fn shared_url(endpoint: &str, protocol: &Protocol) -> String {
+    let start = endpoint.len() + 1;
+    let mut request = form_urlencoded::Serializer::for_suffix(format!("{endpoint}?"), start);
+    request.append_pair("query", &protocol.query);
+    for graph in &protocol.default_graphs {
+        request.append_pair("default-graph-uri", graph.as_str());
+    }
+    for graph in &protocol.named_graphs {
+        request.append_pair("named-graph-uri", graph.as_str());
+    }
+    request.finish()
 }
 
 /// The answer to a failed request: for a browser, the page with the error under the
@@ -130,6 +143,8 @@ pub(super) fn failed(
         .map_or((&[][..], &[][..]), |p| (&p.default_graphs, &p.named_graphs));
     let page = state.pages.query(&QueryPage {
         base: state.store.base().as_str(),
+        language: crate::http::respond::preferred_language(request),
+        here: endpoint.as_str(),
         endpoint: endpoint.as_str(),
         query: Some(&sent),
         default_graphs,

@@ -15,6 +15,8 @@ pub(super) struct Protocol {
     pub(super) named_graphs: Vec<NamedNode>,
     /// `?format=`, which overrides `Accept` where a browser sends its own (see [`pick`]).
     pub(super) format: Option<String>,
+    /// The language of the page, when the answer is one.
+    pub(super) language: &'static str,
 }
 
 /// What a request asks for: the query operation or the update operation.
@@ -132,6 +134,7 @@ pub(super) fn operation(request: &HttpRequest, bytes: &[u8]) -> Result<Operation
         default_graphs,
         named_graphs,
         format,
+        language: crate::http::respond::preferred_language(request),
     }))
 }
 

@@ -98,6 +98,8 @@ pub async fn describe(
     let body = if representation == Representation::Html {
         let page = QueryPage {
             base: state.store.base().as_str(),
+            language: crate::http::respond::preferred_language(&request),
+            here: endpoint.as_str(),
             endpoint: endpoint.as_str(),
             query: None,
             default_graphs: &[],
