@@ -19,6 +19,7 @@ mod api {
     mod harvest_run;
     mod history_page;
     mod in_process;
+    mod portal;
     mod profile;
     mod python_clients;
     mod search;

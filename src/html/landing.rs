@@ -4,7 +4,7 @@
 //! dataset, so the page costs the same at 30 datasets and at a million.
 
 use super::search::{dataset_page, search_link};
-use super::{Frame, GraphView, PageContext, PageError, Pages, day, format_links, paragraphs};
+use super::{Frame, GraphView, PageContext, PageError, Pages, dated, format_links, paragraphs};
 use crate::model::Variants;
 use crate::model::vocab::{dct, foaf};
 use crate::store::Description;
@@ -41,7 +41,7 @@ impl Pages {
                 answer["total"].as_u64(),
                 facet_links(answer, "theme", usize::MAX, page.base),
                 facet_links(answer, "publisher", PUBLISHERS, page.base),
-                recent(answer, page.base),
+                recent(answer, page.base, page.language),
             ),
             None => (None, Vec::new(), Vec::new(), Vec::new()),
         };
@@ -88,7 +88,7 @@ fn facet_links(answer: &Value, name: &str, limit: usize, base: &str) -> Vec<Valu
 }
 
 /// The datasets of the answer, as cards: title, publisher, day of the last change.
-fn recent(answer: &Value, base: &str) -> Vec<Value> {
+fn recent(answer: &Value, base: &str, language: &str) -> Vec<Value> {
     answer["results"]
         .as_array()
         .map(|results| {
@@ -100,7 +100,7 @@ fn recent(answer: &Value, base: &str) -> Vec<Value> {
                         "href": dataset_page(base, r["id"].as_str().unwrap_or_default()),
                         "title": r["title"],
                         "publisher": r["publisher"]["label"],
-                        "modified": r["modified"].as_str().map(day),
+                        "modified": dated(r["modified"].as_str(), language),
                     })
                 })
                 .collect()

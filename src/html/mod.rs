@@ -238,8 +238,8 @@ impl Pages {
                 "spatial": view.summaries(topic, dct::SPATIAL),
                 "languages": view.links(topic, dct::LANGUAGE),
                 "landing_pages": view.links(topic, dcat::LANDING_PAGE),
-                "issued": view.text(topic, dct::ISSUED).map(|d| day(&d)),
-                "modified": view.text(topic, dct::MODIFIED).map(|d| day(&d)),
+                "issued": dated(view.text(topic, dct::ISSUED).as_deref(), page.language),
+                "modified": dated(view.text(topic, dct::MODIFIED).as_deref(), page.language),
                 "identifier": view.text(topic, dct::IDENTIFIER),
                 "distributions": view.distributions(topic),
                 "papers": view.paper_citations(topic),
@@ -378,6 +378,14 @@ fn paragraphs(text: &str) -> Vec<String> {
         out.push(current.join("\n"));
     }
     out
+}
+
+/// A date for a `<time>` element: its day (`iso`) and the day as people write it (`text`).
+fn dated(text: Option<&str>, language: &str) -> Value {
+    text.map_or(Value::Null, |text| {
+        let iso = day(text);
+        json!({ "text": messages::spoken_day(&iso, language), "iso": iso })
+    })
 }
 
 /// The day of a date or date-time (`2024-05-21T10:00:00Z` reads `2024-05-21`).

@@ -3,7 +3,7 @@
 //! link that adds or removes its filter, an active filter is a link without it, the sort
 //! is a form that sends the other parameters again.
 
-use super::{Frame, PageError, Pages, day};
+use super::{Frame, PageError, Pages, dated};
 use serde_json::{Value, json};
 
 /// Facet values shown before the rest fold under "more".
@@ -19,8 +19,8 @@ const FACETS: [&str; 7] = [
     "source",
 ];
 /// Parameters a link to another page of results or another filter keeps: all but these
-/// (`lang` is remembered by its cookie).
-const NOT_KEPT: [&str; 3] = ["page", "format", "lang"];
+/// (`lang` is remembered by its cookie), and `format=json`.
+const NOT_KEPT: [&str; 2] = ["page", "lang"];
 
 /// What the search page shows.
 pub struct SearchView<'a> {
@@ -59,7 +59,9 @@ impl Pages {
         let kept: Vec<(&str, &str)> = view
             .asked
             .iter()
-            .filter(|(name, _)| !NOT_KEPT.contains(&name.as_str()))
+            .filter(|(name, value)| {
+                !(NOT_KEPT.contains(&name.as_str()) || (name == "format" && value == "json"))
+            })
             .map(|(name, value)| (name.as_str(), value.as_str()))
             .collect();
         let words = kept.iter().find(|(n, _)| *n == "q").map_or("", |(_, v)| *v);
@@ -88,7 +90,7 @@ impl Pages {
                 "total": answer["total"],
                 "page": page,
                 "last": view.last,
-                "results": results(answer, frame.base),
+                "results": results(answer, frame.base, frame.language),
                 "facets": facets,
                 "active": active(answer, &kept, frame.base, t),
                 "clear": search_link(frame.base, &[]),
@@ -105,7 +107,7 @@ impl Pages {
 }
 
 /// The results as cards, linking to our page of each dataset.
-fn results(answer: &Value, base: &str) -> Vec<Value> {
+fn results(answer: &Value, base: &str, language: &str) -> Vec<Value> {
     let labels = |values: &Value| -> Vec<Value> {
         values
             .as_array()
@@ -126,7 +128,7 @@ fn results(answer: &Value, base: &str) -> Vec<Value> {
                         "publisher": r["publisher"]["label"],
                         "themes": labels(&r["themes"]),
                         "formats": labels(&r["formats"]),
-                        "modified": r["modified"].as_str().map(day),
+                        "modified": dated(r["modified"].as_str(), language),
                     })
                 })
                 .collect()

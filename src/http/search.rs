@@ -231,8 +231,8 @@ fn parse(query: &str) -> Result<Asked, HttpError> {
             "modified_since" => request.modified_since = Some(instant(&name, &value)?),
             "modified_before" => request.modified_before = Some(instant(&name, &value)?),
             "temporal" => request.temporal = Some(period(&value)?),
+            // `format=json` asks for JSON; any other value filters by file format.
             "format" if value == "json" => {}
-            "format" => return Err(bad(format!("format must be json here, not {value:?}"))),
             "lang" => language = Some(lang(&value)?),
             other => match FacetKind::named(other) {
                 Some(kind) => request.filters.entry(kind).or_default().push(value),

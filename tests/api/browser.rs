@@ -63,7 +63,7 @@ fn chromium_renders_the_dataset_page_with_labels_and_downloads() {
         "French title missing for a fr-FR browser:\n{dom}"
     );
     assert!(
-        dom.contains("<table>") && dom.contains("download=\"\""),
+        dom.contains("<table class=\"downloads\">") && dom.contains("download=\"\""),
         "no download links:\n{dom}"
     );
     assert!(
@@ -77,10 +77,13 @@ fn chromium_renders_the_dataset_page_with_labels_and_downloads() {
         );
     }
     let landing = rendered_dom(&format!("{}/", server.url));
+    // The landing page is a way in (a search box, themes, the latest datasets), not a
+    // list of everything.
     assert!(
-        landing.contains("inventaire-zones-humides-bretagne"),
-        "landing page lacks datasets:\n{landing}"
+        landing.contains("role=\"search\"") && landing.contains("id=\"recent\""),
+        "landing page lacks its search box or its latest datasets:\n{landing}"
     );
+    assert!(landing.matches("/datasets/").count() <= 6, "{landing}");
 }
 
 #[test]

@@ -262,9 +262,9 @@ async fn load_splits_datasets_into_records_and_restarts_keep_everything() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    // The landing page links to our page of the foreign dataset, not to its foreign IRI.
+    // The search page links to our page of the foreign dataset, not to its foreign IRI.
     let landing = client()
-        .get(format!("{}/", server.url))
+        .get(format!("{}/search?q=arbres", server.url))
         .header(ACCEPT, "text/html")
         .send()
         .await

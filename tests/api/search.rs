@@ -16,7 +16,7 @@ const BASE: &str = "http://data.example.org/";
 const THEMES: &str = "http://publications.europa.eu/resource/authority/data-theme/";
 
 /// The JSON answer of `GET /search?{query}`, waiting while the index is first built.
-async fn search(server: &Server, query: &str) -> Value {
+pub(super) async fn search(server: &Server, query: &str) -> Value {
     let url = format!("{}/search?{query}", server.url);
     for _ in 0..100 {
         let response = client().get(&url).send().await.unwrap();
@@ -205,7 +205,7 @@ async fn filters_are_or_within_a_facet_and_and_across() {
     assert_eq!(seen.iter().collect::<BTreeSet<_>>().len(), total);
 }
 
-const DATASET: &str = "@prefix dcat: <http://www.w3.org/ns/dcat#> .\n@prefix dct: <http://purl.org/dc/terms/> .\n\
+pub(super) const DATASET: &str = "@prefix dcat: <http://www.w3.org/ns/dcat#> .\n@prefix dct: <http://purl.org/dc/terms/> .\n\
 <loutres> a dcat:Dataset ;\n  dct:title \"TITLE\"@fr ;\n  dct:description \"Comptages <script>x</script> & annuels des loutres.\"@fr ;\n  \
 dct:publisher <../agents/ecobio> ;\n  dcat:keyword \"mustélidés\"@fr .\n";
 
