@@ -103,6 +103,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("result_one", "result", "résultat"),
     ("result_many", "results", "résultats"),
     ("results_heading", "Results", "Résultats"),
+    ("draft", "Draft", "Brouillon"),
     (
         "no_results",
         "No dataset matches this search.",

@@ -123,6 +123,7 @@ fn results(answer: &Value, base: &str, language: &str) -> Vec<Value> {
                     json!({
                         "href": dataset_page(base, r["id"].as_str().unwrap_or_default()),
                         "title": r["title"],
+                        "draft": r["status"] == "draft",
                         // Escaped by the search, with its matched words in <mark>.
                         "snippet": r["description"],
                         "publisher": r["publisher"]["label"],

@@ -12,13 +12,16 @@ use super::AppState;
 use super::catalog::{Links, OFFERS, respond_page};
 use super::errors::HttpError;
 use super::respond::{accept, preferred_language};
+use crate::access::{Principal, Role};
 use crate::model::RecordId;
 use crate::model::time::parse_instant;
 use crate::rdf::{Offer, Representation, negotiate};
 use crate::search::{
-    FacetCount, FacetKind, Hit, SearchError, SearchIndex, SearchPage, SearchRequest, Sort, Texts,
+    Audience, FacetCount, FacetKind, Hit, SearchError, SearchIndex, SearchPage, SearchRequest,
+    Sort, Texts,
 };
 use crate::store::{FeedEntry, FeedKey, FeedOrder, FeedPage};
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::{Value, json};
 
@@ -33,7 +36,12 @@ pub async fn search(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, HttpError> {
     let answer_in = negotiated(&request)?;
-    let asked = parse(request.query_string())?;
+    let mut asked = parse(request.query_string())?;
+    // A harvester's RDF pages hold published datasets only; a token shows its drafts.
+    let personal = request.headers().contains_key(header::AUTHORIZATION);
+    if personal && !matches!(answer_in, Answer::Rdf(_)) {
+        asked.request.audience = audience(&super::auth::principal(&request, &state)?);
+    }
     let language = asked
         .language
         .unwrap_or_else(|| preferred_language(&request));
@@ -56,10 +64,24 @@ pub async fn search(
         &path,
         request.query_string(),
     );
-    Ok(HttpResponse::Ok()
+    let mut response = HttpResponse::Ok();
+    response
         .content_type("application/json")
-        .insert_header(("Vary", "Accept, Accept-Language"))
-        .json(body))
+        .insert_header(("Vary", "Accept, Accept-Language, Authorization"));
+    if personal {
+        // Drafts in it: no shared cache may keep it.
+        response.insert_header((header::CACHE_CONTROL, "private, no-store"));
+    }
+    Ok(response.json(body))
+}
+
+/// What `who` may find beside published datasets: every draft for an administrator, the
+/// drafts of their publishers for an editor.
+fn audience(who: &Principal) -> Audience {
+    match &who.role {
+        Role::Admin => Audience::Administrator,
+        Role::Editor { publishers } => Audience::Editor(publishers.iter().cloned().collect()),
+    }
 }
 
 /// `GET {base}search/suggest?q=`: up to 10 datasets whose titles begin words with what was
@@ -381,6 +403,7 @@ fn hit_json(hit: &Hit, language: &str) -> Value {
         "license": named(&card.licenses).into_iter().next(),
         "keywords": card.keywords.iter().map(|k| k.value.clone()).collect::<Vec<_>>(),
         "source": card.source,
+        "status": if card.draft { "draft" } else { "published" },
         "modified": card.modified.map(crate::model::time::millis_text),
         "score": hit.score,
     })

@@ -56,6 +56,12 @@ pub struct Card {
     pub modified: Option<i64>,
     /// `dct:issued` (milliseconds).
     pub issued: Option<i64>,
+    /// For a draft, the agents whose editors may find it (empty: published).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub draft_of: Vec<String>,
+    /// Whether it is a draft (embargoed or not).
+    #[serde(default)]
+    pub draft: bool,
 }
 
 /// The facet path of one value: a single segment, whatever slashes it holds.
@@ -106,6 +112,8 @@ pub fn card(id: &RecordId, description: &Description) -> Card {
         papers: papers(quads, topic),
         modified: objects(topic, dct::MODIFIED).find_map(millis),
         issued: objects(topic, dct::ISSUED).find_map(millis),
+        draft_of: Vec::new(),
+        draft: false,
     }
 }
 
@@ -154,6 +162,12 @@ pub fn temporal(description: &Description) -> (Option<i64>, Option<i64>) {
     )
 }
 
+/// The audience of published datasets.
+pub const PUBLIC: &str = "public";
+/// The audience of every draft (administrators'); `draft:{agent}` is that of an agent's
+/// editors.
+pub const DRAFT: &str = "draft";
+
 /// The index document of `card`, with its temporal coverage and record version.
 pub fn document(
     fields: &Fields,
@@ -164,6 +178,14 @@ pub fn document(
     let mut doc = TantivyDocument::default();
     doc.add_text(fields.id, &card.id);
     doc.add_text(fields.iri, &card.iri);
+    if card.draft {
+        doc.add_text(fields.audience, DRAFT);
+        for owner in &card.draft_of {
+            doc.add_text(fields.audience, format!("{DRAFT}:{owner}"));
+        }
+    } else {
+        doc.add_text(fields.audience, PUBLIC);
+    }
     add_words(&mut doc, fields, card);
     add_facets(&mut doc, fields, card);
     // A coverage open at one end reaches the far past or future at that end.

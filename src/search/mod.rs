@@ -25,7 +25,7 @@ mod suggest;
 
 pub use answer::{FacetCount, Hit, SearchPage};
 pub use document::{Card, Named, Texts};
-pub use query::{FacetKind, SearchRequest, Sort};
+pub use query::{Audience, FacetKind, SearchRequest, Sort};
 pub use suggest::MAX_SUGGESTIONS;
 
 /// Differences an existing index catches up on before the server answers (a crash
@@ -197,7 +197,8 @@ impl SearchIndex {
     /// their versions.
     pub fn differences(&self, store: &CatalogStore) -> Result<Differences, SearchError> {
         let held = self.held()?;
-        let wanted = store.dataset_versions();
+        let mut wanted = store.dataset_versions();
+        wanted.extend(store.dataset_drafts()?);
         tracing::info!(
             indexed = held.len(),
             public = wanted.len(),
@@ -271,7 +272,8 @@ impl SearchIndex {
             if everything {
                 // A SPARQL Update may have changed any dataset.
                 writer.delete_all_documents()?;
-                for (id, _) in store.dataset_versions() {
+                let drafts = store.dataset_drafts()?.into_iter();
+                for (id, _) in store.dataset_versions().into_iter().chain(drafts) {
                     self.index_one(writer, store, &id)?;
                 }
                 return Ok(());
@@ -313,7 +315,8 @@ impl SearchIndex {
         Ok(())
     }
 
-    /// (Re)indexes the dataset `id` with `writer`; false if it is not public.
+    /// (Re)indexes the dataset `id` with `writer`, published or a draft (for those who may
+    /// see it); false if it is neither.
     fn index_one(
         &self,
         writer: &IndexWriter,
@@ -322,10 +325,18 @@ impl SearchIndex {
     ) -> Result<bool, SearchError> {
         let fields = &self.inner.fields;
         writer.delete_term(Term::from_field_text(fields.id, id.as_str()));
-        let Some(description) = store.describe(ResourceKind::Dataset, id)? else {
-            return Ok(false);
+        let (description, draft_of) = match store.describe(ResourceKind::Dataset, id)? {
+            Some(description) => (description, None),
+            None => match store.describe_draft(id)? {
+                Some((description, owners)) => (description, Some(owners)),
+                None => return Ok(false),
+            },
         };
         let mut card = document::card(id, &description);
+        if let Some(owners) = draft_of {
+            card.draft = true;
+            card.draft_of = owners;
+        }
         // Papers that describe it from their own records (its description names only
         // those it references itself).
         for paper in store.papers_describing(&description.topic)? {

@@ -1,6 +1,6 @@
 //! A search as asked (words, filters, order, page) and the tantivy queries it makes.
 
-use super::document::facet;
+use super::document::{DRAFT, PUBLIC, facet};
 use super::schema::Fields;
 use std::collections::BTreeMap;
 use std::ops::Bound;
@@ -107,9 +107,41 @@ impl Sort {
     }
 }
 
+/// Who searches: what they may find beside published datasets.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Audience {
+    /// Anyone: published datasets only.
+    #[default]
+    Public,
+    /// An administrator: every draft too.
+    Administrator,
+    /// An editor: the drafts of these agents (publisher IRIs) too.
+    Editor(Vec<String>),
+}
+
+impl Audience {
+    /// The query of what this audience may find.
+    fn query(&self, fields: &Fields) -> Box<dyn Query> {
+        let audience = |value: &str| term(Term::from_field_text(fields.audience, value));
+        let mut any: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, audience(PUBLIC))];
+        match self {
+            Self::Public => return audience(PUBLIC),
+            Self::Administrator => any.push((Occur::Should, audience(DRAFT))),
+            Self::Editor(agents) => any.extend(
+                agents
+                    .iter()
+                    .map(|agent| (Occur::Should, audience(&format!("{DRAFT}:{agent}")))),
+            ),
+        }
+        Box::new(BooleanQuery::new(any))
+    }
+}
+
 /// A search: every part optional but the page.
 #[derive(Debug, Clone, Default)]
 pub struct SearchRequest {
+    /// Who asks: drafts are found by those who may write them only.
+    pub audience: Audience,
     /// The words typed, with `"phrases"` and `-exclusions`.
     pub words: String,
     /// Facet filters: several values of one facet are OR, different facets AND.
@@ -142,7 +174,7 @@ impl SearchRequest {
 
     /// What every facet's counts and the results share: the words, dates and data papers.
     pub fn base(&self, fields: &Fields, parser: &QueryParser) -> Vec<Box<dyn Query>> {
-        let mut must: Vec<Box<dyn Query>> = Vec::new();
+        let mut must: Vec<Box<dyn Query>> = vec![self.audience.query(fields)];
         let words = plain_words(&self.words);
         if !words.trim().is_empty() {
             // Any text is searched: what the grammar cannot read is read as plain words.

@@ -16,7 +16,7 @@ use tantivy::tokenizer::{
 
 /// Bumped whenever the fields or their analysis change: an index of another version is
 /// rebuilt from the store.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The analysers, by the names the fields use.
 const FRENCH: &str = "passerelle_fr";
@@ -28,6 +28,9 @@ const FOLDED: &str = "passerelle_folded";
 pub struct Fields {
     /// The dataset's record id (the document's key).
     pub id: Field,
+    /// Who may find it: `public`, or for a draft `draft` and `draft:{agent IRI}` for each
+    /// agent whose editors may see it.
+    pub audience: Field,
     /// The dataset's IRI.
     pub iri: Field,
     /// Titles, descriptions and keywords in French, stemmed as French.
@@ -88,6 +91,7 @@ pub fn schema() -> (Schema, Fields) {
     let fields = Fields {
         id: builder.add_text_field("id", STRING | STORED),
         iri: builder.add_text_field("iri", STRING | STORED),
+        audience: builder.add_text_field("audience", STRING),
         text_fr: builder.add_text_field("text_fr", text(FRENCH) | STORED),
         text_en: builder.add_text_field("text_en", text(ENGLISH) | STORED),
         text_other: builder.add_text_field("text_other", text(FOLDED) | STORED),

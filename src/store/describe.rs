@@ -238,6 +238,16 @@ impl CatalogStore {
         })
     }
 
+    /// `quads` about `topic`, topic first, with the types and labels of what they link to.
+    pub(in crate::store) fn describe_quads(
+        &self,
+        topic: NamedNode,
+        quads: Vec<Quad>,
+    ) -> Result<Description, StoreError> {
+        let quads = topic_first(quads, &topic);
+        self.finish(topic, quads, None)
+    }
+
     /// `triples` with the types and labels the store knows of what they link to (agents,
     /// vocabulary concepts): SHACL class constraints look for those types in the data.
     pub(in crate::store) fn in_context(&self, triples: &[Triple]) -> Result<Graph, StoreError> {

@@ -2,13 +2,15 @@
 //! public reader (dereferencing, the feed, SPARQL) can come across them. Publishing moves
 //! a draft into the public store, where it becomes an ordinary record.
 
+use super::Description;
 use super::lookup::CurrentRecord;
 use super::lookup::QuadSource;
 use super::{CatalogStore, StoreError};
+use crate::model::ResourceKind;
 use crate::model::time::to_millis;
 use crate::model::vocab::{dct, foaf};
 use crate::model::{RecordId, RecordKind};
-use oxigraph::model::{NamedNode, NamedOrBlankNode, Quad};
+use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, NamedOrBlankNodeRef, Quad};
 
 impl CatalogStore {
     /// The draft `id` of kind `kind` and its quads (in the default graph), if there is one.
@@ -95,6 +97,45 @@ impl CatalogStore {
             || self
                 .private
                 .graph_holds_any(self.history_graph(id).as_ref())?)
+    }
+
+    /// Every dataset draft (embargoed ones too) and its version: what the search index
+    /// holds for the editors who may see them.
+    pub(in crate::store) fn dataset_drafts(&self) -> Result<Vec<(RecordId, i64)>, StoreError> {
+        let mut drafts = Vec::new();
+        for quad in self
+            .private
+            .quads_for_pattern(None, Some(foaf::PRIMARY_TOPIC), None, None)
+        {
+            let quad = quad?;
+            let GraphName::NamedNode(graph) = &quad.graph_name else {
+                continue;
+            };
+            if quad.subject.as_ref() != NamedOrBlankNodeRef::from(graph.as_ref()) {
+                continue;
+            }
+            let Some(id) = self.base.local_id(ResourceKind::Record, graph.as_str()) else {
+                continue;
+            };
+            if let Some((current, _)) = self.draft(RecordKind::Dataset, &id)? {
+                drafts.push((id, current.version));
+            }
+        }
+        Ok(drafts)
+    }
+
+    /// The dataset draft `id` described as a published record is (with the types and
+    /// labels of what it links to), and the agents whose editors may see it.
+    pub(in crate::store) fn describe_draft(
+        &self,
+        id: &RecordId,
+    ) -> Result<Option<(Description, Vec<String>)>, StoreError> {
+        let Some((current, quads)) = self.draft(RecordKind::Dataset, id)? else {
+            return Ok(None);
+        };
+        let mut description = self.describe_quads(current.topic.clone(), quads)?;
+        description.version = Some(current.version);
+        Ok(Some((description, current.owners)))
     }
 
     /// Whether a draft describes `topic`.

@@ -49,6 +49,13 @@ pub trait Records {
     fn own_triples(&self, id: &RecordId) -> Result<Graph, StoreError>;
     /// When the embargoed draft `id` is to be published (milliseconds), if it is one.
     fn embargo_of(&self, id: &RecordId) -> Result<Option<i64>, StoreError>;
+    /// Every dataset draft and its version.
+    fn dataset_drafts(&self) -> Result<Vec<(RecordId, i64)>, StoreError>;
+    /// The dataset draft `id` with what it links to, and who may see it (agent IRIs).
+    fn describe_draft(
+        &self,
+        id: &RecordId,
+    ) -> Result<Option<(Description, Vec<String>)>, StoreError>;
 }
 
 /// Which record a resource belongs to, and who may write it (`lookup.rs`).
@@ -257,6 +264,15 @@ impl Records for CatalogStore {
     }
     fn describe_catalog(&self) -> Result<Description, StoreError> {
         CatalogStore::describe_catalog(self)
+    }
+    fn dataset_drafts(&self) -> Result<Vec<(RecordId, i64)>, StoreError> {
+        CatalogStore::dataset_drafts(self)
+    }
+    fn describe_draft(
+        &self,
+        id: &RecordId,
+    ) -> Result<Option<(Description, Vec<String>)>, StoreError> {
+        CatalogStore::describe_draft(self, id)
     }
     fn in_context(&self, triples: &[Triple]) -> Result<Graph, StoreError> {
         CatalogStore::in_context(self, triples)

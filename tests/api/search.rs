@@ -648,8 +648,8 @@ async fn a_renamed_publisher_and_a_new_data_paper_show_in_the_datasets_they_touc
 }
 
 #[tokio::test]
-async fn drafts_and_embargoed_datasets_are_not_in_anonymous_results() {
-    let (server, _temp) = common::api::server();
+async fn drafts_are_found_by_their_editors_only() {
+    let (server, temp) = common::api::server();
     search(&server, "").await;
     let draft = DATASET
         .replace("TITLE", "Brouillon des hermines")
@@ -683,12 +683,37 @@ async fn drafts_and_embargoed_datasets_are_not_in_anonymous_results() {
     assert_eq!(embargoed.status(), StatusCode::CREATED);
     let found = search(&server, "q=hermines").await;
     assert_eq!(found["total"], 0, "{found}");
-    // Published, the draft is found by the next search.
+    // Their editors find them, marked as drafts; an editor of another publisher does not;
+    // an administrator finds every draft.
+    let editor = |name: &str, agent: &str| {
+        let agent = format!("{}agents/{agent}", server.base);
+        let args = ["--name", name, "--role", "editor", "--publisher", &agent];
+        common::api::create_token(temp.path(), &args)
+    };
+    let (ecobio, cnrs) = (editor("alice", "ecobio"), editor("bob", "cnrs"));
     let id = header(&created, "location")
         .rsplit('/')
         .next()
         .unwrap()
         .to_owned();
+    let theirs = search_as(&server, "q=hermines", &ecobio).await;
+    assert_eq!(theirs["total"], 2, "{theirs}");
+    assert!(ids(&theirs).contains(&id));
+    for result in theirs["results"].as_array().unwrap() {
+        assert_eq!(result["status"], "draft", "{result}");
+    }
+    assert_eq!(theirs["facets"]["publisher"][0]["count"], 2, "{theirs}");
+    assert_eq!(search_as(&server, "q=hermines", &cnrs).await["total"], 0);
+    assert_eq!(search_as(&server, "q=hermines", ADMIN).await["total"], 2);
+    // A token nobody holds is refused, not taken for anonymous.
+    let refused = client()
+        .get(format!("{}/search?q=hermines", server.url))
+        .header("Authorization", "Bearer psl_nobody")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    // Published, the draft is found by the next search.
     let (_, etag) = model(&server, &format!("datasets/{id}")).await;
     let path = format!("datasets/{id}?status=published");
     let published = api_request(
@@ -707,6 +732,44 @@ async fn drafts_and_embargoed_datasets_are_not_in_anonymous_results() {
         published.text().await.unwrap()
     );
     assert!(ids(&search(&server, "q=hermines").await).contains(&id));
+    let published = search_as(&server, "q=hermines", &ecobio).await;
+    assert_eq!(
+        published["total"], 2,
+        "the draft is not there twice: {published}"
+    );
+    // A draft discarded leaves its editor's search.
+    let embargoed_id = header(&embargoed, "location")
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let (_, etag) = model(&server, &format!("datasets/{embargoed_id}")).await;
+    let path = format!("datasets/{embargoed_id}");
+    let discarded = api_request(
+        &server,
+        reqwest::Method::DELETE,
+        &path,
+        None,
+        ADMIN,
+        Some(&etag),
+    )
+    .await;
+    assert!(discarded.status().is_success(), "{}", discarded.status());
+    let left = search_as(&server, "q=hermines", &ecobio).await;
+    assert_eq!(ids(&left), BTreeSet::from([id]), "{left}");
+}
+
+/// The JSON answer of `GET /search?{query}` for the holder of `token`.
+async fn search_as(server: &Server, query: &str, token: &str) -> Value {
+    let response = client()
+        .get(format!("{}/search?{query}", server.url))
+        .header("Authorization", format!("Bearer {token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(header(&response, "cache-control"), "private, no-store");
+    response.json().await.unwrap()
 }
 
 #[tokio::test]

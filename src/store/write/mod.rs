@@ -24,7 +24,7 @@ pub use harvested::{IncomingDataset, SourceRef, Verdict};
 pub use split::{WriteSummary, WrittenRecord};
 
 use super::history::Provenance;
-use super::{CatalogStore, StoreError};
+use super::{CatalogStore, RecordChange, StoreError};
 use crate::model::{RecordDraft, RecordId, RecordKind};
 use published::Expect;
 
@@ -114,12 +114,17 @@ impl CatalogStore {
             WriteKind::Replace { id, version } => {
                 self.write_record_locked(draft, &Expect::Version { id, version }, by)
             }
-            WriteKind::Draft { replacing, embargo } => self.write_draft_locked(
-                draft,
-                replacing.as_ref().map(|(id, version)| (id, *version)),
-                embargo,
-                by,
-            ),
+            WriteKind::Draft { replacing, embargo } => {
+                let written = self.write_draft_locked(
+                    draft,
+                    replacing.as_ref().map(|(id, version)| (id, *version)),
+                    embargo,
+                    by,
+                )?;
+                // Not in the feed, but in the search of those who may see it.
+                self.tell(&[RecordChange::Changed(written.id.clone())]);
+                Ok(written)
+            }
             WriteKind::Publish { id, version } => {
                 self.publish_draft_locked(draft, &id, version, by)
             }
@@ -137,7 +142,11 @@ impl CatalogStore {
         let _writer = self.write_lock();
         match removal {
             Removal::Published => self.delete_record_locked(kind, id, version, by),
-            Removal::Draft => self.delete_draft_locked(kind, id, version, by),
+            Removal::Draft => {
+                self.delete_draft_locked(kind, id, version, by)?;
+                self.tell(&[RecordChange::Changed(id.clone())]);
+                Ok(())
+            }
         }
     }
 }
