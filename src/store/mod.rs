@@ -46,6 +46,7 @@ mod seed;
 mod snapshots;
 mod sparql;
 mod state;
+mod update_scope;
 mod vocabularies;
 mod withdrawn;
 mod write;

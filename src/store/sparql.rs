@@ -273,6 +273,7 @@ impl CatalogStore {
     ) -> Result<(), StoreError> {
         let prepared = self.parse_update(update, &using)?;
         let _writer = self.write_lock();
+        let scope = self.update_scope(update, &using);
         let snapshots = self.snapshots.exclusive();
         let mut transaction = self.store.start_transaction()?;
         prepared
@@ -308,7 +309,7 @@ impl CatalogStore {
         // The update may have changed any record's `dct:modified`: read the order again.
         let index = self.scan_feed()?;
         *self.feed_index_mut() = index;
-        self.tell(&[super::RecordChange::All]);
+        self.tell(&self.records_in_scope(scope, &deleted));
         if let Err(error) = self.touch() {
             tracing::warn!(%error, "the update is committed but its time was not recorded");
         }
@@ -377,6 +378,35 @@ impl CatalogStore {
             .map(|id| self.base.record_graph(&id))
             .collect();
         Ok((deleted, revived))
+    }
+
+    /// The records an update in `scope` may have changed, `deleted` among them: those of
+    /// the record graphs it wrote; anything if it wrote another graph but the catalog's
+    /// (a vocabulary's labels show in datasets' documents).
+    fn records_in_scope(
+        &self,
+        scope: super::update_scope::UpdateScope,
+        deleted: &[crate::model::RecordId],
+    ) -> Vec<super::RecordChange> {
+        use super::RecordChange;
+        let super::update_scope::UpdateScope::Graphs(graphs) = scope else {
+            return vec![RecordChange::All];
+        };
+        let catalog = self.base.catalog_graph();
+        let mut changes: Vec<RecordChange> = deleted
+            .iter()
+            .map(|id| RecordChange::Changed(id.clone()))
+            .collect();
+        for graph in graphs.iter().filter(|g| **g != catalog) {
+            match self
+                .base
+                .local_id(crate::model::ResourceKind::Record, graph.as_str())
+            {
+                Some(id) => changes.push(RecordChange::Changed(id)),
+                None => return vec![RecordChange::All],
+            }
+        }
+        changes
     }
 
     /// Whether the catalog is described (an update may have removed it all).
