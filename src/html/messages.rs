@@ -115,6 +115,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "Essayez d’autres mots, ou retirez un filtre.",
     ),
     ("filters_heading", "Refine", "Affiner"),
+    (
+        "search_problem",
+        "This search cannot be run as written:",
+        "Cette recherche ne peut pas être lancée telle quelle :",
+    ),
     ("active_filters", "Active filters", "Filtres actifs"),
     ("remove_filter", "Remove the filter", "Retirer le filtre"),
     ("clear_all", "Clear all", "Tout effacer"),

@@ -106,6 +106,26 @@ impl Pages {
     }
 }
 
+impl Pages {
+    /// The search page for a search that cannot be run: what is wrong, and the box.
+    pub fn search_problem(
+        &self,
+        words: &str,
+        problem: &str,
+        frame: &Frame<'_>,
+    ) -> Result<String, PageError> {
+        let title = super::messages(frame.language)
+            .get("search_title")
+            .copied()
+            .unwrap_or_default();
+        self.render(
+            "search.html",
+            frame,
+            json!({ "title": title, "q": words, "problem": problem, "formats": [] }),
+        )
+    }
+}
+
 /// The results as cards, linking to our page of each dataset.
 fn results(answer: &Value, base: &str, language: &str) -> Vec<Value> {
     let labels = |values: &Value| -> Vec<Value> {

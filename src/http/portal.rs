@@ -73,6 +73,36 @@ pub async fn landing(request: &HttpRequest, state: &AppState) -> Result<HttpResp
     Ok(respond(request, &rendered))
 }
 
+/// The search page for a search whose parameters are wrong: a 400 that says which, with
+/// the search box holding the words.
+pub fn unreadable_search(
+    request: &HttpRequest,
+    state: &AppState,
+    problem: &str,
+) -> Result<HttpResponse, HttpError> {
+    let language = preferred_language(request);
+    let base = state.store.base().as_str();
+    let words = form_urlencoded::parse(request.query_string().as_bytes())
+        .find(|(name, _)| name == "q")
+        .map(|(_, words)| words.into_owned())
+        .unwrap_or_default();
+    let here = format!("{base}search");
+    let frame = Frame {
+        base,
+        language,
+        here: &here,
+        kind: "search",
+    };
+    let body = state.pages.search_problem(&words, problem, &frame)?;
+    Ok(HttpResponse::BadRequest()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((
+            header::VARY,
+            header::HeaderValue::from_static("Accept, Accept-Language, Cookie"),
+        ))
+        .body(body))
+}
+
 /// The search page for the answer `page` to `asked`.
 pub fn search_page(
     request: &HttpRequest,

@@ -36,7 +36,14 @@ pub async fn search(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, HttpError> {
     let answer_in = negotiated(&request)?;
-    let mut asked = parse(request.query_string())?;
+    let mut asked = match parse(request.query_string()) {
+        Ok(asked) => asked,
+        // A person gets the page, saying what is wrong, with the search box to try again.
+        Err(HttpError::BadRequest(problem)) if answer_in == Answer::Html => {
+            return super::portal::unreadable_search(&request, &state, &problem);
+        }
+        Err(error) => return Err(error),
+    };
     // A harvester's RDF pages hold published datasets only; a token shows its drafts.
     let personal = request.headers().contains_key(header::AUTHORIZATION);
     if personal && !matches!(answer_in, Answer::Rdf(_)) {

@@ -377,3 +377,49 @@ async fn chromium_walks_the_portal_with_no_accessibility_violation() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_search_that_cannot_be_run_says_why_on_the_page() {
+    let server = Server::start();
+    search(&server, "").await;
+    for (query, named) in [
+        ("q=eau&page_size=100000", "page_size"),
+        ("q=eau&colour=blue", "colour"),
+        ("temporal=2020", "temporal"),
+    ] {
+        let response = client()
+            .get(format!("{}/search?{query}", server.url))
+            .header("Accept", "text/html")
+            .header("Accept-Language", "fr")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{query}");
+        assert!(
+            response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
+        let html = unescape(&response.text().await.unwrap());
+        let problem = between(&html, "id=\"problem\" role=\"alert\"", "</div>");
+        assert!(
+            problem.contains("ne peut pas être lancée") && problem.contains(named),
+            "{problem}"
+        );
+        if query.starts_with("q=eau") {
+            assert!(
+                html.contains("name=\"q\" type=\"search\" value=\"eau\""),
+                "{html}"
+            );
+        }
+    }
+    // A program still gets the problem in JSON.
+    let json = client()
+        .get(format!("{}/search?page_size=100000", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(json.headers()["content-type"], "application/problem+json");
+}
