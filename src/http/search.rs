@@ -52,6 +52,7 @@ pub async fn search(
     let language = asked
         .language
         .unwrap_or_else(|| preferred_language(&request));
+    asked.request.english = language == "en";
     let search = asked.request.clone();
     let page = with_index(&state, move |index| index.search(&search)).await?;
     match answer_in {

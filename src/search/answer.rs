@@ -203,7 +203,14 @@ fn top(
         Sort::Title => searcher
             .search(
                 query,
-                &top.order_by_string_fast_field("title_sort", Order::Asc),
+                &top.order_by_string_fast_field(
+                    if request.english {
+                        "title_sort_en"
+                    } else {
+                        "title_sort"
+                    },
+                    Order::Asc,
+                ),
             )?
             .into_iter()
             .map(|(_, address)| (None, address))

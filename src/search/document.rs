@@ -235,13 +235,19 @@ fn add_words(doc: &mut TantivyDocument, fields: &Fields, card: &Card) {
         doc.add_text(fields.title, title);
         doc.add_text(fields.title_words, title);
     }
-    // Sorted by the French title (the portal's first language), else English, else any.
-    let first_title = ["fr", "en", ""]
-        .iter()
-        .find_map(|l| card.title.get(*l))
-        .or_else(|| card.title.values().next())
-        .map_or("", String::as_str);
-    doc.add_text(fields.title_sort, sort_key(first_title));
+    // Sorted by the title in the reader's language, else the other one, else any.
+    let first_title = |languages: [&str; 3]| {
+        languages
+            .iter()
+            .find_map(|l| card.title.get(*l))
+            .or_else(|| card.title.values().next())
+            .map_or("", String::as_str)
+    };
+    doc.add_text(fields.title_sort, sort_key(first_title(["fr", "en", ""])));
+    doc.add_text(
+        fields.title_sort_en,
+        sort_key(first_title(["en", "fr", ""])),
+    );
 }
 
 /// The card's facet values.

@@ -142,6 +142,8 @@ impl Audience {
 pub struct SearchRequest {
     /// Who asks: drafts are found by those who may write them only.
     pub audience: Audience,
+    /// Whether titles are read in English (the sort by title follows them), else French.
+    pub english: bool,
     /// The words typed, with `"phrases"` and `-exclusions`.
     pub words: String,
     /// Facet filters: several values of one facet are OR, different facets AND.

@@ -43,8 +43,11 @@ pub struct Fields {
     pub title: Field,
     /// The title words as typed, for completions.
     pub title_words: Field,
-    /// The first title, folded and lowercased: the sort by title.
+    /// The French title (else the English one, else any), folded and lowercased: the
+    /// sort by title for French readers.
     pub title_sort: Field,
+    /// The same with the English title first, for English readers.
+    pub title_sort_en: Field,
     /// Facets: IRIs (or keywords, languages...) as facet paths of one segment.
     pub theme: Field,
     /// The publisher.
@@ -98,6 +101,7 @@ pub fn schema() -> (Schema, Fields) {
         title: builder.add_text_field("title", text(FOLDED)),
         title_words: builder.add_text_field("title_words", text(FOLDED)),
         title_sort: builder.add_text_field("title_sort", STRING | FAST),
+        title_sort_en: builder.add_text_field("title_sort_en", STRING | FAST),
         theme: builder.add_facet_field("theme", facet.clone()),
         publisher: builder.add_facet_field("publisher", facet.clone()),
         format: builder.add_facet_field("format", facet.clone()),
