@@ -5,7 +5,9 @@ use super::query::{FacetKind, SearchRequest, Sort};
 use super::schema::Fields;
 use super::{SearchError, SearchIndex};
 use std::collections::HashMap;
-use tantivy::collector::{Count, FacetCollector, FacetCounts, MultiCollector, TopDocs};
+use tantivy::collector::{
+    Count, FacetCollector, FacetCounts, FruitHandle, MultiCollector, MultiFruit, TopDocs,
+};
 use tantivy::query::Query;
 use tantivy::schema::{Facet, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -63,12 +65,21 @@ impl SearchIndex {
         // share the results' query); a facet with one is counted without it, apart.
         let mut shared = MultiCollector::new();
         let count = shared.add_collector(Count);
+        let offset = request
+            .page
+            .saturating_sub(1)
+            .saturating_mul(request.page_size);
+        // The page of results too: one walk of the postings for all of them. A page past
+        // every document is empty (its collector would hold `offset` entries).
+        let in_range = u64::try_from(offset).is_ok_and(|o| o < searcher.num_docs());
+        let page = in_range.then(|| TopHandle::add(&mut shared, request, offset));
         let mut handles = Vec::new();
         for kind in FacetKind::ALL.into_iter().filter(|k| !filtered(k)) {
             handles.push((kind, shared.add_collector(facet_collector(kind))));
         }
         let mut fruits = searcher.search(&*query, &shared)?;
         let total = count.extract(&mut fruits);
+        let found = page.map(|p| p.extract(&mut fruits)).unwrap_or_default();
         let mut counted = HashMap::new();
         for (kind, handle) in handles {
             counted.insert(kind, handle.extract(&mut fruits));
@@ -77,15 +88,7 @@ impl SearchIndex {
             let without = request.query(&inner.fields, &inner.parser, Some(kind));
             counted.insert(kind, searcher.search(&*without, &facet_collector(kind))?);
         }
-        let offset = request
-            .page
-            .saturating_sub(1)
-            .saturating_mul(request.page_size);
-        let hits = if offset < total {
-            self.hits(&searcher, &*query, request, offset)?
-        } else {
-            Vec::new()
-        };
+        let hits = self.hits(&searcher, &*query, request, found)?;
         let facets = FacetKind::ALL
             .into_iter()
             .map(|kind| {
@@ -106,9 +109,11 @@ impl SearchIndex {
         searcher: &Searcher,
         query: &dyn Query,
         request: &SearchRequest,
-        offset: usize,
+        found: Vec<(Option<f32>, DocAddress)>,
     ) -> Result<Vec<Hit>, SearchError> {
-        let found = top(searcher, query, request, offset)?;
+        if found.is_empty() {
+            return Ok(Vec::new());
+        }
         let fields = &self.inner.fields;
         let snippets = if request.words.trim().is_empty() {
             Vec::new()
@@ -173,49 +178,60 @@ impl SearchIndex {
     }
 }
 
-/// The addresses of the page's results from `offset`, in the request's order, with their
-/// scores when ranked by relevance.
-fn top(
-    searcher: &Searcher,
-    query: &dyn Query,
-    request: &SearchRequest,
-    offset: usize,
-) -> Result<Vec<(Option<f32>, DocAddress)>, SearchError> {
-    let top = TopDocs::with_limit(request.page_size.max(1)).and_offset(offset);
-    Ok(match request.order() {
-        Sort::Relevance => searcher
-            .search(query, &top.order_by_score())?
-            .into_iter()
-            .map(|(score, address)| (Some(score), address))
-            .collect(),
-        Sort::Modified | Sort::Issued => {
-            let field = if request.order() == Sort::Modified {
-                "modified"
-            } else {
-                "issued"
-            };
-            searcher
-                .search(query, &top.order_by_fast_field::<i64>(field, Order::Desc))?
+/// The page of results from `offset` in the request's order, collected in the same pass
+/// as the count and the facets: one handle per kind of order (their fruits differ).
+enum TopHandle {
+    /// By relevance, with scores.
+    Score(FruitHandle<Vec<(f32, DocAddress)>>),
+    /// By a date, newest first.
+    Date(FruitHandle<Vec<(Option<i64>, DocAddress)>>),
+    /// By title.
+    Title(FruitHandle<Vec<(Option<String>, DocAddress)>>),
+}
+
+impl TopHandle {
+    /// Adds to `shared` the collector of the page `request` asks for, from `offset`.
+    fn add(shared: &mut MultiCollector<'_>, request: &SearchRequest, offset: usize) -> Self {
+        let top = TopDocs::with_limit(request.page_size.max(1)).and_offset(offset);
+        match request.order() {
+            Sort::Relevance => Self::Score(shared.add_collector(top.order_by_score())),
+            Sort::Modified => Self::Date(
+                shared.add_collector(top.order_by_fast_field::<i64>("modified", Order::Desc)),
+            ),
+            Sort::Issued => Self::Date(
+                shared.add_collector(top.order_by_fast_field::<i64>("issued", Order::Desc)),
+            ),
+            Sort::Title => Self::Title(shared.add_collector(top.order_by_string_fast_field(
+                if request.english {
+                    "title_sort_en"
+                } else {
+                    "title_sort"
+                },
+                Order::Asc,
+            ))),
+        }
+    }
+
+    /// The page's addresses, with their scores when ranked by relevance.
+    fn extract(self, fruits: &mut MultiFruit) -> Vec<(Option<f32>, DocAddress)> {
+        match self {
+            Self::Score(handle) => handle
+                .extract(fruits)
+                .into_iter()
+                .map(|(score, address)| (Some(score), address))
+                .collect(),
+            Self::Date(handle) => handle
+                .extract(fruits)
                 .into_iter()
                 .map(|(_, address)| (None, address))
-                .collect()
+                .collect(),
+            Self::Title(handle) => handle
+                .extract(fruits)
+                .into_iter()
+                .map(|(_, address)| (None, address))
+                .collect(),
         }
-        Sort::Title => searcher
-            .search(
-                query,
-                &top.order_by_string_fast_field(
-                    if request.english {
-                        "title_sort_en"
-                    } else {
-                        "title_sort"
-                    },
-                    Order::Asc,
-                ),
-            )?
-            .into_iter()
-            .map(|(_, address)| (None, address))
-            .collect(),
-    })
+    }
 }
 
 /// Counts the values of the facet `kind`, all of them (one segment each).
