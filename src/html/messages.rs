@@ -134,6 +134,19 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("facet_source", "Sources", "Sources"),
     ("facet_has_data_paper", "Data paper", "Data paper"),
     ("facet_words", "Words", "Mots"),
+    ("facet_dates", "Dates", "Dates"),
+    ("facet_temporal", "Period covered", "Période couverte"),
+    ("facet_modified_since", "Updated since", "Mis à jour depuis"),
+    (
+        "facet_modified_before",
+        "Updated before",
+        "Mis à jour avant",
+    ),
+    (
+        "temporal_hint",
+        "Years or days: 2010/2020, 2019-06-01/2019-09-30.",
+        "Années ou jours : 2010/2020, 2019-06-01/2019-09-30.",
+    ),
     ("source_local", "This catalog", "Ce catalogue"),
     (
         "with_data_paper",

@@ -18,6 +18,8 @@ const FACETS: [&str; 7] = [
     "language",
     "source",
 ];
+/// The parameters of the dates' form (which sends the others again).
+const DATES: [&str; 2] = ["temporal", "modified_since"];
 /// Parameters a link to another page of results or another filter keeps: all but these
 /// (`lang` is remembered by its cookie), and `format=json`.
 const NOT_KEPT: [&str; 2] = ["page", "lang"];
@@ -95,6 +97,9 @@ impl Pages {
                 "active": active(answer, &kept, frame.base, t),
                 "clear": search_link(frame.base, &[]),
                 "hidden": kept.iter().filter(|(n, _)| *n != "q").map(|(n, v)| json!({"name": n, "value": v})).collect::<Vec<_>>(),
+                "dates_hidden": kept.iter().filter(|(n, _)| !DATES.contains(n)).map(|(n, v)| json!({"name": n, "value": v})).collect::<Vec<_>>(),
+                "temporal": kept.iter().find(|(n, _)| *n == "temporal").map(|(_, v)| *v),
+                "modified_since": kept.iter().find(|(n, _)| *n == "modified_since").map(|(_, v)| *v),
                 "sort_hidden": kept.iter().filter(|(n, _)| *n != "sort").map(|(n, v)| json!({"name": n, "value": v})).collect::<Vec<_>>(),
                 "sort": view.sort,
                 "sorts": ["relevance", "modified", "title", "issued"],

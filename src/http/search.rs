@@ -219,6 +219,9 @@ async fn rdf_answer(
     ))
 }
 
+/// The parameters that are dates or periods.
+const DATE_PARAMETERS: [&str; 3] = ["temporal", "modified_since", "modified_before"];
+
 /// A search as the URL asks it.
 #[derive(Debug)]
 struct Asked {
@@ -236,6 +239,10 @@ fn parse(query: &str) -> Result<Asked, HttpError> {
     let mut language = None;
     for (name, value) in form_urlencoded::parse(query.as_bytes()) {
         let value = value.into_owned();
+        // A form's empty date field says "no date", not a wrong one.
+        if DATE_PARAMETERS.contains(&name.as_ref()) && value.trim().is_empty() {
+            continue;
+        }
         match name.as_ref() {
             "q" => request.words = value,
             "page" => request.page = whole(&name, &value, 1, usize::MAX)?,

@@ -8,7 +8,7 @@
 
 use crate::common;
 
-use super::search::{DATASET, search};
+use super::search::{DATASET, fold, search};
 use common::api::{ADMIN, api_request};
 use common::{Server, client, run_python};
 use reqwest::StatusCode;
@@ -307,6 +307,8 @@ async fn chromium_walks_the_portal_with_no_accessibility_violation() {
     let query_total = search(&server, "q=zones+humides").await["total"]
         .as_u64()
         .unwrap();
+    let period = search(&server, "q=zones+humides&temporal=2010/2015").await;
+    let period_total = period["total"].as_u64().unwrap();
     let shots = std::env::var("CARGO_TARGET_DIR")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|_| std::env::temp_dir())
@@ -354,6 +356,21 @@ async fn chromium_walks_the_portal_with_no_accessibility_violation() {
     assert_eq!(summary["facet_ticked"], 1, "{summary}");
     assert_eq!(summary["active_filters"], 2, "{summary}");
     assert_eq!(summary["unfiltered_total"], query_total, "{summary}");
+    let suggestions = summary["suggestions"].as_array().unwrap();
+    assert!(
+        !suggestions.is_empty() && suggestions.len() <= 10,
+        "{summary}"
+    );
+    for suggestion in suggestions {
+        let title = fold(suggestion.as_str().unwrap());
+        assert!(title.split(' ').any(|w| w.starts_with("zon")), "{summary}");
+    }
+    assert_eq!(
+        summary["period_params"],
+        serde_json::json!({"q": ["zones humides"], "temporal": ["2010/2015"]}),
+        "{summary}"
+    );
+    assert_eq!(summary["period_total"], period_total, "{summary}");
     assert_eq!(summary["all_total"], total, "{summary}");
     assert_eq!(summary["pages_seen"], total.min(40), "{summary}");
     assert_eq!(summary["pages_overlap"], 0, "{summary}");

@@ -843,7 +843,7 @@ async fn orders_dates_and_periods_narrow_and_sort_as_asked() {
 }
 
 /// `text` lowercased with its accents dropped, as titles are sorted.
-fn fold(text: &str) -> String {
+pub(super) fn fold(text: &str) -> String {
     text.to_lowercase()
         .chars()
         .map(|c| match c {

@@ -85,8 +85,16 @@ try:
     axe("landing")
     screenshot("landing")
 
-    # Type a query and press Enter: the search page holds it and lists results.
+    # Typing offers title completions (a script over search/suggest)...
     box = driver.find_element(By.ID, "q")
+    box.send_keys("zon")
+    WebDriverWait(driver, 10).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#q-suggestions option"))
+    summary["suggestions"] = [o.get_attribute("value") for o in
+                              driver.find_elements(By.CSS_SELECTOR, "#q-suggestions option")]
+    box.clear()
+
+    # ...then a query and Enter: the search page holds it and lists results.
     box.send_keys("zones humides")
     box.send_keys(Keys.ENTER)
     wait_for("/search")
@@ -110,8 +118,17 @@ try:
 
     # Remove the filter again from the list of active filters.
     driver.find_element(By.CSS_SELECTOR, "#active li:nth-child(2) a").click()
-    wait_for("/search")
+    WebDriverWait(driver, 20).until(lambda d: "format=" not in d.current_url
+                                    and d.execute_script("return document.readyState") == "complete")
     summary["unfiltered_total"] = int(driver.find_element(By.ID, "total").text)
+
+    # The dates' form: a period covered, sent with the words kept.
+    period = driver.find_element(By.ID, "temporal")
+    period.send_keys("2010/2015")
+    period.submit()
+    wait_for("temporal=")
+    summary["period_params"] = {k: v for k, v in params().items() if k in ("q", "temporal")}
+    summary["period_total"] = int(driver.find_element(By.ID, "total").text)
 
     # Everything, a page at a time: follow the link to the next page.
     driver.get(base + "/search")
