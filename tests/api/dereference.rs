@@ -818,8 +818,10 @@ async fn harvested_text_cannot_inject_markup_or_scripts() {
         .await
         .unwrap();
     assert!(html.contains("&lt;script&gt;"), "{html}");
+    // The one script is the layout's own (completions in the search box).
+    assert_eq!(html.matches("<script>").count(), 1, "{html}");
     assert!(
-        !html.contains("<script>") && !html.contains("<img src=x"),
+        !html.contains("<script>alert") && !html.contains("<img src=x"),
         "{html}"
     );
     assert!(
@@ -831,5 +833,10 @@ async fn harvested_text_cannot_inject_markup_or_scripts() {
         .text()
         .await
         .unwrap();
-    assert!(!landing.contains("<script>"), "{landing}");
+    assert!(
+        landing.contains("alert("),
+        "the dataset is not on the landing page"
+    );
+    assert!(!landing.contains("<script>alert"), "{landing}");
+    assert_eq!(landing.matches("<script>").count(), 1, "{landing}");
 }
