@@ -23,6 +23,7 @@ mod api {
     mod profile;
     mod python_clients;
     mod search;
+    mod search_drafts;
     mod sparql;
     mod sparql_disconnect;
     mod sparql_page;

@@ -237,10 +237,11 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
     move |config: &mut web::ServiceConfig| {
         let mount = state.store.base().path().trim_end_matches('/').to_owned();
         let cookie_path = format!("{mount}/");
+        let secure = state.store.base().as_str().starts_with("https:");
         config.app_data(web::Data::new(state)).service(
             web::scope(&mount)
                 .wrap(actix_web::middleware::from_fn(move |request, next| {
-                    remember_language(cookie_path.clone(), request, next)
+                    remember_language((cookie_path.clone(), secure), request, next)
                 }))
                 // Routes are tried in order: the endpoint comes first so that its many
                 // short queries skip matching the others (one by regex; see decisions.md).
@@ -314,13 +315,11 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
 /// Sets the `lang` cookie on a page asked with `?lang=fr|en` (the language switch), so
 /// that the reader's next pages come in the language they chose.
 async fn remember_language(
-    cookie_path: String,
+    (cookie_path, secure): (String, bool),
     request: ServiceRequest,
     next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
 ) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
-    let chosen = form_urlencoded::parse(request.query_string().as_bytes())
-        .find(|(name, _)| name == "lang")
-        .and_then(|(_, value)| respond::known_language(&value));
+    let chosen = respond::asked_language(request.query_string());
     let mut response = next.call(request).await?;
     let page = response
         .headers()
@@ -336,6 +335,7 @@ async fn remember_language(
             .max_age(actix_web::cookie::time::Duration::days(365))
             .same_site(actix_web::cookie::SameSite::Lax)
             .http_only(true)
+            .secure(secure)
             .finish();
         response.response_mut().add_cookie(&cookie)?;
     }

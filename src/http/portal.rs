@@ -5,7 +5,7 @@
 
 use super::AppState;
 use super::errors::HttpError;
-use super::respond::{Rendered, preferred_language, respond};
+use super::respond::{Rendered, VARY_PAGES, VARY_PERSONAL, preferred_language, respond};
 use super::search::{answer, with_index};
 use crate::html::{Frame, Landing, PageContext, SearchView};
 use crate::model::Variants;
@@ -96,10 +96,7 @@ pub fn unreadable_search(
     let body = state.pages.search_problem(&words, problem, &frame)?;
     Ok(HttpResponse::BadRequest()
         .content_type("text/html; charset=utf-8")
-        .insert_header((
-            header::VARY,
-            header::HeaderValue::from_static("Accept, Accept-Language, Cookie"),
-        ))
+        .insert_header((header::VARY, header::HeaderValue::from_static(VARY_PAGES)))
         .body(body))
 }
 
@@ -109,6 +106,7 @@ pub fn search_page(
     state: &AppState,
     (page, asked): (&SearchPage, &SearchRequest),
     language: &'static str,
+    personal: bool,
 ) -> Result<HttpResponse, HttpError> {
     let base = state.store.base().as_str();
     let search = format!("{base}search");
@@ -133,11 +131,18 @@ pub fn search_page(
         kind: "search",
     };
     let body = state.pages.search(&view, &frame)?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .insert_header((
-            header::VARY,
-            header::HeaderValue::from_static("Accept, Accept-Language, Cookie"),
-        ))
-        .body(body))
+    let mut response = HttpResponse::Ok();
+    response.content_type("text/html; charset=utf-8");
+    if personal {
+        // Drafts in it: no shared cache may keep it.
+        response
+            .insert_header((
+                header::VARY,
+                header::HeaderValue::from_static(VARY_PERSONAL),
+            ))
+            .insert_header((header::CACHE_CONTROL, "private, no-store"));
+    } else {
+        response.insert_header((header::VARY, header::HeaderValue::from_static(VARY_PAGES)));
+    }
+    Ok(response.body(body))
 }

@@ -124,10 +124,7 @@ pub fn respond(request: &HttpRequest, rendered: &Rendered) -> HttpResponse {
         HttpResponse::Ok()
     };
     builder
-        .insert_header((
-            header::VARY,
-            HeaderValue::from_static("Accept, Accept-Language, Cookie"),
-        ))
+        .insert_header((header::VARY, HeaderValue::from_static(VARY_PAGES)))
         .insert_header((header::ETAG, rendered.etag.clone()))
         .insert_header((header::LINK, rendered.link.clone()));
     if let Some(date) = rendered.modified {
@@ -193,10 +190,7 @@ pub(super) fn short_hash(bytes: &[u8]) -> String {
 /// page's header), else the one a `lang` cookie remembers (set by the switch), else `fr`
 /// when the client ranks French above English in `Accept-Language`, else `en`.
 pub fn preferred_language(request: &HttpRequest) -> &'static str {
-    let asked = form_urlencoded::parse(request.query_string().as_bytes())
-        .find(|(name, _)| name == "lang")
-        .and_then(|(_, value)| known_language(&value));
-    if let Some(language) = asked {
+    if let Some(language) = asked_language(request.query_string()) {
         return language;
     }
     if let Some(language) = request
@@ -208,12 +202,25 @@ pub fn preferred_language(request: &HttpRequest) -> &'static str {
     accepted_language(request)
 }
 
+/// What answers that may be pages depend on: the syntax, and the page's language (asked,
+/// or remembered in a cookie).
+pub const VARY_PAGES: &str = "Accept, Accept-Language, Cookie";
+/// The same for answers that also depend on who asks (drafts shown to their writers).
+pub const VARY_PERSONAL: &str = "Accept, Accept-Language, Cookie, Authorization";
+
 /// The cookie that remembers the language a reader chose.
 pub const LANGUAGE_COOKIE: &str = "lang";
 
-/// `fr` or `en` if `value` is one of them.
+/// The language `?lang=` asks for in `query`, if one we have.
+pub fn asked_language(query: &str) -> Option<&'static str> {
+    form_urlencoded::parse(query.as_bytes())
+        .find(|(name, _)| name == "lang")
+        .and_then(|(_, value)| known_language(&value))
+}
+
+/// `fr` or `en` if `value` is one of them (in any case).
 pub fn known_language(value: &str) -> Option<&'static str> {
-    match value {
+    match value.trim().to_ascii_lowercase().as_str() {
         "fr" => Some("fr"),
         "en" => Some("en"),
         _ => None,

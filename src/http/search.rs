@@ -11,7 +11,7 @@
 use super::AppState;
 use super::catalog::{Links, OFFERS, respond_page};
 use super::errors::HttpError;
-use super::respond::{accept, preferred_language};
+use super::respond::{VARY_PAGES, VARY_PERSONAL, accept, preferred_language};
 use crate::access::{Principal, Role};
 use crate::model::RecordId;
 use crate::model::time::parse_instant;
@@ -60,7 +60,13 @@ pub async fn search(
             return rdf_answer(&request, &state, representation, &page, &asked.request).await;
         }
         Answer::Html => {
-            return super::portal::search_page(&request, &state, (&page, &asked.request), language);
+            return super::portal::search_page(
+                &request,
+                &state,
+                (&page, &asked.request),
+                language,
+                personal,
+            );
         }
         Answer::Json => {}
     }
@@ -75,7 +81,7 @@ pub async fn search(
     let mut response = HttpResponse::Ok();
     response
         .content_type("application/json")
-        .insert_header(("Vary", "Accept, Accept-Language, Authorization"));
+        .insert_header((header::VARY, VARY_PERSONAL));
     if personal {
         // Drafts in it: no shared cache may keep it.
         response.insert_header((header::CACHE_CONTROL, "private, no-store"));
@@ -117,7 +123,7 @@ pub async fn suggest(
         .map(|card| json!({"iri": card.iri, "id": card.id, "title": label(&card.title, language)}))
         .collect();
     Ok(HttpResponse::Ok()
-        .insert_header(("Vary", "Accept-Language"))
+        .insert_header((header::VARY, VARY_PAGES))
         .json(body))
 }
 

@@ -5,7 +5,9 @@ use super::schema::Fields;
 use std::collections::BTreeMap;
 use std::ops::Bound;
 use tantivy::Term;
-use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption};
 
 /// The facets a search counts and filters by.
@@ -176,7 +178,11 @@ impl SearchRequest {
 
     /// What every facet's counts and the results share: the words, dates and data papers.
     pub fn base(&self, fields: &Fields, parser: &QueryParser) -> Vec<Box<dyn Query>> {
-        let mut must: Vec<Box<dyn Query>> = vec![self.audience.query(fields)];
+        // Who may find what filters, and must not weigh: a draft's rare audience term would
+        // rank drafts above better matches.
+        let audience: Box<dyn Query> =
+            Box::new(ConstScoreQuery::new(self.audience.query(fields), 0.0));
+        let mut must: Vec<Box<dyn Query>> = vec![audience];
         let words = plain_words(&self.words);
         if !words.trim().is_empty() {
             // Any text is searched: what the grammar cannot read is read as plain words.

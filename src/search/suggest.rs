@@ -4,7 +4,8 @@
 use super::document::Card;
 use super::{SearchError, SearchIndex};
 use tantivy::collector::TopDocs;
-use tantivy::query::PhrasePrefixQuery;
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, PhrasePrefixQuery, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
 use tantivy::{TantivyDocument, Term};
 
 /// The most completions an answer gives.
@@ -23,7 +24,21 @@ impl SearchIndex {
         if terms.is_empty() {
             return Ok(Vec::new());
         }
-        let query = PhrasePrefixQuery::new(terms);
+        // Published datasets only: completions are offered to anyone typing.
+        let public = Term::from_field_text(inner.fields.audience, super::document::PUBLIC);
+        let query = BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(PhrasePrefixQuery::new(terms)) as Box<dyn Query>,
+            ),
+            (
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(
+                    Box::new(TermQuery::new(public, IndexRecordOption::Basic)),
+                    0.0,
+                )),
+            ),
+        ]);
         let searcher = inner.reader.searcher();
         let top = TopDocs::with_limit(limit.clamp(1, MAX_SUGGESTIONS)).order_by_score();
         let mut cards = Vec::new();

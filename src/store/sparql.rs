@@ -381,8 +381,8 @@ impl CatalogStore {
     }
 
     /// The records an update in `scope` may have changed, `deleted` among them: those of
-    /// the record graphs it wrote; anything if it wrote another graph but the catalog's
-    /// (a vocabulary's labels show in datasets' documents).
+    /// the record graphs it wrote; anything if it wrote another graph (a vocabulary's
+    /// labels show in datasets' documents).
     fn records_in_scope(
         &self,
         scope: super::update_scope::UpdateScope,
@@ -392,12 +392,11 @@ impl CatalogStore {
         let super::update_scope::UpdateScope::Graphs(graphs) = scope else {
             return vec![RecordChange::All];
         };
-        let catalog = self.base.catalog_graph();
         let mut changes: Vec<RecordChange> = deleted
             .iter()
             .map(|id| RecordChange::Changed(id.clone()))
             .collect();
-        for graph in graphs.iter().filter(|g| **g != catalog) {
+        for graph in &graphs {
             match self
                 .base
                 .local_id(crate::model::ResourceKind::Record, graph.as_str())

@@ -9,7 +9,7 @@ use super::sparql::UsingDataset;
 use super::{CatalogStore, StoreError};
 use oxigraph::model::NamedNode;
 use oxigraph::sparql::QueryResults;
-use spargebra::algebra::{GraphPattern, GraphTarget, QueryDataset};
+use spargebra::algebra::{GraphPattern, GraphTarget};
 use spargebra::term::{GraphName, GraphNamePattern, Variable};
 use spargebra::{GraphUpdateOperation, Query, SparqlParser};
 use std::collections::BTreeSet;
@@ -17,7 +17,7 @@ use std::collections::BTreeSet;
 /// What an update may write.
 #[derive(Debug, PartialEq, Eq)]
 pub(super) enum UpdateScope {
-    /// These named graphs, and perhaps the default graph (which holds no record).
+    /// These named graphs, none of them the catalog's.
     Graphs(BTreeSet<NamedNode>),
     /// Any graph.
     Anything,
@@ -49,13 +49,24 @@ impl CatalogStore {
             .parse_update(update)
             .map_err(|e| StoreError::QuerySyntax(e.to_string()))?;
         let mut graphs = BTreeSet::new();
-        for operation in parsed.operations {
+        for (number, operation) in parsed.operations.into_iter().enumerate() {
+            let first = number == 0;
             match operation {
                 GraphUpdateOperation::InsertData { data } => {
-                    graphs.extend(data.into_iter().filter_map(|q| named(q.graph_name)));
+                    for quad in data {
+                        let Some(graph) = named(quad.graph_name) else {
+                            return Ok(None);
+                        };
+                        graphs.insert(graph);
+                    }
                 }
                 GraphUpdateOperation::DeleteData { data } => {
-                    graphs.extend(data.into_iter().filter_map(|q| named(q.graph_name)));
+                    for quad in data {
+                        let Some(graph) = named(quad.graph_name) else {
+                            return Ok(None);
+                        };
+                        graphs.insert(graph);
+                    }
                 }
                 GraphUpdateOperation::DeleteInsert {
                     delete,
@@ -74,41 +85,57 @@ impl CatalogStore {
                                 graphs.insert(node);
                             }
                             GraphNamePattern::Variable(variable) => variables.push(variable),
-                            GraphNamePattern::DefaultGraph => {}
+                            GraphNamePattern::DefaultGraph => return Ok(None),
                         }
                     }
                     if !variables.is_empty() {
-                        let dataset = own.or_else(|| protocol_dataset(using));
-                        graphs.extend(self.graphs_bound(*pattern, variables, dataset)?);
+                        // The WHERE is read as it stands before the update: an earlier
+                        // operation, or a dataset of its own (WITH, USING, the protocol's),
+                        // would change what it binds.
+                        let protocol =
+                            !using.default_graphs.is_empty() || !using.named_graphs.is_empty();
+                        if !first || own.is_some() || protocol {
+                            return Ok(None);
+                        }
+                        graphs.extend(self.graphs_bound(*pattern, variables)?);
                     }
                 }
-                GraphUpdateOperation::Load { destination, .. } => graphs.extend(named(destination)),
+                GraphUpdateOperation::Load { destination, .. } => match named(destination) {
+                    Some(graph) => {
+                        graphs.insert(graph);
+                    }
+                    None => return Ok(None),
+                },
                 GraphUpdateOperation::Clear { graph, .. }
                 | GraphUpdateOperation::Drop { graph, .. } => match graph {
                     GraphTarget::NamedNode(node) => {
                         graphs.insert(node);
                     }
-                    GraphTarget::DefaultGraph => {}
-                    GraphTarget::NamedGraphs | GraphTarget::AllGraphs => return Ok(None),
+                    GraphTarget::DefaultGraph
+                    | GraphTarget::NamedGraphs
+                    | GraphTarget::AllGraphs => return Ok(None),
                 },
                 GraphUpdateOperation::Create { .. } => {}
             }
         }
+        // The catalog's graph may hold anything a dataset borrows (a label, a paper's link).
+        if graphs.contains(&self.base.catalog_graph()) {
+            return Ok(None);
+        }
         Ok(Some(graphs))
     }
 
-    /// The IRIs `pattern` binds any of `variables` to, over `dataset` (else the store's
-    /// default graph, as an update's `WHERE` reads it).
+    /// The IRIs `pattern` binds any of `variables` to, over the store's default graph and
+    /// its named graphs, as an update's `WHERE` reads them.
     fn graphs_bound(
         &self,
         pattern: GraphPattern,
         mut variables: Vec<Variable>,
-        dataset: Option<QueryDataset>,
     ) -> Result<BTreeSet<NamedNode>, StoreError> {
         variables.sort();
         variables.dedup();
         let query = Query::Select {
-            dataset,
+            dataset: None,
             pattern: GraphPattern::Distinct {
                 inner: Box::new(GraphPattern::Project {
                     inner: Box::new(pattern),
@@ -140,23 +167,12 @@ impl CatalogStore {
     }
 }
 
-/// A named graph, as oxigraph names it.
+/// A named graph; `None` for the default graph (whose triples any description may borrow).
 fn named(graph: GraphName) -> Option<NamedNode> {
     match graph {
         GraphName::NamedNode(node) => Some(node),
         GraphName::DefaultGraph => None,
     }
-}
-
-/// The protocol's `using-graph-uri`s as a query's dataset, if any.
-fn protocol_dataset(using: &UsingDataset) -> Option<QueryDataset> {
-    if using.default_graphs.is_empty() && using.named_graphs.is_empty() {
-        return None;
-    }
-    Some(QueryDataset {
-        default: using.default_graphs.clone(),
-        named: Some(using.named_graphs.clone()),
-    })
 }
 
 #[cfg(test)]
@@ -201,15 +217,26 @@ mod tests {
              DELETE { GRAPH ?g { ?d dct:title ?t } } WHERE { GRAPH ?g { ?d dct:title ?t } \
              FILTER(?d = <http://example.org/datasets/inventaire-zones-humides-bretagne>) }";
         assert_eq!(scope(bound), graphs(&[&wetlands]));
-        // The default graph holds no record.
+        // What a description may borrow from the default graph or the catalog's: anything.
+        let anything = UpdateScope::Anything;
         assert_eq!(
             scope("INSERT { <a> <b> ?o } WHERE { BIND(1 AS ?o) }"),
-            graphs(&[])
+            anything
         );
+        assert_eq!(scope("INSERT DATA { <a> <b> <c> }"), UpdateScope::Anything);
+        let catalog = "INSERT DATA { GRAPH <http://example.org/graphs/catalog> { <a> <b> <c> } }";
+        assert_eq!(scope(catalog), UpdateScope::Anything);
         assert_eq!(
-            scope("DROP SILENT GRAPH <http://example.org/g3> ; CLEAR DEFAULT"),
+            scope("DROP SILENT GRAPH <http://example.org/g3>"),
             graphs(&["g3"])
         );
+        assert_eq!(scope("CLEAR DEFAULT"), UpdateScope::Anything);
+        // A WHERE that an earlier operation or a dataset of its own changes: anything.
+        let after =
+            format!("INSERT DATA {{ GRAPH <http://example.org/g1> {{ <a> <b> <c> }} }} ; {bound}");
+        assert_eq!(scope(&after), UpdateScope::Anything);
+        let with = "WITH <http://example.org/g2> DELETE { GRAPH ?g { ?s <p> ?o } } WHERE { GRAPH ?g { ?s <p> ?o } }";
+        assert_eq!(scope(with), UpdateScope::Anything);
         assert_eq!(scope("CLEAR ALL"), UpdateScope::Anything);
         assert_eq!(scope("DROP NAMED"), UpdateScope::Anything);
         Ok(())

@@ -32,7 +32,7 @@ pub(super) async fn search(server: &Server, query: &str) -> Value {
 }
 
 /// The ids of the results.
-fn ids(answer: &Value) -> BTreeSet<String> {
+pub(super) fn ids(answer: &Value) -> BTreeSet<String> {
     answer["results"]
         .as_array()
         .unwrap()
@@ -568,12 +568,12 @@ async fn a_harvested_dataset_is_found_with_its_source_as_a_facet() {
     );
 }
 
-fn urlencode(text: &str) -> String {
+pub(super) fn urlencode(text: &str) -> String {
     form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
 /// The JSON model at `api/{path}` and its ETag, read as the admin.
-async fn model(server: &Server, path: &str) -> (Value, String) {
+pub(super) async fn model(server: &Server, path: &str) -> (Value, String) {
     let response = api_request(server, reqwest::Method::GET, path, None, ADMIN, None).await;
     assert_eq!(response.status(), StatusCode::OK, "GET api/{path}");
     let etag = header(&response, "etag");
@@ -645,131 +645,6 @@ async fn a_renamed_publisher_and_a_new_data_paper_show_in_the_datasets_they_touc
         facet.map(|f| f["label"].clone()),
         Some(Value::from("Écobio, laboratoire renommé"))
     );
-}
-
-#[tokio::test]
-async fn drafts_are_found_by_their_editors_only() {
-    let (server, temp) = common::api::server();
-    search(&server, "").await;
-    let draft = DATASET
-        .replace("TITLE", "Brouillon des hermines")
-        .replace("<loutres>", "<hermines>");
-    let created = api_request(
-        &server,
-        reqwest::Method::POST,
-        "datasets?status=draft",
-        Some((&draft, "text/turtle")),
-        ADMIN,
-        None,
-    )
-    .await;
-    assert_eq!(created.status(), StatusCode::CREATED);
-    let later = (time::OffsetDateTime::now_utc() + time::Duration::days(30))
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap();
-    let held = DATASET
-        .replace("TITLE", "Hermines sous embargo")
-        .replace("<loutres>", "<hermines-embargo>");
-    let path = format!("datasets?embargo={}", urlencode(&later));
-    let embargoed = api_request(
-        &server,
-        reqwest::Method::POST,
-        &path,
-        Some((&held, "text/turtle")),
-        ADMIN,
-        None,
-    )
-    .await;
-    assert_eq!(embargoed.status(), StatusCode::CREATED);
-    let found = search(&server, "q=hermines").await;
-    assert_eq!(found["total"], 0, "{found}");
-    // Their editors find them, marked as drafts; an editor of another publisher does not;
-    // an administrator finds every draft.
-    let editor = |name: &str, agent: &str| {
-        let agent = format!("{}agents/{agent}", server.base);
-        let args = ["--name", name, "--role", "editor", "--publisher", &agent];
-        common::api::create_token(temp.path(), &args)
-    };
-    let (ecobio, cnrs) = (editor("alice", "ecobio"), editor("bob", "cnrs"));
-    let id = header(&created, "location")
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned();
-    let theirs = search_as(&server, "q=hermines", &ecobio).await;
-    assert_eq!(theirs["total"], 2, "{theirs}");
-    assert!(ids(&theirs).contains(&id));
-    for result in theirs["results"].as_array().unwrap() {
-        assert_eq!(result["status"], "draft", "{result}");
-    }
-    assert_eq!(theirs["facets"]["publisher"][0]["count"], 2, "{theirs}");
-    assert_eq!(search_as(&server, "q=hermines", &cnrs).await["total"], 0);
-    assert_eq!(search_as(&server, "q=hermines", ADMIN).await["total"], 2);
-    // A token nobody holds is refused, not taken for anonymous.
-    let refused = client()
-        .get(format!("{}/search?q=hermines", server.url))
-        .header("Authorization", "Bearer psl_nobody")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
-    // Published, the draft is found by the next search.
-    let (_, etag) = model(&server, &format!("datasets/{id}")).await;
-    let path = format!("datasets/{id}?status=published");
-    let published = api_request(
-        &server,
-        reqwest::Method::PUT,
-        &path,
-        Some((&draft, "text/turtle")),
-        ADMIN,
-        Some(&etag),
-    )
-    .await;
-    assert_eq!(
-        published.status(),
-        StatusCode::OK,
-        "{}",
-        published.text().await.unwrap()
-    );
-    assert!(ids(&search(&server, "q=hermines").await).contains(&id));
-    let published = search_as(&server, "q=hermines", &ecobio).await;
-    assert_eq!(
-        published["total"], 2,
-        "the draft is not there twice: {published}"
-    );
-    // A draft discarded leaves its editor's search.
-    let embargoed_id = header(&embargoed, "location")
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned();
-    let (_, etag) = model(&server, &format!("datasets/{embargoed_id}")).await;
-    let path = format!("datasets/{embargoed_id}");
-    let discarded = api_request(
-        &server,
-        reqwest::Method::DELETE,
-        &path,
-        None,
-        ADMIN,
-        Some(&etag),
-    )
-    .await;
-    assert!(discarded.status().is_success(), "{}", discarded.status());
-    let left = search_as(&server, "q=hermines", &ecobio).await;
-    assert_eq!(ids(&left), BTreeSet::from([id]), "{left}");
-}
-
-/// The JSON answer of `GET /search?{query}` for the holder of `token`.
-async fn search_as(server: &Server, query: &str, token: &str) -> Value {
-    let response = client()
-        .get(format!("{}/search?{query}", server.url))
-        .header("Authorization", format!("Bearer {token}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(header(&response, "cache-control"), "private, no-store");
-    response.json().await.unwrap()
 }
 
 #[tokio::test]
