@@ -11,7 +11,6 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     // The frame of every page.
     ("skip", "Skip to content", "Aller au contenu"),
     ("nav_label", "Main menu", "Menu principal"),
-    ("nav_home", "Home", "Accueil"),
     ("nav_search", "Search datasets", "Rechercher des données"),
     ("nav_sparql", "SPARQL queries", "Requêtes SPARQL"),
     ("switch_language", "Français", "English"),
@@ -100,9 +99,10 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "Datasets matching",
         "Jeux de données pour",
     ),
+    ("quote_open", "“", "«\u{a0}"),
+    ("quote_close", "”", "\u{a0}»"),
     ("result_one", "result", "résultat"),
     ("result_many", "results", "résultats"),
-    ("results_heading", "Results", "Résultats"),
     ("draft", "Draft", "Brouillon"),
     (
         "no_results",
@@ -158,7 +158,6 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "Without a data paper",
         "Sans data paper",
     ),
-    ("filter_count", "datasets", "jeux de données"),
     ("sort_label", "Sort by", "Trier par"),
     ("sort_relevance", "Relevance", "Pertinence"),
     ("sort_modified", "Last updated", "Dernière mise à jour"),
@@ -430,6 +429,58 @@ mod tests {
         assert_eq!(spoken_day("2025-02-09", "en"), "9 February 2025");
         assert_eq!(spoken_day("2025-13-09", "en"), "2025-13-09");
         assert_eq!(spoken_day("yesterday", "en"), "yesterday");
+    }
+
+    /// The keys the code reads itself (titles it composes, names it builds from a value).
+    const USED_FROM_CODE: &[&str] = &[
+        "the_catalog",
+        "history_of",
+        "harvest_of",
+        "search_title",
+        "search_results_for",
+        "quote_open",
+        "quote_close",
+        "source_local",
+        "with_data_paper",
+        "without_data_paper",
+        "facet_words",
+        "facet_theme",
+        "facet_publisher",
+        "facet_format",
+        "facet_license",
+        "facet_keyword",
+        "facet_language",
+        "facet_source",
+        "facet_has_data_paper",
+        "facet_temporal",
+        "facet_modified_since",
+        "facet_modified_before",
+        "sort_relevance",
+        "sort_modified",
+        "sort_title",
+        "sort_issued",
+        "kind_catalog",
+        "kind_dataset",
+        "kind_distribution",
+        "kind_data_paper",
+        "kind_agent",
+        "kind_catalog_record",
+        "kind_history",
+        "kind_search",
+        "kind_sparql",
+        "kind_harvest_job",
+    ];
+
+    #[test]
+    fn every_key_the_code_builds_is_in_both_languages() {
+        for key in USED_FROM_CODE {
+            for language in ["en", "fr"] {
+                assert!(
+                    messages(language).get(key).is_some_and(|m| !m.is_empty()),
+                    "{key} has no {language} message"
+                );
+            }
+        }
     }
 
     #[test]

@@ -78,10 +78,15 @@ impl Pages {
                 .copied()
                 .unwrap_or_default()
                 .to_owned(),
-            words => format!(
-                "{} « {words} »",
-                t.get("search_results_for").copied().unwrap_or_default()
-            ),
+            words => {
+                let say = |key: &str| t.get(key).copied().unwrap_or_default();
+                format!(
+                    "{} {}{words}{}",
+                    say("search_results_for"),
+                    say("quote_open"),
+                    say("quote_close")
+                )
+            }
         };
         self.render(
             "search.html",
@@ -257,7 +262,7 @@ fn label_of(name: &str, value: &str, t: &Messages) -> String {
 /// Every filter in force, each with the link that removes it. Words are one too.
 fn active(answer: &Value, kept: &[(&str, &str)], base: &str, t: &Messages) -> Vec<Value> {
     kept.iter()
-        .filter(|(name, value)| *name != "sort" && *name != "lang" && !value.trim().is_empty())
+        .filter(|(name, value)| *name != "sort" && !value.trim().is_empty())
         .map(|(name, value)| {
             let label = answer["facets"][*name]
                 .as_array()

@@ -466,27 +466,6 @@ impl<'a> GraphView<'a> {
             .collect()
     }
 
-    /// Our page `{base}datasets/{id}` of each dataset whose catalog record
-    /// `{base}records/{id}` is in the description, by dataset IRI.
-    pub fn local_pages(&self, base: &str) -> HashMap<&'a str, String> {
-        self.quads
-            .iter()
-            .filter(|q| q.predicate == foaf::PRIMARY_TOPIC)
-            .filter_map(|q| {
-                let (NamedOrBlankNodeRef::NamedNode(record), Term::NamedNode(topic)) =
-                    (q.subject.as_ref(), &q.object)
-                else {
-                    return None;
-                };
-                let id = record
-                    .as_str()
-                    .strip_prefix(base)?
-                    .strip_prefix("records/")?;
-                Some((topic.as_str(), format!("{base}datasets/{id}")))
-            })
-            .collect()
-    }
-
     /// The DOI of a data paper, if given.
     pub fn doi(&self, paper: NamedOrBlankNodeRef<'_>) -> Option<String> {
         self.text(paper, prism::DOI)

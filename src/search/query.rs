@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::ops::Bound;
 use tantivy::Term;
 use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
+    BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 
@@ -238,9 +238,6 @@ impl SearchRequest {
                 .map(|value| (Occur::Should, term(Term::from_facet(field, &facet(value)))))
                 .collect();
             must.push(Box::new(BooleanQuery::new(any)));
-        }
-        if must.is_empty() {
-            return Box::new(AllQuery);
         }
         Box::new(BooleanQuery::new(
             must.into_iter().map(|q| (Occur::Must, q)).collect(),

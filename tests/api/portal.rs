@@ -186,7 +186,22 @@ async fn the_search_page_ticks_facets_removes_filters_pages_and_escapes() {
     .await;
     assert_eq!(created.status(), StatusCode::CREATED);
     let (_, html) = page(&format!("{}/search?q=loutres", server.url), &[]).await;
-    // Harvested or written text is escaped; only the search's <mark> is markup.
+    // Harvested or written text is escaped once (the raw page: escaped twice would read
+    // `&amp;lt;`); only the search's <mark> is markup.
+    let raw = client()
+        .get(format!("{}/search?q=loutres", server.url))
+        .header("Accept", "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        raw.contains("Loutres &lt;b&gt;de&lt;&#x2f;b&gt; Bretagne"),
+        "{raw}"
+    );
+    assert!(!raw.contains("&amp;lt;"), "escaped twice: {raw}");
     assert!(
         html.contains("Loutres &lt;b&gt;de&lt;/b&gt; Bretagne"),
         "{html}"

@@ -47,8 +47,8 @@ pub(super) fn answered(
     let table = answer.table(PAGE_ROWS)?;
     let prefixes = crate::store::declared_prefixes(&protocol.query);
     let endpoint = state.store.base().sparql_endpoint();
-    let (formats, downloads) = links(endpoint.as_str(), protocol, kind);
     let shared = shared_url(endpoint.as_str(), protocol);
+    let (formats, downloads) = links(&shared, kind);
     let here = if shared.len() > LINKED_QUERY {
         endpoint.as_str()
     } else {
@@ -74,13 +74,8 @@ pub(super) fn answered(
 /// The same request in every other syntax of its answer: `?format=` links, since a link
 /// followed in a browser carries the browser's `Accept`, which would get this page again;
 /// for a long query, the buttons of one form that posts it (see [`LINKED_QUERY`]).
-fn links(
-    endpoint: &str,
-    protocol: &Protocol,
-    kind: AnswerKind,
-) -> (Vec<FormatLink>, Vec<Download>) {
+fn links(request: &str, kind: AnswerKind) -> (Vec<FormatLink>, Vec<Download>) {
     let syntaxes = Syntax::offers(kind).iter().filter(|s| **s != Syntax::Page);
-    let request = shared_url(endpoint, protocol);
     if request.len() > LINKED_QUERY {
         let downloads = syntaxes
             .map(|syntax| Download {
