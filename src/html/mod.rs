@@ -2,6 +2,7 @@
 //! page for the other resources. Templates are compiled once at start-up and escape
 //! everything they print, since harvested text is untrusted.
 
+mod dataset;
 mod history;
 mod landing;
 mod messages;
@@ -10,7 +11,7 @@ mod search;
 mod view;
 
 use crate::model::Variants;
-use crate::model::vocab::{dcat, dct, prov};
+use crate::model::vocab::prov;
 use crate::rdf::Representation;
 use crate::store::Description;
 pub use landing::{Landing, RECENT};
@@ -155,98 +156,6 @@ impl Pages {
             include_str!("templates/harvest_job.html"),
         )?;
         Ok(Self { env })
-    }
-
-    /// A dataset page: what a person needs to judge, cite and download the data. Themes,
-    /// keywords and the publisher link to the search filtered by them.
-    pub fn dataset(
-        &self,
-        description: &Description,
-        page: &PageContext<'_>,
-    ) -> Result<String, PageError> {
-        let view = GraphView::new(description, page.language);
-        let topic: NamedOrBlankNodeRef<'_> = description.topic.as_ref().into();
-        let licences = {
-            let mut all = view.links(topic, dct::LICENSE);
-            for distribution in view.distributions(topic) {
-                if let Some(licence) = distribution.licence
-                    && !all.iter().any(|l| l.href == licence.href)
-                {
-                    all.push(licence);
-                }
-            }
-            all
-        };
-        let search = format!("{}search", page.base);
-        let filtered = |facet: &str, value: &str| {
-            let query = form_urlencoded::Serializer::new(String::new())
-                .append_pair(facet, value)
-                .finish();
-            format!("{search}?{query}")
-        };
-        let themes: Vec<Value> = view
-            .objects(topic, dcat::THEME)
-            .into_iter()
-            .filter_map(|term| match term {
-                Term::NamedNode(theme) => Some(json!({
-                    "label": view.label(theme.as_ref().into()),
-                    "search": filtered("theme", theme.as_str()),
-                })),
-                _ => None,
-            })
-            .collect();
-        let keywords: Vec<Value> = view
-            .texts(topic, dcat::KEYWORD)
-            .into_iter()
-            .map(|k| json!({ "label": k, "search": filtered("keyword", &k) }))
-            .collect();
-        let publisher = view
-            .objects(topic, dct::PUBLISHER)
-            .into_iter()
-            .find_map(|term| {
-                let link = view.link(term)?;
-                let Term::NamedNode(iri) = term else {
-                    return None;
-                };
-                Some(json!({
-                    "href": link.href,
-                    "label": link.label,
-                    "search": filtered("publisher", iri.as_str()),
-                }))
-            });
-        let history = page
-            .iri
-            .starts_with(page.base)
-            .then(|| format!("{}/history", page.iri));
-        self.render(
-            "dataset.html",
-            &page.into(),
-            json!({
-                "iri": page.iri,
-                "topic": description.topic.as_str(),
-                "title": view.text(topic, dct::TITLE).unwrap_or_else(|| view.label(topic)),
-                "paragraphs": view.text(topic, dct::DESCRIPTION).map(|d| paragraphs(&d)),
-                "keywords": keywords,
-                "themes": themes,
-                "publisher": publisher,
-                "creators": view.links(topic, dct::CREATOR),
-                "contacts": view.contacts(topic),
-                "licences": licences,
-                "frequency": view.links(topic, dct::ACCRUAL_PERIODICITY).into_iter().next(),
-                "access_rights": view.links(topic, dct::ACCESS_RIGHTS).into_iter().next(),
-                "temporal": view.period(topic),
-                "spatial": view.summaries(topic, dct::SPATIAL),
-                "languages": view.links(topic, dct::LANGUAGE),
-                "landing_pages": view.links(topic, dcat::LANDING_PAGE),
-                "issued": dated(view.text(topic, dct::ISSUED).as_deref(), page.language),
-                "modified": dated(view.text(topic, dct::MODIFIED).as_deref(), page.language),
-                "identifier": view.text(topic, dct::IDENTIFIER),
-                "distributions": view.distributions(topic),
-                "papers": view.paper_citations(topic),
-                "history": history,
-                "formats": format_links(Variants::of(page.iri)),
-            }),
-        )
     }
 
     /// Any other resource: its label and a table of its properties and owned nodes.
