@@ -24,6 +24,7 @@ mod api {
     mod python_clients;
     mod search;
     mod search_drafts;
+    mod search_upkeep;
     mod sparql;
     mod sparql_disconnect;
     mod sparql_page;
