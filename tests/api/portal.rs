@@ -318,7 +318,9 @@ async fn the_dataset_page_links_to_the_search_and_cites_its_data_papers() {
 #[tokio::test]
 async fn chromium_walks_the_portal_with_no_accessibility_violation() {
     let server = Server::start();
-    let total = search(&server, "").await["total"].as_u64().unwrap();
+    let everything = search(&server, "").await;
+    let total = everything["total"].as_u64().unwrap();
+    let themes = everything["facets"]["theme"].as_array().unwrap().len();
     let query_total = search(&server, "q=zones+humides").await["total"]
         .as_u64()
         .unwrap();
@@ -363,6 +365,9 @@ async fn chromium_walks_the_portal_with_no_accessibility_violation() {
         );
     }
     assert_eq!(summary["landing_lang"], "fr", "{summary}");
+    assert_eq!(summary["landing_themes"], themes, "{summary}");
+    assert_eq!(summary["facet_in_url"], true, "{summary}");
+    assert_eq!(summary["dataset_lang"], "fr", "{summary}");
     assert_eq!(summary["query_in_url"], true, "{summary}");
     assert_eq!(summary["query_held"], "zones humides", "{summary}");
     assert_eq!(summary["query_total"], query_total, "{summary}");

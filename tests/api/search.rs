@@ -158,6 +158,12 @@ async fn filters_are_or_within_a_facet_and_and_across() {
     )
     .await;
     assert_eq!(either["total"].as_u64(), Some(expected));
+    // `format=<IRI>` filters by file format (only `format=json` asks for JSON).
+    let csv = "http://publications.europa.eu/resource/authority/file-type/CSV";
+    let in_csv = search(&server, &format!("format={csv}&page_size=100")).await;
+    let expected = count(&server, &format!("?d dcat:distribution/dct:format <{csv}>")).await;
+    assert!(expected > 0);
+    assert_eq!(in_csv["total"].as_u64(), Some(expected), "{in_csv}");
     // Disjunctive counts: a facet's own filter does not narrow its counts, the others do.
     let unfiltered = search(&server, "page_size=1").await;
     assert_eq!(either["facets"]["theme"], unfiltered["facets"]["theme"]);

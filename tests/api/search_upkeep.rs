@@ -160,6 +160,38 @@ async fn a_sparql_update_that_retitles_a_dataset_moves_it_in_search() {
     assert_eq!(after["total"].as_u64(), Some(1), "indexed once: {after}");
     let old = search(&server, "q=%22Regional+wetland+inventory%22").await;
     assert!(!ids(&old).contains(wetlands), "the old titles went: {old}");
+    // An agent renamed in its own record graph: the datasets it publishes say so.
+    let region = format!("{}agents/region-bretagne", server.base);
+    let rename = format!(
+        "PREFIX foaf: <http://xmlns.com/foaf/0.1/> \
+         DELETE {{ GRAPH ?g {{ <{region}> foaf:name ?n }} }} \
+         INSERT {{ GRAPH ?g {{ <{region}> foaf:name \"Région Bretagne renommée\"@fr }} }} \
+         WHERE {{ GRAPH ?g {{ <{region}> a ?type ; foaf:name ?n }} }}"
+    );
+    let response = client()
+        .post(format!("{}/sparql", server.url))
+        .header("Authorization", format!("Bearer {ADMIN}"))
+        .form(&[("update", rename.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success());
+    let renamed = search(
+        &server,
+        &format!("publisher={}&lang=fr", urlencode(&region)),
+    )
+    .await;
+    // (The publisher facet counts without its own filter: find the region among them.)
+    let facet = renamed["facets"]["publisher"].as_array().unwrap();
+    let value = facet
+        .iter()
+        .find(|v| v["value"] == region.as_str())
+        .unwrap();
+    assert_eq!(value["label"], "Région Bretagne renommée", "{renamed}");
+    assert_eq!(
+        renamed["results"][0]["publisher"]["label"],
+        "Région Bretagne renommée"
+    );
 }
 
 #[tokio::test]
