@@ -76,6 +76,10 @@ fn chromium_renders_the_dataset_page_with_labels_and_downloads() {
             "no .{extension} link"
         );
     }
+    // Its lists come from the search index, built in the background on a first start.
+    tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(super::search::search(&server, ""));
     let landing = rendered_dom(&format!("{}/", server.url));
     // The landing page is a way in (a search box, themes, the latest datasets), not a
     // list of everything.
