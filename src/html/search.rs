@@ -101,11 +101,11 @@ impl Pages {
                 "facets": facets,
                 "active": active(answer, &kept, frame.base, t),
                 "clear": search_link(frame.base, &[]),
-                "hidden": kept.iter().filter(|(n, _)| *n != "q").map(|(n, v)| json!({"name": n, "value": v})).collect::<Vec<_>>(),
-                "dates_hidden": kept.iter().filter(|(n, _)| !DATES.contains(n)).map(|(n, v)| json!({"name": n, "value": v})).collect::<Vec<_>>(),
+                "hidden": hidden(&kept, &["q"]),
+                "dates_hidden": hidden(&kept, &DATES),
                 "temporal": kept.iter().find(|(n, _)| *n == "temporal").map(|(_, v)| *v),
                 "modified_since": kept.iter().find(|(n, _)| *n == "modified_since").map(|(_, v)| *v),
-                "sort_hidden": kept.iter().filter(|(n, _)| *n != "sort").map(|(n, v)| json!({"name": n, "value": v})).collect::<Vec<_>>(),
+                "sort_hidden": hidden(&kept, &["sort"]),
                 "sort": view.sort,
                 "sorts": ["relevance", "modified", "title", "issued"],
                 "pages": pages(page as usize, view.last, &kept, frame.base),
@@ -134,6 +134,14 @@ impl Pages {
             json!({ "title": title, "q": words, "problem": problem, "formats": [] }),
         )
     }
+}
+
+/// The parameters a form sends again as hidden fields: all kept but those it asks itself.
+fn hidden(kept: &[(&str, &str)], asked: &[&str]) -> Vec<Value> {
+    kept.iter()
+        .filter(|(name, _)| !asked.contains(name))
+        .map(|(name, value)| json!({ "name": name, "value": value }))
+        .collect()
 }
 
 /// The results as cards, linking to our page of each dataset.

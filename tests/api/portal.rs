@@ -9,7 +9,7 @@
 use crate::common;
 
 use super::search::{DATASET, fold, search};
-use common::api::{ADMIN, api_request};
+use common::api::create;
 use common::{Server, client, run_python};
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -175,16 +175,7 @@ async fn the_search_page_ticks_facets_removes_filters_pages_and_escapes() {
     let (server, _temp) = common::api::server();
     search(&server, "").await;
     let body = DATASET.replace("TITLE", "Loutres <b>de</b> Bretagne");
-    let created = api_request(
-        &server,
-        reqwest::Method::POST,
-        "datasets",
-        Some((&body, "text/turtle")),
-        ADMIN,
-        None,
-    )
-    .await;
-    assert_eq!(created.status(), StatusCode::CREATED);
+    create(&server, "datasets", &body).await;
     let (_, html) = page(&format!("{}/search?q=loutres", server.url), &[]).await;
     // Harvested or written text is escaped once (the raw page: escaped twice would read
     // `&amp;lt;`); only the search's <mark> is markup.

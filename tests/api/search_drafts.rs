@@ -5,7 +5,7 @@
 use crate::common;
 
 use super::search::{DATASET, ids, model, search, urlencode};
-use common::api::{ADMIN, api_request, header};
+use common::api::{ADMIN, api_request, create, header};
 use common::{Server, client};
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -18,16 +18,7 @@ async fn drafts_are_found_by_their_editors_only() {
     let draft = DATASET
         .replace("TITLE", "Brouillon des hermines")
         .replace("<loutres>", "<hermines>");
-    let created = api_request(
-        &server,
-        reqwest::Method::POST,
-        "datasets?status=draft",
-        Some((&draft, "text/turtle")),
-        ADMIN,
-        None,
-    )
-    .await;
-    assert_eq!(created.status(), StatusCode::CREATED);
+    let created = create(&server, "datasets?status=draft", &draft).await;
     let later = (time::OffsetDateTime::now_utc() + time::Duration::days(30))
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap();
@@ -35,16 +26,7 @@ async fn drafts_are_found_by_their_editors_only() {
         .replace("TITLE", "Hermines sous embargo")
         .replace("<loutres>", "<hermines-embargo>");
     let path = format!("datasets?embargo={}", urlencode(&later));
-    let embargoed = api_request(
-        &server,
-        reqwest::Method::POST,
-        &path,
-        Some((&held, "text/turtle")),
-        ADMIN,
-        None,
-    )
-    .await;
-    assert_eq!(embargoed.status(), StatusCode::CREATED);
+    let embargoed = create(&server, &path, &held).await;
     let found = search(&server, "q=hermines").await;
     assert_eq!(found["total"], 0, "{found}");
     // Their editors find them, marked as drafts; an editor of another publisher does not;
@@ -69,14 +51,7 @@ async fn drafts_are_found_by_their_editors_only() {
     assert_eq!(theirs["facets"]["publisher"][0]["count"], 2, "{theirs}");
     assert_eq!(search_as(&server, "q=hermines", &cnrs).await["total"], 0);
     // Completions are offered to anyone typing: published titles only.
-    let completions: Value = client()
-        .get(format!("{}/search/suggest?q=hermi", server.url))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let completions = completions_of(&server, "hermi").await;
     assert_eq!(completions, serde_json::json!([]), "a draft's title leaked");
     // The page for people with the editor's token: the draft, marked, kept private.
     let page = client()
@@ -121,17 +96,7 @@ async fn drafts_are_found_by_their_editors_only() {
         published.text().await.unwrap()
     );
     assert!(ids(&search(&server, "q=hermines").await).contains(&id));
-    let completions: Value = client()
-        .get(format!(
-            "{}/search/suggest?q=brouillon+des+hermi",
-            server.url
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let completions = completions_of(&server, "brouillon+des+hermi").await;
     assert_eq!(
         completions[0]["id"],
         id.as_str(),
@@ -162,6 +127,19 @@ async fn drafts_are_found_by_their_editors_only() {
     assert!(discarded.status().is_success(), "{}", discarded.status());
     let left = search_as(&server, "q=hermines", &ecobio).await;
     assert_eq!(ids(&left), BTreeSet::from([id]), "{left}");
+}
+
+/// The completions `GET /search/suggest?q={typed}` offers to anyone.
+async fn completions_of(server: &Server, typed: &str) -> Value {
+    let url = format!("{}/search/suggest?q={typed}", server.url);
+    client()
+        .get(url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
 }
 
 /// The JSON answer of `GET /search?{query}` for the holder of `token`.

@@ -6,7 +6,7 @@
 use crate::common;
 
 use super::search::{BASE, DATASET, ids, model, search, urlencode};
-use common::api::{ADMIN, api_request, header};
+use common::api::{ADMIN, api_request, create, header, sparql_update};
 use common::{Server, client};
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -28,16 +28,7 @@ async fn writes_are_found_by_the_very_next_search_and_survive_a_crash() {
     let mut server = start();
     search(&server, "").await;
     let body = DATASET.replace("TITLE", "Loutres d'Europe");
-    let created = api_request(
-        &server,
-        reqwest::Method::POST,
-        "datasets",
-        Some((&body, "text/turtle")),
-        ADMIN,
-        None,
-    )
-    .await;
-    assert_eq!(created.status(), StatusCode::CREATED);
+    let created = create(&server, "datasets", &body).await;
     let location = header(&created, "location");
     let id = location.rsplit('/').next().unwrap().to_owned();
     let etag = header(&created, "etag");
@@ -143,18 +134,7 @@ async fn a_sparql_update_that_retitles_a_dataset_moves_it_in_search() {
          WHERE {{ GRAPH ?g {{ <{base}datasets/{wetlands}> dct:title ?t }} }}",
         base = server.base
     );
-    let response = client()
-        .post(format!("{}/sparql", server.url))
-        .header("Authorization", format!("Bearer {ADMIN}"))
-        .form(&[("update", update.as_str())])
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        response.status().is_success(),
-        "{}",
-        response.text().await.unwrap()
-    );
+    sparql_update(&server, &update, ADMIN).await;
     let after = search(&server, "q=tourbieres").await;
     assert!(ids(&after).contains(wetlands));
     assert_eq!(after["total"].as_u64(), Some(1), "indexed once: {after}");
@@ -168,14 +148,7 @@ async fn a_sparql_update_that_retitles_a_dataset_moves_it_in_search() {
          INSERT {{ GRAPH ?g {{ <{region}> foaf:name \"Région Bretagne renommée\"@fr }} }} \
          WHERE {{ GRAPH ?g {{ <{region}> a ?type ; foaf:name ?n }} }}"
     );
-    let response = client()
-        .post(format!("{}/sparql", server.url))
-        .header("Authorization", format!("Bearer {ADMIN}"))
-        .form(&[("update", rename.as_str())])
-        .send()
-        .await
-        .unwrap();
-    assert!(response.status().is_success());
+    sparql_update(&server, &rename, ADMIN).await;
     let renamed = search(
         &server,
         &format!("publisher={}&lang=fr", urlencode(&region)),

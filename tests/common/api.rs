@@ -59,6 +59,38 @@ pub async fn api_request(
     request.send().await.unwrap()
 }
 
+/// POSTs `turtle` to `/api/{path}` with the admin token; asserts a 201 and returns the
+/// answer (its `Location` and `ETag`).
+pub async fn create(server: &Server, path: &str, turtle: &str) -> reqwest::Response {
+    let response = api_request(
+        server,
+        reqwest::Method::POST,
+        path,
+        Some((turtle, "text/turtle")),
+        ADMIN,
+        None,
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::CREATED, "POST /api/{path}");
+    response
+}
+
+/// Runs the SPARQL Update `update` as the holder of `token`; asserts it succeeded.
+pub async fn sparql_update(server: &Server, update: &str, token: &str) {
+    let response = client()
+        .post(format!("{}/sparql", server.url))
+        .header("Authorization", bearer(token))
+        .form(&[("update", update)])
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        response.status().is_success(),
+        "{}",
+        response.text().await.unwrap()
+    );
+}
+
 /// The Turtle at `url` and its ETag; asserts a 200.
 pub async fn turtle_of(url: &str) -> (String, String) {
     let response = get_with(url, &[("Accept", "text/turtle")]).await;
