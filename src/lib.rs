@@ -20,6 +20,7 @@ pub mod access;
 pub mod commands;
 pub mod config;
 pub mod edit;
+pub mod exports;
 pub mod harvest;
 pub mod html;
 pub mod http;

@@ -8,7 +8,7 @@
 //! entries take a shared lock only, so workers do not queue behind each other.
 
 use super::respond::Rendered;
-use crate::rdf::Representation;
+use crate::exports::Format;
 use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock};
 
@@ -17,23 +17,24 @@ use std::sync::{Arc, PoisonError, RwLock};
 pub struct CacheKey {
     /// The path under the base (`datasets/x`, or empty for the catalog).
     pub path: String,
-    /// The representation.
-    pub representation: Representation,
-    /// The page language; empty for RDF, which does not depend on it.
+    /// The format.
+    pub format: Format,
+    /// The reader's language; empty for what does not depend on it (RDF).
     pub language: &'static str,
 }
 
 impl CacheKey {
-    /// The key of `path` in `representation`, for a client preferring `language`.
-    pub fn new(path: String, representation: Representation, language: &'static str) -> Self {
-        let language = if representation == Representation::Html {
+    /// The key of `path` in `format`, for a client preferring `language`.
+    pub fn new(path: String, format: impl Into<Format>, language: &'static str) -> Self {
+        let format = format.into();
+        let language = if format.depends_on_language() {
             language
         } else {
             ""
         };
         Self {
             path,
-            representation,
+            format,
             language,
         }
     }
@@ -120,6 +121,7 @@ impl Maps {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rdf::Representation;
 
     fn rendered(text: &str) -> Arc<Rendered> {
         Arc::new(Rendered::new(

@@ -1,9 +1,10 @@
 //! The one place where errors become HTTP statuses, with an RFC 9457 problem body.
 
 use crate::edit::EditError;
+use crate::exports::Profile;
 use crate::harvest::SourceError;
 use crate::limits::InputError;
-use crate::rdf::{ReadError, Representation};
+use crate::rdf::ReadError;
 use crate::store::StoreError;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
@@ -46,13 +47,16 @@ pub enum HttpError {
     #[error("cannot read a {0} body here")]
     UnsupportedMediaType(String),
     /// `?format=` names a format we do not have.
-    #[error("unknown format {given:?}; use one of: {}", available(.offered))]
+    #[error("unknown format {given:?}; use one of: {}", .offered.join(", "))]
     UnknownFormat {
         /// The parameter's value.
         given: String,
-        /// What we could serve.
-        offered: Vec<Representation>,
+        /// The media types we could serve.
+        offered: Vec<&'static str>,
     },
+    /// No profile the request asks for (`Accept-Profile`, `?_profile=`) can be served.
+    #[error("none of the profiles asked for is available here; these are: {}", profiles(.0))]
+    NoProfile(Vec<Profile>),
     /// The resource exists but does not take this method.
     #[error("{method} is not allowed here; use {allow}")]
     MethodNotAllowed {
@@ -187,10 +191,10 @@ fn summary(report: &crate::validate::Report) -> String {
         .join(" ")
 }
 
-fn available(offered: &[Representation]) -> String {
+fn profiles(offered: &[Profile]) -> String {
     offered
         .iter()
-        .map(|r| r.media_type())
+        .map(|p| format!("<{}> ({})", p.uri(), p.token()))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -216,7 +220,7 @@ impl HttpError {
     const fn code(&self) -> &'static str {
         match self {
             Self::NotFound { .. } | Self::NoRoute(_) => "not-found",
-            Self::NotAcceptable(_) => "not-acceptable",
+            Self::NotAcceptable(_) | Self::NoProfile(_) => "not-acceptable",
             Self::BadRequest(_) | Self::MissingQuery => "bad-request",
             Self::UnsupportedMediaType(_) => "unsupported-media-type",
             Self::Unauthorized => "unauthorized",
@@ -264,7 +268,7 @@ impl ResponseError for HttpError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::NotFound { .. } | Self::NoRoute(_) => StatusCode::NOT_FOUND,
-            Self::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
+            Self::NotAcceptable(_) | Self::NoProfile(_) => StatusCode::NOT_ACCEPTABLE,
             Self::BadRequest(_) | Self::MissingQuery => StatusCode::BAD_REQUEST,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
@@ -327,8 +331,12 @@ impl ResponseError for HttpError {
         });
         match self {
             Self::NotAcceptable(offered) => body["available"] = offered.clone().into(),
-            Self::UnknownFormat { offered, .. } => {
-                body["available"] = offered.iter().map(|r| r.media_type()).collect();
+            Self::UnknownFormat { offered, .. } => body["available"] = offered.clone().into(),
+            Self::NoProfile(offered) => {
+                body["profiles"] = offered
+                    .iter()
+                    .map(|p| json!({"uri": p.uri(), "token": p.token(), "title": p.label()}))
+                    .collect();
             }
             Self::Invalid(report) => body["report"] = json!(report),
             Self::Store(StoreError::Syntax {

@@ -10,6 +10,7 @@ mod extract;
 mod harvest;
 mod ops;
 mod portal;
+mod profiles;
 mod records;
 mod respond;
 mod search;

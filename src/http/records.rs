@@ -4,7 +4,12 @@ use super::AppState;
 use super::cache::CacheKey;
 use super::errors::HttpError;
 use super::extract::{Language, RecordPath};
-use super::respond::{Rendered, choose, preferred_language, respond, split_suffix};
+use super::respond::{
+    Rendered, accept, choose, preferred_language, query_parameter, respond, split_suffix,
+};
+use crate::exports::profile::{Asked, Refusal};
+use crate::exports::work::Catalog;
+use crate::exports::{Format, ProfileChoice, Work, negotiate_record};
 use crate::html::{PageContext, PageError, Pages};
 use crate::model::{RecordId, RecordKind, ResourceKind, Variants};
 use crate::rdf::{Representation, serialize};
@@ -14,15 +19,21 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 /// `GET|HEAD {base}{kind}/{id}[.ext]`: the published record (rendered once per store
-/// generation), else an earlier version (`?version=N`), else a draft its writers may see.
+/// generation), else an earlier version (`?version=N`), else a draft its writers may see;
+/// in the format and profile the request negotiates (see [`negotiate_record`]).
 pub async fn resource(
     request: HttpRequest,
     path: RecordPath,
     Language(language): Language,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, HttpError> {
-    let representation = choose(&request, path.suffix)?;
-    let asked = (representation, language);
+    let format = match record_choice(&request, &path)? {
+        ProfileChoice::Serve(format) => format,
+        ProfileChoice::Alternates(syntax) => {
+            return super::profiles::alternates(&request, &state, &path, syntax).await;
+        }
+    };
+    let asked = (format, language);
     if let Some(number) = version_parameter(&request)? {
         return version(&request, &state, &path, number, asked).await;
     }
@@ -35,18 +46,41 @@ pub async fn resource(
     Err(missing(&state, path.kind, path.id.clone(), path.not_found()).await)
 }
 
+/// What the request asks of a record: its suffix, `?format=` (or `?_mediatype=`),
+/// `?_profile=`, `Accept` and `Accept-Profile`.
+fn record_choice(request: &HttpRequest, path: &RecordPath) -> Result<ProfileChoice, HttpError> {
+    let format = match query_parameter(request, "format")? {
+        Some(format) => Some(format),
+        None => query_parameter(request, "_mediatype")?,
+    };
+    let profile = query_parameter(request, "_profile")?;
+    let accept_profile = request
+        .headers()
+        .get("accept-profile")
+        .and_then(|v| v.to_str().ok());
+    let asked = Asked {
+        suffix: path.suffix,
+        format: format.as_deref(),
+        accept: accept(request),
+        profile: profile.as_deref(),
+        accept_profile,
+    };
+    let exports = matches!(path.kind, ResourceKind::Dataset | ResourceKind::DataPaper);
+    negotiate_record(&asked, exports).map_err(|refusal| match refusal {
+        Refusal::UnknownFormat { given, offered } => HttpError::UnknownFormat { given, offered },
+        Refusal::NotAcceptable(offered) => HttpError::NotAcceptable(offered),
+        Refusal::NoProfile(offered) => HttpError::NoProfile(offered),
+    })
+}
+
 /// The published record, rendered as asked, from the cache when the store has not changed.
 async fn published(
     state: &AppState,
     path: &RecordPath,
-    (representation, language): (Representation, &'static str),
+    (format, language): (Format, &'static str),
 ) -> Result<Option<std::sync::Arc<Rendered>>, HttpError> {
     let (kind, id) = (path.kind, path.id.clone());
-    let key = CacheKey::new(
-        format!("{}/{id}", kind.path_segment()),
-        representation,
-        language,
-    );
+    let key = CacheKey::new(format!("{}/{id}", kind.path_segment()), format, language);
     state
         .rendered(key, move |store, pages| {
             let Some(description) = store.describe(kind, &id)? else {
@@ -64,16 +98,31 @@ async fn published(
                 language,
                 here: &iri,
             };
-            let body = render(&description, representation, &page, html, pages)?;
-            Ok(Some(Rendered::new(
-                body,
-                representation,
-                description.modified,
-                description.version,
-                Variants::of(&iri),
-            )))
+            let titles = catalog_titles(store, format)?;
+            let body = render(&description, format, &page, html, pages, &titles)?;
+            Ok(Some(
+                Rendered::new(
+                    body,
+                    format,
+                    description.modified,
+                    description.version,
+                    Variants::of(&iri),
+                )
+                .in_profile(),
+            ))
         })
         .await
+}
+
+/// The catalog's titles, read when an export names the catalog.
+fn catalog_titles(
+    store: &CatalogStore,
+    format: Format,
+) -> Result<Vec<oxigraph::model::Literal>, HttpError> {
+    match format {
+        Format::Export(_) => Ok(store.catalog_titles()?),
+        Format::Rdf(_) => Ok(Vec::new()),
+    }
 }
 
 /// `?version=N`: an earlier version of the record, to whoever may see its history.
@@ -82,7 +131,7 @@ async fn version(
     state: &AppState,
     path: &RecordPath,
     number: u64,
-    (representation, language): (Representation, &'static str),
+    (format, language): (Format, &'static str),
 ) -> Result<HttpResponse, HttpError> {
     if !history_visible(request, state, &path.id).await? {
         return Err(path.not_found());
@@ -98,15 +147,26 @@ async fn version(
     let iri = state.store.base().resource(kind, &path.id);
     let mut page = Page::new(state, iri.as_str(), kind.label(), language);
     page.here = format!("{iri}?version={number}");
+    let titles = titles_for(state, format).await?;
     plain(
         request,
-        state,
         (iri, quads),
-        representation,
+        (format, &titles, true),
         &page,
-        Pages::resource,
+        (&state.pages, Pages::resource),
         None,
     )
+}
+
+/// The catalog's titles when `format` is an export, read off the request's thread.
+async fn titles_for(
+    state: &AppState,
+    format: Format,
+) -> Result<Vec<oxigraph::model::Literal>, HttpError> {
+    match format {
+        Format::Export(_) => Ok(state.blocking(|store| store.catalog_titles()).await?),
+        Format::Rdf(_) => Ok(Vec::new()),
+    }
 }
 
 /// The draft at the path, for those who may write it: never kept by a shared cache.
@@ -114,20 +174,20 @@ async fn draft(
     request: &HttpRequest,
     state: &AppState,
     path: &RecordPath,
-    (representation, language): (Representation, &'static str),
+    (format, language): (Format, &'static str),
 ) -> Result<Option<HttpResponse>, HttpError> {
     let Some((version, quads)) = draft_of(request, state, path.kind, &path.id).await? else {
         return Ok(None);
     };
     let iri = state.store.base().resource(path.kind, &path.id);
     let page = Page::new(state, iri.as_str(), path.kind.label(), language);
+    let titles = titles_for(state, format).await?;
     let mut response = plain(
         request,
-        state,
         (iri, quads),
-        representation,
+        (format, &titles, true),
         &page,
-        Pages::resource,
+        (&state.pages, Pages::resource),
         Some(version),
     )?;
     // Seen with a token only: no shared cache may keep it.
@@ -138,7 +198,7 @@ async fn draft(
     );
     headers.insert(
         header::VARY,
-        header::HeaderValue::from_static("Accept, Accept-Language, Authorization"),
+        header::HeaderValue::from_static(super::respond::VARY_PERSONAL),
     );
     Ok(Some(response))
 }
@@ -257,13 +317,13 @@ fn history_answer(
         });
     }
     let page = Page::new(state, iri.as_str(), "history", language);
+    // A history is PROV-O, in no profile of ours.
     plain(
         request,
-        state,
         (iri, quads),
-        representation,
+        (representation.into(), &[], false),
         &page,
-        Pages::history,
+        (&state.pages, Pages::history),
         None,
     )
 }
@@ -289,14 +349,15 @@ impl Page {
     }
 }
 
-/// An uncached answer: a description rendered as asked, with the page `html` for people.
+/// An uncached answer: a description rendered as asked, with the page `html` for people
+/// (`titles`: the catalog's, for exports; `profiled`: whether to name the format's profile
+/// in `Content-Profile`).
 fn plain(
     request: &HttpRequest,
-    state: &AppState,
     (topic, quads): (oxigraph::model::NamedNode, Vec<oxigraph::model::Quad>),
-    representation: Representation,
+    (format, titles, profiled): (Format, &[oxigraph::model::Literal], bool),
     page: &Page,
-    html: PageFn,
+    (pages, html): (&Pages, PageFn),
     version: Option<i64>,
 ) -> Result<HttpResponse, HttpError> {
     let context = PageContext {
@@ -313,8 +374,11 @@ fn plain(
         modified: None,
         version: None,
     };
-    let body = render(&description, representation, &context, html, &state.pages)?;
-    let rendered = Rendered::new(body, representation, None, version, Variants::of(&page.iri));
+    let body = render(&description, format, &context, html, pages, titles)?;
+    let mut rendered = Rendered::new(body, format, None, version, Variants::of(&page.iri));
+    if profiled {
+        rendered = rendered.in_profile();
+    }
     Ok(respond(request, &rendered))
 }
 
@@ -369,13 +433,16 @@ pub async fn catalog(
             let base = store.base().as_str();
             let body =
                 serialize(&description.quads, representation).map_err(HttpError::Serialize)?;
-            Ok(Some(Rendered::new(
-                body,
-                representation,
-                description.modified,
-                None,
-                Variants::of(base),
-            )))
+            Ok(Some(
+                Rendered::new(
+                    body,
+                    representation,
+                    description.modified,
+                    None,
+                    Variants::of(base),
+                )
+                .in_profile(),
+            ))
         })
         .await?
         .ok_or(HttpError::Unavailable)?;
@@ -385,18 +452,33 @@ pub async fn catalog(
 /// One of the [`Pages`] renderers.
 type PageFn = fn(&Pages, &Description, &PageContext<'_>) -> Result<String, PageError>;
 
+/// The body of `description` in `format`: a page, an RDF syntax or an export (`titles` are
+/// the catalog's, which exports name).
 fn render(
     description: &Description,
-    representation: Representation,
+    format: Format,
     page: &PageContext<'_>,
     html: PageFn,
     pages: &Pages,
+    titles: &[oxigraph::model::Literal],
 ) -> Result<Vec<u8>, HttpError> {
-    if representation == Representation::Html {
-        html(pages, description, page)
+    match format {
+        Format::Rdf(Representation::Html) => html(pages, description, page)
             .map(String::into_bytes)
-            .map_err(HttpError::from)
-    } else {
-        serialize(&description.quads, representation).map_err(HttpError::Serialize)
+            .map_err(HttpError::from),
+        Format::Rdf(representation) => {
+            serialize(&description.quads, representation).map_err(HttpError::Serialize)
+        }
+        Format::Export(export) => {
+            let catalog = Catalog {
+                iri: page.base,
+                titles,
+            };
+            let work = Work::read(description, page.iri, &catalog).ok_or_else(|| {
+                HttpError::NotAcceptable(vec![Representation::Turtle.media_type()])
+            })?;
+            let year = description.modified.map(|m| m.year().to_string());
+            Ok(export.render(&work, page.language, year.as_deref()))
+        }
     }
 }

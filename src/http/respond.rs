@@ -2,6 +2,7 @@
 //! `Vary`, `ETag`/`Last-Modified` with conditional requests, and `Link` alternates.
 
 use super::errors::HttpError;
+use crate::exports::{Format, Profile};
 use crate::model::Variants;
 use crate::rdf::{Representation, negotiate, parse_quality};
 use actix_web::http::header::{self, HeaderValue};
@@ -33,7 +34,7 @@ pub fn choose_from(
             .filter(|r| offers.contains(r))
             .ok_or(HttpError::UnknownFormat {
                 given,
-                offered: offers.to_vec(),
+                offered: offers.iter().map(|r| r.media_type()).collect(),
             });
     }
     negotiate(accept(request), offers)
@@ -76,8 +77,10 @@ pub struct Rendered {
     body: Bytes,
     /// Their strong entity tag, quoted.
     etag: String,
-    /// The representation they are in.
-    representation: Representation,
+    /// The format they are in.
+    format: Format,
+    /// The profile they conform to, said in `Content-Profile`.
+    profile: Option<Profile>,
     /// When the resource last changed, if known.
     modified: Option<header::HttpDate>,
     /// The `Link` header listing the other representations, made once per rendering.
@@ -89,22 +92,43 @@ impl Rendered {
     /// (the write API's `If-Match` reads the version), else `"{hash}"`.
     pub fn new(
         body: Vec<u8>,
-        representation: Representation,
+        format: impl Into<Format>,
         modified: Option<time::OffsetDateTime>,
         version: Option<i64>,
         variants: Variants<'_>,
     ) -> Self {
         let hash = short_hash(&body);
+        let format = format.into();
         Self {
             etag: match version {
                 Some(version) => format!("\"v{version}-{hash}\""),
                 None => format!("\"{hash}\""),
             },
             body: Bytes::from(body),
-            representation,
+            format,
+            profile: None,
             modified: modified.map(http_date),
-            link: alternates(variants, representation),
+            link: alternates(variants, format),
         }
+    }
+
+    /// Says the body conforms to its format's profile (DCAT-AP for RDF, schema.org,
+    /// DataCite), in `Content-Profile`: for records and the catalog, not for answers in
+    /// other vocabularies (a SPARQL service description).
+    pub fn in_profile(mut self) -> Self {
+        self.profile = self.format.profile();
+        self
+    }
+
+    /// Adds links (FAIR Signposting) to the `Link` header.
+    pub fn with_links(mut self, links: &str) -> Self {
+        if !links.is_empty() {
+            if !self.link.is_empty() {
+                self.link.push_str(", ");
+            }
+            self.link.push_str(links);
+        }
+        self
     }
 }
 
@@ -127,6 +151,9 @@ pub fn respond(request: &HttpRequest, rendered: &Rendered) -> HttpResponse {
         .insert_header((header::VARY, HeaderValue::from_static(VARY_PAGES)))
         .insert_header((header::ETAG, rendered.etag.clone()))
         .insert_header((header::LINK, rendered.link.clone()));
+    if let Some(profile) = rendered.profile {
+        builder.insert_header((CONTENT_PROFILE, format!("<{}>", profile.uri())));
+    }
     if let Some(date) = rendered.modified {
         builder.insert_header((header::LAST_MODIFIED, date));
     }
@@ -134,7 +161,7 @@ pub fn respond(request: &HttpRequest, rendered: &Rendered) -> HttpResponse {
         return builder.finish();
     }
     builder
-        .content_type(rendered.representation.content_type())
+        .content_type(rendered.format.content_type())
         .body(rendered.body.clone())
 }
 
@@ -165,10 +192,10 @@ pub(super) fn not_modified(
 }
 
 /// `Link` header listing the other representations at their suffixed URLs.
-fn alternates(variants: Variants<'_>, current: Representation) -> String {
+fn alternates(variants: Variants<'_>, current: Format) -> String {
     Representation::ALL
         .iter()
-        .filter(|r| **r != current)
+        .filter(|r| Format::Rdf(**r) != current)
         .map(|r| {
             format!(
                 "<{}>; rel=\"alternate\"; type=\"{}\"",
@@ -204,9 +231,12 @@ pub fn preferred_language(request: &HttpRequest) -> &'static str {
 
 /// What answers that may be pages depend on: the syntax, and the page's language (asked,
 /// or remembered in a cookie).
-pub const VARY_PAGES: &str = "Accept, Accept-Language, Cookie";
+pub const VARY_PAGES: &str = "Accept, Accept-Profile, Accept-Language, Cookie";
 /// The same for answers that also depend on who asks (drafts shown to their writers).
-pub const VARY_PERSONAL: &str = "Accept, Accept-Language, Cookie, Authorization";
+pub const VARY_PERSONAL: &str = "Accept, Accept-Profile, Accept-Language, Cookie, Authorization";
+
+/// The header naming the profile an answer conforms to (W3C conneg by profile).
+pub const CONTENT_PROFILE: &str = "content-profile";
 
 /// The cookie that remembers the language a reader chose.
 pub const LANGUAGE_COOKIE: &str = "lang";

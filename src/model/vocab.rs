@@ -9,16 +9,19 @@ use oxigraph::model::NamedNodeRef;
 /// overlapping namespaces are harmless, but keep the list sorted by prefix for readers.
 pub const PREFIXES: &[(&str, &str)] = &[
     ("adms", "http://www.w3.org/ns/adms#"),
+    ("bibo", "http://purl.org/ontology/bibo/"),
     ("cito", "http://purl.org/spar/cito/"),
     ("dcat", "http://www.w3.org/ns/dcat#"),
     ("dcatap", "http://data.europa.eu/r5r/"),
     ("dct", "http://purl.org/dc/terms/"),
     ("fabio", "http://purl.org/spar/fabio/"),
     ("foaf", "http://xmlns.com/foaf/0.1/"),
+    ("frbr", "http://purl.org/vocab/frbr/core#"),
     ("geo", "http://www.opengis.net/ont/geosparql#"),
     ("hydra", "http://www.w3.org/ns/hydra/core#"),
     ("locn", "http://www.w3.org/ns/locn#"),
     ("odrl", "http://www.w3.org/ns/odrl/2/"),
+    ("org", "http://www.w3.org/ns/org#"),
     ("prism", "http://prismstandard.org/namespaces/basic/2.0/"),
     ("prov", "http://www.w3.org/ns/prov#"),
     ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
@@ -64,6 +67,7 @@ terms!(
     CONTACT_POINT = "contactPoint",
     START_DATE = "startDate",
     END_DATE = "endDate",
+    BBOX = "bbox",
     DATASET_SERIES = "DatasetSeries",
 });
 
@@ -104,6 +108,8 @@ terms!(
     ORGANIZATION = "Organization",
     PERSON = "Person",
     NAME = "name",
+    GIVEN_NAME = "givenName",
+    FAMILY_NAME = "familyName",
     HOMEPAGE = "homepage",
     MBOX = "mbox",
     DOCUMENT = "Document",
@@ -133,18 +139,42 @@ terms!(
     /// [SPAR FaBiO](http://purl.org/spar/fabio), for data papers.
     fabio, "http://purl.org/spar/fabio/", {
     DATA_PAPER = "DataPaper",
+    JOURNAL = "Journal",
+});
+
+terms!(
+    /// [FRBR core](http://purl.org/vocab/frbr/core): a data paper is `frbr:partOf` its journal.
+    frbr, "http://purl.org/vocab/frbr/core#", {
+    PART_OF = "partOf",
+});
+
+terms!(
+    /// [BIBO](http://purl.org/ontology/bibo/): the authors of a work in their order.
+    bibo, "http://purl.org/ontology/bibo/", {
+    AUTHOR_LIST = "authorList",
+});
+
+terms!(
+    /// [W3C ORG](https://www.w3.org/TR/vocab-org/): a person's affiliations.
+    org, "http://www.w3.org/ns/org#", {
+    MEMBER_OF = "memberOf",
 });
 
 terms!(
     /// [SPAR CiTO](http://purl.org/spar/cito): a data paper `cito:describes` its dataset.
     cito, "http://purl.org/spar/cito/", {
     DESCRIBES = "describes",
+    IS_DESCRIBED_BY = "isDescribedBy",
 });
 
 terms!(
-    /// [PRISM](http://prismstandard.org/namespaces/basic/2.0/), for DOIs.
+    /// [PRISM](http://prismstandard.org/namespaces/basic/2.0/), for DOIs and where in a
+    /// journal a paper is.
     prism, "http://prismstandard.org/namespaces/basic/2.0/", {
     DOI = "doi",
+    VOLUME = "volume",
+    STARTING_PAGE = "startingPage",
+    ENDING_PAGE = "endingPage",
 });
 
 terms!(
@@ -222,3 +252,8 @@ pub use oxigraph::model::vocab::rdf::TYPE as RDF_TYPE;
 /// The application profile our catalog records declare with `dct:conformsTo`.
 pub const DCAT_AP_PROFILE: NamedNodeRef<'static> =
     NamedNodeRef::new_unchecked("https://semiceu.github.io/DCAT-AP/releases/3.0.1/");
+
+/// The terms of RDF collections (`( a b c )` in Turtle), re-exported like [`RDF_TYPE`].
+pub mod rdf_list {
+    pub use oxigraph::model::vocab::rdf::{FIRST, NIL, REST};
+}

@@ -8,12 +8,14 @@
 use super::feed::FeedEntry;
 use super::{CatalogStore, StoreError};
 use crate::model::time::parse_date_time;
-use crate::model::vocab::{LABELS, RDF_TYPE, dcat, dct, fabio, foaf, prism, rdfs, skos, vcard};
+use crate::model::vocab::{
+    LABELS, RDF_TYPE, cito, dcat, dct, fabio, foaf, org, prism, rdfs, skos, vcard,
+};
 use crate::model::{RecordId, ResourceKind, owned_triples};
 use oxigraph::model::vocab::xsd;
 use oxigraph::model::{
-    Graph, GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Quad,
-    Term, TermRef, Triple, TripleRef,
+    Graph, GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode,
+    NamedOrBlankNodeRef, Quad, Term, TermRef, Triple, TripleRef,
 };
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -80,6 +82,24 @@ impl CatalogStore {
         self.finish(catalog, quads, modified)
     }
 
+    /// The catalog's `dct:title`s.
+    pub(in crate::store) fn catalog_titles(&self) -> Result<Vec<Literal>, StoreError> {
+        let catalog = self.base.catalog();
+        let graph = self.base.catalog_graph();
+        let mut titles = Vec::new();
+        for quad in self.store.quads_for_pattern(
+            Some(catalog.as_ref().into()),
+            Some(dct::TITLE),
+            None,
+            Some(GraphNameRef::NamedNode(graph.as_ref())),
+        ) {
+            if let Term::Literal(title) = quad?.object {
+                titles.push(title);
+            }
+        }
+        Ok(titles)
+    }
+
     /// A dataset, data paper or agent: its whole record graph, topic first.
     ///
     /// The record is found by its topic when the topic is our IRI `{base}{kind}/{id}` (its
@@ -103,8 +123,63 @@ impl CatalogStore {
             return Ok(None);
         }
         let modified = modified_of(&quads, &graph);
-        self.finish_record(topic.clone(), topic_first(quads, &topic), modified)
-            .map(Some)
+        let mut quads = topic_first(quads, &topic);
+        if kind == ResourceKind::Dataset {
+            self.add_describing_papers(&topic, &mut quads)?;
+        }
+        self.finish_record(topic.clone(), quads, modified).map(Some)
+    }
+
+    /// Adds `dataset cito:isDescribedBy paper` and `dataset dct:isReferencedBy paper` for
+    /// every public data paper that `cito:describes` it (`quads` start with the dataset's
+    /// own), in the paper's graph (the
+    /// statement is the paper's: N-Quads and TriG say so, and the paper's `dct:modified`
+    /// moves the dataset's `Last-Modified`). Harvested datasets get it too: papers name
+    /// their original IRI.
+    fn add_describing_papers(
+        &self,
+        dataset: &NamedNode,
+        quads: &mut Vec<Quad>,
+    ) -> Result<(), StoreError> {
+        for quad in self.store.quads_for_pattern(
+            None,
+            Some(cito::DESCRIBES),
+            Some(dataset.as_ref().into()),
+            None,
+        ) {
+            let quad = quad?;
+            let (NamedOrBlankNode::NamedNode(paper), GraphName::NamedNode(graph)) =
+                (&quad.subject, &quad.graph_name)
+            else {
+                continue;
+            };
+            if !self.is_record_graph(graph) {
+                continue;
+            }
+            for predicate in [cito::IS_DESCRIBED_BY, dct::IS_REFERENCED_BY] {
+                let inverse = Quad::new(
+                    dataset.clone(),
+                    predicate,
+                    paper.clone(),
+                    quad.graph_name.clone(),
+                );
+                let stated = quads.iter().any(|q| {
+                    q.subject == inverse.subject
+                        && q.predicate == inverse.predicate
+                        && q.object == inverse.object
+                });
+                if !stated {
+                    // Within the topic's run (topic first): Turtle groups a subject's
+                    // statements only when they are adjacent.
+                    let end = quads
+                        .iter()
+                        .position(|q| q.subject != inverse.subject)
+                        .unwrap_or(quads.len());
+                    quads.insert(end, inverse);
+                }
+            }
+        }
+        Ok(())
     }
 
     /// A catalog record page: the record node and its blank nodes, not its topic.
@@ -287,6 +362,20 @@ impl CatalogStore {
         for object in &linked {
             self.types_and_labels(object.as_ref(), &mut extra)?;
         }
+        // The affiliations of linked persons get their names too (one level more).
+        let mut affiliations = Vec::new();
+        for quad in &extra {
+            if let TermRef::NamedNode(affiliation) = quad.object.as_ref()
+                && quad.predicate == org::MEMBER_OF
+                && !described.contains(&affiliation.into())
+                && lent.insert(affiliation.as_str().to_owned())
+            {
+                affiliations.push(affiliation.into_owned());
+            }
+        }
+        for affiliation in &affiliations {
+            self.types_and_labels(affiliation.as_ref(), &mut extra)?;
+        }
         quads.extend(extra);
         // Within each subject, `rdf:type` first, then predicates in IRI order: readable
         // Turtle, and output that does not depend on the store's internal ids.
@@ -359,10 +448,12 @@ impl CatalogStore {
                 let version = modified_of(&quads, &graph).map(crate::model::time::to_millis);
                 Ok::<_, StoreError>((quads, version))
             })?;
-            match record_topic(&quads, &graph) {
-                Some(topic) => topic_first(quads, &topic),
-                None => return Ok(Vec::new()),
-            }
+            let Some(topic) = record_topic(&quads, &graph) else {
+                return Ok(Vec::new());
+            };
+            let mut quads = topic_first(quads, &topic);
+            self.add_describing_papers(&topic, &mut quads)?;
+            quads
         };
         self.complete(&mut quads, lent)?;
         Ok(quads)
@@ -383,9 +474,11 @@ impl CatalogStore {
         // catalog has long descriptions we would otherwise read and drop). A DOI and a
         // citation are looked for on data papers only (types come first): a scan per
         // linked agent less, 100 000 of them when the search index is built.
-        let mut paper = false;
+        // Likewise a person's parts of name and affiliations, and a dataset's identifier
+        // (a paper's exports name the DOI of the datasets it describes).
+        let mut classes: Vec<NamedNode> = Vec::new();
         for predicate in ENRICHING {
-            if PAPERS_ONLY.contains(&predicate) && !paper {
+            if !lent_by(predicate, &classes) {
                 continue;
             }
             for quad in self
@@ -393,8 +486,10 @@ impl CatalogStore {
                 .quads_for_pattern(Some(iri.into()), Some(predicate), None, None)
             {
                 let quad = quad?;
-                paper |= quad.predicate == RDF_TYPE && quad.object == fabio::DATA_PAPER.into();
-                if is_type_or_label(&quad) {
+                if let (true, Term::NamedNode(class)) = (quad.predicate == RDF_TYPE, &quad.object) {
+                    classes.push(class.clone());
+                }
+                if is_type_or_label(&quad) || quad.predicate == dct::IDENTIFIER {
                     out.push(quad);
                 }
             }
@@ -406,12 +501,35 @@ impl CatalogStore {
 /// What only data papers lend (see [`ENRICHING`]).
 const PAPERS_ONLY: [NamedNodeRef<'static>; 2] = [prism::DOI, dct::BIBLIOGRAPHIC_CITATION];
 
-/// The predicates copied from linked resources (see [`is_type_or_label`]).
-const ENRICHING: [NamedNodeRef<'static>; 9] = [
+/// What only persons lend (see [`ENRICHING`]): names as citations write them, affiliations.
+const PERSONS_ONLY: [NamedNodeRef<'static>; 3] =
+    [foaf::GIVEN_NAME, foaf::FAMILY_NAME, org::MEMBER_OF];
+
+/// Whether `predicate` is copied from a linked resource of `classes` (see [`ENRICHING`]).
+fn lent_by(predicate: NamedNodeRef<'_>, classes: &[NamedNode]) -> bool {
+    let is = |class: NamedNodeRef<'_>| classes.iter().any(|c| c.as_ref() == class);
+    if PAPERS_ONLY.contains(&predicate) {
+        is(fabio::DATA_PAPER)
+    } else if PERSONS_ONLY.contains(&predicate) {
+        is(foaf::PERSON)
+    } else if predicate == dct::IDENTIFIER {
+        is(dcat::DATASET)
+    } else {
+        true
+    }
+}
+
+/// The predicates copied from linked resources (see [`is_type_or_label`]); types first,
+/// as [`lent_by`] reads them.
+const ENRICHING: [NamedNodeRef<'static>; 13] = [
     RDF_TYPE,
     foaf::PRIMARY_TOPIC,
     prism::DOI,
     dct::BIBLIOGRAPHIC_CITATION,
+    foaf::GIVEN_NAME,
+    foaf::FAMILY_NAME,
+    org::MEMBER_OF,
+    dct::IDENTIFIER,
     skos::PREF_LABEL,
     foaf::NAME,
     dct::TITLE,
@@ -420,12 +538,14 @@ const ENRICHING: [NamedNodeRef<'static>; 9] = [
 ];
 
 /// Whether a quad is a type, a catalog record's topic (so a page listing records can link
-/// to local pages), a data paper's DOI or citation (so citations can be shown), or a label.
+/// to local pages), a data paper's DOI or citation (so citations can be shown), a person's
+/// affiliation (so exports can name it), or a label.
 fn is_type_or_label(quad: &Quad) -> bool {
     quad.predicate == RDF_TYPE
         || quad.predicate == foaf::PRIMARY_TOPIC
         || quad.predicate == prism::DOI
         || quad.predicate == dct::BIBLIOGRAPHIC_CITATION
+        || PERSONS_ONLY.contains(&quad.predicate.as_ref())
         || (LABELS.contains(&quad.predicate.as_ref()) && quad.object.is_literal())
 }
 

@@ -17,7 +17,7 @@ use super::{
 };
 use crate::model::{RecordDraft, RecordId, RecordKind, ResourceKind};
 use oxigraph::io::RdfFormat;
-use oxigraph::model::{Graph, NamedNode, NamedOrBlankNodeRef, Quad, Triple, TripleRef};
+use oxigraph::model::{Graph, Literal, NamedNode, NamedOrBlankNodeRef, Quad, Triple, TripleRef};
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -33,6 +33,8 @@ pub trait Records {
     ) -> Result<Option<Description>, StoreError>;
     /// The catalog with its records listed.
     fn describe_catalog(&self) -> Result<Description, StoreError>;
+    /// The catalog's titles (exports name the catalog a record is part of).
+    fn catalog_titles(&self) -> Result<Vec<Literal>, StoreError>;
     /// `triples` with the labels and types of what they link to, as validation needs.
     fn in_context(&self, triples: &[Triple]) -> Result<Graph, StoreError>;
     /// Whether the record `id` of `kind` is published, a draft, withdrawn or unknown.
@@ -264,6 +266,9 @@ impl Records for CatalogStore {
     }
     fn describe_catalog(&self) -> Result<Description, StoreError> {
         CatalogStore::describe_catalog(self)
+    }
+    fn catalog_titles(&self) -> Result<Vec<Literal>, StoreError> {
+        CatalogStore::catalog_titles(self)
     }
     fn dataset_drafts(&self) -> Result<Vec<(RecordId, i64)>, StoreError> {
         CatalogStore::dataset_drafts(self)

@@ -1,0 +1,146 @@
+//! Reading a description's quads by subject, for exports (pages have their own reader,
+//! which prefers one language; exports keep every language).
+
+use super::work::Text;
+use crate::model::vocab::{LABELS, RDF_TYPE, rdf_list};
+use oxigraph::model::{NamedNodeRef, NamedOrBlankNodeRef, Quad, Term};
+use std::collections::HashMap;
+
+/// The quads of a description, indexed by subject.
+pub struct QuadIndex<'a> {
+    /// Keyed by the subject's N-Triples form.
+    by_subject: HashMap<String, Vec<&'a Quad>>,
+}
+
+impl<'a> QuadIndex<'a> {
+    /// Indexes `quads`.
+    pub fn new(quads: &'a [Quad]) -> Self {
+        let mut by_subject: HashMap<String, Vec<&Quad>> = HashMap::new();
+        for quad in quads {
+            by_subject
+                .entry(quad.subject.to_string())
+                .or_default()
+                .push(quad);
+        }
+        Self { by_subject }
+    }
+
+    /// The node for an IRI we hold as text (IRIs come from the store: valid).
+    pub fn node(iri: &str) -> NamedOrBlankNodeRef<'_> {
+        NamedNodeRef::new_unchecked(iri).into()
+    }
+
+    /// A term as a subject, when it can be one.
+    pub fn as_node(term: &Term) -> Option<NamedOrBlankNodeRef<'_>> {
+        match term {
+            Term::NamedNode(n) => Some(n.as_ref().into()),
+            Term::BlankNode(b) => Some(b.as_ref().into()),
+            _ => None,
+        }
+    }
+
+    /// The objects of `subject predicate ?o`, without repeats, in quad order.
+    pub fn objects(
+        &self,
+        subject: NamedOrBlankNodeRef<'_>,
+        predicate: NamedNodeRef<'_>,
+    ) -> Vec<&'a Term> {
+        let mut out: Vec<&Term> = Vec::new();
+        for quad in self
+            .by_subject
+            .get(&subject.to_string())
+            .into_iter()
+            .flatten()
+        {
+            if quad.predicate == predicate && !out.contains(&&quad.object) {
+                out.push(&quad.object);
+            }
+        }
+        out
+    }
+
+    /// The IRI objects of `subject predicate`.
+    pub fn iris(
+        &self,
+        subject: NamedOrBlankNodeRef<'_>,
+        predicate: NamedNodeRef<'_>,
+    ) -> Vec<String> {
+        self.objects(subject, predicate)
+            .into_iter()
+            .filter_map(|t| match t {
+                Term::NamedNode(n) => Some(n.as_str().to_owned()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The literal objects of `subject predicate`, with their languages.
+    pub fn literals(
+        &self,
+        subject: NamedOrBlankNodeRef<'_>,
+        predicate: NamedNodeRef<'_>,
+    ) -> Vec<Text> {
+        self.objects(subject, predicate)
+            .into_iter()
+            .filter_map(|t| match t {
+                Term::Literal(l) => Some(Text {
+                    language: l.language().map(str::to_ascii_lowercase),
+                    value: l.value().to_owned(),
+                }),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The lexical form of the first literal of `subject predicate`.
+    pub fn first_lexical(
+        &self,
+        subject: NamedOrBlankNodeRef<'_>,
+        predicate: NamedNodeRef<'_>,
+    ) -> Option<String> {
+        self.literals(subject, predicate)
+            .into_iter()
+            .next()
+            .map(|t| t.value)
+    }
+
+    /// The labels of `node` by the first label predicate it has (see [`LABELS`]).
+    pub fn labels(&self, node: NamedOrBlankNodeRef<'_>) -> Vec<Text> {
+        LABELS
+            .iter()
+            .map(|p| self.literals(node, *p))
+            .find(|labels| !labels.is_empty())
+            .unwrap_or_default()
+    }
+
+    /// Whether `node` has the type `class`.
+    pub fn has_type(&self, node: NamedOrBlankNodeRef<'_>, class: NamedNodeRef<'_>) -> bool {
+        self.objects(node, RDF_TYPE)
+            .iter()
+            .any(|t| matches!(t, Term::NamedNode(n) if n.as_ref() == class))
+    }
+
+    /// The members of the RDF list starting at `head`, in order; stops at a cycle or a
+    /// malformed cell rather than looping.
+    pub fn list(&self, head: &Term) -> Vec<&'a Term> {
+        let mut members = Vec::new();
+        let mut seen: Vec<String> = Vec::new();
+        let mut cell = head;
+        while let Some(node) = Self::as_node(cell) {
+            let key = node.to_string();
+            if node == rdf_list::NIL.into() || seen.contains(&key) {
+                break;
+            }
+            seen.push(key);
+            let (Some(first), Some(rest)) = (
+                self.objects(node, rdf_list::FIRST).first().copied(),
+                self.objects(node, rdf_list::REST).first().copied(),
+            ) else {
+                break;
+            };
+            members.push(first);
+            cell = rest;
+        }
+        members
+    }
+}
