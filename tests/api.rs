@@ -13,6 +13,7 @@ mod api {
     mod catalog_history;
     mod cli;
     mod dereference;
+    mod exports;
     mod hardening;
     mod harvest_api;
     mod harvest_fetch;

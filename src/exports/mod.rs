@@ -5,6 +5,7 @@
 //!
 //! - `work.rs`: the record read once, in the terms every export shares;
 //! - `datacite.rs`, `schema_org.rs`, `citation.rs`: one mapping each;
+//! - `signposting.rs`: FAIR Signposting, the typed links to all of these;
 //! - `profile.rs`: which of them (or which RDF syntax) a request asks for, by media type
 //!   and by profile (W3C "Content Negotiation by Profile");
 //! - `graph.rs`, `xml.rs`: reading quads by subject, writing XML.
@@ -14,6 +15,7 @@ pub mod datacite;
 mod graph;
 pub mod profile;
 pub mod schema_org;
+pub mod signposting;
 pub mod work;
 pub mod xml;
 

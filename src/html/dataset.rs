@@ -25,10 +25,7 @@ impl Pages {
             .iri
             .starts_with(page.base)
             .then(|| format!("{}/history", page.iri));
-        self.render(
-            "dataset.html",
-            &page.into(),
-            json!({
+        let mut context = json!({
                 "iri": page.iri,
                 "topic": description.topic.as_str(),
                 "title": view.text(topic, dct::TITLE).unwrap_or_else(|| view.label(topic)),
@@ -51,9 +48,10 @@ impl Pages {
                 "distributions": view.distributions(topic),
                 "papers": view.paper_citations(topic),
                 "history": history,
-                "formats": format_links(Variants::of(page.iri)),
-            }),
-        )
+            "formats": format_links(Variants::of(page.iri)),
+        });
+        super::cite::add_work(&mut context, page);
+        self.render("dataset.html", &page.into(), context)
     }
 }
 

@@ -212,6 +212,13 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "Articles qui décrivent ce jeu de données : citez-les quand vous utilisez les données.",
     ),
     ("paper_record", "its record here", "sa fiche ici"),
+    // The "Cite" block of dataset and data-paper pages.
+    ("cite", "Cite", "Citer"),
+    (
+        "cite_formats",
+        "Reference for your bibliography software:",
+        "Référence pour votre logiciel de bibliographie :",
+    ),
     (
         "history_link",
         "History of this record",

@@ -2,6 +2,7 @@
 //! page for the other resources. Templates are compiled once at start-up and escape
 //! everything they print, since harvested text is untrusted.
 
+mod cite;
 mod dataset;
 mod history;
 mod landing;
@@ -36,6 +37,7 @@ pub struct Pages {
 pub struct PageError(#[from] minijinja::Error);
 
 /// What every page needs besides the description.
+#[derive(Clone, Copy)]
 pub struct PageContext<'a> {
     /// The catalog's base IRI, for the header link.
     pub base: &'a str,
@@ -48,6 +50,9 @@ pub struct PageContext<'a> {
     /// The URL this page answers, whose parameters the language switch keeps (the
     /// page's IRI, or a version's `{iri}?version=N`).
     pub here: &'a str,
+    /// The dataset or data paper the page shows, read for its schema.org JSON-LD and its
+    /// "Cite" block; `None` on other pages.
+    pub work: Option<&'a crate::exports::Work>,
 }
 
 /// `here` with `lang` set to `language` (any other `lang` dropped): the language switch.
@@ -179,18 +184,16 @@ impl Pages {
             .filter(|s| *s != topic)
             .map(|s| json!({ "label": view.label(s), "properties": view.properties(s) }))
             .collect();
-        self.render(
-            "resource.html",
-            &page.into(),
-            json!({
-                "iri": page.iri,
-                "topic": description.topic.as_str(),
-                "title": view.label(topic),
-                "properties": view.properties(topic),
-                "sections": sections,
-                "formats": format_links(Variants::of(page.iri)),
-            }),
-        )
+        let mut context = json!({
+            "iri": page.iri,
+            "topic": description.topic.as_str(),
+            "title": view.label(topic),
+            "properties": view.properties(topic),
+            "sections": sections,
+            "formats": format_links(Variants::of(page.iri)),
+        });
+        cite::add_work(&mut context, page);
+        self.render("resource.html", &page.into(), context)
     }
 
     /// A record's history (`page.iri` is `{record page}/history`): its revisions, newest

@@ -14,6 +14,7 @@ mod profiles;
 mod records;
 mod respond;
 mod search;
+mod signposts;
 mod sparql;
 mod stream;
 
@@ -306,6 +307,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                     r"/history{extension:(\.[a-z]+)?}",
                     records::catalog_history,
                 ))
+                .service(readable("/{kind}/{id}/linkset", signposts::linkset))
                 .service(readable("/{kind}/{id}/{history}", records::history))
                 .service(readable("/{kind}/{id}", records::resource))
                 .default_service(web::to(no_route)),

@@ -57,6 +57,7 @@ pub async fn landing(request: &HttpRequest, state: &AppState) -> Result<HttpResp
         kind: "catalog",
         language,
         here: &base,
+        work: None,
     };
     let landing = Landing {
         catalog: &description,

@@ -9,7 +9,7 @@ use super::respond::{
 };
 use crate::exports::profile::{Asked, Refusal};
 use crate::exports::work::Catalog;
-use crate::exports::{Format, ProfileChoice, Work, negotiate_record};
+use crate::exports::{Format, ProfileChoice, Work, negotiate_record, signposting};
 use crate::html::{PageContext, PageError, Pages};
 use crate::model::{RecordId, RecordKind, ResourceKind, Variants};
 use crate::rdf::{Representation, serialize};
@@ -91,38 +91,53 @@ async fn published(
                 _ => Pages::resource,
             };
             let iri = store.base().resource(kind, &id).as_str().to_owned();
+            let base = store.base().as_str();
+            let titles = catalog_titles(store, format)?;
+            let work = work_of(&description, (&iri, base), &titles);
             let page = PageContext {
-                base: store.base().as_str(),
+                base,
                 iri: &iri,
                 kind: kind.label(),
                 language,
                 here: &iri,
+                work: work.as_ref(),
             };
-            let titles = catalog_titles(store, format)?;
-            let body = render(&description, format, &page, html, pages, &titles)?;
-            Ok(Some(
-                Rendered::new(
-                    body,
-                    format,
-                    description.modified,
-                    description.version,
-                    Variants::of(&iri),
-                )
-                .in_profile(),
-            ))
+            let body = render(&description, format, &page, html, pages)?;
+            let rendered = Rendered::new(
+                body,
+                format,
+                description.modified,
+                description.version,
+                Variants::of(&iri),
+            )
+            .in_profile();
+            Ok(Some(match &work {
+                Some(work) => rendered.with_links(&signposting::link_header(
+                    &signposting::signposts(work, &iri),
+                    &iri,
+                )),
+                None => rendered,
+            }))
         })
         .await
 }
 
-/// The catalog's titles, read when an export names the catalog.
+/// The catalog's titles, read when an export or a page names the catalog.
 fn catalog_titles(
     store: &CatalogStore,
     format: Format,
 ) -> Result<Vec<oxigraph::model::Literal>, HttpError> {
-    match format {
-        Format::Export(_) => Ok(store.catalog_titles()?),
-        Format::Rdf(_) => Ok(Vec::new()),
+    if names_catalog(format) {
+        Ok(store.catalog_titles()?)
+    } else {
+        Ok(Vec::new())
     }
+}
+
+/// Whether `format` names the catalog a record is part of (exports, and pages, which
+/// embed schema.org).
+fn names_catalog(format: Format) -> bool {
+    !matches!(format, Format::Rdf(r) if r != Representation::Html)
 }
 
 /// `?version=N`: an earlier version of the record, to whoever may see its history.
@@ -158,14 +173,15 @@ async fn version(
     )
 }
 
-/// The catalog's titles when `format` is an export, read off the request's thread.
+/// The catalog's titles when `format` names the catalog, read off the request's thread.
 async fn titles_for(
     state: &AppState,
     format: Format,
 ) -> Result<Vec<oxigraph::model::Literal>, HttpError> {
-    match format {
-        Format::Export(_) => Ok(state.blocking(|store| store.catalog_titles()).await?),
-        Format::Rdf(_) => Ok(Vec::new()),
+    if names_catalog(format) {
+        Ok(state.blocking(|store| store.catalog_titles()).await?)
+    } else {
+        Ok(Vec::new())
     }
 }
 
@@ -360,13 +376,6 @@ fn plain(
     (pages, html): (&Pages, PageFn),
     version: Option<i64>,
 ) -> Result<HttpResponse, HttpError> {
-    let context = PageContext {
-        base: &page.base,
-        iri: &page.iri,
-        kind: page.kind,
-        language: page.language,
-        here: &page.here,
-    };
     // Not a published record's: no modification time nor version of its own.
     let description = Description {
         topic,
@@ -374,7 +383,16 @@ fn plain(
         modified: None,
         version: None,
     };
-    let body = render(&description, format, &context, html, pages, titles)?;
+    let work = work_of(&description, (&page.iri, &page.base), titles);
+    let context = PageContext {
+        base: &page.base,
+        iri: &page.iri,
+        kind: page.kind,
+        language: page.language,
+        here: &page.here,
+        work: work.as_ref(),
+    };
+    let body = render(&description, format, &context, html, pages)?;
     let mut rendered = Rendered::new(body, format, None, version, Variants::of(&page.iri));
     if profiled {
         rendered = rendered.in_profile();
@@ -452,15 +470,25 @@ pub async fn catalog(
 /// One of the [`Pages`] renderers.
 type PageFn = fn(&Pages, &Description, &PageContext<'_>) -> Result<String, PageError>;
 
-/// The body of `description` in `format`: a page, an RDF syntax or an export (`titles` are
-/// the catalog's, which exports name).
+/// The dataset or data paper `description` is about (at `page` under `base`), read for
+/// its page, its exports and its signposts; `None` for other records.
+fn work_of(
+    description: &Description,
+    (page, base): (&str, &str),
+    titles: &[oxigraph::model::Literal],
+) -> Option<Work> {
+    let catalog = Catalog { iri: base, titles };
+    Work::read(description, page, &catalog)
+}
+
+/// The body of `description` in `format`: a page (with `page.work`'s JSON-LD and
+/// citation), an RDF syntax or an export of `page.work`.
 fn render(
     description: &Description,
     format: Format,
     page: &PageContext<'_>,
     html: PageFn,
     pages: &Pages,
-    titles: &[oxigraph::model::Literal],
 ) -> Result<Vec<u8>, HttpError> {
     match format {
         Format::Rdf(Representation::Html) => html(pages, description, page)
@@ -470,15 +498,11 @@ fn render(
             serialize(&description.quads, representation).map_err(HttpError::Serialize)
         }
         Format::Export(export) => {
-            let catalog = Catalog {
-                iri: page.base,
-                titles,
-            };
-            let work = Work::read(description, page.iri, &catalog).ok_or_else(|| {
+            let work = page.work.ok_or_else(|| {
                 HttpError::NotAcceptable(vec![Representation::Turtle.media_type()])
             })?;
             let year = description.modified.map(|m| m.year().to_string());
-            Ok(export.render(&work, page.language, year.as_deref()))
+            Ok(export.render(work, page.language, year.as_deref()))
         }
     }
 }

@@ -2,8 +2,10 @@
 
 use super::JsonModel;
 use super::types::*;
-use crate::model::vocab::{RDF_TYPE, cito, dcat, dct, foaf, prism, vcard};
-use oxigraph::model::{Graph, NamedNodeRef, NamedOrBlankNodeRef, TermRef};
+use crate::model::vocab::{
+    RDF_TYPE, bibo, cito, dcat, dct, fabio, foaf, frbr, org, prism, rdf_list, vcard,
+};
+use oxigraph::model::{Graph, NamedNodeRef, NamedOrBlankNodeRef, TermRef, TripleRef};
 use std::collections::BTreeMap;
 
 impl JsonModel for DatasetJson {
@@ -21,6 +23,7 @@ impl JsonModel for DatasetJson {
             identifier: v.literal(dct::IDENTIFIER),
             theme: v.iris(dcat::THEME),
             publisher: v.iri(dct::PUBLISHER),
+            creator: v.creators(),
             landing_page: v.iris(dcat::LANDING_PAGE),
             spatial: v.iris(dct::SPATIAL),
             accrual_periodicity: v.iri(dct::ACCRUAL_PERIODICITY),
@@ -90,7 +93,22 @@ impl JsonModel for DataPaperJson {
             kind: DataPaperType::DataPaper,
             title: v.per_language(dct::TITLE),
             summary: v.per_language(dct::ABSTRACT),
-            creator: v.iris(dct::CREATOR),
+            creator: v.creators(),
+            journal: v
+                .node(frbr::PART_OF)
+                .filter(|journal| {
+                    graph.contains(TripleRef::new(*journal, RDF_TYPE, fabio::JOURNAL))
+                })
+                .and_then(|journal| {
+                    Values {
+                        graph,
+                        subject: journal,
+                    }
+                    .literal(dct::TITLE)
+                }),
+            volume: v.literal(prism::VOLUME),
+            starting_page: v.literal(prism::STARTING_PAGE),
+            ending_page: v.literal(prism::ENDING_PAGE),
             issued: v.date(dct::ISSUED),
             doi: v.literal(prism::DOI),
             identifier: v.literal(dct::IDENTIFIER),
@@ -115,14 +133,15 @@ impl JsonModel for AgentJson {
             id: iri_of(topic),
             kind: classes
                 .into_iter()
-                .filter(|(class, _)| {
-                    graph.contains(oxigraph::model::TripleRef::new(topic, RDF_TYPE, *class))
-                })
+                .filter(|(class, _)| graph.contains(TripleRef::new(topic, RDF_TYPE, *class)))
                 .map(|(_, c)| c)
                 .collect(),
             name: v.per_language(foaf::NAME),
             homepage: v.iri(foaf::HOMEPAGE),
             mbox: v.iri(foaf::MBOX),
+            given_name: v.literal(foaf::GIVEN_NAME),
+            family_name: v.literal(foaf::FAMILY_NAME),
+            affiliation: v.iris(org::MEMBER_OF),
         }
     }
 }
@@ -221,5 +240,32 @@ impl<'a> Values<'a> {
 
     fn node(&self, predicate: NamedNodeRef<'_>) -> Option<NamedOrBlankNodeRef<'a>> {
         self.nodes(predicate).into_iter().next()
+    }
+
+    /// The creators in their `bibo:authorList` order, then any other `dct:creator` in IRI
+    /// order.
+    fn creators(&self) -> Vec<String> {
+        let mut ordered: Vec<String> = Vec::new();
+        let mut cell = self.node(bibo::AUTHOR_LIST);
+        // A list longer than the graph would have a cycle.
+        for _ in 0..self.graph.len() {
+            let Some(node) = cell.filter(|n| *n != rdf_list::NIL.into()) else {
+                break;
+            };
+            let here = Values {
+                graph: self.graph,
+                subject: node,
+            };
+            if let Some(TermRef::NamedNode(member)) = here.objects(rdf_list::FIRST).first() {
+                ordered.push(member.as_str().to_owned());
+            }
+            cell = here.node(rdf_list::REST);
+        }
+        for creator in self.iris(dct::CREATOR) {
+            if !ordered.contains(&creator) {
+                ordered.push(creator);
+            }
+        }
+        ordered
     }
 }

@@ -33,6 +33,7 @@ pub fn to_json_ld<T: JsonModel>(body: &[u8]) -> Result<Vec<u8>, serde_json::Erro
     let _checked: T = serde_json::from_slice(body)?;
     let mut document: serde_json::Value = serde_json::from_slice(body)?;
     type_documents(&mut document);
+    order_and_place(&mut document);
     let context: serde_json::Value = serde_json::from_str(CONTEXT)?;
     if let (Some(object), Some(context)) = (document.as_object_mut(), context.get("@context")) {
         object.insert("@context".into(), context.clone());
@@ -63,6 +64,28 @@ fn type_documents(value: &mut serde_json::Value) {
         }
         Value::Array(items) => items.iter_mut().for_each(type_documents),
         _ => {}
+    }
+}
+
+/// Writes what one model key says in two RDF shapes: several `creator`s also as a
+/// `bibo:authorList` (their order), and `journal` as `frbr:partOf` a `fabio:Journal` node
+/// with that title.
+fn order_and_place(value: &mut serde_json::Value) {
+    use serde_json::{Value, json};
+    let Value::Object(object) = value else {
+        return;
+    };
+    if let Some(Value::Array(creators)) = object.get("creator")
+        && creators.len() > 1
+    {
+        let list = Value::Array(creators.clone());
+        object.insert("authorList".into(), list);
+    }
+    if let Some(journal) = object.remove("journal") {
+        object.insert(
+            "partOf".into(),
+            json!({"type": "Journal", "journalTitle": journal}),
+        );
     }
 }
 
@@ -222,8 +245,8 @@ mod tests {
         assert!(expressible_by::<DatasetJson>(&graph, topic.into()));
         graph.insert(oxigraph::model::TripleRef::new(
             topic,
-            dct::CREATOR,
-            NamedNodeRef::new("http://ex.org/agents/b")?,
+            dct::CONFORMS_TO,
+            NamedNodeRef::new("http://ex.org/standards/b")?,
         ));
         assert!(!expressible_by::<DatasetJson>(&graph, topic.into()));
         Ok(())
@@ -275,7 +298,28 @@ mod tests {
         assert!(expressible(ResourceKind::DataPaper, &own, paper.into()));
         let model = DataPaperJson::from_graph(&own, paper.into());
         assert_eq!(model.doi.as_deref(), Some("10.5072/BDJ.12.e118342"));
-        assert_eq!(model.creator.len(), 4);
+        // Authors in the paper's order (not IRI order), the journal, volume and pages.
+        assert_eq!(
+            model.creator,
+            [
+                "https://orcid.org/0000-0002-8153-202X",
+                "https://orcid.org/0000-0002-3517-1331",
+                "https://orcid.org/0000-0002-7390-3601",
+                "https://orcid.org/0000-0003-9598-1827"
+            ]
+        );
+        assert_eq!(model.journal.as_deref(), Some("Biodiversity Data Journal"));
+        assert_eq!(model.volume.as_deref(), Some("12"));
+        assert_eq!(model.starting_page.as_deref(), Some("e118342"));
+        let person = NamedNodeRef::new("https://orcid.org/0000-0002-8153-202X")?;
+        let own_person = owned(&papers, person);
+        let author = AgentJson::from_graph(&own_person, person.into());
+        assert_eq!(author.family_name.as_deref(), Some("Le Guen"));
+        assert!(
+            author
+                .affiliation
+                .contains(&"https://ror.org/02feahw73".to_owned())
+        );
         assert_eq!(
             model.describes,
             vec!["http://localhost:8080/datasets/amphibiens-mares-zone-atelier-armorique"]

@@ -33,6 +33,10 @@ pub struct DatasetJson {
     /// `dct:publisher`: an agent's IRI.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publisher: Option<String>,
+    /// `dct:creator`: the creators' IRIs, in their order (kept as `bibo:authorList` when
+    /// there are several).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub creator: Vec<String>,
     /// `dcat:landingPage` IRIs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub landing_page: Vec<String>,
@@ -184,9 +188,22 @@ pub struct DataPaperJson {
         skip_serializing_if = "BTreeMap::is_empty"
     )]
     pub summary: PerLanguage,
-    /// `dct:creator`: the authors' IRIs (ORCID iDs...).
+    /// `dct:creator`: the authors' IRIs (ORCID iDs...), in their order (kept as
+    /// `bibo:authorList` when there are several).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub creator: Vec<String>,
+    /// The title of the journal it is `frbr:partOf` (a `fabio:Journal`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub journal: Option<String>,
+    /// `prism:volume`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume: Option<String>,
+    /// `prism:startingPage` (or an article number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_page: Option<String>,
+    /// `prism:endingPage`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ending_page: Option<String>,
     /// `dct:issued`, `YYYY-MM-DD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issued: Option<String>,
@@ -231,6 +248,16 @@ pub struct AgentJson {
     /// `foaf:mbox`, a `mailto:` IRI.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mbox: Option<String>,
+    /// `foaf:givenName` (a person's; citations need it apart).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub given_name: Option<String>,
+    /// `foaf:familyName`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family_name: Option<String>,
+    /// `org:memberOf`: the organisations a person belongs to (ROR IRIs where they have
+    /// one).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub affiliation: Vec<String>,
 }
 
 /// A class of agents.
