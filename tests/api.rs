@@ -20,6 +20,7 @@ mod api {
     mod harvest_run;
     mod history_page;
     mod in_process;
+    mod oai;
     mod portal;
     mod profile;
     mod python_clients;

@@ -86,6 +86,12 @@ impl Xml {
         let _ = writeln!(self.out, "<!-- {} -->", text.replace("--", "- -"));
     }
 
+    /// Inserts a fragment written by another [`Xml`] (made with [`Xml::fragment`] at the
+    /// right depth).
+    pub fn raw(&mut self, fragment: &str) {
+        self.out.push_str(fragment);
+    }
+
     /// The document, every element closed.
     pub fn finish(mut self) -> String {
         while !self.open.is_empty() {

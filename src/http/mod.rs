@@ -8,6 +8,7 @@ mod catalog;
 mod errors;
 mod extract;
 mod harvest;
+mod oai;
 mod ops;
 mod portal;
 mod profiles;
@@ -258,6 +259,15 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                 )
                 .service(readable("/", records::catalog))
                 .service(readable("/health", ops::health))
+                .service(
+                    web::resource("/oai")
+                        .route(
+                            web::route()
+                                .guard(guard::Any(guard::Get()).or(guard::Head()).or(guard::Post()))
+                                .to(oai::oai),
+                        )
+                        .default_service(web::to(only_get_post)),
+                )
                 .service(readable("/context.jsonld", api::context))
                 .service(readable("/catalog", catalog::feed))
                 .service(readable("/search", search::search))

@@ -459,6 +459,15 @@ impl CatalogStore {
         Ok(quads)
     }
 
+    /// [`types_and_labels`](Self::types_and_labels), for the rest of the store.
+    pub(in crate::store) fn types_and_labels_of(
+        &self,
+        iri: NamedNodeRef<'_>,
+        out: &mut Vec<Quad>,
+    ) -> Result<(), StoreError> {
+        self.types_and_labels(iri, out)
+    }
+
     /// Appends `iri`'s types and French/English labels: from the in-memory vocabulary
     /// index for codes, else from whichever public graph describes it (agents, papers).
     fn types_and_labels(

@@ -240,6 +240,42 @@ impl FeedIndex {
     }
 }
 
+impl FeedIndex {
+    /// The entry of the record `id`, live or withdrawn, if the feed lists it.
+    pub(super) fn entry(&self, id: &RecordId) -> Option<FeedEntry> {
+        self.by_id.get(id).cloned()
+    }
+
+    /// The live and withdrawn keys changed within `from..=until` (ms), those after
+    /// `after` merged in order, `limit` of them at most; and how many the range holds
+    /// (OAI-PMH lists deleted records always, and count them in `completeListSize`).
+    pub(super) fn range(
+        &self,
+        (from, until): (Option<i64>, Option<i64>),
+        after: Option<&FeedKey>,
+        limit: usize,
+    ) -> (Vec<FeedEntry>, usize) {
+        let bounds = |keys: &'_ [FeedKey]| -> std::ops::Range<usize> {
+            let start = from.map_or(0, |f| keys.partition_point(|k| k.modified < f));
+            let end = until.map_or(keys.len(), |u| keys.partition_point(|k| k.modified <= u));
+            start..end.max(start)
+        };
+        let lists: Vec<(&[FeedKey], bool)> = [(&self.live, false), (&self.withdrawn, true)]
+            .into_iter()
+            .map(|(keys, withdrawn)| (&keys[bounds(keys)], withdrawn))
+            .collect();
+        let total = lists.iter().map(|(keys, _)| keys.len()).sum();
+        let lists = lists
+            .into_iter()
+            .map(|(keys, withdrawn)| {
+                let start = after.map_or(0, |a| keys.partition_point(|k| k <= a));
+                (&keys[start..], withdrawn)
+            })
+            .collect();
+        (Merge { lists }.take(limit).collect(), total)
+    }
+}
+
 /// Merges sorted key lists into one sorted stream of entries.
 struct Merge<'a> {
     lists: Vec<(&'a [FeedKey], bool)>,

@@ -11,9 +11,9 @@
 
 use super::{
     Answer, CancellationToken, CatalogStore, CurrentRecord, Description, FeedEntry, FeedHeader,
-    FeedPage, FeedQuery, HarvestDocument, IncomingDataset, LoadOptions, LoadReport, PreparedQuery,
-    Provenance, RecordState, Removal, SourceRef, StoreError, UsingDataset, Verdict, WriteKind,
-    WrittenRecord,
+    FeedPage, FeedQuery, HarvestDocument, IncomingDataset, LoadOptions, LoadReport, OaiEntry,
+    OaiQuery, OaiSetMembers, OaiSlice, PreparedQuery, Provenance, RecordState, Removal, SourceRef,
+    StoreError, UsingDataset, Verdict, WriteKind, WrittenRecord,
 };
 use crate::model::{RecordDraft, RecordId, RecordKind, ResourceKind};
 use oxigraph::io::RdfFormat;
@@ -136,6 +136,29 @@ pub trait FeedOrder {
     fn generation(&self) -> u64;
     /// Every public dataset record and its version, as the feed orders them.
     fn dataset_versions(&self) -> Vec<(RecordId, i64)>;
+}
+
+/// The OAI-PMH provider's order: datasets, their tombstones and data papers
+/// (`oai_order.rs`).
+pub trait OaiOrder {
+    /// A slice of the order.
+    fn oai_slice(&self, query: &OaiQuery) -> Result<OaiSlice, StoreError>;
+    /// The entry of the record `id`, if the order lists it.
+    fn oai_entry(&self, id: &RecordId) -> Result<Option<OaiEntry>, StoreError>;
+    /// The publishers and EU themes records name, with names in `language`.
+    fn oai_set_members(&self, language: &str) -> Result<OaiSetMembers, StoreError>;
+}
+
+impl OaiOrder for CatalogStore {
+    fn oai_slice(&self, query: &OaiQuery) -> Result<OaiSlice, StoreError> {
+        CatalogStore::oai_slice(self, query)
+    }
+    fn oai_entry(&self, id: &RecordId) -> Result<Option<OaiEntry>, StoreError> {
+        CatalogStore::oai_entry(self, id)
+    }
+    fn oai_set_members(&self, language: &str) -> Result<OaiSetMembers, StoreError> {
+        CatalogStore::oai_set_members(self, language)
+    }
 }
 
 /// Records' histories (`history.rs`).

@@ -42,6 +42,7 @@ mod history;
 mod interface;
 mod load;
 mod lookup;
+mod oai_order;
 mod seed;
 mod snapshots;
 mod sparql;
@@ -58,11 +59,12 @@ pub use error::StoreError;
 pub use feed::{FeedEntry, FeedKey, FeedPage, FeedQuery};
 pub use history::{Action, Provenance};
 pub use interface::{
-    FeedOrder, Harvests, Histories, Lookups, Operations, RecordWrites, Records, Sparql,
+    FeedOrder, Harvests, Histories, Lookups, OaiOrder, Operations, RecordWrites, Records, Sparql,
 };
 pub use load::{LoadOptions, LoadReport, read_file};
 use lookup::QuadSource;
 pub use lookup::{CurrentRecord, RecordState};
+pub use oai_order::{OaiEntry, OaiKind, OaiQuery, OaiSetMembers, OaiSlice};
 pub use oxigraph::sparql::CancellationToken;
 pub use sparql::{
     Answer, AnswerKind, AnswerTable, PreparedQuery, ResultsSyntax, UsingDataset, declared_prefixes,
@@ -107,6 +109,8 @@ pub struct CatalogStore {
     limits: crate::limits::Limits,
     /// The catalog part of feed pages, with the generation it was made at.
     feed_header: Arc<Mutex<Option<CachedHeader>>>,
+    /// The data papers' keys in the OAI-PMH order (see `oai_order.rs`).
+    paper_keys: Arc<Mutex<Option<oai_order::CachedPapers>>>,
     /// Record graphs as feed pages read them (see `snapshots.rs`).
     snapshots: Arc<snapshots::Snapshots>,
     /// The SPARQL engine as every request gets it (see [`sparql::endpoint_evaluator`]),
@@ -166,6 +170,7 @@ impl CatalogStore {
             retention: crate::model::time::duration_millis(DEFAULT_TOMBSTONE_RETENTION),
             limits: crate::limits::Limits::default(),
             feed_header: Arc::default(),
+            paper_keys: Arc::default(),
             snapshots: Arc::new(snapshots::Snapshots::new(data_dir)),
             evaluator,
             watchers: Arc::default(),

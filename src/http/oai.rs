@@ -1,0 +1,470 @@
+//! `GET|POST {base}oai`: the OAI-PMH 2.0 provider (see `oai/`). Lists walk the store's
+//! OAI order (the DCAT feed's datasets and tombstones, and the data papers) a page at a
+//! time; each record is described, filtered by set and format, and written in the format
+//! asked. Protocol errors are 200 answers with an `error` element, as OAI-PMH wants.
+
+use super::AppState;
+use super::errors::HttpError;
+use crate::exports::work::Catalog;
+use crate::exports::xml::Xml;
+use crate::exports::{Work, datacite};
+use crate::model::time::now_millis;
+use crate::model::{BaseIri, RecordId, ResourceKind};
+use crate::oai::respond::{self, Envelope, Identity, Item, Resumption};
+use crate::oai::{
+    ListRequest, MetadataFormat, OaiError, PAGE_SIZE, ResumptionToken, Set, Verb, dc, sets, token,
+};
+use crate::rdf::{Representation, serialize};
+use crate::store::{
+    CatalogStore, FeedKey, Lookups, OaiEntry, OaiKind, OaiOrder, OaiQuery, Records, StoreError,
+};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use oxigraph::model::{Literal, NamedNode};
+
+/// Records looked at for one page of a list filtered by set or format, at most: a sparse
+/// set answers with fewer records (and a token) rather than reading the whole catalog.
+const SCAN_LIMIT: usize = 2000;
+
+/// `GET|POST {base}oai`.
+pub async fn oai(
+    request: HttpRequest,
+    body: web::Bytes,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, HttpError> {
+    let mut pairs: Vec<(String, String)> =
+        form_urlencoded::parse(request.query_string().as_bytes())
+            .into_owned()
+            .collect();
+    if request.method() == actix_web::http::Method::POST {
+        pairs.extend(form_urlencoded::parse(&body).into_owned());
+    }
+    let base = state.store.base().clone();
+    let xml = state
+        .blocking(move |store| answer(store, &base, &pairs))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .content_type("text/xml; charset=utf-8")
+        .body(xml))
+}
+
+/// The response to `pairs`, protocol errors included.
+fn answer(
+    store: &CatalogStore,
+    base: &BaseIri,
+    pairs: &[(String, String)],
+) -> Result<String, StoreError> {
+    let base_url = format!("{base}oai");
+    let response_date = datestamp(now_millis());
+    let envelope = Envelope {
+        base_url: &base_url,
+        response_date: &response_date,
+        arguments: pairs,
+    };
+    let provider = Provider {
+        store,
+        base,
+        host: host_of(base),
+    };
+    let verb = match crate::oai::parse(pairs, now_millis()) {
+        Ok(verb) => verb,
+        Err(error) => return Ok(respond::error(&envelope, &error)),
+    };
+    let written = match verb {
+        Verb::Identify => provider.identify(&envelope),
+        Verb::ListMetadataFormats(identifier) => provider.formats(&envelope, identifier.as_deref()),
+        Verb::ListSets => provider.sets(&envelope),
+        Verb::ListIdentifiers(list) => provider.list(&envelope, list, false),
+        Verb::ListRecords(list) => provider.list(&envelope, list, true),
+        Verb::GetRecord(identifier, format) => provider.get_record(&envelope, &identifier, format),
+    };
+    match written {
+        Ok(xml) => Ok(xml),
+        Err(Failure::Protocol(error)) => Ok(respond::error(&envelope, &error)),
+        Err(Failure::Store(error)) => Err(error),
+    }
+}
+
+/// Why a verb could not be answered.
+enum Failure {
+    /// A protocol error, answered in the response.
+    Protocol(OaiError),
+    /// A store failure (a 5xx).
+    Store(StoreError),
+}
+
+impl From<StoreError> for Failure {
+    fn from(error: StoreError) -> Self {
+        Self::Store(error)
+    }
+}
+
+impl From<OaiError> for Failure {
+    fn from(error: OaiError) -> Self {
+        Self::Protocol(error)
+    }
+}
+
+/// `YYYY-MM-DDThh:mm:ssZ` for a time in milliseconds.
+fn datestamp(millis: i64) -> String {
+    let seconds = millis.div_euclid(1000);
+    time::OffsetDateTime::from_unix_timestamp(seconds)
+        .ok()
+        .and_then(|t| {
+            t.format(time::macros::format_description!(
+                "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
+            ))
+            .ok()
+        })
+        .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_owned())
+}
+
+/// The base IRI's host name, for identifiers.
+fn host_of(base: &BaseIri) -> String {
+    let rest = base.as_str().split_once("://").map_or("", |(_, rest)| rest);
+    let authority = rest.split('/').next().unwrap_or("");
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    host.split(':').next().unwrap_or("").to_ascii_lowercase()
+}
+
+/// A record read for the provider.
+struct Read {
+    item: Item,
+    work: Option<Work>,
+    quads: Vec<oxigraph::model::Quad>,
+}
+
+struct Provider<'a> {
+    store: &'a CatalogStore,
+    base: &'a BaseIri,
+    host: String,
+}
+
+impl Provider<'_> {
+    fn catalog_titles(&self) -> Result<Vec<Literal>, StoreError> {
+        self.store.catalog_titles()
+    }
+
+    fn identify(&self, envelope: &Envelope<'_>) -> Result<String, Failure> {
+        let titles = self.catalog_titles()?;
+        let name = titles
+            .iter()
+            .find(|t| t.language() == Some("en"))
+            .or(titles.first())
+            .map_or_else(|| "Passerelle".to_owned(), |t| t.value().to_owned());
+        let first = self.store.oai_slice(&OaiQuery {
+            datasets: true,
+            papers: true,
+            limit: 1,
+            ..OaiQuery::default()
+        })?;
+        let earliest = datestamp(first.entries.first().map_or(0, |e| e.key.modified));
+        // The oai-identifier scheme wants a domain name (with a dot).
+        let domain = self.host.contains('.').then_some(self.host.as_str());
+        let sample = domain.map(|host| crate::oai::identifier(host, "some-dataset"));
+        let email_domain =
+            domain.map_or_else(|| format!("{}.localdomain", self.host), str::to_owned);
+        let admin_email = format!("webmaster@{email_domain}");
+        let identity = Identity {
+            name: &name,
+            admin_email: &admin_email,
+            earliest: &earliest,
+            host: domain,
+            sample: sample.as_deref(),
+        };
+        Ok(respond::identify(envelope, &identity))
+    }
+
+    fn formats(
+        &self,
+        envelope: &Envelope<'_>,
+        identifier: Option<&str>,
+    ) -> Result<String, Failure> {
+        let Some(identifier) = identifier else {
+            return Ok(respond::metadata_formats(envelope, &MetadataFormat::ALL));
+        };
+        let read = self.read_identified(identifier, None)?;
+        let has_doi = read.work.as_ref().is_some_and(|w| w.doi.is_some());
+        let formats: Vec<MetadataFormat> = MetadataFormat::ALL
+            .into_iter()
+            .filter(|f| *f != MetadataFormat::DataCite || has_doi || read.item.deleted)
+            .collect();
+        Ok(respond::metadata_formats(envelope, &formats))
+    }
+
+    fn sets(&self, envelope: &Envelope<'_>) -> Result<String, Failure> {
+        let (publishers, themes) = self.store.oai_set_members("en")?;
+        let mut listed: Vec<(String, String)> = vec![
+            (Set::Datasets.spec(), "Datasets".into()),
+            (Set::DataPapers.spec(), "Data papers".into()),
+            (Set::Publisher(None).spec(), "By publisher".into()),
+            (Set::Theme(None).spec(), "By EU data theme".into()),
+        ];
+        for (iri, name) in publishers {
+            if let Some(id) = self.publisher_id(&iri)? {
+                listed.push((Set::Publisher(Some(id)).spec(), name));
+            }
+        }
+        for (iri, label) in themes {
+            if let Some(code) = iri.as_str().strip_prefix(sets::EU_THEMES) {
+                listed.push((Set::Theme(Some(code.to_owned())).spec(), label));
+            }
+        }
+        listed.retain(|(spec, _)| Set::parse(spec).is_some());
+        listed.dedup_by(|a, b| a.0 == b.0);
+        Ok(respond::sets(envelope, &listed))
+    }
+
+    /// A publisher's record id, which names its set.
+    fn publisher_id(&self, iri: &NamedNode) -> Result<Option<String>, StoreError> {
+        if let Some(id) = self.base.local_id(ResourceKind::Agent, iri.as_str()) {
+            return Ok(Some(id.to_string()));
+        }
+        Ok(self.store.record_id_of(iri)?.map(|id| id.to_string()))
+    }
+
+    fn get_record(
+        &self,
+        envelope: &Envelope<'_>,
+        identifier: &str,
+        format: MetadataFormat,
+    ) -> Result<String, Failure> {
+        let read = self.read_identified(identifier, Some(format))?;
+        if !read.item.deleted && !self.offers(&read, format) {
+            return Err(OaiError::CannotDisseminateFormat(format.prefix().into()).into());
+        }
+        Ok(respond::get_record(envelope, &read.item))
+    }
+
+    /// Reads the record an identifier names.
+    fn read_identified(
+        &self,
+        identifier: &str,
+        format: Option<MetadataFormat>,
+    ) -> Result<Read, Failure> {
+        let missing = || OaiError::IdDoesNotExist(identifier.to_owned());
+        let id = crate::oai::record_id(&self.host, identifier)
+            .and_then(|id| RecordId::parse(id).ok())
+            .ok_or_else(missing)?;
+        let entry = self.store.oai_entry(&id)?.ok_or_else(missing)?;
+        self.read(&entry, format)?.ok_or_else(|| missing().into())
+    }
+
+    /// Whether `format` can be given for the record (DataCite needs a DOI).
+    fn offers(&self, read: &Read, format: MetadataFormat) -> bool {
+        format != MetadataFormat::DataCite || read.work.as_ref().is_some_and(|w| w.doi.is_some())
+    }
+
+    /// The header (and, with `format`, the metadata) of the record at `entry`; `None`
+    /// when it went away meanwhile.
+    fn read(
+        &self,
+        entry: &OaiEntry,
+        format: Option<MetadataFormat>,
+    ) -> Result<Option<Read>, StoreError> {
+        let identifier = crate::oai::identifier(&self.host, entry.key.id.as_str());
+        let stamp = datestamp(entry.key.modified);
+        let kind = match entry.kind {
+            OaiKind::Deleted => {
+                let item = Item {
+                    identifier,
+                    datestamp: stamp,
+                    specs: vec![Set::Datasets.spec()],
+                    deleted: true,
+                    metadata: None,
+                };
+                return Ok(Some(Read {
+                    item,
+                    work: None,
+                    quads: Vec::new(),
+                }));
+            }
+            OaiKind::Dataset => ResourceKind::Dataset,
+            OaiKind::DataPaper => ResourceKind::DataPaper,
+        };
+        let Some(description) = self.store.describe(kind, &entry.key.id)? else {
+            return Ok(None);
+        };
+        let page = self.base.resource(kind, &entry.key.id);
+        let titles = if format.is_some() {
+            self.catalog_titles()?
+        } else {
+            Vec::new()
+        };
+        let catalog = Catalog {
+            iri: self.base.as_str(),
+            titles: &titles,
+        };
+        let Some(work) = Work::read(&description, page.as_str(), &catalog) else {
+            return Ok(None);
+        };
+        let publisher = match work.publisher.as_ref().and_then(|p| p.iri.as_deref()) {
+            Some(iri) => self.publisher_id(&NamedNode::new_unchecked(iri))?,
+            None => None,
+        };
+        let themes: Vec<String> = work.themes.iter().map(|t| t.iri.clone()).collect();
+        let item = Item {
+            identifier,
+            datestamp: stamp,
+            specs: sets::specs_of(work.kind, publisher.as_deref(), &themes),
+            deleted: false,
+            metadata: None,
+        };
+        let mut read = Read {
+            item,
+            work: Some(work),
+            quads: description.quads,
+        };
+        if let Some(format) = format {
+            read.item.metadata = metadata(&read, format, description.modified);
+        }
+        Ok(Some(read))
+    }
+
+    /// A page of `ListIdentifiers` or `ListRecords`.
+    fn list(
+        &self,
+        envelope: &Envelope<'_>,
+        list: ListRequest,
+        records: bool,
+    ) -> Result<String, Failure> {
+        let (arguments, after, cursor) = match list {
+            ListRequest::Start(arguments) => (arguments, None, 0),
+            ListRequest::Resume(token) => (token.arguments, Some(token.after), token.cursor),
+        };
+        let set = match &arguments.set {
+            Some(spec) => Some(Set::parse(spec).ok_or(OaiError::NoRecordsMatch)?),
+            None => None,
+        };
+        let (datasets, papers) = set.as_ref().map_or((true, true), Set::kinds);
+        let filtered = set.is_some() || arguments.format == MetadataFormat::DataCite;
+        let mut items = Vec::new();
+        let mut last: Option<FeedKey> = after.clone();
+        let mut scanned = 0;
+        let (mut more, mut total) = (true, 0);
+        while items.len() < PAGE_SIZE && more && scanned < SCAN_LIMIT {
+            let slice = self.store.oai_slice(&OaiQuery {
+                datasets,
+                papers,
+                from: arguments.from,
+                until: arguments.until,
+                after: last.clone(),
+                limit: PAGE_SIZE - items.len(),
+            })?;
+            total = slice.total;
+            more = slice.more;
+            for entry in &slice.entries {
+                scanned += 1;
+                last = Some(entry.key.clone());
+                let format = records.then_some(arguments.format);
+                let Some(read) = self.read(entry, format)? else {
+                    continue;
+                };
+                let in_set = set
+                    .as_ref()
+                    .is_none_or(|s| read.item.deleted || s.holds(&read.item.specs));
+                if in_set && (read.item.deleted || self.offers(&read, arguments.format)) {
+                    items.push(read.item);
+                }
+            }
+            if slice.entries.is_empty() {
+                break;
+            }
+        }
+        if items.is_empty() && after.is_none() && !more {
+            return Err(OaiError::NoRecordsMatch.into());
+        }
+        let resumption = match (more, last) {
+            (true, Some(last)) => {
+                let expires = now_millis() + token::LIFETIME_MS;
+                let token = ResumptionToken {
+                    arguments: arguments.clone(),
+                    after: last,
+                    cursor: cursor + items.len() as u64,
+                    expires,
+                };
+                Some(Resumption {
+                    token: token.write(),
+                    cursor,
+                    complete_size: (!filtered).then_some(total),
+                    expires: Some(datestamp(expires)),
+                })
+            }
+            // The last page of a resumed list says the list is complete.
+            _ if after.is_some() => Some(Resumption {
+                token: String::new(),
+                cursor,
+                complete_size: (!filtered).then_some(total),
+                expires: None,
+            }),
+            _ => None,
+        };
+        let verb = if records {
+            "ListRecords"
+        } else {
+            "ListIdentifiers"
+        };
+        Ok(respond::list(envelope, verb, &items, resumption.as_ref()))
+    }
+}
+
+/// The record's metadata in `format`, written at the depth a record's `metadata` element
+/// holds it.
+fn metadata(
+    read: &Read,
+    format: MetadataFormat,
+    modified: Option<time::OffsetDateTime>,
+) -> Option<String> {
+    let work = read.work.as_ref()?;
+    let mut xml = Xml::fragment(4);
+    match format {
+        MetadataFormat::OaiDc => dc::write(&mut xml, work),
+        MetadataFormat::DataCite => {
+            xml.open(
+                "oai_datacite",
+                &[
+                    ("xmlns", MetadataFormat::DataCite.namespace()),
+                    (
+                        "xsi:schemaLocation",
+                        "http://schema.datacite.org/oai/oai-1.1/ http://schema.datacite.org/oai/oai-1.1/oai.xsd",
+                    ),
+                ],
+            );
+            xml.leaf("schemaVersion", &[], "4.7");
+            xml.leaf("datacentreSymbol", &[], "PASSERELLE");
+            xml.open("payload", &[]);
+            let year = modified.map(|m| m.year().to_string());
+            datacite::write_resource(&mut xml, work, year.as_deref());
+            xml.close();
+            xml.close();
+        }
+        MetadataFormat::DcatAp => {
+            let rdf = serialize(&read.quads, Representation::RdfXml).ok()?;
+            let text = String::from_utf8(rdf).ok()?;
+            let body = text
+                .strip_prefix("<?xml")
+                .and_then(|rest| rest.split_once("?>"))
+                .map_or(text.as_str(), |(_, rest)| rest)
+                .trim();
+            xml.raw(body);
+            xml.raw("\n");
+        }
+    }
+    Some(xml.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn datestamps_and_hosts() {
+        assert_eq!(datestamp(1_700_000_000_999), "2023-11-14T22:13:20Z");
+        let base = BaseIri::parse("https://user@data.example.org:8443/portal/")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(host_of(&base), "data.example.org");
+    }
+}

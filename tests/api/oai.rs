@@ -1,0 +1,255 @@
+//! The OAI-PMH provider with real harvesters (Sickle, oaipmh-scythe) and the official
+//! schemas: full walks over several pages, sets, incremental harvests that see changes
+//! and deletions, and the protocol's errors.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use crate::common;
+
+use common::api::{ADMIN, api_request, create, header};
+use common::{Prepared, fixture, get_with, run_python};
+use reqwest::StatusCode;
+use serde_json::Value;
+use std::path::Path;
+
+/// `count` generated datasets, each with a title, description and a CSV download.
+fn generated(dir: &Path, count: usize) -> std::path::PathBuf {
+    let mut turtle = String::from(
+        "@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .\n",
+    );
+    for n in 0..count {
+        turtle.push_str(&format!(
+            "<datasets/generated-{n}> a dcat:Dataset ; dct:title \"Generated dataset {n}\"@en ;
+               dct:description \"A generated dataset, number {n}, to walk OAI-PMH pages.\"@en ;
+               dcat:theme <http://publications.europa.eu/resource/authority/data-theme/{theme}> ;
+               dcat:distribution [ a dcat:Distribution ; dcat:accessURL <https://files.example.org/{n}> ;
+                 dcat:downloadURL <https://files.example.org/{n}.csv> ] .\n",
+            theme = if n % 2 == 0 { "ENVI" } else { "TRAN" }
+        ));
+    }
+    let path = dir.join("generated.ttl");
+    std::fs::write(&path, turtle).unwrap();
+    path
+}
+
+#[test]
+fn harvesters_walk_every_record_once_in_valid_responses() {
+    let prepared = Prepared::new();
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("seed-data");
+    let files = generated(prepared.temp.path(), 230);
+    let mut all: Vec<std::path::PathBuf> = [
+        "catalog.ttl",
+        "datasets-cnrs.ttl",
+        "datasets-region.ttl",
+        "datasets-inclusion.ttl",
+        "data-papers.ttl",
+    ]
+    .iter()
+    .map(|f| seed.join(f))
+    .collect();
+    all.push(files);
+    let refs: Vec<&Path> = all.iter().map(std::path::PathBuf::as_path).collect();
+    prepared.load_ok(&refs);
+    let server = prepared.serve();
+    let fixtures = fixture("");
+    let summary = run_python(
+        "oai_harvest.py",
+        &["walk", &server.url, fixtures.to_str().unwrap()],
+    );
+    let summary: Value = serde_json::from_str(summary.trim()).unwrap();
+    // 230 generated + 28 demo datasets + 6 papers, over three pages.
+    assert_eq!(summary["oai_dc"], 264, "{summary}");
+    assert_eq!(summary["pages"], 3, "{summary}");
+    assert_eq!(summary["sickle"], 264, "{summary}");
+    assert_eq!(summary["papers"], 6, "{summary}");
+    // Only records with a DOI are offered as DataCite.
+    assert_eq!(
+        summary["oai_datacite"], summary["scythe_datacite"],
+        "{summary}"
+    );
+    assert!(summary["oai_datacite"].as_u64().unwrap() >= 12, "{summary}");
+    assert!(summary["themed"].as_u64().unwrap() >= 115, "{summary}");
+    assert_eq!(summary["errors"], 9, "{summary}");
+}
+
+/// The OAI-PMH datestamp of the present second.
+fn now_stamp() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    now.format(time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
+    ))
+    .unwrap()
+}
+
+#[tokio::test]
+async fn an_incremental_harvest_sees_what_the_api_wrote_and_deleted() {
+    let (server, _temp) = common::api::server();
+    // Every demo record is older than this second.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let since = now_stamp();
+    let body = "@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+        <> a dcat:Dataset ; dct:title \"Loutres du Blavet\"@fr ;
+          dct:description \"Comptages d'épreintes de loutre le long du Blavet.\"@fr ;
+          dcat:distribution [ a dcat:Distribution ; dcat:accessURL <https://files.example.org/loutres> ;
+            dcat:downloadURL <https://files.example.org/loutres.csv> ;
+            dct:license <http://publications.europa.eu/resource/authority/licence/CC_BY_4_0> ] .";
+    let created = create(&server, "datasets", body).await;
+    let location = header(&created, "location");
+    let new_id = location.rsplit('/').next().unwrap().to_owned();
+    // Delete a demo dataset.
+    let gone = "temperature-cours-eau-couesnon";
+    let page = get_with(
+        &format!("{}/datasets/{gone}", server.url),
+        &[("Accept", "text/turtle")],
+    )
+    .await;
+    let etag = header(&page, "etag");
+    let deleted = api_request(
+        &server,
+        reqwest::Method::DELETE,
+        &format!("datasets/{gone}"),
+        None,
+        ADMIN,
+        Some(&etag),
+    )
+    .await;
+    assert!(deleted.status().is_success(), "{}", deleted.status());
+
+    let harvested = run_python("oai_harvest.py", &["since", &server.url, &since]);
+    let harvested: Value = serde_json::from_str(harvested.trim()).unwrap();
+    let host = "localhost";
+    assert_eq!(
+        harvested["live"],
+        serde_json::json!([format!("oai:{host}:{new_id}")]),
+        "{harvested}"
+    );
+    assert_eq!(
+        harvested["deleted"],
+        serde_json::json!([format!("oai:{host}:{gone}")]),
+        "{harvested}"
+    );
+
+    // The new dataset in every view at once.
+    let views = [
+        ("application/vnd.datacite.datacite+xml", "Loutres du Blavet"),
+        (
+            "application/vnd.schemaorg.ld+json",
+            "\"name\": \"Loutres du Blavet\"",
+        ),
+        ("text/turtle", "Loutres du Blavet"),
+    ];
+    for (accept, expected) in views {
+        let answer = get_with(
+            &location.replace(&server.base, &format!("{}/", server.url)),
+            &[("Accept", accept)],
+        )
+        .await;
+        assert_eq!(answer.status(), StatusCode::OK, "{accept}");
+        let text = answer.text().await.unwrap();
+        assert!(text.contains(expected), "{accept}: {text}");
+    }
+    let linkset = get_with(&format!("{}/datasets/{new_id}/linkset", server.url), &[]).await;
+    let linkset: Value = linkset.json().await.unwrap();
+    assert_eq!(
+        linkset["linkset"][0]["item"][0]["href"],
+        "https://files.example.org/loutres.csv"
+    );
+    assert_eq!(
+        linkset["linkset"][0]["license"][0]["href"],
+        "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"
+    );
+    let record = get_with(
+        &format!(
+            "{}/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:{host}:{new_id}",
+            server.url
+        ),
+        &[],
+    )
+    .await;
+    assert!(record.text().await.unwrap().contains("Loutres du Blavet"));
+
+    // The deleted one: gone in every profile, deleted in OAI-PMH.
+    for accept in [
+        "text/turtle",
+        "application/vnd.datacite.datacite+xml",
+        "application/vnd.schemaorg.ld+json",
+        "application/x-bibtex",
+        "text/html",
+    ] {
+        let answer = get_with(
+            &format!("{}/datasets/{gone}", server.url),
+            &[("Accept", accept)],
+        )
+        .await;
+        assert_eq!(answer.status(), StatusCode::GONE, "{accept}");
+    }
+    let record = get_with(
+        &format!(
+            "{}/oai?verb=GetRecord&metadataPrefix=oai_datacite&identifier=oai:{host}:{gone}",
+            server.url
+        ),
+        &[],
+    )
+    .await;
+    let text = record.text().await.unwrap();
+    assert!(text.contains("<header status=\"deleted\">"), "{text}");
+}
+
+#[tokio::test]
+async fn records_without_a_doi_are_not_offered_as_datacite() {
+    let (server, _temp) = common::api::server();
+    // A demo dataset without a DOI (a regional open-data one).
+    let id = "amenagements-cyclables-rennes-metropole";
+    let url = format!(
+        "{}/oai?verb=GetRecord&metadataPrefix=oai_datacite&identifier=oai:localhost:{id}",
+        server.url
+    );
+    let text = get_with(&url, &[]).await.text().await.unwrap();
+    assert!(text.contains("code=\"cannotDisseminateFormat\""), "{text}");
+    let formats = get_with(
+        &format!(
+            "{}/oai?verb=ListMetadataFormats&identifier=oai:localhost:{id}",
+            server.url
+        ),
+        &[],
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert!(
+        formats.contains("oai_dc")
+            && formats.contains("dcat_ap")
+            && !formats.contains("oai_datacite"),
+        "{formats}"
+    );
+    // As DCAT-AP RDF/XML it is the dereferenced record.
+    let dcat = get_with(
+        &format!(
+            "{}/oai?verb=GetRecord&metadataPrefix=dcat_ap&identifier=oai:localhost:{id}",
+            server.url
+        ),
+        &[],
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert!(
+        dcat.contains("<rdf:RDF") && dcat.contains("dcat:Dataset"),
+        "{dcat}"
+    );
+    // POST works as GET.
+    let posted = common::client()
+        .post(format!("{}/oai", server.url))
+        .form(&[("verb", "Identify")])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        posted.contains("<protocolVersion>2.0</protocolVersion>"),
+        "{posted}"
+    );
+}
