@@ -253,3 +253,105 @@ async fn records_without_a_doi_are_not_offered_as_datacite() {
         "{posted}"
     );
 }
+
+/// The identifiers and the resumption token of one list page.
+fn page_of(xml: &str) -> (Vec<String>, Option<String>) {
+    let identifiers = xml
+        .split("<identifier>")
+        .skip(1)
+        .filter_map(|rest| {
+            rest.split_once("</identifier>")
+                .map(|(id, _)| id.to_owned())
+        })
+        .collect();
+    let token = xml
+        .split_once("<resumptionToken")
+        .and_then(|(_, rest)| rest.split_once('>'))
+        .and_then(|(_, rest)| rest.split_once("</resumptionToken>"))
+        .map(|(token, _)| token.replace("&amp;", "&"))
+        .filter(|t| !t.is_empty());
+    (identifiers, token)
+}
+
+#[tokio::test]
+async fn a_walk_sees_every_unchanged_record_once_whatever_is_written_meanwhile() {
+    let prepared = Prepared::new();
+    let files = generated(prepared.temp.path(), 250);
+    prepared.load_ok(&[&files]);
+    let server = prepared.serve_with(&["--admin-token", ADMIN]);
+    let list = |query: String| {
+        let url = format!("{}/oai?{query}", server.url);
+        async move { get_with(&url, &[]).await.text().await.unwrap() }
+    };
+    let (first, token) = page_of(&list("verb=ListIdentifiers&metadataPrefix=oai_dc".into()).await);
+    assert_eq!(first.len(), 100);
+    let before: Vec<String> = {
+        let mut all = first.clone();
+        let mut token = token.clone();
+        while let Some(t) = token {
+            let (ids, next) = page_of(
+                &list(format!(
+                    "verb=ListIdentifiers&resumptionToken={}",
+                    urlencode(&t)
+                ))
+                .await,
+            );
+            all.extend(ids);
+            token = next;
+        }
+        all
+    };
+    assert_eq!(before.len(), 250);
+    // Meanwhile: a new dataset, and one not walked yet deleted.
+    let body = "@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+        <> a dcat:Dataset ; dct:title \"Written during the walk\"@en ; dct:description \"New.\"@en .";
+    create(&server, "datasets", body).await;
+    let victim = before[200].rsplit(':').next().unwrap().to_owned();
+    let page = get_with(
+        &format!("{}/datasets/{victim}", server.url),
+        &[("Accept", "text/turtle")],
+    )
+    .await;
+    let etag = header(&page, "etag");
+    let deleted = api_request(
+        &server,
+        reqwest::Method::DELETE,
+        &format!("datasets/{victim}"),
+        None,
+        ADMIN,
+        Some(&etag),
+    )
+    .await;
+    assert!(deleted.status().is_success());
+    // The rest of the first walk.
+    let mut seen = first;
+    let mut token = token;
+    while let Some(t) = token {
+        let (ids, next) = page_of(
+            &list(format!(
+                "verb=ListIdentifiers&resumptionToken={}",
+                urlencode(&t)
+            ))
+            .await,
+        );
+        seen.extend(ids);
+        token = next;
+    }
+    for id in &before {
+        let times = seen.iter().filter(|s| *s == id).count();
+        let expected = usize::from(*id != before[200]);
+        // The deleted one comes once, later, as deleted.
+        assert_eq!(times, expected.max(1), "{id}");
+    }
+    assert_eq!(
+        seen.len(),
+        251,
+        "every record once, the new one and the deleted one after"
+    );
+    assert!(seen.last().unwrap().ends_with(&victim) || seen[seen.len() - 2].ends_with(&victim));
+    let _ = StatusCode::OK;
+}
+
+fn urlencode(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
