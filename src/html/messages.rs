@@ -212,6 +212,15 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "Articles qui décrivent ce jeu de données : citez-les quand vous utilisez les données.",
     ),
     ("paper_record", "its record here", "sa fiche ici"),
+    // A data paper's page.
+    ("paper_journal", "Published in", "Publié dans"),
+    ("paper_volume", "volume", "volume"),
+    ("paper_abstract", "Abstract", "Résumé"),
+    (
+        "paper_datasets",
+        "Datasets it describes",
+        "Jeux de données décrits",
+    ),
     // The "Cite" block of dataset and data-paper pages.
     ("cite", "Cite", "Citer"),
     (

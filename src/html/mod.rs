@@ -7,6 +7,7 @@ mod dataset;
 mod history;
 mod landing;
 mod messages;
+mod paper;
 mod query;
 mod search;
 mod view;
@@ -148,6 +149,7 @@ impl Pages {
         env.add_template("layout.html", include_str!("templates/layout.html"))?;
         env.add_template("dataset.html", include_str!("templates/dataset.html"))?;
         env.add_template("resource.html", include_str!("templates/resource.html"))?;
+        env.add_template("paper.html", include_str!("templates/paper.html"))?;
         env.add_template("catalog.html", include_str!("templates/catalog.html"))?;
         env.add_template("search.html", include_str!("templates/search.html"))?;
         env.add_template(

@@ -66,6 +66,7 @@ fn answer(
         store,
         base,
         host: host_of(base),
+        titles: std::cell::OnceCell::new(),
     };
     let verb = match crate::oai::parse(pairs, now_millis()) {
         Ok(verb) => verb,
@@ -141,11 +142,17 @@ struct Provider<'a> {
     store: &'a CatalogStore,
     base: &'a BaseIri,
     host: String,
+    /// The catalog's titles, read once per response (every record's export names it).
+    titles: std::cell::OnceCell<Vec<Literal>>,
 }
 
 impl Provider<'_> {
     fn catalog_titles(&self) -> Result<Vec<Literal>, StoreError> {
-        self.store.catalog_titles()
+        if let Some(titles) = self.titles.get() {
+            return Ok(titles.clone());
+        }
+        let titles = self.store.catalog_titles()?;
+        Ok(self.titles.get_or_init(|| titles).clone())
     }
 
     fn identify(&self, envelope: &Envelope<'_>) -> Result<String, Failure> {
@@ -359,6 +366,13 @@ impl Provider<'_> {
             for entry in &slice.entries {
                 scanned += 1;
                 last = Some(entry.key.clone());
+                // DataCite is for records with a DOI: the others are not read at all.
+                if arguments.format == MetadataFormat::DataCite
+                    && entry.kind != OaiKind::Deleted
+                    && !self.store.record_has_doi(&entry.key.id)?
+                {
+                    continue;
+                }
                 let format = records.then_some(arguments.format);
                 let Some(read) = self.read(entry, format)? else {
                     continue;

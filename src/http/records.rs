@@ -88,6 +88,7 @@ async fn published(
             };
             let html: PageFn = match kind {
                 ResourceKind::Dataset => Pages::dataset,
+                ResourceKind::DataPaper => Pages::paper,
                 _ => Pages::resource,
             };
             let iri = store.base().resource(kind, &id).as_str().to_owned();

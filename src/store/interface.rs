@@ -147,6 +147,8 @@ pub trait OaiOrder {
     fn oai_entry(&self, id: &RecordId) -> Result<Option<OaiEntry>, StoreError>;
     /// The publishers and EU themes records name, with names in `language`.
     fn oai_set_members(&self, language: &str) -> Result<OaiSetMembers, StoreError>;
+    /// Whether the record `id` names a DOI.
+    fn record_has_doi(&self, id: &RecordId) -> Result<bool, StoreError>;
 }
 
 impl OaiOrder for CatalogStore {
@@ -158,6 +160,9 @@ impl OaiOrder for CatalogStore {
     }
     fn oai_set_members(&self, language: &str) -> Result<OaiSetMembers, StoreError> {
         CatalogStore::oai_set_members(self, language)
+    }
+    fn record_has_doi(&self, id: &RecordId) -> Result<bool, StoreError> {
+        CatalogStore::record_has_doi(self, id)
     }
 }
 

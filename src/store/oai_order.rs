@@ -11,7 +11,7 @@
 use super::feed::FeedKey;
 use super::{CatalogStore, StoreError};
 use crate::model::time::{parse_date_time, to_millis};
-use crate::model::vocab::{LABELS, RDF_TYPE, dcat, dct, fabio};
+use crate::model::vocab::{LABELS, RDF_TYPE, dcat, dct, fabio, prism};
 use crate::model::{RecordId, ResourceKind};
 use oxigraph::model::{GraphName, GraphNameRef, NamedNode, Term};
 use std::collections::BTreeSet;
@@ -232,6 +232,26 @@ impl CatalogStore {
                 key: key.clone(),
                 kind: OaiKind::DataPaper,
             }))
+    }
+
+    /// Whether the record `id` names a DOI (`prism:doi`, or a DOI as `dct:identifier`):
+    /// two index lookups, where reading the record to find out would cost hundreds.
+    pub(in crate::store) fn record_has_doi(&self, id: &RecordId) -> Result<bool, StoreError> {
+        let graph = self.base.record_graph(id);
+        let g = GraphNameRef::NamedNode(graph.as_ref());
+        for predicate in [prism::DOI, dct::IDENTIFIER] {
+            for quad in self
+                .store
+                .quads_for_pattern(None, Some(predicate), None, Some(g))
+            {
+                if let Term::Literal(value) = quad?.object
+                    && crate::exports::work::bare_doi(value.value()).is_some()
+                {
+                    return Ok(true);
+                }
+            }
+        }
+        Ok(false)
     }
 
     /// The publishers (IRIs) and EU data themes (IRIs) public records name, each once,

@@ -392,6 +392,34 @@ async fn chromium_walks_the_portal_with_no_accessibility_violation() {
         "{summary}"
     );
     assert_eq!(summary["citation"], true, "{summary}");
+    // The Cite block (French, the page's language) and the data paper's page.
+    let cite = summary["cite_block"].as_str().unwrap();
+    assert!(
+        cite.contains("[Jeu de données, mis à jour le")
+            && cite.contains("https://doi.org/10.5072/FK2/ZAAMPH"),
+        "{cite}"
+    );
+    assert_eq!(
+        summary["paper_authors"],
+        serde_json::json!([
+            "Maëlle Le Guen",
+            "Solène Caradec",
+            "Erwan Tanguy",
+            "Loïc Guillou"
+        ]),
+        "{summary}"
+    );
+    assert!(
+        summary["paper_datasets"].as_u64().unwrap() >= 1,
+        "{summary}"
+    );
+    assert!(
+        summary["paper_cite"]
+            .as_str()
+            .unwrap()
+            .starts_with("Le Guen, M., Caradec, S., Tanguy, E., et Guillou, L. (2024)."),
+        "{summary}"
+    );
     assert_eq!(summary["switched_lang"], "en", "{summary}");
     assert_eq!(summary["switched_title_differs"], true, "{summary}");
     assert_eq!(summary["kept_lang"], "en", "{summary}");

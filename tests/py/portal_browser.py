@@ -154,7 +154,18 @@ try:
     # A dataset with a data paper, for the screenshots and the citation.
     driver.get(base + "/datasets/amphibiens-mares-zone-atelier-armorique")
     summary["citation"] = bool(driver.find_elements(By.CSS_SELECTOR, ".papers .citation"))
+    summary["cite_block"] = driver.find_element(By.CSS_SELECTOR, ".cite .reference").text
     screenshot("dataset")
+
+    # Its data paper's page: authors in order, the datasets it describes, the Cite block.
+    driver.find_element(By.PARTIAL_LINK_TEXT, "sa fiche ici").click()
+    wait_for("/data-papers/")
+    summary["paper_authors"] = [li.text.split(" ORCID")[0] for li in driver.find_elements(By.CSS_SELECTOR, ".authors li")]
+    summary["paper_datasets"] = len(driver.find_elements(By.XPATH, "//h2[following-sibling::ul]/following-sibling::ul[1]/li"))
+    summary["paper_cite"] = driver.find_element(By.CSS_SELECTOR, ".cite .reference").text
+    axe("paper")
+    screenshot("paper")
+    driver.get(base + "/datasets/amphibiens-mares-zone-atelier-armorique")
 
     # Switch to English: the page says so, and the next page keeps it (the cookie).
     french_title = driver.find_element(By.TAG_NAME, "h1").text

@@ -1,0 +1,76 @@
+//! A data paper's page for people: its title, authors in their order (with their ORCID iD
+//! and affiliations), where it was published, its abstract, and the datasets it describes,
+//! each a link to its page here.
+
+use super::view::href;
+use super::{Description, PageContext, PageError, Pages, dated, format_links, paragraphs};
+use crate::exports::work::{Party, pick};
+use crate::model::Variants;
+use serde_json::{Value, json};
+
+impl Pages {
+    /// A data paper page; the generic page when the description is not a data paper's.
+    pub fn paper(
+        &self,
+        description: &Description,
+        page: &PageContext<'_>,
+    ) -> Result<String, PageError> {
+        let Some(work) = page.work else {
+            return self.resource(description, page);
+        };
+        let language = page.language;
+        let authors: Vec<Value> = work.creators.iter().map(|p| author(p, language)).collect();
+        let datasets: Vec<Value> = work
+            .related
+            .iter()
+            .map(|r| {
+                json!({
+                    "href": href(&r.iri),
+                    "title": pick(&r.titles, language).unwrap_or(&r.iri),
+                    "doi": r.doi,
+                })
+            })
+            .collect();
+        let venue = &work.venue;
+        let pages = match (&venue.first_page, &venue.last_page) {
+            (Some(first), Some(last)) => Some(format!("{first}–{last}")),
+            (first, _) => first.clone(),
+        };
+        let history = page
+            .iri
+            .starts_with(page.base)
+            .then(|| format!("{}/history", page.iri));
+        let mut context = json!({
+            "iri": page.iri,
+            "topic": description.topic.as_str(),
+            "title": work.title(language),
+            "paragraphs": pick(&work.descriptions, language).map(paragraphs),
+            "authors": authors,
+            "journal": venue.journal,
+            "volume": venue.volume,
+            "pages": pages,
+            "issued": dated(work.issued.as_deref(), language),
+            "doi": work.doi,
+            "datasets": datasets,
+            "history": history,
+            "formats": format_links(Variants::of(page.iri)),
+        });
+        super::cite::add_work(&mut context, page);
+        self.render("paper.html", &page.into(), context)
+    }
+}
+
+/// An author: name, ORCID iD and affiliations.
+fn author(party: &Party, language: &str) -> Value {
+    let affiliations: Vec<Value> = party
+        .affiliations
+        .iter()
+        .map(|a| json!({"name": a.name(language), "ror": a.ror()}))
+        .collect();
+    json!({
+        "name": party.name(language),
+        "orcid": party.orcid(),
+        "href": party.iri.as_deref().map(href),
+        "affiliations": affiliations,
+    })
+}
