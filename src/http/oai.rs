@@ -67,6 +67,7 @@ fn answer(
         base,
         host: host_of(base),
         titles: std::cell::OnceCell::new(),
+        sources: std::cell::OnceCell::new(),
     };
     let verb = match crate::oai::parse(pairs, now_millis()) {
         Ok(verb) => verb,
@@ -144,6 +145,8 @@ struct Provider<'a> {
     host: String,
     /// The catalog's titles, read once per response (every record's export names it).
     titles: std::cell::OnceCell<Vec<Literal>>,
+    /// The harvest sources, by the URL their records name as their feed: read once.
+    sources: std::cell::OnceCell<Vec<(String, String)>>,
 }
 
 impl Provider<'_> {
@@ -220,9 +223,37 @@ impl Provider<'_> {
                 listed.push((Set::Theme(Some(code.to_owned())).spec(), label));
             }
         }
+        if !self.sources().is_empty() {
+            listed.push((Set::Source(None).spec(), "By harvest source".into()));
+        }
+        for (url, name) in self.sources() {
+            listed.push((
+                Set::Source(Some(name.clone())).spec(),
+                format!("{name} ({url})"),
+            ));
+        }
         listed.retain(|(spec, _)| Set::parse(spec).is_some());
         listed.dedup_by(|a, b| a.0 == b.0);
         Ok(respond::sets(envelope, &listed))
+    }
+
+    /// The harvest sources as (feed URL, name).
+    fn sources(&self) -> &[(String, String)] {
+        self.sources.get_or_init(|| {
+            crate::harvest::sources::sources(self.store)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|s| (s.url, s.name))
+                .collect()
+        })
+    }
+
+    /// The name of the source whose feed is `feed`.
+    fn source_named(&self, feed: &str) -> Option<&str> {
+        self.sources()
+            .iter()
+            .find(|(url, _)| url == feed)
+            .map(|(_, name)| name.as_str())
     }
 
     /// A publisher's record id, which names its set.
@@ -313,10 +344,16 @@ impl Provider<'_> {
             None => None,
         };
         let themes: Vec<String> = work.themes.iter().map(|t| t.iri.clone()).collect();
+        let feed = description.harvest_feed();
+        let memberships = sets::Memberships {
+            publisher: publisher.as_deref(),
+            themes: &themes,
+            source: feed.as_deref().and_then(|f| self.source_named(f)),
+        };
         let item = Item {
             identifier,
             datestamp: stamp,
-            specs: sets::specs_of(work.kind, publisher.as_deref(), &themes),
+            specs: sets::specs_of(work.kind, memberships),
             deleted: false,
             metadata: None,
         };

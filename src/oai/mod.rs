@@ -1,6 +1,6 @@
 //! The OAI-PMH 2.0 provider at `{base}oai`, as institutional aggregators (OpenAIRE, BASE,
 //! HAL) harvest: the six verbs, `oai_dc`, `oai_datacite` and `dcat_ap` records, sets by
-//! kind, publisher and theme, and resumption tokens over the DCAT feed's order.
+//! kind, publisher, theme and harvest source, and resumption tokens over the DCAT feed's order.
 //!
 //! - `request.rs`: reading and checking a request (the protocol's error codes);
 //! - `token.rs`: resumption tokens;

@@ -1,6 +1,7 @@
 //! The repository's sets: by kind (`datasets`, `data-papers`), by publisher
-//! (`publisher:{id}`, the publisher's record id) and by EU data theme (`theme:{CODE}`);
-//! `publisher` and `theme` hold every record that has one.
+//! (`publisher:{id}`, the publisher's record id), by EU data theme (`theme:{CODE}`) and by
+//! harvest source (`source:{name}`); `publisher`, `theme` and `source` hold every record
+//! that has one.
 
 use crate::exports::WorkKind;
 
@@ -18,6 +19,8 @@ pub enum Set {
     Publisher(Option<String>),
     /// Records with an EU data theme, or with this one (its code).
     Theme(Option<String>),
+    /// Harvested records, or those of this harvest source (its name).
+    Source(Option<String>),
 }
 
 /// Whether `part` can be one part of a `setSpec` (the protocol's unreserved characters).
@@ -45,6 +48,7 @@ impl Set {
             ("data-papers", None) => Some(Self::DataPapers),
             ("publisher", tail) => Some(Self::Publisher(tail)),
             ("theme", tail) => Some(Self::Theme(tail)),
+            ("source", tail) => Some(Self::Source(tail)),
             _ => None,
         }
     }
@@ -58,6 +62,8 @@ impl Set {
             Self::Publisher(Some(id)) => format!("publisher:{id}"),
             Self::Theme(None) => "theme".into(),
             Self::Theme(Some(code)) => format!("theme:{code}"),
+            Self::Source(None) => "source".into(),
+            Self::Source(Some(name)) => format!("source:{name}"),
         }
     }
 
@@ -67,6 +73,7 @@ impl Set {
             Self::Datasets => (true, false),
             Self::DataPapers => (false, true),
             Self::Publisher(_) | Self::Theme(_) => (true, true),
+            Self::Source(_) => (true, false),
         }
     }
 
@@ -77,9 +84,25 @@ impl Set {
     }
 }
 
-/// The `setSpec`s of a record of `kind`, published by `publisher` (its record id) with
-/// `themes` (IRIs): its kind's, and its publisher's and themes' with their parents.
-pub fn specs_of(kind: WorkKind, publisher: Option<&str>, themes: &[String]) -> Vec<String> {
+/// What places a record in sets besides its kind.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Memberships<'a> {
+    /// Its publisher's record id.
+    pub publisher: Option<&'a str>,
+    /// Its themes' IRIs.
+    pub themes: &'a [String],
+    /// The name of the harvest source it came from.
+    pub source: Option<&'a str>,
+}
+
+/// The `setSpec`s of a record of `kind`: its kind's, and its publisher's, themes' and
+/// source's with their parents.
+pub fn specs_of(kind: WorkKind, memberships: Memberships<'_>) -> Vec<String> {
+    let Memberships {
+        publisher,
+        themes,
+        source,
+    } = memberships;
     let mut specs = vec![match kind {
         WorkKind::Dataset => Set::Datasets.spec(),
         WorkKind::DataPaper => Set::DataPapers.spec(),
@@ -98,6 +121,10 @@ pub fn specs_of(kind: WorkKind, publisher: Option<&str>, themes: &[String]) -> V
         for code in codes {
             specs.push(Set::Theme(Some(code.to_owned())).spec());
         }
+    }
+    if let Some(source) = source.filter(|s| spec_part(s)) {
+        specs.push(Set::Source(None).spec());
+        specs.push(Set::Source(Some(source.to_owned())).spec());
     }
     specs
 }

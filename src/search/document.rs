@@ -108,7 +108,9 @@ pub fn card(id: &RecordId, description: &Description) -> Card {
         licenses: named(&mut licenses.into_iter()),
         keywords: named(&mut objects(topic, dcat::KEYWORD)),
         languages: named(&mut objects(topic, dct::LANGUAGE)),
-        source: harvest_source(quads).unwrap_or_else(|| "local".to_owned()),
+        source: description
+            .harvest_feed()
+            .unwrap_or_else(|| "local".to_owned()),
         papers: papers(quads, topic),
         modified: objects(topic, dct::MODIFIED).find_map(millis),
         issued: objects(topic, dct::ISSUED).find_map(millis),
@@ -350,23 +352,4 @@ fn node(term: TermRef<'_>) -> Option<NamedOrBlankNodeRef<'_>> {
         TermRef::BlankNode(b) => Some(b.into()),
         _ => None,
     }
-}
-
-/// The feed a harvested dataset's record names as its source (`dct:source` of the
-/// record, then `dct:isPartOf`).
-fn harvest_source(quads: &[Quad]) -> Option<String> {
-    quads
-        .iter()
-        .filter(|q| q.predicate == dct::SOURCE)
-        .filter_map(|q| node(q.object.as_ref()))
-        .find_map(|source| {
-            quads
-                .iter()
-                .find_map(|q| match (&q.object, q.subject.as_ref() == source) {
-                    (Term::NamedNode(feed), true) if q.predicate == dct::IS_PART_OF => {
-                        Some(feed.as_str().to_owned())
-                    }
-                    _ => None,
-                })
-        })
 }

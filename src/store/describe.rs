@@ -57,6 +57,32 @@ pub struct Description {
     pub version: Option<i64>,
 }
 
+impl Description {
+    /// The feed a harvested record names as its source: its catalog record's `dct:source`
+    /// (the source's own record), then that one's `dct:isPartOf`; `None` for our own.
+    pub fn harvest_feed(&self) -> Option<String> {
+        let quads = &self.quads;
+        quads
+            .iter()
+            .filter(|q| q.predicate == dct::SOURCE)
+            .filter_map(|q| match &q.object {
+                Term::NamedNode(n) => Some(NamedOrBlankNodeRef::from(n.as_ref())),
+                Term::BlankNode(b) => Some(NamedOrBlankNodeRef::from(b.as_ref())),
+                _ => None,
+            })
+            .find_map(|source| {
+                quads.iter().find_map(|q| match &q.object {
+                    Term::NamedNode(feed)
+                        if q.predicate == dct::IS_PART_OF && q.subject.as_ref() == source =>
+                    {
+                        Some(feed.as_str().to_owned())
+                    }
+                    _ => None,
+                })
+            })
+    }
+}
+
 impl CatalogStore {
     /// Describes the resource at `{base}{kind}/{id}`; `None` when there is none.
     pub(in crate::store) fn describe(

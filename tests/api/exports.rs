@@ -374,3 +374,40 @@ async fn linksets_exist_for_datasets_and_papers_only() {
     .await;
     assert_eq!(status, StatusCode::NOT_ACCEPTABLE);
 }
+
+#[tokio::test]
+async fn a_dataset_with_hundreds_of_files_keeps_its_link_header_small() {
+    let (server, _temp) = common::api::server();
+    let mut body = String::from(
+        "@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+        <> a dcat:Dataset ; dct:title \"Many files\"@en ; dct:description \"Daily files.\"@en ;
+          dcat:distribution ",
+    );
+    let files: Vec<String> = (0..300)
+        .map(|n| {
+            format!(
+                "[ a dcat:Distribution ; dct:title \"Day {n}\"@en ; dcat:accessURL <https://files.example.org/day/{n}> ;
+                   dcat:downloadURL <https://files.example.org/day/{n}.csv> ]"
+            )
+        })
+        .collect();
+    body.push_str(&files.join(", "));
+    body.push_str(" .");
+    let created = common::api::create(&server, "datasets", &body).await;
+    let page = server.url_of(&header(&created, "location"));
+    let answer = get_with(&page, &[("Accept", "text/html")]).await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    let link = header(&answer, "link");
+    assert!(link.len() < 8 * 1024, "{} bytes", link.len());
+    assert!(!link.contains("rel=\"item\""), "{link}");
+    assert!(link.contains("rel=\"cite-as\"") && link.contains("/linkset>; rel=\"linkset\""));
+    let linkset: Value = get_with(&format!("{page}/linkset"), &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        linkset["linkset"][0]["item"].as_array().map(Vec::len),
+        Some(300)
+    );
+}

@@ -355,3 +355,47 @@ async fn a_walk_sees_every_unchanged_record_once_whatever_is_written_meanwhile()
 fn urlencode(text: &str) -> String {
     form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
+
+#[actix_web::test]
+async fn harvested_records_are_in_their_sources_set() {
+    let feeds = common::feeds::FeedServer::start();
+    let feed = feeds.set(
+        "/catalog.rdf",
+        common::feeds::Page::ok(
+            "application/rdf+xml",
+            std::fs::read(fixture("feeds/ckanext-dcat/examples/dcat/catalog.rdf")).unwrap(),
+        ),
+    );
+    let temp = tempfile::tempdir().unwrap();
+    let server = super::harvest_api::harvesting_server(&temp);
+    let (_, job) = super::harvest_api::harvest(&server, "ckan", &feed).await;
+    let created = job["created"].as_u64().unwrap();
+    assert!(created > 0, "{job}");
+    let sets = get_with(&format!("{}/oai?verb=ListSets", server.url), &[])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(sets.contains("<setSpec>source:ckan</setSpec>"), "{sets}");
+    let listed = get_with(
+        &format!(
+            "{}/oai?verb=ListIdentifiers&metadataPrefix=oai_dc&set=source:ckan",
+            server.url
+        ),
+        &[],
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    let (identifiers, token) = page_of(&listed);
+    assert_eq!(identifiers.len() as u64, created, "{listed}");
+    assert!(token.is_none());
+    assert_eq!(
+        listed.matches("<setSpec>source:ckan</setSpec>").count() as u64,
+        created
+    );
+    // The demo's own records are in no source's set.
+    let demo = get_with(&format!("{}/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:localhost:amphibiens-mares-zone-atelier-armorique", server.url), &[]).await.text().await.unwrap();
+    assert!(!demo.contains("source:"), "{demo}");
+}
