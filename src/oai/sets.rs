@@ -141,20 +141,23 @@ mod tests {
             "publisher",
             "publisher:ecobio",
             "theme:ENVI",
+            "source:region",
         ] {
             assert_eq!(Set::parse(spec).map(|s| s.spec()).as_deref(), Some(spec));
         }
         for bad in ["", "papers", "publisher:", "theme:a b", "datasets:x"] {
             assert_eq!(Set::parse(bad), None, "{bad}");
         }
-        let specs = specs_of(
-            WorkKind::Dataset,
-            Some("ecobio"),
-            &[
-                format!("{EU_THEMES}ENVI"),
-                "http://example.org/other".into(),
-            ],
-        );
+        let themes = [
+            format!("{EU_THEMES}ENVI"),
+            "http://example.org/other".into(),
+        ];
+        let memberships = Memberships {
+            publisher: Some("ecobio"),
+            themes: &themes,
+            source: Some("region"),
+        };
+        let specs = specs_of(WorkKind::Dataset, memberships);
         assert_eq!(
             specs,
             [
@@ -162,9 +165,12 @@ mod tests {
                 "publisher",
                 "publisher:ecobio",
                 "theme",
-                "theme:ENVI"
+                "theme:ENVI",
+                "source",
+                "source:region"
             ]
         );
+        assert!(Set::Source(Some("region".into())).holds(&specs));
         assert!(Set::Theme(Some("ENVI".into())).holds(&specs));
         assert!(Set::Publisher(None).holds(&specs));
         assert!(!Set::DataPapers.holds(&specs));
