@@ -38,25 +38,22 @@ def fetch(url, accept="*/*"):
 TOKEN = re.compile(r"<resumptionToken[^>]*>([^<]*)</resumptionToken>")
 
 
-def walk_oai(host, prefix, keep=(1, 1000)):
-    """Seconds per page of a whole ListRecords walk, records seen, and the URLs of the
-    pages in `keep` (to time them again; the last page stands for a later one the walk
-    does not reach)."""
+def walk_oai(host, prefix):
+    """Seconds per page of a whole ListRecords walk, records seen, and the URLs of page 1
+    and page 1000 (to time them again; the last full page for a shorter walk)."""
     url = f"{host}/oai?verb=ListRecords&metadataPrefix={prefix}"
-    times, records, kept, number = [], 0, {}, 1
+    times, records, urls = [], 0, []
     while True:
-        if number in keep:
-            kept[number] = url
+        urls.append(url)
         seconds, body, _ = fetch(url)
         times.append(seconds)
         records += body.count("<record>")
         match = TOKEN.search(body)
         if not match or not match.group(1):
-            kept.setdefault(max(keep), url)
             break
         token = match.group(1).replace("&amp;", "&")
         url = f"{host}/oai?verb=ListRecords&resumptionToken={urllib.parse.quote(token, safe='')}"
-        number += 1
+    kept = {1: urls[0], 1000: urls[min(999, max(len(urls) - 2, 0))]}
     return times, records, kept
 
 

@@ -25,6 +25,7 @@ use crate::config::Settings;
 use crate::html::Pages;
 use crate::store::CatalogStore;
 use crate::store::FeedOrder;
+use crate::store::Lookups;
 use actix_web::dev::{Service, ServiceRequest};
 use actix_web::{App, FromRequest, Handler, HttpRequest, HttpServer, Responder, guard, web};
 use cache::{CacheKey, RenderCache};
@@ -81,6 +82,28 @@ struct Limits {
 }
 
 impl AppState {
+    /// 410 for a record (or its catalog record) that was withdrawn, else `not_found`.
+    /// (A removed distribution was part of its dataset, not a record: 404.)
+    pub(super) async fn missing(
+        &self,
+        kind: crate::model::ResourceKind,
+        id: crate::model::RecordId,
+        not_found: HttpError,
+    ) -> HttpError {
+        if kind == crate::model::ResourceKind::Distribution {
+            return not_found;
+        }
+        let label = id.as_str().to_owned();
+        match self.blocking(move |store| store.is_withdrawn(&id)).await {
+            Ok(true) => HttpError::Gone {
+                kind: kind.label(),
+                id: label,
+            },
+            Ok(false) => not_found,
+            Err(error) => error,
+        }
+    }
+
     /// Builds the state; compiles the page templates once. `settings` give the size of
     /// the cache of rendered descriptions and the SPARQL time limit.
     pub fn new(store: CatalogStore, settings: &Settings) -> Result<Self, StartError> {

@@ -16,11 +16,12 @@ use crate::oai::{
 };
 use crate::rdf::{Representation, serialize};
 use crate::store::{
-    CatalogStore, FeedKey, Lookups, OaiEntry, OaiKind, OaiOrder, OaiQuery, Records, StoreError,
+    CatalogStore, Description, FeedEntry, FeedKey, FeedOrder, Lookups, OaiEntry, OaiKind, OaiOrder,
+    OaiQuery, Records, StoreError,
 };
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
-use oxigraph::model::{Literal, NamedNode};
+use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode};
 
 /// Records looked at for one page of a list filtered by set or format, at most: a sparse
 /// set answers with fewer records (and a token) rather than reading the whole catalog.
@@ -68,6 +69,7 @@ fn answer(
         host: host_of(base),
         titles: std::cell::OnceCell::new(),
         sources: std::cell::OnceCell::new(),
+        pool: std::cell::RefCell::default(),
     };
     let verb = match crate::oai::parse(pairs, now_millis()) {
         Ok(verb) => verb,
@@ -147,6 +149,15 @@ struct Provider<'a> {
     titles: std::cell::OnceCell<Vec<Literal>>,
     /// The harvest sources, by the URL their records name as their feed: read once.
     sources: std::cell::OnceCell<Vec<(String, String)>>,
+    /// What linked resources lent the datasets read so far (see [`Provider::describe`]).
+    pool: std::cell::RefCell<Pool>,
+}
+
+/// Types and labels lent once per response, and which resources lent them.
+#[derive(Default)]
+struct Pool {
+    lent: std::collections::HashSet<String>,
+    quads: Vec<oxigraph::model::Quad>,
 }
 
 impl Provider<'_> {
@@ -323,7 +334,7 @@ impl Provider<'_> {
             OaiKind::Dataset => ResourceKind::Dataset,
             OaiKind::DataPaper => ResourceKind::DataPaper,
         };
-        let Some(description) = self.store.describe(kind, &entry.key.id)? else {
+        let Some(description) = self.describe(entry, kind, format)? else {
             return Ok(None);
         };
         let page = self.base.resource(kind, &entry.key.id);
@@ -366,6 +377,47 @@ impl Provider<'_> {
             read.item.metadata = metadata(&read, format, description.modified);
         }
         Ok(Some(read))
+    }
+
+    /// The description of the record at `entry`. A dataset in a list is read as the
+    /// feed reads it (from its snapshot, the labels of what it links to lent once per
+    /// response and kept in a pool the next records read too); in `dcat_ap`, where the
+    /// record's RDF is the metadata, and for papers, it is described on its own.
+    fn describe(
+        &self,
+        entry: &OaiEntry,
+        kind: ResourceKind,
+        format: Option<MetadataFormat>,
+    ) -> Result<Option<Description>, StoreError> {
+        if kind != ResourceKind::Dataset || format == Some(MetadataFormat::DcatAp) {
+            return self.store.describe(kind, &entry.key.id);
+        }
+        let feed_entry = FeedEntry {
+            key: entry.key.clone(),
+            withdrawn: false,
+        };
+        let mut pool = self.pool.borrow_mut();
+        let quads = self
+            .store
+            .describe_feed_entry(&feed_entry, &mut pool.lent)?;
+        let Some(NamedOrBlankNode::NamedNode(topic)) = quads.first().map(|q| q.subject.clone())
+        else {
+            return Ok(None);
+        };
+        let graph: GraphName = self.base.record_graph(&entry.key.id).into();
+        pool.quads
+            .extend(quads.iter().filter(|q| q.graph_name != graph).cloned());
+        let mut all = quads;
+        all.extend(pool.quads.iter().cloned());
+        Ok(Some(Description {
+            topic,
+            quads: all,
+            modified: time::OffsetDateTime::from_unix_timestamp_nanos(
+                i128::from(entry.key.modified) * 1_000_000,
+            )
+            .ok(),
+            version: Some(entry.key.modified),
+        }))
     }
 
     /// A page of `ListIdentifiers` or `ListRecords`.

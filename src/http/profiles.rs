@@ -5,7 +5,6 @@
 use super::AppState;
 use super::errors::HttpError;
 use super::extract::RecordPath;
-use super::records::missing;
 use super::respond::{CONTENT_PROFILE, Rendered, respond};
 use crate::exports::{Export, Format, Profile};
 use crate::model::vocab::{RDF_TYPE, dct};
@@ -38,7 +37,9 @@ pub async fn alternates(
         .blocking(move |store| store.describe(kind, &id))
         .await?;
     let Some(description) = found else {
-        return Err(missing(state, path.kind, path.id.clone(), path.not_found()).await);
+        return Err(state
+            .missing(path.kind, path.id.clone(), path.not_found())
+            .await);
     };
     let page = state.store.base().resource(path.kind, &path.id);
     let quads = listing(&description.topic, &page, path.kind);

@@ -43,7 +43,9 @@ pub async fn resource(
     if let Some(response) = draft(&request, &state, &path, asked).await? {
         return Ok(response);
     }
-    Err(missing(&state, path.kind, path.id.clone(), path.not_found()).await)
+    Err(state
+        .missing(path.kind, path.id.clone(), path.not_found())
+        .await)
 }
 
 /// What the request asks of a record: its suffix, `?format=` (or `?_mediatype=`),
@@ -411,28 +413,6 @@ fn version_parameter(request: &HttpRequest) -> Result<Option<u64>, HttpError> {
                 "version must be a number from 1, not {value:?}"
             ))),
         },
-    }
-}
-
-/// 410 for a record (or its catalog record) that was withdrawn, else `not_found`.
-/// (A removed distribution was part of its dataset, not a record: 404.)
-pub(super) async fn missing(
-    state: &AppState,
-    kind: ResourceKind,
-    id: RecordId,
-    not_found: HttpError,
-) -> HttpError {
-    if kind == ResourceKind::Distribution {
-        return not_found;
-    }
-    let label = id.as_str().to_owned();
-    match state.blocking(move |store| store.is_withdrawn(&id)).await {
-        Ok(true) => HttpError::Gone {
-            kind: kind.label(),
-            id: label,
-        },
-        Ok(false) => not_found,
-        Err(error) => error,
     }
 }
 

@@ -5,7 +5,6 @@
 use super::AppState;
 use super::errors::HttpError;
 use super::extract::RecordPath;
-use super::records::missing;
 use super::respond::{accept, http_date, not_modified, short_hash};
 use crate::exports::Work;
 use crate::exports::signposting::{linkset_json, linkset_text, signposts};
@@ -49,7 +48,9 @@ pub async fn linkset(
         .blocking(move |store| store.describe(kind, &id))
         .await?;
     let Some(description) = found else {
-        return Err(missing(&state, path.kind, path.id.clone(), path.not_found()).await);
+        return Err(state
+            .missing(path.kind, path.id.clone(), path.not_found())
+            .await);
     };
     let base = state.store.base();
     let page = base.resource(path.kind, &path.id);

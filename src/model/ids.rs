@@ -258,6 +258,34 @@ impl fmt::Display for RecordId {
     }
 }
 
+/// The DOI in `value`, bare: `10.5072/x` from `https://doi.org/10.5072/x`, `doi:10.5072/x`
+/// or `10.5072/x`.
+pub fn bare_doi(value: &str) -> Option<String> {
+    let value = value.trim();
+    let rest = [
+        "https://doi.org/",
+        "http://doi.org/",
+        "https://dx.doi.org/",
+        "http://dx.doi.org/",
+        "doi:",
+    ]
+    .iter()
+    .find_map(|prefix| {
+        value
+            .get(..prefix.len())
+            .filter(|head| head.eq_ignore_ascii_case(prefix))
+            .map(|_| &value[prefix.len()..])
+    })
+    .unwrap_or(value);
+    let (prefix, suffix) = rest.split_once('/')?;
+    let registrant = prefix.strip_prefix("10.")?;
+    let valid = !registrant.is_empty()
+        && registrant.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && !suffix.is_empty()
+        && !suffix.chars().any(char::is_whitespace);
+    valid.then(|| rest.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

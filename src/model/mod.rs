@@ -7,5 +7,5 @@ mod split;
 pub mod time;
 pub mod vocab;
 
-pub use ids::{BaseIri, BaseIriError, RecordId, RecordIdError, ResourceKind, Variants};
+pub use ids::{BaseIri, BaseIriError, RecordId, RecordIdError, ResourceKind, Variants, bare_doi};
 pub use split::{RecordDraft, RecordKind, SplitOutcome, owned_triples, split_into_records};

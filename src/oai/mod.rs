@@ -16,12 +16,25 @@ pub mod respond;
 pub mod sets;
 pub mod token;
 
-pub use request::{ListArguments, ListRequest, Verb, parse};
+pub use request::{ListRequest, Verb, parse};
 pub use sets::Set;
 pub use token::ResumptionToken;
 
 /// Records per list page.
 pub const PAGE_SIZE: usize = 100;
+
+/// A request's arguments for a list (`ListIdentifiers`, `ListRecords`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListArguments {
+    /// The metadata format.
+    pub format: MetadataFormat,
+    /// `from`, in milliseconds (inclusive).
+    pub from: Option<i64>,
+    /// `until`, in milliseconds (inclusive, to the end of its second or day).
+    pub until: Option<i64>,
+    /// `set`.
+    pub set: Option<String>,
+}
 
 /// The metadata formats we disseminate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,22 +3,9 @@
 //! repeated or ill-formed argument is `badArgument`; a resumption token is exclusive.
 
 use super::token::ResumptionToken;
-use super::{MetadataFormat, OaiError};
+use super::{ListArguments, MetadataFormat, OaiError};
 use time::macros::format_description;
 use time::{Date, OffsetDateTime, PrimitiveDateTime};
-
-/// A request's arguments for a list (`ListIdentifiers`, `ListRecords`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ListArguments {
-    /// The metadata format.
-    pub format: MetadataFormat,
-    /// `from`, in milliseconds (inclusive).
-    pub from: Option<i64>,
-    /// `until`, in milliseconds (inclusive, to the end of its second or day).
-    pub until: Option<i64>,
-    /// `set`.
-    pub set: Option<String>,
-}
 
 /// A list request: fresh, or resumed by a token.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,8 +6,7 @@
 //! or cut short is `badResumptionToken` rather than a silently different list. The
 //! checksum is not a secret signature: a token only says where to resume a public list.
 
-use super::request::ListArguments;
-use super::{MetadataFormat, OaiError};
+use super::{ListArguments, MetadataFormat, OaiError};
 use crate::store::FeedKey;
 use sha2::{Digest, Sha256};
 

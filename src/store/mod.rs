@@ -40,6 +40,7 @@ mod error;
 mod feed;
 mod history;
 mod interface;
+mod lend;
 mod load;
 mod lookup;
 mod oai_order;

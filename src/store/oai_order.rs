@@ -245,7 +245,7 @@ impl CatalogStore {
                 .quads_for_pattern(None, Some(predicate), None, Some(g))
             {
                 if let Term::Literal(value) = quad?.object
-                    && crate::exports::work::bare_doi(value.value()).is_some()
+                    && crate::model::bare_doi(value.value()).is_some()
                 {
                     return Ok(true);
                 }
@@ -283,7 +283,7 @@ impl CatalogStore {
             let mut out = Vec::new();
             for iri in iris {
                 let mut labels = Vec::new();
-                self.types_and_labels_of(iri.as_ref(), &mut labels)?;
+                self.types_and_labels(iri.as_ref(), &mut labels)?;
                 let name = best_label(&labels, language).unwrap_or_else(|| iri.as_str().to_owned());
                 out.push((iri, name));
             }

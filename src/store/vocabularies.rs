@@ -117,7 +117,7 @@ impl CatalogStore {
         ) {
             let quad = quad?;
             if let NamedOrBlankNode::NamedNode(subject) = &quad.subject
-                && super::describe::is_type_or_wanted_label(&quad)
+                && super::lend::is_type_or_wanted_label(&quad)
             {
                 index
                     .entry(subject.as_str().to_owned())

@@ -65,10 +65,11 @@ def get(url):
 
 
 def walk(base, checker, prefix):
-    """Every page of ListRecords in `prefix`, validated; the identifiers in order."""
+    """Every page of ListRecords in `prefix`, validated; the identifiers in order. Some
+    records are asked for again with GetRecord: their metadata must be the same."""
     endpoint = base + "oai"
     query = {"verb": "ListRecords", "metadataPrefix": prefix}
-    identifiers, pages, cursors = [], 0, []
+    identifiers, pages, cursors, listed = [], 0, [], {}
     while True:
         body = get(endpoint + "?" + urllib.parse.urlencode(query))
         document = etree.fromstring(body)
@@ -77,12 +78,22 @@ def walk(base, checker, prefix):
         pages += 1
         for header in document.iter(f"{OAI}header"):
             identifiers.append(header.findtext(f"{OAI}identifier"))
+        for record in document.iter(f"{OAI}record"):
+            metadata = record.find(f"{OAI}metadata")
+            if metadata is not None and len(listed) < 400:
+                identifier = record.find(f"{OAI}header").findtext(f"{OAI}identifier")
+                listed[identifier] = etree.tostring(metadata[0], method="c14n")
         token = document.find(f".//{OAI}resumptionToken")
         if token is None or not (token.text or "").strip():
             break
         cursors.append(int(token.get("cursor")))
         query = {"verb": "ListRecords", "resumptionToken": token.text}
     assert cursors == sorted(cursors), cursors
+    for identifier in list(listed)[::37]:
+        query = urllib.parse.urlencode({"verb": "GetRecord", "metadataPrefix": prefix, "identifier": identifier})
+        document = etree.fromstring(get(f"{endpoint}?{query}"))
+        alone = etree.tostring(document.find(f".//{OAI}metadata")[0], method="c14n")
+        assert alone == listed[identifier], (identifier, alone, listed[identifier])
     return identifiers, pages
 
 

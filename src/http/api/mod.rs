@@ -89,9 +89,9 @@ pub async fn read(
         .await?;
     match model {
         Some(model) => model_answer(&model),
-        None => {
-            Err(super::records::missing(&state, kind.resource_kind(), record, not_found()).await)
-        }
+        None => Err(state
+            .missing(kind.resource_kind(), record, not_found())
+            .await),
     }
 }
 
