@@ -8,19 +8,16 @@ use std::collections::HashMap;
 
 /// The quads of a description, indexed by subject.
 pub struct QuadIndex<'a> {
-    /// Keyed by the subject's N-Triples form.
-    by_subject: HashMap<String, Vec<&'a Quad>>,
+    /// Keyed by the subject itself (hashing a term borrows it; no string is built).
+    by_subject: HashMap<NamedOrBlankNodeRef<'a>, Vec<&'a Quad>>,
 }
 
 impl<'a> QuadIndex<'a> {
     /// Indexes `quads`.
     pub fn new(quads: &'a [Quad]) -> Self {
-        let mut by_subject: HashMap<String, Vec<&Quad>> = HashMap::new();
+        let mut by_subject: HashMap<NamedOrBlankNodeRef<'a>, Vec<&Quad>> = HashMap::new();
         for quad in quads {
-            by_subject
-                .entry(quad.subject.to_string())
-                .or_default()
-                .push(quad);
+            by_subject.entry(quad.subject.as_ref()).or_default().push(quad);
         }
         Self { by_subject }
     }
@@ -46,12 +43,7 @@ impl<'a> QuadIndex<'a> {
         predicate: NamedNodeRef<'_>,
     ) -> Vec<&'a Term> {
         let mut out: Vec<&Term> = Vec::new();
-        for quad in self
-            .by_subject
-            .get(&subject.to_string())
-            .into_iter()
-            .flatten()
-        {
+        for quad in self.by_subject.get(&subject).into_iter().flatten() {
             if quad.predicate == predicate && !out.contains(&&quad.object) {
                 out.push(&quad.object);
             }
@@ -124,14 +116,13 @@ impl<'a> QuadIndex<'a> {
     /// malformed cell rather than looping.
     pub fn list(&self, head: &Term) -> Vec<&'a Term> {
         let mut members = Vec::new();
-        let mut seen: Vec<String> = Vec::new();
+        let mut seen: Vec<NamedOrBlankNodeRef<'_>> = Vec::new();
         let mut cell = head;
         while let Some(node) = Self::as_node(cell) {
-            let key = node.to_string();
-            if node == rdf_list::NIL.into() || seen.contains(&key) {
+            if node == rdf_list::NIL.into() || seen.contains(&node) {
                 break;
             }
-            seen.push(key);
+            seen.push(node);
             let (Some(first), Some(rest)) = (
                 self.objects(node, rdf_list::FIRST).first().copied(),
                 self.objects(node, rdf_list::REST).first().copied(),

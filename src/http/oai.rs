@@ -157,7 +157,19 @@ struct Provider<'a> {
 #[derive(Default)]
 struct Pool {
     lent: std::collections::HashSet<String>,
-    quads: Vec<oxigraph::model::Quad>,
+    /// The lent quads, by their subject's IRI.
+    quads: std::collections::HashMap<String, Vec<oxigraph::model::Quad>>,
+}
+
+/// The IRIs `quads` link to.
+fn objects(quads: &[oxigraph::model::Quad]) -> Vec<String> {
+    quads
+        .iter()
+        .filter_map(|q| match &q.object {
+            oxigraph::model::Term::NamedNode(n) => Some(n.as_str().to_owned()),
+            _ => None,
+        })
+        .collect()
 }
 
 impl Provider<'_> {
@@ -405,10 +417,32 @@ impl Provider<'_> {
             return Ok(None);
         };
         let graph: GraphName = self.base.record_graph(&entry.key.id).into();
-        pool.quads
-            .extend(quads.iter().filter(|q| q.graph_name != graph).cloned());
         let mut all = quads;
-        all.extend(pool.quads.iter().cloned());
+        let own = all.len();
+        for quad in all.iter().filter(|q| q.graph_name != graph) {
+            if let NamedOrBlankNode::NamedNode(subject) = &quad.subject {
+                pool.quads
+                    .entry(subject.as_str().to_owned())
+                    .or_default()
+                    .push(quad.clone());
+            }
+        }
+        // What the record links to, and what that links to (a person's affiliations),
+        // from the pool: lent by this record or by one before it.
+        let mut linked: Vec<String> = objects(&all[..own]);
+        let mut added = std::collections::HashSet::new();
+        for _ in 0..2 {
+            let mut next = Vec::new();
+            for iri in linked {
+                if let Some(lent) = pool.quads.get(&iri)
+                    && added.insert(iri)
+                {
+                    next.extend(objects(lent));
+                    all.extend(lent.iter().filter(|q| q.graph_name != graph).cloned());
+                }
+            }
+            linked = next;
+        }
         Ok(Some(Description {
             topic,
             quads: all,
