@@ -17,7 +17,10 @@ impl<'a> QuadIndex<'a> {
     pub fn new(quads: &'a [Quad]) -> Self {
         let mut by_subject: HashMap<NamedOrBlankNodeRef<'a>, Vec<&Quad>> = HashMap::new();
         for quad in quads {
-            by_subject.entry(quad.subject.as_ref()).or_default().push(quad);
+            by_subject
+                .entry(quad.subject.as_ref())
+                .or_default()
+                .push(quad);
         }
         Self { by_subject }
     }

@@ -112,6 +112,8 @@ pub struct CatalogStore {
     feed_header: Arc<Mutex<Option<CachedHeader>>>,
     /// The data papers' keys in the OAI-PMH order (see `oai_order.rs`).
     paper_keys: Arc<Mutex<Option<oai_order::CachedPapers>>>,
+    /// The records naming a DOI (see `oai_order.rs`).
+    doi_records: Arc<Mutex<Option<oai_order::CachedDois>>>,
     /// Record graphs as feed pages read them (see `snapshots.rs`).
     snapshots: Arc<snapshots::Snapshots>,
     /// The SPARQL engine as every request gets it (see [`sparql::endpoint_evaluator`]),
@@ -172,6 +174,7 @@ impl CatalogStore {
             limits: crate::limits::Limits::default(),
             feed_header: Arc::default(),
             paper_keys: Arc::default(),
+            doi_records: Arc::default(),
             snapshots: Arc::new(snapshots::Snapshots::new(data_dir)),
             evaluator,
             watchers: Arc::default(),

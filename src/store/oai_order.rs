@@ -14,7 +14,7 @@ use crate::model::time::{parse_date_time, to_millis};
 use crate::model::vocab::{LABELS, RDF_TYPE, dcat, dct, fabio, prism};
 use crate::model::{RecordId, ResourceKind};
 use oxigraph::model::{GraphName, GraphNameRef, NamedNode, Term};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
 
 /// What an OAI-PMH list asks of the order.
@@ -100,6 +100,9 @@ fn merge(a: Vec<OaiEntry>, b: Vec<OaiEntry>) -> Vec<OaiEntry> {
 
 /// Publishers and themes, each with a name.
 pub type OaiSetMembers = (Vec<(NamedNode, String)>, Vec<(NamedNode, String)>);
+
+/// The records naming a DOI and the store generation they were read at.
+pub(super) type CachedDois = (u64, Arc<HashSet<RecordId>>);
 
 /// Paper keys and the store generation they were read at.
 pub(super) type CachedPapers = (u64, Arc<Vec<FeedKey>>);
@@ -234,24 +237,44 @@ impl CatalogStore {
             }))
     }
 
-    /// Whether the record `id` names a DOI (`prism:doi`, or a DOI as `dct:identifier`):
-    /// two index lookups, where reading the record to find out would cost hundreds.
+    /// Whether the record `id` names a DOI (`prism:doi`, or a DOI as `dct:identifier`).
+    /// The records that do are read once per store generation: a walk of `oai_datacite`
+    /// asks for every record, and a set lookup beats two index reads each.
     pub(in crate::store) fn record_has_doi(&self, id: &RecordId) -> Result<bool, StoreError> {
-        let graph = self.base.record_graph(id);
-        let g = GraphNameRef::NamedNode(graph.as_ref());
+        Ok(self.doi_records()?.contains(id))
+    }
+
+    /// The ids of the records that name a DOI.
+    fn doi_records(&self) -> Result<Arc<HashSet<RecordId>>, StoreError> {
+        let generation = self.generation();
+        let mut cached = self
+            .doi_records
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((made_at, ids)) = cached.as_ref()
+            && *made_at == generation
+        {
+            return Ok(ids.clone());
+        }
+        let mut ids = HashSet::new();
         for predicate in [prism::DOI, dct::IDENTIFIER] {
             for quad in self
                 .store
-                .quads_for_pattern(None, Some(predicate), None, Some(g))
+                .quads_for_pattern(None, Some(predicate), None, None)
             {
-                if let Term::Literal(value) = quad?.object
+                let quad = quad?;
+                if let (Term::Literal(value), GraphName::NamedNode(graph)) =
+                    (&quad.object, &quad.graph_name)
                     && crate::model::bare_doi(value.value()).is_some()
+                    && let Some(id) = self.base.local_id(ResourceKind::Record, graph.as_str())
                 {
-                    return Ok(true);
+                    ids.insert(id);
                 }
             }
         }
-        Ok(false)
+        let ids = Arc::new(ids);
+        *cached = Some((generation, ids.clone()));
+        Ok(ids)
     }
 
     /// The publishers (IRIs) and EU data themes (IRIs) public records name, each once,

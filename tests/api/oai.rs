@@ -399,3 +399,47 @@ async fn harvested_records_are_in_their_sources_set() {
     let demo = get_with(&format!("{}/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:localhost:amphibiens-mares-zone-atelier-armorique", server.url), &[]).await.text().await.unwrap();
     assert!(!demo.contains("source:"), "{demo}");
 }
+
+#[tokio::test]
+async fn drafts_and_embargoed_records_never_appear() {
+    let (server, _temp) = common::api::server();
+    let draft = "@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+        <secret-draft> a dcat:Dataset ; dct:title \"Brouillon\"@fr ; dct:description \"Pas encore.\"@fr ;
+          dct:identifier \"https://doi.org/10.5072/draft.1\" .";
+    create(&server, "datasets?status=draft", draft).await;
+    let embargoed = draft
+        .replace("secret-draft", "under-embargo")
+        .replace("draft.1", "embargo.1");
+    create(&server, "datasets?embargo=2099-01-01", &embargoed).await;
+    for prefix in ["oai_dc", "oai_datacite", "dcat_ap"] {
+        let listed = get_with(
+            &format!(
+                "{}/oai?verb=ListIdentifiers&metadataPrefix={prefix}",
+                server.url
+            ),
+            &[],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+        assert!(
+            !listed.contains("secret-draft") && !listed.contains("under-embargo"),
+            "{listed}"
+        );
+    }
+    for id in ["secret-draft", "under-embargo"] {
+        let record = get_with(
+            &format!(
+                "{}/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:localhost:{id}",
+                server.url
+            ),
+            &[],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+        assert!(record.contains("code=\"idDoesNotExist\""), "{record}");
+    }
+}
