@@ -5,16 +5,14 @@
 
 use super::AppState;
 use super::errors::HttpError;
+use crate::exports::Work;
 use crate::exports::work::Catalog;
-use crate::exports::xml::Xml;
-use crate::exports::{Work, datacite};
 use crate::model::time::now_millis;
 use crate::model::{BaseIri, RecordId, ResourceKind};
 use crate::oai::respond::{self, Envelope, Identity, Item, Resumption};
 use crate::oai::{
-    ListRequest, MetadataFormat, OaiError, PAGE_SIZE, ResumptionToken, Set, Verb, dc, sets, token,
+    ListRequest, MetadataFormat, OaiError, PAGE_SIZE, ResumptionToken, Set, Verb, sets, token,
 };
-use crate::rdf::{Representation, serialize};
 use crate::store::{
     CatalogStore, Description, FeedEntry, FeedKey, FeedOrder, Lookups, OaiEntry, OaiKind, OaiOrder,
     OaiQuery, Records, StoreError,
@@ -386,7 +384,9 @@ impl Provider<'_> {
             quads: description.quads,
         };
         if let Some(format) = format {
-            read.item.metadata = metadata(&read, format, description.modified);
+            read.item.metadata = read.work.as_ref().and_then(|work| {
+                crate::oai::metadata::write(work, &read.quads, format, description.modified)
+            });
         }
         Ok(Some(read))
     }
@@ -546,51 +546,6 @@ impl Provider<'_> {
         };
         Ok(respond::list(envelope, verb, &items, resumption.as_ref()))
     }
-}
-
-/// The record's metadata in `format`, written at the depth a record's `metadata` element
-/// holds it.
-fn metadata(
-    read: &Read,
-    format: MetadataFormat,
-    modified: Option<time::OffsetDateTime>,
-) -> Option<String> {
-    let work = read.work.as_ref()?;
-    let mut xml = Xml::fragment(4);
-    match format {
-        MetadataFormat::OaiDc => dc::write(&mut xml, work),
-        MetadataFormat::DataCite => {
-            xml.open(
-                "oai_datacite",
-                &[
-                    ("xmlns", MetadataFormat::DataCite.namespace()),
-                    (
-                        "xsi:schemaLocation",
-                        "http://schema.datacite.org/oai/oai-1.1/ http://schema.datacite.org/oai/oai-1.1/oai.xsd",
-                    ),
-                ],
-            );
-            xml.leaf("schemaVersion", &[], "4.7");
-            xml.leaf("datacentreSymbol", &[], "PASSERELLE");
-            xml.open("payload", &[]);
-            let year = modified.map(|m| m.year().to_string());
-            datacite::write_resource(&mut xml, work, year.as_deref());
-            xml.close();
-            xml.close();
-        }
-        MetadataFormat::DcatAp => {
-            let rdf = serialize(&read.quads, Representation::RdfXml).ok()?;
-            let text = String::from_utf8(rdf).ok()?;
-            let body = text
-                .strip_prefix("<?xml")
-                .and_then(|rest| rest.split_once("?>"))
-                .map_or(text.as_str(), |(_, rest)| rest)
-                .trim();
-            xml.raw(body);
-            xml.raw("\n");
-        }
-    }
-    Some(xml.finish())
 }
 
 #[cfg(test)]

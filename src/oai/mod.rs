@@ -5,12 +5,13 @@
 //! - `request.rs`: reading and checking a request (the protocol's error codes);
 //! - `token.rs`: resumption tokens;
 //! - `sets.rs`: the sets and which records belong to them;
-//! - `dc.rs`: a record as Dublin Core;
+//! - `dc.rs`: a record as Dublin Core; `metadata.rs`: a record in each format;
 //! - `respond.rs`: writing the responses.
 //!
 //! The HTTP side (`http/oai.rs`) walks the store's order and hands each record here.
 
 pub mod dc;
+pub mod metadata;
 pub mod request;
 pub mod respond;
 pub mod sets;
