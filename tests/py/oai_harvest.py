@@ -6,6 +6,8 @@ Modes:
       against the official OAI-PMH, oai_dc, oai-identifier and DataCite schemas (lxml,
       offline), then harvests with Sickle (GET) and oaipmh-scythe (POST): every record
       once, sets filter, a bad token is the protocol's error.
+  validate BASE FIXTURES
+      Only the walks and their validation (for stores of other portals' records).
   since BASE FROM
       Harvests ListIdentifiers from FROM with Sickle; prints the live and deleted ids.
 
@@ -169,6 +171,10 @@ def main():
         return
     checker = schema(sys.argv[3].rstrip("/"))
     dc, dc_pages = walk(base, checker, "oai_dc")
+    if mode == "validate":
+        datacite, _ = walk(base, checker, "oai_datacite")
+        print(json.dumps({"oai_dc": len(dc), "oai_datacite": len(datacite)}))
+        return
     assert len(dc) == len(set(dc)), "a record listed twice in oai_dc"
     datacite, _ = walk(base, checker, "oai_datacite")
     assert len(datacite) == len(set(datacite)) and set(datacite) <= set(dc), "datacite walk"
