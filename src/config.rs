@@ -44,6 +44,8 @@ pub struct RawSettings {
     pub max_concurrent_queries_per_client: Option<usize>,
     /// The heap size, in MiB, past which running SPARQL queries are stopped.
     pub max_query_memory: Option<usize>,
+    /// Whom harvesters write to (OAI-PMH's `adminEmail`).
+    pub contact_email: Option<String>,
 }
 
 impl RawSettings {
@@ -79,6 +81,7 @@ impl RawSettings {
                 .max_concurrent_queries_per_client
                 .or(lower.max_concurrent_queries_per_client),
             max_query_memory: self.max_query_memory.or(lower.max_query_memory),
+            contact_email: self.contact_email.or(lower.contact_email),
         }
     }
 }
@@ -115,6 +118,9 @@ pub struct Settings {
     /// The heap size past which running SPARQL queries are stopped, in bytes (default:
     /// half the machine's memory).
     pub max_query_memory: usize,
+    /// Whom harvesters write to (OAI-PMH's `adminEmail`; default `webmaster@` the base
+    /// IRI's host).
+    pub contact_email: String,
 }
 
 impl Settings {
@@ -131,7 +137,9 @@ impl Settings {
             None => BaseIri::parse(&default_base(listen))?,
         };
         let limits = limits(&raw)?;
+        let contact_email = contact_email(raw.contact_email.as_deref(), &base)?;
         Ok(Self {
+            contact_email,
             data_dir: raw.data_dir.unwrap_or_else(|| PathBuf::from("data")),
             listen,
             base,
@@ -158,6 +166,40 @@ impl Settings {
                     .unwrap_or_else(default_query_memory_mib),
             )?
             .saturating_mul(1024 * 1024),
+        })
+    }
+}
+
+/// The contact address, checked as OAI-PMH's schema wants it (`local@domain.tld`); by
+/// default `webmaster@` the base IRI's host (`.localdomain` added to a bare host name).
+fn contact_email(given: Option<&str>, base: &BaseIri) -> Result<String, ConfigError> {
+    let address = match given.map(str::trim).filter(|g| !g.is_empty()) {
+        Some(given) => given.to_owned(),
+        None => {
+            let rest = base.as_str().split_once("://").map_or("", |(_, r)| r);
+            let authority = rest.split('/').next().unwrap_or("");
+            let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+            let host = host.split(':').next().unwrap_or("localhost");
+            if host.contains('.') {
+                format!("webmaster@{host}")
+            } else {
+                format!("webmaster@{host}.localdomain")
+            }
+        }
+    };
+    let valid = address.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !address.chars().any(char::is_whitespace)
+    });
+    if valid {
+        Ok(address)
+    } else {
+        Err(ConfigError::Limit {
+            name: "contact-email",
+            reason: format!("{address:?} is not an e-mail address (local@domain.tld)"),
         })
     }
 }
@@ -341,6 +383,31 @@ mod tests {
             .is_err()
         );
         assert!(toml::from_str::<RawSettings>("colour = 1").is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn the_contact_address_defaults_to_the_host_and_is_checked() -> Result<(), ConfigError> {
+        let with = |email: Option<&str>, base: &str| {
+            Settings::resolve(RawSettings {
+                contact_email: email.map(str::to_owned),
+                base_iri: Some(base.into()),
+                ..RawSettings::default()
+            })
+        };
+        let site = "https://data.example.org/catalog/";
+        assert_eq!(
+            with(None, site)?.contact_email,
+            "webmaster@data.example.org"
+        );
+        assert_eq!(
+            with(None, "http://localhost:8080/")?.contact_email,
+            "webmaster@localhost.localdomain"
+        );
+        assert_eq!(with(Some("a@b.fr"), site)?.contact_email, "a@b.fr");
+        for bad in ["nobody", "a@b", "a b@c.fr", "@c.fr"] {
+            assert!(with(Some(bad), site).is_err(), "{bad}");
+        }
         Ok(())
     }
 }

@@ -74,6 +74,9 @@ pub struct Cli {
     /// Heap size in MiB past which running queries are stopped [default: half the memory].
     #[arg(long, global = true, env = "PASSERELLE_MAX_QUERY_MEMORY")]
     pub max_query_memory: Option<usize>,
+    /// Whom harvesters write to: OAI-PMH's adminEmail [default: webmaster@ the base IRI's host].
+    #[arg(long, global = true, env = "PASSERELLE_CONTACT_EMAIL")]
+    pub contact_email: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -167,6 +170,7 @@ pub fn settings(cli: &Cli) -> Result<Settings, CommandError> {
         max_literal_bytes: cli.max_literal_bytes,
         max_concurrent_queries_per_client: cli.max_concurrent_queries_per_client,
         max_query_memory: cli.max_query_memory,
+        contact_email: cli.contact_email.clone(),
     };
     Ok(Settings::resolve(flags.over(file))?)
 }

@@ -51,6 +51,8 @@ pub struct AppState {
     query_pool: sparql::pool::QueryPool,
     harvester: crate::harvest::Harvester,
     search: crate::search::SearchIndex,
+    /// Whom harvesters write to (OAI-PMH's `adminEmail`).
+    contact_email: String,
 }
 
 /// Why the application could not be built: a defect in what is compiled into it.
@@ -124,6 +126,7 @@ impl AppState {
             pages: Arc::new(Pages::new()?),
             cache: Arc::new(RenderCache::new(settings.cache_entries)),
             query_timeout: settings.query_timeout,
+            contact_email: settings.contact_email.clone(),
             admin_token: settings.admin_token.clone(),
             tokens: Arc::new(crate::access::Tokens::new(&settings.data_dir)),
             validator: Arc::new(crate::validate::Validator::new()?),

@@ -39,8 +39,9 @@ pub async fn oai(
         pairs.extend(form_urlencoded::parse(&body).into_owned());
     }
     let base = state.store.base().clone();
+    let contact = state.contact_email.clone();
     let xml = state
-        .blocking(move |store| answer(store, &base, &pairs))
+        .blocking(move |store| answer(store, (&base, &contact), &pairs))
         .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-cache"))
@@ -48,10 +49,10 @@ pub async fn oai(
         .body(xml))
 }
 
-/// The response to `pairs`, protocol errors included.
+/// The response to `pairs`, protocol errors included (`contact`: the `adminEmail`).
 fn answer(
     store: &CatalogStore,
-    base: &BaseIri,
+    (base, contact): (&BaseIri, &str),
     pairs: &[(String, String)],
 ) -> Result<String, StoreError> {
     let base_url = format!("{base}oai");
@@ -64,6 +65,7 @@ fn answer(
     let provider = Provider {
         store,
         base,
+        contact,
         host: host_of(base),
         titles: std::cell::OnceCell::new(),
         sources: std::cell::OnceCell::new(),
@@ -142,6 +144,8 @@ struct Read {
 struct Provider<'a> {
     store: &'a CatalogStore,
     base: &'a BaseIri,
+    /// The `adminEmail` (setting `contact-email`).
+    contact: &'a str,
     host: String,
     /// The catalog's titles, read once per response (every record's export names it).
     titles: std::cell::OnceCell<Vec<Literal>>,
@@ -196,12 +200,9 @@ impl Provider<'_> {
         // The oai-identifier scheme wants a domain name (with a dot).
         let domain = self.host.contains('.').then_some(self.host.as_str());
         let sample = domain.map(|host| crate::oai::identifier(host, "some-dataset"));
-        let email_domain =
-            domain.map_or_else(|| format!("{}.localdomain", self.host), str::to_owned);
-        let admin_email = format!("webmaster@{email_domain}");
         let identity = Identity {
             name: &name,
-            admin_email: &admin_email,
+            admin_email: self.contact,
             earliest: &earliest,
             host: domain,
             sample: sample.as_deref(),

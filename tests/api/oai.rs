@@ -443,3 +443,21 @@ async fn drafts_and_embargoed_records_never_appear() {
         assert!(record.contains("code=\"idDoesNotExist\""), "{record}");
     }
 }
+
+#[tokio::test]
+async fn identify_gives_the_configured_contact() {
+    let temp = tempfile::tempdir().unwrap();
+    let server = common::Server::start_with(
+        &temp.path().join("data"),
+        &["--contact-email", "donnees@example.org"],
+    );
+    let identify = get_with(&format!("{}/oai?verb=Identify", server.url), &[])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        identify.contains("<adminEmail>donnees@example.org</adminEmail>"),
+        "{identify}"
+    );
+}
