@@ -20,6 +20,8 @@ import urllib.request
 
 from lxml import etree
 from oaipmh_scythe import HTTPConfig, Scythe
+from oaipmh_scythe import BadResumptionToken as ScytheBadToken
+from oaipmh_scythe import NoRecordsMatch as ScytheNoRecords
 from sickle import Sickle
 from sickle.oaiexceptions import BadResumptionToken, CannotDisseminateFormat, NoRecordsMatch
 
@@ -154,6 +156,13 @@ def harvest_with_clients(base, expected):
     assert {"datasets", "data-papers"} <= set(sets), sets
     one = scythe.get_record(identifier=papers[0], metadata_prefix="oai_datacite")
     assert "DataPaper" in etree.tostring(one.xml).decode(), "paper as DataCite"
+    scythed_papers = [h.identifier for h in scythe.list_identifiers(metadata_prefix="oai_dc", set_="data-papers")]
+    assert sorted(scythed_papers) == sorted(papers), (scythed_papers, papers)
+    try:
+        list(scythe.list_records(resumption_token="forged"))
+        raise SystemExit("scythe: a forged token was accepted")
+    except ScytheBadToken:
+        pass
     return {"sickle": len(ids), "papers": len(papers), "themed": len(themed), "scythe_datacite": len(scythed), "sets": len(sets)}
 
 
@@ -167,6 +176,15 @@ def main():
                 (deleted if header.deleted else live).append(header.identifier)
         except NoRecordsMatch:
             pass
+        # oaipmh-scythe, by POST, sees the same.
+        scythe = Scythe(base + "oai", http_config=HTTPConfig(http_method="POST"))
+        seen = {"live": [], "deleted": []}
+        try:
+            for header in scythe.list_identifiers(metadata_prefix="oai_dc", from_=sys.argv[3]):
+                seen["deleted" if header.deleted else "live"].append(header.identifier)
+        except ScytheNoRecords:
+            pass
+        assert seen == {"live": live, "deleted": deleted}, (seen, live, deleted)
         print(json.dumps({"live": live, "deleted": deleted}))
         return
     checker = schema(sys.argv[3].rstrip("/"))
