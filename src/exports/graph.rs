@@ -1,10 +1,18 @@
 //! Reading a description's quads by subject, for exports (pages have their own reader,
 //! which prefers one language; exports keep every language).
 
-use super::work::Text;
 use crate::model::vocab::{LABELS, RDF_TYPE, rdf_list};
 use oxigraph::model::{NamedNodeRef, NamedOrBlankNodeRef, Quad, Term};
 use std::collections::HashMap;
+
+/// A literal with its language tag, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    /// The BCP 47 tag, lower case.
+    pub language: Option<String>,
+    /// The text.
+    pub value: String,
+}
 
 /// The quads of a description, indexed by subject.
 pub struct QuadIndex<'a> {

@@ -3,6 +3,7 @@
 //! mapping, and all of them say the same thing about the same record.
 
 use super::graph::QuadIndex;
+pub use super::graph::Text;
 pub use crate::model::bare_doi;
 use crate::model::vocab::{bibo, cito, dcat, dct, fabio, foaf, frbr, org, prism};
 use crate::store::Description;
@@ -15,15 +16,6 @@ pub enum WorkKind {
     Dataset,
     /// A `fabio:DataPaper`.
     DataPaper,
-}
-
-/// A literal with its language tag, if any.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Text {
-    /// The BCP 47 tag, lower case.
-    pub language: Option<String>,
-    /// The text.
-    pub value: String,
 }
 
 /// An agent as exports name it.
