@@ -269,53 +269,27 @@ fn date_parts(date: &str) -> Option<Vec<i64>> {
 
 /// Words of a formatted reference, per language.
 struct Words {
+    language: &'static str,
     and: &'static str,
     et_al: &'static str,
     dataset: &'static str,
     updated: &'static str,
-    months: [&'static str; 12],
 }
 
 const ENGLISH: Words = Words {
+    language: "en",
     and: "&",
     et_al: "et al.",
     dataset: "Data set",
     updated: "updated",
-    months: [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
 };
 
 const FRENCH: Words = Words {
+    language: "fr",
     and: "et",
     et_al: "et al.",
     dataset: "Jeu de données",
     updated: "mis à jour le",
-    months: [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ],
 };
 
 /// A formatted reference (APA-like), in `language` (`fr` or `en`).
@@ -399,16 +373,12 @@ fn initials(given: &str) -> String {
         .join(" ")
 }
 
-/// "9 February 2024" / "9 février 2024" for an ISO date.
+/// "9 February 2024" / "9 février 2024" for an ISO date (or date-time); `None` when it is
+/// not a whole date.
 fn long_date(date: &str, words: &Words) -> Option<String> {
-    let parts = date_parts(date)?;
-    let [year, month, day] = parts[..] else {
-        return None;
-    };
-    let month = words
-        .months
-        .get(usize::try_from(month).ok()?.checked_sub(1)?)?;
-    Some(format!("{day} {month} {year}"))
+    let day = date.get(..10)?;
+    let spoken = crate::model::time::spoken_day(day, words.language);
+    (spoken != day).then_some(spoken)
 }
 
 #[cfg(test)]

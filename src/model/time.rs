@@ -75,6 +75,58 @@ pub fn parse_instant(text: &str) -> Option<i64> {
         .map(|d| to_millis(d.midnight().assume_utc()))
 }
 
+/// Month names, January first.
+const MONTHS: [[&str; 12]; 2] = [
+    [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ],
+];
+
+/// A day (`2025-10-01`) as people write it: `1 October 2025`, `1er octobre 2025`. Anything
+/// else is returned as it is.
+pub fn spoken_day(day: &str, language: &str) -> String {
+    let mut parts = day.splitn(3, '-');
+    let (Some(year), Some(month), Some(date)) = (parts.next(), parts.next(), parts.next()) else {
+        return day.to_owned();
+    };
+    let (Ok(month), Ok(date)) = (month.parse::<usize>(), date.parse::<u8>()) else {
+        return day.to_owned();
+    };
+    let french = language == "fr";
+    match MONTHS[usize::from(french)].get(month.wrapping_sub(1)) {
+        Some(name) if year.len() == 4 && (1..=31).contains(&date) => match (french, date) {
+            (true, 1) => format!("1er {name} {year}"),
+            _ => format!("{date} {name} {year}"),
+        },
+        _ => day.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,6 +11,11 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use std::path::Path;
 
+/// The body of a GET of `url`.
+async fn body(url: &str) -> String {
+    get_with(url, &[]).await.text().await.unwrap()
+}
+
 /// `count` generated datasets, each with a title, description and a CSV download.
 fn generated(dir: &Path, count: usize) -> std::path::PathBuf {
     let mut turtle = String::from(
@@ -203,19 +208,13 @@ async fn records_without_a_doi_are_not_offered_as_datacite() {
         "{}/oai?verb=GetRecord&metadataPrefix=oai_datacite&identifier=oai:localhost:{id}",
         server.url
     );
-    let text = get_with(&url, &[]).await.text().await.unwrap();
+    let text = body(&url).await;
     assert!(text.contains("code=\"cannotDisseminateFormat\""), "{text}");
-    let formats = get_with(
-        &format!(
-            "{}/oai?verb=ListMetadataFormats&identifier=oai:localhost:{id}",
-            server.url
-        ),
-        &[],
-    )
-    .await
-    .text()
-    .await
-    .unwrap();
+    let formats = body(&format!(
+        "{}/oai?verb=ListMetadataFormats&identifier=oai:localhost:{id}",
+        server.url
+    ))
+    .await;
     assert!(
         formats.contains("oai_dc")
             && formats.contains("dcat_ap")
@@ -223,17 +222,11 @@ async fn records_without_a_doi_are_not_offered_as_datacite() {
         "{formats}"
     );
     // As DCAT-AP RDF/XML it is the dereferenced record.
-    let dcat = get_with(
-        &format!(
-            "{}/oai?verb=GetRecord&metadataPrefix=dcat_ap&identifier=oai:localhost:{id}",
-            server.url
-        ),
-        &[],
-    )
-    .await
-    .text()
-    .await
-    .unwrap();
+    let dcat = body(&format!(
+        "{}/oai?verb=GetRecord&metadataPrefix=dcat_ap&identifier=oai:localhost:{id}",
+        server.url
+    ))
+    .await;
     assert!(
         dcat.contains("<rdf:RDF") && dcat.contains("dcat:Dataset"),
         "{dcat}"
@@ -281,7 +274,7 @@ async fn a_walk_sees_every_unchanged_record_once_whatever_is_written_meanwhile()
     let server = prepared.serve_with(&["--admin-token", ADMIN]);
     let list = |query: String| {
         let url = format!("{}/oai?{query}", server.url);
-        async move { get_with(&url, &[]).await.text().await.unwrap() }
+        async move { body(&url).await }
     };
     let (first, token) = page_of(&list("verb=ListIdentifiers&metadataPrefix=oai_dc".into()).await);
     assert_eq!(first.len(), 100);
@@ -371,23 +364,13 @@ async fn harvested_records_are_in_their_sources_set() {
     let (_, job) = super::harvest_api::harvest(&server, "ckan", &feed).await;
     let created = job["created"].as_u64().unwrap();
     assert!(created > 0, "{job}");
-    let sets = get_with(&format!("{}/oai?verb=ListSets", server.url), &[])
-        .await
-        .text()
-        .await
-        .unwrap();
+    let sets = body(&format!("{}/oai?verb=ListSets", server.url)).await;
     assert!(sets.contains("<setSpec>source:ckan</setSpec>"), "{sets}");
-    let listed = get_with(
-        &format!(
-            "{}/oai?verb=ListIdentifiers&metadataPrefix=oai_dc&set=source:ckan",
-            server.url
-        ),
-        &[],
-    )
-    .await
-    .text()
-    .await
-    .unwrap();
+    let listed = body(&format!(
+        "{}/oai?verb=ListIdentifiers&metadataPrefix=oai_dc&set=source:ckan",
+        server.url
+    ))
+    .await;
     let (identifiers, token) = page_of(&listed);
     assert_eq!(identifiers.len() as u64, created, "{listed}");
     assert!(token.is_none());
@@ -396,7 +379,7 @@ async fn harvested_records_are_in_their_sources_set() {
         created
     );
     // The demo's own records are in no source's set.
-    let demo = get_with(&format!("{}/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:localhost:amphibiens-mares-zone-atelier-armorique", server.url), &[]).await.text().await.unwrap();
+    let demo = body(&format!("{}/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:localhost:amphibiens-mares-zone-atelier-armorique", server.url)).await;
     assert!(!demo.contains("source:"), "{demo}");
 }
 
@@ -412,34 +395,22 @@ async fn drafts_and_embargoed_records_never_appear() {
         .replace("draft.1", "embargo.1");
     create(&server, "datasets?embargo=2099-01-01", &embargoed).await;
     for prefix in ["oai_dc", "oai_datacite", "dcat_ap"] {
-        let listed = get_with(
-            &format!(
-                "{}/oai?verb=ListIdentifiers&metadataPrefix={prefix}",
-                server.url
-            ),
-            &[],
-        )
-        .await
-        .text()
-        .await
-        .unwrap();
+        let listed = body(&format!(
+            "{}/oai?verb=ListIdentifiers&metadataPrefix={prefix}",
+            server.url
+        ))
+        .await;
         assert!(
             !listed.contains("secret-draft") && !listed.contains("under-embargo"),
             "{listed}"
         );
     }
     for id in ["secret-draft", "under-embargo"] {
-        let record = get_with(
-            &format!(
-                "{}/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:localhost:{id}",
-                server.url
-            ),
-            &[],
-        )
-        .await
-        .text()
-        .await
-        .unwrap();
+        let record = body(&format!(
+            "{}/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:localhost:{id}",
+            server.url
+        ))
+        .await;
         assert!(record.contains("code=\"idDoesNotExist\""), "{record}");
     }
 }
@@ -451,11 +422,7 @@ async fn identify_gives_the_configured_contact() {
         &temp.path().join("data"),
         &["--contact-email", "donnees@example.org"],
     );
-    let identify = get_with(&format!("{}/oai?verb=Identify", server.url), &[])
-        .await
-        .text()
-        .await
-        .unwrap();
+    let identify = body(&format!("{}/oai?verb=Identify", server.url)).await;
     assert!(
         identify.contains("<adminEmail>donnees@example.org</adminEmail>"),
         "{identify}"
