@@ -197,15 +197,16 @@ pub struct Work {
 
 /// The text of `texts` in `language`, else untagged, else the first.
 pub fn pick<'a>(texts: &'a [Text], language: &str) -> Option<&'a str> {
-    let tagged = |wanted: Option<&str>| {
-        texts
-            .iter()
-            .find(|t| t.language.as_deref() == wanted)
-            .map(|t| t.value.as_str())
-    };
+    pick_text(texts, language).map(|t| t.value.as_str())
+}
+
+/// [`pick`], with the text's language (a page marks text in another language than its
+/// own with `lang`).
+pub fn pick_text<'a>(texts: &'a [Text], language: &str) -> Option<&'a Text> {
+    let tagged = |wanted: Option<&str>| texts.iter().find(|t| t.language.as_deref() == wanted);
     tagged(Some(language))
         .or_else(|| tagged(None))
-        .or_else(|| texts.first().map(|t| t.value.as_str()))
+        .or_else(|| texts.first())
 }
 
 /// Languages of the EU *language* authority table we map to ISO 639-1 (what DataCite,

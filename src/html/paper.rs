@@ -4,7 +4,7 @@
 
 use super::view::href;
 use super::{Description, PageContext, PageError, Pages, dated, format_links, paragraphs};
-use crate::exports::work::{Party, pick};
+use crate::exports::work::{Party, pick, pick_text};
 use crate::model::Variants;
 use serde_json::{Value, json};
 
@@ -24,9 +24,11 @@ impl Pages {
             .related
             .iter()
             .map(|r| {
+                let title = pick_text(&r.titles, language);
                 json!({
                     "href": href(&r.iri),
-                    "title": pick(&r.titles, language).unwrap_or(&r.iri),
+                    "title": title.map_or(r.iri.as_str(), |t| t.value.as_str()),
+                    "lang": title.and_then(|t| t.language.as_deref()).filter(|l| *l != language),
                     "doi": r.doi,
                 })
             })
@@ -40,11 +42,20 @@ impl Pages {
             .iri
             .starts_with(page.base)
             .then(|| format!("{}/history", page.iri));
+        // Text in another language than the page's is marked so (screen readers).
+        let other = |text: Option<&crate::exports::work::Text>| {
+            text.and_then(|t| t.language.clone())
+                .filter(|l| l != language)
+        };
+        let title = pick_text(&work.titles, language);
+        let summary = pick_text(&work.descriptions, language);
         let mut context = json!({
             "iri": page.iri,
             "topic": description.topic.as_str(),
             "title": work.title(language),
+            "title_lang": other(title),
             "paragraphs": pick(&work.descriptions, language).map(paragraphs),
+            "abstract_lang": other(summary),
             "authors": authors,
             "journal": venue.journal,
             "volume": venue.volume,

@@ -163,6 +163,7 @@ try:
     summary["paper_authors"] = [li.text.split(" ORCID")[0] for li in driver.find_elements(By.CSS_SELECTOR, ".authors li")]
     summary["paper_datasets"] = len(driver.find_elements(By.XPATH, "//h2[following-sibling::ul]/following-sibling::ul[1]/li"))
     summary["paper_cite"] = driver.find_element(By.CSS_SELECTOR, ".cite .reference").text
+    summary["paper_title_lang"] = driver.find_element(By.TAG_NAME, "h1").get_attribute("lang")
     axe("paper")
     screenshot("paper")
     driver.get(base + "/datasets/amphibiens-mares-zone-atelier-armorique")
