@@ -3,7 +3,7 @@
 
 use super::view::href;
 use crate::model::vocab::{RDF_TYPE, dct, foaf, prov, rdfs, spdx};
-use oxigraph::model::{NamedNodeRef, NamedOrBlankNodeRef, Quad, TermRef};
+use oxigraph::model::{NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Quad, Term, TermRef};
 use serde::Serialize;
 
 /// One revision of a record, as the history page shows it.
@@ -256,4 +256,62 @@ mod tests {
     fn no_quads_no_revisions() {
         assert!(revisions(&[]).is_empty());
     }
+}
+
+/// A value on the comparison of two versions: text, and a link for an IRI.
+#[derive(Debug, Clone, Serialize)]
+pub struct ValueView {
+    /// What people read (a literal's text, an IRI's compact form).
+    pub text: String,
+    /// Where an IRI leads.
+    pub href: Option<String>,
+    /// A literal's language.
+    pub lang: Option<String>,
+}
+
+/// One changed property on the comparison of two versions.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeView {
+    /// Whose property: empty for the record's own resource, else the node's name.
+    pub subject: String,
+    /// The property, compact (`dct:title`).
+    pub property: String,
+    /// What it said before.
+    pub removed: Vec<ValueView>,
+    /// What it says after.
+    pub added: Vec<ValueView>,
+}
+
+/// The changes between two versions of the resource `topic`, for people.
+pub fn changes(changes: &[crate::model::diff::Change], topic: &str) -> Vec<ChangeView> {
+    let value = |term: &Term| match term {
+        Term::NamedNode(n) => ValueView {
+            text: crate::rdf::jsonld::compact_iri(n.as_str()),
+            href: Some(href(n.as_str())),
+            lang: None,
+        },
+        Term::Literal(l) => ValueView {
+            text: l.value().to_owned(),
+            href: None,
+            lang: l.language().map(str::to_owned),
+        },
+        other => ValueView {
+            text: other.to_string(),
+            href: None,
+            lang: None,
+        },
+    };
+    changes
+        .iter()
+        .map(|change| ChangeView {
+            subject: match &change.subject {
+                NamedOrBlankNode::NamedNode(n) if n.as_str() == topic => String::new(),
+                NamedOrBlankNode::NamedNode(n) => crate::rdf::jsonld::compact_iri(n.as_str()),
+                _ => "…".to_owned(),
+            },
+            property: crate::rdf::jsonld::compact_iri(change.predicate.as_str()),
+            removed: change.removed.iter().map(value).collect(),
+            added: change.added.iter().map(value).collect(),
+        })
+        .collect()
 }

@@ -221,6 +221,19 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "Datasets it describes",
         "Jeux de données décrits",
     ),
+    // Comparing two versions on a history page.
+    ("compare", "Compare two versions", "Comparer deux versions"),
+    ("compare_from", "Version", "Version"),
+    ("compare_to", "with version", "avec la version"),
+    ("compare_button", "Compare", "Comparer"),
+    ("compare_property", "Property", "Propriété"),
+    ("compare_before", "Before", "Avant"),
+    ("compare_after", "After", "Après"),
+    (
+        "compare_none",
+        "These two versions say the same.",
+        "Ces deux versions disent la même chose.",
+    ),
     // The "Cite" block of dataset and data-paper pages.
     ("cite", "Cite", "Citer"),
     (

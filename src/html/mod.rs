@@ -4,7 +4,7 @@
 
 mod cite;
 mod dataset;
-mod history;
+pub mod history;
 mod landing;
 mod messages;
 mod paper;
@@ -206,6 +206,17 @@ impl Pages {
         description: &Description,
         page: &PageContext<'_>,
     ) -> Result<String, PageError> {
+        self.history_compared(description, page, None)
+    }
+
+    /// [`Pages::history`], with the changes between two versions (`from`, `to`) when a
+    /// reader asked to compare them.
+    pub fn history_compared(
+        &self,
+        description: &Description,
+        page: &PageContext<'_>,
+        compared: Option<(u64, u64, Vec<history::ChangeView>)>,
+    ) -> Result<String, PageError> {
         // `{base}history` is the catalog's: its bulk changes, not a record's revisions.
         let catalog = page.iri.strip_suffix("history") == Some(page.base);
         let revisions = if catalog {
@@ -240,6 +251,7 @@ impl Pages {
                 "revisions": revisions,
                 "sources": revisions.iter().any(|r| r.source.is_some()),
                 "details": revisions.iter().any(|r| r.detail.is_some()),
+                "compare": compare_context(catalog, &revisions, compared),
                 // The history takes no suffix: `?format=` selects its other representations.
                 "formats": format_links(Variants::FormatParameter(page.iri)),
             }),
@@ -271,6 +283,30 @@ impl Pages {
                 }],
             }),
         )
+    }
+}
+
+/// The "compare two versions" part of a record's history page: the form (the two latest
+/// versions by default) and, when asked, what changed. `None` for the catalog's history or
+/// a record with one version.
+fn compare_context(
+    catalog: bool,
+    revisions: &[history::RevisionView],
+    compared: Option<(u64, u64, Vec<history::ChangeView>)>,
+) -> Value {
+    let versions: Vec<u64> = revisions
+        .iter()
+        .filter(|r| r.href.is_some())
+        .map(|r| r.number)
+        .collect();
+    if catalog || versions.len() < 2 {
+        return Value::Null;
+    }
+    match compared {
+        Some((from, to, changes)) => {
+            json!({"from": from, "to": to, "asked": true, "changes": changes})
+        }
+        None => json!({"from": versions[1], "to": versions[0], "asked": false, "changes": []}),
     }
 }
 

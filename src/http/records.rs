@@ -294,12 +294,136 @@ pub async fn history(
     {
         return Err(not_found());
     }
+    let kind = ResourceKind::ALL
+        .into_iter()
+        .find(|k| k.path_segment() == segment)
+        .ok_or_else(not_found)?;
+    let compared = compared_versions(&request, &state, kind, &record).await?;
     let quads = state
         .blocking(move |store| store.history(&record))
         .await?
         .ok_or_else(not_found)?;
     let iri = state.store.base().join(&format!("{segment}/{id}/history"));
-    history_answer(&request, &state, (iri, suffix), quads)
+    match compared {
+        Some(compared) if choose(&request, suffix)? == Representation::Html => {
+            compared_page(&request, &state, (iri, quads), compared)
+        }
+        _ => history_answer(&request, &state, (iri, suffix), quads),
+    }
+}
+
+/// Two versions to compare and what changed between them, when `?from=N&to=M` asks.
+async fn compared_versions(
+    request: &HttpRequest,
+    state: &AppState,
+    kind: ResourceKind,
+    record: &RecordId,
+) -> Result<Option<(u64, u64, Vec<crate::html::history::ChangeView>)>, HttpError> {
+    let number = |name: &str| -> Result<Option<u64>, HttpError> {
+        match query_parameter(request, name)? {
+            None => Ok(None),
+            Some(value) => value
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|n| *n > 0)
+                .map(Some)
+                .ok_or_else(|| {
+                    HttpError::BadRequest(format!(
+                        "{name} must be a version number from 1, not {value:?}"
+                    ))
+                }),
+        }
+    };
+    let (Some(from), Some(to)) = (number("from")?, number("to")?) else {
+        return Ok(None);
+    };
+    let id = record.clone();
+    let (before, after) = state
+        .blocking(move |store| {
+            Ok::<_, crate::store::StoreError>((
+                store.version(kind, &id, from)?,
+                store.version(kind, &id, to)?,
+            ))
+        })
+        .await?;
+    let missing = |n: u64| HttpError::NotFound {
+        kind: "version",
+        id: format!("{record}?version={n}"),
+    };
+    let node = state.store.base().record_graph(record);
+    // The catalog record's own dates move with every version: what changed is the rest.
+    let content = |quads: Vec<oxigraph::model::Quad>| -> Vec<oxigraph::model::Triple> {
+        quads
+            .into_iter()
+            .filter(|q| q.subject.as_ref() != node.as_ref().into())
+            .map(oxigraph::model::Triple::from)
+            .collect()
+    };
+    let before = content(before.ok_or_else(|| missing(from))?);
+    let after = content(after.ok_or_else(|| missing(to))?);
+    let topic = state.store.base().resource(kind, record);
+    let changes = crate::model::diff::diff(&before, &after);
+    Ok(Some((
+        from,
+        to,
+        crate::html::history::changes(&changes, topic.as_str()),
+    )))
+}
+
+/// The history page with the comparison of two versions.
+fn compared_page(
+    request: &HttpRequest,
+    state: &AppState,
+    (iri, quads): (oxigraph::model::NamedNode, Vec<oxigraph::model::Quad>),
+    compared: (u64, u64, Vec<crate::html::history::ChangeView>),
+) -> Result<HttpResponse, HttpError> {
+    let language = preferred_language(request);
+    let page = Page::new(state, iri.as_str(), "history", language);
+    // The language switch keeps the comparison asked for.
+    let here = format!("{}?{}", page.iri, request.query_string());
+    let context = PageContext {
+        base: &page.base,
+        iri: &page.iri,
+        kind: page.kind,
+        language,
+        here: &here,
+        work: None,
+    };
+    let description = Description {
+        topic: iri.clone(),
+        quads: public_history(request, state, quads),
+        modified: None,
+        version: None,
+    };
+    let body = state
+        .pages
+        .history_compared(&description, &context, Some(compared))?;
+    let rendered = Rendered::new(
+        body.into_bytes(),
+        Representation::Html,
+        None,
+        None,
+        Variants::of(&page.iri),
+    );
+    Ok(respond(request, &rendered))
+}
+
+/// A history as the request's holder may see it: where a change came from (a client's
+/// address) and what a bulk change said (an update's text may hold what was since
+/// deleted) are for admins only.
+fn public_history(
+    request: &HttpRequest,
+    state: &AppState,
+    mut quads: Vec<oxigraph::model::Quad>,
+) -> Vec<oxigraph::model::Quad> {
+    if super::auth::admin(request, state).is_err() {
+        quads.retain(|q| {
+            q.predicate != crate::model::vocab::dct::SOURCE
+                && q.predicate != crate::model::vocab::prov::VALUE
+        });
+    }
+    quads
 }
 
 /// `GET|HEAD {base}history`: the catalog's history, its bulk changes (loads and SPARQL
@@ -323,18 +447,11 @@ fn history_answer(
     request: &HttpRequest,
     state: &AppState,
     (iri, suffix): (oxigraph::model::NamedNode, Option<Representation>),
-    mut quads: Vec<oxigraph::model::Quad>,
+    quads: Vec<oxigraph::model::Quad>,
 ) -> Result<HttpResponse, HttpError> {
     let representation = choose(request, suffix)?;
     let language = preferred_language(request);
-    // Where a change came from (a client's address) and what a bulk change said (an
-    // update's text may hold what was since deleted) are for admins only.
-    if super::auth::admin(request, state).is_err() {
-        quads.retain(|q| {
-            q.predicate != crate::model::vocab::dct::SOURCE
-                && q.predicate != crate::model::vocab::prov::VALUE
-        });
-    }
+    let quads = public_history(request, state, quads);
     let page = Page::new(state, iri.as_str(), "history", language);
     // A history is PROV-O, in no profile of ours.
     plain(

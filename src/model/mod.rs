@@ -1,6 +1,7 @@
 //! What the catalog is made of: the IRIs we mint, vocabulary terms, and how a DCAT graph
 //! splits into records (one named graph each).
 
+pub mod diff;
 mod ids;
 pub mod json;
 mod split;

@@ -228,3 +228,53 @@ async fn chromium_renders_the_revision_table() {
     let oldest = dom.find("<tr id=\"version-1\">").expect("row of version 1");
     assert!(newest < oldest, "{dom}");
 }
+
+#[tokio::test]
+async fn two_versions_compare_property_by_property() {
+    let (server, _temp, editor) = server();
+    create_and_replace(&server, "comparee", &editor).await;
+    // The history offers to compare the two latest versions.
+    let page = history_page(&server, "comparee", &[]).await;
+    assert!(
+        page.contains("name=\"from\"") && page.contains("value=\"1\""),
+        "{page}"
+    );
+    let compare = |query: &str| {
+        let url = format!("{}/datasets/comparee/history?{query}", server.url);
+        async move { get_with(&url, &[("Accept", "text/html"), ("Accept-Language", "fr")]).await }
+    };
+    let answer = compare("from=1&to=2").await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    let page = answer.text().await.unwrap();
+    let rows: Vec<&str> = page
+        .split("<table class=\"changes\">")
+        .nth(1)
+        .and_then(|t| t.split_once("</table>"))
+        .map(|(t, _)| t.split("<tr>").skip(2).collect())
+        .unwrap_or_else(|| panic!("no changes table:\n{page}"));
+    // The title changed (and nothing else said by the record itself).
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(rows[0].contains("dct:title"), "{}", rows[0]);
+    assert!(
+        rows[0].contains("<del><span lang=\"fr\">Version une</span></del>"),
+        "{}",
+        rows[0]
+    );
+    assert!(
+        rows[0].contains("<ins><span lang=\"fr\">Version deux</span></ins>"),
+        "{}",
+        rows[0]
+    );
+    // The language switch keeps the comparison.
+    assert!(page.contains("from=1&amp;to=2&amp;lang=en"), "{page}");
+    let same = compare("from=2&to=2").await.text().await.unwrap();
+    assert!(
+        same.contains("Ces deux versions disent la même chose."),
+        "{same}"
+    );
+    assert_eq!(
+        compare("from=0&to=2").await.status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(compare("from=1&to=9").await.status(), StatusCode::NOT_FOUND);
+}
