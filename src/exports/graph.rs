@@ -4,6 +4,7 @@
 use crate::model::vocab::{LABELS, RDF_TYPE, rdf_list};
 use oxigraph::model::{NamedNodeRef, NamedOrBlankNodeRef, Quad, Term};
 use std::collections::HashMap;
+use std::hash::BuildHasher;
 
 /// A literal with its language tag, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,21 +17,25 @@ pub struct Text {
 
 /// The quads of a description, indexed by subject.
 pub struct QuadIndex<'a> {
+    /// Hashes a subject; the buckets are keyed by its hash, not by the borrowed term, so
+    /// that a lookup with a shorter-lived term still returns the quads' own lifetime.
+    hasher: std::collections::hash_map::RandomState,
     /// Keyed by the subject itself (hashing a term borrows it; no string is built).
-    by_subject: HashMap<NamedOrBlankNodeRef<'a>, Vec<&'a Quad>>,
+    by_subject: HashMap<u64, Vec<&'a Quad>>,
 }
 
 impl<'a> QuadIndex<'a> {
     /// Indexes `quads`.
     pub fn new(quads: &'a [Quad]) -> Self {
-        let mut by_subject: HashMap<NamedOrBlankNodeRef<'a>, Vec<&Quad>> = HashMap::new();
+        let hasher = std::collections::hash_map::RandomState::new();
+        let mut by_subject: HashMap<u64, Vec<&Quad>> = HashMap::new();
         for quad in quads {
             by_subject
-                .entry(quad.subject.as_ref())
+                .entry(hasher.hash_one(quad.subject.as_ref()))
                 .or_default()
                 .push(quad);
         }
-        Self { by_subject }
+        Self { hasher, by_subject }
     }
 
     /// The node for an IRI we hold as text (IRIs come from the store: valid).
@@ -47,6 +52,19 @@ impl<'a> QuadIndex<'a> {
         }
     }
 
+    /// The quads whose subject is `subject`, in quad order.
+    pub fn about<'s>(
+        &'s self,
+        subject: NamedOrBlankNodeRef<'s>,
+    ) -> impl Iterator<Item = &'a Quad> + 's {
+        let bucket = self.by_subject.get(&self.hasher.hash_one(subject));
+        bucket
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(move |q| q.subject.as_ref() == subject)
+    }
+
     /// The objects of `subject predicate ?o`, without repeats, in quad order.
     pub fn objects(
         &self,
@@ -54,7 +72,7 @@ impl<'a> QuadIndex<'a> {
         predicate: NamedNodeRef<'_>,
     ) -> Vec<&'a Term> {
         let mut out: Vec<&Term> = Vec::new();
-        for quad in self.by_subject.get(&subject).into_iter().flatten() {
+        for quad in self.about(subject) {
             if quad.predicate == predicate && !out.contains(&&quad.object) {
                 out.push(&quad.object);
             }

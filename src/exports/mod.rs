@@ -12,7 +12,7 @@
 
 pub mod citation;
 pub mod datacite;
-mod graph;
+pub mod graph;
 pub mod profile;
 pub mod schema_org;
 pub mod signposting;

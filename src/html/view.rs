@@ -1,11 +1,11 @@
 //! View models for pages, read from a [`Description`]'s quads.
 
+use crate::exports::graph::QuadIndex;
 use crate::model::vocab::{RDF_TYPE, cito, dcat, dct, foaf, prism, rdfs, skos, vcard};
 use crate::rdf::jsonld::compact_iri;
 use crate::store::Description;
 use oxigraph::model::{NamedNodeRef, NamedOrBlankNodeRef, Quad, Term, TermRef};
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// An IRI as a link target: harvested metadata is untrusted, so only web and mail schemes
 /// become links (a `javascript:` IRI is a valid IRI, and would run on click).
@@ -119,8 +119,7 @@ pub struct ContactView {
 /// does not scan every quad for every label.
 pub struct GraphView<'a> {
     quads: &'a [Quad],
-    /// Keyed by the subject's N-Triples form: lookups come with shorter-lived term refs.
-    by_subject: HashMap<String, Vec<&'a Quad>>,
+    index: QuadIndex<'a>,
     languages: [&'a str; 2],
 }
 
@@ -128,25 +127,19 @@ impl<'a> GraphView<'a> {
     /// Reads `description` preferring labels in `language` (`fr` or `en`).
     pub fn new(description: &'a Description, language: &'a str) -> Self {
         let other = if language == "fr" { "en" } else { "fr" };
-        let mut by_subject: HashMap<_, Vec<&Quad>> = HashMap::new();
-        for quad in &description.quads {
-            by_subject
-                .entry(quad.subject.to_string())
-                .or_default()
-                .push(quad);
-        }
         Self {
             quads: &description.quads,
-            by_subject,
+            index: QuadIndex::new(&description.quads),
             languages: [language, other],
         }
     }
 
     /// The quads whose subject is `subject`.
-    fn about(&self, subject: NamedOrBlankNodeRef<'_>) -> &[&'a Quad] {
-        self.by_subject
-            .get(&subject.to_string())
-            .map_or(&[], Vec::as_slice)
+    fn about<'s>(
+        &'s self,
+        subject: NamedOrBlankNodeRef<'s>,
+    ) -> impl Iterator<Item = &'a Quad> + 's {
+        self.index.about(subject)
     }
 
     /// The objects of `subject predicate ?o`, without repeats.
@@ -155,13 +148,7 @@ impl<'a> GraphView<'a> {
         subject: NamedOrBlankNodeRef<'_>,
         predicate: NamedNodeRef<'_>,
     ) -> Vec<&'a Term> {
-        let mut out: Vec<&Term> = Vec::new();
-        for quad in self.about(subject) {
-            if quad.predicate == predicate && !out.contains(&&quad.object) {
-                out.push(&quad.object);
-            }
-        }
-        out
+        self.index.objects(subject, predicate)
     }
 
     /// The best literal of `subject predicate`: preferred language, then the other, then untagged, then any.

@@ -8,6 +8,7 @@ mod catalog;
 mod errors;
 mod extract;
 mod harvest;
+mod history;
 mod oai;
 mod ops;
 mod portal;
@@ -103,6 +104,25 @@ impl AppState {
             },
             Ok(false) => not_found,
             Err(error) => error,
+        }
+    }
+
+    /// The published record at `path`, described; else 410 or 404 as [`Self::missing`]
+    /// says.
+    pub(super) async fn described(
+        &self,
+        path: &extract::RecordPath,
+    ) -> Result<crate::store::Description, HttpError> {
+        use crate::store::Records;
+        let (kind, id) = (path.kind, path.id.clone());
+        match self
+            .blocking(move |store| store.describe(kind, &id))
+            .await?
+        {
+            Some(description) => Ok(description),
+            None => Err(self
+                .missing(path.kind, path.id.clone(), path.not_found())
+                .await),
         }
     }
 
@@ -341,10 +361,10 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                 )
                 .service(readable(
                     r"/history{extension:(\.[a-z]+)?}",
-                    records::catalog_history,
+                    history::catalog_history,
                 ))
                 .service(readable("/{kind}/{id}/linkset", signposts::linkset))
-                .service(readable("/{kind}/{id}/{history}", records::history))
+                .service(readable("/{kind}/{id}/{history}", history::history))
                 .service(readable("/{kind}/{id}", records::resource))
                 .default_service(web::to(no_route)),
         );

@@ -10,7 +10,6 @@ use crate::exports::{Export, Format, Profile};
 use crate::model::vocab::{RDF_TYPE, dct};
 use crate::model::{ResourceKind, Variants};
 use crate::rdf::{Offer, Representation, serialize};
-use crate::store::Records;
 use actix_web::http::header::HeaderValue;
 use actix_web::{HttpRequest, HttpResponse};
 use oxigraph::model::vocab::rdfs;
@@ -32,15 +31,7 @@ pub async fn alternates(
     path: &RecordPath,
     syntax: Representation,
 ) -> Result<HttpResponse, HttpError> {
-    let (kind, id) = (path.kind, path.id.clone());
-    let found = state
-        .blocking(move |store| store.describe(kind, &id))
-        .await?;
-    let Some(description) = found else {
-        return Err(state
-            .missing(path.kind, path.id.clone(), path.not_found())
-            .await);
-    };
+    let description = state.described(path).await?;
     let page = state.store.base().resource(path.kind, &path.id);
     let quads = listing(&description.topic, &page, path.kind);
     let body = serialize(&quads, syntax).map_err(HttpError::Serialize)?;

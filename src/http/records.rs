@@ -4,9 +4,7 @@ use super::AppState;
 use super::cache::CacheKey;
 use super::errors::HttpError;
 use super::extract::{Language, RecordPath};
-use super::respond::{
-    Rendered, accept, choose, preferred_language, query_parameter, respond, split_suffix,
-};
+use super::respond::{Rendered, accept, choose, query_parameter, respond};
 use crate::exports::profile::{Asked, Refusal};
 use crate::exports::work::Catalog;
 use crate::exports::{Format, ProfileChoice, Work, negotiate_record, signposting};
@@ -225,7 +223,7 @@ async fn draft(
 /// Whether the history (and earlier versions) of the record `id` may be shown: to anyone
 /// if it is or was public, else to those who may write its draft (a deleted draft's
 /// history stays hidden).
-async fn history_visible(
+pub(super) async fn history_visible(
     request: &HttpRequest,
     state: &AppState,
     id: &RecordId,
@@ -270,211 +268,34 @@ async fn draft_of(
     Ok(allowed.then_some((current.version, quads)))
 }
 
-/// `GET|HEAD {base}{kind}/{id}/history[.ext]`: the record's revisions (PROV-O), newest
-/// versions at `{base}{kind}/{id}?version=N`.
-pub async fn history(
-    request: HttpRequest,
-    path: web::Path<(String, String, String)>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, HttpError> {
-    let (segment, id, last) = path.into_inner();
-    let suffix = match split_suffix(&last) {
-        Some(("history", suffix)) if segment != ResourceKind::Record.path_segment() => suffix,
-        _ => return Err(HttpError::NoRoute(request.path().to_owned())),
-    };
-    let not_found = || HttpError::NotFound {
-        kind: "history",
-        id: id.clone(),
-    };
-    let record = RecordId::parse(&id).map_err(|_| not_found())?;
-    if !ResourceKind::ALL
-        .iter()
-        .any(|k| k.path_segment() == segment)
-        || !history_visible(&request, &state, &record).await?
-    {
-        return Err(not_found());
-    }
-    let kind = ResourceKind::ALL
-        .into_iter()
-        .find(|k| k.path_segment() == segment)
-        .ok_or_else(not_found)?;
-    let compared = compared_versions(&request, &state, kind, &record).await?;
-    let quads = state
-        .blocking(move |store| store.history(&record))
-        .await?
-        .ok_or_else(not_found)?;
-    let iri = state.store.base().join(&format!("{segment}/{id}/history"));
-    match compared {
-        Some(compared) if choose(&request, suffix)? == Representation::Html => {
-            compared_page(&request, &state, (iri, quads), compared)
-        }
-        _ => history_answer(&request, &state, (iri, suffix), quads),
-    }
-}
-
-/// Two versions to compare and what changed between them, when `?from=N&to=M` asks.
-async fn compared_versions(
-    request: &HttpRequest,
-    state: &AppState,
-    kind: ResourceKind,
-    record: &RecordId,
-) -> Result<Option<(u64, u64, Vec<crate::html::history::ChangeView>)>, HttpError> {
-    let number = |name: &str| -> Result<Option<u64>, HttpError> {
-        match query_parameter(request, name)? {
-            None => Ok(None),
-            Some(value) => value
-                .trim()
-                .parse::<u64>()
-                .ok()
-                .filter(|n| *n > 0)
-                .map(Some)
-                .ok_or_else(|| {
-                    HttpError::BadRequest(format!(
-                        "{name} must be a version number from 1, not {value:?}"
-                    ))
-                }),
-        }
-    };
-    let (Some(from), Some(to)) = (number("from")?, number("to")?) else {
-        return Ok(None);
-    };
-    let id = record.clone();
-    let (before, after) = state
-        .blocking(move |store| {
-            Ok::<_, crate::store::StoreError>((
-                store.version(kind, &id, from)?,
-                store.version(kind, &id, to)?,
-            ))
-        })
-        .await?;
-    let missing = |n: u64| HttpError::NotFound {
-        kind: "version",
-        id: format!("{record}?version={n}"),
-    };
-    let node = state.store.base().record_graph(record);
-    // The catalog record's own dates move with every version: what changed is the rest.
-    let content = |quads: Vec<oxigraph::model::Quad>| -> Vec<oxigraph::model::Triple> {
-        quads
-            .into_iter()
-            .filter(|q| q.subject.as_ref() != node.as_ref().into())
-            .map(oxigraph::model::Triple::from)
-            .collect()
-    };
-    let before = content(before.ok_or_else(|| missing(from))?);
-    let after = content(after.ok_or_else(|| missing(to))?);
-    let topic = state.store.base().resource(kind, record);
-    let changes = crate::model::diff::diff(&before, &after);
-    Ok(Some((
-        from,
-        to,
-        crate::html::history::changes(&changes, topic.as_str()),
-    )))
-}
-
-/// The history page with the comparison of two versions.
-fn compared_page(
-    request: &HttpRequest,
-    state: &AppState,
-    (iri, quads): (oxigraph::model::NamedNode, Vec<oxigraph::model::Quad>),
-    compared: (u64, u64, Vec<crate::html::history::ChangeView>),
-) -> Result<HttpResponse, HttpError> {
-    let language = preferred_language(request);
-    let page = Page::new(state, iri.as_str(), "history", language);
-    // The language switch keeps the comparison asked for.
-    let here = format!("{}?{}", page.iri, request.query_string());
-    let context = PageContext {
-        base: &page.base,
-        iri: &page.iri,
-        kind: page.kind,
-        language,
-        here: &here,
-        work: None,
-    };
-    let description = Description {
-        topic: iri.clone(),
-        quads: public_history(request, state, quads),
-        modified: None,
-        version: None,
-    };
-    let body = state
-        .pages
-        .history_compared(&description, &context, Some(compared))?;
-    let rendered = Rendered::new(
-        body.into_bytes(),
-        Representation::Html,
-        None,
-        None,
-        Variants::of(&page.iri),
-    );
-    Ok(respond(request, &rendered))
-}
-
-/// A history as the request's holder may see it: where a change came from (a client's
-/// address) and what a bulk change said (an update's text may hold what was since
-/// deleted) are for admins only.
-fn public_history(
-    request: &HttpRequest,
-    state: &AppState,
-    mut quads: Vec<oxigraph::model::Quad>,
-) -> Vec<oxigraph::model::Quad> {
-    if super::auth::admin(request, state).is_err() {
-        quads.retain(|q| {
-            q.predicate != crate::model::vocab::dct::SOURCE
-                && q.predicate != crate::model::vocab::prov::VALUE
-        });
-    }
-    quads
-}
-
-/// `GET|HEAD {base}history`: the catalog's history, its bulk changes (loads and SPARQL
-/// updates: who, when, from where and what), newest first on the page.
-pub async fn catalog_history(
-    request: HttpRequest,
-    extension: web::Path<String>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, HttpError> {
-    let suffix = match split_suffix(&format!("history{extension}")) {
-        Some(("history", suffix)) => suffix,
-        _ => return Err(HttpError::NoRoute(request.path().to_owned())),
-    };
-    let quads = state.blocking(CatalogStore::catalog_history).await?;
-    let iri = state.store.base().join("history");
-    history_answer(&request, &state, (iri, suffix), quads)
-}
-
-/// A history at `iri` as asked (by `suffix`, else negotiated): RDF, or the history page.
-fn history_answer(
-    request: &HttpRequest,
-    state: &AppState,
-    (iri, suffix): (oxigraph::model::NamedNode, Option<Representation>),
-    quads: Vec<oxigraph::model::Quad>,
-) -> Result<HttpResponse, HttpError> {
-    let representation = choose(request, suffix)?;
-    let language = preferred_language(request);
-    let quads = public_history(request, state, quads);
-    let page = Page::new(state, iri.as_str(), "history", language);
-    // A history is PROV-O, in no profile of ours.
-    plain(
-        request,
-        (iri, quads),
-        (representation.into(), &[], false),
-        &page,
-        (&state.pages, Pages::history),
-        None,
-    )
-}
-
 /// What [`PageContext`] borrows, owned.
-struct Page {
-    base: String,
-    iri: String,
-    kind: &'static str,
-    language: &'static str,
-    here: String,
+pub(super) struct Page {
+    pub(super) base: String,
+    pub(super) iri: String,
+    pub(super) kind: &'static str,
+    pub(super) language: &'static str,
+    pub(super) here: String,
 }
 
 impl Page {
-    fn new(state: &AppState, iri: &str, kind: &'static str, language: &'static str) -> Self {
+    /// The page's context, with no dataset or paper to show.
+    pub(super) fn context(&self) -> PageContext<'_> {
+        PageContext {
+            base: &self.base,
+            iri: &self.iri,
+            kind: self.kind,
+            language: self.language,
+            here: &self.here,
+            work: None,
+        }
+    }
+
+    pub(super) fn new(
+        state: &AppState,
+        iri: &str,
+        kind: &'static str,
+        language: &'static str,
+    ) -> Self {
         Self {
             base: state.store.base().as_str().to_owned(),
             iri: iri.to_owned(),
@@ -488,7 +309,7 @@ impl Page {
 /// An uncached answer: a description rendered as asked, with the page `html` for people
 /// (`titles`: the catalog's, for exports; `profiled`: whether to name the format's profile
 /// in `Content-Profile`).
-fn plain(
+pub(super) fn plain(
     request: &HttpRequest,
     (topic, quads): (oxigraph::model::NamedNode, Vec<oxigraph::model::Quad>),
     (format, titles, profiled): (Format, &[oxigraph::model::Literal], bool),
@@ -505,12 +326,8 @@ fn plain(
     };
     let work = work_of(&description, (&page.iri, &page.base), titles);
     let context = PageContext {
-        base: &page.base,
-        iri: &page.iri,
-        kind: page.kind,
-        language: page.language,
-        here: &page.here,
         work: work.as_ref(),
+        ..page.context()
     };
     let body = render(&description, format, &context, html, pages)?;
     let mut rendered = Rendered::new(body, format, None, version, Variants::of(&page.iri));
@@ -566,7 +383,7 @@ pub async fn catalog(
 }
 
 /// One of the [`Pages`] renderers.
-type PageFn = fn(&Pages, &Description, &PageContext<'_>) -> Result<String, PageError>;
+pub(super) type PageFn = fn(&Pages, &Description, &PageContext<'_>) -> Result<String, PageError>;
 
 /// The dataset or data paper `description` is about (at `page` under `base`), read for
 /// its page, its exports and its signposts; `None` for other records.

@@ -11,7 +11,6 @@ use crate::exports::signposting::{linkset_json, linkset_text, signposts};
 use crate::exports::work::Catalog;
 use crate::model::ResourceKind;
 use crate::rdf::{Offer, negotiate};
-use crate::store::Records;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
 
@@ -43,15 +42,7 @@ pub async fn linkset(
     let offers = [Linkset::Json, Linkset::Text];
     let chosen = negotiate(accept(&request), &offers)
         .ok_or_else(|| HttpError::NotAcceptable(offers.iter().map(|o| o.media_type()).collect()))?;
-    let (kind, id) = (path.kind, path.id.clone());
-    let found = state
-        .blocking(move |store| store.describe(kind, &id))
-        .await?;
-    let Some(description) = found else {
-        return Err(state
-            .missing(path.kind, path.id.clone(), path.not_found())
-            .await);
-    };
+    let description = state.described(&path).await?;
     let base = state.store.base();
     let page = base.resource(path.kind, &path.id);
     let catalog = Catalog {

@@ -158,6 +158,20 @@ async fn profiles_and_media_types_are_negotiated_together() {
     )
     .await;
     assert_eq!(status, StatusCode::NOT_ACCEPTABLE);
+    // `_mediatype` (the DXWG query-string name) is read as `format`.
+    let (status, seen, _) = ask(
+        &server,
+        &format!("{AMPHIBIANS}?_mediatype=application/x-bibtex"),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        seen["content-type"]
+            .as_str()
+            .unwrap()
+            .starts_with("application/x-bibtex")
+    );
     // Agents are DCAT-AP only.
     let (status, _, _) = ask(&server, "agents/ecobio?_profile=schemaorg", &[]).await;
     assert_eq!(status, StatusCode::NOT_ACCEPTABLE);

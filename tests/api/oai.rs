@@ -5,7 +5,7 @@
 
 use crate::common;
 
-use common::api::{ADMIN, api_request, create, header};
+use common::api::{ADMIN, create, delete_dataset, header};
 use common::{Prepared, fixture, get_with, run_python};
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -102,22 +102,7 @@ async fn an_incremental_harvest_sees_what_the_api_wrote_and_deleted() {
     let new_id = location.rsplit('/').next().unwrap().to_owned();
     // Delete a demo dataset.
     let gone = "temperature-cours-eau-couesnon";
-    let page = get_with(
-        &format!("{}/datasets/{gone}", server.url),
-        &[("Accept", "text/turtle")],
-    )
-    .await;
-    let etag = header(&page, "etag");
-    let deleted = api_request(
-        &server,
-        reqwest::Method::DELETE,
-        &format!("datasets/{gone}"),
-        None,
-        ADMIN,
-        Some(&etag),
-    )
-    .await;
-    assert!(deleted.status().is_success(), "{}", deleted.status());
+    delete_dataset(&server, gone).await;
 
     let harvested = run_python("oai_harvest.py", &["since", &server.url, &since]);
     let harvested: Value = serde_json::from_str(harvested.trim()).unwrap();
@@ -300,22 +285,7 @@ async fn a_walk_sees_every_unchanged_record_once_whatever_is_written_meanwhile()
         <> a dcat:Dataset ; dct:title \"Written during the walk\"@en ; dct:description \"New.\"@en .";
     create(&server, "datasets", body).await;
     let victim = before[200].rsplit(':').next().unwrap().to_owned();
-    let page = get_with(
-        &format!("{}/datasets/{victim}", server.url),
-        &[("Accept", "text/turtle")],
-    )
-    .await;
-    let etag = header(&page, "etag");
-    let deleted = api_request(
-        &server,
-        reqwest::Method::DELETE,
-        &format!("datasets/{victim}"),
-        None,
-        ADMIN,
-        Some(&etag),
-    )
-    .await;
-    assert!(deleted.status().is_success());
+    delete_dataset(&server, &victim).await;
     // The rest of the first walk.
     let mut seen = first;
     let mut token = token;

@@ -142,3 +142,28 @@ pub fn create_token(dir: &Path, args: &[&str]) -> String {
     );
     String::from_utf8(output.stdout).unwrap().trim().to_owned()
 }
+
+/// Deletes the dataset `id` as the admin, with the `ETag` its page answers; asserts it.
+pub async fn delete_dataset(server: &Server, id: &str) {
+    let page = get_with(
+        &format!("{}/datasets/{id}", server.url),
+        &[("Accept", "text/turtle")],
+    )
+    .await;
+    let etag = header(&page, "etag");
+    let path = format!("datasets/{id}");
+    let deleted = api_request(
+        server,
+        reqwest::Method::DELETE,
+        &path,
+        None,
+        ADMIN,
+        Some(&etag),
+    )
+    .await;
+    assert!(
+        deleted.status().is_success(),
+        "DELETE {id}: {}",
+        deleted.status()
+    );
+}
