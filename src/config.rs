@@ -46,6 +46,8 @@ pub struct RawSettings {
     pub max_query_memory: Option<usize>,
     /// Whom harvesters write to (OAI-PMH's `adminEmail`).
     pub contact_email: Option<String>,
+    /// Seconds a person stays signed in to the pages.
+    pub session_lifetime: Option<u64>,
 }
 
 impl RawSettings {
@@ -82,6 +84,7 @@ impl RawSettings {
                 .or(lower.max_concurrent_queries_per_client),
             max_query_memory: self.max_query_memory.or(lower.max_query_memory),
             contact_email: self.contact_email.or(lower.contact_email),
+            session_lifetime: self.session_lifetime.or(lower.session_lifetime),
         }
     }
 }
@@ -121,6 +124,9 @@ pub struct Settings {
     /// Whom harvesters write to (OAI-PMH's `adminEmail`; default `webmaster@` the base
     /// IRI's host).
     pub contact_email: String,
+    /// How long a person stays signed in to the pages (default 8 hours: a working day,
+    /// so a session left open on a shared computer does not outlive it).
+    pub session_lifetime: std::time::Duration,
 }
 
 impl Settings {
@@ -145,6 +151,9 @@ impl Settings {
             base,
             cache_entries: raw.cache_entries.unwrap_or(4096),
             query_timeout: std::time::Duration::from_secs(raw.query_timeout.unwrap_or(30)),
+            session_lifetime: std::time::Duration::from_secs(
+                raw.session_lifetime.unwrap_or(8 * 3600),
+            ),
             admin_token: raw.admin_token.filter(|t| !t.is_empty()),
             max_body: raw.max_body.unwrap_or(10 * 1024 * 1024),
             max_query_length: max_query_length(raw.max_query_length)?,

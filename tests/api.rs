@@ -27,6 +27,7 @@ mod api {
     mod search;
     mod search_drafts;
     mod search_upkeep;
+    mod signin;
     mod sparql;
     mod sparql_disconnect;
     mod sparql_page;

@@ -77,6 +77,9 @@ pub struct Cli {
     /// Whom harvesters write to: OAI-PMH's adminEmail [default: webmaster@ the base IRI's host].
     #[arg(long, global = true, env = "PASSERELLE_CONTACT_EMAIL")]
     pub contact_email: Option<String>,
+    /// Seconds a person stays signed in to the pages [default: 28800, 8 hours].
+    #[arg(long, global = true, env = "PASSERELLE_SESSION_LIFETIME")]
+    pub session_lifetime: Option<u64>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -171,6 +174,7 @@ pub fn settings(cli: &Cli) -> Result<Settings, CommandError> {
         max_concurrent_queries_per_client: cli.max_concurrent_queries_per_client,
         max_query_memory: cli.max_query_memory,
         contact_email: cli.contact_email.clone(),
+        session_lifetime: cli.session_lifetime,
     };
     Ok(Settings::resolve(flags.over(file))?)
 }

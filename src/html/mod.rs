@@ -2,12 +2,14 @@
 //! page for the other resources. Templates are compiled once at start-up and escape
 //! everything they print, since harvested text is untrusted.
 
+mod account;
 mod cite;
 mod dataset;
 pub mod history;
 mod landing;
 mod messages;
 mod paper;
+mod publishing_messages;
 mod query;
 mod search;
 mod view;
@@ -16,6 +18,7 @@ use crate::model::Variants;
 use crate::model::vocab::prov;
 use crate::rdf::Representation;
 use crate::store::Description;
+pub use account::{SignInForm, Visitor};
 pub use landing::{Landing, RECENT};
 pub use messages::{messages, other_language};
 use minijinja::Environment;
@@ -54,6 +57,8 @@ pub struct PageContext<'a> {
     /// The dataset or data paper the page shows, read for its schema.org JSON-LD and its
     /// "Cite" block; `None` on other pages.
     pub work: Option<&'a crate::exports::Work>,
+    /// Who is signed in, if anyone: the header names them.
+    pub visitor: Option<&'a Visitor>,
 }
 
 /// `here` with `lang` set to `language` (any other `lang` dropped): the language switch.
@@ -67,6 +72,14 @@ pub fn in_language(here: &str, language: &str) -> String {
     format!("{path}?{query}")
 }
 
+/// The header's way to sign in, which comes back to the page.
+fn signin_link(frame: &Frame<'_>) -> String {
+    let query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("next", frame.here)
+        .finish();
+    format!("{}signin?{query}", frame.base)
+}
+
 /// What the frame of every page (header, language switch, footer) needs.
 pub struct Frame<'a> {
     /// The catalog's base IRI.
@@ -77,6 +90,8 @@ pub struct Frame<'a> {
     pub here: &'a str,
     /// What kind of page this is: a `kind_` message key's end (`dataset`, `search`).
     pub kind: &'a str,
+    /// Who is signed in, if anyone: the header names them.
+    pub visitor: Option<&'a Visitor>,
 }
 
 impl<'a> From<&'a PageContext<'a>> for Frame<'a> {
@@ -86,6 +101,7 @@ impl<'a> From<&'a PageContext<'a>> for Frame<'a> {
             language: page.language,
             here: page.here,
             kind: page.kind,
+            visitor: page.visitor,
         }
     }
 }
@@ -134,8 +150,10 @@ impl Pages {
             ("lang", json!(frame.language)),
             ("other", json!(other)),
             ("switch", json!(in_language(frame.here, other))),
+            ("signin", json!(signin_link(frame))),
             ("t", json!(t)),
             ("kind", json!(kind)),
+            ("visitor", json!(frame.visitor)),
         ] {
             context.entry(key).or_insert(value);
         }
@@ -158,6 +176,8 @@ impl Pages {
         )?;
         env.add_template("sparql.html", include_str!("templates/sparql.html"))?;
         env.add_template("history.html", include_str!("templates/history.html"))?;
+        env.add_template("signin.html", include_str!("templates/signin.html"))?;
+        env.add_template("account.html", include_str!("templates/account.html"))?;
         env.add_template(
             "harvest_job.html",
             include_str!("templates/harvest_job.html"),

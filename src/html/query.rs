@@ -65,6 +65,8 @@ pub struct QueryPage<'a> {
     pub downloads: Vec<Download>,
     /// What is under the editor.
     pub outcome: Outcome<'a>,
+    /// Who is signed in, if anyone.
+    pub visitor: Option<&'a super::Visitor>,
 }
 
 /// A button of the form that posts a long query again, in another syntax.
@@ -111,6 +113,7 @@ impl Pages {
             language: page.language,
             here: page.here,
             kind: "sparql",
+            visitor: page.visitor,
         };
         let title = super::messages(page.language).get("kind_sparql").copied();
         self.render(

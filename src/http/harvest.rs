@@ -192,11 +192,13 @@ pub async fn read_job(
         ReportView::Json => HttpResponse::Ok().json(&report),
         ReportView::Html => {
             let iri = job_iri(state.store.base(), &id);
+            let visitor = super::session::visitor(&request).map(|v| v.view());
             let frame = crate::html::Frame {
                 base: state.store.base().as_str(),
                 language: super::respond::preferred_language(&request),
                 here: iri.as_str(),
                 kind: "harvest job",
+                visitor: visitor.as_ref(),
             };
             let page = state.pages.harvest_job(&report, &frame, iri.as_str())?;
             HttpResponse::Ok()

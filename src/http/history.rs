@@ -122,7 +122,7 @@ fn compared_page(
     compared: (u64, u64, Vec<crate::html::history::ChangeView>),
 ) -> Result<HttpResponse, HttpError> {
     let language = preferred_language(request);
-    let mut page = Page::new(state, iri.as_str(), "history", language);
+    let mut page = Page::new((request, state), iri.as_str(), "history", language);
     // The language switch keeps the comparison asked for.
     page.here = format!("{}?{}", page.iri, request.query_string());
     let context = page.context();
@@ -188,7 +188,7 @@ fn history_answer(
     let representation = choose(request, suffix)?;
     let language = preferred_language(request);
     let quads = public_history(request, state, quads);
-    let page = Page::new(state, iri.as_str(), "history", language);
+    let page = Page::new((request, state), iri.as_str(), "history", language);
     // A history is PROV-O, in no profile of ours.
     plain(
         request,

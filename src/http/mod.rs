@@ -16,6 +16,8 @@ mod profiles;
 mod records;
 mod respond;
 mod search;
+mod session;
+mod signin;
 mod signposts;
 mod sparql;
 mod stream;
@@ -45,6 +47,7 @@ pub struct AppState {
     query_timeout: std::time::Duration,
     admin_token: Option<String>,
     tokens: Arc<crate::access::Tokens>,
+    sessions: Arc<crate::access::Sessions>,
     validator: Arc<crate::validate::Validator>,
     limits: Limits,
     fast_queries: Arc<sparql::fast_path::FastQueries>,
@@ -149,6 +152,7 @@ impl AppState {
             contact_email: settings.contact_email.clone(),
             admin_token: settings.admin_token.clone(),
             tokens: Arc::new(crate::access::Tokens::new(&settings.data_dir)),
+            sessions: Arc::new(crate::access::Sessions::new(settings.session_lifetime)),
             validator: Arc::new(crate::validate::Validator::new()?),
             limits: Limits {
                 max_body: settings.max_body,
@@ -207,13 +211,19 @@ impl AppState {
     }
 
     /// The rendering for `key`: from the cache when the store has not changed since it
-    /// was made, else made by `make` on the blocking pool (Oxigraph calls block) and kept.
-    async fn rendered<F>(&self, key: CacheKey, make: F) -> Result<Option<Arc<Rendered>>, HttpError>
+    /// was made, else made by `make` on the blocking pool (Oxigraph calls block) and kept
+    /// — unless it is not `shared` (a page made for one person), which is made each time.
+    async fn rendered<F>(
+        &self,
+        key: CacheKey,
+        shared: bool,
+        make: F,
+    ) -> Result<Option<Arc<Rendered>>, HttpError>
     where
         F: FnOnce(&CatalogStore, &Pages) -> Result<Option<Rendered>, HttpError> + Send + 'static,
     {
         let generation = self.store.generation();
-        if let Some(hit) = self.cache.get(&key, generation) {
+        if shared && let Some(hit) = self.cache.get(&key, generation) {
             return Ok(Some(hit));
         }
         let (store, pages) = (self.store.clone(), self.pages.clone());
@@ -223,7 +233,9 @@ impl AppState {
             .map_err(|_| HttpError::Unavailable)??;
         Ok(made.map(|rendered| {
             let rendered = Arc::new(rendered);
-            self.cache.insert(key, generation, rendered.clone());
+            if shared {
+                self.cache.insert(key, generation, rendered.clone());
+            }
             rendered
         }))
     }
@@ -285,10 +297,13 @@ async fn only_put_delete(request: HttpRequest) -> Result<actix_web::HttpResponse
 pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
     move |config: &mut web::ServiceConfig| {
         let mount = state.store.base().path().trim_end_matches('/').to_owned();
-        let cookie_path = format!("{mount}/");
-        let secure = state.store.base().as_str().starts_with("https:");
+        let (cookie_path, secure) = signin::cookie_scope(&state);
+        let session_scope = (cookie_path.clone(), secure);
         config.app_data(web::Data::new(state)).service(
             web::scope(&mount)
+                .wrap(actix_web::middleware::from_fn(move |request, next| {
+                    session::signed_in(session_scope.clone(), request, next)
+                }))
                 .wrap(actix_web::middleware::from_fn(move |request, next| {
                     remember_language((cookie_path.clone(), secure), request, next)
                 }))
@@ -305,6 +320,18 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                 )
                 .service(readable("/", records::catalog))
                 .service(readable("/health", ops::health))
+                .service(
+                    web::resource("/signin")
+                        .route(web::get().to(signin::form))
+                        .route(web::post().to(signin::sign_in))
+                        .default_service(web::to(only_get_post)),
+                )
+                .service(
+                    web::resource("/signout")
+                        .route(web::post().to(signin::sign_out))
+                        .default_service(web::to(only_post)),
+                )
+                .service(readable("/account", signin::account))
                 .service(
                     web::resource("/oai")
                         .route(

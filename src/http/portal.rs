@@ -51,6 +51,7 @@ pub async fn landing(request: &HttpRequest, state: &AppState) -> Result<HttpResp
         modified: catalog.modified,
         version: None,
     };
+    let visitor = super::session::visitor(request).map(|v| v.view());
     let page = PageContext {
         base: &base,
         iri: &base,
@@ -58,6 +59,7 @@ pub async fn landing(request: &HttpRequest, state: &AppState) -> Result<HttpResp
         language,
         here: &base,
         work: None,
+        visitor: visitor.as_ref(),
     };
     let landing = Landing {
         catalog: &description,
@@ -88,11 +90,13 @@ pub fn unreadable_search(
         .map(|(_, words)| words.into_owned())
         .unwrap_or_default();
     let here = format!("{base}search");
+    let visitor = super::session::visitor(request).map(|v| v.view());
     let frame = Frame {
         base,
         language,
         here: &here,
         kind: "search",
+        visitor: visitor.as_ref(),
     };
     let body = state.pages.search_problem(&words, problem, &frame)?;
     Ok(HttpResponse::BadRequest()
@@ -125,11 +129,13 @@ pub fn search_page(
         sort: asked.order().name(),
         last: page.total.div_ceil(asked.page_size).max(1),
     };
+    let visitor = super::session::visitor(request).map(|v| v.view());
     let frame = Frame {
         base,
         language,
         here: &here,
         kind: "search",
+        visitor: visitor.as_ref(),
     };
     let body = state.pages.search(&view, &frame)?;
     let mut response = HttpResponse::Ok();

@@ -35,7 +35,8 @@ pub async fn resource(
     if let Some(number) = version_parameter(&request)? {
         return version(&request, &state, &path, number, asked).await;
     }
-    if let Some(rendered) = published(&state, &path, asked).await? {
+    let visitor = super::session::visitor(&request).map(|v| v.view());
+    if let Some(rendered) = published(&state, &path, asked, visitor).await? {
         return Ok(respond(&request, &rendered));
     }
     if let Some(response) = draft(&request, &state, &path, asked).await? {
@@ -73,16 +74,20 @@ fn record_choice(request: &HttpRequest, path: &RecordPath) -> Result<ProfileChoi
     })
 }
 
-/// The published record, rendered as asked, from the cache when the store has not changed.
+/// The published record, rendered as asked, from the cache when the store has not changed
+/// (a page for someone signed in is theirs alone, and made afresh).
 async fn published(
     state: &AppState,
     path: &RecordPath,
     (format, language): (Format, &'static str),
+    visitor: Option<crate::html::Visitor>,
 ) -> Result<Option<std::sync::Arc<Rendered>>, HttpError> {
     let (kind, id) = (path.kind, path.id.clone());
     let key = CacheKey::new(format!("{}/{id}", kind.path_segment()), format, language);
+    let visitor = visitor.filter(|_| format == Format::Rdf(Representation::Html));
+    let shared = visitor.is_none();
     state
-        .rendered(key, move |store, pages| {
+        .rendered(key, shared, move |store, pages| {
             let Some(description) = store.describe(kind, &id)? else {
                 return Ok(None);
             };
@@ -102,6 +107,7 @@ async fn published(
                 language,
                 here: &iri,
                 work: work.as_ref(),
+                visitor: visitor.as_ref(),
             };
             let body = render(&description, format, &page, html, pages)?;
             let rendered = Rendered::new(
@@ -161,7 +167,7 @@ async fn version(
             id: format!("{}?version={number}", path.asked()),
         })?;
     let iri = state.store.base().resource(kind, &path.id);
-    let mut page = Page::new(state, iri.as_str(), kind.label(), language);
+    let mut page = Page::new((request, state), iri.as_str(), kind.label(), language);
     page.here = format!("{iri}?version={number}");
     let titles = titles_for(state, format).await?;
     plain(
@@ -197,7 +203,7 @@ async fn draft(
         return Ok(None);
     };
     let iri = state.store.base().resource(path.kind, &path.id);
-    let page = Page::new(state, iri.as_str(), path.kind.label(), language);
+    let page = Page::new((request, state), iri.as_str(), path.kind.label(), language);
     let titles = titles_for(state, format).await?;
     let mut response = plain(
         request,
@@ -275,6 +281,8 @@ pub(super) struct Page {
     pub(super) kind: &'static str,
     pub(super) language: &'static str,
     pub(super) here: String,
+    /// Who is signed in, if anyone.
+    pub(super) visitor: Option<crate::html::Visitor>,
 }
 
 impl Page {
@@ -287,11 +295,13 @@ impl Page {
             language: self.language,
             here: &self.here,
             work: None,
+            visitor: self.visitor.as_ref(),
         }
     }
 
+    /// The page at `iri` for `request`'s reader.
     pub(super) fn new(
-        state: &AppState,
+        (request, state): (&HttpRequest, &AppState),
         iri: &str,
         kind: &'static str,
         language: &'static str,
@@ -302,6 +312,7 @@ impl Page {
             kind,
             language,
             here: iri.to_owned(),
+            visitor: super::session::visitor(request).map(|v| v.view()),
         }
     }
 }
@@ -361,7 +372,7 @@ pub async fn catalog(
     }
     let key = CacheKey::new(String::new(), representation, "");
     let rendered = state
-        .rendered(key, move |store: &CatalogStore, _| {
+        .rendered(key, true, move |store: &CatalogStore, _| {
             let description = store.describe_catalog()?;
             let base = store.base().as_str();
             let body =

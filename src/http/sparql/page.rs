@@ -68,6 +68,7 @@ pub(super) fn answered(
             table: &table,
             prefixes: &prefixes,
         },
+        visitor: protocol.visitor.as_deref(),
     })?)
 }
 
@@ -136,7 +137,9 @@ pub(super) fn failed(
     let (default_graphs, named_graphs) = protocol
         .as_ref()
         .map_or((&[][..], &[][..]), |p| (&p.default_graphs, &p.named_graphs));
+    let visitor = crate::http::session::visitor(request).map(|v| v.view());
     let page = state.pages.query(&QueryPage {
+        visitor: visitor.as_ref(),
         base: state.store.base().as_str(),
         language: crate::http::respond::preferred_language(request),
         here: endpoint.as_str(),

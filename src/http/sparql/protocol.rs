@@ -17,6 +17,8 @@ pub(super) struct Protocol {
     pub(super) format: Option<String>,
     /// The language of the page, when the answer is one.
     pub(super) language: &'static str,
+    /// Who is signed in, named in the page's header.
+    pub(super) visitor: Option<Box<crate::html::Visitor>>,
 }
 
 /// What a request asks for: the query operation or the update operation.
@@ -135,6 +137,7 @@ pub(super) fn operation(request: &HttpRequest, bytes: &[u8]) -> Result<Operation
         named_graphs,
         format,
         language: crate::http::respond::preferred_language(request),
+        visitor: crate::http::session::visitor(request).map(|v| Box::new(v.view())),
     }))
 }
 

@@ -96,7 +96,9 @@ pub async fn describe(
     let representation = choose(&request, None)?;
     let endpoint = state.store.base().sparql_endpoint();
     let body = if representation == Representation::Html {
+        let visitor = crate::http::session::visitor(&request).map(|v| v.view());
         let page = QueryPage {
+            visitor: visitor.as_ref(),
             base: state.store.base().as_str(),
             language: crate::http::respond::preferred_language(&request),
             here: endpoint.as_str(),

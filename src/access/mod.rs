@@ -14,6 +14,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::SystemTime;
 
+mod sessions;
+pub use sessions::{Session, SessionKey, Sessions};
+
 /// The file, in the data directory, that holds the hashed tokens.
 pub const TOKENS_FILE: &str = "tokens.json";
 
@@ -168,15 +171,7 @@ impl Tokens {
         if file.tokens.iter().any(|t| t.name == name) {
             return Err(AccessError::Duplicate(name.to_owned()));
         }
-        let mut secret = [0u8; 32];
-        getrandom::fill(&mut secret).map_err(|e| AccessError::Random(e.to_string()))?;
-        let token = format!(
-            "psl_{}",
-            secret
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
-        );
+        let token = format!("psl_{}", random_hex()?);
         let created = time::OffsetDateTime::now_utc()
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default();
@@ -217,7 +212,12 @@ impl Tokens {
 
     /// Who holds `token`, if anyone; rereads the file when it changed.
     pub fn authenticate(&self, token: &str) -> Result<Option<Principal>, AccessError> {
-        let hash = digest(token);
+        self.holder(&digest(token))
+    }
+
+    /// Who holds the token whose digest is `hash` (a session keeps the digest, never the
+    /// token, and asks again on every request so that revoking the token ends it).
+    pub fn holder(&self, hash: &str) -> Result<Option<Principal>, AccessError> {
         let modified = match fs::metadata(&self.path) {
             Ok(meta) => meta.modified().ok().map(|m| (m, meta.len())),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -231,9 +231,9 @@ impl Tokens {
         if !fresh {
             let tokens = self.read_file()?.tokens;
             *cached = modified.map(|m| (m, tokens.clone()));
-            return Ok(find(&tokens, &hash));
+            return Ok(find(&tokens, hash));
         }
-        Ok(cached.as_ref().and_then(|(_, tokens)| find(tokens, &hash)))
+        Ok(cached.as_ref().and_then(|(_, tokens)| find(tokens, hash)))
     }
 
     fn read_file(&self) -> Result<TokenFile, AccessError> {
@@ -287,12 +287,20 @@ fn find(tokens: &[StoredToken], hash: &str) -> Option<Principal> {
         })
 }
 
+/// 256 random bits in hex: a token's secret, a session's key, a form's CSRF token.
+pub fn random_hex() -> Result<String, AccessError> {
+    let mut secret = [0u8; 32];
+    getrandom::fill(&mut secret).map_err(|e| AccessError::Random(e.to_string()))?;
+    Ok(secret.iter().map(|b| format!("{b:02x}")).collect())
+}
+
 /// Compares without stopping at the first difference.
 pub fn same_secret(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-fn digest(token: &str) -> String {
+/// The SHA-256 of a token, in hex: what is kept of it.
+pub fn digest(token: &str) -> String {
     format!("{:x}", Sha256::digest(token.as_bytes()))
 }
 
