@@ -23,6 +23,7 @@ mod api {
     mod oai;
     mod portal;
     mod profile;
+    mod publishing;
     mod python_clients;
     mod search;
     mod search_drafts;

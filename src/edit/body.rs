@@ -103,6 +103,19 @@ fn catalog_records_of(
         .collect()
 }
 
+/// `body`'s record, about a blank node, now about `topic` with the id `id`.
+pub fn name_topic(body: &mut Body, id: crate::model::RecordId, topic: &NamedNode) {
+    if let NamedOrBlankNode::BlankNode(blank) = &body.draft.topic {
+        let blank = blank.clone();
+        body.draft.triples = std::mem::take(&mut body.draft.triples)
+            .into_iter()
+            .map(|t| rename_blank(t, &blank, topic))
+            .collect();
+        body.draft.topic = topic.clone().into();
+        body.draft.preferred_id = id;
+    }
+}
+
 fn rename_blank(triple: Triple, blank: &BlankNode, to: &NamedNode) -> Triple {
     let subject = match triple.subject {
         NamedOrBlankNode::BlankNode(b) if &b == blank => to.clone().into(),

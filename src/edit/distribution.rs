@@ -233,11 +233,21 @@ pub(super) fn topic_of(found: &Found) -> NamedOrBlankNode {
 
 /// An IRI `{base}distributions/{slug}` for a blank-node distribution, from its title (else
 /// its dataset's id), that nothing uses yet.
-fn mint(
+pub(super) fn mint(
     store: &CatalogStore,
     graph: &Graph,
     node: NamedOrBlankNodeRef<'_>,
     dataset: &RecordId,
+) -> Result<NamedNode, EditError> {
+    mint_besides(store, graph, node, (dataset, &[]))
+}
+
+/// [`mint`], also avoiding the IRIs `taken` by other distributions of the same body.
+pub(super) fn mint_besides(
+    store: &CatalogStore,
+    graph: &Graph,
+    node: NamedOrBlankNodeRef<'_>,
+    (dataset, taken): (&RecordId, &[NamedNode]),
 ) -> Result<NamedNode, EditError> {
     let title = graph
         .objects_for_subject_predicate(node, dct::TITLE)
@@ -249,13 +259,13 @@ fn mint(
             || format!("{dataset}-distribution"),
             |title| format!("{dataset}-{title}"),
         );
-    let preferred = RecordId::slugify(&title);
+    let preferred = RecordId::from_title(&title);
     let mut n = 1;
     loop {
         let iri = store
             .base()
             .resource(ResourceKind::Distribution, &preferred.with_suffix(n));
-        if !store.iri_in_use(&iri)? {
+        if !taken.contains(&iri) && !store.iri_in_use(&iri)? {
             return Ok(iri);
         }
         n += 1;

@@ -8,12 +8,14 @@
 
 mod body;
 mod distribution;
+mod editable;
 mod error;
 mod found;
 mod models;
 mod plan;
 mod write;
 
+pub use editable::Editable;
 pub use error::EditError;
 pub use found::{Found, checked_version, find, owns};
 pub use models::{Model, distribution_model, record_model};

@@ -2,17 +2,19 @@
 //! it, the body says of other resources only what the store says, the record conforms to
 //! the profile (a draft may not), the store writes it as the plan says, with its history.
 
-use super::body::{Body, record_body};
+use super::body::{Body, name_topic, record_body};
+use super::distribution::mint_besides;
 use super::found::{checked_version, find, owns, refused};
 use super::plan::{Existing, Request, Status, plan};
 use super::{EditError, Edits, Incoming, Writer};
 use crate::access::Principal;
-use crate::model::{RecordDraft, RecordKind, ResourceKind};
+use crate::model::vocab::{dcat, dct};
+use crate::model::{RecordDraft, RecordId, RecordKind, ResourceKind};
 use crate::rdf::{BodyContext, body_format, read_body};
 use crate::store::{CatalogStore, Removal, WriteKind, WrittenRecord};
 use crate::store::{Lookups, RecordWrites, Records};
 use crate::validate::Report;
-use oxigraph::model::{Graph, NamedNode, NamedOrBlankNode, Triple};
+use oxigraph::model::{BlankNode, Graph, NamedNode, NamedOrBlankNode, Term, Triple};
 use std::collections::{BTreeSet, HashSet};
 
 /// What a write did: the record, the validation report (warnings; violations too for a
@@ -39,9 +41,76 @@ impl Edits<'_> {
         let segment = kind.resource_kind().path_segment();
         let base = self.store.base().join(&format!("{segment}/"));
         let (graph, json) = self.read(incoming, kind.resource_kind(), &base)?;
-        let body = record_body(&graph, json, kind, self.store.base(), None)?;
+        let mut body = record_body(&graph, json, kind, self.store.base(), None)?;
+        // A blank node with an identifier keeps the id it suggests (a second create with
+        // the same identifier is a conflict, not a duplicate); one without is named from
+        // its title.
+        if body.draft.topic.is_blank_node() && !says(&body.draft, dct::IDENTIFIER) {
+            let (id, topic) = self.fresh_id(&body.draft)?;
+            name_topic(&mut body, id, &topic);
+        }
+        let dataset = body.draft.preferred_id.clone();
+        self.name_distributions(&mut body, &dataset)?;
         let (plan, status) = plan(&Existing::Nothing, request, &writer.who)?;
         self.write(body, plan, status, writer, None)
+    }
+
+    /// A new record's id and IRI when the body names it with a blank node: from its
+    /// title (else what its kind suggests), with `-2`, `-3`… when taken. (A load reuses
+    /// the record a blank node was given before; a create never replaces one.)
+    fn fresh_id(&self, draft: &RecordDraft) -> Result<(RecordId, NamedNode), EditError> {
+        let title = draft.triples.iter().find_map(|t| match &t.object {
+            Term::Literal(l) if t.subject == draft.topic && t.predicate == dct::TITLE => {
+                Some(l.value().to_owned())
+            }
+            _ => None,
+        });
+        let preferred =
+            title.map_or_else(|| draft.preferred_id.clone(), |t| RecordId::from_title(&t));
+        let kind = draft.kind.resource_kind();
+        for n in 1.. {
+            let candidate = preferred.with_suffix(n);
+            let iri = self.store.base().resource(kind, &candidate);
+            if !self.store.iri_in_use(&iri)? && !self.store.was_public(&candidate)? {
+                return Ok((candidate, iri));
+            }
+        }
+        unreachable!("the candidate ids are endless")
+    }
+
+    /// Gives the distributions of a dataset sent as the JSON model without an `id` an IRI
+    /// (`{dataset}-{title}`): each gets its page, and a form finds it again by its IRI.
+    /// (RDF bodies are written as sent.)
+    fn name_distributions(&self, body: &mut Body, dataset: &RecordId) -> Result<(), EditError> {
+        if !body.json || body.draft.kind != RecordKind::Dataset {
+            return Ok(());
+        }
+        let topic = body.draft.topic.clone();
+        let blanks: Vec<BlankNode> = body
+            .draft
+            .triples
+            .iter()
+            .filter(|t| t.subject == topic && t.predicate == dcat::DISTRIBUTION_PROP)
+            .filter_map(|t| match &t.object {
+                Term::BlankNode(b) => Some(b.clone()),
+                _ => None,
+            })
+            .collect();
+        let graph: Graph = body.draft.triples.iter().map(Triple::as_ref).collect();
+        let mut taken: Vec<NamedNode> = Vec::new();
+        for blank in blanks {
+            let iri = mint_besides(self.store, &graph, blank.as_ref().into(), (dataset, &taken))?;
+            for triple in &mut body.draft.triples {
+                if triple.subject == NamedOrBlankNode::from(blank.clone()) {
+                    triple.subject = iri.clone().into();
+                }
+                if triple.object == Term::from(blank.clone()) {
+                    triple.object = iri.clone().into();
+                }
+            }
+            taken.push(iri);
+        }
+        Ok(())
     }
 
     /// Replaces the record `id` of `kind`, if `if_match` names its current version
@@ -58,7 +127,8 @@ impl Edits<'_> {
         let base = self.store.base().resource(kind.resource_kind(), &found.id);
         let (graph, json) = self.read(incoming, kind.resource_kind(), &base)?;
         let topic = Some(&found.current.topic);
-        let body = record_body(&graph, json, kind, self.store.base(), topic)?;
+        let mut body = record_body(&graph, json, kind, self.store.base(), topic)?;
+        self.name_distributions(&mut body, &found.id)?;
         let (plan, status) = plan(&found.existing(version), request, &writer.who)?;
         self.write(body, plan, status, writer, Some(&found.current.owners))
     }
@@ -190,6 +260,14 @@ impl Edits<'_> {
             .about(&own);
         Ok((draft, report))
     }
+}
+
+/// Whether the draft says `predicate` of its topic.
+fn says(draft: &RecordDraft, predicate: oxigraph::model::NamedNodeRef<'_>) -> bool {
+    draft
+        .triples
+        .iter()
+        .any(|t| t.subject == draft.topic && t.predicate == predicate)
 }
 
 /// The triples that are the record's own, and those about resources another graph

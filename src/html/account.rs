@@ -44,7 +44,12 @@ impl Pages {
     }
 
     /// `{base}account`: who is signed in and what they may edit.
-    pub fn account(&self, visitor: &Visitor, frame: &Frame<'_>) -> Result<String, PageError> {
+    pub fn account(
+        &self,
+        visitor: &Visitor,
+        done: Option<&str>,
+        frame: &Frame<'_>,
+    ) -> Result<String, PageError> {
         let t = super::messages(frame.language);
         let search = format!("{}search", frame.base);
         let publishers: Vec<_> = visitor
@@ -63,6 +68,7 @@ impl Pages {
             json!({
                 "title": t.get("account_title"),
                 "publishers": publishers,
+                "done": done.and_then(|key| t.get(key)),
             }),
         )
     }

@@ -48,11 +48,28 @@ impl Pages {
                 "distributions": view.distributions(topic),
                 "papers": view.paper_citations(topic),
                 "history": history,
+                "edit": may_edit(&view, topic, page).then(|| format!("{}/edit", page.iri)),
             "formats": format_links(Variants::of(page.iri)),
         });
         super::cite::add_work(&mut context, page);
         self.render("dataset.html", &page.into(), context)
     }
+}
+
+/// Whether the person signed in may edit the dataset: an admin, or an editor of its
+/// publisher (the write workflow checks again when they save).
+fn may_edit(view: &GraphView<'_>, topic: NamedOrBlankNodeRef<'_>, page: &PageContext<'_>) -> bool {
+    let Some(visitor) = page.visitor else {
+        return false;
+    };
+    if visitor.admin {
+        return true;
+    }
+    let publishers = view.links(topic, dct::PUBLISHER);
+    !publishers.is_empty()
+        && publishers
+            .iter()
+            .all(|p| visitor.publishers.contains(&p.href))
 }
 
 /// The dataset's licences and those of its distributions, each once.

@@ -391,6 +391,8 @@ mod tests {
             include_str!("templates/harvest_job.html"),
             include_str!("templates/signin.html"),
             include_str!("templates/account.html"),
+            include_str!("templates/dataset_form.html"),
+            include_str!("templates/delete.html"),
         ];
         let mut used = BTreeSet::new();
         for template in templates {

@@ -3,8 +3,10 @@
 //! everything they print, since harvested text is untrusted.
 
 mod account;
+mod choices;
 mod cite;
 mod dataset;
+mod dataset_form;
 pub mod history;
 mod landing;
 mod messages;
@@ -19,6 +21,8 @@ use crate::model::vocab::prov;
 use crate::rdf::Representation;
 use crate::store::Description;
 pub use account::{SignInForm, Visitor};
+pub use choices::Choices;
+pub use dataset_form::{DatasetFields, DatasetForm, FieldError, FormPurpose, Note, Notes};
 pub use landing::{Landing, RECENT};
 pub use messages::{messages, other_language};
 use minijinja::Environment;
@@ -178,6 +182,11 @@ impl Pages {
         env.add_template("history.html", include_str!("templates/history.html"))?;
         env.add_template("signin.html", include_str!("templates/signin.html"))?;
         env.add_template("account.html", include_str!("templates/account.html"))?;
+        env.add_template(
+            "dataset_form.html",
+            include_str!("templates/dataset_form.html"),
+        )?;
+        env.add_template("delete.html", include_str!("templates/delete.html"))?;
         env.add_template(
             "harvest_job.html",
             include_str!("templates/harvest_job.html"),

@@ -351,22 +351,32 @@ impl<'a> GraphView<'a> {
         self.objects(dataset, dcat::DISTRIBUTION_PROP)
             .into_iter()
             .filter_map(|t| match t {
-                Term::NamedNode(n) => Some(n),
+                Term::NamedNode(n) => Some(oxigraph::model::NamedOrBlankNode::from(n.clone())),
+                Term::BlankNode(b) => Some(oxigraph::model::NamedOrBlankNode::from(b.clone())),
                 _ => None,
             })
-            .map(|n| {
-                let node: NamedOrBlankNodeRef<'_> = n.as_ref().into();
+            .map(|owned| {
+                let node = owned.as_ref();
                 let first_iri = |p| {
                     self.objects(node, p).into_iter().find_map(|t| match t {
                         Term::NamedNode(n) => Some(href(n.as_str())),
                         _ => None,
                     })
                 };
+                // A distribution without an IRI of its own (a blank node) has no page:
+                // its title leads where it is reached.
+                let (own, name) = match &owned {
+                    oxigraph::model::NamedOrBlankNode::NamedNode(n) => {
+                        (href(n.as_str()), compact_iri(n.as_str()))
+                    }
+                    oxigraph::model::NamedOrBlankNode::BlankNode(_) => {
+                        let reached = first_iri(dcat::ACCESS_URL).unwrap_or_default();
+                        (reached.clone(), reached)
+                    }
+                };
                 DistributionView {
-                    href: href(n.as_str()),
-                    title: self
-                        .text(node, dct::TITLE)
-                        .unwrap_or_else(|| compact_iri(n.as_str())),
+                    href: own,
+                    title: self.text(node, dct::TITLE).unwrap_or(name),
                     format: self
                         .objects(node, dct::FORMAT)
                         .into_iter()

@@ -7,6 +7,7 @@ mod cache;
 mod catalog;
 mod errors;
 mod extract;
+mod forms;
 mod harvest;
 mod history;
 mod oai;
@@ -48,6 +49,8 @@ pub struct AppState {
     admin_token: Option<String>,
     tokens: Arc<crate::access::Tokens>,
     sessions: Arc<crate::access::Sessions>,
+    /// The controlled vocabularies the publishing forms offer.
+    choices: Arc<crate::html::Choices>,
     validator: Arc<crate::validate::Validator>,
     limits: Limits,
     fast_queries: Arc<sparql::fast_path::FastQueries>,
@@ -77,6 +80,9 @@ pub enum StartError {
     /// The search index could not be opened or created.
     #[error(transparent)]
     Search(#[from] crate::search::SearchError),
+    /// The bundled vocabularies do not parse.
+    #[error("the bundled vocabularies do not parse: {0}")]
+    Vocabularies(#[source] crate::store::StoreError),
 }
 
 /// Sizes past which requests are refused with 413 (what their content may ask of the
@@ -153,6 +159,9 @@ impl AppState {
             admin_token: settings.admin_token.clone(),
             tokens: Arc::new(crate::access::Tokens::new(&settings.data_dir)),
             sessions: Arc::new(crate::access::Sessions::new(settings.session_lifetime)),
+            choices: Arc::new(crate::html::Choices::of(
+                &crate::store::bundled_vocabularies().map_err(StartError::Vocabularies)?,
+            )),
             validator: Arc::new(crate::validate::Validator::new()?),
             limits: Limits {
                 max_body: settings.max_body,
@@ -390,6 +399,24 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                     r"/history{extension:(\.[a-z]+)?}",
                     history::catalog_history,
                 ))
+                .service(
+                    web::resource("/publish/datasets")
+                        .route(web::get().to(forms::new_dataset))
+                        .route(web::post().to(forms::create_dataset))
+                        .default_service(web::to(only_get_post)),
+                )
+                .service(
+                    web::resource("/{kind:datasets}/{id}/edit")
+                        .route(web::get().to(forms::edit_dataset))
+                        .route(web::post().to(forms::save_dataset))
+                        .default_service(web::to(only_get_post)),
+                )
+                .service(
+                    web::resource("/{kind:datasets}/{id}/delete")
+                        .route(web::get().to(forms::confirm_delete))
+                        .route(web::post().to(forms::delete_dataset))
+                        .default_service(web::to(only_get_post)),
+                )
                 .service(readable("/{kind}/{id}/linkset", signposts::linkset))
                 .service(readable("/{kind}/{id}/{history}", history::history))
                 .service(readable("/{kind}/{id}", records::resource))

@@ -165,6 +165,21 @@ pub fn respond(request: &HttpRequest, rendered: &Rendered) -> HttpResponse {
         .body(rendered.body.clone())
 }
 
+/// `303 See Other` to `location` (after a form's post, or to the sign-in form).
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
+
+/// A page made for one signed-in person: no cache may keep it.
+pub fn private_page(status: actix_web::http::StatusCode, body: String) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .body(body)
+}
+
 /// `If-None-Match` (weak comparison, `*`) wins over `If-Modified-Since` (RFC 9110 §13.2.2).
 pub(super) fn not_modified(
     request: &HttpRequest,

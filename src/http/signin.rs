@@ -9,11 +9,11 @@
 use super::AppState;
 use super::errors::HttpError;
 use super::extract::Language;
+use super::respond::{private_page as html, see_other};
 use super::session::{SESSION_COOKIE, authenticate, same_origin, session_cookie, visitor};
 use crate::access::same_secret;
 use crate::html::{Frame, SignInForm};
 use actix_web::cookie::{Cookie, SameSite};
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
@@ -144,12 +144,15 @@ pub async fn account(
         kind: "account",
         visitor: Some(&view),
     };
-    let body = state.pages.account(&view, &frame)?;
+    let done = super::respond::query_parameter(&request, "done")?
+        .filter(|d| d == "deleted")
+        .map(|_| "done_deleted");
+    let body = state.pages.account(&view, done, &frame)?;
     Ok(html(actix_web::http::StatusCode::OK, body))
 }
 
 /// 303 to the sign-in form, which comes back to `here` after.
-fn signin_first(state: &AppState, here: &str) -> HttpResponse {
+pub(super) fn signin_first(state: &AppState, here: &str) -> HttpResponse {
     let query = form_urlencoded::Serializer::new(String::new())
         .append_pair("next", here)
         .finish();
@@ -219,19 +222,6 @@ pub fn cookie_scope(state: &AppState) -> (String, bool) {
     let base = state.store.base();
     let path = format!("{}/", base.path().trim_end_matches('/'));
     (path, base.as_str().starts_with("https:"))
-}
-
-fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location))
-        .finish()
-}
-
-fn html(status: actix_web::http::StatusCode, body: String) -> HttpResponse {
-    HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "private, no-store"))
-        .body(body)
 }
 
 /// A cookie our own code built could not be written (a defect): 500.

@@ -235,6 +235,19 @@ impl RecordId {
         Self(slug)
     }
 
+    /// An id that reads like `title`: lower case, accents dropped (`Loutres du Léguer` →
+    /// `loutres-du-leguer`), then [`Self::slugify`]d.
+    pub fn from_title(title: &str) -> Self {
+        let mut folded = String::with_capacity(title.len());
+        for c in title.chars().flat_map(char::to_lowercase) {
+            match unaccented(c) {
+                Some(plain) => folded.push_str(plain),
+                None => folded.push(c),
+            }
+        }
+        Self::slugify(&folded)
+    }
+
     /// The `n`th candidate for this id: itself for 1, else `{id}-{n}`, shortened first so
     /// the result stays within 200 characters (and differs from the other candidates).
     pub fn with_suffix(&self, n: usize) -> Self {
@@ -286,6 +299,26 @@ pub fn bare_doi(value: &str) -> Option<String> {
     valid.then(|| rest.to_owned())
 }
 
+/// The letters of a Latin letter with a diacritic (or a ligature), for ids.
+fn unaccented(c: char) -> Option<&'static str> {
+    Some(match c {
+        'à' | 'â' | 'ä' | 'á' | 'ã' | 'å' => "a",
+        'ç' | 'ć' | 'č' => "c",
+        'è' | 'é' | 'ê' | 'ë' | 'ě' => "e",
+        'ì' | 'í' | 'î' | 'ï' => "i",
+        'ñ' | 'ń' => "n",
+        'ò' | 'ó' | 'ô' | 'ö' | 'õ' | 'ø' => "o",
+        'ù' | 'ú' | 'û' | 'ü' | 'ů' => "u",
+        'ý' | 'ÿ' => "y",
+        'š' => "s",
+        'ž' => "z",
+        'œ' => "oe",
+        'æ' => "ae",
+        'ß' => "ss",
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -311,6 +344,10 @@ mod tests {
         assert_eq!(base.local_id(ResourceKind::Agent, iri.as_str()), None);
         assert!(RecordId::parse("a.ttl").is_err());
         assert_eq!(RecordId::slugify("---").as_str(), "record");
+        assert_eq!(
+            RecordId::from_title("Loutres du Léguer, 2025 (Œuvre)").as_str(),
+            "loutres-du-leguer-2025-oeuvre"
+        );
         Ok(())
     }
 

@@ -97,6 +97,7 @@ terms!(
     MEDIA_TYPE_OR_EXTENT = "MediaTypeOrExtent",
     FREQUENCY = "Frequency",
     RIGHTS_STATEMENT = "RightsStatement",
+    MEDIA_TYPE = "MediaType",
     ABSTRACT = "abstract",
     BIBLIOGRAPHIC_CITATION = "bibliographicCitation",
 });
@@ -124,6 +125,7 @@ terms!(
     PREF_LABEL = "prefLabel",
     IN_SCHEME = "inScheme",
     NOTATION = "notation",
+    SCOPE_NOTE = "scopeNote",
 });
 
 terms!(

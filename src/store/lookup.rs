@@ -156,6 +156,37 @@ impl CatalogStore {
         Ok(self.record_of_topic(&transaction, topic)?.is_some())
     }
 
+    /// The names of the agents `iris`, in order: their `foaf:name` in their record, else
+    /// the IRI itself (a publisher named by an IRI the catalog does not describe).
+    pub fn agent_names(&self, iris: &[String]) -> Result<Vec<(String, String)>, StoreError> {
+        iris.iter()
+            .map(|iri| {
+                let name = match NamedNode::new(iri.as_str()) {
+                    Ok(topic) => self.name_in_record(&topic)?,
+                    Err(_) => None,
+                };
+                Ok((iri.clone(), name.unwrap_or_else(|| iri.clone())))
+            })
+            .collect()
+    }
+
+    fn name_in_record(&self, topic: &NamedNode) -> Result<Option<String>, StoreError> {
+        let Some(graph) = self.record_of(topic)? else {
+            return Ok(None);
+        };
+        for quad in self.store.quads_for_pattern(
+            Some(topic.as_ref().into()),
+            Some(foaf::NAME),
+            None,
+            Some(graph.as_ref().into()),
+        ) {
+            if let Term::Literal(name) = quad?.object {
+                return Ok(Some(name.value().to_owned()));
+            }
+        }
+        Ok(None)
+    }
+
     /// The record (public, else a draft) whose topic is `topic`.
     pub(in crate::store) fn record_id_of(
         &self,

@@ -6,6 +6,7 @@
 use crate::common;
 
 use common::api::create_token;
+use common::pages::{csrf_field, get_as, post_signin, set_cookie, sign_in, signin_form};
 use common::{Server, client};
 use reqwest::StatusCode;
 
@@ -26,86 +27,6 @@ fn server(flags: &[&str]) -> (Server, tempfile::TempDir, String) {
         &["--name", EDITOR, "--role", "editor", "--publisher", &ecobio],
     );
     (server, temp, editor)
-}
-
-/// The value of the cookie `name` that `response` sets, and the whole `Set-Cookie` line.
-fn set_cookie(response: &reqwest::Response, name: &str) -> Option<(String, String)> {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|line| line.starts_with(&format!("{name}=")))
-        .map(|line| {
-            let value = line[name.len() + 1..].split(';').next().unwrap_or("");
-            (value.to_owned(), line.to_owned())
-        })
-}
-
-/// The value of the hidden `csrf` field of the first form in `page`.
-fn csrf_field(page: &str) -> String {
-    let at = page.find("name=\"csrf\" value=\"").expect("a csrf field") + 19;
-    page[at..].split('"').next().unwrap().to_owned()
-}
-
-/// The sign-in form: its CSRF code and the cookie that goes with it.
-async fn signin_form(server: &Server) -> (String, String) {
-    let response = client()
-        .get(format!("{}/signin", server.url))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let (cookie, line) = set_cookie(&response, "passerelle_signin").expect("the form's cookie");
-    assert!(
-        line.contains("HttpOnly") && line.contains("SameSite=Strict"),
-        "{line}"
-    );
-    let page = response.text().await.unwrap();
-    assert!(
-        page.contains("type=\"password\""),
-        "the token is typed unseen"
-    );
-    (csrf_field(&page), cookie)
-}
-
-/// Posts the sign-in form with `token`, `next` and a CSRF code and cookie as given.
-async fn post_signin(
-    server: &Server,
-    token: &str,
-    next: Option<&str>,
-    (csrf, cookie): (&str, Option<&str>),
-) -> reqwest::Response {
-    let mut form = vec![("token", token), ("csrf", csrf)];
-    if let Some(next) = next {
-        form.push(("next", next));
-    }
-    let mut request = client().post(format!("{}/signin", server.url)).form(&form);
-    if let Some(cookie) = cookie {
-        request = request.header("Cookie", format!("passerelle_signin={cookie}"));
-    }
-    request.send().await.unwrap()
-}
-
-/// Signs in with `token`; returns the session cookie's value.
-async fn sign_in(server: &Server, token: &str) -> String {
-    let (csrf, cookie) = signin_form(server).await;
-    let response = post_signin(server, token, None, (&csrf, Some(&cookie))).await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    set_cookie(&response, "passerelle_session")
-        .expect("a session")
-        .0
-}
-
-/// GET `path` with the session `session`.
-async fn get_as(server: &Server, path: &str, session: &str) -> reqwest::Response {
-    client()
-        .get(format!("{}/{path}", server.url))
-        .header("Accept", "text/html")
-        .header("Cookie", format!("passerelle_session={session}"))
-        .send()
-        .await
-        .unwrap()
 }
 
 /// Signs out of `session` with the form's `csrf` code.

@@ -959,6 +959,16 @@ async fn the_plain_json_model_round_trips_and_never_loses_what_it_cannot_say() {
     let mut back: Value = serde_json::from_str(&read_back.text().await.unwrap()).unwrap();
     let mut expected = body.clone();
     expected["id"] = Value::from(format!("{}datasets/loutres-json", server.base));
+    // A distribution sent without an id got one, from the dataset's id and its title.
+    let minted = back["distribution"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        minted.starts_with(&format!("{}distributions/loutres-json-", server.base)),
+        "{minted}"
+    );
+    expected["distribution"][0]["id"] = Value::from(minted);
     assert_eq!(back, expected);
     // ...and as RDF, DCAT with the profile's datatypes.
     let (turtle, _) = read(&server, "loutres-json").await;

@@ -67,7 +67,8 @@ async fn distributions_are_added_replaced_and_removed_as_part_of_their_dataset()
     let (_, dataset_etag) = turtle_of(&dataset_url).await;
     assert_eq!(distributions_of(&server, AMPHIBIANS).await, 2);
 
-    // A blank-node distribution gets an IRI from its dataset's id and its title.
+    // A blank-node distribution gets an IRI from its dataset's id and its title (lower
+    // case, without accents).
     let body = "@prefix dcat: <http://www.w3.org/ns/dcat#> .\n@prefix dct: <http://purl.org/dc/terms/> .\n\
         [] a dcat:Distribution ; dct:title \"Protocole (PDF)\"@fr ;\n\
         dcat:accessURL <https://example.org/protocole.pdf> ;\n\
@@ -77,7 +78,7 @@ async fn distributions_are_added_replaced_and_removed_as_part_of_their_dataset()
     let created = call(&server, Method::POST, &path, (body, TURTLE), ADMIN, None).await;
     assert_eq!(created.status(), StatusCode::CREATED);
     let location = header(&created, "location");
-    let iri = format!("{}distributions/{AMPHIBIANS}-Protocole-PDF", server.base);
+    let iri = format!("{}distributions/{AMPHIBIANS}-protocole-pdf", server.base);
     assert_eq!(location, iri);
     let answer: Value = serde_json::from_str(&created.text().await.unwrap()).unwrap();
     assert_eq!(
@@ -98,7 +99,7 @@ async fn distributions_are_added_replaced_and_removed_as_part_of_their_dataset()
     assert!(history.contains("\"replace\""), "{history}");
 
     // A stale ETag is refused; the page's ETag replaces it, here through the JSON model.
-    let id = format!("{AMPHIBIANS}-Protocole-PDF");
+    let id = format!("{AMPHIBIANS}-protocole-pdf");
     let (mut model, api_etag) = model_of(&server, &format!("distributions/{id}"), None).await;
     assert_eq!(model["title"]["fr"], "Protocole (PDF)");
     assert_eq!(version(&api_etag), version(&etag));

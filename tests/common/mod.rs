@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod feeds;
+pub mod pages;
 
 /// A query that runs for minutes unless stopped: some 400 million pairs, each with a store
 /// lookup. The lookup matters: oxigraph checks for cancellation when it reads the store,
