@@ -48,6 +48,8 @@ pub struct RawSettings {
     pub contact_email: Option<String>,
     /// Seconds a person stays signed in to the pages.
     pub session_lifetime: Option<u64>,
+    /// Anonymous posts (feedback) one client address may make in an hour.
+    pub max_anonymous_posts: Option<usize>,
 }
 
 impl RawSettings {
@@ -85,6 +87,7 @@ impl RawSettings {
             max_query_memory: self.max_query_memory.or(lower.max_query_memory),
             contact_email: self.contact_email.or(lower.contact_email),
             session_lifetime: self.session_lifetime.or(lower.session_lifetime),
+            max_anonymous_posts: self.max_anonymous_posts.or(lower.max_anonymous_posts),
         }
     }
 }
@@ -127,6 +130,9 @@ pub struct Settings {
     /// How long a person stays signed in to the pages (default 8 hours: a working day,
     /// so a session left open on a shared computer does not outlive it).
     pub session_lifetime: std::time::Duration,
+    /// Anonymous posts one client address may make in an hour (default 20: a reuser
+    /// discussing a dataset never needs more, a spammer is slowed down).
+    pub max_anonymous_posts: usize,
 }
 
 impl Settings {
@@ -151,6 +157,10 @@ impl Settings {
             base,
             cache_entries: raw.cache_entries.unwrap_or(4096),
             query_timeout: std::time::Duration::from_secs(raw.query_timeout.unwrap_or(30)),
+            max_anonymous_posts: positive(
+                "max-anonymous-posts",
+                raw.max_anonymous_posts.unwrap_or(20),
+            )?,
             session_lifetime: std::time::Duration::from_secs(
                 raw.session_lifetime.unwrap_or(8 * 3600),
             ),

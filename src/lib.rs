@@ -21,6 +21,7 @@ pub mod commands;
 pub mod config;
 pub mod edit;
 pub mod exports;
+pub mod feedback;
 pub mod harvest;
 pub mod html;
 pub mod http;

@@ -14,6 +14,7 @@ mod api {
     mod cli;
     mod dereference;
     mod exports;
+    mod feedback;
     mod hardening;
     mod harvest_api;
     mod harvest_fetch;

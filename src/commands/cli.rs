@@ -80,6 +80,9 @@ pub struct Cli {
     /// Seconds a person stays signed in to the pages [default: 28800, 8 hours].
     #[arg(long, global = true, env = "PASSERELLE_SESSION_LIFETIME")]
     pub session_lifetime: Option<u64>,
+    /// Anonymous posts (feedback) one client address may make in an hour [default: 20].
+    #[arg(long, global = true, env = "PASSERELLE_MAX_ANONYMOUS_POSTS")]
+    pub max_anonymous_posts: Option<usize>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -175,6 +178,7 @@ pub fn settings(cli: &Cli) -> Result<Settings, CommandError> {
         max_query_memory: cli.max_query_memory,
         contact_email: cli.contact_email.clone(),
         session_lifetime: cli.session_lifetime,
+        max_anonymous_posts: cli.max_anonymous_posts,
     };
     Ok(Settings::resolve(flags.over(file))?)
 }

@@ -17,7 +17,7 @@ mod write;
 
 pub use editable::Editable;
 pub use error::EditError;
-pub use found::{Found, checked_version, find, owns};
+pub use found::{Found, checked_version, find, find_own, owns};
 pub use models::{Model, distribution_model, record_model};
 pub use plan::{Asked, Existing, Request, Status, plan};
 pub use write::Written;

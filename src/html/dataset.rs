@@ -25,6 +25,7 @@ impl Pages {
             .iri
             .starts_with(page.base)
             .then(|| format!("{}/history", page.iri));
+        let distributions = view.distributions(topic);
         let mut context = json!({
                 "iri": page.iri,
                 "topic": description.topic.as_str(),
@@ -45,7 +46,12 @@ impl Pages {
                 "issued": dated(view.text(topic, dct::ISSUED).as_deref(), page.language),
                 "modified": dated(view.text(topic, dct::MODIFIED).as_deref(), page.language),
                 "identifier": view.text(topic, dct::IDENTIFIER),
-                "distributions": view.distributions(topic),
+                "distributions": &distributions,
+                "feedback": super::feedback::thread(
+                    page,
+                    (description.topic.as_str(), may_edit(&view, topic, page)),
+                    &distributions,
+                ),
                 "papers": view.paper_citations(topic),
                 "history": history,
                 "edit": may_edit(&view, topic, page).then(|| format!("{}/edit", page.iri)),

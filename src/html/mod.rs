@@ -7,6 +7,7 @@ mod choices;
 mod cite;
 mod dataset;
 mod dataset_form;
+mod feedback;
 pub mod history;
 mod landing;
 mod messages;
@@ -63,6 +64,8 @@ pub struct PageContext<'a> {
     pub work: Option<&'a crate::exports::Work>,
     /// Who is signed in, if anyone: the header names them.
     pub visitor: Option<&'a Visitor>,
+    /// Reusers' annotations on a dataset and its distributions (its page's thread).
+    pub annotations: &'a [crate::feedback::Annotation],
 }
 
 /// `here` with `lang` set to `language` (any other `lang` dropped): the language switch.

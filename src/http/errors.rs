@@ -116,6 +116,10 @@ pub enum HttpError {
     /// The client already has as many queries running as it may.
     #[error("you already have {0} queries running, as many as one client may; wait for one to end")]
     TooManyQueries(usize),
+    /// This address posted as often as anyone may in an hour; it may again in so many
+    /// seconds.
+    #[error("you have posted as often as one may in an hour; try again in {0} seconds")]
+    TooManyPosts(u64),
     /// A harvest source is invalid or exists, or the harvester's documents failed.
     #[error(transparent)]
     Harvest(#[from] crate::harvest::SourceError),
@@ -237,6 +241,7 @@ impl HttpError {
             Self::Store(StoreError::QueryOverMemory) => "query-memory",
             Self::Store(StoreError::Limit { error, .. }) => limit_code(error),
             Self::TooManyQueries(_) => "too-many-queries",
+            Self::TooManyPosts(_) => "too-many-posts",
             Self::Store(StoreError::Stale { .. }) => "precondition-failed",
             Self::Store(
                 StoreError::Exists(_) | StoreError::WasWithdrawn(_) | StoreError::StillNamed { .. },
@@ -284,7 +289,7 @@ impl ResponseError for HttpError {
                 StatusCode::SERVICE_UNAVAILABLE
             }
             Self::Store(StoreError::Limit { error, .. }) => limit_status(error),
-            Self::TooManyQueries(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooManyQueries(_) | Self::TooManyPosts(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Store(StoreError::Syntax { .. }) => StatusCode::BAD_REQUEST,
             Self::Store(
                 StoreError::Exists(_) | StoreError::WasWithdrawn(_) | StoreError::StillNamed { .. },
@@ -368,6 +373,9 @@ impl ResponseError for HttpError {
             }
             Self::TooManyQueries(_) => {
                 response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("1")));
+            }
+            Self::TooManyPosts(seconds) => {
+                response.insert_header((header::RETRY_AFTER, seconds.to_string()));
             }
             Self::Indexing => {
                 response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("5")));

@@ -1,12 +1,14 @@
 //! The actix-web application: one routing table ([`configure`]) used by `serve` and by the
 //! tests, one shared [`AppState`], one span per request.
 
+mod answers;
 mod api;
 mod auth;
 mod cache;
 mod catalog;
 mod errors;
 mod extract;
+mod feedback;
 mod forms;
 mod harvest;
 mod history;
@@ -49,6 +51,8 @@ pub struct AppState {
     admin_token: Option<String>,
     tokens: Arc<crate::access::Tokens>,
     sessions: Arc<crate::access::Sessions>,
+    /// How often one address may post anonymously (feedback).
+    post_limits: Arc<crate::feedback::PostLimits>,
     /// The controlled vocabularies the publishing forms offer.
     choices: Arc<crate::html::Choices>,
     validator: Arc<crate::validate::Validator>,
@@ -159,6 +163,9 @@ impl AppState {
             admin_token: settings.admin_token.clone(),
             tokens: Arc::new(crate::access::Tokens::new(&settings.data_dir)),
             sessions: Arc::new(crate::access::Sessions::new(settings.session_lifetime)),
+            post_limits: Arc::new(crate::feedback::PostLimits::new(
+                settings.max_anonymous_posts,
+            )),
             choices: Arc::new(crate::html::Choices::of(
                 &crate::store::bundled_vocabularies().map_err(StartError::Vocabularies)?,
             )),
@@ -417,6 +424,25 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                         .route(web::post().to(forms::delete_dataset))
                         .default_service(web::to(only_get_post)),
                 )
+                .service(
+                    web::resource("/{kind:datasets}/{id}/feedback")
+                        // Room for a message of MAX_TEXT characters, percent-encoded; past
+                        // it, 413.
+                        .app_data(web::FormConfig::default().limit(128 * 1024))
+                        .route(web::post().to(feedback::post))
+                        .default_service(web::to(only_post)),
+                )
+                .service(
+                    web::resource("/annotations/{id}/answer")
+                        .route(web::post().to(answers::answer))
+                        .default_service(web::to(only_post)),
+                )
+                .service(
+                    web::resource("/annotations/{id}/hide")
+                        .route(web::post().to(answers::hide))
+                        .default_service(web::to(only_post)),
+                )
+                .service(readable("/annotations/{id}", feedback::annotation))
                 .service(readable("/{kind}/{id}/linkset", signposts::linkset))
                 .service(readable("/{kind}/{id}/{history}", history::history))
                 .service(readable("/{kind}/{id}", records::resource))

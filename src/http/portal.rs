@@ -60,6 +60,7 @@ pub async fn landing(request: &HttpRequest, state: &AppState) -> Result<HttpResp
         here: &base,
         work: None,
         visitor: visitor.as_ref(),
+        annotations: &[],
     };
     let landing = Landing {
         catalog: &description,

@@ -100,6 +100,7 @@ async fn published(
             let base = store.base().as_str();
             let titles = catalog_titles(store, format)?;
             let work = work_of(&description, (&iri, base), &titles);
+            let annotations = super::feedback::on_page(store, &description, format)?;
             let page = PageContext {
                 base,
                 iri: &iri,
@@ -108,12 +109,13 @@ async fn published(
                 here: &iri,
                 work: work.as_ref(),
                 visitor: visitor.as_ref(),
+                annotations: &annotations,
             };
             let body = render(&description, format, &page, html, pages)?;
             let rendered = Rendered::new(
                 body,
                 format,
-                description.modified,
+                super::feedback::latest(description.modified, &annotations),
                 description.version,
                 Variants::of(&iri),
             )
@@ -296,6 +298,7 @@ impl Page {
             here: &self.here,
             work: None,
             visitor: self.visitor.as_ref(),
+            annotations: &[],
         }
     }
 

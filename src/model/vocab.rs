@@ -98,6 +98,7 @@ terms!(
     FREQUENCY = "Frequency",
     RIGHTS_STATEMENT = "RightsStatement",
     MEDIA_TYPE = "MediaType",
+    CREATED = "created",
     ABSTRACT = "abstract",
     BIBLIOGRAPHIC_CITATION = "bibliographicCitation",
 });
@@ -115,6 +116,7 @@ terms!(
     MBOX = "mbox",
     DOCUMENT = "Document",
     PRIMARY_TOPIC = "primaryTopic",
+    NICK = "nick",
 });
 
 terms!(
@@ -214,6 +216,7 @@ terms!(
     ENDED_AT_TIME = "endedAtTime",
     VALUE = "value",
     INFLUENCED = "influenced",
+    WAS_INVALIDATED_BY = "wasInvalidatedBy",
 });
 
 terms!(
@@ -231,6 +234,31 @@ terms!(
     adms, "http://www.w3.org/ns/adms#", {
     STATUS = "status",
     IDENTIFIER = "identifier",
+});
+
+terms!(
+    /// [Web Annotation](https://www.w3.org/TR/annotation-vocab/): reusers' feedback.
+    oa, "http://www.w3.org/ns/oa#", {
+    ANNOTATION = "Annotation",
+    TEXTUAL_BODY = "TextualBody",
+    HAS_TARGET = "hasTarget",
+    HAS_BODY = "hasBody",
+    MOTIVATED_BY = "motivatedBy",
+    COMMENTING = "commenting",
+    QUESTIONING = "questioning",
+    EDITING = "editing",
+    ASSESSING = "assessing",
+    REPLYING = "replying",
+    TAGGING = "tagging",
+    HAS_PURPOSE = "hasPurpose",
+});
+
+terms!(
+    /// [Dublin Core elements](http://purl.org/dc/elements/1.1/), as Web Annotation bodies
+    /// say their format and language.
+    dce, "http://purl.org/dc/elements/1.1/", {
+    FORMAT = "format",
+    LANGUAGE = "language",
 });
 
 /// Predicates whose values name a resource for people, best first (pages, feed pages

@@ -32,6 +32,7 @@
 //! Underneath: `snapshots.rs` (record graphs as files, for feed pages), `state.rs`,
 //! `vocabularies.rs`, `error.rs`.
 
+mod annotations;
 mod changes;
 mod describe;
 mod documents;

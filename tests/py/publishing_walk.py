@@ -1,7 +1,8 @@
 """A person publishes a dataset in Chromium, without any other tool: signs in with a token,
 fills the form for a new dataset with one file and no licence, publishes, sees the
 profile's advice next to the licence field, picks a licence and changes the title, finds
-the dataset in the search, sees the change in its history, and signs out. Runs axe-core
+the dataset in the search, sees the change in its history, and signs out; then, as an
+anonymous reuser, reports a problem on the dataset's page. Runs axe-core
 in every page it sees and takes screenshots of each at desktop and phone widths. Prints a
 JSON summary for tests/api/publishing.rs.
 
@@ -171,6 +172,22 @@ try:
     driver.get(edit_url)
     loaded()
     summary["edit_after_signout"] = driver.current_url
+
+    # An anonymous reuser reports a problem on the dataset's page.
+    driver.get(dataset_url)
+    loaded()
+    form = driver.find_element(By.CSS_SELECTOR, "form.feedback-form")
+    if not form.is_displayed():
+        driver.find_element(By.CSS_SELECTOR, "section.feedback details summary").click()
+    driver.find_element(By.CSS_SELECTOR, "input[name=motivation][value=assessing]").click()
+    driver.find_element(By.ID, "feedback-text").send_keys("Le fichier CSV renvoie une erreur 404.")
+    driver.find_element(By.ID, "feedback-name").send_keys("Léa")
+    driver.find_element(By.ID, "feedback-email").send_keys("lea@example.org")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    loaded()
+    summary["thanks_shown"] = driver.find_element(By.ID, "feedback-sent").is_displayed()
+    summary["thread"] = driver.find_element(By.CSS_SELECTOR, "ol.thread").text
+    look("dataset-thread")
 finally:
     driver.quit()
 

@@ -438,10 +438,7 @@ fn is_web_url(value: &str) -> bool {
 }
 
 fn is_email(value: &str) -> bool {
-    value
-        .split_once('@')
-        .is_some_and(|(user, host)| !user.is_empty() && host.contains('.'))
-        && !value.contains(|c: char| c.is_whitespace() || "<>\"'".contains(c))
+    crate::model::is_email(value)
 }
 
 fn is_date(value: &str) -> bool {

@@ -1,0 +1,72 @@
+//! The thread of reusers' annotations on a dataset's page, and the form to add one.
+
+use super::view::DistributionView;
+use super::{PageContext, dated, paragraphs};
+use crate::feedback::{Annotation, Motivation};
+use serde_json::{Value, json};
+
+/// The thread and the form's choices: the annotations on the dataset and its
+/// distributions, oldest first, each with its replies; what a reuser may write about.
+/// `may_answer`: whether the person signed in answers for the dataset (its editors and
+/// admins), who then get a form under each annotation.
+pub fn thread(
+    page: &PageContext<'_>,
+    (topic, may_answer): (&str, bool),
+    distributions: &[DistributionView],
+) -> Value {
+    let about = |target: &str| {
+        distributions
+            .iter()
+            .find(|d| d.href == target)
+            .map(|d| d.title.clone())
+    };
+    let top: Vec<Value> = page
+        .annotations
+        .iter()
+        .filter(|a| a.target == topic || about(&a.target).is_some())
+        .map(|a| {
+            let replies: Vec<Value> = page
+                .annotations
+                .iter()
+                .filter(|r| r.target == a.iri)
+                .map(|r| item(r, page.language, None))
+                .collect();
+            let status = page
+                .annotations
+                .iter()
+                .filter(|r| r.target == a.iri)
+                .filter_map(|r| r.resolution)
+                .next_back()
+                .map(|r| r.word());
+            let mut entry = item(a, page.language, about(&a.target));
+            entry["replies"] = json!(replies);
+            entry["status"] = json!(status);
+            entry
+        })
+        .collect();
+    let targets: Vec<Value> = distributions
+        .iter()
+        .filter(|d| d.href.starts_with(page.base))
+        .map(|d| json!({ "iri": d.href, "title": d.title }))
+        .collect();
+    json!({
+        "items": top,
+        "motivations": Motivation::OFFERED.iter().map(|m| m.word()).collect::<Vec<_>>(),
+        "targets": targets,
+        "action": format!("{}/feedback", page.iri),
+        "may_answer": may_answer,
+        "may_hide": page.visitor.is_some_and(|v| v.admin),
+    })
+}
+
+fn item(annotation: &Annotation, language: &str, about: Option<String>) -> Value {
+    json!({
+        "iri": annotation.iri,
+        "motivation": annotation.motivation.word(),
+        "paragraphs": paragraphs(&annotation.text),
+        "language": annotation.language,
+        "creator": annotation.creator,
+        "created": dated(Some(&annotation.created), language),
+        "about": about,
+    })
+}

@@ -1,0 +1,123 @@
+//! Reusers' annotations (`crate::feedback`): each in its own graph, named by its IRI, in
+//! the public store; an email left for the answer in the private store, never served.
+
+use super::{CatalogStore, StoreError};
+use crate::model::time::millis_literal;
+use crate::model::vocab::{RDF_TYPE, oa, prov, vcard};
+use oxigraph::model::{
+    GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Quad, QuadRef, Term,
+};
+
+impl CatalogStore {
+    /// Adds the annotation `iri` (`quads`, all in its graph), and the `email` its author
+    /// left for the answer to the private store. The graph must be new.
+    pub fn add_annotation(
+        &self,
+        iri: &NamedNode,
+        quads: &[Quad],
+        email: Option<&NamedNode>,
+    ) -> Result<(), StoreError> {
+        let _writing = self.write_lock();
+        let graph = GraphNameRef::NamedNode(iri.as_ref());
+        if self
+            .store
+            .quads_for_pattern(None, None, None, Some(graph))
+            .next()
+            .is_some()
+        {
+            return Err(StoreError::Exists(iri.as_str().to_owned()));
+        }
+        if let Some(email) = email {
+            let mut private = self.private.start_transaction()?;
+            private.insert(QuadRef::new(iri, vcard::HAS_EMAIL, email, graph));
+            private.commit()?;
+        }
+        let mut transaction = self.store.start_transaction()?;
+        for quad in quads
+            .iter()
+            .filter(|q| q.graph_name == GraphName::NamedNode(iri.clone()))
+        {
+            transaction.insert(quad);
+        }
+        self.commit(transaction)
+    }
+
+    /// The annotation graphs about any of `targets` (a dataset and its distributions), and
+    /// those replying to them, each as its IRI and quads (in its graph).
+    pub fn annotations_about(
+        &self,
+        targets: &[NamedNode],
+    ) -> Result<Vec<(NamedNode, Vec<Quad>)>, StoreError> {
+        let mut found: Vec<NamedNode> = Vec::new();
+        let mut queue: Vec<NamedNode> = targets.to_vec();
+        while let Some(target) = queue.pop() {
+            for quad in self.store.quads_for_pattern(
+                None,
+                Some(oa::HAS_TARGET),
+                Some(target.as_ref().into()),
+                None,
+            ) {
+                let quad = quad?;
+                if let (NamedOrBlankNodeRef::NamedNode(subject), GraphName::NamedNode(graph)) =
+                    (quad.subject.as_ref(), &quad.graph_name)
+                    && subject == graph.as_ref()
+                    && !found.contains(graph)
+                {
+                    found.push(graph.clone());
+                    queue.push(graph.clone());
+                }
+            }
+        }
+        found
+            .into_iter()
+            .map(|iri| {
+                let quads = self.graph_quads(iri.as_ref())?;
+                Ok((iri, quads))
+            })
+            .collect()
+    }
+
+    /// Hides the annotation `iri` (spam, abuse): its graph leaves the public store for the
+    /// private one, with who hid it and when, so that nothing is lost. `false` if there
+    /// was no such annotation.
+    pub fn hide_annotation(&self, iri: &NamedNode, by: &str, now: i64) -> Result<bool, StoreError> {
+        let _writing = self.write_lock();
+        let quads = self.annotation(iri.as_ref())?;
+        if quads.is_empty() {
+            return Ok(false);
+        }
+        let graph = GraphNameRef::NamedNode(iri.as_ref());
+        let hiding = NamedNode::new_unchecked(format!("{}#hidden", iri.as_str()));
+        let mut private = self.private.start_transaction()?;
+        for quad in &quads {
+            private.insert(quad);
+        }
+        let by = oxigraph::model::Literal::new_simple_literal(by);
+        private.insert(QuadRef::new(iri, prov::WAS_INVALIDATED_BY, &hiding, graph));
+        private.insert(QuadRef::new(&hiding, RDF_TYPE, prov::ACTIVITY, graph));
+        private.insert(QuadRef::new(&hiding, prov::WAS_ASSOCIATED_WITH, &by, graph));
+        private.insert(QuadRef::new(
+            &hiding,
+            prov::ENDED_AT_TIME,
+            &millis_literal(now),
+            graph,
+        ));
+        private.commit()?;
+        let mut transaction = self.store.start_transaction()?;
+        for quad in &quads {
+            transaction.remove(quad);
+        }
+        self.commit(transaction)?;
+        Ok(true)
+    }
+
+    /// The quads of the annotation `iri` (in its graph), empty if there is none.
+    pub fn annotation(&self, iri: NamedNodeRef<'_>) -> Result<Vec<Quad>, StoreError> {
+        let quads = self.graph_quads(iri)?;
+        let is_annotation = quads.iter().any(|q| {
+            q.subject.as_ref() == NamedOrBlankNodeRef::from(iri)
+                && q.object == Term::from(oa::ANNOTATION.into_owned())
+        });
+        Ok(if is_annotation { quads } else { Vec::new() })
+    }
+}

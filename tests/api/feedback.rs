@@ -1,0 +1,414 @@
+//! Reusers' feedback on a dataset's page: posted by anyone, stored as W3C Web Annotations
+//! in their own graphs, served in every RDF syntax and as Web Annotation JSON-LD (read by
+//! pyld against the W3C context), shown escaped on the page, and guarded: an email is
+//! never public, posts come from our pages, bots fill the honeypot, an address posts so
+//! many times an hour (429), a huge message is a 413; nothing reaches the DCAT feed.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use crate::common;
+
+use common::{Server, client, get_with, run_python};
+use reqwest::StatusCode;
+
+const DATASET: &str = "datasets/inventaire-zones-humides-bretagne";
+
+/// Posts feedback on the demo dataset with `fields` (and a motivation, unless given).
+async fn post(server: &Server, fields: &[(&str, &str)]) -> reqwest::Response {
+    let mut all: Vec<(&str, &str)> = vec![("motivation", "assessing"), ("lang", "fr")];
+    all.retain(|(name, _)| !fields.iter().any(|(n, _)| n == name));
+    all.extend_from_slice(fields);
+    client()
+        .post(format!("{}/{DATASET}/feedback", server.url))
+        .form(&all)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The dataset's page as a French reader gets it.
+async fn page(server: &Server) -> String {
+    get_with(
+        &format!("{}/{DATASET}", server.url),
+        &[("Accept", "text/html"), ("Accept-Language", "fr")],
+    )
+    .await
+    .text()
+    .await
+    .unwrap()
+}
+
+/// The annotation IRIs the page links to, in its order.
+fn annotations_on(page: &str) -> Vec<String> {
+    page.match_indices("annotations&#x2f;")
+        .map(|(at, _)| {
+            let id: String = page[at + 17..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect();
+            id
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_reuser_reports_a_problem_that_is_published_as_a_web_annotation() {
+    let server = Server::start();
+    let sent = post(
+        &server,
+        &[
+            (
+                "text",
+                "Le lien de téléchargement <script>alert(1)</script> renvoie une 404.",
+            ),
+            ("name", "Léa \" onmouseover=\"alert(2)"),
+            ("email", "lea@example.org"),
+        ],
+    )
+    .await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let location = sent.headers()["location"].to_str().unwrap();
+    assert!(
+        location.ends_with(&format!("{DATASET}#feedback-sent")),
+        "{location}"
+    );
+
+    // On the page, escaped and inert, with its kind and author; no email anywhere.
+    let html = page(&server).await;
+    assert!(html.contains("Un problème"), "the report's kind");
+    assert!(html.contains("renvoie une 404") && html.contains("&lt;script&gt;alert(1)"));
+    assert!(!html.contains("<script>alert") && !html.contains("\" onmouseover=\"alert"));
+    assert!(
+        !html.contains("lea@example.org"),
+        "the email is never shown"
+    );
+    let ids = annotations_on(&html);
+    assert_eq!(ids.len(), 1, "{ids:?}");
+    let url = format!("{}/annotations/{}", server.url, ids[0]);
+
+    // Served as linked data: Turtle, N-Quads in its own graph, a page; never the email.
+    let turtle = get_with(&url, &[("Accept", "text/turtle")]).await;
+    assert_eq!(turtle.status(), StatusCode::OK);
+    let turtle = turtle.text().await.unwrap();
+    assert!(turtle.contains("http://www.w3.org/ns/oa#assessing") && turtle.contains(DATASET));
+    let nquads = get_with(&format!("{url}.nq"), &[])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        nquads.lines().all(|l| l.is_empty()
+            || l.trim_end()
+                .ends_with(&format!("<{}annotations/{}> .", server.base, ids[0]))),
+        "{nquads}"
+    );
+    let asked = common::ask(
+        &server,
+        "ASK { GRAPH ?g { ?s ?p ?o FILTER(CONTAINS(STR(?o), \"lea@\")) } }",
+    )
+    .await;
+    assert!(!asked, "the email is not in the public store");
+    assert!(!turtle.contains("lea@"));
+    let page = get_with(&url, &[("Accept", "text/html")]).await;
+    assert_eq!(page.status(), StatusCode::OK);
+
+    // Web Annotation JSON-LD that a JSON-LD processor reads to the same triples.
+    let context =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ontologies/contexts/anno.jsonld");
+    let url_for_python = url.clone();
+    let summary = tokio::task::spawn_blocking(move || {
+        run_python(
+            "annotation_jsonld.py",
+            &[&url_for_python, &context.display().to_string()],
+        )
+    })
+    .await
+    .unwrap();
+    assert!(
+        summary.contains("http://www.w3.org/ns/oa#assessing"),
+        "{summary}"
+    );
+
+    // Nothing of it in the DCAT feed.
+    let feed = get_with(
+        &format!("{}/catalog", server.url),
+        &[("Accept", "text/turtle")],
+    )
+    .await;
+    let feed = feed.text().await.unwrap();
+    assert!(
+        !feed.contains("ns/oa#") && !feed.contains("renvoie une 404"),
+        "feedback leaked into the feed"
+    );
+
+    // An annotation that does not exist.
+    let missing = get_with(&format!("{}/annotations/20260101-0000", server.url), &[]).await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn posts_are_guarded_against_bots_floods_and_other_sites() {
+    let temp = tempfile::tempdir().unwrap();
+    let server = Server::start_with(&temp.path().join("data"), &["--max-anonymous-posts", "3"]);
+    // A bot fills the hidden field: thanked, not stored.
+    let bot = post(
+        &server,
+        &[("text", "Buy now"), ("website", "http://spam.example")],
+    )
+    .await;
+    assert_eq!(bot.status(), StatusCode::SEE_OTHER);
+    assert!(
+        annotations_on(&page(&server).await).is_empty(),
+        "the bot's post was stored"
+    );
+    // Another site's form.
+    let cross = client()
+        .post(format!("{}/{DATASET}/feedback", server.url))
+        .header("Origin", "https://evil.example")
+        .form(&[("motivation", "commenting"), ("text", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross.status(), StatusCode::FORBIDDEN);
+    // What cannot be an annotation: 4xx, nothing stored.
+    let huge = "é".repeat(10_001);
+    for (fields, status) in [
+        (vec![("text", huge.as_str())], StatusCode::PAYLOAD_TOO_LARGE),
+        (vec![("text", "   ")], StatusCode::BAD_REQUEST),
+        (
+            vec![("text", "x"), ("motivation", "bookmarking")],
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            vec![("text", "x"), ("email", "not an email")],
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            vec![("text", "x"), ("target", "http://elsewhere.example/d")],
+            StatusCode::BAD_REQUEST,
+        ),
+    ] {
+        assert_eq!(
+            post(&server, &fields).await.status(),
+            status,
+            "{:?}",
+            &fields[..1]
+        );
+    }
+    let flood = "x".repeat(200 * 1024);
+    let too_big = post(&server, &[("text", flood.as_str())]).await;
+    assert_eq!(too_big.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let nowhere = client()
+        .post(format!("{}/datasets/nothing-here/feedback", server.url))
+        .form(&[("motivation", "commenting"), ("text", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(nowhere.status(), StatusCode::NOT_FOUND);
+    assert!(annotations_on(&page(&server).await).is_empty());
+    // So many posts an hour from one address, then 429 with when to come back (refused
+    // posts wrote nothing and do not count).
+    for n in 0..3 {
+        let sent = post(&server, &[("text", &format!("message {n}"))]).await;
+        assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    }
+    let last = post(&server, &[("text", "one too many")]).await;
+    assert_eq!(last.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(annotations_on(&page(&server).await).len(), 3);
+    let retry: u64 = last.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(retry > 3000 && retry <= 3600, "{retry}");
+}
+
+#[tokio::test]
+async fn its_editors_answer_and_resolve_and_admins_hide_spam() {
+    use common::api::create_token;
+    use common::pages::{csrf_field, get_as, post_as, sign_in};
+    let temp = tempfile::tempdir().unwrap();
+    let mut server = Server::start_with(
+        &temp.path().join("data"),
+        &["--admin-token", "feedback-admin"],
+    );
+    let amphibians = "datasets/amphibiens-mares-zone-atelier-armorique";
+    let report = |text: &'static str| {
+        let url = format!("{}/{amphibians}/feedback", server.url);
+        async move {
+            let sent = client()
+                .post(url)
+                .form(&[("motivation", "editing"), ("text", text)])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+        }
+    };
+    report("La licence devrait être Etalab 2.0.").await;
+    report("Achetez des montres pas chères").await;
+    let ours = create_token(
+        temp.path(),
+        &[
+            "--name",
+            "Zoé",
+            "--role",
+            "editor",
+            "--publisher",
+            &format!("{}agents/ecobio", server.base),
+        ],
+    );
+    let theirs = create_token(
+        temp.path(),
+        &[
+            "--name",
+            "Max",
+            "--role",
+            "editor",
+            "--publisher",
+            &format!("{}agents/cnrs", server.base),
+        ],
+    );
+    let page = get_with(
+        &format!("{}/{amphibians}", server.url),
+        &[("Accept", "text/html")],
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    let ids = annotations_on(&page);
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    let (licence, spam) = (ids[0].clone(), ids[1].clone());
+    assert!(page.contains("status open"), "a report starts open");
+
+    // Another publisher's editor, a forged form, or nobody: refused.
+    let max = sign_in(&server, &theirs).await;
+    let max_code = csrf_field(&get_as(&server, "account", &max).await.text().await.unwrap());
+    let answer = format!("annotations/{licence}/answer");
+    let refused = post_as(
+        &server,
+        &answer,
+        &max,
+        &[
+            ("csrf", &max_code),
+            ("text", "Non"),
+            ("resolution", "rejected"),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let zoe = sign_in(&server, &ours).await;
+    let their_page = get_as(&server, amphibians, &zoe)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        their_page.contains("/answer\""),
+        "its editor gets the answer form"
+    );
+    let code = csrf_field(&their_page);
+    let forged = post_as(&server, &answer, &zoe, &[("csrf", "forged"), ("text", "x")]).await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let anonymous = client()
+        .post(format!("{}/{answer}", server.url))
+        .form(&[("text", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+
+    // Its editor answers and resolves: the thread says so, as linked data too.
+    let answered = post_as(
+        &server,
+        &answer,
+        &zoe,
+        &[
+            ("csrf", &code),
+            ("text", "Corrigé : la licence est Etalab 2.0."),
+            ("resolution", "resolved"),
+        ],
+    )
+    .await;
+    assert_eq!(answered.status(), StatusCode::SEE_OTHER);
+    let page = get_with(
+        &format!("{}/{amphibians}", server.url),
+        &[("Accept", "text/html")],
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert!(
+        page.contains("status resolved") && page.contains("Corrigé : la licence est Etalab 2.0.")
+    );
+    assert!(
+        page.contains("status open"),
+        "the other report is still open"
+    );
+    let reply = annotations_on(&page)
+        .into_iter()
+        .find(|id| *id != licence && *id != spam)
+        .unwrap();
+    let reply_url = format!("{}/annotations/{reply}", server.url);
+    let turtle = get_with(&reply_url, &[("Accept", "text/turtle")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        turtle.contains("oa#replying")
+            && turtle.contains("oa#tagging")
+            && turtle.contains(&licence),
+        "{turtle}"
+    );
+    let context =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ontologies/contexts/anno.jsonld");
+    let summary = tokio::task::spawn_blocking(move || {
+        run_python(
+            "annotation_jsonld.py",
+            &[&reply_url, &context.display().to_string()],
+        )
+    })
+    .await
+    .unwrap();
+    assert!(summary.contains("oa#replying"), "{summary}");
+
+    // Only an admin hides; hidden, it leaves the public store but not the private one.
+    let hide = format!("annotations/{spam}/hide");
+    let not_admin = post_as(&server, &hide, &zoe, &[("csrf", &code)]).await;
+    assert_eq!(not_admin.status(), StatusCode::FORBIDDEN);
+    let admin = sign_in(&server, "feedback-admin").await;
+    let admin_code = csrf_field(
+        &get_as(&server, "account", &admin)
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    let hidden = post_as(&server, &hide, &admin, &[("csrf", &admin_code)]).await;
+    assert_eq!(hidden.status(), StatusCode::SEE_OTHER);
+    let gone = get_with(
+        &format!("{}/annotations/{spam}", server.url),
+        &[("Accept", "text/turtle")],
+    )
+    .await;
+    assert_eq!(gone.status(), StatusCode::NOT_FOUND);
+    let page = get_with(
+        &format!("{}/{amphibians}", server.url),
+        &[("Accept", "text/html")],
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert!(!page.contains("montres"), "hidden from the page");
+    assert!(!common::ask(&server, "ASK { ?b <http://www.w3.org/1999/02/22-rdf-syntax-ns#value> ?v FILTER(CONTAINS(?v, \"montres\")) }").await);
+    server.stop();
+    let dump = common::run(temp.path(), &["dump", "--private", "--data-dir", "data"]);
+    let private = String::from_utf8_lossy(&dump.stdout);
+    assert!(
+        private.contains("montres") && private.contains("wasInvalidatedBy"),
+        "kept, with who hid it"
+    );
+}
