@@ -6,11 +6,13 @@
 //! An email left for the answer is kept apart, in the private store, and never served.
 
 mod limits;
+pub mod notify;
+pub mod reports;
 
 pub use limits::PostLimits;
 
 use crate::model::time::{millis_literal, parse_date_time};
-use crate::model::vocab::{RDF_TYPE, dce, dct, foaf, oa};
+use crate::model::vocab::{RDF_TYPE, activity_streams, dce, dct, foaf, oa};
 use oxigraph::model::vocab::rdf;
 use oxigraph::model::{
     GraphName, Literal, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Quad, Term, TermRef,
@@ -43,6 +45,10 @@ pub enum Motivation {
     Assessing,
     /// An answer in a thread.
     Replying,
+    /// A review announced by a review service (COAR Notify).
+    Reviewing,
+    /// A relationship announced by a repository (an article citing the dataset).
+    Linking,
 }
 
 impl Motivation {
@@ -62,6 +68,8 @@ impl Motivation {
             Self::Editing => oa::EDITING,
             Self::Assessing => oa::ASSESSING,
             Self::Replying => oa::REPLYING,
+            Self::Reviewing => oa::REVIEWING,
+            Self::Linking => oa::LINKING,
         }
     }
 
@@ -73,6 +81,8 @@ impl Motivation {
             Self::Editing => "editing",
             Self::Assessing => "assessing",
             Self::Replying => "replying",
+            Self::Reviewing => "reviewing",
+            Self::Linking => "linking",
         }
     }
 
@@ -87,14 +97,14 @@ impl Motivation {
 
     /// The motivation a form's word names.
     pub fn parse(word: &str) -> Option<Self> {
-        [Self::Replying]
+        [Self::Replying, Self::Reviewing, Self::Linking]
             .into_iter()
             .chain(Self::OFFERED)
             .find(|m| m.word() == word)
     }
 
     fn of_iri(iri: &str) -> Option<Self> {
-        [Self::Replying]
+        [Self::Replying, Self::Reviewing, Self::Linking]
             .into_iter()
             .chain(Self::OFFERED)
             .find(|m| m.iri().as_str() == iri)
@@ -145,6 +155,13 @@ pub struct NewAnnotation {
     pub creator: Option<String>,
     /// For a producer's answer: what it says of the report.
     pub resolution: Option<Resolution>,
+    /// A resource that is the body instead of the text (an announced review, the article
+    /// of a relationship).
+    pub link: Option<NamedNode>,
+    /// The service that announced it, for notifications.
+    pub generator: Option<NamedNode>,
+    /// The kind of relationship a linking annotation stands for (`dct:type`).
+    pub relation: Option<NamedNode>,
 }
 
 impl NewAnnotation {
@@ -163,26 +180,42 @@ impl NewAnnotation {
                 self.motivation.iri().into_owned().into(),
             ),
             quad(iri, oa::HAS_TARGET, self.target.clone().into()),
-            quad(iri, oa::HAS_BODY, body.clone().into()),
             quad(iri, dct::CREATED, millis_literal(now).into()),
-            quad(&body, RDF_TYPE, oa::TEXTUAL_BODY.into_owned().into()),
-            quad(
+        ];
+        if let Some(link) = &self.link {
+            quads.push(quad(iri, oa::HAS_BODY, link.clone().into()));
+        }
+        if let Some(generator) = &self.generator {
+            quads.push(quad(
+                iri,
+                activity_streams::GENERATOR,
+                generator.clone().into(),
+            ));
+        }
+        if let Some(relation) = &self.relation {
+            quads.push(quad(iri, dct::TYPE, relation.clone().into()));
+        }
+        if !self.text.is_empty() {
+            let value = rdf::VALUE.into_owned();
+            quads.push(quad(iri, oa::HAS_BODY, body.clone().into()));
+            quads.push(quad(&body, RDF_TYPE, oa::TEXTUAL_BODY.into_owned().into()));
+            quads.push(quad(
                 &body,
-                rdf::VALUE.into_owned().as_ref(),
+                value.as_ref(),
                 Literal::new_simple_literal(&self.text).into(),
-            ),
-            quad(
+            ));
+            quads.push(quad(
                 &body,
                 dce::FORMAT,
                 Literal::new_simple_literal("text/plain").into(),
-            ),
-        ];
-        if let Some(language) = self.language {
-            quads.push(quad(
-                &body,
-                dce::LANGUAGE,
-                Literal::new_simple_literal(language).into(),
             ));
+            if let Some(language) = self.language {
+                quads.push(quad(
+                    &body,
+                    dce::LANGUAGE,
+                    Literal::new_simple_literal(language).into(),
+                ));
+            }
         }
         if let Some(resolution) = self.resolution {
             let tag = NamedNode::new_unchecked(format!("{}#status", iri.as_str()));
@@ -228,6 +261,14 @@ pub struct Annotation {
     pub created: String,
     /// What an answer says of the report it answers.
     pub resolution: Option<Resolution>,
+    /// The resource that is its body, when it is not text.
+    pub link: Option<String>,
+    /// The service that announced it.
+    pub generator: Option<String>,
+    /// The kind of relationship it stands for.
+    pub relation: Option<String>,
+    /// Whether it waits for an editor's approval (a third party's notification).
+    pub pending: bool,
 }
 
 impl Annotation {
@@ -261,7 +302,15 @@ impl Annotation {
             .collect();
         let tagging =
             |b: &NamedNode| object(b.as_ref().into(), oa::HAS_PURPOSE) == Some(oa::TAGGING.into());
-        let body = bodies.iter().find(|b| !tagging(b))?.clone();
+        let textual = |b: &NamedNode| object(b.as_ref().into(), rdf::VALUE).is_some();
+        let body = bodies.iter().find(|b| !tagging(b) && textual(b));
+        let link = bodies
+            .iter()
+            .find(|b| !tagging(b) && !textual(b))
+            .map(|b| b.as_str().to_owned());
+        if body.is_none() && link.is_none() {
+            return None;
+        }
         let resolution = bodies
             .iter()
             .find(|b| tagging(b))
@@ -272,8 +321,15 @@ impl Annotation {
             iri: iri.as_str().to_owned(),
             target: target.as_str().to_owned(),
             motivation,
-            text: text_of(object(body.as_ref().into(), rdf::VALUE))?,
-            language: text_of(object(body.as_ref().into(), dce::LANGUAGE)),
+            text: body
+                .and_then(|b| text_of(object(b.as_ref().into(), rdf::VALUE)))
+                .unwrap_or_default(),
+            language: body.and_then(|b| text_of(object(b.as_ref().into(), dce::LANGUAGE))),
+            link,
+            generator: named(object(subject, activity_streams::GENERATOR))
+                .map(|g| g.as_str().to_owned()),
+            relation: named(object(subject, dct::TYPE)).map(|r| r.as_str().to_owned()),
+            pending: false,
             creator: creator.and_then(|c| text_of(object(c.as_ref().into(), foaf::NICK))),
             created: object(subject, dct::CREATED)
                 .and_then(parse_date_time)
@@ -297,6 +353,17 @@ impl Annotation {
         if let Some(language) = &self.language {
             body["language"] = json!(language);
         }
+        let mut bodies: Vec<Value> = Vec::new();
+        if let Some(link) = &self.link {
+            bodies.push(json!(link));
+        }
+        if !self.text.is_empty() {
+            bodies.push(body);
+        }
+        let body = match bodies.len() {
+            1 => bodies.remove(0),
+            _ => json!(bodies),
+        };
         let body = match self.resolution {
             None => body,
             Some(resolution) => json!([body, {
@@ -315,6 +382,12 @@ impl Annotation {
             "body": body,
             "created": self.created,
         });
+        if let Some(generator) = &self.generator {
+            annotation["generator"] = json!(generator);
+        }
+        if let Some(relation) = &self.relation {
+            annotation["dcterms:type"] = json!({ "id": relation });
+        }
         if let Some(name) = &self.creator {
             annotation["creator"] = json!({
                 "id": format!("{}#creator", self.iri),

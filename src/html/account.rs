@@ -59,7 +59,10 @@ impl Pages {
                 let query = form_urlencoded::Serializer::new(String::new())
                     .append_pair("publisher", iri)
                     .finish();
-                json!({ "iri": iri, "search": format!("{search}?{query}") })
+                let reports = iri
+                    .starts_with(frame.base)
+                    .then(|| format!("{iri}/feedback"));
+                json!({ "iri": iri, "search": format!("{search}?{query}"), "reports": reports })
             })
             .collect();
         self.render(

@@ -1,7 +1,8 @@
 //! The thread of reusers' annotations on a dataset's page, and the form to add one.
 
 use super::view::DistributionView;
-use super::{PageContext, dated, paragraphs};
+use super::{Frame, PageContext, PageError, Pages, dated, paragraphs};
+use crate::feedback::reports::OpenReport;
 use crate::feedback::{Annotation, Motivation};
 use serde_json::{Value, json};
 
@@ -23,7 +24,7 @@ pub fn thread(
     let top: Vec<Value> = page
         .annotations
         .iter()
-        .filter(|a| a.target == topic || about(&a.target).is_some())
+        .filter(|a| !a.pending && (a.target == topic || about(&a.target).is_some()))
         .map(|a| {
             let replies: Vec<Value> = page
                 .annotations
@@ -55,6 +56,15 @@ pub fn thread(
         "targets": targets,
         "action": format!("{}/feedback", page.iri),
         "may_answer": may_answer,
+        "pending": if may_answer {
+            page.annotations
+                .iter()
+                .filter(|a| a.pending)
+                .map(|a| item(a, page.language, None))
+                .collect()
+        } else {
+            Vec::new()
+        },
         "may_hide": page.visitor.is_some_and(|v| v.admin),
     })
 }
@@ -68,5 +78,40 @@ fn item(annotation: &Annotation, language: &str, about: Option<String>) -> Value
         "creator": annotation.creator,
         "created": dated(Some(&annotation.created), language),
         "about": about,
+        "link": annotation.link,
+        "generator": annotation.generator,
+        "relation": annotation.relation,
     })
+}
+
+impl Pages {
+    /// A publisher's open reports, oldest first (`agent`: its page; `feed`: the Atom feed).
+    pub fn reports(
+        &self,
+        reports: &[OpenReport],
+        (title, agent, feed): (&str, &str, &str),
+        frame: &Frame<'_>,
+    ) -> Result<String, PageError> {
+        let items: Vec<Value> = reports
+            .iter()
+            .map(|r| {
+                let mut entry = item(&r.annotation, frame.language, None);
+                entry["dataset"] = json!(r.dataset);
+                entry["dataset_title"] = json!(r.title);
+                entry["answers"] = json!(r.answers);
+                entry
+            })
+            .collect();
+        self.render(
+            "reports.html",
+            frame,
+            json!({
+                "title": title,
+                "agent": agent,
+                "feed": feed,
+                "reports": items,
+                "formats": [{ "label": "Atom", "href": feed, "media_type": "application/atom+xml" }],
+            }),
+        )
+    }
 }

@@ -393,6 +393,7 @@ mod tests {
             include_str!("templates/account.html"),
             include_str!("templates/dataset_form.html"),
             include_str!("templates/delete.html"),
+            include_str!("templates/reports.html"),
         ];
         let mut used = BTreeSet::new();
         for template in templates {

@@ -190,6 +190,7 @@ impl Pages {
             include_str!("templates/dataset_form.html"),
         )?;
         env.add_template("delete.html", include_str!("templates/delete.html"))?;
+        env.add_template("reports.html", include_str!("templates/reports.html"))?;
         env.add_template(
             "harvest_job.html",
             include_str!("templates/harvest_job.html"),

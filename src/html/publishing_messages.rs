@@ -461,6 +461,11 @@ pub(super) const PUBLISHING: &[(&str, &str, &str)] = &[
         "Edit this dataset",
         "Modifier ce jeu de données",
     ),
+    (
+        "account_open_reports",
+        "open reports from reusers",
+        "signalements ouverts des réutilisateurs",
+    ),
     // Reusers' feedback on a dataset's page.
     ("kind_annotation", "Annotation", "Annotation"),
     (
@@ -548,4 +553,49 @@ pub(super) const PUBLISHING: &[(&str, &str, &str)] = &[
     ("resolution_none", "still open", "toujours ouvert"),
     ("answer_send", "Publish the answer", "Publier la réponse"),
     ("hide_this", "Hide (spam)", "Masquer (indésirable)"),
+    // A publisher's open reports.
+    ("kind_reports", "Open reports", "Signalements ouverts"),
+    (
+        "reports_title",
+        "Open reports for",
+        "Signalements ouverts pour",
+    ),
+    (
+        "reports_intro",
+        "Questions, problems and suggested corrections about this publisher's datasets that no answer has resolved or rejected yet, oldest first.",
+        "Questions, problèmes et corrections suggérées sur les jeux de données de cet éditeur qu'aucune réponse n'a encore résolus ni rejetés, du plus ancien au plus récent.",
+    ),
+    ("reports_publisher", "The publisher", "L'éditeur"),
+    (
+        "reports_atom",
+        "Follow in a feed reader (Atom)",
+        "Suivre dans un lecteur de flux (Atom)",
+    ),
+    ("reports_count", "Open:", "Ouverts :"),
+    (
+        "reports_answers",
+        "answer(s) so far",
+        "réponse(s) pour l'instant",
+    ),
+    (
+        "reports_none",
+        "Nothing is waiting for an answer.",
+        "Rien n'attend de réponse.",
+    ),
+    // Notifications from other systems (LDN, COAR Notify).
+    ("motivation_reviewing", "A review", "Une évaluation"),
+    ("motivation_linking", "A related work", "Une œuvre liée"),
+    ("announced_by", "announced by", "annoncé par"),
+    (
+        "pending_heading",
+        "Waiting for your approval",
+        "En attente de votre approbation",
+    ),
+    (
+        "pending_intro",
+        "Other systems (journals, review services, repositories) announced these about the dataset. Nobody signs such notifications: check them before they show.",
+        "D'autres systèmes (revues, services d'évaluation, entrepôts) ont annoncé ceci à propos du jeu de données. Personne ne signe ces notifications : vérifiez-les avant qu'elles ne s'affichent.",
+    ),
+    ("approve", "Approve", "Approuver"),
+    ("reject", "Reject", "Rejeter"),
 ];

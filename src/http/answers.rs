@@ -28,11 +28,18 @@ pub struct AnswerPost {
     lang: String,
 }
 
-/// What the hide form posts.
+/// What a form that only needs its CSRF code posts (hide, approve, reject).
 #[derive(Deserialize)]
 pub struct HidePost {
     #[serde(default)]
     csrf: String,
+}
+
+impl HidePost {
+    /// The form's CSRF code.
+    pub fn csrf(&self) -> &str {
+        &self.csrf
+    }
 }
 
 /// `POST {base}annotations/{id}/answer`: the producer's answer, in the thread.
@@ -68,6 +75,9 @@ pub async fn answer(
         language: super::respond::known_language(&form.lang),
         creator: Some(visitor.who.name.clone()),
         resolution,
+        link: None,
+        generator: None,
+        relation: None,
     };
     let iri = state
         .store
@@ -108,7 +118,11 @@ pub async fn hide(
 }
 
 /// Who posts: signed in, from our pages, with their session's CSRF code.
-fn signed_in(request: &HttpRequest, state: &AppState, csrf: &str) -> Result<SignedIn, HttpError> {
+pub(super) fn signed_in(
+    request: &HttpRequest,
+    state: &AppState,
+    csrf: &str,
+) -> Result<SignedIn, HttpError> {
     same_origin(request, state)?;
     let visitor = visitor(request).ok_or(HttpError::Unauthorized)?;
     visitor.check_csrf(csrf)?;
@@ -152,7 +166,7 @@ async fn report_and_dataset(
 }
 
 /// 403 unless the person may edit `dataset` (its editors and admins answer for it).
-async fn may_answer(
+pub(super) async fn may_answer(
     state: &AppState,
     visitor: &SignedIn,
     dataset: &RecordId,

@@ -159,7 +159,7 @@ pub async fn annotation(
 pub fn on_page(
     store: &CatalogStore,
     description: &Description,
-    format: Format,
+    (format, with_pending): (Format, bool),
 ) -> Result<Vec<Annotation>, HttpError> {
     if format != Format::Rdf(Representation::Html)
         || !description.quads.iter().any(|q| {
@@ -177,6 +177,14 @@ pub fn on_page(
         .iter()
         .filter_map(|(iri, quads)| Annotation::read(iri, quads))
         .collect();
+    if with_pending {
+        for (iri, quads) in store.pending_about(&targets)? {
+            if let Some(mut annotation) = Annotation::read(&iri, &quads) {
+                annotation.pending = true;
+                annotations.push(annotation);
+            }
+        }
+    }
     annotations.sort_by(|a, b| a.created.cmp(&b.created));
     Ok(annotations)
 }
@@ -273,6 +281,9 @@ fn checked(
         language: super::respond::known_language(&form.lang),
         creator: (!name.is_empty()).then(|| name.to_owned()),
         resolution: None,
+        link: None,
+        generator: None,
+        relation: None,
     };
     Ok((new, email))
 }

@@ -32,7 +32,7 @@ pub async fn new_dataset(
     let Some(visitor) = visitor(&request) else {
         return Ok(super::signin::signin_first(&state, &here));
     };
-    let publishers = publisher_choices(&state, &visitor).await?;
+    let publishers = publisher_choices(&state, &visitor, language).await?;
     let fields = DatasetFields::blank(publishers.first().map(|(iri, _)| iri.as_str()));
     let page = FormPage {
         visitor: &visitor,
@@ -57,7 +57,7 @@ pub async fn create_dataset(
 ) -> Result<HttpResponse, HttpError> {
     let here = format!("{}publish/datasets", state.store.base());
     let visitor = checked(&request, &state, &form)?;
-    let publishers = publisher_choices(&state, &visitor).await?;
+    let publishers = publisher_choices(&state, &visitor, language).await?;
     let page = FormPage {
         visitor: &visitor,
         language,
@@ -100,7 +100,7 @@ pub async fn edit_dataset(
         return Ok(super::signin::signin_first(&state, &here));
     };
     let done = super::respond::query_parameter(&request, "done")?.and_then(|d| done_key(&d));
-    let publishers = publisher_choices(&state, &visitor).await?;
+    let publishers = publisher_choices(&state, &visitor, language).await?;
     let page = FormPage {
         visitor: &visitor,
         language,
@@ -122,7 +122,7 @@ pub async fn save_dataset(
     let (_, id) = id.into_inner();
     let here = format!("{}datasets/{id}/edit", state.store.base());
     let visitor = checked(&request, &state, &form)?;
-    let publishers = publisher_choices(&state, &visitor).await?;
+    let publishers = publisher_choices(&state, &visitor, language).await?;
     let page = FormPage {
         visitor: &visitor,
         language,
@@ -437,12 +437,15 @@ fn done_key(done: &str) -> Option<&'static str> {
 async fn publisher_choices(
     state: &AppState,
     visitor: &SignedIn,
+    language: &'static str,
 ) -> Result<Vec<(String, String)>, HttpError> {
     let crate::access::Role::Editor { publishers } = &visitor.who.role else {
         return Ok(Vec::new());
     };
     let iris: Vec<String> = publishers.iter().cloned().collect();
-    state.blocking(move |store| store.agent_names(&iris)).await
+    state
+        .blocking(move |store| store.agent_names(&iris, language))
+        .await
 }
 
 fn id_or_404(id: &str) -> Result<crate::model::RecordId, HttpError> {

@@ -12,11 +12,13 @@ mod feedback;
 mod forms;
 mod harvest;
 mod history;
+mod inbox;
 mod oai;
 mod ops;
 mod portal;
 mod profiles;
 mod records;
+mod reports;
 mod respond;
 mod search;
 mod session;
@@ -442,7 +444,26 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                         .route(web::post().to(answers::hide))
                         .default_service(web::to(only_post)),
                 )
+                .service(
+                    web::resource("/annotations/{id}/approve")
+                        .route(web::post().to(inbox::approve))
+                        .default_service(web::to(only_post)),
+                )
+                .service(
+                    web::resource("/annotations/{id}/reject")
+                        .route(web::post().to(inbox::reject))
+                        .default_service(web::to(only_post)),
+                )
+                .service(
+                    web::resource("/{kind:datasets}/{id}/inbox")
+                        .app_data(web::PayloadConfig::new(256 * 1024))
+                        .route(web::get().to(inbox::list))
+                        .route(web::head().to(inbox::list))
+                        .route(web::post().to(inbox::receive))
+                        .default_service(web::to(only_get_post)),
+                )
                 .service(readable("/annotations/{id}", feedback::annotation))
+                .service(readable("/{kind:agents}/{id}/feedback", reports::open))
                 .service(readable("/{kind}/{id}/linkset", signposts::linkset))
                 .service(readable("/{kind}/{id}/{history}", history::history))
                 .service(readable("/{kind}/{id}", records::resource))

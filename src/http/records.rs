@@ -100,7 +100,9 @@ async fn published(
             let base = store.base().as_str();
             let titles = catalog_titles(store, format)?;
             let work = work_of(&description, (&iri, base), &titles);
-            let annotations = super::feedback::on_page(store, &description, format)?;
+            let with_pending = visitor.is_some();
+            let annotations =
+                super::feedback::on_page(store, &description, (format, with_pending))?;
             let page = PageContext {
                 base,
                 iri: &iri,
@@ -120,6 +122,10 @@ async fn published(
                 Variants::of(&iri),
             )
             .in_profile();
+            let rendered = match kind {
+                ResourceKind::Dataset => rendered.with_links(&super::inbox::link(&iri)),
+                _ => rendered,
+            };
             Ok(Some(match &work {
                 Some(work) => rendered.with_links(&signposting::link_header(
                     &signposting::signposts(work, &iri),

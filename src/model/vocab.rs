@@ -99,6 +99,7 @@ terms!(
     RIGHTS_STATEMENT = "RightsStatement",
     MEDIA_TYPE = "MediaType",
     CREATED = "created",
+    TYPE = "type",
     ABSTRACT = "abstract",
     BIBLIOGRAPHIC_CITATION = "bibliographicCitation",
 });
@@ -250,7 +251,16 @@ terms!(
     ASSESSING = "assessing",
     REPLYING = "replying",
     TAGGING = "tagging",
+    REVIEWING = "reviewing",
+    LINKING = "linking",
     HAS_PURPOSE = "hasPurpose",
+});
+
+terms!(
+    /// [Activity Streams 2.0](https://www.w3.org/TR/activitystreams-vocabulary/): the
+    /// service that announced a notification.
+    activity_streams, "http://www.w3.org/ns/activitystreams#", {
+    GENERATOR = "generator",
 });
 
 terms!(

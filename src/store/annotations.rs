@@ -3,7 +3,7 @@
 
 use super::{CatalogStore, StoreError};
 use crate::model::time::millis_literal;
-use crate::model::vocab::{RDF_TYPE, oa, prov, vcard};
+use crate::model::vocab::{RDF_TYPE, adms, dct, oa, prov, vcard};
 use oxigraph::model::{
     GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Quad, QuadRef, Term,
 };
@@ -111,6 +111,31 @@ impl CatalogStore {
         Ok(true)
     }
 
+    /// Every public annotation, each as its IRI and quads (for the lists that gather them
+    /// across datasets, as a publisher's open reports).
+    pub fn all_annotations(&self) -> Result<Vec<(NamedNode, Vec<Quad>)>, StoreError> {
+        let mut found = Vec::new();
+        for quad in
+            self.store
+                .quads_for_pattern(None, Some(RDF_TYPE), Some(oa::ANNOTATION.into()), None)
+        {
+            let quad = quad?;
+            if let (NamedOrBlankNodeRef::NamedNode(subject), GraphName::NamedNode(graph)) =
+                (quad.subject.as_ref(), &quad.graph_name)
+                && subject == graph.as_ref()
+            {
+                found.push(graph.clone());
+            }
+        }
+        found
+            .into_iter()
+            .map(|iri| {
+                let quads = self.graph_quads(iri.as_ref())?;
+                Ok((iri, quads))
+            })
+            .collect()
+    }
+
     /// The quads of the annotation `iri` (in its graph), empty if there is none.
     pub fn annotation(&self, iri: NamedNodeRef<'_>) -> Result<Vec<Quad>, StoreError> {
         let quads = self.graph_quads(iri)?;
@@ -119,5 +144,136 @@ impl CatalogStore {
                 && q.object == Term::from(oa::ANNOTATION.into_owned())
         });
         Ok(if is_annotation { quads } else { Vec::new() })
+    }
+}
+
+/// The status a notification waiting for approval carries in the private store.
+const PENDING: &str = "pending";
+
+impl CatalogStore {
+    /// Keeps the annotation `iri` a third party announced (`quads`) in the private store
+    /// until an editor approves it, with the notification as received (`raw`).
+    pub fn add_pending(
+        &self,
+        iri: &NamedNode,
+        quads: &[Quad],
+        raw: &str,
+    ) -> Result<(), StoreError> {
+        let _writing = self.write_lock();
+        let graph = GraphNameRef::NamedNode(iri.as_ref());
+        let mut private = self.private.start_transaction()?;
+        for quad in quads
+            .iter()
+            .filter(|q| q.graph_name == GraphName::NamedNode(iri.clone()))
+        {
+            private.insert(quad);
+        }
+        let pending = oxigraph::model::Literal::new_simple_literal(PENDING);
+        private.insert(QuadRef::new(iri, adms::STATUS, &pending, graph));
+        let raw = oxigraph::model::Literal::new_simple_literal(raw);
+        private.insert(QuadRef::new(iri, dct::SOURCE, &raw, graph));
+        private.commit()?;
+        Ok(())
+    }
+
+    /// The annotations waiting for approval about any of `targets`, each as its IRI and
+    /// quads (without the bookkeeping).
+    pub fn pending_about(
+        &self,
+        targets: &[NamedNode],
+    ) -> Result<Vec<(NamedNode, Vec<Quad>)>, StoreError> {
+        let mut found = Vec::new();
+        for target in targets {
+            for quad in self.private.quads_for_pattern(
+                None,
+                Some(oa::HAS_TARGET),
+                Some(target.as_ref().into()),
+                None,
+            ) {
+                let quad = quad?;
+                if let GraphName::NamedNode(graph) = &quad.graph_name
+                    && self.is_pending(graph)?
+                    && !found.contains(graph)
+                {
+                    found.push(graph.clone());
+                }
+            }
+        }
+        found
+            .into_iter()
+            .map(|iri| {
+                let quads = self.pending_quads(&iri)?;
+                Ok((iri, quads))
+            })
+            .collect()
+    }
+
+    /// The pending annotation `iri`'s quads, empty if it is not waiting.
+    pub fn pending(&self, iri: &NamedNode) -> Result<Vec<Quad>, StoreError> {
+        if self.is_pending(iri)? {
+            self.pending_quads(iri)
+        } else {
+            Ok(Vec::new())
+        }
+    }
+
+    /// Decides on the pending annotation `iri`: approved, it is published (in the public
+    /// store); rejected, it stays private. Either way the private copy records the
+    /// decision. `false` if it was not waiting.
+    pub fn decide_pending(&self, iri: &NamedNode, approve: bool) -> Result<bool, StoreError> {
+        let _writing = self.write_lock();
+        if !self.is_pending(iri)? {
+            return Ok(false);
+        }
+        let quads = self.pending_quads(iri)?;
+        let graph = GraphNameRef::NamedNode(iri.as_ref());
+        let mut private = self.private.start_transaction()?;
+        let pending = oxigraph::model::Literal::new_simple_literal(PENDING);
+        private.remove(QuadRef::new(iri, adms::STATUS, &pending, graph));
+        let decided = oxigraph::model::Literal::new_simple_literal(if approve {
+            "approved"
+        } else {
+            "rejected"
+        });
+        private.insert(QuadRef::new(iri, adms::STATUS, &decided, graph));
+        private.commit()?;
+        if approve {
+            let mut transaction = self.store.start_transaction()?;
+            for quad in &quads {
+                transaction.insert(quad);
+            }
+            self.commit(transaction)?;
+        }
+        Ok(true)
+    }
+
+    fn is_pending(&self, iri: &NamedNode) -> Result<bool, StoreError> {
+        let pending = oxigraph::model::Literal::new_simple_literal(PENDING);
+        Ok(self.private.contains(QuadRef::new(
+            iri,
+            adms::STATUS,
+            &pending,
+            GraphNameRef::NamedNode(iri.as_ref()),
+        ))?)
+    }
+
+    /// The annotation's own quads in the private store, without the bookkeeping.
+    fn pending_quads(&self, iri: &NamedNode) -> Result<Vec<Quad>, StoreError> {
+        let own = NamedOrBlankNodeRef::from(iri.as_ref());
+        Ok(self
+            .private
+            .quads_for_pattern(
+                None,
+                None,
+                None,
+                Some(GraphNameRef::NamedNode(iri.as_ref())),
+            )
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .filter(|q| {
+                !(q.subject.as_ref() == own
+                    && (q.predicate == adms::STATUS || q.predicate == dct::SOURCE))
+            })
+            .collect())
     }
 }

@@ -156,13 +156,18 @@ impl CatalogStore {
         Ok(self.record_of_topic(&transaction, topic)?.is_some())
     }
 
-    /// The names of the agents `iris`, in order: their `foaf:name` in their record, else
-    /// the IRI itself (a publisher named by an IRI the catalog does not describe).
-    pub fn agent_names(&self, iris: &[String]) -> Result<Vec<(String, String)>, StoreError> {
+    /// The names of the agents `iris`, in order: their `foaf:name` in their record (in
+    /// `language` when they have one in it), else the IRI itself (a publisher named by an
+    /// IRI the catalog does not describe).
+    pub fn agent_names(
+        &self,
+        iris: &[String],
+        language: &str,
+    ) -> Result<Vec<(String, String)>, StoreError> {
         iris.iter()
             .map(|iri| {
                 let name = match NamedNode::new(iri.as_str()) {
-                    Ok(topic) => self.name_in_record(&topic)?,
+                    Ok(topic) => self.name_in_record(&topic, language)?,
                     Err(_) => None,
                 };
                 Ok((iri.clone(), name.unwrap_or_else(|| iri.clone())))
@@ -170,10 +175,15 @@ impl CatalogStore {
             .collect()
     }
 
-    fn name_in_record(&self, topic: &NamedNode) -> Result<Option<String>, StoreError> {
+    fn name_in_record(
+        &self,
+        topic: &NamedNode,
+        language: &str,
+    ) -> Result<Option<String>, StoreError> {
         let Some(graph) = self.record_of(topic)? else {
             return Ok(None);
         };
+        let mut any = None;
         for quad in self.store.quads_for_pattern(
             Some(topic.as_ref().into()),
             Some(foaf::NAME),
@@ -181,10 +191,13 @@ impl CatalogStore {
             Some(graph.as_ref().into()),
         ) {
             if let Term::Literal(name) = quad?.object {
-                return Ok(Some(name.value().to_owned()));
+                if name.language() == Some(language) {
+                    return Ok(Some(name.value().to_owned()));
+                }
+                any.get_or_insert_with(|| name.value().to_owned());
             }
         }
-        Ok(None)
+        Ok(any)
     }
 
     /// The record (public, else a draft) whose topic is `topic`.

@@ -245,6 +245,8 @@ async fn its_editors_answer_and_resolve_and_admins_hide_spam() {
         }
     };
     report("La licence devrait être Etalab 2.0.").await;
+    // Threads are in the order of `dct:created`, to the millisecond.
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     report("Achetez des montres pas chères").await;
     let ours = create_token(
         temp.path(),
@@ -374,6 +376,54 @@ async fn its_editors_answer_and_resolve_and_admins_hide_spam() {
     .unwrap();
     assert!(summary.contains("oa#replying"), "{summary}");
 
+    // The publisher's open reports: the spam only (the other was resolved), on a page
+    // and as Atom for a feed reader.
+    let reports = get_with(
+        &format!("{}/agents/ecobio/feedback", server.url),
+        &[("Accept", "text/html")],
+    )
+    .await;
+    assert_eq!(reports.status(), StatusCode::OK);
+    let reports = reports.text().await.unwrap();
+    assert!(
+        reports.contains("montres") && !reports.contains("devrait être Etalab"),
+        "{reports}"
+    );
+    let feed = format!("{}/agents/ecobio/feedback?format=atom", server.url);
+    let read = tokio::task::spawn_blocking(move || run_python("atom_feed.py", &[&feed]))
+        .await
+        .unwrap();
+    let read: serde_json::Value = serde_json::from_str(read.trim()).unwrap();
+    assert_eq!(read["entries"].as_array().unwrap().len(), 1, "{read}");
+    assert!(
+        read["entries"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("montres"),
+        "{read}"
+    );
+    assert!(
+        read["entries"][0]["id"].as_str().unwrap().ends_with(&spam),
+        "{read}"
+    );
+    let cnrs = get_with(
+        &format!("{}/agents/cnrs/feedback?format=atom", server.url),
+        &[],
+    )
+    .await;
+    assert!(
+        cnrs.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/atom+xml")
+    );
+    assert!(
+        !cnrs.text().await.unwrap().contains("<entry>"),
+        "not theirs"
+    );
+    let nobody = get_with(&format!("{}/agents/nobody/feedback", server.url), &[]).await;
+    assert_eq!(nobody.status(), StatusCode::NOT_FOUND);
+
     // Only an admin hides; hidden, it leaves the public store but not the private one.
     let hide = format!("annotations/{spam}/hide");
     let not_admin = post_as(&server, &hide, &zoe, &[("csrf", &code)]).await;
@@ -411,4 +461,203 @@ async fn its_editors_answer_and_resolve_and_admins_hide_spam() {
         private.contains("montres") && private.contains("wasInvalidatedBy"),
         "kept, with who hid it"
     );
+}
+
+/// A COAR Notify `Announce Relationship`, as the specification's example has it, about
+/// the dataset at `dataset` (its IRI).
+fn announce_relationship(dataset: &str) -> serde_json::Value {
+    serde_json::json!({
+        "@context": ["https://www.w3.org/ns/activitystreams", "https://coar-notify.net"],
+        "id": "urn:uuid:94ecae35-dcfd-4182-8550-22c7164fe23f",
+        "type": ["Announce", "coar-notify:RelationshipAction"],
+        "actor": {"id": "https://research-organisation.org", "name": "Research Organisation", "type": "Organization"},
+        "origin": {"id": "https://research-organisation.org/repository", "inbox": "https://research-organisation.org/inbox/", "type": "Service"},
+        "target": {"id": "https://catalogue.example.org/", "inbox": format!("{dataset}/inbox"), "type": "Service"},
+        "object": {
+            "id": "urn:uuid:74FFB356-0632-44D9-B176-888DA85758DC",
+            "type": "Relationship",
+            "as:subject": "https://research-organisation.org/repository/item/201203/421/",
+            "as:relationship": "http://purl.org/vocab/frbr/core#supplement",
+            "as:object": dataset
+        },
+        "context": {"id": dataset, "type": ["Page", "sorg:AboutPage"]}
+    })
+}
+
+/// POSTs `body` to the inbox of the demo dataset `path` as JSON-LD.
+async fn notify(server: &Server, path: &str, body: &serde_json::Value) -> reqwest::Response {
+    client()
+        .post(format!("{}/{path}/inbox", server.url))
+        .header("Content-Type", "application/ld+json")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_inbox_takes_coar_notifications_that_show_once_an_editor_approves() {
+    use common::api::create_token;
+    use common::pages::{csrf_field, get_as, post_as, sign_in};
+    let temp = tempfile::tempdir().unwrap();
+    let server = Server::start_with(&temp.path().join("data"), &[]);
+    let path = "datasets/amphibiens-mares-zone-atelier-armorique";
+    let dataset = format!("{}{path}", server.base);
+    // Advertised on the dataset's answers.
+    let head = client()
+        .head(format!("{}/{path}", server.url))
+        .header("Accept", "text/turtle")
+        .send()
+        .await
+        .unwrap();
+    let link = head.headers()["link"].to_str().unwrap().to_owned();
+    assert!(
+        link.contains(&format!(
+            "<{dataset}/inbox>; rel=\"http://www.w3.org/ns/ldp#inbox\""
+        )),
+        "{link}"
+    );
+
+    // What is not a notification this inbox takes: 4xx saying what is wrong.
+    let mut broken = announce_relationship(&dataset);
+    broken["object"]
+        .as_object_mut()
+        .unwrap()
+        .remove("as:relationship");
+    broken["origin"].as_object_mut().unwrap().remove("inbox");
+    let refused = notify(&server, path, &broken).await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let detail = refused.text().await.unwrap();
+    assert!(
+        detail.contains("object.as:relationship is missing")
+            && detail.contains("origin.inbox is missing"),
+        "{detail}"
+    );
+    let elsewhere = notify(
+        &server,
+        path,
+        &announce_relationship("https://elsewhere.example/d"),
+    )
+    .await;
+    assert_eq!(elsewhere.status(), StatusCode::BAD_REQUEST);
+    let plain = client()
+        .post(format!("{}/{path}/inbox", server.url))
+        .header("Content-Type", "text/plain")
+        .body("hi")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(plain.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+
+    // The specification's example: accepted, and held back.
+    let accepted = notify(&server, path, &announce_relationship(&dataset)).await;
+    assert_eq!(accepted.status(), StatusCode::ACCEPTED);
+    let location = accepted.headers()["location"].to_str().unwrap().to_owned();
+    let annotation = server.url_of(&location);
+    assert_eq!(
+        get_with(&annotation, &[("Accept", "text/turtle")])
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let inbox = get_with(
+        &format!("{}/{path}/inbox", server.url),
+        &[("Accept", "text/turtle")],
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert!(
+        inbox.contains("ldp#BasicContainer") && !inbox.contains("ldp#contains"),
+        "{inbox}"
+    );
+    let review = serde_json::json!({
+        "@context": ["https://www.w3.org/ns/activitystreams", "https://coar-notify.net"],
+        "id": "urn:uuid:2f4ec582-109e-4952-a94a-b7d7615a8c69",
+        "type": ["Announce", "coar-notify:ReviewAction"],
+        "origin": {"id": "https://review-service.com/system", "inbox": "https://review-service.com/inbox/", "type": "Service"},
+        "target": {"id": "https://catalogue.example.org/", "inbox": format!("{dataset}/inbox"), "type": "Service"},
+        "object": {"id": "https://review-service.com/review/geo/202103/0021", "ietf:cite-as": "https://doi.org/10.3214/987654", "type": ["Document", "sorg:Review"]},
+        "context": {"id": dataset}
+    });
+    assert_eq!(
+        notify(&server, path, &review).await.status(),
+        StatusCode::ACCEPTED
+    );
+
+    // Its editor sees them waiting and approves the relationship.
+    let editor = create_token(
+        temp.path(),
+        &[
+            "--name",
+            "Zoé",
+            "--role",
+            "editor",
+            "--publisher",
+            &format!("{}agents/ecobio", server.base),
+        ],
+    );
+    let session = sign_in(&server, &editor).await;
+    let page = get_as(&server, path, &session).await.text().await.unwrap();
+    assert!(
+        page.contains("research-organisation.org&#x2f;repository&#x2f;item")
+            && page.contains("/approve\""),
+        "waiting, with the way to approve"
+    );
+    let id = location.rsplit('/').next().unwrap();
+    let approved = post_as(
+        &server,
+        &format!("annotations/{id}/approve"),
+        &session,
+        &[("csrf", &csrf_field(&page))],
+    )
+    .await;
+    assert_eq!(approved.status(), StatusCode::SEE_OTHER);
+    let inbox = get_with(
+        &format!("{}/{path}/inbox", server.url),
+        &[("Accept", "text/turtle")],
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert!(
+        inbox.contains("ldp#contains") && inbox.contains(id),
+        "{inbox}"
+    );
+    let turtle = get_with(&annotation, &[("Accept", "text/turtle")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        turtle.contains("oa#linking")
+            && turtle.contains("frbr:supplement")
+            && turtle.contains("activitystreams#generator"),
+        "{turtle}"
+    );
+    let anonymous = get_with(
+        &format!("{}/{path}", server.url),
+        &[("Accept", "text/html")],
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert!(
+        anonymous.contains("research-organisation.org&#x2f;repository&#x2f;item&#x2f;201203"),
+        "shown once approved"
+    );
+    let context =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ontologies/contexts/anno.jsonld");
+    let summary = tokio::task::spawn_blocking(move || {
+        run_python(
+            "annotation_jsonld.py",
+            &[&annotation, &context.display().to_string()],
+        )
+    })
+    .await
+    .unwrap();
+    assert!(summary.contains("oa#linking"), "{summary}");
 }

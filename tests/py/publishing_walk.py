@@ -188,6 +188,12 @@ try:
     summary["thanks_shown"] = driver.find_element(By.ID, "feedback-sent").is_displayed()
     summary["thread"] = driver.find_element(By.CSS_SELECTOR, "ol.thread").text
     look("dataset-thread")
+
+    # The publisher's open reports, which a coordinator works through.
+    driver.get(base + "/agents/ecobio/feedback")
+    loaded()
+    summary["reports"] = driver.find_element(By.CSS_SELECTOR, "main").text
+    look("reports")
 finally:
     driver.quit()
 
