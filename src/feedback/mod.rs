@@ -8,6 +8,7 @@
 mod limits;
 pub mod notify;
 pub mod reports;
+pub mod reuses;
 
 pub use limits::PostLimits;
 

@@ -47,6 +47,8 @@ impl Pages {
                 "modified": dated(view.text(topic, dct::MODIFIED).as_deref(), page.language),
                 "identifier": view.text(topic, dct::IDENTIFIER),
                 "distributions": &distributions,
+                "reuses": page.reuses.iter().map(|r| super::feedback::reuse_item(r, page.language)).collect::<Vec<_>>(),
+                "reuse_kinds": crate::feedback::reuses::ReuseKind::ALL.iter().map(|k| k.word()).collect::<Vec<_>>(),
                 "feedback": super::feedback::thread(
                     page,
                     (description.topic.as_str(), may_edit(&view, topic, page)),

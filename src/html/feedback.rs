@@ -115,3 +115,47 @@ impl Pages {
         )
     }
 }
+
+impl Pages {
+    /// Every reuse, latest first; `datasets`: (IRI, page, title) of those they are based on.
+    pub fn reuses(
+        &self,
+        reuses: &[crate::feedback::reuses::Reuse],
+        datasets: &[(String, String, String)],
+        frame: &Frame<'_>,
+    ) -> Result<String, PageError> {
+        let t = super::messages(frame.language);
+        let items: Vec<Value> = reuses
+            .iter()
+            .map(|r| {
+                let based_on: Vec<Value> = r
+                    .datasets
+                    .iter()
+                    .filter_map(|d| datasets.iter().find(|(iri, _, _)| iri == d))
+                    .map(|(_, page, title)| json!({ "href": page, "title": title }))
+                    .collect();
+                let mut entry = reuse_item(r, frame.language);
+                entry["datasets"] = json!(based_on);
+                entry
+            })
+            .collect();
+        self.render(
+            "reuses.html",
+            frame,
+            json!({ "title": t.get("reuses_title"), "reuses": items }),
+        )
+    }
+}
+
+/// A reuse as pages list it.
+pub fn reuse_item(reuse: &crate::feedback::reuses::Reuse, language: &str) -> Value {
+    json!({
+        "iri": reuse.iri,
+        "title": reuse.title,
+        "url": reuse.url,
+        "kind": reuse.kind,
+        "image": reuse.image,
+        "creator": reuse.creator,
+        "created": dated(Some(&reuse.created), language),
+    })
+}

@@ -13,6 +13,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("nav_label", "Main menu", "Menu principal"),
     ("nav_search", "Search datasets", "Rechercher des données"),
     ("nav_sparql", "SPARQL queries", "Requêtes SPARQL"),
+    ("nav_reuses", "Reuses", "Réutilisations"),
     ("switch_language", "Français", "English"),
     (
         "switch_title",
@@ -394,6 +395,7 @@ mod tests {
             include_str!("templates/dataset_form.html"),
             include_str!("templates/delete.html"),
             include_str!("templates/reports.html"),
+            include_str!("templates/reuses.html"),
         ];
         let mut used = BTreeSet::new();
         for template in templates {

@@ -66,6 +66,8 @@ pub struct PageContext<'a> {
     pub visitor: Option<&'a Visitor>,
     /// Reusers' annotations on a dataset and its distributions (its page's thread).
     pub annotations: &'a [crate::feedback::Annotation],
+    /// What people made with the dataset.
+    pub reuses: &'a [crate::feedback::reuses::Reuse],
 }
 
 /// `here` with `lang` set to `language` (any other `lang` dropped): the language switch.
@@ -77,6 +79,15 @@ pub fn in_language(here: &str, language: &str) -> String {
         .append_pair("lang", language)
         .finish();
     format!("{path}?{query}")
+}
+
+/// What `description` says of its topic with `predicate`, in `language` if it can.
+pub fn text_in(
+    description: &Description,
+    predicate: oxigraph::model::NamedNodeRef<'_>,
+    language: &str,
+) -> Option<String> {
+    GraphView::new(description, language).text(description.topic.as_ref().into(), predicate)
 }
 
 /// The header's way to sign in, which comes back to the page.
@@ -191,6 +202,7 @@ impl Pages {
         )?;
         env.add_template("delete.html", include_str!("templates/delete.html"))?;
         env.add_template("reports.html", include_str!("templates/reports.html"))?;
+        env.add_template("reuses.html", include_str!("templates/reuses.html"))?;
         env.add_template(
             "harvest_job.html",
             include_str!("templates/harvest_job.html"),

@@ -598,4 +598,52 @@ pub(super) const PUBLISHING: &[(&str, &str, &str)] = &[
     ),
     ("approve", "Approve", "Approuver"),
     ("reject", "Reject", "Rejeter"),
+    // Reuses.
+    ("kind_reuses", "Reuses", "Réutilisations"),
+    ("kind_reuse", "Reuse", "Réutilisation"),
+    (
+        "reuses_title",
+        "Reuses of the data",
+        "Réutilisations des données",
+    ),
+    (
+        "reuses_intro",
+        "What people made with the datasets of this catalog: applications, maps and charts, articles, APIs. Made something? Declare it from the dataset's page.",
+        "Ce que l'on a fait des jeux de données de ce catalogue : applications, cartes et graphiques, articles, API. Vous avez réalisé quelque chose ? Déclarez-le depuis la page du jeu de données.",
+    ),
+    (
+        "reuses_none",
+        "No reuse has been declared yet.",
+        "Aucune réutilisation n'a encore été déclarée.",
+    ),
+    ("reuses_heading", "Reuses", "Réutilisations"),
+    (
+        "reuses_none_here",
+        "Nobody has declared a reuse of this dataset yet.",
+        "Personne n'a encore déclaré de réutilisation de ce jeu de données.",
+    ),
+    (
+        "reuse_declare",
+        "Declare a reuse",
+        "Déclarer une réutilisation",
+    ),
+    ("reuse_title", "Its title", "Son titre"),
+    (
+        "reuse_url",
+        "Its address (http or https)",
+        "Son adresse (http ou https)",
+    ),
+    ("reuse_kind", "What is it?", "De quoi s'agit-il ?"),
+    (
+        "reuse_image",
+        "An image of it (address, optional)",
+        "Une image (adresse, facultative)",
+    ),
+    ("reuse_send", "Declare", "Déclarer"),
+    ("reuse_based_on", "Based on", "À partir de"),
+    ("reuse_kind_application", "Application", "Application"),
+    ("reuse_kind_visualisation", "Visualisation", "Visualisation"),
+    ("reuse_kind_article", "Article", "Article"),
+    ("reuse_kind_api", "API", "API"),
+    ("reuse_kind_other", "Other", "Autre"),
 ];

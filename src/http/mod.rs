@@ -20,6 +20,7 @@ mod profiles;
 mod records;
 mod reports;
 mod respond;
+mod reuses;
 mod search;
 mod session;
 mod signin;
@@ -463,6 +464,13 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                         .default_service(web::to(only_get_post)),
                 )
                 .service(readable("/annotations/{id}", feedback::annotation))
+                .service(readable("/reuses", reuses::all))
+                .service(readable("/reuses/{id}", reuses::one))
+                .service(
+                    web::resource("/{kind:datasets}/{id}/reuses")
+                        .route(web::post().to(reuses::declare))
+                        .default_service(web::to(only_post)),
+                )
                 .service(readable("/{kind:agents}/{id}/feedback", reports::open))
                 .service(readable("/{kind}/{id}/linkset", signposts::linkset))
                 .service(readable("/{kind}/{id}/{history}", history::history))

@@ -61,6 +61,7 @@ pub async fn landing(request: &HttpRequest, state: &AppState) -> Result<HttpResp
         work: None,
         visitor: visitor.as_ref(),
         annotations: &[],
+        reuses: &[],
     };
     let landing = Landing {
         catalog: &description,

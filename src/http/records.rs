@@ -103,6 +103,7 @@ async fn published(
             let with_pending = visitor.is_some();
             let annotations =
                 super::feedback::on_page(store, &description, (format, with_pending))?;
+            let reuses = super::reuses::on_page(store, &description, format)?;
             let page = PageContext {
                 base,
                 iri: &iri,
@@ -112,6 +113,7 @@ async fn published(
                 work: work.as_ref(),
                 visitor: visitor.as_ref(),
                 annotations: &annotations,
+                reuses: &reuses,
             };
             let body = render(&description, format, &page, html, pages)?;
             let rendered = Rendered::new(
@@ -305,6 +307,7 @@ impl Page {
             work: None,
             visitor: self.visitor.as_ref(),
             annotations: &[],
+            reuses: &[],
         }
     }
 

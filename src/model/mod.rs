@@ -11,6 +11,14 @@ pub mod vocab;
 pub use ids::{BaseIri, BaseIriError, RecordId, RecordIdError, ResourceKind, Variants, bare_doi};
 pub use split::{RecordDraft, RecordKind, SplitOutcome, owned_triples, split_into_records};
 
+/// Whether `value` is an absolute `http(s)` URL: never `javascript:` or `data:`, which a
+/// page would turn into a link that runs.
+pub fn is_web_url(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    (lower.starts_with("http://") || lower.starts_with("https://"))
+        && oxigraph::model::NamedNode::new(value).is_ok()
+}
+
 /// Whether `value` looks like an email address: something, `@`, a domain with a dot, and
 /// nothing that could break out of a `mailto:` IRI or an attribute.
 pub fn is_email(value: &str) -> bool {

@@ -277,3 +277,57 @@ impl CatalogStore {
             .collect())
     }
 }
+
+impl CatalogStore {
+    /// Adds the reuse `iri` (`quads`, all in its graph). The graph must be new.
+    pub fn add_reuse(&self, iri: &NamedNode, quads: &[Quad]) -> Result<(), StoreError> {
+        let _writing = self.write_lock();
+        let graph = GraphNameRef::NamedNode(iri.as_ref());
+        if self
+            .store
+            .quads_for_pattern(None, None, None, Some(graph))
+            .next()
+            .is_some()
+        {
+            return Err(StoreError::Exists(iri.as_str().to_owned()));
+        }
+        let mut transaction = self.store.start_transaction()?;
+        for quad in quads
+            .iter()
+            .filter(|q| q.graph_name == GraphName::NamedNode(iri.clone()))
+        {
+            transaction.insert(quad);
+        }
+        self.commit(transaction)
+    }
+
+    /// The graphs whose own subject `predicate`s `object` (reuses based on a dataset, or,
+    /// with `rdf:type`, every reuse), each as its IRI and quads.
+    pub fn graphs_saying(
+        &self,
+        predicate: NamedNodeRef<'_>,
+        object: Option<NamedNodeRef<'_>>,
+    ) -> Result<Vec<(NamedNode, Vec<Quad>)>, StoreError> {
+        let mut found: Vec<NamedNode> = Vec::new();
+        for quad in
+            self.store
+                .quads_for_pattern(None, Some(predicate), object.map(Into::into), None)
+        {
+            let quad = quad?;
+            if let (NamedOrBlankNodeRef::NamedNode(subject), GraphName::NamedNode(graph)) =
+                (quad.subject.as_ref(), &quad.graph_name)
+                && subject == graph.as_ref()
+                && !found.contains(graph)
+            {
+                found.push(graph.clone());
+            }
+        }
+        found
+            .into_iter()
+            .map(|iri| {
+                let quads = self.graph_quads(iri.as_ref())?;
+                Ok((iri, quads))
+            })
+            .collect()
+    }
+}

@@ -661,3 +661,116 @@ async fn the_inbox_takes_coar_notifications_that_show_once_an_editor_approves() 
     .unwrap();
     assert!(summary.contains("oa#linking"), "{summary}");
 }
+
+#[tokio::test]
+async fn reuses_are_declared_on_a_dataset_and_listed_as_linked_data() {
+    let server = Server::start();
+    let declare = |fields: Vec<(&'static str, String)>| {
+        let url = format!("{}/{DATASET}/reuses", server.url);
+        async move { client().post(url).form(&fields).send().await.unwrap() }
+    };
+    let title = "Carte des zones humides <script>alert(1)</script>".to_owned();
+    let sent = declare(vec![
+        ("title", title.clone()),
+        ("url", "https://example.org/carte".into()),
+        ("kind", "visualisation".into()),
+        ("image", "https://example.org/carte.png".into()),
+        ("name", "Léa".into()),
+    ])
+    .await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    for (field, value, status) in [
+        ("url", "javascript:alert(1)", StatusCode::BAD_REQUEST),
+        (
+            "image",
+            "data:image/png;base64,AAAA",
+            StatusCode::BAD_REQUEST,
+        ),
+        ("kind", "poem", StatusCode::BAD_REQUEST),
+        ("title", " ", StatusCode::BAD_REQUEST),
+    ] {
+        let mut fields = vec![
+            ("title", "x".to_owned()),
+            ("url", "https://example.org/y".to_owned()),
+            ("kind", "article".to_owned()),
+        ];
+        fields.retain(|(name, _)| *name != field);
+        fields.push((field, value.to_owned()));
+        assert_eq!(declare(fields).await.status(), status, "{field}");
+    }
+    let bot = declare(vec![
+        ("title", "Spam".into()),
+        ("url", "https://spam.example/".into()),
+        ("kind", "other".into()),
+        ("website", "x".into()),
+    ])
+    .await;
+    assert_eq!(bot.status(), StatusCode::SEE_OTHER);
+
+    // On the dataset's page and on the list of reuses, escaped, once.
+    let html = page(&server).await;
+    assert!(
+        html.contains("Carte des zones humides &lt;script&gt;") && !html.contains("<script>alert")
+    );
+    assert!(!html.contains("Spam"), "the bot's reuse was dropped");
+    let list = get_with(
+        &format!("{}/reuses", server.url),
+        &[("Accept", "text/html"), ("Accept-Language", "fr")],
+    )
+    .await;
+    let list = list.text().await.unwrap();
+    assert_eq!(
+        list.matches("example.org&#x2f;carte\"").count(),
+        1,
+        "{list}"
+    );
+    assert!(
+        list.contains("Visualisation") && list.contains("zones humides de Bretagne")
+            || list.contains("Inventaire"),
+        "{list}"
+    );
+    // As linked data: schema.org, based on the dataset.
+    let turtle = get_with(
+        &format!("{}/reuses", server.url),
+        &[("Accept", "text/turtle")],
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert!(
+        turtle.contains("http://schema.org/isBasedOn")
+            && turtle.contains(DATASET)
+            && turtle.contains("VisualArtwork"),
+        "{turtle}"
+    );
+    let at = list.find("reuses&#x2f;2").unwrap();
+    let id: String = list[at + 12..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    let one = get_with(
+        &format!("{}/reuses/{id}", server.url),
+        &[("Accept", "application/n-triples")],
+    )
+    .await;
+    assert_eq!(one.status(), StatusCode::OK);
+    assert!(
+        one.text()
+            .await
+            .unwrap()
+            .contains("<http://schema.org/url> <https://example.org/carte>")
+    );
+    let feed = get_with(
+        &format!("{}/catalog", server.url),
+        &[("Accept", "text/turtle")],
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert!(
+        !feed.contains("schema.org/isBasedOn"),
+        "reuses stay out of the DCAT feed"
+    );
+}

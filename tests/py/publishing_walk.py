@@ -17,6 +17,7 @@ import urllib.parse
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 base, token, chromium, chromedriver, axe_path, shots = sys.argv[1:7]
@@ -38,6 +39,14 @@ summary = {"axe": {}, "screenshots": [], "phone_overflow": {}}
 
 def loaded():
     WebDriverWait(driver, 20).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def navigate(element):
+    """Clicks `element`, which leads to another page, and waits for that page."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 20).until(expected_conditions.staleness_of(old))
+    loaded()
 
 
 def axe(name):
@@ -83,12 +92,10 @@ try:
     # Signing in from the header's link, which comes back to the page.
     driver.get(base + "/")
     loaded()
-    driver.find_element(By.CSS_SELECTOR, "header a[href*='signin']").click()
-    loaded()
+    navigate(driver.find_element(By.CSS_SELECTOR, "header a[href*='signin']"))
     look("signin")
     driver.find_element(By.ID, "token").send_keys(token)
-    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-    loaded()
+    navigate(driver.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
     summary["after_signin"] = driver.current_url
     summary["header_after_signin"] = driver.find_element(By.TAG_NAME, "header").text
 
@@ -96,8 +103,7 @@ try:
     driver.get(base + "/account")
     loaded()
     look("account")
-    driver.find_element(By.CSS_SELECTOR, "main a[href$='publish/datasets']").click()
-    loaded()
+    navigate(driver.find_element(By.CSS_SELECTOR, "main a[href$='publish/datasets']"))
     look("new")
     driver.find_element(By.ID, "title_fr").send_keys("Loutres du Léguer <2025>")
     driver.find_element(By.ID, "description_fr").send_keys("Comptages annuels des loutres sur le Léguer.")
@@ -113,8 +119,7 @@ try:
     summary["format_filter"] = visible
     Select(driver.find_element(By.ID, "d0_format")).select_by_value(
         "http://publications.europa.eu/resource/authority/file-type/CSV")
-    driver.find_element(By.CSS_SELECTOR, "button[name=action][value=publish]").click()
-    loaded()
+    navigate(driver.find_element(By.CSS_SELECTOR, "button[name=action][value=publish]"))
     summary["after_publish"] = driver.current_url
     summary["done"] = driver.find_element(By.CSS_SELECTOR, ".done").text
     summary["licence_notes"] = notes_by("d0_license")
@@ -128,8 +133,7 @@ try:
     title = driver.find_element(By.ID, "title_fr")
     title.clear()
     title.send_keys("Loutres du Léguer, comptages")
-    driver.find_element(By.CSS_SELECTOR, "button[name=action][value=publish]").click()
-    loaded()
+    navigate(driver.find_element(By.CSS_SELECTOR, "button[name=action][value=publish]"))
     summary["licence_notes_after"] = notes_by("d0_license")
     edit_url = driver.current_url
     dataset_url = edit_url.split("/edit")[0]
@@ -155,8 +159,7 @@ try:
     # Its history compares the two versions: the title changed.
     driver.get(dataset_url + "/history")
     loaded()
-    driver.find_element(By.CSS_SELECTOR, "form.compare button").click()
-    loaded()
+    navigate(driver.find_element(By.CSS_SELECTOR, "form.compare button"))
     summary["diff"] = driver.find_element(By.CSS_SELECTOR, ".changes").text
     look("history")
 
@@ -166,8 +169,7 @@ try:
     look("delete")
 
     # Signing out from the header.
-    driver.find_element(By.CSS_SELECTOR, "header form.signout button").click()
-    loaded()
+    navigate(driver.find_element(By.CSS_SELECTOR, "header form.signout button"))
     summary["header_after_signout"] = driver.find_element(By.TAG_NAME, "header").text
     driver.get(edit_url)
     loaded()
@@ -176,18 +178,29 @@ try:
     # An anonymous reuser reports a problem on the dataset's page.
     driver.get(dataset_url)
     loaded()
-    form = driver.find_element(By.CSS_SELECTOR, "form.feedback-form")
+    form = driver.find_element(By.CSS_SELECTOR, "section.feedback form.feedback-form")
     if not form.is_displayed():
         driver.find_element(By.CSS_SELECTOR, "section.feedback details summary").click()
     driver.find_element(By.CSS_SELECTOR, "input[name=motivation][value=assessing]").click()
     driver.find_element(By.ID, "feedback-text").send_keys("Le fichier CSV renvoie une erreur 404.")
     driver.find_element(By.ID, "feedback-name").send_keys("Léa")
     driver.find_element(By.ID, "feedback-email").send_keys("lea@example.org")
-    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    loaded()
+    navigate(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
     summary["thanks_shown"] = driver.find_element(By.ID, "feedback-sent").is_displayed()
     summary["thread"] = driver.find_element(By.CSS_SELECTOR, "ol.thread").text
     look("dataset-thread")
+
+    # The reuser declares what they made with the data.
+    driver.find_element(By.CSS_SELECTOR, "section.reuses details summary").click()
+    driver.find_element(By.ID, "reuse-title").send_keys("Carte des loutres du Léguer")
+    driver.find_element(By.ID, "reuse-url").send_keys("https://example.org/carte-loutres")
+    Select(driver.find_element(By.ID, "reuse-kind")).select_by_value("visualisation")
+    navigate(driver.find_element(By.CSS_SELECTOR, "section.reuses form button[type=submit]"))
+    summary["reuses_on_page"] = driver.find_element(By.CSS_SELECTOR, "section.reuses").text
+    driver.get(base + "/reuses")
+    loaded()
+    summary["reuses_page"] = driver.find_element(By.TAG_NAME, "main").text
+    look("reuses")
 
     # The publisher's open reports, which a coordinator works through.
     driver.get(base + "/agents/ecobio/feedback")

@@ -433,8 +433,7 @@ fn is_iri(value: &str) -> bool {
 /// An absolute `http(s)` URL: never `javascript:` or `data:`, which a page would turn
 /// into a link.
 fn is_web_url(value: &str) -> bool {
-    let lower = value.to_ascii_lowercase();
-    (lower.starts_with("http://") || lower.starts_with("https://")) && is_iri(value)
+    crate::model::is_web_url(value)
 }
 
 fn is_email(value: &str) -> bool {

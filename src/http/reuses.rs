@@ -1,0 +1,267 @@
+//! Reuses: declared from a dataset's page (`POST {base}datasets/{id}/reuses`, guarded as
+//! feedback is), listed on the datasets' pages and at `{base}reuses`, each served at
+//! `{base}reuses/{id}` in every RDF syntax.
+
+use super::AppState;
+use super::errors::HttpError;
+use super::extract::Language;
+use super::respond::{Rendered, choose, respond, see_other};
+use super::session::same_origin;
+use crate::exports::Format;
+use crate::feedback::reuses::{NewReuse, Reuse, ReuseKind, creative_work, is_based_on};
+use crate::html::Frame;
+use crate::model::vocab::{RDF_TYPE, dct};
+use crate::model::{RecordId, ResourceKind, Variants, is_web_url};
+use crate::rdf::{Representation, serialize};
+use crate::store::{CatalogStore, Description, Lookups, Records, StoreError};
+use actix_web::{HttpRequest, HttpResponse, web};
+use oxigraph::model::{NamedNode, Term};
+use serde::Deserialize;
+
+/// The longest title of a reuse.
+const MAX_TITLE: usize = 300;
+
+/// What the reuse form posts.
+#[derive(Deserialize)]
+pub struct ReusePost {
+    title: String,
+    url: String,
+    kind: String,
+    #[serde(default)]
+    image: String,
+    #[serde(default)]
+    name: String,
+    /// The honeypot: hidden from people.
+    #[serde(default)]
+    website: String,
+}
+
+/// `POST {base}datasets/{id}/reuses`: declares a reuse of the dataset.
+pub async fn declare(
+    request: HttpRequest,
+    path: web::Path<(String, String)>,
+    form: web::Form<ReusePost>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, HttpError> {
+    same_origin(&request, &state)?;
+    let (_, id) = path.into_inner();
+    let not_found = || HttpError::NotFound {
+        kind: "dataset",
+        id: id.clone(),
+    };
+    let record = RecordId::parse(&id).map_err(|_| not_found())?;
+    let page = state.store.base().resource(ResourceKind::Dataset, &record);
+    let back = format!("{}#reuses", page.as_str());
+    if !form.website.is_empty() {
+        tracing::info!("a reuse that filled the honeypot was dropped");
+        return Ok(see_other(&back));
+    }
+    let form = form.into_inner();
+    let asked = record.clone();
+    let topic = state
+        .blocking(move |store| store.describe(ResourceKind::Dataset, &asked))
+        .await?
+        .ok_or_else(not_found)?
+        .topic;
+    let new = checked(form, topic)?;
+    let address = request
+        .peer_addr()
+        .map_or(std::net::IpAddr::from([0, 0, 0, 0]), |a| a.ip());
+    if let Err(wait) = state.post_limits.admit(address) {
+        return Err(HttpError::TooManyPosts(wait.as_secs().max(1)));
+    }
+    let iri = state
+        .store
+        .base()
+        .join(&format!("reuses/{}", super::feedback::fresh_id()?));
+    let quads = new.quads(&iri, crate::model::time::now_millis());
+    state
+        .blocking(move |store| store.add_reuse(&iri, &quads))
+        .await?;
+    Ok(see_other(&back))
+}
+
+/// `GET {base}reuses`: every reuse, latest first, with the datasets it is based on; or all
+/// of them in an RDF syntax.
+pub async fn all(
+    request: HttpRequest,
+    Language(language): Language,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, HttpError> {
+    let representation = choose(&request, None)?;
+    let iri = state.store.base().join("reuses");
+    let found = state
+        .blocking(move |store| {
+            let graphs = store.graphs_saying(RDF_TYPE, Some(creative_work().as_ref()))?;
+            let titles = if representation == Representation::Html {
+                dataset_titles(store, &graphs, language)?
+            } else {
+                Vec::new()
+            };
+            Ok::<_, StoreError>((graphs, titles))
+        })
+        .await?;
+    let (graphs, titles) = found;
+    let body = if representation == Representation::Html {
+        let mut reuses: Vec<Reuse> = graphs
+            .iter()
+            .filter_map(|(iri, q)| Reuse::read(iri, q))
+            .collect();
+        reuses.sort_by(|a, b| b.created.cmp(&a.created));
+        let visitor = super::session::visitor(&request).map(|v| v.view());
+        let frame = Frame {
+            base: state.store.base().as_str(),
+            language,
+            here: iri.as_str(),
+            kind: "reuses",
+            visitor: visitor.as_ref(),
+        };
+        state.pages.reuses(&reuses, &titles, &frame)?.into_bytes()
+    } else {
+        let quads: Vec<_> = graphs.into_iter().flat_map(|(_, quads)| quads).collect();
+        serialize(&quads, representation).map_err(HttpError::Serialize)?
+    };
+    let rendered = Rendered::new(
+        body,
+        representation,
+        None,
+        None,
+        Variants::FormatParameter(iri.as_str()),
+    );
+    Ok(respond(&request, &rendered))
+}
+
+/// `GET {base}reuses/{id}[.ext]`: one reuse.
+pub async fn one(
+    request: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, HttpError> {
+    let asked = path.into_inner();
+    let not_found = || HttpError::NotFound {
+        kind: "reuse",
+        id: asked.clone(),
+    };
+    let (id, suffix) = super::respond::split_suffix(&asked).ok_or_else(not_found)?;
+    let id = RecordId::parse(id).map_err(|_| not_found())?;
+    let iri = state.store.base().join(&format!("reuses/{id}"));
+    let representation = choose(&request, suffix)?;
+    let lookup = iri.clone();
+    let quads = state
+        .blocking(move |store| store.graphs_saying(RDF_TYPE, Some(creative_work().as_ref())))
+        .await?
+        .into_iter()
+        .find(|(graph, _)| *graph == lookup)
+        .map(|(_, quads)| quads)
+        .ok_or_else(not_found)?;
+    let body = if representation == Representation::Html {
+        let description = Description {
+            topic: iri.clone(),
+            quads,
+            modified: None,
+            version: None,
+        };
+        let language = super::respond::preferred_language(&request);
+        let page = super::records::Page::new((&request, &state), iri.as_str(), "reuse", language);
+        state
+            .pages
+            .resource(&description, &page.context())?
+            .into_bytes()
+    } else {
+        serialize(&quads, representation).map_err(HttpError::Serialize)?
+    };
+    Ok(respond(
+        &request,
+        &Rendered::new(body, representation, None, None, Variants::of(iri.as_str())),
+    ))
+}
+
+/// The reuses a dataset's page lists (none for other pages).
+pub fn on_page(
+    store: &CatalogStore,
+    description: &Description,
+    format: Format,
+) -> Result<Vec<Reuse>, HttpError> {
+    if format != Format::Rdf(Representation::Html) {
+        return Ok(Vec::new());
+    }
+    let mut reuses: Vec<Reuse> = store
+        .graphs_saying(is_based_on().as_ref(), Some(description.topic.as_ref()))?
+        .iter()
+        .filter_map(|(iri, quads)| Reuse::read(iri, quads))
+        .collect();
+    reuses.sort_by(|a, b| b.created.cmp(&a.created));
+    Ok(reuses)
+}
+
+/// The page and title of every dataset the reuses are based on.
+fn dataset_titles(
+    store: &CatalogStore,
+    graphs: &[(NamedNode, Vec<oxigraph::model::Quad>)],
+    language: &str,
+) -> Result<Vec<(String, String, String)>, StoreError> {
+    let mut titles: Vec<(String, String, String)> = Vec::new();
+    let datasets = graphs.iter().flat_map(|(_, quads)| {
+        quads
+            .iter()
+            .filter(|q| q.predicate == is_based_on())
+            .filter_map(|q| match &q.object {
+                Term::NamedNode(n) => Some(n.clone()),
+                _ => None,
+            })
+    });
+    for dataset in datasets {
+        if titles.iter().any(|(iri, _, _)| iri == dataset.as_str()) {
+            continue;
+        }
+        let Some(id) = store.record_id_of(&dataset)? else {
+            continue;
+        };
+        let Some(description) = store.describe(ResourceKind::Dataset, &id)? else {
+            continue;
+        };
+        let title = crate::html::text_in(&description, dct::TITLE, language)
+            .unwrap_or_else(|| id.as_str().to_owned());
+        let page = store.base().resource(ResourceKind::Dataset, &id);
+        titles.push((dataset.as_str().to_owned(), page.as_str().to_owned(), title));
+    }
+    Ok(titles)
+}
+
+/// The form as a reuse, or what is wrong with it.
+fn checked(form: ReusePost, dataset: NamedNode) -> Result<NewReuse, HttpError> {
+    let title = form.title.trim();
+    if title.is_empty() {
+        return Err(HttpError::BadRequest("give the reuse a title".into()));
+    }
+    if title.chars().count() > MAX_TITLE || form.name.chars().count() > crate::feedback::MAX_NAME {
+        return Err(HttpError::PayloadTooLarge(format!(
+            "a title is limited to {MAX_TITLE} characters, a name to {}",
+            crate::feedback::MAX_NAME
+        )));
+    }
+    let web = |value: &str, what: &str| {
+        if is_web_url(value) {
+            Ok(NamedNode::new_unchecked(value))
+        } else {
+            Err(HttpError::BadRequest(format!(
+                "{what} must be a web address beginning with http:// or https://, not {value:?}"
+            )))
+        }
+    };
+    let kind = ReuseKind::parse(&form.kind)
+        .ok_or_else(|| HttpError::BadRequest(format!("unknown kind of reuse {:?}", form.kind)))?;
+    let image = match form.image.trim() {
+        "" => None,
+        image => Some(web(image, "the image")?),
+    };
+    let name = form.name.trim();
+    Ok(NewReuse {
+        title: title.to_owned(),
+        url: web(form.url.trim(), "the reuse's address")?,
+        kind,
+        image,
+        datasets: vec![dataset],
+        creator: (!name.is_empty()).then(|| name.to_owned()),
+    })
+}
