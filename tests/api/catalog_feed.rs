@@ -384,18 +384,94 @@ fn an_rdflib_harvester_following_next_sees_every_unchanged_dataset_once() {
     );
 }
 
-#[test]
-fn feed_pages_have_no_dcat_ap_violation() {
+#[tokio::test]
+async fn feed_pages_have_no_dcat_ap_violation() {
     let (server, _temp) = server();
+    feedback_everywhere(&server).await;
     let shapes = fixture("shapes/dcat-ap-3.0.1/html/shacl");
-    let summary = run_python(
-        "shacl_feed.py",
-        &[&server.url, shapes.to_str().unwrap(), TOKEN],
-    );
+    let url = server.url.clone();
+    let summary = tokio::task::spawn_blocking(move || {
+        run_python("shacl_feed.py", &[&url, shapes.to_str().unwrap(), TOKEN])
+    })
+    .await
+    .unwrap();
     let summary: serde_json::Value = serde_json::from_str(summary.trim()).unwrap();
     assert!(summary["pages"].as_u64().unwrap() >= 6, "{summary}");
     assert_eq!(summary["withdrawn"], 1, "{summary}");
     assert_eq!(summary["violations"], 0, "{summary}");
+}
+
+/// Reusers' feedback, a reuse and an approved notification on a dataset: none of it may
+/// reach the feed (they live in their own graphs).
+async fn feedback_everywhere(server: &Server) {
+    use crate::common::pages::{csrf_field, get_as, post_as, sign_in};
+    let path = "datasets/inventaire-zones-humides-bretagne";
+    let dataset = format!("{}{path}", server.base);
+    let post = |url: String, fields: Vec<(&'static str, &'static str)>| async move {
+        let sent = client().post(url).form(&fields).send().await.unwrap();
+        assert!(sent.status().is_redirection(), "{}", sent.status());
+    };
+    post(
+        format!("{}/{path}/feedback", server.url),
+        vec![
+            ("motivation", "editing"),
+            ("text", "La licence est fausse."),
+        ],
+    )
+    .await;
+    post(
+        format!("{}/{path}/reuses", server.url),
+        vec![
+            ("title", "Carte"),
+            ("url", "https://example.org/carte"),
+            ("kind", "visualisation"),
+        ],
+    )
+    .await;
+    let notification = serde_json::json!({
+        "@context": ["https://www.w3.org/ns/activitystreams", "https://coar-notify.net"],
+        "id": "urn:uuid:2f4ec582-109e-4952-a94a-b7d7615a8c69",
+        "type": ["Announce", "coar-notify:ReviewAction"],
+        "origin": {"id": "https://review-service.com/system", "inbox": "https://review-service.com/inbox/", "type": "Service"},
+        "target": {"id": server.base, "inbox": format!("{dataset}/inbox"), "type": "Service"},
+        "object": {"id": "https://review-service.com/review/geo/202103/0021", "type": ["Document", "sorg:Review"]},
+        "context": {"id": dataset}
+    });
+    let sent = client()
+        .post(format!("{}/{path}/inbox", server.url))
+        .header("Content-Type", "application/ld+json")
+        .body(notification.to_string())
+        .send()
+        .await
+        .unwrap();
+    let location = sent.headers()["location"].to_str().unwrap().to_owned();
+    let session = sign_in(server, TOKEN).await;
+    let code = csrf_field(
+        &get_as(server, "account", &session)
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    let id = location.rsplit('/').next().unwrap();
+    let approved = post_as(
+        server,
+        &format!("annotations/{id}/approve"),
+        &session,
+        &[("csrf", &code)],
+    )
+    .await;
+    assert!(approved.status().is_redirection());
+    let served = client()
+        .get(server.url_of(&location))
+        .header("Accept", "text/turtle")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        served.status().is_success(),
+        "the notification was published"
+    );
 }
 
 #[tokio::test]
