@@ -646,4 +646,9 @@ pub(super) const PUBLISHING: &[(&str, &str, &str)] = &[
     ("reuse_kind_article", "Article", "Article"),
     ("reuse_kind_api", "API", "API"),
     ("reuse_kind_other", "Other", "Autre"),
+    // Reuses in the search.
+    ("with_reuses", "Reused", "Réutilisés"),
+    ("without_reuses", "Not reused yet", "Pas encore réutilisés"),
+    ("facet_has_reuses", "Reuses", "Réutilisations"),
+    ("sort_reuses", "Most reused", "Les plus réutilisés"),
 ];

@@ -107,9 +107,10 @@ impl Pages {
                 "modified_since": kept.iter().find(|(n, _)| *n == "modified_since").map(|(_, v)| *v),
                 "sort_hidden": hidden(&kept, &["sort"]),
                 "sort": view.sort,
-                "sorts": ["relevance", "modified", "title", "issued"],
+                "sorts": ["relevance", "modified", "title", "issued", "reuses"],
                 "pages": pages(page as usize, view.last, &kept, frame.base),
                 "has_data_paper": data_paper_link(&kept, frame.base, t),
+                "has_reuses": reuses_link(&kept, frame.base, t),
                 "formats": [],
             }),
         )
@@ -263,6 +264,8 @@ fn label_of(name: &str, value: &str, t: &Messages) -> String {
             .copied()
             .unwrap_or(value)
             .to_owned(),
+        ("has_reuses", "true") => t.get("with_reuses").copied().unwrap_or(value).to_owned(),
+        ("has_reuses", _) => t.get("without_reuses").copied().unwrap_or(value).to_owned(),
         _ => value.to_owned(),
     }
 }
@@ -288,6 +291,15 @@ fn active(answer: &Value, kept: &[(&str, &str)], base: &str, t: &Messages) -> Ve
             })
         })
         .collect()
+}
+
+/// The link that keeps only datasets someone reused (or undoes it).
+fn reuses_link(kept: &[(&str, &str)], base: &str, t: &Messages) -> Value {
+    json!({
+        "label": t.get("with_reuses"),
+        "active": holds(kept, "has_reuses", "true"),
+        "href": search_link(base, &toggled(kept, "has_reuses", "true")),
+    })
 }
 
 /// The link that keeps only datasets a data paper describes (or undoes it).

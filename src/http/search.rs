@@ -256,21 +256,12 @@ fn parse(query: &str) -> Result<Asked, HttpError> {
             "sort" => {
                 request.sort = Some(Sort::named(&value).ok_or_else(|| {
                     bad(format!(
-                        "sort must be relevance, modified, title or issued, not {value:?}"
+                        "sort must be relevance, modified, title, issued or reuses, not {value:?}"
                     ))
                 })?);
             }
-            "has_data_paper" => {
-                request.has_data_paper = Some(match value.as_str() {
-                    "true" => true,
-                    "false" => false,
-                    _ => {
-                        return Err(bad(format!(
-                            "has_data_paper must be true or false, not {value:?}"
-                        )));
-                    }
-                });
-            }
+            "has_data_paper" => request.has_data_paper = Some(boolean(&name, &value)?),
+            "has_reuses" => request.has_reuses = Some(boolean(&name, &value)?),
             "modified_since" => request.modified_since = Some(instant(&name, &value)?),
             "modified_before" => request.modified_before = Some(instant(&name, &value)?),
             "temporal" => request.temporal = Some(period(&value)?),
@@ -307,6 +298,17 @@ fn whole(name: &str, value: &str, min: usize, max: usize) -> Result<usize, HttpE
                 ))
             }
         })
+}
+
+/// `true` or `false`, else 400 naming the parameter.
+fn boolean(name: &str, value: &str) -> Result<bool, HttpError> {
+    match value {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(HttpError::BadRequest(format!(
+            "{name} must be true or false, not {value:?}"
+        ))),
+    }
 }
 
 /// A date or date-time, in milliseconds.

@@ -201,6 +201,9 @@ impl TopHandle {
             Sort::Issued => Self::Date(
                 shared.add_collector(top.order_by_fast_field::<i64>("issued", Order::Desc)),
             ),
+            Sort::Reuses => Self::Date(
+                shared.add_collector(top.order_by_fast_field::<i64>("reuses", Order::Desc)),
+            ),
             Sort::Title => Self::Title(shared.add_collector(top.order_by_string_fast_field(
                 if request.english {
                     "title_sort_en"

@@ -52,6 +52,9 @@ pub struct Card {
     /// The data papers that describe it (whether any does is a facet).
     #[serde(default)]
     pub papers: Vec<String>,
+    /// How many reuses of it were declared.
+    #[serde(default)]
+    pub reuses: usize,
     /// `dct:modified` (milliseconds).
     pub modified: Option<i64>,
     /// `dct:issued` (milliseconds).
@@ -114,6 +117,7 @@ pub fn card(id: &RecordId, description: &Description) -> Card {
         papers: papers(quads, topic),
         modified: objects(topic, dct::MODIFIED).find_map(millis),
         issued: objects(topic, dct::ISSUED).find_map(millis),
+        reuses: 0,
         draft_of: Vec::new(),
         draft: false,
     }
@@ -209,6 +213,10 @@ pub fn document(
         }
     }
     doc.add_i64(fields.version, version);
+    doc.add_i64(
+        fields.reuses,
+        i64::try_from(card.reuses).unwrap_or(i64::MAX),
+    );
     doc.add_text(fields.card, serde_json::to_string(card).unwrap_or_default());
     doc
 }
@@ -281,6 +289,10 @@ fn add_facets(doc: &mut TantivyDocument, fields: &Fields, card: &Card) {
     for paper in &card.papers {
         doc.add_facet(fields.papers, facet(paper));
     }
+    doc.add_facet(
+        fields.has_reuses,
+        facet(if card.reuses == 0 { "false" } else { "true" }),
+    );
 }
 
 /// The objects of `subject`'s `predicate` in `quads`.

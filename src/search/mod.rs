@@ -344,6 +344,7 @@ impl SearchIndex {
         }
         card.papers.sort();
         card.papers.dedup();
+        card.reuses = store.reuses_of(&description.topic)?;
         let temporal = document::temporal(&description);
         let version = description.version.unwrap_or_default();
         self.remember_labels(&card);

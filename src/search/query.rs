@@ -84,6 +84,8 @@ pub enum Sort {
     Title,
     /// Most recently issued first.
     Issued,
+    /// Most reused first.
+    Reuses,
 }
 
 impl Sort {
@@ -94,6 +96,7 @@ impl Sort {
             Self::Modified => "modified",
             Self::Title => "title",
             Self::Issued => "issued",
+            Self::Reuses => "reuses",
         }
     }
 
@@ -104,6 +107,7 @@ impl Sort {
             "modified" => Some(Self::Modified),
             "title" => Some(Self::Title),
             "issued" => Some(Self::Issued),
+            "reuses" => Some(Self::Reuses),
             _ => None,
         }
     }
@@ -152,6 +156,8 @@ pub struct SearchRequest {
     pub filters: BTreeMap<FacetKind, Vec<String>>,
     /// Only datasets a data paper describes (or only those none does).
     pub has_data_paper: Option<bool>,
+    /// Only datasets someone declared a reuse of (or only those nobody did).
+    pub has_reuses: Option<bool>,
     /// Modified at or after (milliseconds).
     pub modified_since: Option<i64>,
     /// Modified before (milliseconds).
@@ -192,6 +198,10 @@ impl SearchRequest {
         if let Some(wanted) = self.has_data_paper {
             let value = if wanted { "true" } else { "false" };
             must.push(term(Term::from_facet(fields.has_data_paper, &facet(value))));
+        }
+        if let Some(wanted) = self.has_reuses {
+            let value = if wanted { "true" } else { "false" };
+            must.push(term(Term::from_facet(fields.has_reuses, &facet(value))));
         }
         if self.modified_since.is_some() || self.modified_before.is_some() {
             must.push(range(

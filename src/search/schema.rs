@@ -16,7 +16,7 @@ use tantivy::tokenizer::{
 
 /// Bumped whenever the fields or their analysis change: an index of another version is
 /// rebuilt from the store.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// The analysers, by the names the fields use.
 const FRENCH: &str = "passerelle_fr";
@@ -64,6 +64,10 @@ pub struct Fields {
     pub source: Field,
     /// Whether a data paper describes it (`true`/`false`).
     pub has_data_paper: Field,
+    /// Whether anyone declared a reuse of it (`true`/`false`).
+    pub has_reuses: Field,
+    /// How many reuses were declared of it (fast: the "most reused" order).
+    pub reuses: Field,
     /// The data papers that describe it (their IRIs), to index it again when one changes.
     pub papers: Field,
     /// `dct:modified` and `dct:issued` in milliseconds (fast: sorting and ranges).
@@ -110,6 +114,8 @@ pub fn schema() -> (Schema, Fields) {
         language: builder.add_facet_field("language", facet.clone()),
         source: builder.add_facet_field("source", facet.clone()),
         has_data_paper: builder.add_facet_field("has_data_paper", facet.clone()),
+        has_reuses: builder.add_facet_field("has_reuses", facet.clone()),
+        reuses: builder.add_i64_field("reuses", FAST | STORED),
         papers: builder.add_facet_field("papers", facet),
         modified: builder.add_i64_field("modified", INDEXED | FAST | STORED),
         issued: builder.add_i64_field("issued", INDEXED | FAST | STORED),

@@ -298,7 +298,20 @@ impl CatalogStore {
         {
             transaction.insert(quad);
         }
-        self.commit(transaction)
+        self.commit(transaction)?;
+        drop(_writing);
+        // The datasets' search documents count their reuses.
+        let based_on = crate::feedback::reuses::is_based_on();
+        let mut changed = Vec::new();
+        for quad in quads.iter().filter(|q| q.predicate == based_on) {
+            if let Term::NamedNode(dataset) = &quad.object
+                && let Some(id) = self.record_id_of(dataset)?
+            {
+                changed.push(super::RecordChange::Changed(id));
+            }
+        }
+        self.tell(&changed);
+        Ok(())
     }
 
     /// The graphs whose own subject `predicate`s `object` (reuses based on a dataset, or,
@@ -329,5 +342,23 @@ impl CatalogStore {
                 Ok((iri, quads))
             })
             .collect()
+    }
+}
+
+impl CatalogStore {
+    /// How many reuses say they are based on `dataset` (for the search index).
+    pub fn reuses_of(&self, dataset: &NamedNode) -> Result<usize, StoreError> {
+        let based_on = crate::feedback::reuses::is_based_on();
+        let mut count = 0;
+        for quad in self.store.quads_for_pattern(
+            None,
+            Some(based_on.as_ref()),
+            Some(dataset.as_ref().into()),
+            None,
+        ) {
+            quad?;
+            count += 1;
+        }
+        Ok(count)
     }
 }

@@ -773,4 +773,45 @@ async fn reuses_are_declared_on_a_dataset_and_listed_as_linked_data() {
         !feed.contains("schema.org/isBasedOn"),
         "reuses stay out of the DCAT feed"
     );
+
+    // In the search: a filter "reused", and the most reused first.
+    let search = |query: &'static str| {
+        let url = format!("{}/search?{query}", server.url);
+        async move {
+            let answer = get_with(&url, &[("Accept", "application/json")]).await;
+            assert_eq!(answer.status(), StatusCode::OK, "{url}");
+            let answer: serde_json::Value =
+                serde_json::from_str(&answer.text().await.unwrap()).unwrap();
+            answer["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["id"].as_str().unwrap_or_default().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    let reused = search("has_reuses=true").await;
+    assert_eq!(reused, ["inventaire-zones-humides-bretagne"], "{reused:?}");
+    let most = search("sort=reuses&page_size=3").await;
+    assert_eq!(
+        most.first().map(String::as_str),
+        Some("inventaire-zones-humides-bretagne"),
+        "{most:?}"
+    );
+    assert!(search("has_reuses=false").await.len() > 3);
+    let bad = get_with(
+        &format!("{}/search?has_reuses=maybe", server.url),
+        &[("Accept", "application/json")],
+    )
+    .await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    let page = get_with(
+        &format!("{}/search?has_reuses=true", server.url),
+        &[("Accept", "text/html"), ("Accept-Language", "fr")],
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert!(page.contains("Réutilisés") && page.contains("Les plus réutilisés"));
 }
