@@ -2,7 +2,8 @@
 fills the form for a new dataset with one file and no licence, publishes, sees the
 profile's advice next to the licence field, picks a licence and changes the title, finds
 the dataset in the search, sees the change in its history, and signs out; then, as an
-anonymous reuser, reports a problem on the dataset's page. Runs axe-core
+anonymous reuser, reports a problem on the dataset's page and declares a reuse; the
+editor signs in again and answers the report, which resolves it. Runs axe-core
 in every page it sees and takes screenshots of each at desktop and phone widths. Prints a
 JSON summary for tests/api/publishing.rs.
 
@@ -207,6 +208,24 @@ try:
     loaded()
     summary["reports"] = driver.find_element(By.CSS_SELECTOR, "main").text
     look("reports")
+
+    # Its editor signs in again and answers the report, which resolves it.
+    driver.get(base + "/signin")
+    loaded()
+    driver.find_element(By.ID, "token").send_keys(token)
+    navigate(driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+    driver.get(dataset_url)
+    loaded()
+    driver.find_element(By.CSS_SELECTOR, "ol.thread details.answer summary").click()
+    driver.find_element(By.CSS_SELECTOR, "ol.thread details.answer textarea").send_keys("Corrigé : le lien pointe vers le bon fichier.")
+    Select(driver.find_element(By.CSS_SELECTOR, "ol.thread details.answer select")).select_by_value("resolved")
+    look("dataset-answering")
+    navigate(driver.find_element(By.CSS_SELECTOR, "ol.thread details.answer button[type=submit]"))
+    summary["answered"] = driver.find_element(By.CSS_SELECTOR, "ol.thread").text
+    driver.get(base + "/agents/ecobio/feedback")
+    loaded()
+    summary["reports_after"] = driver.find_element(By.CSS_SELECTOR, "main").text
+    navigate(driver.find_element(By.CSS_SELECTOR, "header form.signout button"))
 finally:
     driver.quit()
 
