@@ -5,10 +5,11 @@
 
 use super::body::Body;
 use super::found::{Found, checked_version, find_own};
+use super::mint::mint;
 use super::plan::{Request, plan};
 use super::write::{Written, inexpressible};
 use super::{EditError, Edits, Incoming, Writer};
-use crate::model::vocab::{RDF_TYPE, dcat, dct};
+use crate::model::vocab::{RDF_TYPE, dcat};
 use crate::model::{RecordDraft, RecordId, RecordKind, ResourceKind, owned_triples};
 use crate::store::{CatalogStore, StoreError};
 use crate::store::{Lookups, Records};
@@ -229,47 +230,6 @@ pub(super) fn not_found(id: &str) -> EditError {
 
 pub(super) fn topic_of(found: &Found) -> NamedOrBlankNode {
     found.current.topic.clone().into()
-}
-
-/// An IRI `{base}distributions/{slug}` for a blank-node distribution, from its title (else
-/// its dataset's id), that nothing uses yet.
-pub(super) fn mint(
-    store: &CatalogStore,
-    graph: &Graph,
-    node: NamedOrBlankNodeRef<'_>,
-    dataset: &RecordId,
-) -> Result<NamedNode, EditError> {
-    mint_besides(store, graph, node, (dataset, &[]))
-}
-
-/// [`mint`], also avoiding the IRIs `taken` by other distributions of the same body.
-pub(super) fn mint_besides(
-    store: &CatalogStore,
-    graph: &Graph,
-    node: NamedOrBlankNodeRef<'_>,
-    (dataset, taken): (&RecordId, &[NamedNode]),
-) -> Result<NamedNode, EditError> {
-    let title = graph
-        .objects_for_subject_predicate(node, dct::TITLE)
-        .find_map(|o| match o {
-            TermRef::Literal(l) => Some(l.value().to_owned()),
-            _ => None,
-        })
-        .map_or_else(
-            || format!("{dataset}-distribution"),
-            |title| format!("{dataset}-{title}"),
-        );
-    let preferred = RecordId::from_title(&title);
-    let mut n = 1;
-    loop {
-        let iri = store
-            .base()
-            .resource(ResourceKind::Distribution, &preferred.with_suffix(n));
-        if !taken.contains(&iri) && !store.iri_in_use(&iri)? {
-            return Ok(iri);
-        }
-        n += 1;
-    }
 }
 
 /// The dataset's new version with the body's distribution written as `iri` (in place of

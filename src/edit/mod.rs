@@ -11,6 +11,7 @@ mod distribution;
 mod editable;
 mod error;
 mod found;
+mod mint;
 mod models;
 mod plan;
 mod write;

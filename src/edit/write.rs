@@ -3,8 +3,8 @@
 //! the profile (a draft may not), the store writes it as the plan says, with its history.
 
 use super::body::{Body, name_topic, record_body};
-use super::distribution::mint_besides;
 use super::found::{checked_version, find, owns, refused};
+use super::mint::mint_besides;
 use super::plan::{Existing, Request, Status, plan};
 use super::{EditError, Edits, Incoming, Writer};
 use crate::access::Principal;

@@ -140,7 +140,7 @@ pub async fn annotation(
             };
             let language = super::respond::preferred_language(&request);
             let page =
-                super::records::Page::new((&request, &state), iri.as_str(), "annotation", language);
+                super::page::Page::new((&request, &state), iri.as_str(), "annotation", language);
             state
                 .pages
                 .resource(&description, &page.context())?

@@ -3,7 +3,8 @@
 
 use super::AppState;
 use super::errors::HttpError;
-use super::records::{Page, history_visible, plain};
+use super::page::Page;
+use super::records::{history_visible, plain};
 use super::respond::{
     Rendered, choose, preferred_language, query_parameter, respond, split_suffix,
 };

@@ -15,6 +15,7 @@ mod history;
 mod inbox;
 mod oai;
 mod ops;
+mod page;
 mod portal;
 mod profiles;
 mod records;

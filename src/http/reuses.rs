@@ -162,7 +162,7 @@ pub async fn one(
             version: None,
         };
         let language = super::respond::preferred_language(&request);
-        let page = super::records::Page::new((&request, &state), iri.as_str(), "reuse", language);
+        let page = super::page::Page::new((&request, &state), iri.as_str(), "reuse", language);
         state
             .pages
             .resource(&description, &page.context())?
