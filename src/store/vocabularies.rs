@@ -74,8 +74,6 @@ fn bundle_version() -> String {
     format!("{:x}", hasher.finalize())
 }
 
-/// The types and labels of every code in the vocabulary graph, by IRI, read once at open:
-/// descriptions link to the same few hundred codes over and over.
 /// The bundled vocabularies as one graph, with the classes DCAT-AP gives their members:
 /// what `passerelle validate` checks coded values against without a store.
 pub fn bundled_vocabularies() -> Result<oxigraph::model::Graph, StoreError> {
