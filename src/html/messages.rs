@@ -332,11 +332,12 @@ static CATALOGUES: LazyLock<[BTreeMap<&'static str, &'static str>; 2]> = LazyLoc
     ]
 });
 
-/// Every message: the portal's, then those of publishing.
+/// Every message: the portal's, then those of publishing and of feedback.
 fn all() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
     MESSAGES
         .iter()
         .chain(super::publishing_messages::PUBLISHING)
+        .chain(super::feedback_messages::FEEDBACK)
 }
 
 /// Every message in `language` (`fr`, else English), by key.

@@ -8,6 +8,7 @@ mod cite;
 mod dataset;
 mod dataset_form;
 mod feedback;
+mod feedback_messages;
 pub mod history;
 mod landing;
 mod messages;

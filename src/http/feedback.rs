@@ -76,12 +76,7 @@ pub async fn post(
         ));
     }
     // Counted once it would be written: a refused post costs nothing.
-    let address = request
-        .peer_addr()
-        .map_or(std::net::IpAddr::from([0, 0, 0, 0]), |a| a.ip());
-    if let Err(wait) = state.post_limits.admit(address) {
-        return Err(HttpError::TooManyPosts(wait.as_secs().max(1)));
-    }
+    admit(&request, &state)?;
     let iri = state
         .store
         .base()
@@ -286,6 +281,17 @@ fn checked(
         relation: None,
     };
     Ok((new, email))
+}
+
+/// Counts an anonymous post from the request's address: 429 past the hourly limit.
+pub(super) fn admit(request: &HttpRequest, state: &AppState) -> Result<(), HttpError> {
+    let address = request
+        .peer_addr()
+        .map_or(std::net::IpAddr::from([0, 0, 0, 0]), |a| a.ip());
+    state
+        .post_limits
+        .admit(address)
+        .map_err(|wait| HttpError::TooManyPosts(wait.as_secs().max(1)))
 }
 
 /// A new annotation's id: the day and 64 random bits.

@@ -66,12 +66,7 @@ pub async fn receive(
             topic.as_str()
         )));
     }
-    let address = request
-        .peer_addr()
-        .map_or(std::net::IpAddr::from([0, 0, 0, 0]), |a| a.ip());
-    if let Err(wait) = state.post_limits.admit(address) {
-        return Err(HttpError::TooManyPosts(wait.as_secs().max(1)));
-    }
+    super::feedback::admit(&request, &state)?;
     let iri_of = |text: &str| {
         NamedNode::new(text).map_err(|_| HttpError::BadRequest(format!("{text:?} is not an IRI")))
     };

@@ -64,12 +64,7 @@ pub async fn declare(
         .ok_or_else(not_found)?
         .topic;
     let new = checked(form, topic)?;
-    let address = request
-        .peer_addr()
-        .map_or(std::net::IpAddr::from([0, 0, 0, 0]), |a| a.ip());
-    if let Err(wait) = state.post_limits.admit(address) {
-        return Err(HttpError::TooManyPosts(wait.as_secs().max(1)));
-    }
+    super::feedback::admit(&request, &state)?;
     let iri = state
         .store
         .base()

@@ -48,33 +48,17 @@ impl CatalogStore {
         &self,
         targets: &[NamedNode],
     ) -> Result<Vec<(NamedNode, Vec<Quad>)>, StoreError> {
-        let mut found: Vec<NamedNode> = Vec::new();
+        let mut found: Vec<(NamedNode, Vec<Quad>)> = Vec::new();
         let mut queue: Vec<NamedNode> = targets.to_vec();
         while let Some(target) = queue.pop() {
-            for quad in self.store.quads_for_pattern(
-                None,
-                Some(oa::HAS_TARGET),
-                Some(target.as_ref().into()),
-                None,
-            ) {
-                let quad = quad?;
-                if let (NamedOrBlankNodeRef::NamedNode(subject), GraphName::NamedNode(graph)) =
-                    (quad.subject.as_ref(), &quad.graph_name)
-                    && subject == graph.as_ref()
-                    && !found.contains(graph)
-                {
-                    found.push(graph.clone());
-                    queue.push(graph.clone());
+            for (iri, quads) in self.graphs_saying(oa::HAS_TARGET, Some(target.as_ref()))? {
+                if !found.iter().any(|(known, _)| *known == iri) {
+                    queue.push(iri.clone());
+                    found.push((iri, quads));
                 }
             }
         }
-        found
-            .into_iter()
-            .map(|iri| {
-                let quads = self.graph_quads(iri.as_ref())?;
-                Ok((iri, quads))
-            })
-            .collect()
+        Ok(found)
     }
 
     /// Hides the annotation `iri` (spam, abuse): its graph leaves the public store for the
@@ -114,26 +98,7 @@ impl CatalogStore {
     /// Every public annotation, each as its IRI and quads (for the lists that gather them
     /// across datasets, as a publisher's open reports).
     pub fn all_annotations(&self) -> Result<Vec<(NamedNode, Vec<Quad>)>, StoreError> {
-        let mut found = Vec::new();
-        for quad in
-            self.store
-                .quads_for_pattern(None, Some(RDF_TYPE), Some(oa::ANNOTATION.into()), None)
-        {
-            let quad = quad?;
-            if let (NamedOrBlankNodeRef::NamedNode(subject), GraphName::NamedNode(graph)) =
-                (quad.subject.as_ref(), &quad.graph_name)
-                && subject == graph.as_ref()
-            {
-                found.push(graph.clone());
-            }
-        }
-        found
-            .into_iter()
-            .map(|iri| {
-                let quads = self.graph_quads(iri.as_ref())?;
-                Ok((iri, quads))
-            })
-            .collect()
+        self.graphs_saying(RDF_TYPE, Some(oa::ANNOTATION))
     }
 
     /// The quads of the annotation `iri` (in its graph), empty if there is none.
