@@ -151,10 +151,7 @@ async fn report_and_dataset(
                 };
                 let target = NamedNode::new_unchecked(annotation.target.clone());
                 if annotation.motivation != Motivation::Replying {
-                    let dataset = match store.record_id_of(&target)? {
-                        Some(id) => Some(id),
-                        None => store.dataset_of_distribution(&target)?,
-                    };
+                    let dataset = store.record_of_target(&target)?;
                     return Ok(dataset.map(|d| (annotation, d)));
                 }
                 current = target;

@@ -187,18 +187,24 @@ async fn decide(
     RecordId::parse(id).map_err(|_| not_found())?;
     let iri = state.store.base().join(&format!("annotations/{id}"));
     let lookup = iri.clone();
-    let target = state
-        .blocking(move |store| store.pending(&lookup))
-        .await?
-        .iter()
-        .find(|q| q.predicate == crate::model::vocab::oa::HAS_TARGET)
-        .map(|q| q.object.to_string())
-        .ok_or_else(not_found)?;
-    let topic = NamedNode::new(target.trim_matches(['<', '>'])).map_err(|_| not_found())?;
     let dataset = state
         .blocking(move |store| {
             use crate::store::Lookups;
-            store.record_id_of(&topic)
+            let target = store
+                .pending(&lookup)?
+                .into_iter()
+                .find_map(|q| match q.object {
+                    oxigraph::model::Term::NamedNode(target)
+                        if q.predicate == crate::model::vocab::oa::HAS_TARGET =>
+                    {
+                        Some(target)
+                    }
+                    _ => None,
+                });
+            match target {
+                Some(target) => store.record_of_target(&target),
+                None => Ok(None),
+            }
         })
         .await?
         .ok_or_else(not_found)?;

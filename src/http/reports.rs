@@ -131,10 +131,7 @@ fn dataset_of(
     let Ok(target) = NamedNode::new(target) else {
         return Ok(None);
     };
-    let id = match store.record_id_of(&target)? {
-        Some(id) => Some(id),
-        None => store.dataset_of_distribution(&target)?,
-    };
+    let id = store.record_of_target(&target)?;
     let Some(id) = id else {
         return Ok(None);
     };

@@ -143,12 +143,11 @@ pub async fn one(
     let representation = choose(&request, suffix)?;
     let lookup = iri.clone();
     let quads = state
-        .blocking(move |store| store.graphs_saying(RDF_TYPE, Some(creative_work().as_ref())))
-        .await?
-        .into_iter()
-        .find(|(graph, _)| *graph == lookup)
-        .map(|(_, quads)| quads)
-        .ok_or_else(not_found)?;
+        .blocking(move |store| store.graph_of(lookup.as_ref(), creative_work().as_ref()))
+        .await?;
+    if quads.is_empty() {
+        return Err(not_found());
+    }
     let body = if representation == Representation::Html {
         let description = Description {
             topic: iri.clone(),

@@ -18,15 +18,8 @@ impl CatalogStore {
         email: Option<&NamedNode>,
     ) -> Result<(), StoreError> {
         let _writing = self.write_lock();
+        self.must_be_new(iri)?;
         let graph = GraphNameRef::NamedNode(iri.as_ref());
-        if self
-            .store
-            .quads_for_pattern(None, None, None, Some(graph))
-            .next()
-            .is_some()
-        {
-            return Err(StoreError::Exists(iri.as_str().to_owned()));
-        }
         if let Some(email) = email {
             let mut private = self.private.start_transaction()?;
             private.insert(QuadRef::new(iri, vcard::HAS_EMAIL, email, graph));
@@ -103,12 +96,40 @@ impl CatalogStore {
 
     /// The quads of the annotation `iri` (in its graph), empty if there is none.
     pub fn annotation(&self, iri: NamedNodeRef<'_>) -> Result<Vec<Quad>, StoreError> {
-        let quads = self.graph_quads(iri)?;
-        let is_annotation = quads.iter().any(|q| {
-            q.subject.as_ref() == NamedOrBlankNodeRef::from(iri)
-                && q.object == Term::from(oa::ANNOTATION.into_owned())
-        });
-        Ok(if is_annotation { quads } else { Vec::new() })
+        self.graph_of(iri, oa::ANNOTATION)
+    }
+
+    /// The quads of the graph `iri` when its own subject is a `class` (an annotation, a
+    /// reuse), else none.
+    pub fn graph_of(
+        &self,
+        iri: NamedNodeRef<'_>,
+        class: NamedNodeRef<'_>,
+    ) -> Result<Vec<Quad>, StoreError> {
+        let typed = self.store.contains(QuadRef::new(
+            iri,
+            RDF_TYPE,
+            class,
+            GraphNameRef::NamedNode(iri),
+        ))?;
+        if typed {
+            self.graph_quads(iri)
+        } else {
+            Ok(Vec::new())
+        }
+    }
+
+    /// `Exists` if the graph `iri` holds anything: feedback and reuses never overwrite.
+    fn must_be_new(&self, iri: &NamedNode) -> Result<(), StoreError> {
+        let graph = GraphNameRef::NamedNode(iri.as_ref());
+        match self
+            .store
+            .quads_for_pattern(None, None, None, Some(graph))
+            .next()
+        {
+            Some(_) => Err(StoreError::Exists(iri.as_str().to_owned())),
+            None => Ok(()),
+        }
     }
 }
 
@@ -247,15 +268,7 @@ impl CatalogStore {
     /// Adds the reuse `iri` (`quads`, all in its graph). The graph must be new.
     pub fn add_reuse(&self, iri: &NamedNode, quads: &[Quad]) -> Result<(), StoreError> {
         let _writing = self.write_lock();
-        let graph = GraphNameRef::NamedNode(iri.as_ref());
-        if self
-            .store
-            .quads_for_pattern(None, None, None, Some(graph))
-            .next()
-            .is_some()
-        {
-            return Err(StoreError::Exists(iri.as_str().to_owned()));
-        }
+        self.must_be_new(iri)?;
         let mut transaction = self.store.start_transaction()?;
         for quad in quads
             .iter()

@@ -71,6 +71,14 @@ pub trait Lookups {
         &self,
         distribution: &NamedNode,
     ) -> Result<Option<RecordId>, StoreError>;
+    /// The record of `target`, or of the dataset `target` is a distribution of (what
+    /// feedback on a dataset or one of its files belongs to).
+    fn record_of_target(&self, target: &NamedNode) -> Result<Option<RecordId>, StoreError> {
+        match self.record_id_of(target)? {
+            Some(id) => Ok(Some(id)),
+            None => self.dataset_of_distribution(target),
+        }
+    }
     /// Whether the record graph `graph` holds `triple`.
     fn record_holds(&self, graph: &NamedNode, triple: &Triple) -> Result<bool, StoreError>;
     /// Whether any record, draft or tombstone uses `iri`.

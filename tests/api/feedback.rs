@@ -12,6 +12,21 @@ use reqwest::StatusCode;
 
 const DATASET: &str = "datasets/inventaire-zones-humides-bretagne";
 
+/// What `annotation_jsonld.py` says of the annotation at `url`: its JSON-LD, expanded by
+/// pyld against the bundled W3C context, is the same graph as its Turtle.
+async fn jsonld_reads_as_turtle(url: String) -> String {
+    let context =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ontologies/contexts/anno.jsonld");
+    tokio::task::spawn_blocking(move || {
+        run_python(
+            "annotation_jsonld.py",
+            &[&url, &context.display().to_string()],
+        )
+    })
+    .await
+    .unwrap()
+}
+
 /// Posts feedback on the demo dataset with `fields` (and a motivation, unless given).
 async fn post(server: &Server, fields: &[(&str, &str)]) -> reqwest::Response {
     let mut all: Vec<(&str, &str)> = vec![("motivation", "assessing"), ("lang", "fr")];
@@ -112,17 +127,7 @@ async fn a_reuser_reports_a_problem_that_is_published_as_a_web_annotation() {
     assert_eq!(page.status(), StatusCode::OK);
 
     // Web Annotation JSON-LD that a JSON-LD processor reads to the same triples.
-    let context =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ontologies/contexts/anno.jsonld");
-    let url_for_python = url.clone();
-    let summary = tokio::task::spawn_blocking(move || {
-        run_python(
-            "annotation_jsonld.py",
-            &[&url_for_python, &context.display().to_string()],
-        )
-    })
-    .await
-    .unwrap();
+    let summary = jsonld_reads_as_turtle(url.clone()).await;
     assert!(
         summary.contains("http://www.w3.org/ns/oa#assessing"),
         "{summary}"
@@ -138,6 +143,29 @@ async fn a_reuser_reports_a_problem_that_is_published_as_a_web_annotation() {
     assert!(
         !feed.contains("ns/oa#") && !feed.contains("renvoie une 404"),
         "feedback leaked into the feed"
+    );
+
+    // About one of its files: the thread says which.
+    let (dataset_turtle, _) = common::api::turtle_of(&format!("{}/{DATASET}", server.url)).await;
+    let marker = format!("{}distributions/", server.base);
+    let at = dataset_turtle.find(&marker).unwrap();
+    let file: String = dataset_turtle[at..]
+        .chars()
+        .take_while(|c| *c != '>')
+        .collect();
+    let about_file = post(
+        &server,
+        &[("text", "Ce fichier est vide."), ("target", file.as_str())],
+    )
+    .await;
+    assert_eq!(about_file.status(), StatusCode::SEE_OTHER);
+    let html = self::page(&server).await;
+    let shown = html.find("Ce fichier est vide.").unwrap();
+    assert!(
+        html[..shown]
+            .rfind("à propos de")
+            .is_some_and(|a| shown - a < 600),
+        "which file it is about"
     );
 
     // An annotation that does not exist.
@@ -364,16 +392,7 @@ async fn its_editors_answer_and_resolve_and_admins_hide_spam() {
             && turtle.contains(&licence),
         "{turtle}"
     );
-    let context =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ontologies/contexts/anno.jsonld");
-    let summary = tokio::task::spawn_blocking(move || {
-        run_python(
-            "annotation_jsonld.py",
-            &[&reply_url, &context.display().to_string()],
-        )
-    })
-    .await
-    .unwrap();
+    let summary = jsonld_reads_as_turtle(reply_url.clone()).await;
     assert!(summary.contains("oa#replying"), "{summary}");
 
     // The publisher's open reports: the spam only (the other was resolved), on a page
@@ -649,16 +668,7 @@ async fn the_inbox_takes_coar_notifications_that_show_once_an_editor_approves() 
         anonymous.contains("research-organisation.org&#x2f;repository&#x2f;item&#x2f;201203"),
         "shown once approved"
     );
-    let context =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ontologies/contexts/anno.jsonld");
-    let summary = tokio::task::spawn_blocking(move || {
-        run_python(
-            "annotation_jsonld.py",
-            &[&annotation, &context.display().to_string()],
-        )
-    })
-    .await
-    .unwrap();
+    let summary = jsonld_reads_as_turtle(annotation.clone()).await;
     assert!(summary.contains("oa#linking"), "{summary}");
 }
 

@@ -10,9 +10,8 @@ use crate::common;
 
 use super::search::{DATASET, fold, search};
 use common::api::create;
-use common::{Server, client, run_python};
+use common::{Server, client};
 use reqwest::StatusCode;
-use serde_json::Value;
 
 const THEMES: &str = "http://publications.europa.eu/resource/authority/data-theme/";
 
@@ -317,44 +316,8 @@ async fn chromium_walks_the_portal_with_no_accessibility_violation() {
         .unwrap();
     let period = search(&server, "q=zones+humides&temporal=2010/2015").await;
     let period_total = period["total"].as_u64().unwrap();
-    let shots = std::env::var("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|_| std::env::temp_dir())
-        .join("screenshots");
-    let axe =
-        std::env::var("PASSERELLE_TEST_AXE").expect("PASSERELLE_TEST_AXE (scripts/test sets it)");
-    let chromium =
-        std::env::var("PASSERELLE_TEST_CHROMIUM").unwrap_or_else(|_| "chromium".to_owned());
-    let driver =
-        std::env::var("PASSERELLE_TEST_CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".to_owned());
     let base = server.base.trim_end_matches('/').to_owned();
-    let summary = tokio::task::spawn_blocking(move || {
-        run_python(
-            "portal_browser.py",
-            &[
-                &base,
-                &chromium,
-                &driver,
-                &axe,
-                &shots.display().to_string(),
-            ],
-        )
-    });
-    let summary: Value = serde_json::from_str(summary.await.unwrap().trim()).unwrap();
-    for (page, result) in summary["axe"].as_object().unwrap() {
-        assert!(result["passes"].as_u64().unwrap() > 20, "{page}: {result}");
-        assert_eq!(
-            result["violations"],
-            serde_json::json!([]),
-            "{page}: {result}"
-        );
-    }
-    for (page, overflow) in summary["phone_overflow"].as_object().unwrap() {
-        assert!(
-            overflow.as_i64().unwrap() <= 0,
-            "{page} scrolls sideways on a phone"
-        );
-    }
+    let summary = common::browser::walk("portal_browser.py", vec![base]).await;
     assert_eq!(summary["landing_lang"], "fr", "{summary}");
     assert_eq!(summary["landing_themes"], themes, "{summary}");
     assert_eq!(summary["facet_in_url"], true, "{summary}");

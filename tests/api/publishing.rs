@@ -9,9 +9,8 @@ use crate::common;
 
 use common::api::{create_token, turtle_of};
 use common::pages::{csrf_field, get_as, hidden_field, post_as, sign_in};
-use common::{Server, client, run_python};
+use common::{Server, client};
 use reqwest::StatusCode;
-use serde_json::Value;
 
 const ADMIN: &str = "publishing-admin-secret";
 
@@ -381,43 +380,8 @@ async fn a_person_publishes_in_a_browser_and_the_pages_pass_axe() {
             &format!("{}agents/ecobio", server.base),
         ],
     );
-    let chromium =
-        std::env::var("PASSERELLE_TEST_CHROMIUM").unwrap_or_else(|_| "chromium".to_owned());
-    let driver =
-        std::env::var("PASSERELLE_TEST_CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".to_owned());
-    let axe =
-        std::env::var("PASSERELLE_TEST_AXE").expect("PASSERELLE_TEST_AXE (scripts/test sets it)");
-    let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".to_owned());
-    let shots = std::path::Path::new(&target).join("screenshots");
     let base = server.base.trim_end_matches('/').to_owned();
-    let summary = tokio::task::spawn_blocking(move || {
-        run_python(
-            "publishing_walk.py",
-            &[
-                &base,
-                &token,
-                &chromium,
-                &driver,
-                &axe,
-                &shots.display().to_string(),
-            ],
-        )
-    });
-    let summary: Value = serde_json::from_str(summary.await.unwrap().trim()).unwrap();
-    for (page, result) in summary["axe"].as_object().unwrap() {
-        assert!(result["passes"].as_u64().unwrap() > 20, "{page}: {result}");
-        assert_eq!(
-            result["violations"],
-            serde_json::json!([]),
-            "{page}: {result}"
-        );
-    }
-    for (page, overflow) in summary["phone_overflow"].as_object().unwrap() {
-        assert!(
-            overflow.as_i64().unwrap() <= 0,
-            "{page} scrolls sideways on a phone: {overflow}"
-        );
-    }
+    let summary = common::browser::walk("publishing_walk.py", vec![base, token]).await;
     assert!(
         summary["header_after_signin"]
             .as_str()

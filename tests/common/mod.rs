@@ -3,6 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod api;
+pub mod browser;
 pub mod feeds;
 pub mod pages;
 
