@@ -25,6 +25,7 @@ mod api {
     mod portal;
     mod profile;
     mod publishing;
+    mod publishing_kinds;
     mod python_clients;
     mod search;
     mod search_drafts;

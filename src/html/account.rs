@@ -59,10 +59,10 @@ impl Pages {
                 let query = form_urlencoded::Serializer::new(String::new())
                     .append_pair("publisher", iri)
                     .finish();
-                let reports = iri
-                    .starts_with(frame.base)
-                    .then(|| format!("{iri}/feedback"));
-                json!({ "iri": iri, "search": format!("{search}?{query}"), "reports": reports })
+                let ours = iri.starts_with(frame.base);
+                let reports = ours.then(|| format!("{iri}/feedback"));
+                let edit = ours.then(|| format!("{iri}/edit"));
+                json!({ "iri": iri, "search": format!("{search}?{query}"), "reports": reports, "edit": edit })
             })
             .collect();
         self.render(

@@ -36,6 +36,8 @@ pub struct Choices {
     pub access_rights: Vec<Concept>,
     /// IANA media types we know.
     pub media_types: Vec<Concept>,
+    /// EU languages (the subset we bundle), French and English first.
+    pub languages: Vec<Concept>,
 }
 
 const AUTHORITY: &str = "http://publications.europa.eu/resource/authority/";
@@ -56,6 +58,7 @@ impl Choices {
             frequencies: in_scheme(vocabularies, "frequency"),
             access_rights: in_scheme(vocabularies, "access-right"),
             media_types: members_of_class(vocabularies, dct::MEDIA_TYPE),
+            languages: languages(vocabularies),
         }
     }
 
@@ -67,6 +70,7 @@ impl Choices {
             &self.licences,
             &self.frequencies,
             &self.access_rights,
+            &self.languages,
         ]
         .into_iter()
         .flatten()
@@ -94,6 +98,18 @@ fn in_scheme(graph: &Graph, name: &str) -> Vec<Concept> {
         .collect();
     concepts.sort_by_key(|c| c.en.to_lowercase());
     concepts
+}
+
+/// The languages, French and English first: the portal's two, the ones most records use.
+fn languages(graph: &Graph) -> Vec<Concept> {
+    let mut languages = in_scheme(graph, "language");
+    let first = |c: &Concept| match c.iri.rsplit('/').next() {
+        Some("FRA") => 0,
+        Some("ENG") => 1,
+        _ => 2,
+    };
+    languages.sort_by_key(first);
+    languages
 }
 
 /// The members of `class`, by English label.

@@ -57,6 +57,7 @@ impl Pages {
                 "papers": view.paper_citations(topic),
                 "history": history,
                 "edit": may_edit(&view, topic, page).then(|| format!("{}/edit", page.iri)),
+                "write_paper": format!("{}publish/data-papers?{}", page.base, form_urlencoded::Serializer::new(String::new()).append_pair("describes", page.iri).finish()),
             "formats": format_links(Variants::of(page.iri)),
         });
         super::cite::add_work(&mut context, page);

@@ -338,6 +338,7 @@ fn all() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static 
         .iter()
         .chain(super::publishing_messages::PUBLISHING)
         .chain(super::feedback_messages::FEEDBACK)
+        .chain(super::record_messages::RECORD_FORMS)
 }
 
 /// Every message in `language` (`fr`, else English), by key.
@@ -394,6 +395,10 @@ mod tests {
             include_str!("templates/signin.html"),
             include_str!("templates/account.html"),
             include_str!("templates/dataset_form.html"),
+            include_str!("templates/record_form.html"),
+            include_str!("templates/form_parts.html"),
+            include_str!("templates/paper_form.html"),
+            include_str!("templates/agent_form.html"),
             include_str!("templates/delete.html"),
             include_str!("templates/reports.html"),
             include_str!("templates/reuses.html"),
@@ -463,6 +468,16 @@ mod tests {
         "kind_search",
         "kind_sparql",
         "kind_harvest_job",
+        "form_new_paper",
+        "form_edit_paper",
+        "form_new_agent",
+        "form_edit_agent",
+        "agent_Organization",
+        "agent_Person",
+        "need_describes",
+        "need_name",
+        "field_bad_doi",
+        "field_bad_class",
     ];
 
     #[test]

@@ -6,15 +6,16 @@ mod account;
 mod choices;
 mod cite;
 mod dataset;
-mod dataset_form;
 mod feedback;
 mod feedback_messages;
+mod forms;
 pub mod history;
 mod landing;
 mod messages;
 mod paper;
 mod publishing_messages;
 mod query;
+mod record_messages;
 mod search;
 mod view;
 
@@ -24,7 +25,10 @@ use crate::rdf::Representation;
 use crate::store::Description;
 pub use account::{SignInForm, Visitor};
 pub use choices::Choices;
-pub use dataset_form::{DatasetFields, DatasetForm, FieldError, FormPurpose, Note, Notes};
+pub use forms::{
+    AgentFields, DatasetFields, FieldError, FormFields, FormPurpose, Note, Notes, PaperFields,
+    Picks, RecordForm,
+};
 pub use landing::{Landing, RECENT};
 pub use messages::{messages, other_language};
 use minijinja::Environment;
@@ -197,10 +201,17 @@ impl Pages {
         env.add_template("history.html", include_str!("templates/history.html"))?;
         env.add_template("signin.html", include_str!("templates/signin.html"))?;
         env.add_template("account.html", include_str!("templates/account.html"))?;
+        env.add_template("form_parts.html", include_str!("templates/form_parts.html"))?;
+        env.add_template(
+            "record_form.html",
+            include_str!("templates/record_form.html"),
+        )?;
         env.add_template(
             "dataset_form.html",
             include_str!("templates/dataset_form.html"),
         )?;
+        env.add_template("paper_form.html", include_str!("templates/paper_form.html"))?;
+        env.add_template("agent_form.html", include_str!("templates/agent_form.html"))?;
         env.add_template("delete.html", include_str!("templates/delete.html"))?;
         env.add_template("reports.html", include_str!("templates/reports.html"))?;
         env.add_template("reuses.html", include_str!("templates/reuses.html"))?;
@@ -238,6 +249,7 @@ impl Pages {
             "title": view.label(topic),
             "properties": view.properties(topic),
             "sections": sections,
+            "edit": may_edit_agent(page).then(|| format!("{}/edit", page.iri)),
             "formats": format_links(Variants::of(page.iri)),
         });
         cite::add_work(&mut context, page);
@@ -390,4 +402,15 @@ fn day(text: &str) -> String {
         Some(date) if text.as_bytes().get(10).is_none_or(|b| *b == b'T') => date.to_owned(),
         _ => text.to_owned(),
     }
+}
+
+/// Whether the person signed in may edit the agent on `page`: an admin, or an editor of
+/// that publisher (an agent is its own owner).
+fn may_edit_agent(page: &PageContext<'_>) -> bool {
+    let agent = crate::model::ResourceKind::Agent.label();
+    page.kind == agent
+        && page.iri.starts_with(page.base)
+        && page
+            .visitor
+            .is_some_and(|v| v.admin || v.publishers.iter().any(|p| p == page.iri))
 }

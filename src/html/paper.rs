@@ -64,6 +64,9 @@ impl Pages {
             "doi": work.doi,
             "datasets": datasets,
             "history": history,
+            // Its editors are those of the datasets it describes: an admin, or an editor,
+            // whom the form refuses if those datasets are not theirs.
+            "edit": page.visitor.filter(|v| v.admin || !v.publishers.is_empty()).map(|_| format!("{}/edit", page.iri)),
             "formats": format_links(Variants::of(page.iri)),
         });
         super::cite::add_work(&mut context, page);

@@ -169,6 +169,16 @@ pub(super) const PUBLISHING: &[(&str, &str, &str)] = &[
         "The EU data themes the data belongs to. Recommended: portals across Europe, data.europa.eu among them, group datasets by them.",
         "Les thèmes de données de l'UE dont relèvent les données. Recommandés : les portails européens, data.europa.eu compris, classent les jeux de données par thème.",
     ),
+    (
+        "field_language",
+        "Languages of the data",
+        "Langues des données",
+    ),
+    (
+        "help_language",
+        "The languages the data is written in (its labels, its texts), not the language of this description. DCAT-AP asks for them when the data has text: reusers filter by language.",
+        "Les langues dans lesquelles les données sont écrites (leurs libellés, leurs textes), pas celle de cette description. DCAT-AP les demande quand les données contiennent du texte : les réutilisateurs filtrent par langue.",
+    ),
     ("field_temporal", "Period covered", "Période couverte"),
     (
         "help_temporal",

@@ -1,5 +1,6 @@
-//! The publishing forms for people signed in: create a dataset (`{base}publish/datasets`),
-//! edit one (`{base}datasets/{id}/edit`), delete one (`{base}datasets/{id}/delete`).
+//! The publishing forms for people signed in, one set per kind of record: create
+//! (`{base}publish/{kind}`), edit (`{base}{kind}/{id}/edit`), delete
+//! (`{base}{kind}/{id}/delete`), for datasets, data papers and agents.
 //!
 //! A form's post becomes the plain JSON model and goes through the write workflow exactly
 //! as the API's body does (`Edits::create`/`replace`/`delete`: the same rights, the same
@@ -14,62 +15,104 @@ use super::extract::Language;
 use super::respond::{private_page as html, see_other};
 use super::session::{SignedIn, same_origin, visitor};
 use crate::edit::{Asked, Request, Writer};
-use crate::html::{DatasetFields, DatasetForm, FieldError, FormPurpose, Frame, Notes};
-use crate::model::{RecordKind, ResourceKind};
+use crate::html::{
+    AgentFields, DatasetFields, FieldError, FormFields, FormPurpose, Frame, Notes, PaperFields,
+    Picks, RecordForm,
+};
+use crate::model::RecordKind;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 /// What a form posts: every field, in order (themes repeat).
 pub type Posted = web::Form<Vec<(String, String)>>;
 
-/// `GET {base}publish/datasets`: the blank form.
-pub async fn new_dataset(
+/// The most datasets a data paper's form offers to tick (others are typed).
+const PICKABLE_DATASETS: usize = 300;
+
+/// The largest form a person may post: room for long descriptions in both languages and
+/// many files; past it, 413.
+const MAX_FORM: usize = 1024 * 1024;
+
+/// The forms' routes, for every kind of record a person may publish.
+pub fn routes(config: &mut web::ServiceConfig) {
+    kind_routes::<DatasetFields>(config);
+    kind_routes::<PaperFields>(config);
+    kind_routes::<AgentFields>(config);
+    config.service(
+        web::resource("/{kind:datasets|data-papers|agents}/{id}/delete")
+            .app_data(web::FormConfig::default().limit(MAX_FORM))
+            .route(web::get().to(confirm_delete))
+            .route(web::post().to(delete_record))
+            .default_service(web::to(super::only_get_post)),
+    );
+}
+
+fn kind_routes<F: FormFields + 'static>(config: &mut web::ServiceConfig) {
+    let segment = F::KIND.resource_kind().path_segment();
+    config
+        .service(
+            web::resource(format!("/publish/{segment}"))
+                .app_data(web::FormConfig::default().limit(MAX_FORM))
+                .route(web::get().to(new_record::<F>))
+                .route(web::post().to(create_record::<F>))
+                .default_service(web::to(super::only_get_post)),
+        )
+        .service(
+            web::resource(format!("/{{kind:{segment}}}/{{id}}/edit"))
+                .app_data(web::FormConfig::default().limit(MAX_FORM))
+                .route(web::get().to(edit_record::<F>))
+                .route(web::post().to(save_record::<F>))
+                .default_service(web::to(super::only_get_post)),
+        );
+}
+
+/// `GET {base}publish/{kind}`: the blank form.
+pub async fn new_record<F: FormFields>(
     request: HttpRequest,
     Language(language): Language,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, HttpError> {
-    let here = format!("{}publish/datasets", state.store.base());
+    let here = publish_url::<F>(&state);
     let Some(visitor) = visitor(&request) else {
         return Ok(super::signin::signin_first(&state, &here));
     };
-    let publishers = publisher_choices(&state, &visitor, language).await?;
-    let fields = DatasetFields::blank(publishers.first().map(|(iri, _)| iri.as_str()));
+    let own = own_picks::<F>(&state, &visitor, language).await?;
+    let asked = web::Query::<Vec<(String, String)>>::from_query(request.query_string())
+        .map(web::Query::into_inner)
+        .unwrap_or_default();
+    let fields = F::blank(&own, &asked);
     let page = FormPage {
         visitor: &visitor,
         language,
         here: &here,
-        publishers: &publishers,
+        own: &own,
     };
-    page.render(
-        &state,
-        (FormPurpose::Create, &fields, &Notes::default()),
-        None,
-        StatusCode::OK,
-    )
+    let form = (FormPurpose::Create, &fields, &Notes::default());
+    page.render(&state, form, None, StatusCode::OK)
 }
 
-/// `POST {base}publish/datasets`: creates the dataset, as a draft or published.
-pub async fn create_dataset(
+/// `POST {base}publish/{kind}`: creates the record, as a draft or published.
+pub async fn create_record<F: FormFields>(
     request: HttpRequest,
     Language(language): Language,
     form: Posted,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, HttpError> {
-    let here = format!("{}publish/datasets", state.store.base());
+    let here = publish_url::<F>(&state);
     let visitor = checked(&request, &state, &form)?;
-    let publishers = publisher_choices(&state, &visitor, language).await?;
+    let own = own_picks::<F>(&state, &visitor, language).await?;
     let page = FormPage {
         visitor: &visitor,
         language,
         here: &here,
-        publishers: &publishers,
+        own: &own,
     };
-    let fields = DatasetFields::from_pairs(&form);
+    let fields = F::from_pairs(&form);
     let (model, asked) = match fields.to_model().and_then(|m| Ok((m, publication(&form)?))) {
         Ok(ready) => ready,
         Err(errors) => return page.refused(&state, (FormPurpose::Create, fields), &errors),
     };
-    let body = json_body(&model)?;
+    let body = json_body(&model, None)?;
     let writer = writer_of(&request, &visitor);
     let written = state
         .edit(move |edits| {
@@ -77,42 +120,42 @@ pub async fn create_dataset(
                 bytes: &body,
                 content_type: "application/json",
             };
-            edits.create(RecordKind::Dataset, incoming, asked, &writer)
+            edits.create(F::KIND, incoming, asked, &writer)
         })
         .await;
     match written {
-        Ok(written) => Ok(saved(&state, &written)),
+        Ok(written) => Ok(saved::<F>(&state, &written)),
         Err(error) => page.failed(&state, (FormPurpose::Create, fields), error),
     }
 }
 
-/// `GET {base}datasets/{id}/edit`: the form holding the record, with the profile's report
-/// on it next to its fields.
-pub async fn edit_dataset(
+/// `GET {base}{kind}/{id}/edit`: the form holding the record, with the profile's report on
+/// it next to its fields.
+pub async fn edit_record<F: FormFields>(
     request: HttpRequest,
     Language(language): Language,
     id: web::Path<(String, String)>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, HttpError> {
     let (_, id) = id.into_inner();
-    let here = format!("{}datasets/{id}/edit", state.store.base());
+    let here = record_url::<F>(&state, &id, "edit");
     let Some(visitor) = visitor(&request) else {
         return Ok(super::signin::signin_first(&state, &here));
     };
     let done = super::respond::query_parameter(&request, "done")?.and_then(|d| done_key(&d));
-    let publishers = publisher_choices(&state, &visitor, language).await?;
+    let own = own_picks::<F>(&state, &visitor, language).await?;
     let page = FormPage {
         visitor: &visitor,
         language,
         here: &here,
-        publishers: &publishers,
+        own: &own,
     };
-    page.current(&state, &id, done, None).await
+    page.current::<F>(&state, &id, done, None).await
 }
 
-/// `POST {base}datasets/{id}/edit`: replaces the record, if it is still at the version the
+/// `POST {base}{kind}/{id}/edit`: replaces the record, if it is still at the version the
 /// form was opened at.
-pub async fn save_dataset(
+pub async fn save_record<F: FormFields>(
     request: HttpRequest,
     Language(language): Language,
     id: web::Path<(String, String)>,
@@ -120,21 +163,21 @@ pub async fn save_dataset(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, HttpError> {
     let (_, id) = id.into_inner();
-    let here = format!("{}datasets/{id}/edit", state.store.base());
+    let here = record_url::<F>(&state, &id, "edit");
     let visitor = checked(&request, &state, &form)?;
-    let publishers = publisher_choices(&state, &visitor, language).await?;
+    let own = own_picks::<F>(&state, &visitor, language).await?;
     let page = FormPage {
         visitor: &visitor,
         language,
         here: &here,
-        publishers: &publishers,
+        own: &own,
     };
-    let fields = DatasetFields::from_pairs(&form);
+    let fields = F::from_pairs(&form);
     let version = field(&form, "version").unwrap_or_default().to_owned();
     let iri = state
         .store
         .base()
-        .resource(ResourceKind::Dataset, &id_or_404(&id)?);
+        .resource(F::KIND.resource_kind(), &id_or_404(F::KIND, &id)?);
     let purpose = || FormPurpose::Edit {
         iri: iri.as_str(),
         version: &version,
@@ -144,7 +187,7 @@ pub async fn save_dataset(
         Ok(ready) => ready,
         Err(errors) => return page.refused(&state, (purpose(), fields), &errors),
     };
-    let body = json_body(&model)?;
+    let body = json_body(&model, Some(iri.as_str()))?;
     let writer = writer_of(&request, &visitor);
     let (asked_id, if_match) = (id.clone(), version.clone());
     let written = state
@@ -154,39 +197,44 @@ pub async fn save_dataset(
                 content_type: "application/json",
             };
             let request = (asked, Some(if_match.as_str()));
-            edits.replace((RecordKind::Dataset, &asked_id), incoming, request, &writer)
+            edits.replace((F::KIND, &asked_id), incoming, request, &writer)
         })
         .await;
     match written {
-        Ok(written) => Ok(saved(&state, &written)),
+        Ok(written) => Ok(saved::<F>(&state, &written)),
         Err(HttpError::PreconditionFailed { .. }) => {
-            page.current(&state, &id, None, Some("form_stale")).await
+            page.current::<F>(&state, &id, None, Some("form_stale"))
+                .await
         }
         Err(error) => page.failed(&state, (purpose(), fields), error),
     }
 }
 
-/// `GET {base}datasets/{id}/delete`: asks to confirm.
+/// `GET {base}{kind}/{id}/delete`: asks to confirm.
 pub async fn confirm_delete(
     request: HttpRequest,
     Language(language): Language,
-    id: web::Path<(String, String)>,
+    path: web::Path<(String, String)>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, HttpError> {
-    let (_, id) = id.into_inner();
+    let (segment, id) = path.into_inner();
+    let kind = kind_of(&segment)?;
     let base = state.store.base().as_str().to_owned();
-    let here = format!("{base}datasets/{id}/delete");
+    let here = format!("{base}{segment}/{id}/delete");
     let Some(visitor) = visitor(&request) else {
         return Ok(super::signin::signin_first(&state, &here));
     };
     let who = visitor.who.clone();
     let asked = id.clone();
     let editable = state
-        .edit(move |edits| edits.editable(RecordKind::Dataset, &asked, &who))
+        .edit(move |edits| edits.editable(kind, &asked, &who))
         .await?;
-    let name = editable.model.json["title"]
+    let json = &editable.model.json;
+    let names = json["title"]
         .as_object()
-        .and_then(|titles| titles.get(language).or_else(|| titles.values().next()))
+        .or_else(|| json["name"].as_object());
+    let name = names
+        .and_then(|names| names.get(language).or_else(|| names.values().next()))
         .and_then(|t| t.as_str())
         .unwrap_or(id.as_str())
         .to_owned();
@@ -205,19 +253,20 @@ pub async fn confirm_delete(
     Ok(html(StatusCode::OK, body))
 }
 
-/// `POST {base}datasets/{id}/delete`: deletes the record (at the version confirmed).
-pub async fn delete_dataset(
+/// `POST {base}{kind}/{id}/delete`: deletes the record (at the version confirmed).
+pub async fn delete_record(
     request: HttpRequest,
-    id: web::Path<(String, String)>,
+    path: web::Path<(String, String)>,
     form: Posted,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, HttpError> {
-    let (_, id) = id.into_inner();
+    let (segment, id) = path.into_inner();
+    let kind = kind_of(&segment)?;
     let visitor = checked(&request, &state, &form)?;
     let version = field(&form, "version").unwrap_or_default().to_owned();
     let writer = writer_of(&request, &visitor);
     state
-        .edit(move |edits| edits.delete((RecordKind::Dataset, &id), Some(&version), &writer))
+        .edit(move |edits| edits.delete((kind, &id), Some(&version), &writer))
         .await?;
     Ok(see_other(&format!(
         "{}account?done=deleted",
@@ -230,14 +279,14 @@ struct FormPage<'a> {
     visitor: &'a SignedIn,
     language: &'static str,
     here: &'a str,
-    publishers: &'a [(String, String)],
+    own: &'a [(String, String)],
 }
 
 impl FormPage<'_> {
-    fn render(
+    fn render<F: FormFields>(
         &self,
         state: &AppState,
-        (purpose, fields, notes): (FormPurpose<'_>, &DatasetFields, &Notes),
+        (purpose, fields, notes): (FormPurpose<'_>, &F, &Notes),
         done: Option<&'static str>,
         status: StatusCode,
     ) -> Result<HttpResponse, HttpError> {
@@ -249,37 +298,37 @@ impl FormPage<'_> {
             kind: "form",
             visitor: Some(&view),
         };
-        let form = DatasetForm {
+        let form = RecordForm {
             purpose,
             action: self.here,
             fields,
             notes,
-            publishers: self.publishers,
+            own: self.own,
             done,
         };
-        let body = state.pages.dataset_form(&form, &state.choices, &frame)?;
+        let body = state.pages.record_form(&form, &state.choices, &frame)?;
         Ok(html(status, body))
     }
 
     /// The form again with the fields to correct (nothing was written): 422.
-    fn refused(
+    fn refused<F: FormFields>(
         &self,
         state: &AppState,
-        (purpose, mut fields): (FormPurpose<'_>, DatasetFields),
+        (purpose, mut fields): (FormPurpose<'_>, F),
         errors: &[FieldError],
     ) -> Result<HttpResponse, HttpError> {
         let notes = Notes::of_errors(errors, self.language);
-        fields.add_blank_files();
+        fields.offer_rows();
         let status = StatusCode::UNPROCESSABLE_ENTITY;
         self.render(state, (purpose, &fields, &notes), None, status)
     }
 
     /// The form again after the workflow refused the write: the profile's report by the
     /// fields (422), or what the workflow said (with its status).
-    fn failed(
+    fn failed<F: FormFields>(
         &self,
         state: &AppState,
-        (purpose, mut fields): (FormPurpose<'_>, DatasetFields),
+        (purpose, mut fields): (FormPurpose<'_>, F),
         error: HttpError,
     ) -> Result<HttpResponse, HttpError> {
         let topic = match &purpose {
@@ -288,7 +337,11 @@ impl FormPage<'_> {
         };
         let (notes, status) = match error {
             HttpError::Invalid(report) => (
-                Notes::of_report(&report, (&topic, &fields, &[]), self.language),
+                Notes::of_report(
+                    &report,
+                    |finding| fields.field_of(finding, &topic, &[]),
+                    self.language,
+                ),
                 StatusCode::UNPROCESSABLE_ENTITY,
             ),
             HttpError::BadRequest(message) | HttpError::Conflict(message) => {
@@ -297,13 +350,13 @@ impl FormPage<'_> {
             HttpError::Forbidden(message) => (Notes::general(message), StatusCode::FORBIDDEN),
             other => return Err(other),
         };
-        fields.add_blank_files();
+        fields.offer_rows();
         self.render(state, (purpose, &fields, &notes), None, status)
     }
 
     /// The form holding the record `id` as stored, with its report; `problem` (a message
     /// key) said first.
-    async fn current(
+    async fn current<F: FormFields>(
         &self,
         state: &AppState,
         id: &str,
@@ -313,24 +366,24 @@ impl FormPage<'_> {
         let who = self.visitor.who.clone();
         let asked = id.to_owned();
         let editable = state
-            .edit(move |edits| edits.editable(RecordKind::Dataset, &asked, &who))
+            .edit(move |edits| edits.editable(F::KIND, &asked, &who))
             .await?;
         let t = crate::html::messages(self.language);
-        let model: crate::model::json::DatasetJson =
-            serde_json::from_value(editable.model.json.clone()).unwrap_or_default();
-        let fields = DatasetFields::from_model(&model);
+        let model: F::Model = serde_json::from_value(editable.model.json.clone())
+            .map_err(|e| HttpError::Serialize(std::io::Error::other(e)))?;
+        let mut fields = F::from_model(&model);
+        fields.offer_rows();
+        let topic = editable.topic.as_str();
         let mut notes = Notes::of_report(
             &editable.report,
-            (editable.topic.as_str(), &fields, &editable.access_urls),
+            |finding| fields.field_of(finding, topic, &editable.access_urls),
             self.language,
         );
-        if !editable.expressible {
-            let text = t.get("form_inexpressible").copied().unwrap_or_default();
-            notes
-                .general
-                .insert(0, crate::html::Note::violation(text.to_owned()));
-        }
-        if let Some(key) = problem {
+        let said = [
+            (!editable.expressible).then_some("form_inexpressible"),
+            problem,
+        ];
+        for key in said.into_iter().flatten() {
             let text = t.get(key).copied().unwrap_or_default();
             notes
                 .general
@@ -338,7 +391,7 @@ impl FormPage<'_> {
         }
         let version = format!("\"v{}\"", editable.model.version);
         let purpose = FormPurpose::Edit {
-            iri: editable.topic.as_str(),
+            iri: topic,
             version: &version,
             draft: editable.model.draft,
         };
@@ -397,8 +450,15 @@ fn publication(form: &[(String, String)]) -> Result<Request, Vec<FieldError>> {
     })
 }
 
-fn json_body(model: &crate::model::json::DatasetJson) -> Result<Vec<u8>, HttpError> {
-    serde_json::to_vec(model).map_err(|e| HttpError::Serialize(std::io::Error::other(e)))
+/// The JSON body of `model`, about the record `iri` when it exists (the form does not hold
+/// its IRI; a blank-node agent would not be a record of its own).
+fn json_body(model: &impl serde::Serialize, iri: Option<&str>) -> Result<Vec<u8>, HttpError> {
+    let failed = |e| HttpError::Serialize(std::io::Error::other(e));
+    let mut value = serde_json::to_value(model).map_err(failed)?;
+    if let (Some(iri), Some(object)) = (iri, value.as_object_mut()) {
+        object.insert("id".into(), iri.into());
+    }
+    serde_json::to_vec(&value).map_err(failed)
 }
 
 fn writer_of(request: &HttpRequest, visitor: &SignedIn) -> Writer {
@@ -410,7 +470,7 @@ fn writer_of(request: &HttpRequest, visitor: &SignedIn) -> Writer {
 
 /// After a save: the record's form, saying what was done (post, redirect, get: reloading
 /// the page does not post again).
-fn saved(state: &AppState, written: &crate::edit::Written) -> HttpResponse {
+fn saved<F: FormFields>(state: &AppState, written: &crate::edit::Written) -> HttpResponse {
     let done = match written.status {
         crate::edit::Status::Embargoed => "embargoed",
         crate::edit::Status::Draft => "draft",
@@ -419,7 +479,7 @@ fn saved(state: &AppState, written: &crate::edit::Written) -> HttpResponse {
     let page = state
         .store
         .base()
-        .resource(ResourceKind::Dataset, &written.record.id);
+        .resource(F::KIND.resource_kind(), &written.record.id);
     see_other(&format!("{}/edit?done={done}", page.as_str()))
 }
 
@@ -432,9 +492,35 @@ fn done_key(done: &str) -> Option<&'static str> {
     }
 }
 
-/// The publishers the person may choose, with their names: an editor's own; none for an
+fn publish_url<F: FormFields>(state: &AppState) -> String {
+    let segment = F::KIND.resource_kind().path_segment();
+    format!("{}publish/{segment}", state.store.base())
+}
+
+fn record_url<F: FormFields>(state: &AppState, id: &str, action: &str) -> String {
+    let segment = F::KIND.resource_kind().path_segment();
+    format!("{}{segment}/{id}/{action}", state.store.base())
+}
+
+/// The kind of record whose IRIs start with `segment` (the routes allow only those).
+fn kind_of(segment: &str) -> Result<RecordKind, HttpError> {
+    [
+        RecordKind::Dataset,
+        RecordKind::DataPaper,
+        RecordKind::Agent,
+    ]
+    .into_iter()
+    .find(|kind| kind.resource_kind().path_segment() == segment)
+    .ok_or_else(|| HttpError::NotFound {
+        kind: "page",
+        id: segment.to_owned(),
+    })
+}
+
+/// What the person may pick among their own in a form of `F`: an editor's publishers
+/// (with their names) or those publishers' datasets (with their titles); nothing for an
 /// admin, who may name any.
-async fn publisher_choices(
+async fn own_picks<F: FormFields>(
     state: &AppState,
     visitor: &SignedIn,
     language: &'static str,
@@ -443,14 +529,26 @@ async fn publisher_choices(
         return Ok(Vec::new());
     };
     let iris: Vec<String> = publishers.iter().cloned().collect();
-    state
-        .blocking(move |store| store.agent_names(&iris, language))
-        .await
+    match F::PICKS {
+        Picks::Publishers => {
+            state
+                .blocking(move |store| store.agent_names(&iris, language))
+                .await
+        }
+        Picks::Datasets => {
+            state
+                .blocking(move |store| {
+                    store.datasets_published_by(&iris, (language, PICKABLE_DATASETS))
+                })
+                .await
+        }
+        Picks::Nothing => Ok(Vec::new()),
+    }
 }
 
-fn id_or_404(id: &str) -> Result<crate::model::RecordId, HttpError> {
+fn id_or_404(kind: RecordKind, id: &str) -> Result<crate::model::RecordId, HttpError> {
     crate::model::RecordId::parse(id).map_err(|_| HttpError::NotFound {
-        kind: "dataset",
+        kind: kind.resource_kind().label(),
         id: id.to_owned(),
     })
 }

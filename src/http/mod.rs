@@ -291,7 +291,9 @@ async fn only_protocol(request: HttpRequest) -> Result<actix_web::HttpResponse, 
     })
 }
 
-async fn only_get_post(request: HttpRequest) -> Result<actix_web::HttpResponse, HttpError> {
+pub(super) async fn only_get_post(
+    request: HttpRequest,
+) -> Result<actix_web::HttpResponse, HttpError> {
     Err(HttpError::MethodNotAllowed {
         method: request.method().to_string(),
         allow: "GET, HEAD, POST",
@@ -410,24 +412,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                     r"/history{extension:(\.[a-z]+)?}",
                     history::catalog_history,
                 ))
-                .service(
-                    web::resource("/publish/datasets")
-                        .route(web::get().to(forms::new_dataset))
-                        .route(web::post().to(forms::create_dataset))
-                        .default_service(web::to(only_get_post)),
-                )
-                .service(
-                    web::resource("/{kind:datasets}/{id}/edit")
-                        .route(web::get().to(forms::edit_dataset))
-                        .route(web::post().to(forms::save_dataset))
-                        .default_service(web::to(only_get_post)),
-                )
-                .service(
-                    web::resource("/{kind:datasets}/{id}/delete")
-                        .route(web::get().to(forms::confirm_delete))
-                        .route(web::post().to(forms::delete_dataset))
-                        .default_service(web::to(only_get_post)),
-                )
+                .configure(forms::routes)
                 .service(
                     web::resource("/{kind:datasets}/{id}/feedback")
                         // Room for a message of MAX_TEXT characters, percent-encoded; past

@@ -175,9 +175,58 @@ impl CatalogStore {
             .collect()
     }
 
+    /// The live public datasets of the publishers `publishers` (their IRI and title in
+    /// `language`, else any), by title, at most `limit`: what an editor picks from when a
+    /// data paper describes their data.
+    pub fn datasets_published_by(
+        &self,
+        publishers: &[String],
+        (language, limit): (&str, usize),
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let mut found = Vec::new();
+        for publisher in publishers {
+            let Ok(publisher) = NamedNode::new(publisher.as_str()) else {
+                continue;
+            };
+            for quad in self.store.quads_for_pattern(
+                None,
+                Some(dct::PUBLISHER),
+                Some(publisher.as_ref().into()),
+                None,
+            ) {
+                let quad = quad?;
+                let (NamedOrBlankNode::NamedNode(dataset), GraphName::NamedNode(graph)) =
+                    (quad.subject, quad.graph_name)
+                else {
+                    continue;
+                };
+                if found.len() < limit && self.record_of(&dataset)?.as_ref() == Some(&graph) {
+                    let title = self.text_in_record(&dataset, dct::TITLE, language)?;
+                    found.push((
+                        dataset.as_str().to_owned(),
+                        title.unwrap_or_else(|| dataset.as_str().to_owned()),
+                    ));
+                }
+            }
+        }
+        found.sort_by_key(|(_, title)| title.to_lowercase());
+        found.dedup_by(|a, b| a.0 == b.0);
+        Ok(found)
+    }
+
     fn name_in_record(
         &self,
         topic: &NamedNode,
+        language: &str,
+    ) -> Result<Option<String>, StoreError> {
+        self.text_in_record(topic, foaf::NAME, language)
+    }
+
+    /// `topic`'s `predicate` in its record: in `language` when there is one in it, else any.
+    fn text_in_record(
+        &self,
+        topic: &NamedNode,
+        predicate: NamedNodeRef<'_>,
         language: &str,
     ) -> Result<Option<String>, StoreError> {
         let Some(graph) = self.record_of(topic)? else {
@@ -186,7 +235,7 @@ impl CatalogStore {
         let mut any = None;
         for quad in self.store.quads_for_pattern(
             Some(topic.as_ref().into()),
-            Some(foaf::NAME),
+            Some(predicate),
             None,
             Some(graph.as_ref().into()),
         ) {

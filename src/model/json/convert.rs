@@ -22,6 +22,7 @@ impl JsonModel for DatasetJson {
             keyword: v.keywords(),
             identifier: v.literal(dct::IDENTIFIER),
             theme: v.iris(dcat::THEME),
+            language: v.iris(dct::LANGUAGE),
             publisher: v.iri(dct::PUBLISHER),
             creator: v.creators(),
             landing_page: v.iris(dcat::LANDING_PAGE),

@@ -30,6 +30,9 @@ pub struct DatasetJson {
     /// `dcat:theme` IRIs (e.g. the EU data themes).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub theme: Vec<String>,
+    /// `dct:language`: the languages of the data (EU language IRIs).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub language: Vec<String>,
     /// `dct:publisher`: an agent's IRI.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publisher: Option<String>,

@@ -2,7 +2,7 @@
 //! language: what is required and missing, what DCAT-AP recommends and why, and what a
 //! field holds that the profile does not accept.
 
-use super::fields::{DatasetFields, FieldError};
+use super::FieldError;
 use crate::validate::{Finding, Report};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -31,36 +31,6 @@ pub struct Notes {
     pub warnings: usize,
 }
 
-/// The dataset properties the form has a field for.
-const DATASET_FIELDS: &[(&str, &str)] = &[
-    ("http://purl.org/dc/terms/title", "title"),
-    ("http://purl.org/dc/terms/description", "description"),
-    ("http://www.w3.org/ns/dcat#keyword", "keyword"),
-    ("http://www.w3.org/ns/dcat#theme", "theme"),
-    ("http://purl.org/dc/terms/publisher", "publisher"),
-    ("http://www.w3.org/ns/dcat#contactPoint", "contact"),
-    ("http://purl.org/dc/terms/spatial", "spatial"),
-    ("http://purl.org/dc/terms/temporal", "temporal"),
-    ("http://purl.org/dc/terms/accrualPeriodicity", "frequency"),
-    ("http://purl.org/dc/terms/accessRights", "access_rights"),
-    ("http://purl.org/dc/terms/issued", "issued"),
-    ("http://www.w3.org/ns/dcat#landingPage", "landing_page"),
-    ("http://purl.org/dc/terms/creator", "creator"),
-    ("http://www.w3.org/ns/dcat#distribution", "files"),
-];
-
-/// The distribution properties the form has a field for.
-const FILE_FIELDS: &[(&str, &str)] = &[
-    ("http://purl.org/dc/terms/title", "title"),
-    ("http://purl.org/dc/terms/description", "description"),
-    ("http://www.w3.org/ns/dcat#accessURL", "access_url"),
-    ("http://www.w3.org/ns/dcat#downloadURL", "download_url"),
-    ("http://purl.org/dc/terms/format", "format"),
-    ("http://purl.org/dc/terms/license", "license"),
-    ("http://www.w3.org/ns/dcat#mediaType", "media_type"),
-    ("http://www.w3.org/ns/dcat#byteSize", "byte_size"),
-];
-
 impl Note {
     /// A note that blocks publishing (or a refused write).
     pub fn violation(text: String) -> Self {
@@ -72,11 +42,11 @@ impl Note {
 }
 
 impl Notes {
-    /// The notes of `report` on the dataset `topic` whose form holds `fields`
-    /// (`access_urls`: those of its blank-node files, by node, to find their rows).
+    /// The notes of `report`, each by the field `field_of` finds for it (the record's
+    /// form knows its fields), else about the whole record.
     pub fn of_report(
         report: &Report,
-        (topic, fields, access_urls): (&str, &DatasetFields, &[(String, String)]),
+        field_of: impl Fn(&Finding) -> Option<String>,
         language: &str,
     ) -> Self {
         let mut notes = Self {
@@ -90,7 +60,7 @@ impl Notes {
             .map(|f| ("violation", f))
             .chain(report.warnings.iter().map(|f| ("warning", f)));
         for (level, finding) in findings {
-            let field = field_of(finding, topic, (fields, access_urls));
+            let field = field_of(finding);
             let note = Note {
                 level,
                 text: say(finding, level, field.as_deref(), language),
@@ -139,34 +109,8 @@ impl Notes {
     }
 }
 
-/// The field a finding is about: a dataset property's, or a file's (`d{N}_{field}`),
-/// found by its IRI or, for a blank node, by its access URL. A new dataset's findings
-/// (no `topic` yet) are the dataset's unless they are about one of our distributions.
-fn field_of(
-    finding: &Finding,
-    topic: &str,
-    (fields, access_urls): (&DatasetFields, &[(String, String)]),
-) -> Option<String> {
-    let path = finding.path.as_deref()?.trim_matches(['<', '>']);
-    let focus = finding.focus.trim_matches(['<', '>']);
-    let new_dataset =
-        topic.is_empty() && !focus.starts_with("_:") && !focus.contains("/distributions/");
-    if focus == topic || new_dataset {
-        return lookup(DATASET_FIELDS, path).map(str::to_owned);
-    }
-    let url = access_urls
-        .iter()
-        .find(|(node, _)| node == focus)
-        .map(|(_, url)| url.as_str());
-    let index = fields.files.iter().position(|file| {
-        let named =
-            !file.id.is_empty() && (focus == file.id || focus.ends_with(&format!("/{}", file.id)));
-        named || (file.id.is_empty() && url == Some(file.access_url.as_str()))
-    })?;
-    lookup(FILE_FIELDS, path).map(|field| format!("d{index}_{field}"))
-}
-
-fn lookup(table: &[(&str, &'static str)], path: &str) -> Option<&'static str> {
+/// The field named for `path` in `table`.
+pub fn lookup(table: &[(&str, &'static str)], path: &str) -> Option<&'static str> {
     table.iter().find(|(iri, _)| *iri == path).map(|(_, f)| *f)
 }
 

@@ -2,12 +2,15 @@
 //! what the browser posts (to write one), with the mistakes a person can make in a field
 //! told before anything is written.
 
+use super::checks::{
+    Checks, all_iris, is_date, is_email, is_id, is_iri, is_web_url, lines_of, split_words, text,
+};
+use super::notes::lookup;
+use super::{FieldError, LANGUAGES, set_per_language};
 use crate::model::json::{ContactJson, DatasetJson, DistributionJson, PeriodJson};
+use crate::validate::Finding;
 use serde::Serialize;
 use std::collections::BTreeMap;
-
-/// The languages the form has a text field for, in the order it shows them.
-pub const LANGUAGES: [&str; 2] = ["fr", "en"];
 
 /// Blank file rows offered for new files.
 const BLANK_FILES: usize = 1;
@@ -25,6 +28,8 @@ pub struct DatasetFields {
     pub keyword: BTreeMap<String, String>,
     /// Theme IRIs.
     pub theme: Vec<String>,
+    /// Language IRIs (of the data).
+    pub language: Vec<String>,
     /// Place IRIs, one per line.
     pub spatial: String,
     /// First day covered.
@@ -76,15 +81,6 @@ pub struct FileFields {
     pub title_language: String,
 }
 
-/// A field the person must correct, and why (a message key).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FieldError {
-    /// The field's name in the form (`title_fr`, `d0_access_url`).
-    pub field: String,
-    /// The message key of what is wrong.
-    pub key: &'static str,
-}
-
 impl DatasetFields {
     /// The fields of a record's JSON model.
     pub fn from_model(model: &DatasetJson) -> Self {
@@ -100,6 +96,7 @@ impl DatasetFields {
                 .map(|(language, words)| (language.clone(), words.join(", ")))
                 .collect(),
             theme: model.theme.clone(),
+            language: model.language.clone(),
             spatial: model.spatial.join("\n"),
             temporal_start: temporal.start_date.unwrap_or_default(),
             temporal_end: temporal.end_date.unwrap_or_default(),
@@ -160,23 +157,18 @@ impl DatasetFields {
     }
 
     fn set(&mut self, name: &str, value: String) {
-        if let Some((field, language)) = name.rsplit_once('_')
-            && LANGUAGES.contains(&language)
-        {
-            let map = match field {
-                "title" => &mut self.title,
-                "description" => &mut self.description,
-                "keyword" => &mut self.keyword,
-                _ => return,
-            };
-            if !value.is_empty() {
-                map.insert(language.to_owned(), value);
-            }
+        let texts = [
+            ("title", &mut self.title),
+            ("description", &mut self.description),
+            ("keyword", &mut self.keyword),
+        ];
+        if set_per_language(texts, name, &value) {
             return;
         }
         match name {
             "id" => self.id = value,
             "theme" if !value.is_empty() => self.theme.push(value),
+            "language" if !value.is_empty() => self.language.push(value),
             "spatial" => self.spatial = value,
             "temporal_start" => self.temporal_start = value,
             "temporal_end" => self.temporal_end = value,
@@ -201,23 +193,15 @@ impl DatasetFields {
 
     /// The JSON model the fields say, or every field to correct.
     pub fn to_model(&self) -> Result<DatasetJson, Vec<FieldError>> {
-        let mut errors = Vec::new();
-        let mut check = |field: &str, value: &str, test: fn(&str) -> bool, key: &'static str| {
-            if !value.is_empty() && !test(value) {
-                errors.push(FieldError {
-                    field: field.to_owned(),
-                    key,
-                });
-            }
-        };
-        check("id", &self.id, is_id, "field_bad_id");
-        check(
+        let mut checks = Checks::default();
+        checks.check("id", &self.id, is_id, "field_bad_id");
+        checks.check(
             "landing_page",
             &self.landing_page,
             is_web_url,
             "field_bad_url",
         );
-        check(
+        checks.check(
             "contact_email",
             &self.contact_email,
             is_email,
@@ -228,32 +212,26 @@ impl DatasetFields {
             ("temporal_start", &self.temporal_start),
             ("temporal_end", &self.temporal_end),
         ] {
-            check(field, value, is_date, "field_bad_date");
+            checks.check(field, value, is_date, "field_bad_date");
         }
-        for (name, lines) in [("spatial", &self.spatial), ("creator", &self.creator)] {
-            check(
-                name,
-                lines,
-                |text| lines_of(text).all(is_iri),
-                "field_bad_iri",
-            );
-        }
-        check("publisher", &self.publisher, is_iri, "field_bad_iri");
+        checks.check("spatial", &self.spatial, all_iris, "field_bad_iri");
+        checks.check("creator", &self.creator, all_iris, "field_bad_iri");
+        checks.check("publisher", &self.publisher, is_iri, "field_bad_iri");
         for (index, file) in self.files.iter().enumerate() {
             let name = |field: &str| format!("d{index}_{field}");
-            check(
+            checks.check(
                 &name("access_url"),
                 &file.access_url,
                 is_web_url,
                 "field_bad_url",
             );
-            check(
+            checks.check(
                 &name("download_url"),
                 &file.download_url,
                 is_web_url,
                 "field_bad_url",
             );
-            check(
+            checks.check(
                 &name("byte_size"),
                 &file.byte_size,
                 |v| v.parse::<u64>().is_ok(),
@@ -262,21 +240,13 @@ impl DatasetFields {
         }
         for (index, file) in self.files.iter().enumerate() {
             if !file.is_blank() && file.access_url.is_empty() && file.download_url.is_empty() {
-                errors.push(FieldError {
-                    field: format!("d{index}_access_url"),
-                    key: "need_access_url",
-                });
+                checks.tell(&format!("d{index}_access_url"), "need_access_url");
             }
         }
-        if errors.is_empty() {
-            Ok(self.model())
-        } else {
-            Err(errors)
-        }
+        checks.done(|| self.model())
     }
 
     fn model(&self) -> DatasetJson {
-        let text = |value: &str| (!value.is_empty()).then(|| value.to_owned());
         let period = PeriodJson {
             start_date: text(&self.temporal_start),
             end_date: text(&self.temporal_end),
@@ -298,6 +268,7 @@ impl DatasetFields {
                 .filter(|(_, words)| !words.is_empty())
                 .collect(),
             theme: self.theme.clone(),
+            language: self.language.clone(),
             publisher: text(&self.publisher),
             creator: lines_of(&self.creator).map(str::to_owned).collect(),
             landing_page: text(&self.landing_page).into_iter().collect(),
@@ -376,7 +347,6 @@ impl FileFields {
     }
 
     fn model(&self) -> DistributionJson {
-        let text = |value: &str| (!value.is_empty()).then(|| value.to_owned());
         let language = match self.title_language.as_str() {
             "" => "fr".to_owned(),
             other => other.to_owned(),
@@ -406,47 +376,120 @@ impl FileFields {
     }
 }
 
+/// The dataset properties the form has a field for.
+const DATASET_FIELDS: &[(&str, &str)] = &[
+    ("http://purl.org/dc/terms/title", "title"),
+    ("http://purl.org/dc/terms/description", "description"),
+    ("http://www.w3.org/ns/dcat#keyword", "keyword"),
+    ("http://www.w3.org/ns/dcat#theme", "theme"),
+    ("http://purl.org/dc/terms/language", "language"),
+    ("http://purl.org/dc/terms/publisher", "publisher"),
+    ("http://www.w3.org/ns/dcat#contactPoint", "contact"),
+    ("http://purl.org/dc/terms/spatial", "spatial"),
+    ("http://purl.org/dc/terms/temporal", "temporal"),
+    ("http://purl.org/dc/terms/accrualPeriodicity", "frequency"),
+    ("http://purl.org/dc/terms/accessRights", "access_rights"),
+    ("http://purl.org/dc/terms/issued", "issued"),
+    ("http://www.w3.org/ns/dcat#landingPage", "landing_page"),
+    ("http://purl.org/dc/terms/creator", "creator"),
+    ("http://www.w3.org/ns/dcat#distribution", "files"),
+];
+
+/// The distribution properties the form has a field for.
+const FILE_FIELDS: &[(&str, &str)] = &[
+    ("http://purl.org/dc/terms/title", "title"),
+    ("http://purl.org/dc/terms/description", "description"),
+    ("http://www.w3.org/ns/dcat#accessURL", "access_url"),
+    ("http://www.w3.org/ns/dcat#downloadURL", "download_url"),
+    ("http://purl.org/dc/terms/format", "format"),
+    ("http://purl.org/dc/terms/license", "license"),
+    ("http://www.w3.org/ns/dcat#mediaType", "media_type"),
+    ("http://www.w3.org/ns/dcat#byteSize", "byte_size"),
+];
+
+/// The field a finding on the dataset `topic` is about (`access_urls`: those of its
+/// blank-node files, by node, to find their rows): a dataset property's, or a file's (`d{N}_{field}`),
+/// found by its IRI or, for a blank node, by its access URL. A new dataset's findings
+/// (no `topic` yet) are the dataset's unless they are about one of our distributions.
+pub fn field_of(
+    fields: &DatasetFields,
+    finding: &Finding,
+    (topic, access_urls): (&str, &[(String, String)]),
+) -> Option<String> {
+    let path = finding.path.as_deref()?.trim_matches(['<', '>']);
+    let focus = finding.focus.trim_matches(['<', '>']);
+    let new_dataset =
+        topic.is_empty() && !focus.starts_with("_:") && !focus.contains("/distributions/");
+    if focus == topic || new_dataset {
+        return lookup(DATASET_FIELDS, path).map(str::to_owned);
+    }
+    let url = access_urls
+        .iter()
+        .find(|(node, _)| node == focus)
+        .map(|(_, url)| url.as_str());
+    let index = fields.files.iter().position(|file| {
+        let named =
+            !file.id.is_empty() && (focus == file.id || focus.ends_with(&format!("/{}", file.id)));
+        named || (file.id.is_empty() && url == Some(file.access_url.as_str()))
+    })?;
+    lookup(FILE_FIELDS, path).map(|field| format!("d{index}_{field}"))
+}
+
+impl super::FormFields for DatasetFields {
+    type Model = DatasetJson;
+    const KIND: crate::model::RecordKind = crate::model::RecordKind::Dataset;
+    const TEMPLATE: &'static str = "dataset_form.html";
+    const HEADINGS: (&'static str, &'static str) = ("form_new_dataset", "form_edit_dataset");
+    const PICKS: super::Picks = super::Picks::Publishers;
+
+    fn from_model(model: &DatasetJson) -> Self {
+        Self::from_model(model)
+    }
+
+    fn from_pairs(pairs: &[(String, String)]) -> Self {
+        Self::from_pairs(pairs)
+    }
+
+    fn blank(own: &[(String, String)], _asked: &[(String, String)]) -> Self {
+        Self::blank(own.first().map(|(iri, _)| iri.as_str()))
+    }
+
+    fn to_model(&self) -> Result<DatasetJson, Vec<FieldError>> {
+        self.to_model()
+    }
+
+    fn offer_rows(&mut self) {
+        self.add_blank_files();
+    }
+
+    fn field_of(
+        &self,
+        finding: &Finding,
+        topic: &str,
+        access_urls: &[(String, String)],
+    ) -> Option<String> {
+        field_of(self, finding, (topic, access_urls))
+    }
+
+    fn pickers(choices: &super::Choices, language: &str) -> serde_json::Value {
+        use super::options;
+        serde_json::json!({
+            "themes": options(&choices.themes, language),
+            "data_languages": options(&choices.languages, language),
+            "frequencies": options(&choices.frequencies, language),
+            "access_rights": options(&choices.access_rights, language),
+            "file_types": options(&choices.file_types, language),
+            "licences": options(&choices.licences, language),
+            "media_types": options(&choices.media_types, language),
+        })
+    }
+}
+
 /// `d{N}_{field}` → `(N, field)`.
 fn file_field(name: &str) -> Option<(usize, &str)> {
     let rest = name.strip_prefix('d')?;
     let (index, field) = rest.split_once('_')?;
     Some((index.parse().ok()?, field))
-}
-
-fn lines_of(text: &str) -> impl Iterator<Item = &str> {
-    text.lines().map(str::trim).filter(|l| !l.is_empty())
-}
-
-fn split_words(words: &str) -> Vec<String> {
-    words
-        .split([',', ';'])
-        .map(str::trim)
-        .filter(|w| !w.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-fn is_iri(value: &str) -> bool {
-    oxigraph::model::NamedNode::new(value).is_ok() && value.contains(':')
-}
-
-/// An absolute `http(s)` URL: never `javascript:` or `data:`, which a page would turn
-/// into a link.
-fn is_web_url(value: &str) -> bool {
-    crate::model::is_web_url(value)
-}
-
-fn is_email(value: &str) -> bool {
-    crate::model::is_email(value)
-}
-
-fn is_date(value: &str) -> bool {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(value, &format).is_ok()
-}
-
-fn is_id(value: &str) -> bool {
-    crate::model::RecordId::parse(value).is_ok()
 }
 
 #[cfg(test)]
