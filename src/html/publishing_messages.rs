@@ -102,8 +102,8 @@ pub(super) const PUBLISHING: &[(&str, &str, &str)] = &[
     ),
     (
         "form_delete",
-        "Delete this dataset…",
-        "Supprimer ce jeu de données…",
+        "Delete this record…",
+        "Supprimer cette fiche…",
     ),
     (
         "form_stale",
@@ -438,23 +438,15 @@ pub(super) const PUBLISHING: &[(&str, &str, &str)] = &[
         "Le profil conseille :",
     ),
     // Deleting.
-    (
-        "delete_title",
-        "Delete a dataset",
-        "Supprimer un jeu de données",
-    ),
-    (
-        "delete_question",
-        "Delete the dataset",
-        "Supprimer le jeu de données",
-    ),
+    ("delete_title", "Delete a record", "Supprimer une fiche"),
+    ("delete_question", "Delete the record", "Supprimer la fiche"),
     (
         "delete_consequences",
         "It will no longer be shown nor harvested; its address will answer that it was withdrawn, and its history is kept. Only an administrator can bring it back.",
-        "Il ne sera plus affiché ni moissonné ; son adresse répondra qu'il a été retiré, et son historique est conservé. Seul un administrateur peut le rétablir.",
+        "Elle ne sera plus affichée ni moissonnée ; son adresse répondra qu'elle a été retirée, et son historique est conservé. Seul un administrateur peut la rétablir.",
     ),
-    ("delete_confirm", "Delete it", "Le supprimer"),
-    ("delete_cancel", "Keep it", "Le garder"),
+    ("delete_confirm", "Delete it", "La supprimer"),
+    ("delete_cancel", "Keep it", "La garder"),
     (
         "done_deleted",
         "The dataset was deleted.",

@@ -14,6 +14,11 @@ pub(super) const RECORD_FORMS: &[(&str, &str, &str)] = &[
         "Edit the data paper",
         "Modifier le data paper",
     ),
+    (
+        "form_intro_paper",
+        "A data paper is cited with the datasets it describes, on their pages and in their exports (DataCite, schema.org, BibTeX). Give what a citation needs; you can save a draft at any time.",
+        "Un data paper est cité avec les jeux de données qu'il décrit, sur leurs pages et dans leurs exports (DataCite, schema.org, BibTeX). Donnez ce qu'une citation demande ; vous pouvez enregistrer un brouillon à tout moment.",
+    ),
     ("group_paper", "The article", "L'article"),
     (
         "field_paper_title",
@@ -126,6 +131,11 @@ pub(super) const RECORD_FORMS: &[(&str, &str, &str)] = &[
         "Décrire une organisation ou une personne",
     ),
     ("form_edit_agent", "Edit the agent", "Modifier l'agent"),
+    (
+        "form_intro_agent",
+        "Publishers, authors and contacts are described once and named by their address everywhere else: a change here shows on every page that names them.",
+        "Éditeurs, auteurs et contacts sont décrits une fois et désignés partout ailleurs par leur adresse : une modification ici se voit sur toutes les pages qui les nomment.",
+    ),
     ("group_agent", "Who it is", "Qui c'est"),
     (
         "field_agent_class",
@@ -182,7 +192,7 @@ pub(super) const RECORD_FORMS: &[(&str, &str, &str)] = &[
         "Choose an organisation or a person.",
         "Choisissez une organisation ou une personne.",
     ),
-    ("agent_edit", "Edit", "Modifier"),
+    ("edit_record", "Edit", "Modifier"),
     (
         "account_publish_paper",
         "Describe a data paper",

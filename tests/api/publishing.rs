@@ -434,5 +434,21 @@ async fn a_person_publishes_in_a_browser_and_the_pages_pass_axe() {
             .as_str()
             .unwrap()
             .contains("/signin?next=")
+    ); // The data paper, described from the dataset's page, and the organisation's form.
+    assert_eq!(summary["paper_ticked"], true, "the dataset is ticked");
+    assert!(
+        summary["paper_done"].as_str().unwrap().contains("publié"),
+        "{}",
+        summary["paper_done"]
     );
+    assert_eq!(
+        summary["paper_h1"],
+        "Otters of the Léguer: ten years of counts"
+    );
+    let paper = summary["paper_page"].as_str().unwrap();
+    assert!(
+        paper.contains("Loutres du Léguer, comptages") && paper.contains("Data in Brief"),
+        "{paper}"
+    );
+    assert_eq!(summary["agent_class"], "Organization");
 }

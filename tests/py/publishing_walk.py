@@ -3,7 +3,8 @@ fills the form for a new dataset with one file and no licence, publishes, sees t
 profile's advice next to the licence field, picks a licence and changes the title, finds
 the dataset in the search, sees the change in its history, and signs out; then, as an
 anonymous reuser, reports a problem on the dataset's page and declares a reuse; the
-editor signs in again and answers the report, which resolves it. Runs axe-core
+editor signs in again and answers the report, which resolves it, describes the data paper
+about the dataset from its page, and opens their organisation's form. Runs axe-core
 in every page it sees and takes screenshots of each at desktop and phone widths. Prints a
 JSON summary for tests/api/publishing.rs.
 
@@ -225,6 +226,34 @@ try:
     driver.get(base + "/agents/ecobio/feedback")
     loaded()
     summary["reports_after"] = driver.find_element(By.CSS_SELECTOR, "main").text
+
+    # From the dataset's page, the editor describes the data paper about it.
+    driver.get(dataset_url)
+    loaded()
+    navigate(driver.find_element(By.CSS_SELECTOR, "main a[href*='publish/data-papers']"))
+    summary["paper_ticked"] = driver.find_element(
+        By.CSS_SELECTOR, "input[name=describes][value='%s']" % dataset_url).is_selected()
+    look("paper-new")
+    driver.find_element(By.ID, "title_en").send_keys("Otters of the Léguer: ten years of counts")
+    driver.find_element(By.ID, "creator").send_keys("https://orcid.org/0000-0002-1825-0097")
+    driver.find_element(By.ID, "doi").send_keys("10.1016/j.dib.2025.111222")
+    driver.find_element(By.ID, "journal").send_keys("Data in Brief")
+    navigate(driver.find_element(By.CSS_SELECTOR, "button[name=action][value=publish]"))
+    summary["paper_done"] = driver.find_element(By.CSS_SELECTOR, ".done").text
+    look("paper-edit")
+    paper_url = driver.current_url.split("/edit")[0]
+    driver.get(paper_url)
+    loaded()
+    summary["paper_h1"] = driver.find_element(By.TAG_NAME, "h1").text
+    summary["paper_page"] = driver.find_element(By.TAG_NAME, "main").text
+    look("paper")
+
+    # And their organisation's description, from its page.
+    driver.get(base + "/agents/ecobio")
+    loaded()
+    navigate(driver.find_element(By.CSS_SELECTOR, "main a[href$='/edit']"))
+    summary["agent_class"] = driver.find_element(By.CSS_SELECTOR, "input[name=class]:checked").get_attribute("value")
+    look("agent-edit")
     navigate(driver.find_element(By.CSS_SELECTOR, "header form.signout button"))
 finally:
     driver.quit()

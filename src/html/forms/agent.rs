@@ -99,7 +99,7 @@ impl super::FormFields for AgentFields {
     type Model = AgentJson;
     const KIND: RecordKind = RecordKind::Agent;
     const TEMPLATE: &'static str = "agent_form.html";
-    const HEADINGS: (&'static str, &'static str) = ("form_new_agent", "form_edit_agent");
+    const HEADINGS: [&'static str; 3] = ["form_new_agent", "form_edit_agent", "form_intro_agent"];
     const PICKS: Picks = Picks::Nothing;
 
     fn from_model(model: &AgentJson) -> Self {

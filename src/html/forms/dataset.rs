@@ -439,7 +439,7 @@ impl super::FormFields for DatasetFields {
     type Model = DatasetJson;
     const KIND: crate::model::RecordKind = crate::model::RecordKind::Dataset;
     const TEMPLATE: &'static str = "dataset_form.html";
-    const HEADINGS: (&'static str, &'static str) = ("form_new_dataset", "form_edit_dataset");
+    const HEADINGS: [&'static str; 3] = ["form_new_dataset", "form_edit_dataset", "form_intro"];
     const PICKS: super::Picks = super::Picks::Publishers;
 
     fn from_model(model: &DatasetJson) -> Self {

@@ -59,8 +59,9 @@ pub trait FormFields: Serialize + Sized {
     const KIND: RecordKind;
     /// The form's template.
     const TEMPLATE: &'static str;
-    /// The message keys of the form's heading, for a new record and for an edit.
-    const HEADINGS: (&'static str, &'static str);
+    /// The message keys of the form's heading for a new record and for an edit, and of
+    /// what it says first.
+    const HEADINGS: [&'static str; 3];
     /// What the person picks among their own.
     const PICKS: Picks;
 
@@ -176,19 +177,20 @@ impl Pages {
     ) -> Result<String, PageError> {
         let t = super::messages(frame.language);
         let (title_key, record) = match &form.purpose {
-            FormPurpose::Create => (F::HEADINGS.0, Value::Null),
+            FormPurpose::Create => (F::HEADINGS[0], Value::Null),
             FormPurpose::Edit {
                 iri,
                 version,
                 draft,
             } => (
-                F::HEADINGS.1,
+                F::HEADINGS[1],
                 json!({ "iri": iri, "version": version, "draft": draft }),
             ),
         };
         let mut context = json!({
             "title": t.get(title_key),
             "heading": t.get(title_key),
+            "intro": t.get(F::HEADINGS[2]),
             "action": form.action,
             "record": record,
             "f": form.fields,

@@ -94,7 +94,7 @@ impl super::FormFields for PaperFields {
     type Model = DataPaperJson;
     const KIND: RecordKind = RecordKind::DataPaper;
     const TEMPLATE: &'static str = "paper_form.html";
-    const HEADINGS: (&'static str, &'static str) = ("form_new_paper", "form_edit_paper");
+    const HEADINGS: [&'static str; 3] = ["form_new_paper", "form_edit_paper", "form_intro_paper"];
     const PICKS: Picks = Picks::Datasets;
 
     fn from_model(model: &DataPaperJson) -> Self {
