@@ -177,6 +177,17 @@ pub(super) const FEEDBACK: &[(&str, &str, &str)] = &[
         "An image of it (address, optional)",
         "Une image (adresse, facultative)",
     ),
+    (
+        "reuse_others",
+        "Other datasets of this catalog it uses (optional)",
+        "Autres jeux de données de ce catalogue qu'elle utilise (facultatif)",
+    ),
+    (
+        "reuse_others_help",
+        "Their addresses, one per line, as in your browser's address bar on their pages: the reuse shows on each of their pages too.",
+        "Leurs adresses, une par ligne, telles que la barre d'adresse les montre sur leurs pages : la réutilisation s'affiche aussi sur chacune.",
+    ),
+    ("reuse_hide", "Hide (spam)", "Masquer (indésirable)"),
     ("reuse_send", "Declare", "Déclarer"),
     ("reuse_based_on", "Based on", "À partir de"),
     ("reuse_kind_application", "Application", "Application"),

@@ -453,6 +453,11 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                 .service(readable("/reuses", reuses::all))
                 .service(readable("/reuses/{id}", reuses::one))
                 .service(
+                    web::resource("/reuses/{id}/hide")
+                        .route(web::post().to(reuses::hide))
+                        .default_service(web::to(only_post)),
+                )
+                .service(
                     web::resource("/{kind:datasets}/{id}/reuses")
                         .route(web::post().to(reuses::declare))
                         .default_service(web::to(only_post)),

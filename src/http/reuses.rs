@@ -21,6 +21,9 @@ use serde::Deserialize;
 /// The longest title of a reuse.
 const MAX_TITLE: usize = 300;
 
+/// The most datasets one reuse may name.
+const MAX_DATASETS: usize = 20;
+
 /// What the reuse form posts.
 #[derive(Deserialize)]
 pub struct ReusePost {
@@ -31,6 +34,9 @@ pub struct ReusePost {
     image: String,
     #[serde(default)]
     name: String,
+    /// Other datasets of the catalog it is based on: their IRIs, one per line.
+    #[serde(default)]
+    others: String,
     /// The honeypot: hidden from people.
     #[serde(default)]
     website: String,
@@ -58,12 +64,20 @@ pub async fn declare(
     }
     let form = form.into_inner();
     let asked = record.clone();
-    let topic = state
-        .blocking(move |store| store.describe(ResourceKind::Dataset, &asked))
+    let others = form.others.clone();
+    let datasets = state
+        .blocking(move |store| {
+            let Some(topic) = store
+                .describe(ResourceKind::Dataset, &asked)?
+                .map(|d| d.topic)
+            else {
+                return Ok(None);
+            };
+            Ok::<_, HttpError>(Some(based_on(store, topic, &others)?))
+        })
         .await?
-        .ok_or_else(not_found)?
-        .topic;
-    let new = checked(form, topic)?;
+        .ok_or_else(not_found)?;
+    let new = checked(form, datasets)?;
     super::feedback::admit(&request, &state)?;
     let iri = state
         .store
@@ -222,8 +236,77 @@ fn dataset_titles(
     Ok(titles)
 }
 
+/// The datasets a reuse is based on: the page's (`topic`), then each of `others` (IRIs,
+/// one per line), which must be datasets of this catalog.
+fn based_on(
+    store: &CatalogStore,
+    topic: NamedNode,
+    others: &str,
+) -> Result<Vec<NamedNode>, HttpError> {
+    let mut datasets = vec![topic];
+    for line in others.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let unknown = || {
+            HttpError::BadRequest(format!(
+                "{line:?} is not the address of a dataset of this catalog"
+            ))
+        };
+        let id = store
+            .base()
+            .local_id(ResourceKind::Dataset, line)
+            .ok_or_else(unknown)?;
+        let dataset = store
+            .describe(ResourceKind::Dataset, &id)?
+            .ok_or_else(unknown)?
+            .topic;
+        if !datasets.contains(&dataset) {
+            datasets.push(dataset);
+        }
+        if datasets.len() > MAX_DATASETS {
+            return Err(HttpError::PayloadTooLarge(format!(
+                "a reuse may name at most {MAX_DATASETS} datasets"
+            )));
+        }
+    }
+    Ok(datasets)
+}
+
+/// `POST {base}reuses/{id}/hide`: an admin hides a reuse (spam), kept privately.
+pub async fn hide(
+    request: HttpRequest,
+    path: web::Path<String>,
+    form: web::Form<super::answers::HidePost>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, HttpError> {
+    let visitor = super::answers::signed_in(&request, &state, form.csrf())?;
+    if !visitor.who.is_admin() {
+        return Err(HttpError::Forbidden(
+            "only an administrator may hide what reusers write".into(),
+        ));
+    }
+    let asked = path.into_inner();
+    let id = RecordId::parse(&asked).map_err(|_| HttpError::NotFound {
+        kind: "reuse",
+        id: asked.clone(),
+    })?;
+    let iri = state.store.base().join(&format!("reuses/{id}"));
+    let by = super::auth::provenance(&request, &visitor.who).agent;
+    let now = crate::model::time::now_millis();
+    let hiding = iri.clone();
+    let hidden = state
+        .blocking(move |store| store.hide_reuse(&hiding, &by, now))
+        .await?;
+    if !hidden {
+        return Err(HttpError::NotFound {
+            kind: "reuse",
+            id: asked,
+        });
+    }
+    tracing::info!(who = %visitor.who.name, reuse = %iri, "hidden");
+    Ok(see_other(&format!("{}reuses", state.store.base())))
+}
+
 /// The form as a reuse, or what is wrong with it.
-fn checked(form: ReusePost, dataset: NamedNode) -> Result<NewReuse, HttpError> {
+fn checked(form: ReusePost, datasets: Vec<NamedNode>) -> Result<NewReuse, HttpError> {
     let title = form.title.trim();
     if title.is_empty() {
         return Err(HttpError::BadRequest("give the reuse a title".into()));
@@ -255,7 +338,7 @@ fn checked(form: ReusePost, dataset: NamedNode) -> Result<NewReuse, HttpError> {
         url: web(form.url.trim(), "the reuse's address")?,
         kind,
         image,
-        datasets: vec![dataset],
+        datasets,
         creator: (!name.is_empty()).then(|| name.to_owned()),
     })
 }

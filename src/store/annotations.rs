@@ -60,13 +60,25 @@ impl CatalogStore {
     pub fn hide_annotation(&self, iri: &NamedNode, by: &str, now: i64) -> Result<bool, StoreError> {
         let _writing = self.write_lock();
         let quads = self.annotation(iri.as_ref())?;
+        self.hide_graph(iri, &quads, (by, now))
+    }
+
+    /// Moves the graph `iri` (`quads`) to the private store, with a PROV activity saying
+    /// who hid it (`by`) and when (`now`). `false` if it was empty. The caller holds the
+    /// write lock.
+    fn hide_graph(
+        &self,
+        iri: &NamedNode,
+        quads: &[Quad],
+        (by, now): (&str, i64),
+    ) -> Result<bool, StoreError> {
         if quads.is_empty() {
             return Ok(false);
         }
         let graph = GraphNameRef::NamedNode(iri.as_ref());
         let hiding = NamedNode::new_unchecked(format!("{}#hidden", iri.as_str()));
         let mut private = self.private.start_transaction()?;
-        for quad in &quads {
+        for quad in quads {
             private.insert(quad);
         }
         let by = oxigraph::model::Literal::new_simple_literal(by);
@@ -81,7 +93,7 @@ impl CatalogStore {
         ));
         private.commit()?;
         let mut transaction = self.store.start_transaction()?;
-        for quad in &quads {
+        for quad in quads {
             transaction.remove(quad);
         }
         self.commit(transaction)?;
@@ -278,7 +290,28 @@ impl CatalogStore {
         }
         self.commit(transaction)?;
         drop(_writing);
-        // The datasets' search documents count their reuses.
+        self.recount_reuses(quads)
+    }
+
+    /// Hides the reuse `iri` (spam) as [`Self::hide_annotation`] hides an annotation.
+    /// `false` if there was no such reuse.
+    pub fn hide_reuse(&self, iri: &NamedNode, by: &str, now: i64) -> Result<bool, StoreError> {
+        let writing = self.write_lock();
+        let quads = self.graph_of(
+            iri.as_ref(),
+            crate::feedback::reuses::creative_work().as_ref(),
+        )?;
+        let hidden = self.hide_graph(iri, &quads, (by, now))?;
+        drop(writing);
+        if hidden {
+            self.recount_reuses(&quads)?;
+        }
+        Ok(hidden)
+    }
+
+    /// Tells the search index about the datasets a reuse (`quads`) is based on: their
+    /// documents count their reuses.
+    fn recount_reuses(&self, quads: &[Quad]) -> Result<(), StoreError> {
         let based_on = crate::feedback::reuses::is_based_on();
         let mut changed = Vec::new();
         for quad in quads.iter().filter(|q| q.predicate == based_on) {
