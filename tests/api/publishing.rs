@@ -389,6 +389,10 @@ async fn a_person_publishes_in_a_browser_and_the_pages_pass_axe() {
             .contains("Zoé Martin")
     );
     assert_eq!(
+        summary["language_filter"],
+        serde_json::json!(["http://publications.europa.eu/resource/authority/language/BRE"])
+    );
+    assert_eq!(
         summary["format_filter"],
         serde_json::json!(["http://publications.europa.eu/resource/authority/file-type/CSV"])
     );

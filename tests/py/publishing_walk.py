@@ -111,6 +111,13 @@ try:
     driver.find_element(By.ID, "description_fr").send_keys("Comptages annuels des loutres sur le Léguer.")
     driver.find_element(By.ID, "keyword_fr").send_keys("loutre, mammifères")
     driver.find_element(By.CSS_SELECTOR, "input[name=theme][value$='/ENVI']").click()
+    # The long list of languages filters as one types; a ticked one stays shown.
+    languages = driver.find_element(By.CSS_SELECTOR, "input[type=search][aria-controls='checks-language']")
+    languages.send_keys("bret")
+    summary["language_filter"] = driver.execute_script(
+        "return [...document.querySelectorAll('#checks-language label')].filter(l => !l.hidden)"
+        ".map(l => l.querySelector('input').value)")
+    driver.find_element(By.CSS_SELECTOR, "input[name=language][value$='/BRE']").click()
     driver.find_element(By.ID, "d0_title").send_keys("Comptages 2025")
     driver.find_element(By.ID, "d0_download_url").send_keys("https://example.org/loutres-2025.csv")
     # The long list of formats filters as one types (progressive enhancement).
