@@ -5,7 +5,6 @@ use super::checks::{Checks, all_iris, is_email, is_id, is_web_url, lines_of, tex
 use super::{FieldError, LANGUAGES, Picks, set_per_language};
 use crate::model::RecordKind;
 use crate::model::json::{AgentClass, AgentJson};
-use crate::validate::Finding;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -46,7 +45,7 @@ impl Default for AgentFields {
 }
 
 impl AgentFields {
-    fn set(&mut self, name: &str, value: String) {
+    fn set_field(&mut self, name: &str, value: String) {
         if set_per_language([("name", &mut self.name)], name, &value) {
             return;
         }
@@ -96,6 +95,10 @@ impl AgentFields {
 }
 
 impl super::FormFields for AgentFields {
+    fn set(&mut self, name: &str, value: String) {
+        self.set_field(name, value);
+    }
+
     type Model = AgentJson;
     const KIND: RecordKind = RecordKind::Agent;
     const TEMPLATE: &'static str = "agent_form.html";
@@ -118,14 +121,6 @@ impl super::FormFields for AgentFields {
             family_name: model.family_name.clone().unwrap_or_default(),
             affiliation: model.affiliation.join("\n"),
         }
-    }
-
-    fn from_pairs(pairs: &[(String, String)]) -> Self {
-        let mut fields = Self::default();
-        for (name, value) in pairs {
-            fields.set(name, value.trim().to_owned());
-        }
-        fields
     }
 
     fn blank(_own: &[(String, String)], asked: &[(String, String)]) -> Self {
@@ -151,14 +146,6 @@ impl super::FormFields for AgentFields {
             checks.check("affiliation", &self.affiliation, all_iris, "field_bad_iri");
         }
         checks.done(|| self.model())
-    }
-
-    fn field_of(&self, _: &Finding, _: &str, _: &[(String, String)]) -> Option<String> {
-        None
-    }
-
-    fn pickers(_: &super::Choices, _: &str) -> serde_json::Value {
-        serde_json::json!({})
     }
 }
 

@@ -146,7 +146,7 @@ impl DatasetFields {
                 }
                 continue;
             }
-            fields.set(name, value);
+            fields.set_field(name, value);
         }
         fields.files = files
             .into_iter()
@@ -156,7 +156,7 @@ impl DatasetFields {
         fields
     }
 
-    fn set(&mut self, name: &str, value: String) {
+    fn set_field(&mut self, name: &str, value: String) {
         let texts = [
             ("title", &mut self.title),
             ("description", &mut self.description),
@@ -448,6 +448,10 @@ impl super::FormFields for DatasetFields {
 
     fn from_pairs(pairs: &[(String, String)]) -> Self {
         Self::from_pairs(pairs)
+    }
+
+    fn set(&mut self, name: &str, value: String) {
+        self.set_field(name, value);
     }
 
     fn blank(own: &[(String, String)], _asked: &[(String, String)]) -> Self {

@@ -52,7 +52,7 @@ pub enum Picks {
 }
 
 /// One kind of record's form fields, both ways.
-pub trait FormFields: Serialize + Sized {
+pub trait FormFields: Serialize + Default + Sized {
     /// The JSON model the fields stand for.
     type Model: JsonModel;
     /// The kind of record.
@@ -68,7 +68,18 @@ pub trait FormFields: Serialize + Sized {
     /// The fields of a record's model.
     fn from_model(model: &Self::Model) -> Self;
     /// The fields as posted (`pairs`, in the form's order).
-    fn from_pairs(pairs: &[(String, String)]) -> Self;
+    fn from_pairs(pairs: &[(String, String)]) -> Self
+    where
+        Self: Default,
+    {
+        let mut fields = Self::default();
+        for (name, value) in pairs {
+            fields.set(name, value.trim().to_owned());
+        }
+        fields
+    }
+    /// Sets the field `name` as posted (unknown names are ignored).
+    fn set(&mut self, name: &str, value: String);
     /// A blank form; `own` are the person's picks ([`Self::PICKS`]), `asked` the query's
     /// parameters (a link may fill a field in: the dataset a paper describes).
     fn blank(own: &[(String, String)], asked: &[(String, String)]) -> Self;
@@ -80,12 +91,16 @@ pub trait FormFields: Serialize + Sized {
     /// the record's IRI, empty when new; `access_urls`: its blank-node files' by node).
     fn field_of(
         &self,
-        finding: &Finding,
-        topic: &str,
-        access_urls: &[(String, String)],
-    ) -> Option<String>;
+        _finding: &Finding,
+        _topic: &str,
+        _access_urls: &[(String, String)],
+    ) -> Option<String> {
+        None
+    }
     /// The pickers the template needs, in `language`.
-    fn pickers(choices: &Choices, language: &str) -> Value;
+    fn pickers(_choices: &Choices, _language: &str) -> Value {
+        json!({})
+    }
 }
 
 /// What the form is for.

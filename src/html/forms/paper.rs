@@ -6,7 +6,6 @@ use super::checks::{Checks, all_iris, is_date, is_id, lines_of, text};
 use super::{FieldError, LANGUAGES, Picks, set_per_language};
 use crate::model::RecordKind;
 use crate::model::json::DataPaperJson;
-use crate::validate::Finding;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -40,7 +39,7 @@ pub struct PaperFields {
 }
 
 impl PaperFields {
-    fn set(&mut self, name: &str, value: String) {
+    fn set_field(&mut self, name: &str, value: String) {
         let texts = [("title", &mut self.title), ("summary", &mut self.summary)];
         if set_per_language(texts, name, &value) {
             return;
@@ -91,6 +90,10 @@ impl PaperFields {
 }
 
 impl super::FormFields for PaperFields {
+    fn set(&mut self, name: &str, value: String) {
+        self.set_field(name, value);
+    }
+
     type Model = DataPaperJson;
     const KIND: RecordKind = RecordKind::DataPaper;
     const TEMPLATE: &'static str = "paper_form.html";
@@ -112,14 +115,6 @@ impl super::FormFields for PaperFields {
             citation: model.bibliographic_citation.clone().unwrap_or_default(),
             describes: model.describes.clone(),
         }
-    }
-
-    fn from_pairs(pairs: &[(String, String)]) -> Self {
-        let mut fields = Self::default();
-        for (name, value) in pairs {
-            fields.set(name, value.trim().to_owned());
-        }
-        fields
     }
 
     /// A link from a dataset's page asks for a paper about it (`?describes=`).
@@ -151,14 +146,6 @@ impl super::FormFields for PaperFields {
         let listed = self.describes.join("\n");
         checks.check("describes", &listed, all_iris, "field_bad_iri");
         checks.done(|| self.model())
-    }
-
-    fn field_of(&self, _: &Finding, _: &str, _: &[(String, String)]) -> Option<String> {
-        None
-    }
-
-    fn pickers(_: &super::Choices, _: &str) -> serde_json::Value {
-        serde_json::json!({})
     }
 }
 
