@@ -76,17 +76,11 @@ pub async fn new_record<F: FormFields>(
     let Some(visitor) = visitor(&request) else {
         return Ok(super::signin::signin_first(&state, &here));
     };
-    let own = own_picks::<F>(&state, &visitor, language).await?;
+    let page = FormPage::of::<F>(&state, &visitor, language, &here).await?;
     let asked = web::Query::<Vec<(String, String)>>::from_query(request.query_string())
         .map(web::Query::into_inner)
         .unwrap_or_default();
-    let fields = F::blank(&own, &asked);
-    let page = FormPage {
-        visitor: &visitor,
-        language,
-        here: &here,
-        own: &own,
-    };
+    let fields = F::blank(&page.own, &asked);
     let form = (FormPurpose::Create, &fields, &Notes::default());
     page.render(&state, form, None, StatusCode::OK)
 }
@@ -100,13 +94,7 @@ pub async fn create_record<F: FormFields>(
 ) -> Result<HttpResponse, HttpError> {
     let here = publish_url::<F>(&state);
     let visitor = checked(&request, &state, &form)?;
-    let own = own_picks::<F>(&state, &visitor, language).await?;
-    let page = FormPage {
-        visitor: &visitor,
-        language,
-        here: &here,
-        own: &own,
-    };
+    let page = FormPage::of::<F>(&state, &visitor, language, &here).await?;
     let fields = F::from_pairs(&form);
     let (model, asked) = match fields.to_model().and_then(|m| Ok((m, publication(&form)?))) {
         Ok(ready) => ready,
@@ -143,13 +131,7 @@ pub async fn edit_record<F: FormFields>(
         return Ok(super::signin::signin_first(&state, &here));
     };
     let done = super::respond::query_parameter(&request, "done")?.and_then(|d| done_key(&d));
-    let own = own_picks::<F>(&state, &visitor, language).await?;
-    let page = FormPage {
-        visitor: &visitor,
-        language,
-        here: &here,
-        own: &own,
-    };
+    let page = FormPage::of::<F>(&state, &visitor, language, &here).await?;
     page.current::<F>(&state, &id, done, None).await
 }
 
@@ -165,13 +147,7 @@ pub async fn save_record<F: FormFields>(
     let (_, id) = id.into_inner();
     let here = record_url::<F>(&state, &id, "edit");
     let visitor = checked(&request, &state, &form)?;
-    let own = own_picks::<F>(&state, &visitor, language).await?;
-    let page = FormPage {
-        visitor: &visitor,
-        language,
-        here: &here,
-        own: &own,
-    };
+    let page = FormPage::of::<F>(&state, &visitor, language, &here).await?;
     let fields = F::from_pairs(&form);
     let version = field(&form, "version").unwrap_or_default().to_owned();
     let iri = state
@@ -279,10 +255,26 @@ struct FormPage<'a> {
     visitor: &'a SignedIn,
     language: &'static str,
     here: &'a str,
-    own: &'a [(String, String)],
+    own: Vec<(String, String)>,
 }
 
-impl FormPage<'_> {
+impl<'a> FormPage<'a> {
+    /// The page of a form of `F` at `here` for `visitor`, with their own picks.
+    async fn of<F: FormFields>(
+        state: &AppState,
+        visitor: &'a SignedIn,
+        language: &'static str,
+        here: &'a str,
+    ) -> Result<Self, HttpError> {
+        let own = own_picks::<F>(state, visitor, language).await?;
+        Ok(Self {
+            visitor,
+            language,
+            here,
+            own,
+        })
+    }
+
     fn render<F: FormFields>(
         &self,
         state: &AppState,
@@ -303,7 +295,7 @@ impl FormPage<'_> {
             action: self.here,
             fields,
             notes,
-            own: self.own,
+            own: &self.own,
             done,
         };
         let body = state.pages.record_form(&form, &state.choices, &frame)?;
