@@ -28,6 +28,7 @@ pub mod http;
 pub mod limits;
 pub mod model;
 pub mod oai;
+pub mod quality;
 pub mod rdf;
 pub mod search;
 #[allow(clippy::disallowed_types)] // the one layer that talks to Oxigraph

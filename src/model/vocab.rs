@@ -89,6 +89,7 @@ terms!(
     LANGUAGE = "language",
     ACCRUAL_PERIODICITY = "accrualPeriodicity",
     ACCESS_RIGHTS = "accessRights",
+    RIGHTS = "rights",
     IS_REFERENCED_BY = "isReferencedBy",
     SOURCE = "source",
     IS_PART_OF = "isPartOf",
