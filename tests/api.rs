@@ -27,6 +27,7 @@ mod api {
     mod publishing;
     mod publishing_kinds;
     mod python_clients;
+    mod quality;
     mod reuses;
     mod search;
     mod search_drafts;

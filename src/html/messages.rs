@@ -339,6 +339,7 @@ fn all() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static 
         .chain(super::publishing_messages::PUBLISHING)
         .chain(super::feedback_messages::FEEDBACK)
         .chain(super::record_messages::RECORD_FORMS)
+        .chain(super::quality_messages::QUALITY)
 }
 
 /// Every message in `language` (`fr`, else English), by key.
@@ -395,6 +396,7 @@ mod tests {
             include_str!("templates/signin.html"),
             include_str!("templates/account.html"),
             include_str!("templates/paper.html"),
+            include_str!("templates/quality.html"),
             include_str!("templates/dataset_form.html"),
             include_str!("templates/record_form.html"),
             include_str!("templates/form_parts.html"),
@@ -469,6 +471,17 @@ mod tests {
         "kind_search",
         "kind_sparql",
         "kind_harvest_job",
+        "kind_quality",
+        "quality_of",
+        "band_excellent",
+        "band_good",
+        "band_sufficient",
+        "band_bad",
+        "dimension_findability",
+        "dimension_accessibility",
+        "dimension_interoperability",
+        "dimension_reusability",
+        "dimension_contextuality",
         "form_intro",
         "form_intro_paper",
         "form_intro_agent",

@@ -14,6 +14,8 @@ mod landing;
 mod messages;
 mod paper;
 mod publishing_messages;
+mod quality;
+mod quality_messages;
 mod query;
 mod record_messages;
 mod search;
@@ -34,6 +36,7 @@ pub use messages::{messages, other_language};
 use minijinja::Environment;
 use minijinja::value::Serde;
 use oxigraph::model::{NamedOrBlankNodeRef, Term};
+pub use quality::Assessed;
 pub use query::{Download, Outcome, QueryPage};
 pub use search::SearchView;
 use serde::Serialize;
@@ -213,6 +216,7 @@ impl Pages {
         env.add_template("paper_form.html", include_str!("templates/paper_form.html"))?;
         env.add_template("agent_form.html", include_str!("templates/agent_form.html"))?;
         env.add_template("delete.html", include_str!("templates/delete.html"))?;
+        env.add_template("quality.html", include_str!("templates/quality.html"))?;
         env.add_template("reports.html", include_str!("templates/reports.html"))?;
         env.add_template("reuses.html", include_str!("templates/reuses.html"))?;
         env.add_template(

@@ -18,6 +18,7 @@ mod ops;
 mod page;
 mod portal;
 mod profiles;
+mod quality;
 mod records;
 mod reports;
 mod respond;
@@ -59,6 +60,8 @@ pub struct AppState {
     post_limits: Arc<crate::feedback::PostLimits>,
     /// The controlled vocabularies the publishing forms offer.
     choices: Arc<crate::html::Choices>,
+    /// The codes the quality indicators check values against.
+    quality_codes: Arc<crate::quality::Codes>,
     validator: Arc<crate::validate::Validator>,
     limits: Limits,
     fast_queries: Arc<sparql::fast_path::FastQueries>,
@@ -156,6 +159,8 @@ impl AppState {
         )?;
         let search = crate::search::SearchIndex::open(&store.data_dir().join("search"))?;
         search.follow(&store);
+        let vocabularies =
+            crate::store::bundled_vocabularies().map_err(StartError::Vocabularies)?;
         Ok(Self {
             harvester,
             search,
@@ -170,9 +175,8 @@ impl AppState {
             post_limits: Arc::new(crate::feedback::PostLimits::new(
                 settings.max_anonymous_posts,
             )),
-            choices: Arc::new(crate::html::Choices::of(
-                &crate::store::bundled_vocabularies().map_err(StartError::Vocabularies)?,
-            )),
+            choices: Arc::new(crate::html::Choices::of(&vocabularies)),
+            quality_codes: Arc::new(crate::quality::Codes::of(&vocabularies)),
             validator: Arc::new(crate::validate::Validator::new()?),
             limits: Limits {
                 max_body: settings.max_body,
@@ -462,6 +466,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                         .route(web::post().to(reuses::declare))
                         .default_service(web::to(only_post)),
                 )
+                .service(readable("/{kind:datasets}/{id}/quality", quality::quality))
                 .service(readable("/{kind:agents}/{id}/feedback", reports::open))
                 .service(readable("/{kind}/{id}/linkset", signposts::linkset))
                 .service(readable("/{kind}/{id}/{history}", history::history))

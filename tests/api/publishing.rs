@@ -422,6 +422,11 @@ async fn a_person_publishes_in_a_browser_and_the_pages_pass_axe() {
     assert_eq!(summary["dataset_h1"], "Loutres du Léguer, comptages");
     assert_eq!(summary["edit_link"], 1);
     assert_eq!(summary["found_in_search"], true);
+    // The quality page scores it and advises on what is missing (no place covered here).
+    let score = summary["quality_score"].as_str().unwrap();
+    assert!(score.contains("/ 405"), "{score}");
+    let advice = summary["quality_advice"].to_string();
+    assert!(advice.contains("lieu que couvrent les données"), "{advice}");
     let diff = summary["diff"].as_str().unwrap();
     assert!(
         diff.contains("Loutres du Léguer <2025>") && diff.contains("Loutres du Léguer, comptages"),

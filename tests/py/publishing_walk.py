@@ -154,6 +154,12 @@ try:
     summary["edit_link"] = len(driver.find_elements(By.CSS_SELECTOR, "main a[href$='/edit']"))
     look("dataset")
 
+    # Its metadata quality, with what to improve, reached from its page.
+    navigate(driver.find_element(By.CSS_SELECTOR, "main a[href$='/quality']"))
+    summary["quality_score"] = driver.find_element(By.CSS_SELECTOR, ".score").text
+    summary["quality_advice"] = [p.text for p in driver.find_elements(By.CSS_SELECTOR, ".advice")]
+    look("quality")
+
     # The search finds it (the index follows the store within a moment).
     found = False
     for _ in range(40):

@@ -1,0 +1,149 @@
+//! A dataset's quality page: MQA points counted by hand from the methodology's weights for
+//! a complete and a poor dataset written through the API, the advice for each missing
+//! indicator in French and English, and the DQV measurements in RDF.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use crate::common;
+
+use common::api::{create, header, server};
+use common::get_with;
+use reqwest::StatusCode;
+
+const PREFIXES: &str = "@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix vcard: <http://www.w3.org/2006/vcard/ns#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+";
+
+/// A dataset that says everything the MQA looks for.
+fn complete(base: &str) -> String {
+    format!(
+        "{PREFIXES}[] a dcat:Dataset ; dct:title \"Qualité de l'eau\"@fr ; dct:description \"Mesures.\"@fr ;
+        dcat:keyword \"eau\"@fr ; dcat:theme <http://publications.europa.eu/resource/authority/data-theme/ENVI> ;
+        dct:spatial <http://publications.europa.eu/resource/authority/country/FRA> ;
+        dct:temporal [ a dct:PeriodOfTime ; dcat:startDate \"2020-01-01\"^^xsd:date ] ;
+        dct:accessRights <http://publications.europa.eu/resource/authority/access-right/PUBLIC> ;
+        dcat:contactPoint [ a vcard:Kind ; vcard:fn \"Observatoire\" ] ;
+        dct:publisher <{base}agents/ecobio> ;
+        dct:issued \"2020-01-01\"^^xsd:date ; dct:modified \"2021-06-01\"^^xsd:date ;
+        dcat:distribution [ a dcat:Distribution ; dct:title \"Mesures\"@fr ;
+          dcat:accessURL <https://files.example.org/eau> ; dcat:downloadURL <https://files.example.org/eau.csv> ;
+          dct:format <http://publications.europa.eu/resource/authority/file-type/CSV> ;
+          dcat:mediaType <http://www.iana.org/assignments/media-types/text/csv> ;
+          dct:license <http://publications.europa.eu/resource/authority/licence/CC_BY_4_0> ;
+          dct:rights [ a dct:RightsStatement ] ; dcat:byteSize \"2048\"^^xsd:nonNegativeInteger ] ."
+    )
+}
+
+const POOR: &str =
+    "@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+[] a dcat:Dataset ; dct:title \"Presque rien\"@fr ; dct:description \"Peu.\"@fr ;
+  dcat:distribution [ a dcat:Distribution ; dcat:accessURL <https://files.example.org/rien> ] .";
+
+async fn json(url: &str) -> serde_json::Value {
+    let answer = get_with(&format!("{url}/quality"), &[("Accept", "application/json")]).await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    serde_json::from_str(&answer.text().await.unwrap()).unwrap()
+}
+
+fn dimensions(quality: &serde_json::Value) -> Vec<f64> {
+    quality["dimensions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["points"].as_f64().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn quality_pages_score_as_the_mqa_and_say_what_to_improve() {
+    let (server, _temp) = server();
+    let created = create(&server, "datasets", &complete(&server.base)).await;
+    let good = server.url_of(&header(&created, "location"));
+    let quality = json(&good).await;
+    // Findability 30 + 30 + 20 + 20. Accessibility: the access URL is not checked yet (0 of
+    // 50), a download URL (20), not checked (0 of 30). Interoperability: format 20, media
+    // type 10, both from the lists 10, open 20, machine-readable 20, DCAT-AP 30.
+    // Reusability: licence 20, known 10, access rights 10 + 5, contact 20, publisher 10.
+    // Contextuality: rights 5, size 5, issued 5, modified 5.
+    assert_eq!(dimensions(&quality), [100.0, 20.0, 110.0, 75.0, 20.0]);
+    assert_eq!(quality["total"], 325.0);
+    assert_eq!(quality["band"], "good");
+
+    let created = create(&server, "datasets", POOR).await;
+    let poor = server.url_of(&header(&created, "location"));
+    let quality = json(&poor).await;
+    // Only DCAT-AP compliance (30): title and description are there, the rest is optional.
+    assert_eq!(dimensions(&quality), [0.0, 0.0, 30.0, 0.0, 0.0]);
+    assert_eq!(quality["total"], 30.0);
+    assert_eq!(quality["band"], "bad");
+
+    // The page says what to do for each missing indicator, in the reader's language.
+    for (language, advice) in [
+        (
+            "fr",
+            [
+                "Ajoutez des mots-clés",
+                "Ajoutez une licence à chaque fichier",
+                "Ajoutez un point de contact",
+            ],
+        ),
+        (
+            "en",
+            [
+                "Add keywords",
+                "Add a licence to each file",
+                "Add a contact point",
+            ],
+        ),
+    ] {
+        let page = get_with(
+            &format!("{poor}/quality"),
+            &[("Accept", "text/html"), ("Accept-Language", language)],
+        )
+        .await;
+        assert_eq!(page.status(), StatusCode::OK);
+        let page = page.text().await.unwrap();
+        for said in advice {
+            assert!(page.contains(said), "{language}: {said}");
+        }
+        assert!(page.contains("30 / 405"), "{page}");
+    }
+    let page = get_with(
+        &format!("{good}/quality"),
+        &[("Accept", "text/html"), ("Accept-Language", "en")],
+    )
+    .await;
+    let page = page.text().await.unwrap();
+    assert!(
+        !page.contains("Add keywords"),
+        "no advice for what is there"
+    );
+    assert!(
+        page.contains("Make sure each file&#x27;s access URL answers"),
+        "unchecked URLs are advised"
+    );
+
+    // As DQV: one measurement per indicator and resource (less the unchecked URLs), and the
+    // total, all about the dataset.
+    let turtle = get_with(
+        &format!("{poor}/quality"),
+        &[("Accept", "application/n-triples")],
+    )
+    .await;
+    assert_eq!(turtle.status(), StatusCode::OK);
+    let triples = turtle.text().await.unwrap();
+    let measurements = triples
+        .lines()
+        .filter(|l| l.contains("<http://www.w3.org/ns/dqv#isMeasurementOf>"))
+        .count();
+    assert_eq!(measurements, 11 + 12 - 1 + 1);
+    assert!(triples.contains("<https://piveau.eu/ns/voc#score>"));
+    assert!(
+        triples.contains("\"30.00\"^^<http://www.w3.org/2001/XMLSchema#decimal>"),
+        "{triples}"
+    );
+    assert!(triples.contains("<https://piveau.eu/ns/scoring#bad>"));
+    let unknown = get_with(&format!("{}/datasets/no-such/quality", server.url), &[]).await;
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+}
