@@ -267,6 +267,37 @@ mod tests {
     }
 
     #[test]
+    fn the_bundled_metrics_say_what_the_code_counts() {
+        use oxigraph::model::{NamedNode, NamedOrBlankNodeRef, TermRef};
+        let vocabularies = crate::store::bundled_vocabularies().unwrap_or_default();
+        let pv = |local: &str| NamedNode::new_unchecked(format!("{PV}{local}"));
+        for metric in Metric::ALL {
+            let (dimension, points, _) = metric.spec();
+            let iri = pv(metric.name());
+            let subject = NamedOrBlankNodeRef::from(iri.as_ref());
+            let in_dimension =
+                vocabularies.object_for_subject_predicate(subject, pv_dqv("inDimension").as_ref());
+            assert_eq!(
+                in_dimension,
+                Some(TermRef::NamedNode(pv(dimension.name()).as_ref())),
+                "{}",
+                metric.name()
+            );
+            let score =
+                vocabularies.object_for_subject_predicate(subject, pv("trueScore").as_ref());
+            let score = match score {
+                Some(TermRef::Literal(l)) => l.value().parse::<u32>().ok(),
+                _ => None,
+            };
+            assert_eq!(score, Some(points), "{}", metric.name());
+        }
+    }
+
+    fn pv_dqv(local: &str) -> oxigraph::model::NamedNode {
+        oxigraph::model::NamedNode::new_unchecked(format!("http://www.w3.org/ns/dqv#{local}"))
+    }
+
+    #[test]
     fn bands_follow_the_published_ranges() {
         assert_eq!(Band::of(405.0), Band::Excellent);
         assert_eq!(Band::of(351.0), Band::Excellent);

@@ -42,6 +42,11 @@ const BUNDLE: &[(&str, RdfFormat, &[u8])] = &[
         RdfFormat::Turtle,
         include_bytes!("../../ontologies/additions.ttl"),
     ),
+    (
+        "mqa-metrics.ttl",
+        RdfFormat::Turtle,
+        include_bytes!("../../ontologies/mqa-metrics.ttl"),
+    ),
 ];
 
 /// The DCMI class that DCAT-AP's range shapes expect of each scheme's members, which the
