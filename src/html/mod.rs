@@ -217,6 +217,10 @@ impl Pages {
         env.add_template("agent_form.html", include_str!("templates/agent_form.html"))?;
         env.add_template("delete.html", include_str!("templates/delete.html"))?;
         env.add_template("quality.html", include_str!("templates/quality.html"))?;
+        env.add_template(
+            "quality_dashboard.html",
+            include_str!("templates/quality_dashboard.html"),
+        )?;
         env.add_template("reports.html", include_str!("templates/reports.html"))?;
         env.add_template("reuses.html", include_str!("templates/reuses.html"))?;
         env.add_template(

@@ -3,6 +3,7 @@
 //! those who may edit it.
 
 use super::{Frame, PageError, Pages};
+use crate::quality::board::Summary;
 use crate::quality::{Assessment, Dimension, Metric};
 use serde_json::{Value, json};
 
@@ -102,6 +103,109 @@ impl Pages {
                 "dimensions": dimensions,
                 "all_good": assessment.indicators.iter().all(|i| i.points >= f64::from(i.maximum)),
                 "formats": super::format_links(crate::model::Variants::FormatParameter(frame.here)),
+            }),
+        )
+    }
+}
+
+/// An IRI or id with its name or title.
+type Named = (String, String);
+
+/// The histogram as an inline SVG bar chart (no script): one bar per 45 points, its count
+/// above it, the range below; `label` names the chart for screen readers.
+fn histogram_svg(histogram: &[usize], label: &str) -> String {
+    let (width, height, bar) = (540.0_f64, 200.0_f64, 52.0_f64);
+    let most = histogram.iter().copied().max().unwrap_or(0).max(1) as f64;
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{}\" class=\"histogram\">",
+        escape(label)
+    );
+    for (n, count) in histogram.iter().enumerate() {
+        let x = 10.0 + n as f64 * (bar + 7.0);
+        let h = 140.0 * *count as f64 / most;
+        let y = 160.0 - h;
+        let from = n * 45;
+        let to = if n + 1 == histogram.len() {
+            405
+        } else {
+            from + 44
+        };
+        svg.push_str(&format!(
+            "<rect x=\"{x}\" y=\"{y:.1}\" width=\"{bar}\" height=\"{h:.1}\" class=\"col\"><title>{from}–{to}: {count}</title></rect>\
+             <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{count}</text>\
+             <text x=\"{:.1}\" y=\"180\" text-anchor=\"middle\" class=\"range\">{from}–{to}</text>",
+            x + bar / 2.0,
+            y - 4.0,
+            x + bar / 2.0,
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('"', "&quot;")
+}
+
+impl Pages {
+    /// `{base}quality`: the catalog's quality dashboard. `titles`: the worst datasets'
+    /// (id, title); `names`: the publishers' (IRI, name).
+    pub fn quality_dashboard(
+        &self,
+        summary: &Summary,
+        (titles, names): (&[Named], &[Named]),
+        frame: &Frame<'_>,
+    ) -> Result<String, PageError> {
+        let t = super::messages(frame.language);
+        let name_of = |iri: &str| {
+            names
+                .iter()
+                .find(|(i, _)| i == iri)
+                .map_or(iri, |(_, n)| n.as_str())
+                .to_owned()
+        };
+        let band = serde_json::to_value(summary.band)
+            .ok()
+            .and_then(|b| b.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let per_cent = |n: usize| {
+            (100 * n + summary.datasets / 2)
+                .checked_div(summary.datasets)
+                .unwrap_or(0)
+        };
+        self.render(
+            "quality_dashboard.html",
+            frame,
+            json!({
+                "title": t.get("quality_dashboard"),
+                "datasets": summary.datasets,
+                "ready": summary.ready,
+                "mean": shown(summary.mean),
+                "maximum": crate::quality::metrics::maximum(),
+                "band": band,
+                "band_name": t.get(format!("band_{band}").as_str()),
+                "dimensions": summary.dimensions.iter().map(|(d, mean, max)| json!({
+                    "name": t.get(format!("dimension_{}", d.name()).as_str()),
+                    "mean": shown(*mean),
+                    "maximum": max,
+                    "percent": (100.0 * mean / f64::from((*max).max(1))).round(),
+                })).collect::<Vec<_>>(),
+                "histogram": histogram_svg(&summary.histogram, t.get("quality_histogram").copied().unwrap_or_default()),
+                "publishers": summary.publishers.iter().map(|(iri, mean, n)| json!({
+                    "iri": iri, "name": name_of(iri), "mean": shown(*mean), "datasets": n,
+                })).collect::<Vec<_>>(),
+                "failing": summary.failing.iter().map(|(metric, n)| json!({
+                    "name": t.get(format!("q_{}", metric.name()).as_str()),
+                    "datasets": n,
+                    "percent": per_cent(*n),
+                })).collect::<Vec<_>>(),
+                "worst": summary.worst.iter().map(|(id, score)| json!({
+                    "page": format!("{}datasets/{id}/quality", frame.base),
+                    "title": titles.iter().find(|(i, _)| i == id).map_or(id.as_str(), |(_, title)| title.as_str()),
+                    "score": shown(*score),
+                })).collect::<Vec<_>>(),
             }),
         )
     }

@@ -20,6 +20,47 @@ pub(super) const QUALITY: &[(&str, &str, &str)] = &[
         "Notée selon la méthode de l'évaluation de la qualité des métadonnées (MQA) de data.europa.eu : 405 points sur cinq dimensions. Chaque point manquant est accompagné de ce qu'il faut faire.",
     ),
     ("quality_score", "Score", "Note"),
+    (
+        "quality_dashboard",
+        "Metadata quality of the catalog",
+        "Qualité des métadonnées du catalogue",
+    ),
+    (
+        "quality_scoring",
+        "Scoring the datasets: the numbers will be complete in a moment.",
+        "Notation des jeux de données en cours : les chiffres seront complets dans un instant.",
+    ),
+    ("quality_mean_of", "mean of", "moyenne de"),
+    ("quality_datasets", "datasets", "jeux de données"),
+    (
+        "quality_by_dimension",
+        "By dimension (means)",
+        "Par dimension (moyennes)",
+    ),
+    (
+        "quality_histogram",
+        "Datasets by score",
+        "Jeux de données par note",
+    ),
+    (
+        "quality_failing",
+        "Indicators most often missed",
+        "Indicateurs les plus souvent manqués",
+    ),
+    (
+        "quality_datasets_missing",
+        "Datasets missing it",
+        "Jeux de données concernés",
+    ),
+    ("quality_by_publisher", "By publisher", "Par éditeur"),
+    ("quality_publisher", "Publisher", "Éditeur"),
+    ("quality_mean", "Mean score", "Note moyenne"),
+    ("quality_datasets_count", "Datasets", "Jeux de données"),
+    (
+        "quality_worst",
+        "Lowest scores first",
+        "Les notes les plus basses d'abord",
+    ),
     ("quality_points", "points", "points"),
     (
         "quality_advice",

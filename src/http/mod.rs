@@ -60,8 +60,10 @@ pub struct AppState {
     post_limits: Arc<crate::feedback::PostLimits>,
     /// The controlled vocabularies the publishing forms offer.
     choices: Arc<crate::html::Choices>,
-    /// The codes the quality indicators check values against.
-    quality_codes: Arc<crate::quality::Codes>,
+    /// What scores a dataset's metadata quality.
+    scorer: crate::quality::board::Scorer,
+    /// The catalog's quality, kept up to date in the background.
+    board: crate::quality::board::Board,
     validator: Arc<crate::validate::Validator>,
     limits: Limits,
     fast_queries: Arc<sparql::fast_path::FastQueries>,
@@ -161,6 +163,12 @@ impl AppState {
         search.follow(&store);
         let vocabularies =
             crate::store::bundled_vocabularies().map_err(StartError::Vocabularies)?;
+        let validator = Arc::new(crate::validate::Validator::new()?);
+        let scorer = crate::quality::board::Scorer {
+            codes: Arc::new(crate::quality::Codes::of(&vocabularies)),
+            validator: validator.clone(),
+        };
+        let board = crate::quality::board::Board::follow(&store, scorer.clone());
         Ok(Self {
             harvester,
             search,
@@ -176,8 +184,9 @@ impl AppState {
                 settings.max_anonymous_posts,
             )),
             choices: Arc::new(crate::html::Choices::of(&vocabularies)),
-            quality_codes: Arc::new(crate::quality::Codes::of(&vocabularies)),
-            validator: Arc::new(crate::validate::Validator::new()?),
+            scorer,
+            board,
+            validator,
             limits: Limits {
                 max_body: settings.max_body,
                 max_query_length: settings.max_query_length,
@@ -454,6 +463,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                         .default_service(web::to(only_get_post)),
                 )
                 .service(readable("/annotations/{id}", feedback::annotation))
+                .service(readable("/quality", quality::dashboard))
                 .service(readable("/reuses", reuses::all))
                 .service(readable("/reuses/{id}", reuses::one))
                 .service(

@@ -5,17 +5,15 @@
 use super::AppState;
 use super::errors::HttpError;
 use super::extract::Language;
-use super::respond::{Rendered, choose, query_parameter, respond};
+use super::respond::{Rendered, choose, choose_from, query_parameter, respond};
 use crate::html::{Assessed, Frame};
 use crate::model::vocab::dct;
 use crate::model::{RecordId, ResourceKind, Variants};
-use crate::quality::{Assessment, Evidence, assess, dqv};
+use crate::quality::{Assessment, dqv};
 use crate::rdf::{Representation, serialize};
 use crate::store::Records;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
-use oxigraph::model::{Graph, NamedOrBlankNode, NamedOrBlankNodeRef, TermRef};
-use std::collections::HashSet;
 
 /// `GET {base}datasets/{id}/quality`.
 pub async fn quality(
@@ -37,25 +35,15 @@ pub async fn quality(
         Some(choose(&request, None)?)
     };
     let asked = record.clone();
-    let codes = state.quality_codes.clone();
-    let validator = state.validator.clone();
+    let scorer = state.scorer.clone();
     let found = state
         .blocking(move |store| {
-            let Some(description) = store.describe(ResourceKind::Dataset, &asked)? else {
+            let Some((assessment, topic, description)) = scorer
+                .dataset(store, &asked)
+                .map_err(HttpError::Validation)?
+            else {
                 return Ok(None);
             };
-            let graph: Graph = description
-                .quads
-                .iter()
-                .map(|q| oxigraph::model::TripleRef::from(q.as_ref()))
-                .collect();
-            let topic = NamedOrBlankNode::from(description.topic.clone());
-            let compliant = compliant(&validator, &graph, topic.as_ref())?;
-            let evidence = Evidence {
-                compliant,
-                status: &|_| None,
-            };
-            let assessment = assess(&graph, topic.as_ref(), &codes, &evidence);
             let title = crate::html::text_in(&description, dct::TITLE, language)
                 .unwrap_or_else(|| asked.as_str().to_owned());
             Ok::<_, HttpError>(Some((assessment, topic, title)))
@@ -108,31 +96,6 @@ fn wants_json(request: &HttpRequest) -> Result<bool, HttpError> {
         .is_some_and(|first| first.trim().starts_with("application/json")))
 }
 
-/// Whether the dataset `topic` and its distributions meet the profile (no violation whose
-/// focus is one of them).
-fn compliant(
-    validator: &crate::validate::Validator,
-    graph: &Graph,
-    topic: NamedOrBlankNodeRef<'_>,
-) -> Result<bool, HttpError> {
-    let mut own: HashSet<String> = HashSet::new();
-    if let NamedOrBlankNodeRef::NamedNode(n) = topic {
-        own.insert(n.as_str().to_owned());
-    }
-    for object in
-        graph.objects_for_subject_predicate(topic, crate::model::vocab::dcat::DISTRIBUTION_PROP)
-    {
-        if let TermRef::NamedNode(n) = object {
-            own.insert(n.as_str().to_owned());
-        }
-    }
-    let report = validator
-        .validate(graph)
-        .map_err(HttpError::Validation)?
-        .about(&own);
-    Ok(report.conforms)
-}
-
 fn html(
     request: &HttpRequest,
     state: &AppState,
@@ -158,4 +121,76 @@ fn html(
         .pages
         .quality(assessment, &dataset, &frame)?
         .into_bytes())
+}
+
+/// How many of the lowest scores the dashboard lists.
+const WORST: usize = 20;
+
+/// `GET {base}quality`: the catalog's quality dashboard, for people and as JSON.
+pub async fn dashboard(
+    request: HttpRequest,
+    Language(language): Language,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, HttpError> {
+    let summary = state.board.summary(WORST);
+    if wants_json(&request)? {
+        return Ok(HttpResponse::Ok()
+            .insert_header((header::VARY, "Accept"))
+            .json(&summary));
+    }
+    choose_from(&request, None, &[Representation::Html])?;
+    let worst: Vec<String> = summary.worst.iter().map(|(id, _)| id.clone()).collect();
+    let publishers: Vec<String> = summary
+        .publishers
+        .iter()
+        .map(|(p, _, _)| p.clone())
+        .collect();
+    let names = state
+        .blocking(move |store| {
+            let titles = worst
+                .iter()
+                .map(|id| {
+                    let title = RecordId::parse(id)
+                        .ok()
+                        .and_then(|record| {
+                            store
+                                .describe(ResourceKind::Dataset, &record)
+                                .ok()
+                                .flatten()
+                        })
+                        .and_then(|d| crate::html::text_in(&d, dct::TITLE, language));
+                    (id.clone(), title.unwrap_or_else(|| id.clone()))
+                })
+                .collect::<Vec<_>>();
+            let agents = store.agent_names(&publishers, language)?;
+            Ok::<_, HttpError>((titles, agents))
+        })
+        .await?;
+    let here = format!("{}quality", state.store.base());
+    let visitor = super::session::visitor(&request).map(|v| v.view());
+    let frame = Frame {
+        base: state.store.base().as_str(),
+        language,
+        here: &here,
+        kind: "quality",
+        visitor: visitor.as_ref(),
+    };
+    let body = state
+        .pages
+        .quality_dashboard(&summary, (&names.0, &names.1), &frame)?
+        .into_bytes();
+    let rendered = Rendered::new(
+        body,
+        Representation::Html,
+        None,
+        None,
+        Variants::FormatParameter(&here),
+    );
+    let mut response = respond(&request, &rendered);
+    // The numbers move as datasets are written: no cache keeps them long.
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-cache"),
+    );
+    Ok(response)
 }

@@ -427,6 +427,10 @@ async fn a_person_publishes_in_a_browser_and_the_pages_pass_axe() {
     assert!(score.contains("/ 405"), "{score}");
     let advice = summary["quality_advice"].to_string();
     assert!(advice.contains("lieu que couvrent les données"), "{advice}");
+    assert_eq!(
+        summary["dashboard_h1"],
+        "Qualité des métadonnées du catalogue"
+    );
     let diff = summary["diff"].as_str().unwrap();
     assert!(
         diff.contains("Loutres du Léguer <2025>") && diff.contains("Loutres du Léguer, comptages"),

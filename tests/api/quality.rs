@@ -147,3 +147,85 @@ async fn quality_pages_score_as_the_mqa_and_say_what_to_improve() {
     let unknown = get_with(&format!("{}/datasets/no-such/quality", server.url), &[]).await;
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
 }
+
+/// The dashboard's JSON once every dataset is scored and `datasets` are counted.
+async fn dashboard_with(server: &common::Server, datasets: Option<u64>) -> serde_json::Value {
+    for _ in 0..200 {
+        let answer = get_with(&format!("{}/quality?format=json", server.url), &[]).await;
+        assert_eq!(answer.status(), StatusCode::OK);
+        let summary: serde_json::Value =
+            serde_json::from_str(&answer.text().await.unwrap()).unwrap();
+        let counted = summary["datasets"].as_u64();
+        if summary["ready"] == true && datasets.is_none_or(|n| counted == Some(n)) {
+            return summary;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the quality board never caught up");
+}
+
+#[tokio::test]
+async fn the_dashboard_adds_up_the_datasets_pages_and_follows_writes() {
+    let (server, _temp) = server();
+    let summary = dashboard_with(&server, None).await;
+    let search = get_with(
+        &format!("{}/search?page_size=100", server.url),
+        &[("Accept", "application/json")],
+    )
+    .await;
+    let search: serde_json::Value = serde_json::from_str(&search.text().await.unwrap()).unwrap();
+    let ids: Vec<String> = search["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(summary["datasets"].as_u64(), Some(ids.len() as u64));
+    // What each dataset's page says, added up here.
+    let mut totals = Vec::new();
+    let mut missed: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
+    for id in &ids {
+        let quality = json(&format!("{}/datasets/{id}", server.url)).await;
+        totals.push(quality["total"].as_f64().unwrap());
+        for indicator in quality["indicators"].as_array().unwrap() {
+            if indicator["points"].as_f64() < indicator["maximum"].as_f64() {
+                *missed
+                    .entry(indicator["metric"].as_str().unwrap().to_owned())
+                    .or_default() += 1;
+            }
+        }
+    }
+    let mean = totals.iter().sum::<f64>() / totals.len() as f64;
+    assert!(
+        (summary["mean"].as_f64().unwrap() - mean).abs() < 0.01,
+        "{summary} against {mean}"
+    );
+    let mut histogram = [0u64; 9];
+    for total in &totals {
+        histogram[((total / 45.0) as usize).min(8)] += 1;
+    }
+    assert_eq!(summary["histogram"], serde_json::json!(histogram));
+    for pair in summary["failing"].as_array().unwrap() {
+        let metric = pair[0].as_str().unwrap();
+        assert_eq!(pair[1].as_u64(), missed.get(metric).copied(), "{metric}");
+    }
+    assert_eq!(summary["failing"].as_array().unwrap().len(), missed.len());
+    let lowest = totals.iter().copied().fold(f64::INFINITY, f64::min);
+    assert_eq!(summary["worst"][0][1].as_f64(), Some(lowest));
+
+    // A poor dataset written: counted, and first among the worst.
+    create(&server, "datasets", POOR).await;
+    let after = dashboard_with(&server, Some(ids.len() as u64 + 1)).await;
+    assert_eq!(after["worst"][0], serde_json::json!(["presque-rien", 30.0]));
+    let page = get_with(
+        &format!("{}/quality", server.url),
+        &[("Accept", "text/html")],
+    )
+    .await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let page = page.text().await.unwrap();
+    assert!(
+        page.contains("<svg") && page.contains("Presque rien"),
+        "{page}"
+    );
+}

@@ -159,6 +159,10 @@ try:
     summary["quality_score"] = driver.find_element(By.CSS_SELECTOR, ".score").text
     summary["quality_advice"] = [p.text for p in driver.find_elements(By.CSS_SELECTOR, ".advice")]
     look("quality")
+    driver.get(base + "/quality")
+    loaded()
+    summary["dashboard_h1"] = driver.find_element(By.TAG_NAME, "h1").text
+    look("dashboard")
 
     # The search finds it (the index follows the store within a moment).
     found = False

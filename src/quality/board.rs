@@ -1,0 +1,344 @@
+//! The catalog's quality board: every public dataset's score kept up to date by a
+//! background thread that follows the store's changes, with the aggregates the dashboard
+//! shows (mean, per dimension, histogram, per publisher, the most failed indicators, the
+//! worst datasets) updated as each score changes, so that the dashboard never scans.
+
+use super::{Assessment, Codes, Dimension, Evidence, Metric, assess, metrics};
+use crate::model::RecordId;
+use crate::model::vocab::{dcat, dct};
+use crate::store::{CatalogStore, FeedOrder, RecordChange, Records};
+use crate::validate::Validator;
+use oxigraph::model::{Graph, NamedOrBlankNode, NamedOrBlankNodeRef, TermRef, TripleRef};
+use serde::Serialize;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::{Arc, Mutex, PoisonError, mpsc};
+
+/// Bars of the histogram: 0–44, 45–89 … 360–405 points.
+pub const BINS: usize = 9;
+const BIN_WIDTH: f64 = 45.0;
+
+/// What the board keeps of one dataset.
+#[derive(Debug, Clone)]
+struct Entry {
+    total: f64,
+    dimensions: [f64; 5],
+    failing: Vec<Metric>,
+    publisher: Option<String>,
+}
+
+/// The aggregates, kept as sums so that a change is a subtraction and an addition.
+#[derive(Debug, Default)]
+struct Aggregates {
+    entries: HashMap<RecordId, Entry>,
+    total: f64,
+    dimensions: [f64; 5],
+    histogram: [usize; BINS],
+    publishers: HashMap<String, (f64, usize)>,
+    failing: HashMap<Metric, usize>,
+    worst: BTreeSet<(i64, RecordId)>,
+}
+
+fn bin(total: f64) -> usize {
+    ((total / BIN_WIDTH) as usize).min(BINS - 1)
+}
+
+/// Hundredths of a point, to order scores.
+fn key(total: f64) -> i64 {
+    (total * 100.0).round() as i64
+}
+
+impl Aggregates {
+    fn remove(&mut self, id: &RecordId) {
+        let Some(old) = self.entries.remove(id) else {
+            return;
+        };
+        self.total -= old.total;
+        for (sum, points) in self.dimensions.iter_mut().zip(old.dimensions) {
+            *sum -= points;
+        }
+        self.histogram[bin(old.total)] -= 1;
+        if let Some(publisher) = &old.publisher
+            && let Some((sum, n)) = self.publishers.get_mut(publisher)
+        {
+            *sum -= old.total;
+            *n -= 1;
+            if *n == 0 {
+                self.publishers.remove(publisher);
+            }
+        }
+        for metric in &old.failing {
+            if let Some(n) = self.failing.get_mut(metric) {
+                *n -= 1;
+            }
+        }
+        self.worst.remove(&(key(old.total), id.clone()));
+    }
+
+    fn insert(&mut self, id: RecordId, entry: Entry) {
+        self.remove(&id);
+        self.total += entry.total;
+        for (sum, points) in self.dimensions.iter_mut().zip(entry.dimensions) {
+            *sum += points;
+        }
+        self.histogram[bin(entry.total)] += 1;
+        if let Some(publisher) = &entry.publisher {
+            let slot = self.publishers.entry(publisher.clone()).or_default();
+            slot.0 += entry.total;
+            slot.1 += 1;
+        }
+        for metric in &entry.failing {
+            *self.failing.entry(*metric).or_default() += 1;
+        }
+        self.worst.insert((key(entry.total), id.clone()));
+        self.entries.insert(id, entry);
+    }
+}
+
+/// The dashboard's numbers at one moment.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// How many datasets are scored.
+    pub datasets: usize,
+    /// The mean score.
+    pub mean: f64,
+    /// The catalog's rating (that of the mean).
+    pub band: super::Band,
+    /// The mean per dimension, with its maximum.
+    pub dimensions: Vec<(Dimension, f64, u32)>,
+    /// Datasets per bar of [`BINS`] bars 45 points wide.
+    pub histogram: Vec<usize>,
+    /// Mean score and count per publisher, best first.
+    pub publishers: Vec<(String, f64, usize)>,
+    /// Indicators missed, most often first, with how many datasets miss them.
+    pub failing: Vec<(Metric, usize)>,
+    /// The lowest scores (id, score), lowest first.
+    pub worst: Vec<(String, f64)>,
+    /// Whether every dataset has been scored since the server started.
+    pub ready: bool,
+}
+
+/// The board, shared by the server's handlers and its follower thread.
+#[derive(Clone)]
+pub struct Board {
+    aggregates: Arc<Mutex<Aggregates>>,
+    ready: Arc<std::sync::atomic::AtomicBool>,
+}
+
+/// What scoring a dataset needs besides the store.
+#[derive(Clone)]
+pub struct Scorer {
+    /// The codes of the bundled vocabularies.
+    pub codes: Arc<Codes>,
+    /// The profile's shapes.
+    pub validator: Arc<Validator>,
+}
+
+impl Scorer {
+    /// The assessment of the public dataset `id`, its topic and its description's graph.
+    pub fn dataset(
+        &self,
+        store: &CatalogStore,
+        id: &RecordId,
+    ) -> Result<
+        Option<(Assessment, NamedOrBlankNode, crate::store::Description)>,
+        crate::validate::ValidateError,
+    > {
+        let Ok(Some(description)) = store.describe(crate::model::ResourceKind::Dataset, id) else {
+            return Ok(None);
+        };
+        let graph: Graph = description
+            .quads
+            .iter()
+            .map(|q| TripleRef::from(q.as_ref()))
+            .collect();
+        let topic = NamedOrBlankNode::from(description.topic.clone());
+        let compliant = self.compliant(&graph, topic.as_ref())?;
+        let evidence = Evidence {
+            compliant,
+            status: &|_| None,
+        };
+        let assessment = assess(&graph, topic.as_ref(), &self.codes, &evidence);
+        Ok(Some((assessment, topic, description)))
+    }
+
+    /// Whether the dataset `topic` and its distributions meet the profile (no violation
+    /// whose focus is one of them).
+    fn compliant(
+        &self,
+        graph: &Graph,
+        topic: NamedOrBlankNodeRef<'_>,
+    ) -> Result<bool, crate::validate::ValidateError> {
+        let mut own: HashSet<String> = HashSet::new();
+        if let NamedOrBlankNodeRef::NamedNode(n) = topic {
+            own.insert(n.as_str().to_owned());
+        }
+        for object in graph.objects_for_subject_predicate(topic, dcat::DISTRIBUTION_PROP) {
+            if let TermRef::NamedNode(n) = object {
+                own.insert(n.as_str().to_owned());
+            }
+        }
+        Ok(self.validator.validate(graph)?.about(&own).conforms)
+    }
+}
+
+impl Board {
+    /// A board that follows `store`: it scores every public dataset in a background
+    /// thread, then each one that changes.
+    pub fn follow(store: &CatalogStore, scorer: Scorer) -> Self {
+        let board = Self {
+            aggregates: Arc::default(),
+            ready: Arc::default(),
+        };
+        let (sender, receiver) = mpsc::channel::<Vec<RecordChange>>();
+        let _ = sender.send(vec![RecordChange::All]);
+        let sender = Mutex::new(sender);
+        store.on_dataset_changes(Arc::new(
+            move |_: &CatalogStore, changes: &[RecordChange]| {
+                let sender = sender.lock().unwrap_or_else(PoisonError::into_inner);
+                let _ = sender.send(changes.to_vec());
+            },
+        ));
+        let follower = board.clone();
+        let store = store.clone();
+        let spawned = std::thread::Builder::new()
+            .name("quality".into())
+            .spawn(move || {
+                while let Ok(changes) = receiver.recv() {
+                    let span = tracing::info_span!("quality", changes = changes.len());
+                    let _entered = span.enter();
+                    follower.apply(&store, &scorer, &changes);
+                }
+            });
+        if let Err(error) = spawned {
+            tracing::error!(%error, "the quality board could not start");
+        }
+        board
+    }
+
+    fn apply(&self, store: &CatalogStore, scorer: &Scorer, changes: &[RecordChange]) {
+        let ids: Vec<RecordId> = if changes.contains(&RecordChange::All) {
+            let live: Vec<RecordId> = store
+                .dataset_versions()
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect();
+            let mut aggregates = self.lock();
+            let gone: Vec<RecordId> = aggregates
+                .entries
+                .keys()
+                .filter(|id| !live.contains(id))
+                .cloned()
+                .collect();
+            for id in gone {
+                aggregates.remove(&id);
+            }
+            live
+        } else {
+            changes
+                .iter()
+                .filter_map(|c| match c {
+                    RecordChange::Changed(id) => Some(id.clone()),
+                    RecordChange::All => None,
+                })
+                .collect()
+        };
+        for id in ids {
+            self.score(store, scorer, id);
+        }
+        self.ready.store(true, std::sync::atomic::Ordering::Release);
+    }
+
+    fn score(&self, store: &CatalogStore, scorer: &Scorer, id: RecordId) {
+        match scorer.dataset(store, &id) {
+            Ok(Some((assessment, topic, description))) => {
+                let publisher = publisher_of(&description, &topic);
+                let mut dimensions = [0.0; 5];
+                for (slot, d) in dimensions.iter_mut().zip(&assessment.dimensions) {
+                    *slot = d.points;
+                }
+                let entry = Entry {
+                    total: assessment.total,
+                    dimensions,
+                    failing: assessment
+                        .indicators
+                        .iter()
+                        .filter(|i| i.points < f64::from(i.maximum))
+                        .map(|i| i.metric)
+                        .collect(),
+                    publisher,
+                };
+                self.lock().insert(id, entry);
+            }
+            Ok(None) => self.lock().remove(&id),
+            Err(error) => tracing::error!(%error, %id, "a dataset could not be scored"),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Aggregates> {
+        self.aggregates
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The dashboard's numbers, with the `worst` lowest scores.
+    pub fn summary(&self, worst: usize) -> Summary {
+        let aggregates = self.lock();
+        let n = aggregates.entries.len();
+        let mean = |sum: f64| {
+            if n == 0 {
+                0.0
+            } else {
+                super::round(sum / n as f64)
+            }
+        };
+        let total = mean(aggregates.total);
+        let mut publishers: Vec<(String, f64, usize)> = aggregates
+            .publishers
+            .iter()
+            .map(|(p, (sum, count))| (p.clone(), super::round(sum / *count as f64), *count))
+            .collect();
+        publishers.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let mut failing: Vec<(Metric, usize)> = aggregates
+            .failing
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(m, n)| (*m, *n))
+            .collect();
+        failing.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.name().cmp(b.0.name())));
+        Summary {
+            datasets: n,
+            mean: total,
+            band: super::Band::of(total),
+            dimensions: Dimension::ALL
+                .iter()
+                .zip(aggregates.dimensions)
+                .map(|(d, sum)| (*d, mean(sum), metrics::maximum_of(*d)))
+                .collect(),
+            histogram: aggregates.histogram.to_vec(),
+            publishers,
+            failing,
+            worst: aggregates
+                .worst
+                .iter()
+                .take(worst)
+                .map(|(score, id)| (id.as_str().to_owned(), *score as f64 / 100.0))
+                .collect(),
+            ready: self.ready.load(std::sync::atomic::Ordering::Acquire),
+        }
+    }
+}
+
+/// The dataset's publisher as its description says.
+fn publisher_of(
+    description: &crate::store::Description,
+    topic: &NamedOrBlankNode,
+) -> Option<String> {
+    description
+        .quads
+        .iter()
+        .find(|q| q.subject == *topic && q.predicate == dct::PUBLISHER)
+        .and_then(|q| match &q.object {
+            oxigraph::model::Term::NamedNode(n) => Some(n.as_str().to_owned()),
+            _ => None,
+        })
+}
