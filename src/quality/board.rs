@@ -222,16 +222,19 @@ impl Board {
                 .into_iter()
                 .map(|(id, _)| id)
                 .collect();
+            let kept: HashSet<&RecordId> = live.iter().collect();
             let mut aggregates = self.lock();
             let gone: Vec<RecordId> = aggregates
                 .entries
                 .keys()
-                .filter(|id| !live.contains(id))
+                .filter(|id| !kept.contains(id))
                 .cloned()
                 .collect();
             for id in gone {
                 aggregates.remove(&id);
             }
+            drop(aggregates);
+            forget_others(store, &live);
             live
         } else {
             changes
@@ -252,6 +255,11 @@ impl Board {
         match scorer.dataset(store, &id) {
             Ok(Some((assessment, topic, description))) => {
                 let publisher = publisher_of(&description, &topic);
+                let graph = measurements_graph(store, &id);
+                let triples = super::dqv::triples(&assessment, &topic, graph.as_str());
+                if let Err(error) = store.put_measurements(&graph, &triples) {
+                    tracing::error!(%error, %id, "the quality measurements could not be stored");
+                }
                 let mut dimensions = [0.0; 5];
                 for (slot, d) in dimensions.iter_mut().zip(&assessment.dimensions) {
                     *slot = d.points;
@@ -269,7 +277,15 @@ impl Board {
                 };
                 self.lock().insert(id, entry);
             }
-            Ok(None) => self.lock().remove(&id),
+            // Not a public dataset (a distribution's record, a draft): nothing to forget
+            // unless it was scored before.
+            Ok(None) if !self.lock().entries.contains_key(&id) => {}
+            Ok(None) => {
+                if let Err(error) = store.put_measurements(&measurements_graph(store, &id), &[]) {
+                    tracing::error!(%error, %id, "the quality measurements could not be removed");
+                }
+                self.lock().remove(&id);
+            }
             Err(error) => tracing::error!(%error, %id, "a dataset could not be scored"),
         }
     }
@@ -324,6 +340,35 @@ impl Board {
                 .map(|(score, id)| (id.as_str().to_owned(), *score as f64 / 100.0))
                 .collect(),
             ready: self.ready.load(std::sync::atomic::Ordering::Acquire),
+        }
+    }
+}
+
+/// The graph of the dataset `id`'s measurements: its quality page's IRI.
+fn measurements_graph(store: &CatalogStore, id: &RecordId) -> oxigraph::model::NamedNode {
+    let page = store
+        .base()
+        .resource(crate::model::ResourceKind::Dataset, id);
+    oxigraph::model::NamedNode::new_unchecked(format!("{}/quality", page.as_str()))
+}
+
+/// Removes the measurements of datasets that are not `live` (withdrawn while the server
+/// was down, or since the last pass).
+fn forget_others(store: &CatalogStore, live: &[RecordId]) {
+    let wanted: HashSet<String> = live
+        .iter()
+        .map(|id| measurements_graph(store, id).into_string())
+        .collect();
+    let graphs = match store.measurement_graphs() {
+        Ok(graphs) => graphs,
+        Err(error) => {
+            tracing::error!(%error, "the stored quality measurements could not be listed");
+            return;
+        }
+    };
+    for graph in graphs.into_iter().filter(|g| !wanted.contains(g.as_str())) {
+        if let Err(error) = store.put_measurements(&graph, &[]) {
+            tracing::error!(%error, %graph, "old quality measurements could not be removed");
         }
     }
 }

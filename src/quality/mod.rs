@@ -149,7 +149,7 @@ pub fn assess(
         graph,
         node: dataset,
     };
-    let distributions: Vec<NamedOrBlankNodeRef<'_>> = graph
+    let mut distributions: Vec<NamedOrBlankNodeRef<'_>> = graph
         .objects_for_subject_predicate(dataset, dcat::DISTRIBUTION_PROP)
         .filter_map(|o| match o {
             TermRef::NamedNode(n) => Some(n.into()),
@@ -157,6 +157,9 @@ pub fn assess(
             _ => None,
         })
         .collect();
+    // A graph's order is its interner's: the best of equal distributions must not depend
+    // on it, or the same dataset would score differently from one reading to the next.
+    distributions.sort_by_cached_key(|d| d.to_string());
     let mut measurements = Vec::new();
     for metric in Metric::ALL {
         match metric.spec().2 {

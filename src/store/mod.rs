@@ -44,6 +44,7 @@ mod interface;
 mod lend;
 mod load;
 mod lookup;
+mod measurements;
 mod oai_order;
 mod seed;
 mod snapshots;

@@ -213,6 +213,26 @@ async fn the_dashboard_adds_up_the_datasets_pages_and_follows_writes() {
     let lowest = totals.iter().copied().fold(f64::INFINITY, f64::min);
     assert_eq!(summary["worst"][0][1].as_f64(), Some(lowest));
 
+    // The DQV measurements stored give the same numbers to SPARQL.
+    let query = "PREFIX dqv: <http://www.w3.org/ns/dqv#>
+        SELECT (AVG(?v) AS ?mean) (COUNT(?v) AS ?n) (SUM(IF(?v < 45, 1, 0)) AS ?low)
+        WHERE { GRAPH ?g { ?m dqv:isMeasurementOf <https://piveau.eu/ns/voc#score> ; dqv:value ?v } }";
+    let answer = common::sparql_get(
+        &format!("{}/sparql", server.url),
+        query,
+        "application/sparql-results+json",
+    )
+    .await;
+    let answer: serde_json::Value = serde_json::from_str(&answer.text().await.unwrap()).unwrap();
+    let row = &answer["results"]["bindings"][0];
+    let number = |name: &str| row[name]["value"].as_str().unwrap().parse::<f64>().unwrap();
+    assert_eq!(number("n"), ids.len() as f64, "{answer}");
+    assert!(
+        (number("mean") - summary["mean"].as_f64().unwrap()).abs() < 0.01,
+        "{answer}"
+    );
+    assert_eq!(number("low"), summary["histogram"][0].as_f64().unwrap());
+
     // A poor dataset written: counted, and first among the worst.
     create(&server, "datasets", POOR).await;
     let after = dashboard_with(&server, Some(ids.len() as u64 + 1)).await;
