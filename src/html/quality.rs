@@ -196,6 +196,10 @@ impl Pages {
                 "publishers": summary.publishers.iter().map(|(iri, mean, n)| json!({
                     "iri": iri, "name": name_of(iri), "mean": shown(*mean), "datasets": n,
                 })).collect::<Vec<_>>(),
+                "sources": summary.sources.iter().map(|(source, mean, n)| json!({
+                    "source": (source != "local").then_some(source),
+                    "mean": shown(*mean), "datasets": n,
+                })).collect::<Vec<_>>(),
                 "failing": summary.failing.iter().map(|(metric, n)| json!({
                     "name": t.get(format!("q_{}", metric.name()).as_str()),
                     "datasets": n,

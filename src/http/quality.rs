@@ -5,7 +5,7 @@
 use super::AppState;
 use super::errors::HttpError;
 use super::extract::Language;
-use super::respond::{Rendered, choose, choose_from, query_parameter, respond};
+use super::respond::{Rendered, choose, query_parameter, respond};
 use crate::html::{Assessed, Frame};
 use crate::model::vocab::dct;
 use crate::model::{RecordId, ResourceKind, Variants};
@@ -138,7 +138,24 @@ pub async fn dashboard(
             .insert_header((header::VARY, "Accept"))
             .json(&summary));
     }
-    choose_from(&request, None, &[Representation::Html])?;
+    let representation = choose(&request, None)?;
+    let here = format!("{}quality", state.store.base());
+    if representation != Representation::Html {
+        let catalog = state.store.base().catalog();
+        let quads: Vec<_> = dqv::catalog_triples(&summary, &catalog, &here)
+            .into_iter()
+            .map(|t| t.in_graph(oxigraph::model::GraphName::DefaultGraph))
+            .collect();
+        let body = serialize(&quads, representation).map_err(HttpError::Serialize)?;
+        let rendered = Rendered::new(
+            body,
+            representation,
+            None,
+            None,
+            Variants::FormatParameter(&here),
+        );
+        return Ok(respond(&request, &rendered));
+    }
     let worst: Vec<String> = summary.worst.iter().map(|(id, _)| id.clone()).collect();
     let publishers: Vec<String> = summary
         .publishers
@@ -166,7 +183,6 @@ pub async fn dashboard(
             Ok::<_, HttpError>((titles, agents))
         })
         .await?;
-    let here = format!("{}quality", state.store.base());
     let visitor = super::session::visitor(&request).map(|v| v.view());
     let frame = Frame {
         base: state.store.base().as_str(),

@@ -24,6 +24,41 @@ struct Entry {
     dimensions: [f64; 5],
     failing: Vec<Metric>,
     publisher: Option<String>,
+    /// The harvest source's feed, or `local`.
+    source: String,
+}
+
+/// Sums and counts of scores by a key (a publisher, a harvest source).
+#[derive(Debug, Default)]
+struct Means(HashMap<String, (f64, usize)>);
+
+impl Means {
+    fn add(&mut self, key: &str, total: f64) {
+        let slot = self.0.entry(key.to_owned()).or_default();
+        slot.0 += total;
+        slot.1 += 1;
+    }
+
+    fn remove(&mut self, key: &str, total: f64) {
+        if let Some((sum, n)) = self.0.get_mut(key) {
+            *sum -= total;
+            *n -= 1;
+            if *n == 0 {
+                self.0.remove(key);
+            }
+        }
+    }
+
+    /// Each key's mean score and count, best first.
+    fn ranked(&self) -> Vec<(String, f64, usize)> {
+        let mut ranked: Vec<(String, f64, usize)> = self
+            .0
+            .iter()
+            .map(|(key, (sum, n))| (key.clone(), super::round(sum / *n as f64), *n))
+            .collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        ranked
+    }
 }
 
 /// The aggregates, kept as sums so that a change is a subtraction and an addition.
@@ -33,7 +68,8 @@ struct Aggregates {
     total: f64,
     dimensions: [f64; 5],
     histogram: [usize; BINS],
-    publishers: HashMap<String, (f64, usize)>,
+    publishers: Means,
+    sources: Means,
     failing: HashMap<Metric, usize>,
     worst: BTreeSet<(i64, RecordId)>,
 }
@@ -57,15 +93,10 @@ impl Aggregates {
             *sum -= points;
         }
         self.histogram[bin(old.total)] -= 1;
-        if let Some(publisher) = &old.publisher
-            && let Some((sum, n)) = self.publishers.get_mut(publisher)
-        {
-            *sum -= old.total;
-            *n -= 1;
-            if *n == 0 {
-                self.publishers.remove(publisher);
-            }
+        if let Some(publisher) = &old.publisher {
+            self.publishers.remove(publisher, old.total);
         }
+        self.sources.remove(&old.source, old.total);
         for metric in &old.failing {
             if let Some(n) = self.failing.get_mut(metric) {
                 *n -= 1;
@@ -82,10 +113,9 @@ impl Aggregates {
         }
         self.histogram[bin(entry.total)] += 1;
         if let Some(publisher) = &entry.publisher {
-            let slot = self.publishers.entry(publisher.clone()).or_default();
-            slot.0 += entry.total;
-            slot.1 += 1;
+            self.publishers.add(publisher, entry.total);
         }
+        self.sources.add(&entry.source, entry.total);
         for metric in &entry.failing {
             *self.failing.entry(*metric).or_default() += 1;
         }
@@ -109,6 +139,8 @@ pub struct Summary {
     pub histogram: Vec<usize>,
     /// Mean score and count per publisher, best first.
     pub publishers: Vec<(String, f64, usize)>,
+    /// Mean score and count per harvest source (its feed, or `local`), best first.
+    pub sources: Vec<(String, f64, usize)>,
     /// Indicators missed, most often first, with how many datasets miss them.
     pub failing: Vec<(Metric, usize)>,
     /// The lowest scores (id, score), lowest first.
@@ -274,6 +306,9 @@ impl Board {
                         .map(|i| i.metric)
                         .collect(),
                     publisher,
+                    source: description
+                        .harvest_feed()
+                        .unwrap_or_else(|| "local".to_owned()),
                 };
                 self.lock().insert(id, entry);
             }
@@ -308,12 +343,6 @@ impl Board {
             }
         };
         let total = mean(aggregates.total);
-        let mut publishers: Vec<(String, f64, usize)> = aggregates
-            .publishers
-            .iter()
-            .map(|(p, (sum, count))| (p.clone(), super::round(sum / *count as f64), *count))
-            .collect();
-        publishers.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         let mut failing: Vec<(Metric, usize)> = aggregates
             .failing
             .iter()
@@ -331,7 +360,8 @@ impl Board {
                 .map(|(d, sum)| (*d, mean(sum), metrics::maximum_of(*d)))
                 .collect(),
             histogram: aggregates.histogram.to_vec(),
-            publishers,
+            publishers: aggregates.publishers.ranked(),
+            sources: aggregates.sources.ranked(),
             failing,
             worst: aggregates
                 .worst

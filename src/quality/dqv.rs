@@ -3,7 +3,8 @@
 //! distribution, `dqv:value`), the total as a measurement of `pv:score`, and the rating
 //! as a `dqv:QualityAnnotation` whose body is piveau's scoring concept.
 
-use super::{Assessment, Value, metrics::PV};
+use super::board::Summary;
+use super::{Assessment, Band, Value, metrics::PV};
 use crate::model::vocab::RDF_TYPE;
 use oxigraph::model::vocab::xsd;
 use oxigraph::model::{Literal, NamedNode, NamedOrBlankNode, Term, Triple};
@@ -19,26 +20,6 @@ fn dqv(local: &str) -> NamedNode {
 /// the quality page's IRI).
 pub fn triples(assessment: &Assessment, dataset: &NamedOrBlankNode, page: &str) -> Vec<Triple> {
     let mut triples = Vec::new();
-    let mut measure = |n: usize, metric: NamedNode, on: &NamedOrBlankNode, value: Literal| {
-        let node = NamedNode::new_unchecked(format!("{page}#m{n}"));
-        triples.push(Triple::new(
-            dataset.clone(),
-            dqv("hasQualityMeasurement"),
-            node.clone(),
-        ));
-        triples.push(Triple::new(
-            node.clone(),
-            RDF_TYPE,
-            dqv("QualityMeasurement"),
-        ));
-        triples.push(Triple::new(node.clone(), dqv("isMeasurementOf"), metric));
-        triples.push(Triple::new(
-            node.clone(),
-            dqv("computedOn"),
-            Term::from(on.clone()),
-        ));
-        triples.push(Triple::new(node, dqv("value"), value));
-    };
     let mut n = 0;
     for m in &assessment.measurements {
         let value = match m.value {
@@ -47,18 +28,70 @@ pub fn triples(assessment: &Assessment, dataset: &NamedOrBlankNode, page: &str) 
             Value::Unchecked => continue,
         };
         n += 1;
-        measure(n, NamedNode::new_unchecked(m.metric.iri()), &m.on, value);
+        let node = NamedNode::new_unchecked(format!("{page}#m{n}"));
+        let metric = NamedNode::new_unchecked(m.metric.iri());
+        measure(&mut triples, (dataset, &m.on), (node, metric), value);
     }
-    let total = Literal::new_typed_literal(format!("{:.2}", assessment.total), xsd::DECIMAL);
-    measure(
-        0,
-        NamedNode::new_unchecked(format!("{PV}score")),
+    add_score(
+        &mut triples,
         dataset,
-        total,
+        (assessment.total, assessment.band),
+        page,
     );
-    let rating = NamedNode::new_unchecked(format!("{page}#rating"));
+    triples
+}
+
+/// The catalog's score (the mean of its datasets') and rating, from the dashboard's
+/// `summary`, measured on `catalog` and named `{page}#…`.
+pub fn catalog_triples(summary: &Summary, catalog: &NamedNode, page: &str) -> Vec<Triple> {
+    let mut triples = Vec::new();
+    let catalog = NamedOrBlankNode::from(catalog.clone());
+    add_score(&mut triples, &catalog, (summary.mean, summary.band), page);
+    triples
+}
+
+/// `node`, a measurement of `metric` on `on` (one of `owner`'s), valued `value`.
+fn measure(
+    triples: &mut Vec<Triple>,
+    (owner, on): (&NamedOrBlankNode, &NamedOrBlankNode),
+    (node, metric): (NamedNode, NamedNode),
+    value: Literal,
+) {
     triples.push(Triple::new(
-        dataset.clone(),
+        owner.clone(),
+        dqv("hasQualityMeasurement"),
+        node.clone(),
+    ));
+    triples.push(Triple::new(
+        node.clone(),
+        RDF_TYPE,
+        dqv("QualityMeasurement"),
+    ));
+    triples.push(Triple::new(node.clone(), dqv("isMeasurementOf"), metric));
+    triples.push(Triple::new(
+        node.clone(),
+        dqv("computedOn"),
+        Term::from(on.clone()),
+    ));
+    triples.push(Triple::new(node, dqv("value"), value));
+}
+
+/// The total as a measurement of `pv:score` (`{page}#m0`) and the rating as a
+/// `dqv:QualityAnnotation` (`{page}#rating`) of `subject`.
+fn add_score(
+    triples: &mut Vec<Triple>,
+    subject: &NamedOrBlankNode,
+    (total, band): (f64, Band),
+    page: &str,
+) {
+    let value = Literal::new_typed_literal(format!("{total:.2}"), xsd::DECIMAL);
+    let node = NamedNode::new_unchecked(format!("{page}#m0"));
+    let metric = NamedNode::new_unchecked(format!("{PV}score"));
+    measure(triples, (subject, subject), (node, metric), value);
+    let rating = NamedNode::new_unchecked(format!("{page}#rating"));
+    let oa = |local: &str| NamedNode::new_unchecked(format!("{OA}{local}"));
+    triples.push(Triple::new(
+        subject.clone(),
         dqv("hasQualityAnnotation"),
         rating.clone(),
     ));
@@ -69,18 +102,17 @@ pub fn triples(assessment: &Assessment, dataset: &NamedOrBlankNode, page: &str) 
     ));
     triples.push(Triple::new(
         rating.clone(),
-        NamedNode::new_unchecked(format!("{OA}hasTarget")),
-        Term::from(dataset.clone()),
+        oa("hasTarget"),
+        Term::from(subject.clone()),
     ));
     triples.push(Triple::new(
         rating.clone(),
-        NamedNode::new_unchecked(format!("{OA}hasBody")),
-        NamedNode::new_unchecked(assessment.band.iri()),
+        oa("hasBody"),
+        NamedNode::new_unchecked(band.iri()),
     ));
     triples.push(Triple::new(
         rating,
-        NamedNode::new_unchecked(format!("{OA}motivatedBy")),
+        oa("motivatedBy"),
         dqv("qualityAssessment"),
     ));
-    triples
 }

@@ -233,6 +233,32 @@ async fn the_dashboard_adds_up_the_datasets_pages_and_follows_writes() {
     );
     assert_eq!(number("low"), summary["histogram"][0].as_f64().unwrap());
 
+    // By harvest source, every dataset once; the catalog's own score as DQV.
+    let by_source: u64 = summary["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s[2].as_u64().unwrap())
+        .sum();
+    assert_eq!(by_source, ids.len() as u64);
+    let rdf = get_with(
+        &format!("{}/quality", server.url),
+        &[("Accept", "application/n-triples")],
+    )
+    .await;
+    assert_eq!(rdf.status(), StatusCode::OK);
+    let rdf = rdf.text().await.unwrap();
+    let catalog_score = format!(
+        "<{}> <http://www.w3.org/ns/dqv#hasQualityMeasurement>",
+        server.base
+    );
+    assert!(rdf.contains(&catalog_score), "{rdf}");
+    let mean = format!(
+        "\"{:.2}\"^^<http://www.w3.org/2001/XMLSchema#decimal>",
+        summary["mean"].as_f64().unwrap()
+    );
+    assert!(rdf.contains(&mean), "{rdf}");
+
     // A poor dataset written: counted, and first among the worst.
     create(&server, "datasets", POOR).await;
     let after = dashboard_with(&server, Some(ids.len() as u64 + 1)).await;
