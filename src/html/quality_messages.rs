@@ -5,6 +5,13 @@
 /// `(key, English, French)`.
 pub(super) const QUALITY: &[(&str, &str, &str)] = &[
     (
+        "quality_by_source",
+        "By harvest source",
+        "Par source moissonnée",
+    ),
+    ("quality_source", "Source", "Source"),
+    ("quality_local", "Published here", "Publiés ici"),
+    (
         "kind_quality",
         "Metadata quality",
         "Qualité des métadonnées",

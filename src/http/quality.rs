@@ -142,7 +142,7 @@ pub async fn dashboard(
     let here = format!("{}quality", state.store.base());
     if representation != Representation::Html {
         let catalog = state.store.base().catalog();
-        let quads: Vec<_> = dqv::catalog_triples(&summary, &catalog, &here)
+        let quads: Vec<_> = dqv::catalog_triples((summary.mean, summary.band), &catalog, &here)
             .into_iter()
             .map(|t| t.in_graph(oxigraph::model::GraphName::DefaultGraph))
             .collect();

@@ -3,7 +3,6 @@
 //! distribution, `dqv:value`), the total as a measurement of `pv:score`, and the rating
 //! as a `dqv:QualityAnnotation` whose body is piveau's scoring concept.
 
-use super::board::Summary;
 use super::{Assessment, Band, Value, metrics::PV};
 use crate::model::vocab::RDF_TYPE;
 use oxigraph::model::vocab::xsd;
@@ -41,12 +40,12 @@ pub fn triples(assessment: &Assessment, dataset: &NamedOrBlankNode, page: &str) 
     triples
 }
 
-/// The catalog's score (the mean of its datasets') and rating, from the dashboard's
-/// `summary`, measured on `catalog` and named `{page}#…`.
-pub fn catalog_triples(summary: &Summary, catalog: &NamedNode, page: &str) -> Vec<Triple> {
+/// The catalog's score (`mean`, the mean of its datasets') and rating (`band`), measured
+/// on `catalog` and named `{page}#…`.
+pub fn catalog_triples((mean, band): (f64, Band), catalog: &NamedNode, page: &str) -> Vec<Triple> {
     let mut triples = Vec::new();
     let catalog = NamedOrBlankNode::from(catalog.clone());
-    add_score(&mut triples, &catalog, (summary.mean, summary.band), page);
+    add_score(&mut triples, &catalog, (mean, band), page);
     triples
 }
 
