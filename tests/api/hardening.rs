@@ -90,6 +90,7 @@ const SHAPES: [Shape; 4] = [
 /// How many triples the store holds, in the union of its graphs and in named graphs: what
 /// a refused request must leave unchanged.
 async fn quads(server: &Server) -> (String, String) {
+    common::quality_settled(server).await;
     let count = |query: &'static str| async move {
         let answer: Value = common::sparql_get(
             &format!("{}/sparql", server.url),

@@ -191,6 +191,7 @@ async fn graph_answers_are_written_with_full_iris() {
 #[tokio::test]
 async fn the_default_graph_is_the_union_of_public_graphs_and_parameters_narrow_it() {
     let server = Server::start();
+    common::quality_settled(&server).await;
     let union: Value = select(&server, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", &[])
         .await
         .json()

@@ -373,3 +373,22 @@ fn clock_ticks_per_second() -> f64 {
             .unwrap()
     })
 }
+
+/// Waits until the server's quality board has scored every dataset (it writes their
+/// measurements in the background after a start): tests that compare the whole store
+/// before and after call this first.
+pub async fn quality_settled(server: &Server) {
+    for _ in 0..300 {
+        let answer = client()
+            .get(format!("{}/quality?format=json", server.url))
+            .send()
+            .await
+            .expect("the quality dashboard");
+        let summary: serde_json::Value = answer.json().await.expect("JSON");
+        if summary["ready"] == true {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the quality board never finished its first pass");
+}
