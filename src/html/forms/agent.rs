@@ -152,13 +152,8 @@ impl super::FormFields for AgentFields {
 #[cfg(test)]
 mod tests {
     use super::super::FormFields;
+    use super::super::pairs;
     use super::*;
-
-    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        list.iter()
-            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
-            .collect()
-    }
 
     #[test]
     fn a_person_keeps_what_only_a_person_has_and_comes_back_the_same() {

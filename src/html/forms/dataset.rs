@@ -498,13 +498,8 @@ fn file_field(name: &str) -> Option<(usize, &str)> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::pairs;
     use super::*;
-
-    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        list.iter()
-            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
-            .collect()
-    }
 
     #[test]
     fn posted_fields_make_the_model_and_blank_rows_are_dropped() {

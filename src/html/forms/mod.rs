@@ -244,3 +244,11 @@ impl Pages {
         )
     }
 }
+
+/// What a browser posts, from `(name, value)` pairs (the forms' unit tests).
+#[cfg(test)]
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+        .collect()
+}

@@ -152,13 +152,8 @@ impl super::FormFields for PaperFields {
 #[cfg(test)]
 mod tests {
     use super::super::FormFields;
+    use super::super::pairs;
     use super::*;
-
-    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        list.iter()
-            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
-            .collect()
-    }
 
     #[test]
     fn a_posted_paper_makes_its_model_and_comes_back_the_same() {
