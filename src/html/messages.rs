@@ -454,6 +454,8 @@ mod tests {
         "facet_keyword",
         "facet_language",
         "facet_source",
+        "facet_band",
+        "sort_quality",
         "facet_has_data_paper",
         "facet_temporal",
         "facet_modified_since",

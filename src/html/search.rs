@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 /// Facet values shown before the rest fold under "more".
 const SHOWN_VALUES: usize = 8;
 /// The facets, in the order the page lists them.
-const FACETS: [&str; 7] = [
+const FACETS: [&str; 8] = [
     "theme",
     "publisher",
     "format",
@@ -17,6 +17,7 @@ const FACETS: [&str; 7] = [
     "keyword",
     "language",
     "source",
+    "band",
 ];
 /// The parameters of the dates' form (which sends the others again).
 const DATES: [&str; 2] = ["temporal", "modified_since"];
@@ -107,7 +108,7 @@ impl Pages {
                 "modified_since": kept.iter().find(|(n, _)| *n == "modified_since").map(|(_, v)| *v),
                 "sort_hidden": hidden(&kept, &["sort"]),
                 "sort": view.sort,
-                "sorts": ["relevance", "modified", "title", "issued", "reuses"],
+                "sorts": ["relevance", "modified", "title", "issued", "reuses", "quality"],
                 "pages": pages(page as usize, view.last, &kept, frame.base),
                 "has_data_paper": data_paper_link(&kept, frame.base, t),
                 "has_reuses": reuses_link(&kept, frame.base, t),
@@ -228,7 +229,7 @@ fn facet(
             continue;
         }
         let label = match (name, value) {
-            ("source", "local") => json!(label_of(name, value, t)),
+            ("source", "local") | ("band", _) => json!(label_of(name, value, t)),
             _ => count["label"].clone(),
         };
         values.push(json!({
@@ -254,6 +255,11 @@ fn facet(
 fn label_of(name: &str, value: &str, t: &Messages) -> String {
     match (name, value) {
         ("source", "local") => t.get("source_local").copied().unwrap_or(value).to_owned(),
+        ("band", band) => t
+            .get(format!("band_{band}").as_str())
+            .copied()
+            .unwrap_or(value)
+            .to_owned(),
         ("has_data_paper", "true") => t
             .get("with_data_paper")
             .copied()
@@ -275,11 +281,13 @@ fn active(answer: &Value, kept: &[(&str, &str)], base: &str, t: &Messages) -> Ve
     kept.iter()
         .filter(|(name, value)| *name != "sort" && !value.trim().is_empty())
         .map(|(name, value)| {
-            let label = answer["facets"][*name]
+            // A rating's words are the page's, not the index's.
+            let counted = answer["facets"][*name]
                 .as_array()
                 .and_then(|counts| counts.iter().find(|c| c["value"] == *value))
                 .and_then(|c| c["label"].as_str())
-                .map_or_else(|| label_of(name, value, t), str::to_owned);
+                .filter(|_| *name != "band");
+            let label = counted.map_or_else(|| label_of(name, value, t), str::to_owned);
             let heading = match *name {
                 "q" => t.get("facet_words").copied(),
                 other => t.get(format!("facet_{other}").as_str()).copied(),

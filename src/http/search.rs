@@ -256,7 +256,7 @@ fn parse(query: &str) -> Result<Asked, HttpError> {
             "sort" => {
                 request.sort = Some(Sort::named(&value).ok_or_else(|| {
                     bad(format!(
-                        "sort must be relevance, modified, title, issued or reuses, not {value:?}"
+                        "sort must be relevance, modified, title, issued, reuses or quality, not {value:?}"
                     ))
                 })?);
             }

@@ -154,6 +154,8 @@ pub struct Summary {
 pub struct Board {
     aggregates: Arc<Mutex<Aggregates>>,
     ready: Arc<std::sync::atomic::AtomicBool>,
+    /// Told of the datasets scored anew (the search index, whose documents carry scores).
+    scored: Arc<std::sync::RwLock<Option<crate::store::ChangeWatcher>>>,
 }
 
 /// What scoring a dataset needs besides the store.
@@ -220,6 +222,7 @@ impl Board {
         let board = Self {
             aggregates: Arc::default(),
             ready: Arc::default(),
+            scored: Arc::default(),
         };
         let (sender, receiver) = mpsc::channel::<Vec<RecordChange>>();
         let _ = sender.send(vec![RecordChange::All]);
@@ -277,13 +280,41 @@ impl Board {
                 })
                 .collect()
         };
+        let mut scored = Vec::new();
         for id in ids {
-            self.score(store, scorer, id);
+            if self.score(store, scorer, id.clone()) {
+                scored.push(RecordChange::Changed(id));
+            }
         }
         self.ready.store(true, std::sync::atomic::Ordering::Release);
+        let tell = self
+            .scored
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        if let Some(tell) = tell
+            && !scored.is_empty()
+        {
+            tell(store, &scored);
+        }
     }
 
-    fn score(&self, store: &CatalogStore, scorer: &Scorer, id: RecordId) {
+    /// Tells `watcher` of the datasets whose score changed, after each round.
+    pub fn tell_scores_to(&self, watcher: crate::store::ChangeWatcher) {
+        *self.scored.write().unwrap_or_else(PoisonError::into_inner) = Some(watcher);
+    }
+
+    /// The score and rating of the dataset `id`, if it was scored.
+    pub fn score_of(&self, id: &RecordId) -> Option<(f64, super::Band)> {
+        self.lock()
+            .entries
+            .get(id)
+            .map(|e| (e.total, super::Band::of(e.total)))
+    }
+
+    /// Scores the dataset `id` again; whether its score changed.
+    fn score(&self, store: &CatalogStore, scorer: &Scorer, id: RecordId) -> bool {
+        let before = self.score_of(&id).map(|(total, _)| total);
         match scorer.dataset(store, &id) {
             Ok(Some((assessment, topic, description))) => {
                 let publisher = publisher_of(&description, &topic);
@@ -310,18 +341,24 @@ impl Board {
                         .harvest_feed()
                         .unwrap_or_else(|| "local".to_owned()),
                 };
+                let changed = before != Some(entry.total);
                 self.lock().insert(id, entry);
+                changed
             }
             // Not a public dataset (a distribution's record, a draft): nothing to forget
             // unless it was scored before.
-            Ok(None) if !self.lock().entries.contains_key(&id) => {}
+            Ok(None) if !self.lock().entries.contains_key(&id) => false,
             Ok(None) => {
                 if let Err(error) = store.put_measurements(&measurements_graph(store, &id), &[]) {
                     tracing::error!(%error, %id, "the quality measurements could not be removed");
                 }
                 self.lock().remove(&id);
+                false
             }
-            Err(error) => tracing::error!(%error, %id, "a dataset could not be scored"),
+            Err(error) => {
+                tracing::error!(%error, %id, "a dataset could not be scored");
+                false
+            }
         }
     }
 

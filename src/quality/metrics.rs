@@ -217,7 +217,9 @@ pub fn maximum_of(dimension: Dimension) -> u32 {
 }
 
 /// The MQA's rating of a score.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Band {
     /// 0 to 120 points.
@@ -241,6 +243,16 @@ impl Band {
             Self::Sufficient
         } else {
             Self::Bad
+        }
+    }
+
+    /// Its word in URLs and answers (`good`).
+    pub fn word(self) -> &'static str {
+        match self {
+            Self::Excellent => "excellent",
+            Self::Good => "good",
+            Self::Sufficient => "sufficient",
+            Self::Bad => "bad",
         }
     }
 

@@ -204,6 +204,9 @@ impl TopHandle {
             Sort::Reuses => Self::Date(
                 shared.add_collector(top.order_by_fast_field::<i64>("reuses", Order::Desc)),
             ),
+            Sort::Quality => Self::Date(
+                shared.add_collector(top.order_by_fast_field::<i64>("quality", Order::Desc)),
+            ),
             Sort::Title => Self::Title(shared.add_collector(top.order_by_string_fast_field(
                 if request.english {
                     "title_sort_en"

@@ -55,6 +55,9 @@ pub struct Card {
     /// How many reuses of it were declared.
     #[serde(default)]
     pub reuses: usize,
+    /// Its MQA score and rating, once the quality board has scored it.
+    #[serde(default)]
+    pub quality: Option<(f64, crate::quality::Band)>,
     /// `dct:modified` (milliseconds).
     pub modified: Option<i64>,
     /// `dct:issued` (milliseconds).
@@ -118,6 +121,7 @@ pub fn card(id: &RecordId, description: &Description) -> Card {
         modified: objects(topic, dct::MODIFIED).find_map(millis),
         issued: objects(topic, dct::ISSUED).find_map(millis),
         reuses: 0,
+        quality: None,
         draft_of: Vec::new(),
         draft: false,
     }
@@ -217,6 +221,10 @@ pub fn document(
         fields.reuses,
         i64::try_from(card.reuses).unwrap_or(i64::MAX),
     );
+    let quality = card
+        .quality
+        .map_or(-1, |(score, _)| (score * 100.0).round() as i64);
+    doc.add_i64(fields.quality, quality);
     doc.add_text(fields.card, serde_json::to_string(card).unwrap_or_default());
     doc
 }
@@ -293,6 +301,9 @@ fn add_facets(doc: &mut TantivyDocument, fields: &Fields, card: &Card) {
         fields.has_reuses,
         facet(if card.reuses == 0 { "false" } else { "true" }),
     );
+    if let Some((_, band)) = card.quality {
+        doc.add_facet(fields.band, facet(band.word()));
+    }
 }
 
 /// The objects of `subject`'s `predicate` in `quads`.

@@ -88,7 +88,13 @@ struct Inner {
     ready: AtomicBool,
     /// The analyser of titles, for completions (which analyse what was typed themselves).
     folded: TextAnalyzer,
+    /// Where a dataset's quality score is read, once the server has a quality board.
+    quality: RwLock<Option<QualityLookup>>,
 }
+
+/// A dataset's MQA score and rating, if it was scored.
+pub type QualityLookup =
+    Arc<dyn Fn(&RecordId) -> Option<(f64, crate::quality::Band)> + Send + Sync>;
 
 /// What the index must do to be in step with the store.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -176,6 +182,7 @@ impl SearchIndex {
             labels: RwLock::default(),
             ready: AtomicBool::new(!created),
             folded: schema::folded(),
+            quality: RwLock::default(),
         };
         Ok(Self {
             inner: Arc::new(inner),
@@ -191,6 +198,24 @@ impl SearchIndex {
                 tracing::error!(%error, "the search index missed a change (repaired on restart)");
             }
         }));
+    }
+
+    /// Reads each dataset's quality score with `lookup` from now on (the quality board's).
+    pub fn read_quality_with(&self, lookup: QualityLookup) {
+        *self
+            .inner
+            .quality
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = Some(lookup);
+    }
+
+    fn quality_of(&self, id: &RecordId) -> Option<(f64, crate::quality::Band)> {
+        let lookup = self
+            .inner
+            .quality
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        lookup.as_ref().and_then(|lookup| lookup(id))
     }
 
     /// What the index lacks or holds too many of, against the store's public datasets and
@@ -345,6 +370,7 @@ impl SearchIndex {
         card.papers.sort();
         card.papers.dedup();
         card.reuses = store.reuses_of(&description.topic)?;
+        card.quality = self.quality_of(id);
         let temporal = document::temporal(&description);
         let version = description.version.unwrap_or_default();
         self.remember_labels(&card);

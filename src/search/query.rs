@@ -27,11 +27,13 @@ pub enum FacetKind {
     Language,
     /// The harvest source, or `local`.
     Source,
+    /// The metadata quality rating (`excellent`, `good`, `sufficient`, `bad`).
+    Band,
 }
 
 impl FacetKind {
     /// Every facet, in the order answers list them.
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::Theme,
         Self::Publisher,
         Self::Format,
@@ -39,6 +41,7 @@ impl FacetKind {
         Self::Keyword,
         Self::Language,
         Self::Source,
+        Self::Band,
     ];
 
     /// Its name in URLs and answers.
@@ -51,6 +54,7 @@ impl FacetKind {
             Self::Keyword => "keyword",
             Self::Language => "language",
             Self::Source => "source",
+            Self::Band => "band",
         }
     }
 
@@ -69,6 +73,7 @@ impl FacetKind {
             Self::Keyword => fields.keyword,
             Self::Language => fields.language,
             Self::Source => fields.source,
+            Self::Band => fields.band,
         }
     }
 }
@@ -86,6 +91,8 @@ pub enum Sort {
     Issued,
     /// Most reused first.
     Reuses,
+    /// Best metadata quality first.
+    Quality,
 }
 
 impl Sort {
@@ -97,6 +104,7 @@ impl Sort {
             Self::Title => "title",
             Self::Issued => "issued",
             Self::Reuses => "reuses",
+            Self::Quality => "quality",
         }
     }
 
@@ -108,6 +116,7 @@ impl Sort {
             "title" => Some(Self::Title),
             "issued" => Some(Self::Issued),
             "reuses" => Some(Self::Reuses),
+            "quality" => Some(Self::Quality),
             _ => None,
         }
     }

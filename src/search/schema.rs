@@ -16,7 +16,7 @@ use tantivy::tokenizer::{
 
 /// Bumped whenever the fields or their analysis change: an index of another version is
 /// rebuilt from the store.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// The analysers, by the names the fields use.
 const FRENCH: &str = "passerelle_fr";
@@ -68,6 +68,11 @@ pub struct Fields {
     pub has_reuses: Field,
     /// How many reuses were declared of it (fast: the "most reused" order).
     pub reuses: Field,
+    /// Its metadata quality rating (`excellent`… `bad`), once scored.
+    pub band: Field,
+    /// Its MQA score in hundredths of a point, -1 before it is scored (fast: the "best
+    /// quality" order).
+    pub quality: Field,
     /// The data papers that describe it (their IRIs), to index it again when one changes.
     pub papers: Field,
     /// `dct:modified` and `dct:issued` in milliseconds (fast: sorting and ranges).
@@ -116,6 +121,8 @@ pub fn schema() -> (Schema, Fields) {
         has_data_paper: builder.add_facet_field("has_data_paper", facet.clone()),
         has_reuses: builder.add_facet_field("has_reuses", facet.clone()),
         reuses: builder.add_i64_field("reuses", FAST | STORED),
+        band: builder.add_facet_field("band", facet.clone()),
+        quality: builder.add_i64_field("quality", FAST | STORED),
         papers: builder.add_facet_field("papers", facet),
         modified: builder.add_i64_field("modified", INDEXED | FAST | STORED),
         issued: builder.add_i64_field("issued", INDEXED | FAST | STORED),

@@ -274,4 +274,53 @@ async fn the_dashboard_adds_up_the_datasets_pages_and_follows_writes() {
         page.contains("<svg") && page.contains("Presque rien"),
         "{page}"
     );
+
+    // The search knows each dataset's rating and orders by score, once the board scored
+    // the new one (it tells the index after the write).
+    let search = |query: &'static str| {
+        let url = format!("{}/search?{query}", server.url);
+        async move {
+            let answer = get_with(&url, &[("Accept", "application/json")]).await;
+            assert_eq!(answer.status(), StatusCode::OK, "{url}");
+            let answer: serde_json::Value =
+                serde_json::from_str(&answer.text().await.unwrap()).unwrap();
+            answer["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["id"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    let mut bad = Vec::new();
+    for _ in 0..100 {
+        bad = search("band=bad&page_size=100").await;
+        if !bad.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(bad, ["presque-rien"], "only the poor dataset is rated bad");
+    let best = search("sort=quality&page_size=100").await;
+    assert_eq!(
+        best.last().map(String::as_str),
+        Some("presque-rien"),
+        "{best:?}"
+    );
+    let top = json(&format!("{}/datasets/{}", server.url, best[0])).await;
+    let highest = totals.iter().copied().fold(0.0, f64::max);
+    assert_eq!(top["total"].as_f64(), Some(highest), "the best first");
+    let rated = get_with(
+        &format!("{}/search?band=good", server.url),
+        &[("Accept", "text/html")],
+    )
+    .await;
+    assert_eq!(rated.status(), StatusCode::OK);
+    let rated = rated.text().await.unwrap();
+    let main = &rated[rated.find("<main").unwrap_or(0)..];
+    assert!(
+        main.contains("Bonne") || main.contains("Good"),
+        "the filter in force reads as the rating: {}",
+        &main[..main.len().min(3000)]
+    );
 }
