@@ -4,6 +4,12 @@
 
 /// `(key, English, French)`.
 pub(super) const QUALITY: &[(&str, &str, &str)] = &[
+    ("facet_band", "Metadata quality", "Qualité des métadonnées"),
+    (
+        "sort_quality",
+        "Best metadata quality",
+        "Meilleure qualité des métadonnées",
+    ),
     (
         "quality_by_source",
         "By harvest source",
