@@ -175,7 +175,7 @@ impl AppState {
         search.read_quality_with(Arc::new(move |id| scores.score_of(id)));
         let index = search.clone();
         board.tell_scores_to(Arc::new(move |store, changes| {
-            if let Err(error) = index.apply(store, changes) {
+            if let Err(error) = index.rescore(store, changes) {
                 tracing::error!(%error, "the search index missed a score (repaired on restart)");
             }
         }));

@@ -221,10 +221,7 @@ pub fn document(
         fields.reuses,
         i64::try_from(card.reuses).unwrap_or(i64::MAX),
     );
-    let quality = card
-        .quality
-        .map_or(-1, |(score, _)| (score * 100.0).round() as i64);
-    doc.add_i64(fields.quality, quality);
+    doc.add_i64(fields.quality, quality_key(card.quality));
     doc.add_text(fields.card, serde_json::to_string(card).unwrap_or_default());
     doc
 }
@@ -304,6 +301,12 @@ fn add_facets(doc: &mut TantivyDocument, fields: &Fields, card: &Card) {
     if let Some((_, band)) = card.quality {
         doc.add_facet(fields.band, facet(band.word()));
     }
+}
+
+/// A score as the index holds it: hundredths of a point, -1 before it is scored (last in
+/// the "best quality" order).
+pub fn quality_key(quality: Option<(f64, crate::quality::Band)>) -> i64 {
+    quality.map_or(-1, |(score, _)| (score * 100.0).round() as i64)
 }
 
 /// The objects of `subject`'s `predicate` in `quads`.

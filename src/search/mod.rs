@@ -41,8 +41,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use tantivy::collector::DocSetCollector;
-use tantivy::query::{AllQuery, QueryParser};
-use tantivy::schema::Value;
+use tantivy::query::{AllQuery, QueryParser, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
@@ -216,6 +216,39 @@ impl SearchIndex {
             .read()
             .unwrap_or_else(PoisonError::into_inner);
         lookup.as_ref().and_then(|lookup| lookup(id))
+    }
+
+    /// Indexes again the datasets `changes` name whose score the index holds otherwise
+    /// than the quality board says (after a start, most already hold it).
+    pub fn rescore(
+        &self,
+        store: &CatalogStore,
+        changes: &[RecordChange],
+    ) -> Result<(), SearchError> {
+        let searcher = self.inner.reader.searcher();
+        let fields = &self.inner.fields;
+        let mut stale = Vec::new();
+        for change in changes {
+            let RecordChange::Changed(id) = change else {
+                continue;
+            };
+            let wanted = document::quality_key(self.quality_of(id));
+            let query = TermQuery::new(
+                Term::from_field_text(fields.id, id.as_str()),
+                IndexRecordOption::Basic,
+            );
+            for address in searcher.search(&query, &DocSetCollector)? {
+                let doc: TantivyDocument = searcher.doc(address)?;
+                if doc.get_first(fields.quality).and_then(|v| v.as_i64()) != Some(wanted) {
+                    stale.push(change.clone());
+                    break;
+                }
+            }
+        }
+        if stale.is_empty() {
+            return Ok(());
+        }
+        self.apply(store, &stale)
     }
 
     /// What the index lacks or holds too many of, against the store's public datasets and
