@@ -168,17 +168,7 @@ impl AppState {
             codes: Arc::new(crate::quality::Codes::of(&vocabularies)),
             validator: validator.clone(),
         };
-        let board = crate::quality::board::Board::follow(&store, scorer.clone());
-        // Search documents carry each dataset's score: read from the board, indexed again
-        // when the board scores a dataset anew (after the write that changed it).
-        let scores = board.clone();
-        search.read_quality_with(Arc::new(move |id| scores.score_of(id)));
-        let index = search.clone();
-        board.tell_scores_to(Arc::new(move |store, changes| {
-            if let Err(error) = index.rescore(store, changes) {
-                tracing::error!(%error, "the search index missed a score (repaired on restart)");
-            }
-        }));
+        let board = quality::board_for(&store, &search, scorer.clone());
         Ok(Self {
             harvester,
             search,

@@ -15,6 +15,26 @@ use crate::store::Records;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
+/// The quality board that follows `store`, with `search` reading its scores: search
+/// documents carry each dataset's score, and are indexed again when the board scores a
+/// dataset anew (after the write that changed it).
+pub(super) fn board_for(
+    store: &crate::store::CatalogStore,
+    search: &crate::search::SearchIndex,
+    scorer: crate::quality::board::Scorer,
+) -> crate::quality::board::Board {
+    let board = crate::quality::board::Board::follow(store, scorer);
+    let scores = board.clone();
+    search.read_quality_with(std::sync::Arc::new(move |id| scores.score_of(id)));
+    let index = search.clone();
+    board.tell_scores_to(std::sync::Arc::new(move |store, changes| {
+        if let Err(error) = index.rescore(store, changes) {
+            tracing::error!(%error, "the search index missed a score (repaired on restart)");
+        }
+    }));
+    board
+}
+
 /// `GET {base}datasets/{id}/quality`.
 pub async fn quality(
     request: HttpRequest,
