@@ -88,20 +88,38 @@ pub async fn quality(
             language,
         )?
     } else {
-        let quads: Vec<_> = dqv::triples(&assessment, &topic, &here)
-            .into_iter()
-            .map(|t| t.in_graph(oxigraph::model::GraphName::DefaultGraph))
-            .collect();
-        serialize(&quads, representation).map_err(HttpError::Serialize)?
+        rdf(dqv::triples(&assessment, &topic, &here), representation)?
     };
+    Ok(answer(&request, body, representation, &here))
+}
+
+/// `triples` in the RDF syntax `representation`.
+fn rdf(
+    triples: Vec<oxigraph::model::Triple>,
+    representation: Representation,
+) -> Result<Vec<u8>, HttpError> {
+    let quads: Vec<_> = triples
+        .into_iter()
+        .map(|t| t.in_graph(oxigraph::model::GraphName::DefaultGraph))
+        .collect();
+    serialize(&quads, representation).map_err(HttpError::Serialize)
+}
+
+/// `body` as the answer at `here` (its other syntaxes at `?format=`).
+fn answer(
+    request: &HttpRequest,
+    body: Vec<u8>,
+    representation: Representation,
+    here: &str,
+) -> HttpResponse {
     let rendered = Rendered::new(
         body,
         representation,
         None,
         None,
-        Variants::FormatParameter(&here),
+        Variants::FormatParameter(here),
     );
-    Ok(respond(&request, &rendered))
+    respond(request, &rendered)
 }
 
 /// Whether `?format=json` or `Accept: application/json` asks for the JSON.
@@ -162,19 +180,13 @@ pub async fn dashboard(
     let here = format!("{}quality", state.store.base());
     if representation != Representation::Html {
         let catalog = state.store.base().catalog();
-        let quads: Vec<_> = dqv::catalog_triples((summary.mean, summary.band), &catalog, &here)
-            .into_iter()
-            .map(|t| t.in_graph(oxigraph::model::GraphName::DefaultGraph))
-            .collect();
-        let body = serialize(&quads, representation).map_err(HttpError::Serialize)?;
-        let rendered = Rendered::new(
-            body,
+        let triples = dqv::catalog_triples((summary.mean, summary.band), &catalog, &here);
+        return Ok(answer(
+            &request,
+            rdf(triples, representation)?,
             representation,
-            None,
-            None,
-            Variants::FormatParameter(&here),
-        );
-        return Ok(respond(&request, &rendered));
+            &here,
+        ));
     }
     let worst: Vec<String> = summary.worst.iter().map(|(id, _)| id.clone()).collect();
     let publishers: Vec<String> = summary
@@ -215,14 +227,7 @@ pub async fn dashboard(
         .pages
         .quality_dashboard(&summary, (&names.0, &names.1), &frame)?
         .into_bytes();
-    let rendered = Rendered::new(
-        body,
-        Representation::Html,
-        None,
-        None,
-        Variants::FormatParameter(&here),
-    );
-    let mut response = respond(&request, &rendered);
+    let mut response = answer(&request, body, Representation::Html, &here);
     // The numbers move as datasets are written: no cache keeps them long.
     response.headers_mut().insert(
         header::CACHE_CONTROL,

@@ -5,6 +5,7 @@
 
 use crate::common;
 
+use super::search::search;
 use common::api::{create, header, server};
 use common::get_with;
 use reqwest::StatusCode;
@@ -168,18 +169,7 @@ async fn dashboard_with(server: &common::Server, datasets: Option<u64>) -> serde
 async fn the_dashboard_adds_up_the_datasets_pages_and_follows_writes() {
     let (server, _temp) = server();
     let summary = dashboard_with(&server, None).await;
-    let search = get_with(
-        &format!("{}/search?page_size=100", server.url),
-        &[("Accept", "application/json")],
-    )
-    .await;
-    let search: serde_json::Value = serde_json::from_str(&search.text().await.unwrap()).unwrap();
-    let ids: Vec<String> = search["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_str().unwrap().to_owned())
-        .collect();
+    let ids = ranked(&search(&server, "page_size=100").await);
     assert_eq!(summary["datasets"].as_u64(), Some(ids.len() as u64));
     // What each dataset's page says, added up here.
     let mut totals = Vec::new();
@@ -277,31 +267,16 @@ async fn the_dashboard_adds_up_the_datasets_pages_and_follows_writes() {
 
     // The search knows each dataset's rating and orders by score, once the board scored
     // the new one (it tells the index after the write).
-    let search = |query: &'static str| {
-        let url = format!("{}/search?{query}", server.url);
-        async move {
-            let answer = get_with(&url, &[("Accept", "application/json")]).await;
-            assert_eq!(answer.status(), StatusCode::OK, "{url}");
-            let answer: serde_json::Value =
-                serde_json::from_str(&answer.text().await.unwrap()).unwrap();
-            answer["results"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|r| r["id"].as_str().unwrap().to_owned())
-                .collect::<Vec<_>>()
-        }
-    };
     let mut bad = Vec::new();
     for _ in 0..100 {
-        bad = search("band=bad&page_size=100").await;
+        bad = ranked(&search(&server, "band=bad&page_size=100").await);
         if !bad.is_empty() {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert_eq!(bad, ["presque-rien"], "only the poor dataset is rated bad");
-    let best = search("sort=quality&page_size=100").await;
+    let best = ranked(&search(&server, "sort=quality&page_size=100").await);
     assert_eq!(
         best.last().map(String::as_str),
         Some("presque-rien"),
@@ -323,4 +298,14 @@ async fn the_dashboard_adds_up_the_datasets_pages_and_follows_writes() {
         "the filter in force reads as the rating: {}",
         &main[..main.len().min(3000)]
     );
+}
+
+/// The ids of a search's results, in their order.
+fn ranked(answer: &serde_json::Value) -> Vec<String> {
+    answer["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect()
 }
