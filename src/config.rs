@@ -50,6 +50,12 @@ pub struct RawSettings {
     pub session_lifetime: Option<u64>,
     /// Anonymous posts (feedback) one client address may make in an hour.
     pub max_anonymous_posts: Option<usize>,
+    /// Seconds after which the distributions' URLs are checked again (0: never).
+    pub link_check_interval: Option<u64>,
+    /// Milliseconds between two link checks towards one host.
+    pub link_check_delay: Option<u64>,
+    /// Seconds one link check may take.
+    pub link_check_timeout: Option<u64>,
 }
 
 impl RawSettings {
@@ -88,6 +94,9 @@ impl RawSettings {
             contact_email: self.contact_email.or(lower.contact_email),
             session_lifetime: self.session_lifetime.or(lower.session_lifetime),
             max_anonymous_posts: self.max_anonymous_posts.or(lower.max_anonymous_posts),
+            link_check_interval: self.link_check_interval.or(lower.link_check_interval),
+            link_check_delay: self.link_check_delay.or(lower.link_check_delay),
+            link_check_timeout: self.link_check_timeout.or(lower.link_check_timeout),
         }
     }
 }
@@ -133,6 +142,21 @@ pub struct Settings {
     /// Anonymous posts one client address may make in an hour (default 20: a reuser
     /// discussing a dataset never needs more, a spammer is slowed down).
     pub max_anonymous_posts: usize,
+    /// How the distributions' URLs are checked.
+    pub link_checks: LinkChecks,
+}
+
+/// How and when the link checker checks the distributions' URLs.
+#[derive(Debug, Clone, Copy)]
+pub struct LinkChecks {
+    /// How old a check may get before the server checks the URL again; `None` (the
+    /// default, `0`): the server checks nothing by itself (a laptop should not probe
+    /// the web unasked), `passerelle check-links` does.
+    pub interval: Option<std::time::Duration>,
+    /// The pause between two requests to one host (default 1 s: polite to portals).
+    pub delay: std::time::Duration,
+    /// How long one check may take (default 20 s).
+    pub timeout: std::time::Duration,
 }
 
 impl Settings {
@@ -185,6 +209,22 @@ impl Settings {
                     .unwrap_or_else(default_query_memory_mib),
             )?
             .saturating_mul(1024 * 1024),
+            link_checks: LinkChecks {
+                interval: raw
+                    .link_check_interval
+                    .filter(|s| *s > 0)
+                    .map(std::time::Duration::from_secs),
+                delay: std::time::Duration::from_millis(raw.link_check_delay.unwrap_or(1000)),
+                timeout: match raw.link_check_timeout {
+                    Some(0) => {
+                        return Err(ConfigError::Limit {
+                            name: "link-check-timeout",
+                            reason: "must be at least 1".into(),
+                        });
+                    }
+                    seconds => std::time::Duration::from_secs(seconds.unwrap_or(20)),
+                },
+            },
         })
     }
 }

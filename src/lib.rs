@@ -26,6 +26,7 @@ pub mod harvest;
 pub mod html;
 pub mod http;
 pub mod limits;
+pub mod links;
 pub mod model;
 pub mod oai;
 pub mod quality;

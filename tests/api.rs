@@ -21,6 +21,7 @@ mod api {
     mod harvest_run;
     mod history_page;
     mod in_process;
+    mod links;
     mod oai;
     mod portal;
     mod profile;

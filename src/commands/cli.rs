@@ -83,6 +83,15 @@ pub struct Cli {
     /// Anonymous posts (feedback) one client address may make in an hour [default: 20].
     #[arg(long, global = true, env = "PASSERELLE_MAX_ANONYMOUS_POSTS")]
     pub max_anonymous_posts: Option<usize>,
+    /// Seconds after which the server checks the distributions' URLs again; 0 never [default: 0].
+    #[arg(long, global = true, env = "PASSERELLE_LINK_CHECK_INTERVAL")]
+    pub link_check_interval: Option<u64>,
+    /// Milliseconds between two link checks towards one host [default: 1000].
+    #[arg(long, global = true, env = "PASSERELLE_LINK_CHECK_DELAY")]
+    pub link_check_delay: Option<u64>,
+    /// Seconds one link check may take [default: 20].
+    #[arg(long, global = true, env = "PASSERELLE_LINK_CHECK_TIMEOUT")]
+    pub link_check_timeout: Option<u64>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -131,6 +140,8 @@ pub enum Command {
     },
     /// Rebuild the search index from the store (the server must be stopped: the store is locked).
     Reindex,
+    /// Check every distribution's URLs now, with a progress bar (the server must be stopped: the store is locked).
+    CheckLinks,
     /// Harvest remote DCAT feeds (the server must be stopped: the store is locked).
     Harvest {
         #[command(subcommand)]
@@ -179,6 +190,9 @@ pub fn settings(cli: &Cli) -> Result<Settings, CommandError> {
         contact_email: cli.contact_email.clone(),
         session_lifetime: cli.session_lifetime,
         max_anonymous_posts: cli.max_anonymous_posts,
+        link_check_interval: cli.link_check_interval,
+        link_check_delay: cli.link_check_delay,
+        link_check_timeout: cli.link_check_timeout,
     };
     Ok(Settings::resolve(flags.over(file))?)
 }
@@ -196,6 +210,7 @@ pub fn run(cli: Cli) -> Result<(), CommandError> {
         Command::Token { action } => super::token::command(&settings, action),
         Command::Harvest { action } => super::harvest::command(&settings, action),
         Command::Reindex => super::search::reindex(&settings),
+        Command::CheckLinks => super::links::check_links(&settings),
         Command::Validate { file, format } => {
             let report = super::validate(&settings, &file, format)?;
             println!("{report}");

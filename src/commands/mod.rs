@@ -4,6 +4,7 @@
 
 pub mod cli;
 mod harvest;
+mod links;
 mod search;
 mod token;
 
@@ -95,6 +96,13 @@ pub async fn serve(settings: &Settings) -> Result<(), CommandError> {
     tokio::spawn(end_embargoes(store.clone()));
     let state = AppState::new(store.clone(), settings)?;
     search::catch_up(&state, &store).await;
+    let board = state.board().clone();
+    links::start_schedule(
+        settings,
+        &store,
+        state.links(),
+        Box::new(move |ids| board.rescore(ids)),
+    )?;
     let interrupted = tokio::task::spawn_blocking(move || sources::fail_interrupted(&store))
         .await
         .map_err(|e| CommandError::Io {
@@ -109,6 +117,7 @@ pub async fn serve(settings: &Settings) -> Result<(), CommandError> {
         );
     }
     tokio::spawn(state.harvester().clone().schedule(HARVEST_CHECK));
+
     serve_http(state, settings.listen)
         .await
         .map_err(|source| CommandError::Io {

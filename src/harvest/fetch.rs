@@ -120,6 +120,22 @@ impl Fetcher {
         &self.options.limits
     }
 
+    /// The guarded client (addresses, redirects, time, user agent), for requests other
+    /// than feed pages: the link checker's.
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    /// Why `url` may not be fetched (scheme, address inside), if it may not.
+    pub fn refusal_of(&self, url: &reqwest::Url) -> Option<String> {
+        refusal(url, self.options.allow_private)
+    }
+
+    /// How long a request may take.
+    pub fn timeout(&self) -> Duration {
+        self.options.timeout
+    }
+
     /// A client with `options`.
     pub fn new(options: FetchOptions) -> Result<Self, FetchError> {
         // reqwest is built without a default crypto provider; ring is ours.
@@ -353,7 +369,7 @@ impl Resolve for GuardedResolver {
 }
 
 /// An error and its causes, one after the other.
-fn chain(error: &dyn std::error::Error) -> String {
+pub fn chain(error: &dyn std::error::Error) -> String {
     let mut message = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {

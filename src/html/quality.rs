@@ -15,6 +15,72 @@ pub struct Assessed<'a> {
     pub title: &'a str,
     /// Its form, for those who may edit it.
     pub edit: Option<&'a str>,
+    /// The URLs its distributions give, with their last check.
+    pub links: &'a [CheckedLink],
+}
+
+/// A URL a distribution gives, with what the link checker last found there.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CheckedLink {
+    /// The URL.
+    pub url: String,
+    /// A `dcat:downloadURL` (else a `dcat:accessURL`).
+    pub download: bool,
+    /// The last check, if any.
+    #[serde(skip)]
+    pub check: Option<crate::store::LinkCheck>,
+}
+
+/// A link's row: its answer in words, and when it was checked.
+fn link_row(
+    link: &CheckedLink,
+    t: &std::collections::BTreeMap<&'static str, &'static str>,
+) -> Value {
+    let word = |key: &str| t.get(key).copied().unwrap_or_default();
+    let (answer, good) = match &link.check {
+        None => (word("link_not_checked").to_owned(), None),
+        Some(check) => match (check.status, &check.error) {
+            (Some(status), _) => {
+                let meaning = match status {
+                    200 => word("link_reachable"),
+                    404 | 410 => word("link_not_found"),
+                    401 | 403 | 405 => word("link_refused"),
+                    500..=599 => word("link_server_error"),
+                    _ => "",
+                };
+                let text = if meaning.is_empty() {
+                    status.to_string()
+                } else {
+                    format!("{status} — {meaning}")
+                };
+                (text, Some(status == 200))
+            }
+            (None, error) => (
+                format!(
+                    "{} ({})",
+                    word("link_no_answer"),
+                    error.as_deref().unwrap_or_default()
+                ),
+                Some(false),
+            ),
+        },
+    };
+    let when = link.check.as_ref().map(|c| {
+        c.checked
+            .format(time::macros::format_description!(
+                "[year]-[month]-[day] [hour]:[minute] UTC"
+            ))
+            .unwrap_or_default()
+    });
+    json!({
+        "url": link.url,
+        "web": link.url.starts_with("http://") || link.url.starts_with("https://"),
+        "kind": word(if link.download { "link_download" } else { "link_access" }),
+        "answer": answer,
+        "good": good,
+        "when": when,
+        "method": link.check.as_ref().map(|c| c.method.clone()),
+    })
 }
 
 /// The form field where an indicator is met (its `id` in the dataset form).
@@ -96,6 +162,7 @@ impl Pages {
             json!({
                 "title": format!("{} {}", t.get("quality_of").copied().unwrap_or_default(), dataset.title),
                 "dataset": { "page": dataset.page, "title": dataset.title },
+                "links": dataset.links.iter().map(|l| link_row(l, t)).collect::<Vec<_>>(),
                 "total": shown(assessment.total),
                 "maximum": crate::quality::metrics::maximum(),
                 "band": band,

@@ -64,6 +64,8 @@ pub struct AppState {
     scorer: crate::quality::board::Scorer,
     /// The catalog's quality, kept up to date in the background.
     board: crate::quality::board::Board,
+    /// What the link checker found at the distributions' URLs.
+    links: crate::links::LinkBook,
     validator: Arc<crate::validate::Validator>,
     limits: Limits,
     fast_queries: Arc<sparql::fast_path::FastQueries>,
@@ -96,6 +98,9 @@ pub enum StartError {
     /// The bundled vocabularies do not parse.
     #[error("the bundled vocabularies do not parse: {0}")]
     Vocabularies(#[source] crate::store::StoreError),
+    /// The stored link checks cannot be read.
+    #[error("the stored link checks cannot be read: {0}")]
+    LinkChecks(#[source] crate::store::StoreError),
 }
 
 /// Sizes past which requests are refused with 413 (what their content may ask of the
@@ -164,9 +169,11 @@ impl AppState {
         let vocabularies =
             crate::store::bundled_vocabularies().map_err(StartError::Vocabularies)?;
         let validator = Arc::new(crate::validate::Validator::new()?);
+        let links = crate::links::LinkBook::load(&store).map_err(StartError::LinkChecks)?;
         let scorer = crate::quality::board::Scorer {
             codes: Arc::new(crate::quality::Codes::of(&vocabularies)),
             validator: validator.clone(),
+            links: links.clone(),
         };
         let board = quality::board_for(&store, &search, scorer.clone());
         Ok(Self {
@@ -186,6 +193,7 @@ impl AppState {
             choices: Arc::new(crate::html::Choices::of(&vocabularies)),
             scorer,
             board,
+            links,
             validator,
             limits: Limits {
                 max_body: settings.max_body,
@@ -236,6 +244,16 @@ impl AppState {
     /// The search index.
     pub fn search(&self) -> &crate::search::SearchIndex {
         &self.search
+    }
+
+    /// What the link checker found, for the server to schedule its checks.
+    pub fn links(&self) -> &crate::links::LinkBook {
+        &self.links
+    }
+
+    /// The quality board, for the link checks to have datasets scored again.
+    pub fn board(&self) -> &crate::quality::board::Board {
+        &self.board
     }
 
     /// The harvester, for the server to schedule its sources.

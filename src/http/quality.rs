@@ -6,8 +6,8 @@ use super::AppState;
 use super::errors::HttpError;
 use super::extract::Language;
 use super::respond::{Rendered, choose, query_parameter, respond};
-use crate::html::{Assessed, Frame};
-use crate::model::vocab::dct;
+use crate::html::{Assessed, CheckedLink, Frame};
+use crate::model::vocab::{dcat, dct};
 use crate::model::{RecordId, ResourceKind, Variants};
 use crate::quality::{Assessment, dqv};
 use crate::rdf::{Representation, serialize};
@@ -66,24 +66,28 @@ pub async fn quality(
             };
             let title = crate::html::text_in(&description, dct::TITLE, language)
                 .unwrap_or_else(|| asked.as_str().to_owned());
-            Ok::<_, HttpError>(Some((assessment, topic, title)))
+            Ok::<_, HttpError>(Some((assessment, topic, title, description)))
         })
         .await?
         .ok_or_else(not_found)?;
-    let (assessment, topic, title) = found;
+    let (assessment, topic, title, description) = found;
+    let links = links_of(&description, &topic, &state.links);
     let page = state.store.base().resource(ResourceKind::Dataset, &record);
     let here = format!("{}/quality", page.as_str());
     if json {
         return Ok(HttpResponse::Ok()
             .insert_header((header::VARY, "Accept"))
-            .json(&assessment));
+            .json(Answer {
+                assessment: &assessment,
+                links: links.iter().map(LinkAnswer::of).collect(),
+            }));
     }
     let representation = representation.unwrap_or(Representation::Html);
     let body = if representation == Representation::Html {
         html(
             &request,
             &state,
-            (&assessment, &title),
+            (&assessment, &title, &links),
             (page.as_str(), &here),
             language,
         )?
@@ -91,6 +95,79 @@ pub async fn quality(
         rdf(dqv::triples(&assessment, &topic, &here), representation)?
     };
     Ok(answer(&request, body, representation, &here))
+}
+
+/// The JSON of a dataset's quality: the assessment, and what its URLs answered.
+#[derive(serde::Serialize)]
+struct Answer<'a> {
+    #[serde(flatten)]
+    assessment: &'a Assessment,
+    links: Vec<LinkAnswer<'a>>,
+}
+
+/// A URL's last check, in the JSON.
+#[derive(serde::Serialize)]
+struct LinkAnswer<'a> {
+    url: &'a str,
+    download: bool,
+    checked: Option<String>,
+    method: Option<&'a str>,
+    status: Option<u16>,
+    error: Option<&'a str>,
+}
+
+impl<'a> LinkAnswer<'a> {
+    fn of(link: &'a CheckedLink) -> Self {
+        let check = link.check.as_ref();
+        Self {
+            url: &link.url,
+            download: link.download,
+            checked: check.and_then(|c| {
+                c.checked
+                    .format(&time::format_description::well_known::Rfc3339)
+                    .ok()
+            }),
+            method: check.map(|c| c.method.as_str()),
+            status: check.and_then(|c| c.status),
+            error: check.and_then(|c| c.error.as_deref()),
+        }
+    }
+}
+
+/// The URLs the distributions of the dataset `topic` give, with their last checks.
+fn links_of(
+    description: &crate::store::Description,
+    topic: &oxigraph::model::NamedOrBlankNode,
+    book: &crate::links::LinkBook,
+) -> Vec<CheckedLink> {
+    let distributions: Vec<&oxigraph::model::Term> = description
+        .quads
+        .iter()
+        .filter(|q| q.subject == *topic && q.predicate == dcat::DISTRIBUTION_PROP)
+        .map(|q| &q.object)
+        .collect();
+    let mut links = Vec::new();
+    for quad in &description.quads {
+        let download = quad.predicate == dcat::DOWNLOAD_URL;
+        let owned = distributions
+            .iter()
+            .any(|d| oxigraph::model::Term::from(quad.subject.clone()) == **d);
+        if !(owned && (download || quad.predicate == dcat::ACCESS_URL)) {
+            continue;
+        }
+        if let oxigraph::model::Term::NamedNode(url) = &quad.object
+            && !links
+                .iter()
+                .any(|l: &CheckedLink| l.url == url.as_str() && l.download == download)
+        {
+            links.push(CheckedLink {
+                url: url.as_str().to_owned(),
+                download,
+                check: book.get(url.as_str()),
+            });
+        }
+    }
+    links
 }
 
 /// `triples` in the RDF syntax `representation`.
@@ -137,7 +214,7 @@ fn wants_json(request: &HttpRequest) -> Result<bool, HttpError> {
 fn html(
     request: &HttpRequest,
     state: &AppState,
-    (assessment, title): (&Assessment, &str),
+    (assessment, title, links): (&Assessment, &str, &[CheckedLink]),
     (page, here): (&str, &str),
     language: &'static str,
 ) -> Result<Vec<u8>, HttpError> {
@@ -154,6 +231,7 @@ fn html(
         page,
         title,
         edit: edit.as_deref(),
+        links,
     };
     Ok(state
         .pages

@@ -100,6 +100,7 @@ terms!(
     RIGHTS_STATEMENT = "RightsStatement",
     MEDIA_TYPE = "MediaType",
     CREATED = "created",
+    DATE = "date",
     TYPE = "type",
     ABSTRACT = "abstract",
     BIBLIOGRAPHIC_CITATION = "bibliographicCitation",

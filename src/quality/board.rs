@@ -156,6 +156,8 @@ pub struct Board {
     ready: Arc<std::sync::atomic::AtomicBool>,
     /// Told of the datasets scored anew (the search index, whose documents carry scores).
     scored: Arc<std::sync::RwLock<Option<crate::store::ChangeWatcher>>>,
+    /// The follower's queue, for changes that are not the store's (link checks).
+    queue: Arc<Mutex<Option<mpsc::Sender<Vec<RecordChange>>>>>,
 }
 
 /// What scoring a dataset needs besides the store.
@@ -165,6 +167,8 @@ pub struct Scorer {
     pub codes: Arc<Codes>,
     /// The profile's shapes.
     pub validator: Arc<Validator>,
+    /// What the link checker found at the distributions' URLs.
+    pub links: crate::links::LinkBook,
 }
 
 impl Scorer {
@@ -189,7 +193,7 @@ impl Scorer {
         let compliant = self.compliant(&graph, topic.as_ref())?;
         let evidence = Evidence {
             compliant,
-            status: &|_| None,
+            status: &|url| self.links.status(url),
         };
         let assessment = assess(&graph, topic.as_ref(), &self.codes, &evidence);
         Ok(Some((assessment, topic, description)))
@@ -219,13 +223,14 @@ impl Board {
     /// A board that follows `store`: it scores every public dataset in a background
     /// thread, then each one that changes.
     pub fn follow(store: &CatalogStore, scorer: Scorer) -> Self {
+        let (sender, receiver) = mpsc::channel::<Vec<RecordChange>>();
+        let _ = sender.send(vec![RecordChange::All]);
         let board = Self {
             aggregates: Arc::default(),
             ready: Arc::default(),
             scored: Arc::default(),
+            queue: Arc::new(Mutex::new(Some(sender.clone()))),
         };
-        let (sender, receiver) = mpsc::channel::<Vec<RecordChange>>();
-        let _ = sender.send(vec![RecordChange::All]);
         let sender = Mutex::new(sender);
         store.on_dataset_changes(Arc::new(
             move |_: &CatalogStore, changes: &[RecordChange]| {
@@ -296,6 +301,14 @@ impl Board {
             && !scored.is_empty()
         {
             tell(store, &scored);
+        }
+    }
+
+    /// Scores the datasets `ids` again (their URLs answered differently).
+    pub fn rescore(&self, ids: Vec<RecordId>) {
+        let queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(queue) = queue.as_ref() {
+            let _ = queue.send(ids.into_iter().map(RecordChange::Changed).collect());
         }
     }
 

@@ -42,6 +42,7 @@ mod feed;
 mod history;
 mod interface;
 mod lend;
+mod links;
 mod load;
 mod lookup;
 mod measurements;
@@ -64,6 +65,7 @@ pub use history::{Action, Provenance};
 pub use interface::{
     FeedOrder, Harvests, Histories, Lookups, OaiOrder, Operations, RecordWrites, Records, Sparql,
 };
+pub use links::LinkCheck;
 pub use load::{LoadOptions, LoadReport, read_file};
 use lookup::QuadSource;
 pub use lookup::{CurrentRecord, RecordState};

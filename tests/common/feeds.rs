@@ -18,6 +18,10 @@ pub struct Page {
     pub delay: std::time::Duration,
     /// Its `ETag`: a request naming it in `If-None-Match` gets a `304`.
     pub etag: Option<String>,
+    /// Where it redirects to (`Location`), with its status.
+    pub location: Option<String>,
+    /// The status `HEAD` gets, when not the page's (a server that refuses `HEAD`).
+    pub head_status: Option<u16>,
 }
 
 impl Page {
@@ -29,6 +33,24 @@ impl Page {
             body: body.into(),
             delay: std::time::Duration::ZERO,
             etag: None,
+            location: None,
+            head_status: None,
+        }
+    }
+
+    /// A redirect (`status`) to `location`.
+    pub fn redirect(status: u16, location: &str) -> Self {
+        Self {
+            location: Some(location.to_owned()),
+            ..Self::status(status, "moved")
+        }
+    }
+
+    /// This page, whose `HEAD` answers `status`.
+    pub fn head_answers(self, status: u16) -> Self {
+        Self {
+            head_status: Some(status),
+            ..self
         }
     }
 
@@ -54,11 +76,21 @@ impl Page {
     }
 }
 
+/// A request the server received.
+struct Received {
+    method: String,
+    path: String,
+    range: Option<String>,
+    at: std::time::Instant,
+}
+
 /// A running feed server; stopped when dropped.
 pub struct FeedServer {
     /// `http://127.0.0.1:{port}`.
     pub url: String,
     pages: Arc<RwLock<HashMap<String, Page>>>,
+    /// Each request received.
+    requests: Arc<RwLock<Vec<Received>>>,
     handle: actix_web::dev::ServerHandle,
 }
 
@@ -66,14 +98,29 @@ impl FeedServer {
     /// Starts a server with no pages (every path answers 404) on the current runtime.
     pub fn start() -> Self {
         let pages: Arc<RwLock<HashMap<String, Page>>> = Arc::default();
+        let requests: Arc<RwLock<Vec<Received>>> = Arc::default();
+        let log = Arc::clone(&requests);
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("address").port();
         let shared = Arc::clone(&pages);
         let server = HttpServer::new(move || {
             let pages = Arc::clone(&shared);
+            let log = Arc::clone(&log);
             App::new().default_service(web::to(move |request: HttpRequest| {
                 let pages = Arc::clone(&pages);
+                let log = Arc::clone(&log);
                 async move {
+                    let range = request
+                        .headers()
+                        .get("Range")
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_owned);
+                    log.write().expect("log").push(Received {
+                        method: request.method().to_string(),
+                        path: request.path().to_owned(),
+                        range: range.clone(),
+                        at: std::time::Instant::now(),
+                    });
                     let key = match request.query_string() {
                         "" => request.path().to_owned(),
                         query => format!("{}?{query}", request.path()),
@@ -95,16 +142,7 @@ impl FeedServer {
                                 .insert_header(("ETag", etag))
                                 .finish()
                         }
-                        Some(page) => {
-                            let mut answer = HttpResponse::build(
-                                actix_web::http::StatusCode::from_u16(page.status).expect("status"),
-                            );
-                            answer.insert_header(("Content-Type", page.content_type));
-                            if let Some(etag) = page.etag {
-                                answer.insert_header(("ETag", etag));
-                            }
-                            answer.body(page.body)
-                        }
+                        Some(page) => answer(&request, page, range.as_deref()),
                         None => HttpResponse::NotFound().body("no such page"),
                     }
                 }
@@ -119,8 +157,31 @@ impl FeedServer {
         Self {
             url: format!("http://127.0.0.1:{port}"),
             pages,
+            requests,
             handle,
         }
+    }
+
+    /// The requests received so far for `path`: method and `Range` header.
+    pub fn requests_for(&self, path: &str) -> Vec<(String, Option<String>)> {
+        self.requests
+            .read()
+            .expect("log")
+            .iter()
+            .filter(|r| r.path == path)
+            .map(|r| (r.method.clone(), r.range.clone()))
+            .collect()
+    }
+
+    /// When the requests for `path` arrived.
+    pub fn arrivals(&self, path: &str) -> Vec<std::time::Instant> {
+        self.requests
+            .read()
+            .expect("log")
+            .iter()
+            .filter(|r| r.path == path)
+            .map(|r| r.at)
+            .collect()
     }
 
     /// Sets what `path` (with its query, if any) answers; returns its URL.
@@ -136,6 +197,30 @@ impl FeedServer {
 impl Drop for FeedServer {
     fn drop(&mut self) {
         drop(self.handle.stop(false));
+    }
+}
+
+/// What `page` answers to `request`: its `HEAD` status if it has one, the first byte
+/// (`206`) to a `Range: bytes=0-0`, else itself.
+fn answer(request: &HttpRequest, page: Page, range: Option<&str>) -> HttpResponse {
+    let head = request.method() == actix_web::http::Method::HEAD;
+    let status = match page.head_status {
+        Some(status) if head => status,
+        _ if page.status == 200 && range == Some("bytes=0-0") => 206,
+        _ => page.status,
+    };
+    let mut answer =
+        HttpResponse::build(actix_web::http::StatusCode::from_u16(status).expect("status"));
+    answer.insert_header(("Content-Type", page.content_type));
+    if let Some(etag) = page.etag {
+        answer.insert_header(("ETag", etag));
+    }
+    if let Some(location) = page.location {
+        answer.insert_header(("Location", location));
+    }
+    match status {
+        206 => answer.body(page.body.into_iter().take(1).collect::<Vec<u8>>()),
+        _ => answer.body(page.body),
     }
 }
 

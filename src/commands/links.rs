@@ -1,0 +1,173 @@
+//! `passerelle check-links`, and the server's link-check schedule: both check the
+//! distributions' URLs with the settings' politeness, time limit and address guard.
+
+use super::CommandError;
+use crate::config::Settings;
+use crate::harvest::FetchOptions;
+use crate::links::{LinkBook, Politeness, Prober, round, schedule::Schedule};
+use crate::model::RecordId;
+use crate::store::{CatalogStore, LinkCheck};
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+
+/// The link checker the settings describe.
+pub fn prober(settings: &Settings) -> Result<Prober, CommandError> {
+    Prober::new(FetchOptions {
+        timeout: settings.link_checks.timeout,
+        allow_private: settings.harvest_allow_private,
+        user_agent: format!(
+            "Passerelle/{} (DCAT link checker)",
+            env!("CARGO_PKG_VERSION")
+        ),
+        limits: settings.limits,
+        ..FetchOptions::default()
+    })
+    .map_err(|e| CommandError::Usage(e.to_string()))
+}
+
+fn politeness(settings: &Settings) -> Politeness {
+    Politeness {
+        delay: settings.link_checks.delay,
+        ..Politeness::default()
+    }
+}
+
+/// Starts the server's schedule if `link-check-interval` asks for one; `rescore` is told
+/// of the datasets whose URLs answered anew.
+pub fn start_schedule(
+    settings: &Settings,
+    store: &CatalogStore,
+    book: &LinkBook,
+    rescore: Box<dyn Fn(Vec<RecordId>) + Send + Sync>,
+) -> Result<(), CommandError> {
+    let Some(interval) = settings.link_checks.interval else {
+        return Ok(());
+    };
+    Schedule {
+        store: store.clone(),
+        book: book.clone(),
+        prober: prober(settings)?,
+        politeness: politeness(settings),
+        interval,
+        changed: rescore,
+    }
+    .spawn();
+    Ok(())
+}
+
+/// `passerelle check-links`: checks every URL the public distributions give, showing
+/// progress, stores what they answered, and says how many answered what. The scores take
+/// the findings in when the server starts.
+pub fn check_links(settings: &Settings) -> Result<(), CommandError> {
+    let store = CatalogStore::open(&settings.data_dir, settings.base.clone())?;
+    let urls: Vec<String> = store
+        .distribution_links()?
+        .into_iter()
+        .map(|(_, url)| url)
+        .collect();
+    let prober = prober(settings)?;
+    let mut bar = Progress::new(std::io::stderr().is_terminal());
+    let checks = super::runtime()?.block_on(round::check(
+        &prober,
+        urls,
+        politeness(settings),
+        |done, total| bar.show(done, total),
+    ));
+    bar.finish();
+    store.put_link_checks(&checks)?;
+    println!("{}", tally(&checks));
+    Ok(())
+}
+
+/// `12 URLs checked: 10 answered 200, 1 answered 404, 1 gave no answer`.
+fn tally(checks: &[LinkCheck]) -> String {
+    let mut by_status: BTreeMap<u16, usize> = BTreeMap::new();
+    let mut silent = 0;
+    for check in checks {
+        match check.status {
+            Some(status) => *by_status.entry(status).or_default() += 1,
+            None => silent += 1,
+        }
+    }
+    let mut parts: Vec<String> = by_status
+        .iter()
+        .map(|(status, n)| format!("{n} answered {status}"))
+        .collect();
+    if silent > 0 {
+        parts.push(format!("{silent} gave no answer"));
+    }
+    let plural = if checks.len() == 1 { "" } else { "s" };
+    match parts.is_empty() {
+        true => format!("{} URL{plural} checked", checks.len()),
+        false => format!("{} URL{plural} checked: {}", checks.len(), parts.join(", ")),
+    }
+}
+
+/// A progress bar on a terminal (redrawn in place), else a line every tenth of the way.
+struct Progress {
+    terminal: bool,
+    shown_tenth: usize,
+}
+
+impl Progress {
+    fn new(terminal: bool) -> Self {
+        Self {
+            terminal,
+            shown_tenth: 0,
+        }
+    }
+
+    fn show(&mut self, done: usize, total: usize) {
+        let total = total.max(1);
+        let mut err = std::io::stderr().lock();
+        if self.terminal {
+            let filled = 30 * done / total;
+            let _ = write!(
+                err,
+                "\r[{}{}] {done}/{total} URLs checked",
+                "#".repeat(filled),
+                ".".repeat(30 - filled)
+            );
+            let _ = err.flush();
+        } else if 10 * done / total > self.shown_tenth {
+            self.shown_tenth = 10 * done / total;
+            let _ = writeln!(err, "{done}/{total} URLs checked");
+        }
+    }
+
+    fn finish(&self) {
+        if self.terminal {
+            let _ = writeln!(std::io::stderr());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(status: Option<u16>) -> LinkCheck {
+        LinkCheck {
+            url: "http://example.org/".into(),
+            checked: time::OffsetDateTime::UNIX_EPOCH,
+            method: "HEAD".into(),
+            status,
+            error: None,
+        }
+    }
+
+    #[test]
+    fn the_tally_counts_each_answer() {
+        let checks = [
+            check(Some(200)),
+            check(Some(404)),
+            check(Some(200)),
+            check(None),
+        ];
+        assert_eq!(
+            tally(&checks),
+            "4 URLs checked: 2 answered 200, 1 answered 404, 1 gave no answer"
+        );
+        assert_eq!(tally(&[]), "0 URLs checked");
+    }
+}

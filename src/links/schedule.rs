@@ -1,0 +1,138 @@
+//! The server's link checks on a schedule (`link-check-interval`): a URL is checked again
+//! once its last check is older than the interval, and the URLs of a dataset just written
+//! or harvested within seconds. The datasets whose URLs answered differently are scored
+//! again.
+
+use super::round::{Politeness, check};
+use super::{LinkBook, Prober};
+use crate::model::RecordId;
+use crate::store::{CatalogStore, LinkCheck, RecordChange, StoreError};
+use std::collections::{BTreeSet, HashSet};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+/// What the schedule needs.
+pub struct Schedule {
+    /// The store whose distributions are checked, and where the checks are kept.
+    pub store: CatalogStore,
+    /// The checks in memory.
+    pub book: LinkBook,
+    /// The HTTP side.
+    pub prober: Prober,
+    /// How hosts are treated.
+    pub politeness: Politeness,
+    /// How old a check may get.
+    pub interval: Duration,
+    /// Told of the datasets whose URLs answered anew.
+    pub changed: Box<dyn Fn(Vec<RecordId>) + Send + Sync>,
+}
+
+/// The longest wait between two looks over every URL for those due.
+const LOOK_EVERY: Duration = Duration::from_secs(60);
+
+/// How long the schedule lets writes gather before it checks their URLs (a harvest writes
+/// many datasets in a row).
+const GATHER: Duration = Duration::from_secs(1);
+
+/// The datasets written since the last round.
+#[derive(Default)]
+struct Written {
+    ids: Mutex<BTreeSet<RecordId>>,
+    wake: tokio::sync::Notify,
+}
+
+impl Schedule {
+    /// Runs the schedule on the current runtime until the server stops.
+    pub fn spawn(self) {
+        let written = Arc::new(Written::default());
+        let told = written.clone();
+        self.store.on_dataset_changes(Arc::new(
+            move |_: &CatalogStore, changes: &[RecordChange]| {
+                let mut ids = told.ids.lock().unwrap_or_else(PoisonError::into_inner);
+                ids.extend(changes.iter().filter_map(|c| match c {
+                    RecordChange::Changed(id) => Some(id.clone()),
+                    RecordChange::All => None,
+                }));
+                told.wake.notify_one();
+            },
+        ));
+        tokio::spawn(async move {
+            let mut everything = true;
+            loop {
+                let just: Vec<RecordId> = std::mem::take(
+                    &mut *written.ids.lock().unwrap_or_else(PoisonError::into_inner),
+                )
+                .into_iter()
+                .collect();
+                let span = tracing::info_span!("link_checks", everything);
+                let round = self.round((!everything).then_some(just));
+                if let Err(error) = tracing::Instrument::instrument(round, span).await {
+                    tracing::error!(%error, "a round of link checks failed");
+                }
+                let waited =
+                    tokio::time::timeout(self.interval.min(LOOK_EVERY), written.wake.notified())
+                        .await;
+                everything = waited.is_err();
+                if !everything {
+                    tokio::time::sleep(GATHER).await;
+                }
+            }
+        });
+    }
+
+    /// Checks the URLs due — of every dataset, or of those `just` written — stores what
+    /// they answered, and tells of the datasets whose URLs answered differently.
+    async fn round(&self, just: Option<Vec<RecordId>>) -> Result<(), StoreError> {
+        let store = self.store.clone();
+        let links = blocking(move || match just {
+            None => store.distribution_links(),
+            Some(ids) => store.distribution_links_of(&ids),
+        })
+        .await?;
+        let now = time::OffsetDateTime::now_utc();
+        let due: Vec<String> = links
+            .iter()
+            .map(|(_, url)| url)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .filter(|url| {
+                self.book
+                    .get(url)
+                    .is_none_or(|last| now - last.checked >= self.interval)
+            })
+            .cloned()
+            .collect();
+        if due.is_empty() {
+            return Ok(());
+        }
+        tracing::info!(urls = due.len(), "checking links");
+        let checks = check(&self.prober, due, self.politeness, |_, _| {}).await;
+        let answered_anew: HashSet<String> = checks
+            .iter()
+            .filter(|c| self.book.status(&c.url) != Some(c.status.unwrap_or(super::NO_ANSWER)))
+            .map(|c| c.url.clone())
+            .collect();
+        let store = self.store.clone();
+        let kept: Vec<LinkCheck> = checks.clone();
+        blocking(move || store.put_link_checks(&kept)).await?;
+        self.book.put(checks);
+        let datasets: BTreeSet<RecordId> = links
+            .into_iter()
+            .filter(|(_, url)| answered_anew.contains(url))
+            .map(|(id, _)| id)
+            .collect();
+        if !datasets.is_empty() {
+            (self.changed)(datasets.into_iter().collect());
+        }
+        Ok(())
+    }
+}
+
+/// Runs `work` on the blocking pool.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, StoreError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| StoreError::Update(format!("the store's task failed: {e}")))?
+}
