@@ -1,6 +1,6 @@
 //! The harvester: fetch -> page -> parse -> map -> diff -> upsert, with job reports
 //! (issue 6): fetching a page safely ([`fetch`]), reading it ([`page`]), making it fit to
-//! store ([`map`]), fingerprinting datasets ([`digest`]), both for a run ([`read`]),
+//! store ([`map`]; ill-typed literals repaired or dropped in [`literals`]), fingerprinting datasets ([`digest`]), both for a run ([`read`]),
 //! running a job ([`job`], the next page read ahead in `ahead.rs`) and saying what it did
 //! ([`report`]), keeping sources and reports ([`sources`]) and starting and scheduling jobs
 //! ([`runner`]).
@@ -10,6 +10,7 @@ pub mod csw;
 pub mod digest;
 pub mod fetch;
 pub mod job;
+pub mod literals;
 pub mod map;
 pub mod page;
 pub mod read;

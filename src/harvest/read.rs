@@ -35,6 +35,7 @@ pub fn read(
     let mut notes = parsed.repairs;
     let mut graph = parsed.graph;
     notes.extend(type_dates(&mut graph));
+    notes.extend(super::literals::repair_literals(&mut graph));
     let naming = name_blank_datasets(graph, feed, base);
     notes.extend(naming.notes);
     let (graph, minted, mut unnamed) = (naming.graph, naming.minted, naming.unnamed);
