@@ -19,6 +19,7 @@ mod api {
     mod harvest_api;
     mod harvest_fetch;
     mod harvest_run;
+    mod harvest_validation;
     mod history_page;
     mod in_process;
     mod links;

@@ -125,6 +125,20 @@ pub fn report_text(report: &JobReport) -> String {
     if let Some(why) = &report.stopped {
         text.push_str(&format!("\n{why}"));
     }
+    if report.datasets_with_violations > 0 {
+        text.push_str(&format!(
+            "\n{} datasets break DCAT-AP 3.0.1 (policy {:?}):",
+            report.datasets_with_violations, report.policy
+        ));
+        for shape in &report.violations {
+            text.push_str(&format!(
+                "\n  {} × {} {}",
+                shape.count,
+                shape.path.as_deref().unwrap_or("-"),
+                shape.constraint
+            ));
+        }
+    }
     for error in &report.errors {
         text.push_str(&format!(
             "\nerror: {}{}: {}",
@@ -160,6 +174,9 @@ pub enum HarvestAction {
         /// Datasets a run reads at most [default: 1000000].
         #[arg(long)]
         max_datasets: Option<std::num::NonZeroUsize>,
+        /// lenient: store datasets that break DCAT-AP 3.0.1, their violations counted; strict: skip them.
+        #[arg(long, default_value = "lenient")]
+        policy: crate::harvest::Policy,
     },
     /// Harvest a source now and print the report (a URL not yet a source becomes one).
     Run {
@@ -182,11 +199,13 @@ pub(super) fn command(settings: &Settings, action: HarvestAction) -> Result<(), 
             interval,
             max_pages,
             max_datasets,
+            policy,
         } => {
             let mut source =
                 Source::new(&name, &url, interval.as_deref()).map_err(HarvestError::from)?;
             source.max_pages = max_pages.map(usize::from);
             source.max_datasets = max_datasets.map(usize::from);
+            source.policy = policy;
             harvest_add(settings, &source)?;
             eprintln!("source {:?} added: {}", source.name, source.url);
             Ok(())

@@ -9,7 +9,7 @@ use super::ahead::{Ahead, Fetch};
 use super::blocking;
 use super::digest::DigestError;
 use super::fetch::{Fetcher, Validators};
-use super::map::{HarvestedDataset, came_from_us, drop_claims_on_ours};
+use super::map::{HarvestedDataset, came_from_us};
 use super::read::ReadPage;
 use super::report::{JobError, JobReport, JobStatus, now_text};
 use super::sources::{self, PageMemo, RunOptions, SourceError};
@@ -411,7 +411,7 @@ impl Run<'_> {
                 report.note(url, format!("{} not harvested: {why}", dataset.topic));
                 continue;
             }
-            let dropped = drop_claims_on_ours(&mut dataset, self.store.base());
+            let dropped = std::mem::take(&mut dataset.dropped);
             if !dropped.is_empty() {
                 report.note(
                     url,
@@ -421,6 +421,21 @@ impl Run<'_> {
                         dropped.join(", ")
                     ),
                 );
+            }
+            if !dataset.violations.is_empty() {
+                report.violated(&dataset.topic, &dataset.violations);
+                if self.options.policy == sources::Policy::Strict {
+                    report.skipped += 1;
+                    report.note(
+                        url,
+                        format!(
+                            "{} not harvested: {} violations of DCAT-AP 3.0.1 (the source's policy is strict)",
+                            dataset.topic,
+                            dataset.violations.len()
+                        ),
+                    );
+                    continue;
+                }
             }
             match checked(dataset, digest) {
                 Ok(dataset) => incoming.push(dataset),

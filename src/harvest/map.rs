@@ -230,6 +230,10 @@ pub struct HarvestedDataset {
     /// Other IRIs the dataset says it is (its `adms:identifier`s that are IRIs): a copy
     /// of a dataset we have already, through another portal, names the original so.
     pub aliases: Vec<NamedNode>,
+    /// The triples about our own resources it held, left out ([`drop_claims_on_ours`]).
+    pub dropped: Vec<String>,
+    /// Its violations of the official DCAT-AP 3.0.1 shapes.
+    pub violations: Vec<crate::validate::Finding>,
 }
 
 /// Classes whose resources are never part of another resource's description: datasets
@@ -274,6 +278,8 @@ pub fn datasets_of(graph: &Graph) -> Vec<HarvestedDataset> {
                 .filter_map(|i| NamedNode::new(i).ok())
                 .filter(|i| i.as_ref() != topic && i.as_str().starts_with("http"))
                 .collect(),
+            dropped: Vec::new(),
+            violations: Vec::new(),
         });
     }
     datasets

@@ -84,7 +84,45 @@ pub struct JobReport {
     /// Why paging stopped before the feed's end, if it did.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub stopped: Option<String>,
+    /// The source's policy for datasets that break DCAT-AP 3.0.1.
+    #[serde(default)]
+    pub policy: super::Policy,
+    /// Datasets read that break the official DCAT-AP 3.0.1 shapes.
+    #[serde(default)]
+    pub datasets_with_violations: usize,
+    /// Their violations, per shape (the property and the constraint broken), most first.
+    #[serde(default)]
+    pub violations: Vec<ShapeViolations>,
+    /// The datasets with the most violations, most first (up to [`MOST_VIOLATIONS`]).
+    #[serde(default)]
+    pub most_violations: Vec<DatasetViolations>,
 }
+
+/// How many violations of one shape a run found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShapeViolations {
+    /// The property the shape constrains, if it is a property shape.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub path: Option<String>,
+    /// The constraint broken (`sh:MinCountConstraintComponent`...).
+    pub constraint: String,
+    /// How many times.
+    pub count: usize,
+    /// What the shape says, from its first violation.
+    pub message: String,
+}
+
+/// A dataset and its number of violations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DatasetViolations {
+    /// The dataset's IRI.
+    pub dataset: String,
+    /// Its violations.
+    pub count: usize,
+}
+
+/// Datasets listed in [`JobReport::most_violations`].
+pub const MOST_VIOLATIONS: usize = 20;
 
 /// Notes kept in a report; a large feed with plain-string dates would say it 100,000 times.
 pub const MAX_NOTES: usize = 1000;
@@ -112,7 +150,45 @@ impl JobReport {
             notes: Vec::new(),
             notes_left_out: 0,
             stopped: None,
+            policy: super::Policy::Lenient,
+            datasets_with_violations: 0,
+            violations: Vec::new(),
+            most_violations: Vec::new(),
         }
+    }
+
+    /// Counts the violations `found` in the dataset `dataset`.
+    pub(super) fn violated(&mut self, dataset: &NamedNode, found: &[crate::validate::Finding]) {
+        self.datasets_with_violations += 1;
+        for finding in found {
+            let same = |v: &&mut ShapeViolations| {
+                v.path == finding.path && v.constraint == finding.constraint
+            };
+            match self.violations.iter_mut().find(same) {
+                Some(shape) => shape.count += 1,
+                None => self.violations.push(ShapeViolations {
+                    path: finding.path.clone(),
+                    constraint: finding.constraint.clone(),
+                    count: 1,
+                    message: finding.message.clone(),
+                }),
+            }
+        }
+        self.violations.sort_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then_with(|| (&a.path, &a.constraint).cmp(&(&b.path, &b.constraint)))
+        });
+        self.most_violations.push(DatasetViolations {
+            dataset: dataset.as_str().to_owned(),
+            count: found.len(),
+        });
+        self.most_violations.sort_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then_with(|| a.dataset.cmp(&b.dataset))
+        });
+        self.most_violations.truncate(MOST_VIOLATIONS);
     }
 
     pub(super) fn note(&mut self, page: &str, note: String) {

@@ -83,7 +83,7 @@ impl Harvester {
         let claim = Claim::take(&self.running, &source.name)
             .ok_or_else(|| StartError::Busy(source.name.clone()))?;
         let id = format!("{}-{}", source.name, crate::model::time::now_millis());
-        let report = JobReport::new(
+        let mut report = JobReport::new(
             id,
             &SourceRef {
                 name: &source.name,
@@ -91,6 +91,7 @@ impl Harvester {
             },
             options.dry_run,
         );
+        report.policy = options.policy;
         self.keep(&report)?;
         if let Err(error) = prune_jobs(&self.store, &source.name) {
             tracing::warn!(%error, "old harvest jobs were not forgotten");

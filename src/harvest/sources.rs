@@ -21,6 +21,32 @@ pub struct RunOptions {
     /// Triples read before they are stored, as one write, while the next pages are
     /// read: fewer, larger writes cost the store less, and take more memory.
     pub batch_triples: usize,
+    /// What to do with datasets that break the DCAT-AP 3.0.1 shapes.
+    pub policy: Policy,
+}
+
+/// What a source's datasets that break the official DCAT-AP 3.0.1 shapes become.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Policy {
+    /// Stored, their violations counted in the job's report (a portal publishes what its
+    /// sources publish, and shows them what to fix).
+    #[default]
+    Lenient,
+    /// Skipped, each said in the report.
+    Strict,
+}
+
+impl std::str::FromStr for Policy {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "lenient" => Ok(Self::Lenient),
+            "strict" => Ok(Self::Strict),
+            other => Err(format!("the policy is lenient or strict, not {other:?}")),
+        }
+    }
 }
 
 impl Default for RunOptions {
@@ -30,6 +56,7 @@ impl Default for RunOptions {
             max_pages: 10_000,
             max_datasets: 1_000_000,
             batch_triples: 500_000,
+            policy: Policy::Lenient,
         }
     }
 }
@@ -89,6 +116,9 @@ pub struct Source {
     /// Datasets a run reads at most.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub max_datasets: Option<usize>,
+    /// What its datasets that break DCAT-AP 3.0.1 become.
+    #[serde(default)]
+    pub policy: Policy,
 }
 
 impl Source {
@@ -118,6 +148,7 @@ impl Source {
             created: now_text(),
             max_pages: None,
             max_datasets: None,
+            policy: Policy::Lenient,
         })
     }
 
@@ -128,6 +159,7 @@ impl Source {
             dry_run,
             max_pages: self.max_pages.unwrap_or(defaults.max_pages),
             max_datasets: self.max_datasets.unwrap_or(defaults.max_datasets),
+            policy: self.policy,
             ..defaults
         }
     }

@@ -33,6 +33,42 @@ pub(super) const QUALITY: &[(&str, &str, &str)] = &[
         "Notée selon la méthode de l'évaluation de la qualité des métadonnées (MQA) de data.europa.eu : 405 points sur cinq dimensions. Chaque point manquant est accompagné de ce qu'il faut faire.",
     ),
     ("quality_score", "Score", "Note"),
+    // The DCAT-AP check of a harvest job.
+    ("policy", "Policy", "Politique"),
+    (
+        "policy_lenient",
+        "lenient: datasets that break DCAT-AP 3.0.1 are stored, their violations counted",
+        "souple : les jeux de données qui enfreignent DCAT-AP 3.0.1 sont gardés, leurs violations comptées",
+    ),
+    (
+        "policy_strict",
+        "strict: datasets that break DCAT-AP 3.0.1 are skipped",
+        "stricte : les jeux de données qui enfreignent DCAT-AP 3.0.1 sont ignorés",
+    ),
+    (
+        "dcat_ap_check",
+        "Checked against DCAT-AP 3.0.1",
+        "Vérification DCAT-AP 3.0.1",
+    ),
+    (
+        "dcat_ap_intro",
+        "Each dataset read was checked against the official DCAT-AP 3.0.1 shapes. Datasets with violations:",
+        "Chaque jeu de données lu a été vérifié avec les formes officielles de DCAT-AP 3.0.1. Jeux de données en infraction :",
+    ),
+    ("dcat_ap_clean", "No violation.", "Aucune violation."),
+    ("shape_property", "Property", "Propriété"),
+    ("shape_constraint", "Constraint", "Contrainte"),
+    ("shape_count", "Violations", "Violations"),
+    (
+        "shape_message",
+        "What the shape says",
+        "Ce que dit la forme",
+    ),
+    (
+        "most_violations",
+        "Datasets with the most violations",
+        "Jeux de données aux violations les plus nombreuses",
+    ),
     ("links_checked", "Links checked", "Liens vérifiés"),
     (
         "links_intro",

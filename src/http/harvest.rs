@@ -27,6 +27,8 @@ struct NewSource {
     max_pages: Option<std::num::NonZeroUsize>,
     #[serde(default)]
     max_datasets: Option<std::num::NonZeroUsize>,
+    #[serde(default)]
+    policy: crate::harvest::Policy,
 }
 
 /// `POST {base}api/harvest/sources`: adds a source; `201` with its `Location`.
@@ -38,12 +40,13 @@ pub async fn add_source(
     admin(&request, &state)?;
     let asked: NewSource = serde_json::from_slice(&body).map_err(|e| {
         HttpError::BadRequest(format!(
-            "the body must be JSON {{\"name\", \"url\", \"interval\"?, \"max_pages\"?, \"max_datasets\"?}}: {e}"
+            "the body must be JSON {{\"name\", \"url\", \"interval\"?, \"max_pages\"?, \"max_datasets\"?, \"policy\"?: \"lenient\"|\"strict\"}}: {e}"
         ))
     })?;
     let mut source = Source::new(&asked.name, &asked.url, asked.interval.as_deref())?;
     source.max_pages = asked.max_pages.map(usize::from);
     source.max_datasets = asked.max_datasets.map(usize::from);
+    source.policy = asked.policy;
     let kept = source.clone();
     state
         .blocking(move |store| sources::add_source(store, &kept))
@@ -226,6 +229,7 @@ fn source_json(state: &AppState, source: &Source, last: Option<&JobReport>) -> s
         "created": source.created,
         "max_pages": source.max_pages,
         "max_datasets": source.max_datasets,
+        "policy": source.policy,
         "iri": source_iri(base, &source.name).as_str(),
         "run": format!("{}/run", source_iri(base, &source.name).as_str()),
     });

@@ -15,6 +15,24 @@ use std::io::Cursor;
 /// Our application profile, compiled into the binary.
 pub const PROFILE: &str = include_str!("../../ontologies/shapes/passerelle-profile.ttl");
 
+/// The official DCAT-AP 3.0.1 shapes (the modular release's core and range shapes) that
+/// harvested datasets are checked against, compiled into the binary.
+pub const DCAT_AP: [&str; 2] = [
+    include_str!("../../ontologies/shapes/dcat-ap-3.0.1/shapes.ttl"),
+    include_str!("../../ontologies/shapes/dcat-ap-3.0.1/range.ttl"),
+];
+
+/// The official DCAT-AP 3.0.1 shapes, compiled once per process.
+pub fn dcat_ap() -> Result<&'static Validator, ValidateError> {
+    static COMPILED: std::sync::OnceLock<Result<Validator, String>> = std::sync::OnceLock::new();
+    COMPILED
+        .get_or_init(|| {
+            Validator::of(&DCAT_AP.concat(), "dcat-ap-3.0.1").map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(|e| ValidateError::Shapes(e.clone()))
+}
+
 /// Why validation could not run (not: why data is invalid; that is a [`Report`]).
 #[derive(Debug, thiserror::Error)]
 pub enum ValidateError {
@@ -97,7 +115,7 @@ impl Report {
     }
 }
 
-/// The compiled profile; parse once, validate many times.
+/// Compiled shapes; parse once, validate many times.
 pub struct Validator {
     schema: IRSchema,
 }
@@ -105,13 +123,18 @@ pub struct Validator {
 impl Validator {
     /// Compiles [`PROFILE`].
     pub fn new() -> Result<Self, ValidateError> {
+        Self::of(PROFILE, "passerelle-profile.ttl")
+    }
+
+    /// Compiles the shapes `turtle` (`name` says which, in errors).
+    fn of(turtle: &str, name: &str) -> Result<Self, ValidateError> {
         let schema = ShaclDataManager::load(
-            &mut Cursor::new(PROFILE.as_bytes()),
-            "passerelle-profile.ttl",
+            &mut Cursor::new(turtle.as_bytes()),
+            name,
             &RDFFormat::Turtle,
             None,
         )
-        .map_err(|e| ValidateError::Shapes(e.to_string()))?;
+        .map_err(|e| ValidateError::Shapes(format!("{name}: {e}")))?;
         Ok(Self { schema })
     }
 
@@ -230,6 +253,36 @@ mod tests {
         );
         assert_eq!(violation.constraint, "sh:MinCountConstraintComponent");
         assert!(violation.message.contains("description"), "{report}");
+        Ok(())
+    }
+
+    #[test]
+    fn the_official_shapes_compile_and_find_what_dcat_ap_requires() -> anyhow::Result<()> {
+        let official = dcat_ap()?;
+        let data = graph(&format!(
+            "{PREFIXES}<http://ex.org/d> a dcat:Dataset ; dct:title \"T\"@en ;
+               dcat:distribution [ a dcat:Distribution ] ."
+        ))?;
+        let report = official.validate(&data)?;
+        let broken: Vec<_> = report
+            .violations
+            .iter()
+            .map(|v| (v.path.as_deref().unwrap_or(""), v.constraint.as_str()))
+            .collect();
+        assert!(
+            broken.contains(&(
+                "http://purl.org/dc/terms/description",
+                "sh:MinCountConstraintComponent"
+            )),
+            "{report}"
+        );
+        assert!(
+            broken.contains(&(
+                "http://www.w3.org/ns/dcat#accessURL",
+                "sh:MinCountConstraintComponent"
+            )),
+            "{report}"
+        );
         Ok(())
     }
 
