@@ -56,6 +56,8 @@ pub struct RawSettings {
     pub link_check_delay: Option<u64>,
     /// Seconds one link check may take.
     pub link_check_timeout: Option<u64>,
+    /// Seconds at least between two dumps of the catalog.
+    pub dump_interval: Option<u64>,
 }
 
 impl RawSettings {
@@ -97,6 +99,7 @@ impl RawSettings {
             link_check_interval: self.link_check_interval.or(lower.link_check_interval),
             link_check_delay: self.link_check_delay.or(lower.link_check_delay),
             link_check_timeout: self.link_check_timeout.or(lower.link_check_timeout),
+            dump_interval: self.dump_interval.or(lower.dump_interval),
         }
     }
 }
@@ -144,6 +147,9 @@ pub struct Settings {
     pub max_anonymous_posts: usize,
     /// How the distributions' URLs are checked.
     pub link_checks: LinkChecks,
+    /// The least time between two dumps of the catalog (default 10 minutes: a dump of a
+    /// large catalog takes a while, and a reuser does not need it fresher).
+    pub dump_interval: std::time::Duration,
 }
 
 /// How and when the link checker checks the distributions' URLs.
@@ -209,6 +215,7 @@ impl Settings {
                     .unwrap_or_else(default_query_memory_mib),
             )?
             .saturating_mul(1024 * 1024),
+            dump_interval: std::time::Duration::from_secs(raw.dump_interval.unwrap_or(600)),
             link_checks: LinkChecks {
                 interval: raw
                     .link_check_interval

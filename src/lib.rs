@@ -16,6 +16,7 @@
 //! - [`limits`], below them all: guards every parser from input that would take the
 //!   server down.
 
+pub mod about;
 pub mod access;
 pub mod commands;
 pub mod config;

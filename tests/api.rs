@@ -8,6 +8,7 @@ mod common;
 
 /// The tests, one module per part of the server (files in `tests/api/`).
 mod api {
+    mod about;
     mod browser;
     mod catalog_feed;
     mod catalog_history;

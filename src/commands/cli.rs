@@ -92,6 +92,9 @@ pub struct Cli {
     /// Seconds one link check may take [default: 20].
     #[arg(long, global = true, env = "PASSERELLE_LINK_CHECK_TIMEOUT")]
     pub link_check_timeout: Option<u64>,
+    /// Seconds at least between two dumps of the catalog at /dump.nq.gz [default: 600].
+    #[arg(long, global = true, env = "PASSERELLE_DUMP_INTERVAL")]
+    pub dump_interval: Option<u64>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -193,6 +196,7 @@ pub fn settings(cli: &Cli) -> Result<Settings, CommandError> {
         link_check_interval: cli.link_check_interval,
         link_check_delay: cli.link_check_delay,
         link_check_timeout: cli.link_check_timeout,
+        dump_interval: cli.dump_interval,
     };
     Ok(Settings::resolve(flags.over(file))?)
 }

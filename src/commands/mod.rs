@@ -96,6 +96,11 @@ pub async fn serve(settings: &Settings) -> Result<(), CommandError> {
     tokio::spawn(end_embargoes(store.clone()));
     let state = AppState::new(store.clone(), settings)?;
     search::catch_up(&state, &store).await;
+    state
+        .about()
+        .dump
+        .clone()
+        .keep_current(settings.dump_interval);
     let board = state.board().clone();
     links::start_schedule(
         settings,

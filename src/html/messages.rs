@@ -500,6 +500,20 @@ mod tests {
         "need_name",
         "field_bad_doi",
         "field_bad_class",
+        "kind_shapes",
+        "kind_void",
+        "about_shapes_title",
+        "about_shapes_intro",
+        "about_void_title",
+        "about_void_intro",
+        "link_access",
+        "link_download",
+        "link_reachable",
+        "link_not_found",
+        "link_refused",
+        "link_server_error",
+        "link_no_answer",
+        "link_not_checked",
     ];
 
     #[test]

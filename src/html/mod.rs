@@ -222,6 +222,7 @@ impl Pages {
             include_str!("templates/quality_dashboard.html"),
         )?;
         env.add_template("reports.html", include_str!("templates/reports.html"))?;
+        env.add_template("source.html", include_str!("templates/source.html"))?;
         env.add_template("reuses.html", include_str!("templates/reuses.html"))?;
         env.add_template(
             "harvest_job.html",

@@ -282,6 +282,24 @@ impl Pages {
     }
 }
 
+impl Pages {
+    /// A description the catalog gives of itself (`what`: `shapes` or `void`), shown as
+    /// its Turtle, with links to the other syntaxes.
+    pub fn source(&self, what: &str, turtle: &str, frame: &Frame<'_>) -> Result<String, PageError> {
+        let t = super::messages(frame.language);
+        self.render(
+            "source.html",
+            frame,
+            json!({
+                "title": t.get(format!("about_{what}_title").as_str()),
+                "intro": t.get(format!("about_{what}_intro").as_str()),
+                "turtle": turtle,
+                "formats": super::format_links(crate::model::Variants::FormatParameter(frame.here)),
+            }),
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

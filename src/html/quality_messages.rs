@@ -33,6 +33,33 @@ pub(super) const QUALITY: &[(&str, &str, &str)] = &[
         "Notée selon la méthode de l'évaluation de la qualité des métadonnées (MQA) de data.europa.eu : 405 points sur cinq dimensions. Chaque point manquant est accompagné de ce qu'il faut faire.",
     ),
     ("quality_score", "Score", "Note"),
+    // What the catalog says about itself.
+    ("kind_shapes", "Application profile", "Profil d'application"),
+    (
+        "kind_void",
+        "Dataset description (VoID)",
+        "Description du jeu de données (VoID)",
+    ),
+    (
+        "about_shapes_title",
+        "The shapes our records meet",
+        "Les formes que respectent nos fiches",
+    ),
+    (
+        "about_shapes_intro",
+        "The SHACL shapes the write API and the publishing forms check: a profile of DCAT-AP 3.0.1. Run them on any record with a SHACL validator.",
+        "Les formes SHACL que vérifient l'API d'écriture et les formulaires de publication : un profil de DCAT-AP 3.0.1. Appliquez-les à toute fiche avec un validateur SHACL.",
+    ),
+    (
+        "about_void_title",
+        "What the catalog holds",
+        "Ce que contient le catalogue",
+    ),
+    (
+        "about_void_intro",
+        "The catalog described in VoID: its triples and entities, by class and by property, the vocabularies it uses, where to query it and where to download it whole.",
+        "Le catalogue décrit en VoID : ses triplets et entités, par classe et par propriété, les vocabulaires qu'il emploie, où l'interroger et où le télécharger en entier.",
+    ),
     // The DCAT-AP check of a harvest job.
     ("policy", "Policy", "Politique"),
     (

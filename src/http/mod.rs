@@ -1,6 +1,7 @@
 //! The actix-web application: one routing table ([`configure`]) used by `serve` and by the
 //! tests, one shared [`AppState`], one span per request.
 
+mod about;
 mod answers;
 mod api;
 mod auth;
@@ -66,6 +67,8 @@ pub struct AppState {
     board: crate::quality::board::Board,
     /// What the link checker found at the distributions' URLs.
     links: crate::links::LinkBook,
+    /// What the catalog says about itself (shapes, VoID, dump).
+    about: Arc<crate::about::About>,
     validator: Arc<crate::validate::Validator>,
     limits: Limits,
     fast_queries: Arc<sparql::fast_path::FastQueries>,
@@ -98,6 +101,9 @@ pub enum StartError {
     /// The bundled vocabularies do not parse.
     #[error("the bundled vocabularies do not parse: {0}")]
     Vocabularies(#[source] crate::store::StoreError),
+    /// The application profile does not parse (a build defect).
+    #[error("the application profile does not parse: {0}")]
+    About(String),
     /// The stored link checks cannot be read.
     #[error("the stored link checks cannot be read: {0}")]
     LinkChecks(#[source] crate::store::StoreError),
@@ -170,6 +176,7 @@ impl AppState {
             crate::store::bundled_vocabularies().map_err(StartError::Vocabularies)?;
         let validator = Arc::new(crate::validate::Validator::new()?);
         let links = crate::links::LinkBook::load(&store).map_err(StartError::LinkChecks)?;
+        let about = Arc::new(crate::about::About::of(&store).map_err(StartError::About)?);
         let scorer = crate::quality::board::Scorer {
             codes: Arc::new(crate::quality::Codes::of(&vocabularies)),
             validator: validator.clone(),
@@ -194,6 +201,7 @@ impl AppState {
             scorer,
             board,
             links,
+            about,
             validator,
             limits: Limits {
                 max_body: settings.max_body,
@@ -251,6 +259,11 @@ impl AppState {
         &self.links
     }
 
+    /// What the catalog says about itself, for the server to keep its dump current.
+    pub fn about(&self) -> &crate::about::About {
+        &self.about
+    }
+
     /// The quality board, for the link checks to have datasets scored again.
     pub fn board(&self) -> &crate::quality::board::Board {
         &self.board
@@ -293,7 +306,7 @@ impl AppState {
 }
 
 /// A resource answering GET, and HEAD like GET without a body; other methods get 405.
-fn readable<F, Args>(path: &str, handler: F) -> actix_web::Resource
+pub(super) fn readable<F, Args>(path: &str, handler: F) -> actix_web::Resource
 where
     F: Handler<Args>,
     Args: FromRequest + 'static,
@@ -482,6 +495,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                 )
                 .service(readable("/annotations/{id}", feedback::annotation))
                 .service(readable("/quality", quality::dashboard))
+                .configure(about::routes)
                 .service(readable("/reuses", reuses::all))
                 .service(readable("/reuses/{id}", reuses::one))
                 .service(

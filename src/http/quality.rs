@@ -171,7 +171,7 @@ fn links_of(
 }
 
 /// `triples` in the RDF syntax `representation`.
-fn rdf(
+pub(super) fn rdf(
     triples: Vec<oxigraph::model::Triple>,
     representation: Representation,
 ) -> Result<Vec<u8>, HttpError> {
@@ -183,7 +183,7 @@ fn rdf(
 }
 
 /// `body` as the answer at `here` (its other syntaxes at `?format=`).
-fn answer(
+pub(super) fn answer(
     request: &HttpRequest,
     body: Vec<u8>,
     representation: Representation,

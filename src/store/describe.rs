@@ -89,8 +89,15 @@ impl CatalogStore {
     /// Its `dct:modified` moves with every write of a dataset (see `records.rs`).
     pub(in crate::store) fn describe_catalog(&self) -> Result<Description, StoreError> {
         let catalog = self.base.catalog();
-        let quads = self.graph_quads(self.base.catalog_graph().as_ref())?;
+        let mut quads = self.graph_quads(self.base.catalog_graph().as_ref())?;
         let modified = modified_of(&quads, &catalog).max(self.touched());
+        // Where its VoID description is (the counts, the dump, the endpoint).
+        quads.push(Quad::new(
+            catalog.clone(),
+            NamedNodeRef::new_unchecked("http://rdfs.org/ns/void#inDataset"),
+            NamedNode::new_unchecked(format!("{}.well-known/void#catalog", self.base.as_str())),
+            self.base.catalog_graph(),
+        ));
         self.finish(catalog, quads, modified)
     }
 

@@ -119,6 +119,7 @@ impl CatalogStore {
             }
         }
         transaction.commit()?;
+        self.derived_written();
         Ok(())
     }
 }

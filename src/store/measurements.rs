@@ -33,6 +33,7 @@ impl CatalogStore {
             ));
         }
         transaction.commit()?;
+        self.derived_written();
         Ok(())
     }
 

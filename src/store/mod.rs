@@ -51,6 +51,7 @@ mod seed;
 mod snapshots;
 mod sparql;
 mod state;
+mod statistics;
 mod update_scope;
 mod vocabularies;
 mod withdrawn;
@@ -74,6 +75,7 @@ pub use oxigraph::sparql::CancellationToken;
 pub use sparql::{
     Answer, AnswerKind, AnswerTable, PreparedQuery, ResultsSyntax, UsingDataset, declared_prefixes,
 };
+pub use statistics::Statistics;
 pub use vocabularies::bundled_vocabularies;
 pub use write::{
     IncomingDataset, Removal, SourceRef, Verdict, WriteKind, WriteSummary, WrittenRecord,
@@ -125,6 +127,9 @@ pub struct CatalogStore {
     evaluator: oxigraph::sparql::SparqlEvaluator,
     /// Told of every change to public datasets (see `changes.rs`).
     watchers: Arc<RwLock<Vec<ChangeWatcher>>>,
+    /// Writes of derived graphs (quality measurements, link checks), which move no
+    /// generation: the dump follows them too.
+    derived_writes: Arc<AtomicU64>,
 }
 
 /// A feed header and the store generation it was made at.
@@ -182,6 +187,7 @@ impl CatalogStore {
             snapshots: Arc::new(snapshots::Snapshots::new(data_dir)),
             evaluator,
             watchers: Arc::default(),
+            derived_writes: Arc::default(),
         })
     }
 
@@ -222,6 +228,20 @@ impl CatalogStore {
     /// Exact while the server runs: it holds the store's lock, so no one else writes.
     pub(in crate::store) fn generation(&self) -> u64 {
         self.generation.load(Ordering::Acquire)
+    }
+
+    /// The generation and the count of derived writes: changes with anything written to
+    /// the public store, records or derived graphs (what the dump is checked against).
+    pub fn revision(&self) -> (u64, u64) {
+        (
+            self.generation(),
+            self.derived_writes.load(Ordering::Acquire),
+        )
+    }
+
+    /// Counts a write of a derived graph.
+    fn derived_written(&self) {
+        self.derived_writes.fetch_add(1, Ordering::AcqRel);
     }
 
     /// Held while writing.

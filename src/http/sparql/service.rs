@@ -54,6 +54,25 @@ fn description(endpoint: &NamedNode) -> Vec<Quad> {
             dataset.clone().into(),
         ),
         quad(dataset.clone().into(), rdf_type, sd("Dataset").into()),
+        // What its data meets and what it holds: the profile's shapes, the VoID counts.
+        quad(
+            dataset.clone().into(),
+            crate::model::vocab::dct::CONFORMS_TO,
+            NamedNode::new_unchecked(format!(
+                "{}shapes",
+                endpoint.as_str().trim_end_matches("sparql")
+            ))
+            .into(),
+        ),
+        quad(
+            dataset.clone().into(),
+            NamedNodeRef::new_unchecked("http://www.w3.org/2000/01/rdf-schema#seeAlso"),
+            NamedNode::new_unchecked(format!(
+                "{}.well-known/void",
+                endpoint.as_str().trim_end_matches("sparql")
+            ))
+            .into(),
+        ),
         quad(
             dataset.into(),
             sd("defaultGraph").as_ref(),

@@ -1,0 +1,234 @@
+//! The catalog's VoID description, `{base}.well-known/void` (the place RFC 5785 and the
+//! VoID note name): how many triples and entities it holds, by class and by property, the
+//! vocabularies it uses, where to query it and where to download it all.
+//!
+//! Counting scans the store, so a description is kept with the store generation it
+//! counted: a request after a write gets the last one at once while a new count runs in
+//! the background (one at a time); only the very first request waits for a count.
+
+use crate::model::vocab::RDF_TYPE;
+use crate::store::{CatalogStore, Statistics, StoreError};
+use oxigraph::model::{Literal, NamedNode, Triple};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+const VOID: &str = "http://rdfs.org/ns/void#";
+const DCT: &str = "http://purl.org/dc/terms/";
+const FOAF: &str = "http://xmlns.com/foaf/0.1/";
+
+/// A description and the store revision it counted.
+type Counted = Option<((u64, u64), Arc<Vec<Triple>>)>;
+
+/// The VoID description, counted at one store generation.
+#[derive(Clone, Default)]
+pub struct Void {
+    last: Arc<Mutex<Counted>>,
+    counting: Arc<AtomicBool>,
+}
+
+impl Void {
+    /// The description of `store`: the last one counted, and a new count started in the
+    /// background when the store changed since (counted now when there is none).
+    pub fn of(&self, store: &CatalogStore) -> Result<Arc<Vec<Triple>>, StoreError> {
+        let generation = store.revision();
+        let last = self.lock().clone();
+        match last {
+            Some((counted, triples)) => {
+                if counted != generation && !self.counting.swap(true, Ordering::AcqRel) {
+                    let (void, store) = (self.clone(), store.clone());
+                    std::thread::spawn(move || {
+                        if let Err(error) = void.count(&store) {
+                            tracing::error!(%error, "the VoID description could not be counted");
+                        }
+                        void.counting.store(false, Ordering::Release);
+                    });
+                }
+                Ok(triples)
+            }
+            None => self.count(store),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Counted> {
+        self.last.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Counts `store` now and keeps the description.
+    fn count(&self, store: &CatalogStore) -> Result<Arc<Vec<Triple>>, StoreError> {
+        let generation = store.revision();
+        let statistics = store.statistics()?;
+        let triples = Arc::new(description(store.base().as_str(), &statistics));
+        *self.lock() = Some((generation, triples.clone()));
+        Ok(triples)
+    }
+}
+
+fn iri(text: String) -> NamedNode {
+    NamedNode::new_unchecked(text)
+}
+
+fn term(namespace: &str, local: &str) -> NamedNode {
+    iri(format!("{namespace}{local}"))
+}
+
+/// The namespace of a class or property IRI: up to its last `#` or `/`.
+fn namespace(of: &str) -> &str {
+    of.rfind(['#', '/']).map_or(of, |at| &of[..=at])
+}
+
+/// The VoID triples for `statistics` of the catalog at `base`.
+fn description(base: &str, statistics: &Statistics) -> Vec<Triple> {
+    let document = iri(format!("{base}.well-known/void"));
+    let dataset = iri(format!("{base}.well-known/void#catalog"));
+    let count = |n: u64| Literal::from(i64::try_from(n).unwrap_or(i64::MAX));
+    let mut out = vec![
+        Triple::new(document.clone(), RDF_TYPE, term(VOID, "DatasetDescription")),
+        Triple::new(
+            document.clone(),
+            term(FOAF, "primaryTopic"),
+            dataset.clone(),
+        ),
+        Triple::new(dataset.clone(), RDF_TYPE, term(VOID, "Dataset")),
+        Triple::new(
+            dataset.clone(),
+            term(FOAF, "homepage"),
+            iri(base.to_owned()),
+        ),
+        Triple::new(
+            dataset.clone(),
+            term(VOID, "rootResource"),
+            iri(base.to_owned()),
+        ),
+        Triple::new(
+            dataset.clone(),
+            term(VOID, "sparqlEndpoint"),
+            iri(format!("{base}sparql")),
+        ),
+        Triple::new(
+            dataset.clone(),
+            term(VOID, "dataDump"),
+            iri(format!("{base}dump.nq.gz")),
+        ),
+        Triple::new(
+            dataset.clone(),
+            term(VOID, "feature"),
+            iri("http://www.w3.org/ns/formats/N-Quads".into()),
+        ),
+        Triple::new(dataset.clone(), term(VOID, "uriSpace"), Literal::from(base)),
+        Triple::new(
+            dataset.clone(),
+            term(VOID, "triples"),
+            count(statistics.triples),
+        ),
+        Triple::new(
+            dataset.clone(),
+            term(VOID, "entities"),
+            count(statistics.entities),
+        ),
+        Triple::new(
+            dataset.clone(),
+            term(VOID, "distinctSubjects"),
+            count(statistics.distinct_subjects),
+        ),
+        Triple::new(
+            dataset.clone(),
+            term(VOID, "classes"),
+            count(statistics.classes.len() as u64),
+        ),
+        Triple::new(
+            dataset.clone(),
+            term(VOID, "properties"),
+            count(statistics.properties.len() as u64),
+        ),
+        Triple::new(
+            dataset.clone(),
+            term(DCT, "conformsTo"),
+            iri("http://www.w3.org/TR/void/".into()),
+        ),
+    ];
+    let mut vocabularies = std::collections::BTreeSet::new();
+    let partition = |kind: &str, n: usize| iri(format!("{base}.well-known/void#{kind}-{n}"));
+    for (n, (class, members)) in statistics.classes.iter().enumerate() {
+        let part = partition("class", n + 1);
+        out.push(Triple::new(
+            dataset.clone(),
+            term(VOID, "classPartition"),
+            part.clone(),
+        ));
+        out.push(Triple::new(
+            part.clone(),
+            term(VOID, "class"),
+            iri(class.clone()),
+        ));
+        out.push(Triple::new(part, term(VOID, "entities"), count(*members)));
+        vocabularies.insert(namespace(class).to_owned());
+    }
+    for (n, (property, uses)) in statistics.properties.iter().enumerate() {
+        let part = partition("property", n + 1);
+        out.push(Triple::new(
+            dataset.clone(),
+            term(VOID, "propertyPartition"),
+            part.clone(),
+        ));
+        out.push(Triple::new(
+            part.clone(),
+            term(VOID, "property"),
+            iri(property.clone()),
+        ));
+        out.push(Triple::new(part, term(VOID, "triples"), count(*uses)));
+        vocabularies.insert(namespace(property).to_owned());
+    }
+    for vocabulary in vocabularies {
+        out.push(Triple::new(
+            dataset.clone(),
+            term(VOID, "vocabulary"),
+            iri(vocabulary),
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partitions_and_vocabularies_follow_the_counts() {
+        let mut statistics = Statistics {
+            triples: 10,
+            entities: 3,
+            distinct_subjects: 4,
+            ..Statistics::default()
+        };
+        statistics
+            .classes
+            .insert("http://www.w3.org/ns/dcat#Dataset".into(), 2);
+        statistics
+            .properties
+            .insert("http://purl.org/dc/terms/title".into(), 5);
+        let triples = description("http://ex.org/", &statistics);
+        let value = |p: &str| {
+            triples
+                .iter()
+                .filter(|t| t.predicate == term(VOID, p))
+                .map(|t| t.object.to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            value("triples"),
+            [
+                "\"10\"^^<http://www.w3.org/2001/XMLSchema#integer>",
+                "\"5\"^^<http://www.w3.org/2001/XMLSchema#integer>"
+            ]
+        );
+        assert_eq!(value("class"), ["<http://www.w3.org/ns/dcat#Dataset>"]);
+        assert_eq!(
+            value("vocabulary"),
+            [
+                "<http://purl.org/dc/terms/>",
+                "<http://www.w3.org/ns/dcat#>"
+            ]
+        );
+        assert_eq!(value("dataDump"), ["<http://ex.org/dump.nq.gz>"]);
+    }
+}
