@@ -58,6 +58,8 @@ pub struct RawSettings {
     pub link_check_timeout: Option<u64>,
     /// Seconds at least between two dumps of the catalog.
     pub dump_interval: Option<u64>,
+    /// The most bytes of a CSV file read to check it against its data standard.
+    pub max_standard_check_bytes: Option<u64>,
 }
 
 impl RawSettings {
@@ -100,6 +102,9 @@ impl RawSettings {
             link_check_delay: self.link_check_delay.or(lower.link_check_delay),
             link_check_timeout: self.link_check_timeout.or(lower.link_check_timeout),
             dump_interval: self.dump_interval.or(lower.dump_interval),
+            max_standard_check_bytes: self
+                .max_standard_check_bytes
+                .or(lower.max_standard_check_bytes),
         }
     }
 }
@@ -163,6 +168,9 @@ pub struct LinkChecks {
     pub delay: std::time::Duration,
     /// How long one check may take (default 20 s).
     pub timeout: std::time::Duration,
+    /// The most bytes of a CSV file read to check it against the Table Schema its
+    /// distribution declares (default 50 MiB; past it, the check stops and says so).
+    pub max_csv_bytes: u64,
 }
 
 impl Settings {
@@ -231,6 +239,7 @@ impl Settings {
                     }
                     seconds => std::time::Duration::from_secs(seconds.unwrap_or(20)),
                 },
+                max_csv_bytes: raw.max_standard_check_bytes.unwrap_or(50 * 1024 * 1024),
             },
         })
     }

@@ -33,6 +33,7 @@ pub mod oai;
 pub mod quality;
 pub mod rdf;
 pub mod search;
+pub mod standards;
 #[allow(clippy::disallowed_types)] // the one layer that talks to Oxigraph
 pub mod store;
 pub mod validate;

@@ -41,6 +41,7 @@ mod api {
     mod sparql_page;
     mod sparql_protocol;
     mod sparql_timeout;
+    mod standards;
     mod write_api;
     mod write_api_kinds;
 }

@@ -95,6 +95,9 @@ pub struct Cli {
     /// Seconds at least between two dumps of the catalog at /dump.nq.gz [default: 600].
     #[arg(long, global = true, env = "PASSERELLE_DUMP_INTERVAL")]
     pub dump_interval: Option<u64>,
+    /// Most bytes of a CSV file read to check it against its data standard [default: 50 MiB].
+    #[arg(long, global = true, env = "PASSERELLE_MAX_STANDARD_CHECK_BYTES")]
+    pub max_standard_check_bytes: Option<u64>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -197,6 +200,7 @@ pub fn settings(cli: &Cli) -> Result<Settings, CommandError> {
         link_check_delay: cli.link_check_delay,
         link_check_timeout: cli.link_check_timeout,
         dump_interval: cli.dump_interval,
+        max_standard_check_bytes: cli.max_standard_check_bytes,
     };
     Ok(Settings::resolve(flags.over(file))?)
 }

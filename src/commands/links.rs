@@ -6,6 +6,7 @@ use crate::config::Settings;
 use crate::harvest::FetchOptions;
 use crate::links::{LinkBook, Politeness, Prober, round, schedule::Schedule};
 use crate::model::RecordId;
+use crate::standards::conformance::{StandardBook, check_declared};
 use crate::store::{CatalogStore, LinkCheck};
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
@@ -37,7 +38,7 @@ fn politeness(settings: &Settings) -> Politeness {
 pub fn start_schedule(
     settings: &Settings,
     store: &CatalogStore,
-    book: &LinkBook,
+    (book, standards): (&LinkBook, &StandardBook),
     rescore: Box<dyn Fn(Vec<RecordId>) + Send + Sync>,
 ) -> Result<(), CommandError> {
     let Some(interval) = settings.link_checks.interval else {
@@ -50,6 +51,8 @@ pub fn start_schedule(
         politeness: politeness(settings),
         interval,
         changed: rescore,
+        standards: standards.clone(),
+        max_csv_bytes: settings.link_checks.max_csv_bytes,
     }
     .spawn();
     Ok(())
@@ -76,6 +79,33 @@ pub fn check_links(settings: &Settings) -> Result<(), CommandError> {
     bar.finish();
     store.put_link_checks(&checks)?;
     println!("{}", tally(&checks));
+    let live: Vec<RecordId> = store
+        .distribution_links()?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let declared = store.declared_standards(&live)?;
+    let limits = crate::standards::Limits {
+        max_bytes: settings.link_checks.max_csv_bytes,
+        ..crate::standards::Limits::default()
+    };
+    let book = StandardBook::default();
+    let checked = super::runtime()?.block_on(check_declared(
+        prober.fetcher(),
+        &declared,
+        (&store, &book),
+        &limits,
+        |_| true,
+    ))?;
+    if !checked.is_empty() {
+        let conform = checked.iter().filter(|c| c.conforms()).count();
+        println!(
+            "{} CSV files checked against their data standard: {conform} conform",
+            checked.len()
+        );
+    }
     Ok(())
 }
 

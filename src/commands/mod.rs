@@ -105,7 +105,7 @@ pub async fn serve(settings: &Settings) -> Result<(), CommandError> {
     links::start_schedule(
         settings,
         &store,
-        state.links(),
+        (state.links(), state.standards()),
         Box::new(move |ids| board.rescore(ids)),
     )?;
     let interrupted = tokio::task::spawn_blocking(move || sources::fail_interrupted(&store))

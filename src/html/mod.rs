@@ -36,7 +36,7 @@ pub use messages::{messages, other_language};
 use minijinja::Environment;
 use minijinja::value::Serde;
 use oxigraph::model::{NamedOrBlankNodeRef, Term};
-pub use quality::{Assessed, CheckedLink};
+pub use quality::{Assessed, CheckedLink, DeclaredStandard};
 pub use query::{Download, Outcome, QueryPage};
 pub use search::SearchView;
 use serde::Serialize;

@@ -17,6 +17,42 @@ pub struct Assessed<'a> {
     pub edit: Option<&'a str>,
     /// The URLs its distributions give, with their last check.
     pub links: &'a [CheckedLink],
+    /// The CSV files that declare a data standard, with their last check.
+    pub standards: &'a [DeclaredStandard],
+}
+
+/// A CSV file a distribution says conforms to a Table Schema, and its last check.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DeclaredStandard {
+    /// The file.
+    pub file: String,
+    /// The Table Schema.
+    pub schema: String,
+    /// The last check, if any.
+    pub check: Option<crate::standards::conformance::StandardCheck>,
+}
+
+/// Errors shown per file on the page (the JSON has all those kept).
+const ERRORS_SHOWN: usize = 20;
+
+/// A declared standard's part of the page.
+fn standard_row(standard: &DeclaredStandard) -> Value {
+    let outcome = standard.check.as_ref().and_then(|c| c.outcome.as_ref());
+    json!({
+        "file": standard.file,
+        "schema": standard.schema,
+        "web": standard.file.starts_with("http://") || standard.file.starts_with("https://"),
+        "checked": standard.check.as_ref().map(|c| c.checked.replace('T', " ").chars().take(16).collect::<String>() + " UTC"),
+        "conforms": standard.check.as_ref().map(crate::standards::conformance::StandardCheck::conforms),
+        "error": standard.check.as_ref().and_then(|c| c.error.clone()),
+        "rows": outcome.map(|o| o.rows),
+        "errors_total": outcome.map(|o| o.errors_total),
+        "stopped": outcome.and_then(|o| o.stopped.clone()),
+        "errors": outcome.map(|o| o.errors.iter().take(ERRORS_SHOWN).map(|e| json!({
+            "line": e.line, "column": e.column, "value": e.value,
+            "rule": serde_json::to_value(e.rule).ok(), "message": e.message,
+        })).collect::<Vec<_>>()),
+    })
 }
 
 /// A URL a distribution gives, with what the link checker last found there.
@@ -163,6 +199,7 @@ impl Pages {
                 "title": format!("{} {}", t.get("quality_of").copied().unwrap_or_default(), dataset.title),
                 "dataset": { "page": dataset.page, "title": dataset.title },
                 "links": dataset.links.iter().map(|l| link_row(l, t)).collect::<Vec<_>>(),
+                "standards": dataset.standards.iter().map(standard_row).collect::<Vec<_>>(),
                 "total": shown(assessment.total),
                 "maximum": crate::quality::metrics::maximum(),
                 "band": band,

@@ -67,6 +67,8 @@ pub struct AppState {
     board: crate::quality::board::Board,
     /// What the link checker found at the distributions' URLs.
     links: crate::links::LinkBook,
+    /// What the CSV files that declare a data standard were found to be.
+    standards: crate::standards::conformance::StandardBook,
     /// What the catalog says about itself (shapes, VoID, dump).
     about: Arc<crate::about::About>,
     validator: Arc<crate::validate::Validator>,
@@ -104,8 +106,8 @@ pub enum StartError {
     /// The application profile does not parse (a build defect).
     #[error("the application profile does not parse: {0}")]
     About(String),
-    /// The stored link checks cannot be read.
-    #[error("the stored link checks cannot be read: {0}")]
+    /// The stored link or data-standard checks cannot be read.
+    #[error("the stored link or data-standard checks cannot be read: {0}")]
     LinkChecks(#[source] crate::store::StoreError),
 }
 
@@ -176,6 +178,8 @@ impl AppState {
             crate::store::bundled_vocabularies().map_err(StartError::Vocabularies)?;
         let validator = Arc::new(crate::validate::Validator::new()?);
         let links = crate::links::LinkBook::load(&store).map_err(StartError::LinkChecks)?;
+        let standards = crate::standards::conformance::StandardBook::load(&store)
+            .map_err(StartError::LinkChecks)?;
         let about = Arc::new(crate::about::About::of(&store).map_err(StartError::About)?);
         let scorer = crate::quality::board::Scorer {
             codes: Arc::new(crate::quality::Codes::of(&vocabularies)),
@@ -201,6 +205,7 @@ impl AppState {
             scorer,
             board,
             links,
+            standards,
             about,
             validator,
             limits: Limits {
@@ -257,6 +262,11 @@ impl AppState {
     /// What the link checker found, for the server to schedule its checks.
     pub fn links(&self) -> &crate::links::LinkBook {
         &self.links
+    }
+
+    /// What the data-standard checks found, for the server to schedule them.
+    pub fn standards(&self) -> &crate::standards::conformance::StandardBook {
+        &self.standards
     }
 
     /// What the catalog says about itself, for the server to keep its dump current.

@@ -6,7 +6,7 @@ use super::AppState;
 use super::errors::HttpError;
 use super::extract::Language;
 use super::respond::{Rendered, choose, query_parameter, respond};
-use crate::html::{Assessed, CheckedLink, Frame};
+use crate::html::{Assessed, CheckedLink, DeclaredStandard, Frame};
 use crate::model::vocab::{dcat, dct};
 use crate::model::{RecordId, ResourceKind, Variants};
 use crate::quality::{Assessment, dqv};
@@ -66,12 +66,21 @@ pub async fn quality(
             };
             let title = crate::html::text_in(&description, dct::TITLE, language)
                 .unwrap_or_else(|| asked.as_str().to_owned());
-            Ok::<_, HttpError>(Some((assessment, topic, title, description)))
+            let declared = store.declared_standards(std::slice::from_ref(&asked))?;
+            Ok::<_, HttpError>(Some((assessment, topic, title, description, declared)))
         })
         .await?
         .ok_or_else(not_found)?;
-    let (assessment, topic, title, description) = found;
+    let (assessment, topic, title, description, declared) = found;
     let links = links_of(&description, &topic, &state.links);
+    let standards: Vec<DeclaredStandard> = declared
+        .into_iter()
+        .map(|d| DeclaredStandard {
+            check: state.standards.get(&d.file, &d.schema),
+            file: d.file,
+            schema: d.schema,
+        })
+        .collect();
     let page = state.store.base().resource(ResourceKind::Dataset, &record);
     let here = format!("{}/quality", page.as_str());
     if json {
@@ -80,6 +89,7 @@ pub async fn quality(
             .json(Answer {
                 assessment: &assessment,
                 links: links.iter().map(LinkAnswer::of).collect(),
+                standards: &standards,
             }));
     }
     let representation = representation.unwrap_or(Representation::Html);
@@ -87,7 +97,7 @@ pub async fn quality(
         html(
             &request,
             &state,
-            (&assessment, &title, &links),
+            (&assessment, &title, (&links, &standards)),
             (page.as_str(), &here),
             language,
         )?
@@ -103,6 +113,7 @@ struct Answer<'a> {
     #[serde(flatten)]
     assessment: &'a Assessment,
     links: Vec<LinkAnswer<'a>>,
+    standards: &'a [DeclaredStandard],
 }
 
 /// A URL's last check, in the JSON.
@@ -214,7 +225,11 @@ fn wants_json(request: &HttpRequest) -> Result<bool, HttpError> {
 fn html(
     request: &HttpRequest,
     state: &AppState,
-    (assessment, title, links): (&Assessment, &str, &[CheckedLink]),
+    (assessment, title, (links, standards)): (
+        &Assessment,
+        &str,
+        (&[CheckedLink], &[DeclaredStandard]),
+    ),
     (page, here): (&str, &str),
     language: &'static str,
 ) -> Result<Vec<u8>, HttpError> {
@@ -232,6 +247,7 @@ fn html(
         title,
         edit: edit.as_deref(),
         links,
+        standards,
     };
     Ok(state
         .pages

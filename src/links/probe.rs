@@ -26,6 +26,11 @@ impl Prober {
         })
     }
 
+    /// The guarded fetcher, for the downloads of the data-standard checks.
+    pub fn fetcher(&self) -> &Fetcher {
+        &self.fetcher
+    }
+
     /// The check of `url` now.
     pub async fn check(&self, url: &str) -> LinkCheck {
         let checked = time::OffsetDateTime::now_utc();

@@ -6,6 +6,7 @@
 use super::round::{Politeness, check};
 use super::{LinkBook, Prober};
 use crate::model::RecordId;
+use crate::standards::conformance::{StandardBook, StandardCheck, check_declared};
 use crate::store::{CatalogStore, LinkCheck, RecordChange, StoreError};
 use std::collections::{BTreeSet, HashSet};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -25,6 +26,10 @@ pub struct Schedule {
     pub interval: Duration,
     /// Told of the datasets whose URLs answered anew.
     pub changed: Box<dyn Fn(Vec<RecordId>) + Send + Sync>,
+    /// The data-standard checks in memory.
+    pub standards: StandardBook,
+    /// The most bytes of a CSV file read to check it.
+    pub max_csv_bytes: u64,
 }
 
 /// The longest wait between two looks over every URL for those due.
@@ -89,6 +94,12 @@ impl Schedule {
             Some(ids) => store.distribution_links_of(&ids),
         })
         .await?;
+        self.check_links(&links).await?;
+        self.check_standards(&links).await
+    }
+
+    /// Checks the URLs of `links` due; tells of the datasets whose URLs answered anew.
+    async fn check_links(&self, links: &[(RecordId, String)]) -> Result<(), StoreError> {
         let now = time::OffsetDateTime::now_utc();
         let due: Vec<String> = links
             .iter()
@@ -117,13 +128,47 @@ impl Schedule {
         blocking(move || store.put_link_checks(&kept)).await?;
         self.book.put(checks);
         let datasets: BTreeSet<RecordId> = links
-            .into_iter()
+            .iter()
             .filter(|(_, url)| answered_anew.contains(url))
-            .map(|(id, _)| id)
+            .map(|(id, _)| id.clone())
             .collect();
         if !datasets.is_empty() {
             (self.changed)(datasets.into_iter().collect());
         }
+        Ok(())
+    }
+
+    /// Checks the CSV files of the datasets of `links` that declare a Table Schema, when
+    /// their last check is older than the interval.
+    async fn check_standards(&self, links: &[(RecordId, String)]) -> Result<(), StoreError> {
+        let ids: Vec<RecordId> = links
+            .iter()
+            .map(|(id, _)| id.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let store = self.store.clone();
+        let declared = blocking(move || store.declared_standards(&ids)).await?;
+        if declared.is_empty() {
+            return Ok(());
+        }
+        let now = time::OffsetDateTime::now_utc();
+        let due = |last: Option<&StandardCheck>| {
+            last.and_then(|l| {
+                time::OffsetDateTime::parse(
+                    &l.checked,
+                    &time::format_description::well_known::Rfc3339,
+                )
+                .ok()
+            })
+            .is_none_or(|checked| now - checked >= self.interval)
+        };
+        let limits = crate::standards::Limits {
+            max_bytes: self.max_csv_bytes,
+            ..crate::standards::Limits::default()
+        };
+        let stores = (&self.store, &self.standards);
+        check_declared(self.prober.fetcher(), &declared, stores, &limits, due).await?;
         Ok(())
     }
 }

@@ -34,6 +34,7 @@
 
 mod annotations;
 mod changes;
+mod conformance;
 mod describe;
 mod documents;
 mod drafts;
@@ -58,6 +59,7 @@ mod withdrawn;
 mod write;
 
 pub use changes::{ChangeWatcher, RecordChange};
+pub use conformance::{Checked, Declared};
 pub use describe::{Description, FeedHeader};
 pub use documents::HarvestDocument;
 pub use error::StoreError;
