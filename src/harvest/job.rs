@@ -9,14 +9,13 @@ use super::ahead::{Ahead, Fetch};
 use super::blocking;
 use super::digest::DigestError;
 use super::fetch::{Fetcher, Validators};
-use super::map::{HarvestedDataset, came_from_us};
+use super::map::{HarvestedDataset, came_from_us, checked};
 use super::read::ReadPage;
 use super::report::{JobError, JobReport, JobStatus, now_text};
 use super::sources::{self, PageMemo, RunOptions, SourceError};
-use crate::model::vocab::dct;
 use crate::store::Harvests;
 use crate::store::{CatalogStore, IncomingDataset, Provenance, SourceRef, StoreError, Verdict};
-use oxigraph::model::{Graph, NamedNode, TermRef};
+use oxigraph::model::{Graph, NamedNode};
 use std::collections::HashSet;
 use tracing::Instrument;
 
@@ -545,37 +544,6 @@ impl Run<'_> {
         })
         .await
     }
-}
-
-/// The harvest's own checks of a dataset, before it is stored; and its fingerprint.
-/// The application profile's findings are quality feedback, not a reason to refuse what a
-/// source publishes; but a dataset without a title cannot be shown to anyone.
-fn checked(
-    dataset: HarvestedDataset,
-    digest: Result<String, DigestError>,
-) -> Result<IncomingDataset, (NamedNode, String)> {
-    let titled = dataset.triples.iter().any(|t| {
-        t.subject.as_ref() == dataset.topic.as_ref().into()
-            && t.predicate == dct::TITLE
-            && matches!(t.object.as_ref(), TermRef::Literal(l) if !l.value().trim().is_empty())
-    });
-    if !titled {
-        return Err((dataset.topic, "the dataset has no dct:title".into()));
-    }
-    let digest = match digest {
-        Ok(digest) => Some(digest),
-        Err(error) => {
-            tracing::warn!(dataset = %dataset.topic, %error, "no fingerprint; the dataset is written on every run");
-            None
-        }
-    };
-    Ok(IncomingDataset {
-        topic: dataset.topic,
-        triples: dataset.triples,
-        digest,
-        source_modified: dataset.source_modified,
-        aliases: dataset.aliases,
-    })
 }
 
 /// Withdraws what the source harvested before and no longer lists, `seen` being what the

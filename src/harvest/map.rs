@@ -2,8 +2,10 @@
 //! strings get their datatype, and blank-node datasets get an IRI that stays the same from
 //! one run to the next (so a re-harvest updates them instead of duplicating them).
 
+use super::digest::DigestError;
 use crate::model::vocab::{RDF_TYPE, adms, dcat, dct, fabio, foaf, hydra, skos};
 use crate::model::{BaseIri, RecordId, ResourceKind, owned_triples};
+use crate::store::IncomingDataset;
 use oxigraph::model::vocab::xsd;
 use oxigraph::model::{
     BlankNode, Graph, Literal, NamedNode, NamedOrBlankNode, NamedOrBlankNodeRef, Term, TermRef,
@@ -375,6 +377,37 @@ pub fn came_from_us(
         }
     }
     None
+}
+
+/// The harvest's own check of a dataset, before it is stored, with its fingerprint: a
+/// dataset without a title cannot be shown to anyone. (Its DCAT-AP violations are counted
+/// by the run, and refuse it only under a strict policy.)
+pub(super) fn checked(
+    dataset: HarvestedDataset,
+    digest: Result<String, DigestError>,
+) -> Result<IncomingDataset, (NamedNode, String)> {
+    let titled = dataset.triples.iter().any(|t| {
+        t.subject.as_ref() == dataset.topic.as_ref().into()
+            && t.predicate == dct::TITLE
+            && matches!(t.object.as_ref(), TermRef::Literal(l) if !l.value().trim().is_empty())
+    });
+    if !titled {
+        return Err((dataset.topic, "the dataset has no dct:title".into()));
+    }
+    let digest = match digest {
+        Ok(digest) => Some(digest),
+        Err(error) => {
+            tracing::warn!(dataset = %dataset.topic, %error, "no fingerprint; the dataset is written on every run");
+            None
+        }
+    };
+    Ok(IncomingDataset {
+        topic: dataset.topic,
+        triples: dataset.triples,
+        digest,
+        source_modified: dataset.source_modified,
+        aliases: dataset.aliases,
+    })
 }
 
 #[cfg(test)]

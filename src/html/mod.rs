@@ -343,6 +343,12 @@ impl Pages {
                 "iri": iri,
                 "title": format!("{harvest_of} {}", job.source),
                 "job": job,
+                "violations": job.violations.iter().map(|v| json!({
+                    "path": v.path.as_deref().map(crate::rdf::jsonld::compact_iri),
+                    "constraint": v.constraint,
+                    "count": v.count,
+                    "message": v.message,
+                })).collect::<Vec<_>>(),
                 "formats": [{
                     "label": "JSON",
                     "href": format!("{iri}?format=json"),

@@ -109,7 +109,9 @@ pub(super) const QUALITY: &[(&str, &str, &str)] = &[
         "Conforme au standard",
     ),
     ("standard_rows", "rows checked", "lignes vérifiées"),
+    ("standard_row", "row checked", "ligne vérifiée"),
     ("standard_errors", "errors", "erreurs"),
+    ("standard_error", "error", "erreur"),
     (
         "standard_unreadable",
         "Could not be checked:",
@@ -120,6 +122,11 @@ pub(super) const QUALITY: &[(&str, &str, &str)] = &[
     ("standard_value", "Value", "Valeur"),
     ("standard_rule", "Rule", "Règle"),
     ("links_checked", "Links checked", "Liens vérifiés"),
+    (
+        "links_table",
+        "Table of the links checked",
+        "Tableau des liens vérifiés",
+    ),
     (
         "links_intro",
         "The addresses the distributions give, as the link checker last found them. Only an answer 200 earns the accessibility points.",

@@ -31,7 +31,15 @@ async fn shapes(
     let base = state.store.base().as_str();
     let triples = state.about.shapes.all(base);
     let here = format!("{base}shapes");
-    described(&request, &state, triples, (&here, "shapes"), language)
+    // People read the profile as written, with its comments and prefixes.
+    let source = Some(crate::validate::PROFILE);
+    described(
+        &request,
+        &state,
+        (triples, source),
+        (&here, "shapes"),
+        language,
+    )
 }
 
 /// `GET {base}shapes/{kind}`: the shapes a record of `kind` must meet.
@@ -52,7 +60,13 @@ async fn shapes_of(
     let base = state.store.base().as_str();
     let triples = state.about.shapes.of(kind, base);
     let here = format!("{base}shapes/{}", kind.path_segment());
-    described(&request, &state, triples, (&here, "shapes"), language)
+    described(
+        &request,
+        &state,
+        (triples, None),
+        (&here, "shapes"),
+        language,
+    )
 }
 
 /// `GET {base}.well-known/void`: the catalog's VoID description.
@@ -67,17 +81,18 @@ async fn void(
     described(
         &request,
         &state,
-        triples.to_vec(),
+        (triples.to_vec(), None),
         (&here, "void"),
         language,
     )
 }
 
-/// `triples` at `here`: in the RDF syntax asked for, or as a page showing their Turtle.
+/// `triples` at `here`: in the RDF syntax asked for, or as a page showing their Turtle
+/// (or the `source` they were read from, when it is kept).
 fn described(
     request: &HttpRequest,
     state: &AppState,
-    triples: Vec<Triple>,
+    (triples, source): (Vec<Triple>, Option<&str>),
     (here, what): (&str, &'static str),
     language: &'static str,
 ) -> Result<HttpResponse, HttpError> {
@@ -94,7 +109,10 @@ fn described(
         .into_iter()
         .map(|t| t.in_graph(oxigraph::model::GraphName::DefaultGraph))
         .collect();
-    let turtle = serialize(&quads, Representation::Turtle).map_err(HttpError::Serialize)?;
+    let turtle = match source {
+        Some(source) => source.as_bytes().to_vec(),
+        None => serialize(&quads, Representation::Turtle).map_err(HttpError::Serialize)?,
+    };
     let visitor = super::session::visitor(request).map(|v| v.view());
     let frame = Frame {
         base: state.store.base().as_str(),

@@ -14,6 +14,7 @@ mod forms;
 mod harvest;
 mod history;
 mod inbox;
+mod methods;
 mod oai;
 mod ops;
 mod page;
@@ -39,8 +40,9 @@ use crate::store::CatalogStore;
 use crate::store::FeedOrder;
 use crate::store::Lookups;
 use actix_web::dev::{Service, ServiceRequest};
-use actix_web::{App, FromRequest, Handler, HttpRequest, HttpServer, Responder, guard, web};
+use actix_web::{App, HttpRequest, HttpServer, guard, web};
 use cache::{CacheKey, RenderCache};
+use methods::{only_get_post, only_post, only_protocol, only_put_delete, readable};
 use respond::Rendered;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -316,58 +318,6 @@ impl AppState {
 }
 
 /// A resource answering GET, and HEAD like GET without a body; other methods get 405.
-pub(super) fn readable<F, Args>(path: &str, handler: F) -> actix_web::Resource
-where
-    F: Handler<Args>,
-    Args: FromRequest + 'static,
-    F::Output: Responder + 'static,
-{
-    web::resource(path)
-        .route(
-            web::route()
-                .guard(guard::Any(guard::Get()).or(guard::Head()))
-                .to(handler),
-        )
-        .default_service(web::to(only_reads))
-}
-
-async fn only_reads(request: HttpRequest) -> Result<actix_web::HttpResponse, HttpError> {
-    Err(HttpError::MethodNotAllowed {
-        method: request.method().to_string(),
-        allow: "GET, HEAD",
-    })
-}
-
-async fn only_protocol(request: HttpRequest) -> Result<actix_web::HttpResponse, HttpError> {
-    Err(HttpError::MethodNotAllowed {
-        method: request.method().to_string(),
-        allow: "GET, HEAD, POST",
-    })
-}
-
-pub(super) async fn only_get_post(
-    request: HttpRequest,
-) -> Result<actix_web::HttpResponse, HttpError> {
-    Err(HttpError::MethodNotAllowed {
-        method: request.method().to_string(),
-        allow: "GET, HEAD, POST",
-    })
-}
-
-async fn only_post(request: HttpRequest) -> Result<actix_web::HttpResponse, HttpError> {
-    Err(HttpError::MethodNotAllowed {
-        method: request.method().to_string(),
-        allow: "POST",
-    })
-}
-
-async fn only_put_delete(request: HttpRequest) -> Result<actix_web::HttpResponse, HttpError> {
-    Err(HttpError::MethodNotAllowed {
-        method: request.method().to_string(),
-        allow: "GET, PUT, DELETE",
-    })
-}
-
 /// The routing table, mounted at the base IRI's path. (Long, as a table is: one route per
 /// line, every route of the server in one place.)
 pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {

@@ -17,6 +17,7 @@
 
 mod check;
 pub mod conformance;
+mod field_type;
 mod scalars;
 mod schema;
 mod source;

@@ -5,9 +5,10 @@
 use std::collections::HashSet;
 
 use regex::Regex;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value as Json;
 
+pub use super::field_type::FieldType;
 use super::values::{Options, Parser, Value};
 
 /// Why a schema cannot be used to check files.
@@ -39,43 +40,6 @@ pub enum SchemaError {
     /// Two fields share a name, so header and keys would be ambiguous.
     #[error("two fields are named `{0}`")]
     DuplicateField(String),
-}
-
-/// A field's `type`. Table Schema's default, when `type` is absent, is `string`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FieldType {
-    /// Text, maybe with format `email`, `uri`, `uuid` or `binary`.
-    #[default]
-    String,
-    /// A decimal or float number.
-    Number,
-    /// A whole number.
-    Integer,
-    /// One of the field's `trueValues` or `falseValues`.
-    Boolean,
-    /// A JSON object.
-    Object,
-    /// A JSON array.
-    Array,
-    /// A calendar date.
-    Date,
-    /// A time of day.
-    Time,
-    /// A date and time.
-    Datetime,
-    /// A calendar year.
-    Year,
-    /// A year and month.
-    Yearmonth,
-    /// An ISO 8601 duration.
-    Duration,
-    /// A longitude and latitude.
-    Geopoint,
-    /// A GeoJSON (or TopoJSON) object.
-    Geojson,
-    /// Any text at all.
-    Any,
 }
 
 #[derive(Deserialize)]

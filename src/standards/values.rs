@@ -9,8 +9,8 @@ use std::cmp::Ordering;
 use serde_json::Value as Json;
 use time::{Date, PrimitiveDateTime, Time};
 
+use super::field_type::FieldType;
 use super::scalars::{NumberStyle, TextFormat, parse_boolean};
-use super::schema::FieldType;
 use super::temporal::{
     Temporal, is_duration, parse_date, parse_datetime, parse_time, parse_year, parse_year_month,
 };
