@@ -58,9 +58,10 @@ impl Dump {
         Ok(())
     }
 
-    /// Keeps the dump current for as long as the server runs: a first one at once if
-    /// there is none, then a new one when the store has changed and `interval` has passed
-    /// since the last.
+    /// Keeps the dump current for as long as the server runs: a first one at start (the
+    /// store may have been loaded or harvested into while the server was stopped, and its
+    /// revision counter starts again), then a new one when the store has changed and
+    /// `interval` has passed since the last.
     pub fn keep_current(self, interval: Duration) {
         tokio::spawn(async move {
             let mut dumped: Option<((u64, u64), Instant)> = None;

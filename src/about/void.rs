@@ -36,11 +36,13 @@ impl Void {
             Some((counted, triples)) => {
                 if counted != generation && !self.counting.swap(true, Ordering::AcqRel) {
                     let (void, store) = (self.clone(), store.clone());
+                    // A count off the request's path; its flag is lowered however it
+                    // ends (a panic included), or no count would ever run again.
                     std::thread::spawn(move || {
+                        let _lowered = Lowered(&void.counting);
                         if let Err(error) = void.count(&store) {
                             tracing::error!(%error, "the VoID description could not be counted");
                         }
-                        void.counting.store(false, Ordering::Release);
                     });
                 }
                 Ok(triples)
@@ -60,6 +62,15 @@ impl Void {
         let triples = Arc::new(description(store.base().as_str(), &statistics));
         *self.lock() = Some((generation, triples.clone()));
         Ok(triples)
+    }
+}
+
+/// Lowers a flag when dropped.
+struct Lowered<'a>(&'a AtomicBool);
+
+impl Drop for Lowered<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
     }
 }
 

@@ -4,6 +4,7 @@
 use super::CommandError;
 use crate::config::Settings;
 use crate::harvest::FetchOptions;
+use crate::harvest::fetch::Fetcher;
 use crate::links::{LinkBook, Politeness, Prober, round, schedule::Schedule};
 use crate::model::RecordId;
 use crate::standards::conformance::{StandardBook, check_declared};
@@ -18,6 +19,25 @@ pub fn prober(settings: &Settings) -> Result<Prober, CommandError> {
         allow_private: settings.harvest_allow_private,
         user_agent: format!(
             "Passerelle/{} (DCAT link checker)",
+            env!("CARGO_PKG_VERSION")
+        ),
+        limits: settings.limits,
+        ..FetchOptions::default()
+    })
+    .map_err(|e| CommandError::Usage(e.to_string()))
+}
+
+/// How long a data-standard check may download a CSV file: the link checks' time limit
+/// is for an answer, not for 50 MiB.
+const DOWNLOAD_TIME: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// The client that downloads CSV files for their data-standard checks.
+pub fn downloader(settings: &Settings) -> Result<Fetcher, CommandError> {
+    Fetcher::new(FetchOptions {
+        timeout: DOWNLOAD_TIME,
+        allow_private: settings.harvest_allow_private,
+        user_agent: format!(
+            "Passerelle/{} (data standard checker)",
             env!("CARGO_PKG_VERSION")
         ),
         limits: settings.limits,
@@ -52,6 +72,7 @@ pub fn start_schedule(
         interval,
         changed: rescore,
         standards: standards.clone(),
+        downloads: downloader(settings)?,
         max_csv_bytes: settings.link_checks.max_csv_bytes,
     }
     .spawn();
@@ -63,14 +84,12 @@ pub fn start_schedule(
 /// the findings in when the server starts.
 pub fn check_links(settings: &Settings) -> Result<(), CommandError> {
     let store = CatalogStore::open(&settings.data_dir, settings.base.clone())?;
-    let urls: Vec<String> = store
-        .distribution_links()?
-        .into_iter()
-        .map(|(_, url)| url)
-        .collect();
+    let links = store.distribution_links()?;
+    let urls: Vec<String> = links.iter().map(|(_, url)| url.clone()).collect();
     let prober = prober(settings)?;
     let mut bar = Progress::new(std::io::stderr().is_terminal());
-    let checks = super::runtime()?.block_on(round::check(
+    let runtime = super::runtime()?;
+    let checks = runtime.block_on(round::check(
         &prober,
         urls,
         politeness(settings),
@@ -79,8 +98,7 @@ pub fn check_links(settings: &Settings) -> Result<(), CommandError> {
     bar.finish();
     store.put_link_checks(&checks)?;
     println!("{}", tally(&checks));
-    let live: Vec<RecordId> = store
-        .distribution_links()?
+    let live: Vec<RecordId> = links
         .into_iter()
         .map(|(id, _)| id)
         .collect::<std::collections::BTreeSet<_>>()
@@ -92,8 +110,9 @@ pub fn check_links(settings: &Settings) -> Result<(), CommandError> {
         ..crate::standards::Limits::default()
     };
     let book = StandardBook::default();
-    let checked = super::runtime()?.block_on(check_declared(
-        prober.fetcher(),
+    let downloads = downloader(settings)?;
+    let checked = runtime.block_on(check_declared(
+        &downloads,
         &declared,
         (&store, &book),
         &limits,

@@ -7,8 +7,8 @@
 use oxigraph::model::vocab::xsd;
 use oxigraph::model::{Graph, Literal, NamedNodeRef, TermRef, Triple};
 use oxsdatatypes::{
-    Boolean, Date, DateTime, Decimal, Double, Duration, Float, GDay, GMonth, GMonthDay, GYear,
-    GYearMonth, Integer, Time,
+    Boolean, Date, DateTime, DayTimeDuration, Decimal, Double, Duration, Float, GDay, GMonth,
+    GMonthDay, GYear, GYearMonth, Time, YearMonthDuration,
 };
 use std::str::FromStr;
 
@@ -73,35 +73,68 @@ fn fits(datatype: NamedNodeRef<'_>, text: &str) -> Option<bool> {
     fn ok<T: FromStr>(text: &str) -> bool {
         T::from_str(text).is_ok()
     }
+    // Integers by their lexical form (any size), then their type's bounds.
     let integer =
-        |check: fn(i64) -> bool| Integer::from_str(text).is_ok_and(|n| check(i64::from(n)));
+        |lowest: i128, highest: i128| whole(text).is_some_and(|n| (lowest..=highest).contains(&n));
+    let unbounded = |check: fn(&str) -> bool| {
+        let digits = text.trim_start_matches(['+', '-']);
+        !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) && check(text)
+    };
     Some(
         match datatype
             .as_str()
             .strip_prefix("http://www.w3.org/2001/XMLSchema#")?
         {
             "date" => ok::<Date>(text),
-            "dateTime" | "dateTimeStamp" => ok::<DateTime>(text),
+            "dateTime" => ok::<DateTime>(text),
+            "dateTimeStamp" => {
+                DateTime::from_str(text).is_ok_and(|d| d.timezone_offset().is_some())
+            }
             "time" => ok::<Time>(text),
             "gYear" => ok::<GYear>(text),
             "gYearMonth" => ok::<GYearMonth>(text),
             "gMonthDay" => ok::<GMonthDay>(text),
             "gMonth" => ok::<GMonth>(text),
             "gDay" => ok::<GDay>(text),
-            "duration" | "dayTimeDuration" | "yearMonthDuration" => ok::<Duration>(text),
+            "duration" => ok::<Duration>(text),
+            "dayTimeDuration" => ok::<DayTimeDuration>(text),
+            "yearMonthDuration" => ok::<YearMonthDuration>(text),
             "boolean" => ok::<Boolean>(text),
             "decimal" => ok::<Decimal>(text),
             "double" => ok::<Double>(text),
             "float" => ok::<Float>(text),
-            "integer" | "long" | "int" | "short" | "byte" => integer(|_| true),
-            "nonNegativeInteger" | "unsignedLong" | "unsignedInt" | "unsignedShort"
-            | "unsignedByte" => integer(|n| n >= 0),
-            "positiveInteger" => integer(|n| n > 0),
-            "nonPositiveInteger" => integer(|n| n <= 0),
-            "negativeInteger" => integer(|n| n < 0),
+            "integer" => unbounded(|_| true),
+            "nonNegativeInteger" => {
+                unbounded(|t| !t.starts_with('-') || t.trim_start_matches(['-', '0']).is_empty())
+            }
+            "positiveInteger" => {
+                unbounded(|t| !t.starts_with('-') && !t.trim_start_matches(['+', '0']).is_empty())
+            }
+            "nonPositiveInteger" => {
+                unbounded(|t| t.starts_with('-') || t.trim_start_matches(['+', '0']).is_empty())
+            }
+            "negativeInteger" => {
+                unbounded(|t| t.starts_with('-') && !t.trim_start_matches(['-', '0']).is_empty())
+            }
+            "long" => integer(i64::MIN.into(), i64::MAX.into()),
+            "int" => integer(i32::MIN.into(), i32::MAX.into()),
+            "short" => integer(i16::MIN.into(), i16::MAX.into()),
+            "byte" => integer(i8::MIN.into(), i8::MAX.into()),
+            "unsignedLong" => integer(0, u64::MAX.into()),
+            "unsignedInt" => integer(0, u32::MAX.into()),
+            "unsignedShort" => integer(0, u16::MAX.into()),
+            "unsignedByte" => integer(0, u8::MAX.into()),
             _ => return None,
         },
     )
+}
+
+/// `text` as a whole number, if it is one that fits 128 bits (an optional sign, digits).
+fn whole(text: &str) -> Option<i128> {
+    let digits = text.trim_start_matches(['+', '-']);
+    (!digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()))
+        .then(|| text.parse().ok())
+        .flatten()
 }
 
 /// The literal `text` of `datatype` means, when its meaning is plain.
@@ -226,6 +259,12 @@ mod tests {
             ("12.5 MB", xsd::DECIMAL),
             ("-3", xsd::NON_NEGATIVE_INTEGER),
             ("yes", xsd::BOOLEAN),
+            ("300", xsd::BYTE),
+            ("5000000000", xsd::INT),
+            ("70000", xsd::UNSIGNED_SHORT),
+            ("2010-04-04T10:00:00", xsd::DATE_TIME_STAMP),
+            ("P1Y", xsd::DAY_TIME_DURATION),
+            ("0", xsd::POSITIVE_INTEGER),
         ] {
             let (kept, notes) = repair(value, datatype);
             assert_eq!(kept, None, "{value}");
@@ -242,6 +281,11 @@ mod tests {
             ("2048", xsd::NON_NEGATIVE_INTEGER),
             ("anything", xsd::STRING),
             ("P1Y", xsd::DURATION),
+            ("123456789012345678901234567890", xsd::INTEGER),
+            ("18446744073709551615", xsd::UNSIGNED_LONG),
+            ("-128", xsd::BYTE),
+            ("P1Y", xsd::YEAR_MONTH_DURATION),
+            ("2010-04-04T10:00:00Z", xsd::DATE_TIME_STAMP),
         ] {
             let (kept, notes) = repair(value, datatype);
             assert!(notes.is_empty(), "{value}: {notes:?}");

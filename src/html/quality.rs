@@ -32,6 +32,12 @@ pub struct DeclaredStandard {
     pub check: Option<crate::standards::conformance::StandardCheck>,
 }
 
+/// Whether `iri` is a web address a page may link to (not `javascript:` or `data:`: a
+/// harvested or written IRI may be anything).
+fn is_web(iri: &str) -> bool {
+    iri.starts_with("http://") || iri.starts_with("https://")
+}
+
 /// Errors shown per file on the page (the JSON has all those kept).
 const ERRORS_SHOWN: usize = 20;
 
@@ -41,7 +47,8 @@ fn standard_row(standard: &DeclaredStandard) -> Value {
     json!({
         "file": standard.file,
         "schema": standard.schema,
-        "web": standard.file.starts_with("http://") || standard.file.starts_with("https://"),
+        "web": is_web(&standard.file),
+        "schema_web": is_web(&standard.schema),
         "checked": standard.check.as_ref().map(|c| c.checked.replace('T', " ").chars().take(16).collect::<String>() + " UTC"),
         "conforms": standard.check.as_ref().map(crate::standards::conformance::StandardCheck::conforms),
         "error": standard.check.as_ref().and_then(|c| c.error.clone()),
@@ -110,7 +117,7 @@ fn link_row(
     });
     json!({
         "url": link.url,
-        "web": link.url.starts_with("http://") || link.url.starts_with("https://"),
+        "web": is_web(&link.url),
         "kind": word(if link.download { "link_download" } else { "link_access" }),
         "answer": answer,
         "good": good,

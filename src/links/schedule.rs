@@ -28,6 +28,8 @@ pub struct Schedule {
     pub changed: Box<dyn Fn(Vec<RecordId>) + Send + Sync>,
     /// The data-standard checks in memory.
     pub standards: StandardBook,
+    /// The client that downloads CSV files (a longer time limit than a link check's).
+    pub downloads: crate::harvest::fetch::Fetcher,
     /// The most bytes of a CSV file read to check it.
     pub max_csv_bytes: u64,
 }
@@ -39,10 +41,11 @@ const LOOK_EVERY: Duration = Duration::from_secs(60);
 /// many datasets in a row).
 const GATHER: Duration = Duration::from_secs(1);
 
-/// The datasets written since the last round.
+/// The datasets written since the last round; `all` when a change did not say which
+/// (a SPARQL update).
 #[derive(Default)]
 struct Written {
-    ids: Mutex<BTreeSet<RecordId>>,
+    ids: Mutex<(BTreeSet<RecordId>, bool)>,
     wake: tokio::sync::Notify,
 }
 
@@ -53,32 +56,37 @@ impl Schedule {
         let told = written.clone();
         self.store.on_dataset_changes(Arc::new(
             move |_: &CatalogStore, changes: &[RecordChange]| {
-                let mut ids = told.ids.lock().unwrap_or_else(PoisonError::into_inner);
-                ids.extend(changes.iter().filter_map(|c| match c {
-                    RecordChange::Changed(id) => Some(id.clone()),
-                    RecordChange::All => None,
-                }));
+                let mut written = told.ids.lock().unwrap_or_else(PoisonError::into_inner);
+                for change in changes {
+                    match change {
+                        RecordChange::Changed(id) => {
+                            written.0.insert(id.clone());
+                        }
+                        RecordChange::All => written.1 = true,
+                    }
+                }
                 told.wake.notify_one();
             },
         ));
         tokio::spawn(async move {
-            let mut everything = true;
+            // Every URL is looked at on a clock of its own: writes, however frequent,
+            // only add rounds over what they wrote.
+            let mut next_full = tokio::time::Instant::now();
             loop {
-                let just: Vec<RecordId> = std::mem::take(
+                let (just, all) = std::mem::take(
                     &mut *written.ids.lock().unwrap_or_else(PoisonError::into_inner),
-                )
-                .into_iter()
-                .collect();
+                );
+                let everything = all || tokio::time::Instant::now() >= next_full;
+                if everything {
+                    next_full = tokio::time::Instant::now() + self.interval.min(LOOK_EVERY);
+                }
                 let span = tracing::info_span!("link_checks", everything);
-                let round = self.round((!everything).then_some(just));
+                let round = self.round((!everything).then(|| just.into_iter().collect()));
                 if let Err(error) = tracing::Instrument::instrument(round, span).await {
                     tracing::error!(%error, "a round of link checks failed");
                 }
-                let waited =
-                    tokio::time::timeout(self.interval.min(LOOK_EVERY), written.wake.notified())
-                        .await;
-                everything = waited.is_err();
-                if !everything {
+                let woken = tokio::time::timeout_at(next_full, written.wake.notified()).await;
+                if woken.is_ok() {
                     tokio::time::sleep(GATHER).await;
                 }
             }
@@ -168,7 +176,7 @@ impl Schedule {
             ..crate::standards::Limits::default()
         };
         let stores = (&self.store, &self.standards);
-        check_declared(self.prober.fetcher(), &declared, stores, &limits, due).await?;
+        check_declared(&self.downloads, &declared, stores, &limits, due).await?;
         Ok(())
     }
 }

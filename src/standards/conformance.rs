@@ -4,7 +4,7 @@
 //! the checks without being held whole, and stopped at a size limit.
 
 use super::{Limits, Outcome, TableSchema, check};
-use crate::harvest::fetch::{Fetcher, Validators, chain};
+use crate::harvest::fetch::{Fetcher, Validators};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::io::Read;
@@ -64,12 +64,19 @@ async fn checked_file(
     let fetched = fetcher
         .get(schema, &Validators::default())
         .await
-        .map_err(|e| format!("the schema could not be read: {e}"))?;
-    let schema = TableSchema::from_json(&fetched.body)
+        .map_err(|e| {
+            tracing::debug!(error = %e, "a data standard's schema could not be read");
+            "the schema could not be read (refused, unreachable, or an error status)".to_owned()
+        })?;
+    // Parsing the schema compiles its patterns: CPU work, off the async workers.
+    let body = fetched.body;
+    let schema = tokio::task::spawn_blocking(move || TableSchema::from_json(&body))
+        .await
+        .map_err(|e| format!("the checks failed: {e}"))?
         .map_err(|e| format!("{schema} is not a Table Schema: {e}"))?;
     let url = reqwest::Url::parse(file).map_err(|e| format!("{file} is not a URL: {e}"))?;
-    if let Some(reason) = fetcher.refusal_of(&url) {
-        return Err(format!("{file} is refused: {reason}"));
+    if fetcher.refusal_of(&url).is_some() {
+        return Err(crate::links::probe::REFUSED.to_owned());
     }
     let mut response = fetcher
         .client()
@@ -77,7 +84,7 @@ async fn checked_file(
         .header(reqwest::header::ACCEPT, "text/csv, */*;q=0.5")
         .send()
         .await
-        .map_err(|e| format!("{file} could not be fetched: {}", chain(&e)))?;
+        .map_err(|e| crate::links::probe::failure(&e).to_owned())?;
     if !response.status().is_success() {
         return Err(format!("{file} answered {}", response.status().as_u16()));
     }
@@ -89,10 +96,12 @@ async fn checked_file(
     let mut sent: u64 = 0;
     // A byte past the limit is enough for the checks to say where they stopped.
     while sent <= limits.max_bytes {
-        let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|e| format!("{file} broke off: {}", chain(&e)))?
+        let Some(chunk) = response.chunk().await.map_err(|e| {
+            format!(
+                "the download broke off: {}",
+                crate::links::probe::failure(&e)
+            )
+        })?
         else {
             break;
         };

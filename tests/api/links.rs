@@ -240,6 +240,24 @@ async fn the_command_refuses_private_addresses_unless_allowed() {
     assert!(files.requests_for("/ok").is_empty(), "nothing was sent");
     let progress = String::from_utf8_lossy(&refused.stderr).to_string();
     assert!(progress.contains("2/2 URLs checked"), "{progress}");
+    // What is kept says "refused", never what an address is or resolves to.
+    let dumped = {
+        let dir = dir.clone();
+        tokio::task::spawn_blocking(move || {
+            common::passerelle(&dir)
+                .args(["--data-dir", "data", "dump"])
+                .output()
+                .unwrap()
+        })
+        .await
+        .unwrap()
+    };
+    let dumped = String::from_utf8_lossy(&dumped.stdout).to_string();
+    assert!(dumped.contains("inside our network"), "{dumped}");
+    assert!(
+        !dumped.contains("is a loopback"),
+        "the reason names no address"
+    );
 
     let allowed = check("true", "400").await.unwrap();
     let said = String::from_utf8_lossy(&allowed.stdout).to_string();
@@ -283,4 +301,64 @@ async fn the_command_refuses_private_addresses_unless_allowed() {
     assert_eq!(links[0].1["status"], 404);
     assert_eq!(indicator(&found, "downloadUrlStatusCode")["points"], 0.0);
     assert_eq!(indicator(&found, "accessUrlStatusCode")["points"], 50.0);
+}
+
+/// A URL is checked again once its last check is older than the interval, and the score
+/// follows what it answers now.
+#[actix_web::test]
+async fn urls_are_checked_again_after_the_interval() {
+    let files = FeedServer::start();
+    let url = files.set("/file.csv", Page::ok("text/csv", "a\n1\n"));
+    let prepared = Prepared::new();
+    let turtle = prepared.temp.path().join("one.ttl");
+    std::fs::write(
+        &turtle,
+        format!(
+            "@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+            <http://data.example.org/one> a dcat:Dataset ; dct:title \"Un\"@fr ; dct:description \"Un.\"@fr ;
+            dcat:distribution [ a dcat:Distribution ; dcat:accessURL <{url}> ; dcat:downloadURL <{url}> ] ."
+        ),
+    )
+    .unwrap();
+    prepared.load_ok(&[&turtle]);
+    let (server, _prepared) = tokio::task::spawn_blocking(move || {
+        let flags = [
+            "--harvest-allow-private",
+            "true",
+            "--link-check-interval",
+            "2",
+            "--link-check-delay",
+            "0",
+        ];
+        (prepared.serve_with(&flags), prepared)
+    })
+    .await
+    .unwrap();
+    let page = format!("{}/datasets/one", server.url);
+    let status = || async {
+        let found = quality(&page).await;
+        downloads(&found).first().map(|(_, l)| l["status"].clone())
+    };
+    let mut seen = Vec::new();
+    for _ in 0..100 {
+        let now = status().await;
+        if now == Some(serde_json::json!(200)) && seen.is_empty() {
+            seen.push(200);
+            files.set("/file.csv", Page::status(404, "gone"));
+        }
+        if now == Some(serde_json::json!(404)) {
+            seen.push(404);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(
+        seen,
+        [200, 404],
+        "checked once, then again after the interval"
+    );
+    assert!(
+        files.requests_for("/file.csv").len() >= 3,
+        "HEAD, then HEAD and GET"
+    );
 }

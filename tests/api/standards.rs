@@ -225,4 +225,19 @@ async fn csv_files_are_checked_against_the_standard_they_declare() {
     )
     .await;
     assert!(kept, "the failed check is a DQV measurement");
+
+    // A schema that is not a web address is shown, never linked.
+    let hostile = dataset(&files.url).replace(
+        &format!("<{}/covoiturage.json>", files.url),
+        "<javascript:alert(1)>",
+    );
+    let created = create(&server, "datasets", &hostile).await;
+    let page = server.url_of(&header(&created, "location"));
+    let html = get_with(&format!("{page}/quality"), &[("Accept", "text/html")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("javascript:alert(1)"), "{html}");
+    assert!(!html.contains("href=\"javascript:"), "{html}");
 }

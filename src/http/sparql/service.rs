@@ -60,7 +60,10 @@ fn description(endpoint: &NamedNode) -> Vec<Quad> {
             crate::model::vocab::dct::CONFORMS_TO,
             NamedNode::new_unchecked(format!(
                 "{}shapes",
-                endpoint.as_str().trim_end_matches("sparql")
+                endpoint
+                    .as_str()
+                    .strip_suffix("sparql")
+                    .unwrap_or(endpoint.as_str())
             ))
             .into(),
         ),
@@ -69,7 +72,10 @@ fn description(endpoint: &NamedNode) -> Vec<Quad> {
             NamedNodeRef::new_unchecked("http://www.w3.org/2000/01/rdf-schema#seeAlso"),
             NamedNode::new_unchecked(format!(
                 "{}.well-known/void",
-                endpoint.as_str().trim_end_matches("sparql")
+                endpoint
+                    .as_str()
+                    .strip_suffix("sparql")
+                    .unwrap_or(endpoint.as_str())
             ))
             .into(),
         ),
