@@ -1,6 +1,7 @@
-//! The server's link checks on a schedule (`link-check-interval`): a URL is checked again
-//! once its last check is older than the interval, and the URLs of a dataset just written
-//! or harvested within seconds. The datasets whose URLs answered differently are scored
+//! The server's link checks on a schedule (`link-check-interval`): every interval, a look
+//! over every URL checks again those whose last check is as old as the interval (so a URL
+//! waits at most two intervals; the look reads every record, so it is not run more
+//! often); the URLs of a dataset just written or harvested are checked within seconds. The datasets whose URLs answered differently are scored
 //! again.
 
 use super::round::{Politeness, check};
@@ -33,9 +34,6 @@ pub struct Schedule {
     /// The most bytes of a CSV file read to check it.
     pub max_csv_bytes: u64,
 }
-
-/// The longest wait between two looks over every URL for those due.
-const LOOK_EVERY: Duration = Duration::from_secs(60);
 
 /// How long the schedule lets writes gather before it checks their URLs (a harvest writes
 /// many datasets in a row).
@@ -78,7 +76,7 @@ impl Schedule {
                 );
                 let everything = all || tokio::time::Instant::now() >= next_full;
                 if everything {
-                    next_full = tokio::time::Instant::now() + self.interval.min(LOOK_EVERY);
+                    next_full = tokio::time::Instant::now() + self.interval;
                 }
                 let span = tracing::info_span!("link_checks", everything);
                 let round = self.round((!everything).then(|| just.into_iter().collect()));
