@@ -2,31 +2,8 @@
 //! the harvester's guarded client (no address inside our own network unless allowed, a
 //! bounded number of redirects, a time limit).
 
-use crate::harvest::fetch::{FetchError, FetchOptions, Fetcher, chain};
+use crate::harvest::fetch::{FetchError, FetchOptions, Fetcher, REFUSED, failure};
 
-/// What a refused address is said to be: never which address a name resolved to, which
-/// would tell anyone who can publish a URL what our internal names resolve to.
-pub const REFUSED: &str =
-    "refused: not an http(s) address, or one inside our network (loopback, private, link-local)";
-
-/// Why a request got no answer, in words safe to publish (the details go to the log).
-pub fn failure(error: &reqwest::Error) -> &'static str {
-    let text = chain(error);
-    tracing::debug!(error = %text, "no answer");
-    if text.contains("loopback, private or link-local") {
-        REFUSED
-    } else if text.contains("does not resolve") || text.contains("dns error") {
-        "the host name does not resolve"
-    } else if error.is_timeout() {
-        "no answer in time"
-    } else if error.is_redirect() {
-        "too many redirects, or a redirect to a refused address"
-    } else if error.is_connect() {
-        "the connection failed"
-    } else {
-        "the request failed"
-    }
-}
 use crate::store::LinkCheck;
 use reqwest::header::RANGE;
 

@@ -76,7 +76,7 @@ async fn checked_file(
         .map_err(|e| format!("{schema} is not a Table Schema: {e}"))?;
     let url = reqwest::Url::parse(file).map_err(|e| format!("{file} is not a URL: {e}"))?;
     if fetcher.refusal_of(&url).is_some() {
-        return Err(crate::links::probe::REFUSED.to_owned());
+        return Err(crate::harvest::fetch::REFUSED.to_owned());
     }
     let mut response = fetcher
         .client()
@@ -84,7 +84,7 @@ async fn checked_file(
         .header(reqwest::header::ACCEPT, "text/csv, */*;q=0.5")
         .send()
         .await
-        .map_err(|e| crate::links::probe::failure(&e).to_owned())?;
+        .map_err(|e| crate::harvest::fetch::failure(&e).to_owned())?;
     if !response.status().is_success() {
         return Err(format!("{file} answered {}", response.status().as_u16()));
     }
@@ -99,7 +99,7 @@ async fn checked_file(
         let Some(chunk) = response.chunk().await.map_err(|e| {
             format!(
                 "the download broke off: {}",
-                crate::links::probe::failure(&e)
+                crate::harvest::fetch::failure(&e)
             )
         })?
         else {
