@@ -59,9 +59,15 @@ async fn finished(location: &str) -> Value {
 
 /// Adds source `name` for `url` on `server` and runs it to its end; the job's report.
 pub(super) async fn harvest(server: &Server, name: &str, url: &str) -> (String, Value) {
+    harvest_source(server, &json!({ "name": name, "url": url })).await
+}
+
+/// Adds the source `source` (its JSON) on `server` and runs it to its end; the job's report.
+pub(super) async fn harvest_source(server: &Server, source: &Value) -> (String, Value) {
+    let name = source["name"].as_str().unwrap();
     let added = post_json(
         &format!("{}/api/harvest/sources", server.url),
-        &json!({ "name": name, "url": url }),
+        source,
         Some(ADMIN),
     )
     .await;

@@ -6,13 +6,12 @@
 
 use crate::common;
 
-use common::api::{ADMIN, bearer, expect_status, header, send};
+use super::harvest_api::harvest_source;
+use common::api::ADMIN;
 use common::feeds::{FeedServer, Page, media_type};
 use common::{Server, client, fixture, run_python};
-use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
-use std::time::{Duration, Instant};
 
 /// Fixture feeds, each harvested as one source.
 const FEEDS: [&str; 2] = [
@@ -36,43 +35,11 @@ fn feed_server() -> (FeedServer, Vec<String>) {
 
 /// Adds the source `name` for `url` with `policy`, runs it, and waits for its report.
 async fn harvest(server: &Server, name: &str, url: &str, policy: &str) -> (String, Value) {
-    let auth = bearer(ADMIN);
-    let added = send(
-        Method::POST,
-        &format!("{}/api/harvest/sources", server.url),
-        &json!({ "name": name, "url": url, "policy": policy }).to_string(),
-        "application/json",
-        &[("Authorization", &auth)],
+    harvest_source(
+        server,
+        &json!({ "name": name, "url": url, "policy": policy }),
     )
-    .await;
-    expect_status(added, StatusCode::CREATED).await;
-    let run = send(
-        Method::POST,
-        &format!("{}/api/harvest/sources/{name}/run", server.url),
-        "",
-        "application/json",
-        &[("Authorization", &auth)],
-    )
-    .await;
-    assert_eq!(run.status(), StatusCode::ACCEPTED);
-    let location = server.url_of(&header(&run, "location"));
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        let job: Value = client()
-            .get(&location)
-            .header("Accept", "application/json")
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        if job["status"] != "running" {
-            return (location, job);
-        }
-        assert!(Instant::now() < deadline, "the job did not end: {job}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    .await
 }
 
 /// The report's violations per "path constraint", added to `into`.

@@ -81,16 +81,8 @@ fn indicator<'a>(quality: &'a serde_json::Value, metric: &str) -> &'a serde_json
 #[actix_web::test]
 async fn the_schedule_checks_each_url_and_the_scores_follow() {
     let files = files();
-    // A store of one dataset without distributions, so that no demo URL is checked.
-    let prepared = Prepared::new();
-    let filler = prepared.temp.path().join("filler.ttl");
-    std::fs::write(
-        &filler,
-        "<http://data.example.org/f> a <http://www.w3.org/ns/dcat#Dataset> ;
-           <http://purl.org/dc/terms/title> \"Rien\"@fr .",
-    )
-    .unwrap();
-    prepared.load_ok(&[&filler]);
+    // No demo catalog: no URL but the test's is checked.
+    let prepared = Prepared::without_demo();
     // Checked again only after an hour: the new dataset's URLs are checked because it
     // was written, not because the interval came round.
     let server = tokio::task::spawn_blocking(move || {

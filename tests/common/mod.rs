@@ -310,6 +310,21 @@ impl Prepared {
         }
     }
 
+    /// A store of one dataset without distributions: a server on it seeds no demo
+    /// catalog, so its background checks touch nothing but what a test writes.
+    pub fn without_demo() -> Self {
+        let prepared = Self::new();
+        let file = prepared.temp.path().join("filler.ttl");
+        std::fs::write(
+            &file,
+            "<http://data.example.org/f> a <http://www.w3.org/ns/dcat#Dataset> ;
+               <http://purl.org/dc/terms/title> \"Rien\"@fr .",
+        )
+        .expect("write");
+        prepared.load_ok(&[&file]);
+        prepared
+    }
+
     /// `passerelle load` of files under `tests/data/` or absolute paths, with our base.
     pub fn load(&self, files: &[&Path]) -> Output {
         let mut args = vec!["load", "--data-dir", "data", "--base-iri", &self.base];
