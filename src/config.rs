@@ -60,6 +60,9 @@ pub struct RawSettings {
     pub dump_interval: Option<u64>,
     /// The most bytes of a CSV file read to check it against its data standard.
     pub max_standard_check_bytes: Option<u64>,
+    /// Whether the server keeps every dataset's quality score (the dashboard, the search's
+    /// quality facet and sort).
+    pub quality_scoring: Option<bool>,
 }
 
 impl RawSettings {
@@ -105,6 +108,7 @@ impl RawSettings {
             max_standard_check_bytes: self
                 .max_standard_check_bytes
                 .or(lower.max_standard_check_bytes),
+            quality_scoring: self.quality_scoring.or(lower.quality_scoring),
         }
     }
 }
@@ -155,6 +159,9 @@ pub struct Settings {
     /// The least time between two dumps of the catalog (default 10 minutes: a dump of a
     /// large catalog takes a while, and a reuser does not need it fresher).
     pub dump_interval: std::time::Duration,
+    /// Whether the quality board scores datasets in the background (default true; off
+    /// only to measure what scoring costs, bench/write.py).
+    pub quality_scoring: bool,
 }
 
 /// How and when the link checker checks the distributions' URLs.
@@ -224,6 +231,7 @@ impl Settings {
             )?
             .saturating_mul(1024 * 1024),
             dump_interval: std::time::Duration::from_secs(raw.dump_interval.unwrap_or(600)),
+            quality_scoring: raw.quality_scoring.unwrap_or(true),
             link_checks: LinkChecks {
                 interval: raw
                     .link_check_interval

@@ -98,6 +98,9 @@ pub struct Cli {
     /// Most bytes of a CSV file read to check it against its data standard [default: 50 MiB].
     #[arg(long, global = true, env = "PASSERELLE_MAX_STANDARD_CHECK_BYTES")]
     pub max_standard_check_bytes: Option<u64>,
+    /// Keep every dataset's quality score in the background [default: true].
+    #[arg(long, global = true, env = "PASSERELLE_QUALITY_SCORING", value_parser = clap::builder::BoolishValueParser::new())]
+    pub quality_scoring: Option<bool>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -201,6 +204,7 @@ pub fn settings(cli: &Cli) -> Result<Settings, CommandError> {
         link_check_timeout: cli.link_check_timeout,
         dump_interval: cli.dump_interval,
         max_standard_check_bytes: cli.max_standard_check_bytes,
+        quality_scoring: cli.quality_scoring,
     };
     Ok(Settings::resolve(flags.over(file))?)
 }

@@ -188,7 +188,11 @@ impl AppState {
             validator: validator.clone(),
             links: links.clone(),
         };
-        let board = quality::board_for(&store, &search, scorer.clone());
+        let board = if settings.quality_scoring {
+            quality::board_for(&store, &search, scorer.clone())
+        } else {
+            crate::quality::board::Board::idle()
+        };
         Ok(Self {
             harvester,
             search,

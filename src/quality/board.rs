@@ -220,6 +220,17 @@ impl Scorer {
 }
 
 impl Board {
+    /// A board that scores nothing (`quality-scoring = false`: the benches measure the
+    /// write and harvest paths without it): its dashboard stays empty and not ready.
+    pub fn idle() -> Self {
+        Self {
+            aggregates: Arc::default(),
+            ready: Arc::default(),
+            scored: Arc::default(),
+            queue: Arc::default(),
+        }
+    }
+
     /// A board that follows `store`: it scores every public dataset in a background
     /// thread, then each one that changes.
     pub fn follow(store: &CatalogStore, scorer: Scorer) -> Self {
