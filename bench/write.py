@@ -21,6 +21,8 @@ import tempfile
 import time
 import urllib.request
 
+from deref import free_port, wait_for
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 BINARY = os.environ.get(
     "PASSERELLE",
@@ -41,17 +43,6 @@ def dataset(n):
 [] a dcat:Dataset ; dct:title "Mesures {n}"@fr ; dct:description "Des mesures, série {n}."@fr ;
    dcat:keyword "mesure"@fr ; dcat:theme <http://publications.europa.eu/resource/authority/data-theme/ENVI> ;
    dcat:distribution {distributions} .""".encode()
-
-
-def wait_for(url, timeout=120):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except Exception:
-            time.sleep(0.2)
-    sys.exit(f"{url} did not answer")
 
 
 def serve(store, port, scoring):
@@ -88,7 +79,7 @@ def prepare(work, datasets):
         subprocess.run([BINARY, "load", "--data-dir", store, catalog], check=True,
                        stderr=subprocess.DEVNULL)
     else:
-        process = serve(store, 18771, True)
+        process = serve(store, free_port(), True)
         process.terminate()
         process.wait()
     return store
@@ -108,10 +99,11 @@ def main():
             for scoring in ([True, False] if round_ % 2 == 0 else [False, True]):
                 store = os.path.join(work, f"r{round_}-{scoring}")
                 shutil.copytree(template, store)
-                process = serve(store, 18772, scoring)
+                port = free_port()
+                process = serve(store, port, scoring)
                 try:
                     time.sleep(3)  # the start-up scoring pass and search catch-up
-                    times = writes(18772, 1_000_000, args.writes)
+                    times = writes(port, 1_000_000, args.writes)
                 finally:
                     process.terminate()
                     process.wait()

@@ -8,7 +8,7 @@
 
 use crate::model::vocab::RDF_TYPE;
 use crate::store::{CatalogStore, Statistics, StoreError};
-use oxigraph::model::{Literal, NamedNode, Triple};
+use oxigraph::model::{Literal, NamedNode, Term, Triple};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -87,107 +87,94 @@ fn namespace(of: &str) -> &str {
     of.rfind(['#', '/']).map_or(of, |at| &of[..=at])
 }
 
-/// The VoID triples for `statistics` of the catalog at `base`.
+/// A count as a literal.
+fn count(n: u64) -> Term {
+    Literal::from(i64::try_from(n).unwrap_or(i64::MAX)).into()
+}
+
+/// The VoID triples for `statistics` of the catalog at `base`: the description, the
+/// dataset with its links and counts, its partitions and the vocabularies they use.
 fn description(base: &str, statistics: &Statistics) -> Vec<Triple> {
     let document = iri(format!("{base}.well-known/void"));
     let dataset = iri(format!("{base}.well-known/void#catalog"));
-    let count = |n: u64| Literal::from(i64::try_from(n).unwrap_or(i64::MAX));
     let mut out = vec![
         Triple::new(document.clone(), RDF_TYPE, term(VOID, "DatasetDescription")),
-        Triple::new(
-            document.clone(),
-            term(FOAF, "primaryTopic"),
-            dataset.clone(),
-        ),
+        Triple::new(document, term(FOAF, "primaryTopic"), dataset.clone()),
         Triple::new(dataset.clone(), RDF_TYPE, term(VOID, "Dataset")),
-        Triple::new(
-            dataset.clone(),
-            term(FOAF, "homepage"),
-            iri(base.to_owned()),
-        ),
-        Triple::new(
-            dataset.clone(),
-            term(VOID, "rootResource"),
-            iri(base.to_owned()),
-        ),
-        Triple::new(
-            dataset.clone(),
+    ];
+    let said: [(NamedNode, Term); 13] = [
+        (term(FOAF, "homepage"), iri(base.to_owned()).into()),
+        (term(VOID, "rootResource"), iri(base.to_owned()).into()),
+        (
             term(VOID, "sparqlEndpoint"),
-            iri(format!("{base}sparql")),
+            iri(format!("{base}sparql")).into(),
         ),
-        Triple::new(
-            dataset.clone(),
+        (
             term(VOID, "dataDump"),
-            iri(format!("{base}dump.nq.gz")),
+            iri(format!("{base}dump.nq.gz")).into(),
         ),
-        Triple::new(
-            dataset.clone(),
+        (
             term(VOID, "feature"),
-            iri("http://www.w3.org/ns/formats/N-Quads".into()),
+            iri("http://www.w3.org/ns/formats/N-Quads".into()).into(),
         ),
-        Triple::new(dataset.clone(), term(VOID, "uriSpace"), Literal::from(base)),
-        Triple::new(
-            dataset.clone(),
-            term(VOID, "triples"),
-            count(statistics.triples),
+        (term(VOID, "uriSpace"), Literal::from(base).into()),
+        (
+            term(DCT, "conformsTo"),
+            iri("http://www.w3.org/TR/void/".into()).into(),
         ),
-        Triple::new(
-            dataset.clone(),
-            term(VOID, "entities"),
-            count(statistics.entities),
-        ),
-        Triple::new(
-            dataset.clone(),
+        (term(VOID, "triples"), count(statistics.triples)),
+        (term(VOID, "entities"), count(statistics.entities)),
+        (
             term(VOID, "distinctSubjects"),
             count(statistics.distinct_subjects),
         ),
-        Triple::new(
-            dataset.clone(),
+        (
             term(VOID, "classes"),
             count(statistics.classes.len() as u64),
         ),
-        Triple::new(
-            dataset.clone(),
+        (
             term(VOID, "properties"),
             count(statistics.properties.len() as u64),
         ),
-        Triple::new(
-            dataset.clone(),
-            term(DCT, "conformsTo"),
-            iri("http://www.w3.org/TR/void/".into()),
+        (
+            term(DCT, "modified"),
+            Literal::new_typed_literal(
+                crate::harvest::report::now_text(),
+                oxigraph::model::vocab::xsd::DATE_TIME,
+            )
+            .into(),
         ),
     ];
-    let mut vocabularies = std::collections::BTreeSet::new();
-    let partition = |kind: &str, n: usize| iri(format!("{base}.well-known/void#{kind}-{n}"));
-    for (n, (class, members)) in statistics.classes.iter().enumerate() {
-        let part = partition("class", n + 1);
-        out.push(Triple::new(
-            dataset.clone(),
-            term(VOID, "classPartition"),
-            part.clone(),
-        ));
-        out.push(Triple::new(
-            part.clone(),
-            term(VOID, "class"),
-            iri(class.clone()),
-        ));
-        out.push(Triple::new(part, term(VOID, "entities"), count(*members)));
-        vocabularies.insert(namespace(class).to_owned());
+    for (predicate, object) in said {
+        out.push(Triple::new(dataset.clone(), predicate, object));
     }
-    for (n, (property, uses)) in statistics.properties.iter().enumerate() {
-        let part = partition("property", n + 1);
-        out.push(Triple::new(
-            dataset.clone(),
-            term(VOID, "propertyPartition"),
-            part.clone(),
-        ));
-        out.push(Triple::new(
-            part.clone(),
-            term(VOID, "property"),
-            iri(property.clone()),
-        ));
-        out.push(Triple::new(part, term(VOID, "triples"), count(*uses)));
-        vocabularies.insert(namespace(property).to_owned());
+    out.extend(partitions(base, &dataset, statistics));
+    out
+}
+
+/// The class and property partitions of `dataset`, and the vocabularies they use.
+fn partitions(base: &str, dataset: &NamedNode, statistics: &Statistics) -> Vec<Triple> {
+    let mut out = Vec::new();
+    let mut vocabularies = std::collections::BTreeSet::new();
+    for (kind, (of, counted), parts) in [
+        ("class", ("class", "entities"), &statistics.classes),
+        ("property", ("property", "triples"), &statistics.properties),
+    ] {
+        for (n, (member, number)) in parts.iter().enumerate() {
+            let part = iri(format!("{base}.well-known/void#{kind}-{}", n + 1));
+            out.push(Triple::new(
+                dataset.clone(),
+                term(VOID, &format!("{kind}Partition")),
+                part.clone(),
+            ));
+            out.push(Triple::new(
+                part.clone(),
+                term(VOID, of),
+                iri(member.clone()),
+            ));
+            out.push(Triple::new(part, term(VOID, counted), count(*number)));
+            vocabularies.insert(namespace(member).to_owned());
+        }
     }
     for vocabulary in vocabularies {
         out.push(Triple::new(

@@ -127,14 +127,7 @@ async fn shapes_void_and_dump_read_with_outside_tools() {
         "{service}"
     );
     for page in ["shapes", "shapes/datasets", ".well-known/void"] {
-        let html = get_with(
-            &format!("{}/{page}", server.url),
-            &[("Accept", "text/html")],
-        )
-        .await
-        .text()
-        .await
-        .unwrap();
+        let html = common::pages::html(&format!("{}/{page}", server.url)).await;
         assert!(html.contains("<pre class=\"source\""), "{page}: {html}");
     }
 }

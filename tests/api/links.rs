@@ -163,14 +163,7 @@ async fn the_schedule_checks_each_url_and_the_scores_follow() {
 
     // The page says why, in both languages.
     for (language, missing) in [("fr", "404 — introuvable"), ("en", "404 — not found")] {
-        let html = get_with(
-            &format!("{page}/quality?lang={language}"),
-            &[("Accept", "text/html")],
-        )
-        .await
-        .text()
-        .await
-        .unwrap();
+        let html = common::pages::html(&format!("{page}/quality?lang={language}")).await;
         assert!(html.contains(missing), "{language}: {html}");
         let shown = format!("{}/missing", files.url).replace('/', "&#x2f;");
         assert!(html.contains(&shown), "{html}");

@@ -192,14 +192,7 @@ async fn csv_files_are_checked_against_the_standard_they_declare() {
 
     // The page says it, in French and English.
     for (language, title) in [("fr", "Standards de données"), ("en", "Data standards")] {
-        let html = get_with(
-            &format!("{page}/quality?lang={language}"),
-            &[("Accept", "text/html")],
-        )
-        .await
-        .text()
-        .await
-        .unwrap();
+        let html = common::pages::html(&format!("{page}/quality?lang={language}")).await;
         assert!(html.contains(title), "{html}");
         assert!(
             html.contains("24-06-2019") && html.contains("date_maj"),
@@ -226,11 +219,7 @@ async fn csv_files_are_checked_against_the_standard_they_declare() {
     );
     let created = create(&server, "datasets", &hostile).await;
     let page = server.url_of(&header(&created, "location"));
-    let html = get_with(&format!("{page}/quality"), &[("Accept", "text/html")])
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = common::pages::html(&format!("{page}/quality")).await;
     assert!(html.contains("javascript:alert(1)"), "{html}");
     assert!(!html.contains("href=\"javascript:"), "{html}");
 }

@@ -92,6 +92,18 @@ pub async fn sign_in(server: &Server, token: &str) -> String {
         .0
 }
 
+/// The page at `url` as a browser gets it (asserting `200`).
+pub async fn html(url: &str) -> String {
+    let answer = client()
+        .get(url)
+        .header("Accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), reqwest::StatusCode::OK, "{url}");
+    answer.text().await.unwrap()
+}
+
 /// GET `path` (under the server's URL) as a browser of the session `session`.
 pub async fn get_as(server: &Server, path: &str, session: &str) -> reqwest::Response {
     client()
