@@ -345,7 +345,8 @@ impl Pages {
                 "job": job,
                 "violations": job.violations.iter().map(|v| json!({
                     "path": v.path.as_deref().map(crate::rdf::jsonld::compact_iri),
-                    "constraint": v.constraint,
+                    // `sh:MinCountConstraintComponent` reads as `MinCount`.
+                    "constraint": v.constraint.trim_start_matches("sh:").trim_end_matches("ConstraintComponent"),
                     "count": v.count,
                     "message": v.message,
                 })).collect::<Vec<_>>(),

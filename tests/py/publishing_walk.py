@@ -18,6 +18,7 @@ import urllib.parse
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -47,8 +48,19 @@ def navigate(element):
     """Clicks `element`, which leads to another page, and waits for that page."""
     old = driver.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(driver, 20).until(expected_conditions.staleness_of(old))
+    WebDriverWait(driver, 20).until(lambda _: gone(old))
     loaded()
+
+
+def gone(element):
+    """Whether `element` left the document: stale, or (a chromedriver race while the
+    next page replaces it) a node that "does not belong to the document" any more."""
+    try:
+        return expected_conditions.staleness_of(element)(driver)
+    except WebDriverException as error:
+        if "does not belong to the document" in str(error):
+            return True
+        raise
 
 
 def axe(name):
