@@ -279,6 +279,7 @@ fn dataset_draft(found: &Found, triples: Vec<Triple>) -> RecordDraft {
         topic: topic_of(found),
         preferred_id: found.id.clone(),
         triples,
+        conforms: None,
     }
 }
 

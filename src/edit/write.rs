@@ -200,10 +200,11 @@ impl Edits<'_> {
                 return Err(inexpressible(kind.label()));
             }
         }
-        let (draft, report) = self.checked(body, own_graph)?;
+        let (mut draft, report) = self.checked(body, own_graph)?;
         if plan.blocks_on_violations() && !report.conforms {
             return Err(EditError::NonConformant(report));
         }
+        draft.conforms = Some(report.conforms);
         let record = store.write(draft, plan, &writer.by)?;
         Ok(Written {
             record,

@@ -401,13 +401,39 @@ pub(super) fn checked(
             None
         }
     };
+    let conforms = Some(!has_own_violations(&dataset));
     Ok(IncomingDataset {
         topic: dataset.topic,
         triples: dataset.triples,
         digest,
         source_modified: dataset.source_modified,
         aliases: dataset.aliases,
+        conforms,
     })
+}
+
+/// Whether a DCAT-AP violation is about the dataset or one of its distributions, as the
+/// quality board judges compliance (a violation about its publisher's description is the
+/// publisher's).
+fn has_own_violations(dataset: &HarvestedDataset) -> bool {
+    if dataset.violations.is_empty() {
+        return false;
+    }
+    let topic = NamedOrBlankNodeRef::from(dataset.topic.as_ref());
+    let mut own: HashSet<&str> = HashSet::from([dataset.topic.as_str()]);
+    own.extend(dataset.triples.iter().filter_map(|t| {
+        match (
+            t.subject.as_ref() == topic && t.predicate == dcat::DISTRIBUTION_PROP,
+            t.object.as_ref(),
+        ) {
+            (true, TermRef::NamedNode(n)) => Some(n.as_str()),
+            _ => None,
+        }
+    }));
+    dataset
+        .violations
+        .iter()
+        .any(|v| own.contains(v.focus.as_str()))
 }
 
 #[cfg(test)]

@@ -24,8 +24,7 @@ pub(super) fn board_for(
     scorer: crate::quality::board::Scorer,
 ) -> crate::quality::board::Board {
     let board = crate::quality::board::Board::follow(store, scorer);
-    let scores = board.clone();
-    search.read_quality_with(std::sync::Arc::new(move |id| scores.score_of(id)));
+    search.read_quality_from(board.clone());
     let index = search.clone();
     board.tell_scores_to(std::sync::Arc::new(move |store, changes| {
         if let Err(error) = index.rescore(store, changes) {
@@ -56,14 +55,17 @@ pub async fn quality(
     };
     let asked = record.clone();
     let scorer = state.scorer.clone();
+    let known = state.board.compliance_of(&record);
     let found = state
         .blocking(move |store| {
-            let Some((assessment, topic, description)) = scorer
-                .dataset(store, &asked)
+            let Some(scored) = scorer
+                .dataset(store, &asked, known)
                 .map_err(HttpError::Validation)?
             else {
                 return Ok(None);
             };
+            let (assessment, topic, description) =
+                (scored.assessment, scored.topic, scored.description);
             let title = crate::html::text_in(&description, dct::TITLE, language)
                 .unwrap_or_else(|| asked.as_str().to_owned());
             let declared = store.declared_standards(std::slice::from_ref(&asked))?;

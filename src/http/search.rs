@@ -428,6 +428,7 @@ fn hit_json(hit: &Hit, language: &str) -> Value {
         "source": card.source,
         "status": if card.draft { "draft" } else { "published" },
         "modified": card.modified.map(crate::model::time::millis_text),
+        "quality": card.quality.map(|(score, band)| json!({"score": score, "band": band})),
         "score": hit.score,
     })
 }

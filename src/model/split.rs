@@ -86,6 +86,10 @@ pub struct RecordDraft {
     pub preferred_id: RecordId,
     /// The topic's triples and those of every node it owns.
     pub triples: Vec<Triple>,
+    /// Whether the record met the shapes it was checked against before this write (ours
+    /// for the API, DCAT-AP's for a harvest; `None`: not checked). The quality board
+    /// scores a written dataset with it instead of validating it again.
+    pub conforms: Option<bool>,
 }
 
 /// The result of [`split_into_records`].
@@ -122,6 +126,7 @@ pub fn split_into_records(graph: &Graph, base: &BaseIri) -> SplitOutcome {
             topic: topic.into_owned(),
             preferred_id: preferred_id(graph, *topic, *kind, base),
             triples,
+            conforms: None,
         });
     }
     // Our catalog keeps what it owns too (a blank-node publisher, a spatial node), except

@@ -20,6 +20,11 @@ const BIN_WIDTH: f64 = 45.0;
 /// What the board keeps of one dataset.
 #[derive(Debug, Clone)]
 struct Entry {
+    /// The record version scored.
+    version: i64,
+    /// Whether that version met its shapes (kept so that a rescore for its links does not
+    /// validate it again).
+    compliant: bool,
     total: f64,
     dimensions: [f64; 5],
     failing: Vec<Metric>,
@@ -158,6 +163,8 @@ pub struct Board {
     scored: Arc<std::sync::RwLock<Option<crate::store::ChangeWatcher>>>,
     /// The follower's queue, for changes that are not the store's (link checks).
     queue: Arc<Mutex<Option<mpsc::Sender<Vec<RecordChange>>>>>,
+    /// How it scores (`None` for an idle board).
+    scorer: Option<Scorer>,
 }
 
 /// What scoring a dataset needs besides the store.
@@ -171,40 +178,72 @@ pub struct Scorer {
     pub links: crate::links::LinkBook,
 }
 
+/// A dataset scored: its assessment, its topic, the description it was made from and
+/// whether that met its shapes.
+pub struct Scored {
+    /// The points.
+    pub assessment: Assessment,
+    /// The dataset.
+    pub topic: NamedOrBlankNode,
+    /// What was assessed.
+    pub description: crate::store::Description,
+    /// Whether it met its shapes.
+    pub compliant: bool,
+}
+
 impl Scorer {
-    /// The assessment of the public dataset `id`, its topic and its description's graph.
+    /// The assessment of the public dataset `id`. Whether it meets its shapes is taken
+    /// from `known` (what the board holds, by version), then from the write that stored
+    /// this version; only if neither knows is it validated, the costly part.
     pub fn dataset(
         &self,
         store: &CatalogStore,
         id: &RecordId,
-    ) -> Result<
-        Option<(Assessment, NamedOrBlankNode, crate::store::Description)>,
-        crate::validate::ValidateError,
-    > {
+        known: Option<(i64, bool)>,
+    ) -> Result<Option<Scored>, crate::validate::ValidateError> {
         let Ok(Some(description)) = store.describe(crate::model::ResourceKind::Dataset, id) else {
             return Ok(None);
         };
-        let graph: Graph = description
-            .quads
-            .iter()
-            .map(|q| TripleRef::from(q.as_ref()))
-            .collect();
+        let graph = graph_of(&description);
         let topic = NamedOrBlankNode::from(description.topic.clone());
-        let compliant = self.compliant(&graph, topic.as_ref())?;
+        let version = description.version;
+        let told = version.and_then(|v| {
+            known
+                .filter(|(at, _)| *at == v)
+                .map(|(_, compliant)| compliant)
+                .or_else(|| store.conformance_of(id, v))
+        });
+        let compliant = match told {
+            Some(compliant) => compliant,
+            None => self.compliant(&graph, topic.as_ref(), description.harvest_feed().is_some())?,
+        };
+        let assessment = self.assess(&graph, topic.as_ref(), compliant);
+        Ok(Some(Scored {
+            assessment,
+            topic,
+            description,
+            compliant,
+        }))
+    }
+
+    /// The assessment of `topic` in `graph`, whose compliance is known.
+    fn assess(&self, graph: &Graph, topic: NamedOrBlankNodeRef<'_>, compliant: bool) -> Assessment {
         let evidence = Evidence {
             compliant,
             status: &|url| self.links.status(url),
         };
-        let assessment = assess(&graph, topic.as_ref(), &self.codes, &evidence);
-        Ok(Some((assessment, topic, description)))
+        assess(graph, topic, &self.codes, &evidence)
     }
 
-    /// Whether the dataset `topic` and its distributions meet the profile (no violation
-    /// whose focus is one of them).
+    /// Whether the dataset `topic` and its distributions meet their shapes (no violation
+    /// whose focus is one of them): the official DCAT-AP shapes for a `harvested` dataset
+    /// (as its harvest report counts them), our profile for one written here (which the
+    /// write API enforces).
     fn compliant(
         &self,
         graph: &Graph,
         topic: NamedOrBlankNodeRef<'_>,
+        harvested: bool,
     ) -> Result<bool, crate::validate::ValidateError> {
         let mut own: HashSet<String> = HashSet::new();
         if let NamedOrBlankNodeRef::NamedNode(n) = topic {
@@ -215,8 +254,22 @@ impl Scorer {
                 own.insert(n.as_str().to_owned());
             }
         }
-        Ok(self.validator.validate(graph)?.about(&own).conforms)
+        let validator = if harvested {
+            crate::validate::dcat_ap()?
+        } else {
+            &self.validator
+        };
+        Ok(validator.validate(graph)?.about(&own).conforms)
     }
+}
+
+/// The graph of a description's quads.
+fn graph_of(description: &crate::store::Description) -> Graph {
+    description
+        .quads
+        .iter()
+        .map(|q| TripleRef::from(q.as_ref()))
+        .collect()
 }
 
 impl Board {
@@ -228,6 +281,7 @@ impl Board {
             ready: Arc::default(),
             scored: Arc::default(),
             queue: Arc::default(),
+            scorer: None,
         }
     }
 
@@ -241,6 +295,7 @@ impl Board {
             ready: Arc::default(),
             scored: Arc::default(),
             queue: Arc::new(Mutex::new(Some(sender.clone()))),
+            scorer: Some(scorer.clone()),
         };
         let sender = Mutex::new(sender);
         store.on_dataset_changes(Arc::new(
@@ -336,11 +391,50 @@ impl Board {
             .map(|e| (e.total, super::Band::of(e.total)))
     }
 
+    /// The version of `id` last scored and whether it met its shapes.
+    pub fn compliance_of(&self, id: &RecordId) -> Option<(i64, bool)> {
+        self.lock()
+            .entries
+            .get(id)
+            .map(|e| (e.version, e.compliant))
+    }
+
+    /// The score and rating of the dataset `id` as `description` (its current version)
+    /// shows it, for the search index that indexes it in the writer's thread: the
+    /// board's if it scored that version, else computed here when the write said whether
+    /// it meets its shapes (cheap: no validation), else the last score known (the board
+    /// scores the new version a moment later, and the index is told if it differs).
+    pub fn score_for(
+        &self,
+        store: &CatalogStore,
+        id: &RecordId,
+        description: &crate::store::Description,
+    ) -> Option<(f64, super::Band)> {
+        let known = self.compliance_of(id);
+        let version = description.version?;
+        if known.is_some_and(|(at, _)| at == version) {
+            return self.score_of(id);
+        }
+        let (Some(scorer), Some(compliant)) = (&self.scorer, store.conformance_of(id, version))
+        else {
+            return self.score_of(id);
+        };
+        let graph = graph_of(description);
+        let topic = NamedOrBlankNode::from(description.topic.clone());
+        let total = scorer.assess(&graph, topic.as_ref(), compliant).total;
+        Some((total, super::Band::of(total)))
+    }
+
     /// Scores the dataset `id` again; whether its score changed.
     fn score(&self, store: &CatalogStore, scorer: &Scorer, id: RecordId) -> bool {
         let before = self.score_of(&id).map(|(total, _)| total);
-        match scorer.dataset(store, &id) {
-            Ok(Some((assessment, topic, description))) => {
+        match scorer.dataset(store, &id, self.compliance_of(&id)) {
+            Ok(Some(Scored {
+                assessment,
+                topic,
+                description,
+                compliant,
+            })) => {
                 let publisher = publisher_of(&description, &topic);
                 let graph = measurements_graph(store, &id);
                 let triples = super::dqv::triples(&assessment, &topic, graph.as_str());
@@ -351,7 +445,10 @@ impl Board {
                 for (slot, d) in dimensions.iter_mut().zip(&assessment.dimensions) {
                     *slot = d.points;
                 }
+                let version = description.version.unwrap_or_default();
                 let entry = Entry {
+                    version,
+                    compliant,
                     total: assessment.total,
                     dimensions,
                     failing: assessment
@@ -366,7 +463,8 @@ impl Board {
                         .unwrap_or_else(|| "local".to_owned()),
                 };
                 let changed = before != Some(entry.total);
-                self.lock().insert(id, entry);
+                self.lock().insert(id.clone(), entry);
+                store.forget_conformance(&id, version);
                 changed
             }
             // Not a public dataset (a distribution's record, a draft): nothing to forget

@@ -89,12 +89,8 @@ struct Inner {
     /// The analyser of titles, for completions (which analyse what was typed themselves).
     folded: TextAnalyzer,
     /// Where a dataset's quality score is read, once the server has a quality board.
-    quality: RwLock<Option<QualityLookup>>,
+    quality: RwLock<Option<crate::quality::board::Board>>,
 }
-
-/// A dataset's MQA score and rating, if it was scored.
-pub type QualityLookup =
-    Arc<dyn Fn(&RecordId) -> Option<(f64, crate::quality::Band)> + Send + Sync>;
 
 /// What the index must do to be in step with the store.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -200,22 +196,22 @@ impl SearchIndex {
         }));
     }
 
-    /// Reads each dataset's quality score with `lookup` from now on (the quality board's).
-    pub fn read_quality_with(&self, lookup: QualityLookup) {
+    /// Reads each dataset's quality score from `board` from now on.
+    pub fn read_quality_from(&self, board: crate::quality::board::Board) {
         *self
             .inner
             .quality
             .write()
-            .unwrap_or_else(PoisonError::into_inner) = Some(lookup);
+            .unwrap_or_else(PoisonError::into_inner) = Some(board);
     }
 
-    fn quality_of(&self, id: &RecordId) -> Option<(f64, crate::quality::Band)> {
-        let lookup = self
-            .inner
+    /// The quality board, once the server has one.
+    fn board(&self) -> Option<crate::quality::board::Board> {
+        self.inner
             .quality
             .read()
-            .unwrap_or_else(PoisonError::into_inner);
-        lookup.as_ref().and_then(|lookup| lookup(id))
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// Indexes again the datasets `changes` name whose score the index holds otherwise
@@ -232,7 +228,7 @@ impl SearchIndex {
             let RecordChange::Changed(id) = change else {
                 continue;
             };
-            let wanted = document::quality_key(self.quality_of(id));
+            let wanted = document::quality_key(self.board().and_then(|b| b.score_of(id)));
             let query = TermQuery::new(
                 Term::from_field_text(fields.id, id.as_str()),
                 IndexRecordOption::Basic,
@@ -403,7 +399,13 @@ impl SearchIndex {
         card.papers.sort();
         card.papers.dedup();
         card.reuses = store.reuses_of(&description.topic)?;
-        card.quality = self.quality_of(id);
+        // A draft is not scored; a dataset is indexed with the score of the version
+        // indexed, so that the board's score of it a moment later changes nothing.
+        if !card.draft {
+            card.quality = self
+                .board()
+                .and_then(|board| board.score_for(store, id, &description));
+        }
         let temporal = document::temporal(&description);
         let version = description.version.unwrap_or_default();
         self.remember_labels(&card);

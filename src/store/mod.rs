@@ -129,6 +129,8 @@ pub struct CatalogStore {
     evaluator: oxigraph::sparql::SparqlEvaluator,
     /// Told of every change to public datasets (see `changes.rs`).
     watchers: Arc<RwLock<Vec<ChangeWatcher>>>,
+    /// What validation said of the records just written (see `changes.rs`).
+    conformance: Arc<Mutex<changes::Conformance>>,
     /// Writes of derived graphs (quality measurements, link checks), which move no
     /// generation: the dump follows them too.
     derived_writes: Arc<AtomicU64>,
@@ -189,6 +191,7 @@ impl CatalogStore {
             snapshots: Arc::new(snapshots::Snapshots::new(data_dir)),
             evaluator,
             watchers: Arc::default(),
+            conformance: Arc::default(),
             derived_writes: Arc::default(),
         })
     }

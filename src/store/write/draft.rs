@@ -76,6 +76,8 @@ impl CatalogStore {
             id,
             topic,
             version: stamp,
+            // A draft is not scored.
+            conforms: None,
         })
     }
 
@@ -203,6 +205,8 @@ impl CatalogStore {
                     .filter(|q| q.subject != record)
                     .map(Triple::from)
                     .collect(),
+                // Its content was checked when it was written as a draft, not now.
+                conforms: None,
             };
             // One that cannot be published must not hold back the others.
             let publish = WriteKind::Publish {

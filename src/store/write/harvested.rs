@@ -39,6 +39,8 @@ pub struct IncomingDataset {
     pub source_modified: Option<Literal>,
     /// Other IRIs it says it is: if the catalog has one of them, it is a copy.
     pub aliases: Vec<NamedNode>,
+    /// Whether it and its distributions meet the DCAT-AP shapes (`None`: not checked).
+    pub conforms: Option<bool>,
 }
 
 /// What storing a harvested dataset did (or, in a dry run, would do).
@@ -164,6 +166,7 @@ impl CatalogStore {
         }
         self.revisions_in(&mut private, &transaction, &summary.written, by)?;
         self.commit(transaction)?;
+        self.remember_conformance(&summary.written);
         self.changed(changes);
         if let Err(error) = private.commit() {
             // The next run finds no fingerprint and writes these datasets again.
@@ -242,6 +245,7 @@ impl CatalogStore {
                 id,
                 topic,
                 version: stamp,
+                conforms: draft.conforms,
             });
         }
         self.load_fresh(quads, private, &written, &state, &now)?;
@@ -290,6 +294,7 @@ impl CatalogStore {
         // The records are public from here on: readers' caches and the feed must know.
         self.generation
             .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        self.remember_conformance(written);
         self.changed(changes);
         // The catalog changed: its modification time moves (a small transaction).
         let mut transaction = self.store.start_transaction()?;
@@ -488,6 +493,7 @@ fn sorted(
                 preferred_id: RecordId::slugify(last_segment(dataset.topic.as_str())),
                 topic: dataset.topic.clone().into(),
                 triples: dataset.triples,
+                conforms: dataset.conforms,
             },
             digest: dataset.digest,
             modified: dataset.source_modified,

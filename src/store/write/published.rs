@@ -77,6 +77,7 @@ impl CatalogStore {
             self.undo_revision(&revision);
             return Err(error);
         }
+        self.remember_conformance(std::slice::from_ref(&written));
         self.changed(changes);
         Ok(written)
     }

@@ -48,6 +48,8 @@ pub struct WrittenRecord {
     pub topic: NamedNode,
     /// Its `dct:modified` in milliseconds: the version that `If-Match` names.
     pub version: i64,
+    /// What validation said of it before the write ([`RecordDraft::conforms`]).
+    pub conforms: Option<bool>,
 }
 
 impl CatalogStore {
@@ -69,6 +71,7 @@ impl CatalogStore {
         let mut history = self.private.start_transaction()?;
         self.revisions_in(&mut history, &transaction, &summary.written, by)?;
         self.commit(transaction)?;
+        self.remember_conformance(&summary.written);
         self.changed(changes);
         if let Err(error) = history.commit() {
             tracing::error!(%error, "records were written but their revisions were not");
@@ -217,6 +220,7 @@ impl CatalogStore {
             id: allocation.id.clone(),
             topic: topic.clone(),
             version: stamp,
+            conforms: draft.conforms,
         };
         Ok((written, changes))
     }
