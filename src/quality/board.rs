@@ -17,6 +17,23 @@ use std::sync::{Arc, Mutex, PoisonError, mpsc};
 pub const BINS: usize = 9;
 const BIN_WIDTH: f64 = 45.0;
 
+/// Datasets scored between two stores of their measurements.
+const STORED_AT_ONCE: usize = 1000;
+
+/// What scoring one dataset found, kept with others' (see [`Board::keep`]).
+enum Outcome {
+    /// Scored: what the board keeps, and its measurements graph with its triples.
+    Scored(
+        RecordId,
+        Entry,
+        (oxigraph::model::NamedNode, Vec<oxigraph::model::Triple>),
+    ),
+    /// No longer a public dataset: its score and measurements go.
+    Gone(RecordId),
+    /// Not a dataset the board scores.
+    Nothing,
+}
+
 /// What the board keeps of one dataset.
 #[derive(Debug, Clone)]
 struct Entry {
@@ -352,10 +369,12 @@ impl Board {
                 .collect()
         };
         let mut scored = Vec::new();
-        for id in ids {
-            if self.score(store, scorer, id.clone()) {
-                scored.push(RecordChange::Changed(id));
-            }
+        for chunk in ids.chunks(STORED_AT_ONCE) {
+            let outcomes = chunk
+                .iter()
+                .map(|id| self.score(store, scorer, id.clone()))
+                .collect();
+            scored.extend(self.keep(store, outcomes));
         }
         self.ready.store(true, std::sync::atomic::Ordering::Release);
         let tell = self
@@ -425,9 +444,8 @@ impl Board {
         Some((total, super::Band::of(total)))
     }
 
-    /// Scores the dataset `id` again; whether its score changed.
-    fn score(&self, store: &CatalogStore, scorer: &Scorer, id: RecordId) -> bool {
-        let before = self.score_of(&id).map(|(total, _)| total);
+    /// Scores the dataset `id` again.
+    fn score(&self, store: &CatalogStore, scorer: &Scorer, id: RecordId) -> Outcome {
         match scorer.dataset(store, &id, self.compliance_of(&id)) {
             Ok(Some(Scored {
                 assessment,
@@ -435,19 +453,14 @@ impl Board {
                 description,
                 compliant,
             })) => {
-                let publisher = publisher_of(&description, &topic);
                 let graph = measurements_graph(store, &id);
                 let triples = super::dqv::triples(&assessment, &topic, graph.as_str());
-                if let Err(error) = store.put_measurements(&graph, &triples) {
-                    tracing::error!(%error, %id, "the quality measurements could not be stored");
-                }
                 let mut dimensions = [0.0; 5];
                 for (slot, d) in dimensions.iter_mut().zip(&assessment.dimensions) {
                     *slot = d.points;
                 }
-                let version = description.version.unwrap_or_default();
                 let entry = Entry {
-                    version,
+                    version: description.version.unwrap_or_default(),
                     compliant,
                     total: assessment.total,
                     dimensions,
@@ -457,31 +470,62 @@ impl Board {
                         .filter(|i| i.points < f64::from(i.maximum))
                         .map(|i| i.metric)
                         .collect(),
-                    publisher,
+                    publisher: publisher_of(&description, &topic),
                     source: description
                         .harvest_feed()
                         .unwrap_or_else(|| "local".to_owned()),
                 };
-                let changed = before != Some(entry.total);
-                self.lock().insert(id.clone(), entry);
-                store.forget_conformance(&id, version);
-                changed
+                Outcome::Scored(id, entry, (graph, triples))
             }
             // Not a public dataset (a distribution's record, a draft): nothing to forget
             // unless it was scored before.
-            Ok(None) if !self.lock().entries.contains_key(&id) => false,
-            Ok(None) => {
-                if let Err(error) = store.put_measurements(&measurements_graph(store, &id), &[]) {
-                    tracing::error!(%error, %id, "the quality measurements could not be removed");
-                }
-                self.lock().remove(&id);
-                false
-            }
+            Ok(None) if !self.lock().entries.contains_key(&id) => Outcome::Nothing,
+            Ok(None) => Outcome::Gone(id),
             Err(error) => {
                 tracing::error!(%error, %id, "a dataset could not be scored");
-                false
+                Outcome::Nothing
             }
         }
+    }
+
+    /// Stores the measurements of `outcomes` in one go, then counts them in the
+    /// aggregates (so that what the dashboard counts is in the store); the datasets whose
+    /// score changed.
+    fn keep(&self, store: &CatalogStore, mut outcomes: Vec<Outcome>) -> Vec<RecordChange> {
+        let writes: Vec<_> = outcomes
+            .iter_mut()
+            .filter_map(|outcome| match outcome {
+                Outcome::Scored(_, _, (graph, triples)) => {
+                    Some((graph.clone(), std::mem::take(triples)))
+                }
+                Outcome::Gone(id) => Some((measurements_graph(store, id), Vec::new())),
+                Outcome::Nothing => None,
+            })
+            .collect();
+        if let Err(error) = store.put_measurements(writes) {
+            tracing::error!(%error, "quality measurements could not be stored");
+        }
+        let mut changed = Vec::new();
+        let mut used = Vec::new();
+        let mut aggregates = self.lock();
+        for outcome in outcomes {
+            match outcome {
+                Outcome::Scored(id, entry, _) => {
+                    if aggregates.entries.get(&id).map(|e| e.total) != Some(entry.total) {
+                        changed.push(RecordChange::Changed(id.clone()));
+                    }
+                    used.push((id.clone(), entry.version));
+                    aggregates.insert(id, entry);
+                }
+                Outcome::Gone(id) => aggregates.remove(&id),
+                Outcome::Nothing => {}
+            }
+        }
+        drop(aggregates);
+        for (id, version) in used {
+            store.forget_conformance(&id, version);
+        }
+        changed
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Aggregates> {
@@ -555,10 +599,13 @@ fn forget_others(store: &CatalogStore, live: &[RecordId]) {
             return;
         }
     };
-    for graph in graphs.into_iter().filter(|g| !wanted.contains(g.as_str())) {
-        if let Err(error) = store.put_measurements(&graph, &[]) {
-            tracing::error!(%error, %graph, "old quality measurements could not be removed");
-        }
+    let old: Vec<_> = graphs
+        .into_iter()
+        .filter(|g| !wanted.contains(g.as_str()))
+        .map(|g| (g, Vec::new()))
+        .collect();
+    if let Err(error) = store.put_measurements(old) {
+        tracing::error!(%error, "old quality measurements could not be removed");
     }
 }
 

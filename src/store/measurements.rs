@@ -3,37 +3,80 @@
 //! data, rewritten whole by the quality board after each change of the dataset.
 
 use super::{CatalogStore, StoreError};
-use oxigraph::model::{GraphNameRef, NamedNode, QuadRef, Triple};
+use oxigraph::model::{GraphNameRef, NamedNode, NamedOrBlankNodeRef, QuadRef, Triple};
+
+/// Measurement graphs replaced in one transaction at most: a transaction holds its writes
+/// in memory.
+const REPLACED_AT_ONCE: usize = 500;
 
 impl CatalogStore {
-    /// Replaces the measurements graph `graph` with `triples` (none: removes it).
+    /// Replaces each measurements graph of `writes` with its triples (none: removes it).
     ///
+    /// Graphs the store does not hold yet (a dataset scored for the first time: every one
+    /// of a first harvest) are bulk-loaded, many times faster than a transaction (their
+    /// quads outnumber the datasets' own); the others are replaced in transactions.
     /// Not a change of any record: no watcher is told and the store's generation does not
     /// move, so the pages rendered from records stay cached while the board catches up.
     pub fn put_measurements(
         &self,
-        graph: &NamedNode,
-        triples: &[Triple],
+        writes: Vec<(NamedNode, Vec<Triple>)>,
     ) -> Result<(), StoreError> {
-        let _writing = self.write_lock();
-        let name = GraphNameRef::NamedNode(graph.as_ref());
-        let mut transaction = self.store.start_transaction()?;
-        let old: Vec<_> = transaction
-            .quads_for_pattern(None, None, None, Some(name))
-            .collect::<Result<_, _>>()?;
-        for quad in &old {
-            transaction.remove(quad);
+        if writes.is_empty() {
+            return Ok(());
         }
-        for triple in triples {
-            transaction.insert(QuadRef::new(
-                &triple.subject,
-                &triple.predicate,
-                &triple.object,
-                name,
-            ));
+        let _writing = self.write_lock();
+        let mut fresh = Vec::new();
+        let mut replaced = Vec::new();
+        for (graph, triples) in writes {
+            let held = self
+                .store
+                .contains_named_graph(NamedOrBlankNodeRef::NamedNode(graph.as_ref()))?;
+            if held {
+                replaced.push((graph, triples));
+            } else {
+                fresh.extend(triples.into_iter().map(|t| t.in_graph(graph.clone())));
+            }
+        }
+        for chunk in replaced.chunks(REPLACED_AT_ONCE) {
+            self.replace_measurements(chunk)?;
+        }
+        if !fresh.is_empty() {
+            let mut loader = self
+                .store
+                .bulk_loader()
+                .with_max_memory_size_in_megabytes(fresh.len() / 1000 + 1);
+            loader.load_quads(fresh)?;
+            loader.commit()?;
+        }
+        self.derived_written();
+        Ok(())
+    }
+
+    /// Replaces the graphs of `writes` in one transaction; the caller holds the writer
+    /// lock.
+    fn replace_measurements(&self, writes: &[(NamedNode, Vec<Triple>)]) -> Result<(), StoreError> {
+        let mut transaction = self.store.start_transaction()?;
+        for (graph, triples) in writes {
+            let name = GraphNameRef::NamedNode(graph.as_ref());
+            let old: Vec<_> = transaction
+                .quads_for_pattern(None, None, None, Some(name))
+                .collect::<Result<_, _>>()?;
+            for quad in &old {
+                transaction.remove(quad);
+            }
+            if triples.is_empty() {
+                transaction.remove_named_graph(NamedOrBlankNodeRef::NamedNode(graph.as_ref()))?;
+            }
+            for triple in triples {
+                transaction.insert(QuadRef::new(
+                    &triple.subject,
+                    &triple.predicate,
+                    &triple.object,
+                    name,
+                ));
+            }
         }
         transaction.commit()?;
-        self.derived_written();
         Ok(())
     }
 
