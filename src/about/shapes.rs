@@ -2,19 +2,17 @@
 //! (what the write API and the publishing forms check, a profile of DCAT-AP 3.0.1), as a
 //! W3C PROF profile whose SHACL shapes anyone can run on what we serve.
 
-use crate::model::ResourceKind;
 use crate::model::vocab::{RDF_TYPE, dcat, fabio, foaf};
+use crate::model::{BaseIri, ResourceKind};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{
-    Graph, Literal, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, TermRef, Triple, TripleRef,
+    Graph, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, TermRef, Triple, TripleRef,
 };
 use std::collections::HashSet;
 
 const SH_TARGET_CLASS: NamedNodeRef<'_> =
     NamedNodeRef::new_unchecked("http://www.w3.org/ns/shacl#targetClass");
-const PROF: &str = "http://www.w3.org/ns/dx/prof/";
-/// The DCAT-AP release our profile narrows.
-pub const DCAT_AP: &str = "https://semiceu.github.io/DCAT-AP/releases/3.0.1/";
+use crate::model::profile::PROF;
 
 /// The profile's shapes, parsed once.
 pub struct Shapes {
@@ -53,7 +51,7 @@ impl Shapes {
     }
 
     /// Every shape, with the profile's description at `{base}shapes`.
-    pub fn all(&self, base: &str) -> Vec<Triple> {
+    pub fn all(&self, base: &BaseIri) -> Vec<Triple> {
         let mut out: Vec<Triple> = self.all.iter().map(TripleRef::into_owned).collect();
         out.extend(profile(base));
         out
@@ -61,7 +59,7 @@ impl Shapes {
 
     /// The shapes of `kind`'s records (those that target its class, with the nodes they
     /// own), and the profile's description.
-    pub fn of(&self, kind: ResourceKind, base: &str) -> Vec<Triple> {
+    pub fn of(&self, kind: ResourceKind, base: &BaseIri) -> Vec<Triple> {
         let mut seen: HashSet<NamedOrBlankNodeRef<'_>> = HashSet::new();
         let mut todo: Vec<NamedOrBlankNodeRef<'_>> = classes(kind)
             .iter()
@@ -93,27 +91,12 @@ impl Shapes {
 }
 
 /// `{base}shapes` as a W3C PROF profile of DCAT-AP 3.0.1, with a resource per kind.
-fn profile(base: &str) -> Vec<Triple> {
+fn profile(base: &BaseIri) -> Vec<Triple> {
     let term = |local: &str| NamedNode::new_unchecked(format!("{PROF}{local}"));
     let iri = |text: String| NamedNode::new_unchecked(text);
-    let us = iri(format!("{base}shapes"));
-    let mut out = vec![
-        Triple::new(us.clone(), RDF_TYPE, term("Profile")),
-        Triple::new(
-            us.clone(),
-            crate::model::vocab::dct::TITLE,
-            Literal::new_language_tagged_literal_unchecked("Passerelle application profile", "en"),
-        ),
-        Triple::new(
-            us.clone(),
-            crate::model::vocab::dct::TITLE,
-            Literal::new_language_tagged_literal_unchecked(
-                "Profil d'application de Passerelle",
-                "fr",
-            ),
-        ),
-        Triple::new(us.clone(), term("isProfileOf"), iri(DCAT_AP.to_owned())),
-    ];
+    let us = base.profile();
+    let mut out = crate::model::profile::description(base);
+    let base = base.as_str();
     for kind in KINDS {
         let resource = iri(format!("{base}shapes/{}", kind.path_segment()));
         out.push(Triple::new(
@@ -149,12 +132,16 @@ fn profile(base: &str) -> Vec<Triple> {
 mod tests {
     use super::*;
 
+    fn base() -> BaseIri {
+        BaseIri::parse("http://ex.org/").expect("a base")
+    }
+
     #[test]
     fn each_kind_gets_its_own_shapes() -> Result<(), String> {
         let shapes = Shapes::new()?;
         let targets = |kind| {
             shapes
-                .of(kind, "http://ex.org/")
+                .of(kind, &base())
                 .into_iter()
                 .filter(|t| t.predicate == SH_TARGET_CLASS)
                 .map(|t| t.object.to_string())
@@ -167,8 +154,8 @@ mod tests {
         assert!(
             targets(ResourceKind::Agent).contains(&"<http://xmlns.com/foaf/0.1/Agent>".to_owned())
         );
-        let dataset = shapes.of(ResourceKind::Dataset, "http://ex.org/");
-        let all = shapes.all("http://ex.org/");
+        let dataset = shapes.of(ResourceKind::Dataset, &base());
+        let all = shapes.all(&base());
         assert!(dataset.len() < all.len());
         assert!(
             dataset

@@ -28,8 +28,8 @@ async fn shapes(
     Language(language): Language,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, HttpError> {
+    let triples = state.about.shapes.all(state.store.base());
     let base = state.store.base().as_str();
-    let triples = state.about.shapes.all(base);
     let here = format!("{base}shapes");
     // People read the profile as written, with its comments and prefixes.
     let source = Some(crate::validate::PROFILE);
@@ -57,8 +57,8 @@ async fn shapes_of(
             kind: "shapes",
             id: segment.clone(),
         })?;
+    let triples = state.about.shapes.of(kind, state.store.base());
     let base = state.store.base().as_str();
-    let triples = state.about.shapes.of(kind, base);
     let here = format!("{base}shapes/{}", kind.path_segment());
     described(
         &request,

@@ -84,6 +84,12 @@ impl BaseIri {
         self.join("graphs/withdrawn")
     }
 
+    /// Our application profile, `{base}shapes` (a profile of DCAT-AP 3.0.1): what each
+    /// catalog record names with `dct:conformsTo`.
+    pub fn profile(&self) -> NamedNode {
+        self.join("shapes")
+    }
+
     /// The named graph of the bundled controlled vocabularies.
     pub fn vocabulary_graph(&self) -> NamedNode {
         self.join("graphs/vocabularies")

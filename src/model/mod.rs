@@ -4,6 +4,7 @@
 pub mod diff;
 mod ids;
 pub mod json;
+pub mod profile;
 mod split;
 pub mod time;
 pub mod vocab;

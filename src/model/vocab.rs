@@ -104,6 +104,7 @@ terms!(
     TYPE = "type",
     ABSTRACT = "abstract",
     BIBLIOGRAPHIC_CITATION = "bibliographicCitation",
+    STANDARD = "Standard",
 });
 
 terms!(

@@ -48,6 +48,7 @@ mod load;
 mod lookup;
 mod measurements;
 mod oai_order;
+mod profile;
 mod seed;
 mod snapshots;
 mod sparql;
@@ -151,6 +152,7 @@ impl CatalogStore {
     pub fn open(data_dir: &Path, base: BaseIri) -> Result<Self, StoreError> {
         let this = Self::open_as_is(data_dir, base)?;
         this.refresh_vocabularies()?;
+        this.name_our_profile()?;
         let this = Self {
             vocabulary: Arc::new(this.index_vocabularies()?),
             ..this

@@ -133,7 +133,8 @@ impl CatalogStore {
 
     /// Replaces the vocabulary graph when this binary's bundle differs from the stored one.
     pub(super) fn refresh_vocabularies(&self) -> Result<(), StoreError> {
-        let version = bundle_version();
+        // Our profile's description depends on the base: a new base refreshes it too.
+        let version = format!("{}+{}", bundle_version(), self.base.profile().as_str());
         let mut state = StoreState::read(&self.data_dir)?;
         if state.vocabularies.as_deref() == Some(version.as_str()) {
             return Ok(());
@@ -155,6 +156,11 @@ impl CatalogStore {
                     graph_name,
                 ));
             }
+        }
+        // Kept with the vocabularies so that descriptions lend its type and titles, as
+        // they do the DCAT-AP release's.
+        for triple in crate::model::profile::description(&self.base) {
+            transaction.insert(&triple.in_graph(graph.clone()));
         }
         for (scheme, class) in SCHEME_MEMBER_CLASSES {
             let scheme = NamedNodeRef::new_unchecked(scheme);

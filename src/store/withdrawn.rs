@@ -18,7 +18,7 @@
 use super::feed::{FeedChange, FeedEntry, FeedKey};
 use super::{CatalogStore, StoreError};
 use crate::model::time::{millis_literal, to_millis};
-use crate::model::vocab::{DCAT_AP_PROFILE, RDF_TYPE, WITHDRAWN, adms, dcat, dct, foaf};
+use crate::model::vocab::{RDF_TYPE, WITHDRAWN, adms, dcat, dct, foaf};
 use crate::model::{RecordId, ResourceKind};
 use oxigraph::model::{
     GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode,
@@ -222,7 +222,6 @@ fn tombstone(
         quad(foaf::PRIMARY_TOPIC, topic.clone().into()),
         quad(dct::MODIFIED, millis_literal(stamp).into()),
         quad(adms::STATUS, WITHDRAWN.into()),
-        quad(dct::CONFORMS_TO, DCAT_AP_PROFILE.into()),
     ];
     let values = |subject: &NamedNode, predicate: NamedNodeRef<'_>| -> Vec<Term> {
         quads
@@ -231,8 +230,11 @@ fn tombstone(
             .map(|q| q.object.clone())
             .collect()
     };
-    if let Some(issued) = values(graph, dct::ISSUED).into_iter().next() {
-        out.push(quad(dct::ISSUED, issued));
+    // The profile the record followed (our shapes, which the record names).
+    for value in [dct::ISSUED, dct::CONFORMS_TO] {
+        if let Some(kept) = values(graph, value).into_iter().next() {
+            out.push(quad(value, kept));
+        }
     }
     for predicate in [dct::TITLE, dct::DESCRIPTION] {
         let mut kept = values(&topic, predicate);

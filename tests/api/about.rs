@@ -131,3 +131,109 @@ async fn shapes_void_and_dump_read_with_outside_tools() {
         assert!(html.contains("<pre class=\"source\""), "{page}: {html}");
     }
 }
+
+/// How many catalog records name `profile` with `dct:conformsTo`, and how many there are.
+async fn records_naming(server: &Server, profile: &str) -> (u64, u64) {
+    let query = format!(
+        "PREFIX foaf: <http://xmlns.com/foaf/0.1/> PREFIX dct: <http://purl.org/dc/terms/> \
+         SELECT (COUNT(DISTINCT ?r) AS ?all) (COUNT(DISTINCT ?named) AS ?naming) WHERE {{ \
+           GRAPH ?r {{ ?r foaf:primaryTopic ?t }} \
+           OPTIONAL {{ GRAPH ?r {{ ?r dct:conformsTo <{profile}> BIND(?r AS ?named) }} }} }}"
+    );
+    let answer: serde_json::Value = client()
+        .post(format!("{}/sparql", server.url))
+        .header("Accept", "application/sparql-results+json")
+        .form(&[("query", query.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let value = |name: &str| {
+        answer["results"]["bindings"][0][name]["value"]
+            .as_str()
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+    };
+    (value("naming"), value("all"))
+}
+
+#[actix_web::test]
+async fn every_record_names_the_profile_it_follows() {
+    let temp = tempfile::tempdir().unwrap();
+    let data = temp.path().join("data");
+    let port = common::free_port();
+    let mut server = tokio::task::spawn_blocking({
+        let data = data.clone();
+        move || Server::start_full(&data, port, None, &["--admin-token", common::api::ADMIN])
+    })
+    .await
+    .unwrap();
+    let profile = format!("{}shapes", server.base);
+    let dcat_ap = "https://semiceu.github.io/DCAT-AP/releases/3.0.1/";
+    let (naming, all) = records_naming(&server, &profile).await;
+    assert!(all >= 25, "the demo's records: {all}");
+    assert_eq!(naming, all, "every record, dataset, agent or paper");
+
+    // A dataset's description says what the profile is, as DCAT-AP's range shapes want
+    // (a dct:Standard), and the profile says which standard it narrows.
+    let dataset = get_with(
+        &format!("{}/datasets/inventaire-zones-humides-bretagne", server.url),
+        &[("Accept", "application/n-triples")],
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert!(
+        dataset.contains(&format!(
+            "<{profile}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://purl.org/dc/terms/Standard> ."
+        )),
+        "{dataset}"
+    );
+    assert!(
+        dataset.contains(&format!(
+            "> <http://purl.org/dc/terms/conformsTo> <{profile}> ."
+        )),
+        "{dataset}"
+    );
+    let described = get_with(
+        &profile.replace(&server.base, &format!("{}/", server.url)),
+        &[("Accept", "application/n-triples")],
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert!(
+        described.contains(&format!(
+            "<{profile}> <http://www.w3.org/ns/dx/prof/isProfileOf> <{dcat_ap}> ."
+        )),
+        "{described}"
+    );
+
+    // A store written when records named DCAT-AP itself: opened again, they name ours.
+    common::api::sparql_update(
+        &server,
+        &format!(
+            "PREFIX dct: <http://purl.org/dc/terms/> \
+             DELETE {{ GRAPH ?r {{ ?r dct:conformsTo <{profile}> }} }} \
+             INSERT {{ GRAPH ?r {{ ?r dct:conformsTo <{dcat_ap}> }} }} \
+             WHERE {{ GRAPH ?r {{ ?r dct:conformsTo <{profile}> }} }}"
+        ),
+        common::api::ADMIN,
+    )
+    .await;
+    assert_eq!(records_naming(&server, &profile).await.0, 0);
+    assert_eq!(records_naming(&server, dcat_ap).await.0, all);
+    server.stop();
+    let server = tokio::task::spawn_blocking(move || {
+        Server::start_full(&data, port, None, &["--admin-token", common::api::ADMIN])
+    })
+    .await
+    .unwrap();
+    assert_eq!(records_naming(&server, &profile).await, (all, all));
+    assert_eq!(records_naming(&server, dcat_ap).await.0, 0);
+}

@@ -40,10 +40,10 @@ impl CatalogStore {
             .collect();
         triples.extend(record_node(
             kind,
-            &graph,
-            &topic,
+            (&graph, &topic),
             issued.unwrap_or_else(|| now.clone()),
             &now,
+            &self.base.profile(),
         ));
         if let Some(embargo) = embargo {
             triples.push(Triple::new(

@@ -196,6 +196,7 @@ impl CatalogStore {
         let now = millis_literal(stamp);
         let (catalog, catalog_graph) = (self.base.catalog(), self.base.catalog_graph());
         let state = self.harvest_state_graph(source.name);
+        let profile = self.base.profile();
         let mut quads = Vec::new();
         let mut private = Vec::new();
         let mut written = Vec::with_capacity(drafts.len());
@@ -211,10 +212,10 @@ impl CatalogStore {
             let mut content = draft.triples;
             content.extend(record_node(
                 RecordKind::Dataset,
-                &graph,
-                &topic,
+                (&graph, &topic),
                 now.clone(),
                 &now,
+                &profile,
             ));
             let modified = modified.unwrap_or_else(|| now.clone());
             content.extend(source_record(&graph, &topic, source.url, modified));

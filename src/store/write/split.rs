@@ -2,7 +2,7 @@
 //! catalog links, so a reader never sees a half-written record.
 
 use crate::model::time::millis_literal;
-use crate::model::vocab::{DCAT_AP_PROFILE, RDF_TYPE, dcat, dct, foaf};
+use crate::model::vocab::{RDF_TYPE, dcat, dct, foaf};
 use crate::model::{RecordDraft, RecordId, RecordKind, SplitOutcome};
 use crate::store::feed::{FeedChange, FeedEntry, FeedKey};
 use crate::store::history::{Action, Provenance, Revision};
@@ -197,7 +197,8 @@ impl CatalogStore {
             transaction.insert(&in_graph(rename(triple, renames), &graph));
         }
         let issued = issued.unwrap_or_else(|| now.clone());
-        for triple in record_node(draft.kind, &graph, topic, issued, &now) {
+        let profile = self.base.profile();
+        for triple in record_node(draft.kind, (&graph, topic), issued, &now, &profile) {
             transaction.insert(&in_graph(triple, &graph));
         }
         if draft.kind == RecordKind::Dataset {
@@ -468,26 +469,23 @@ impl CatalogStore {
 }
 
 /// The catalog record node of a record graph: `{graph} foaf:primaryTopic topic`, with its
-/// dates; typed `dcat:CatalogRecord` and conforming to DCAT-AP for datasets.
+/// dates and the profile its description follows (`profile`, [`BaseIri::profile`]: our
+/// shapes, a profile of DCAT-AP 3.0.1); typed `dcat:CatalogRecord` for datasets.
 pub(in crate::store) fn record_node(
     kind: RecordKind,
-    graph: &NamedNode,
-    topic: &NamedNode,
+    (graph, topic): (&NamedNode, &NamedNode),
     issued: Literal,
     modified: &Literal,
+    profile: &NamedNode,
 ) -> Vec<Triple> {
     let mut triples = vec![
         Triple::new(graph.clone(), foaf::PRIMARY_TOPIC, topic.clone()),
         Triple::new(graph.clone(), dct::ISSUED, issued),
         Triple::new(graph.clone(), dct::MODIFIED, modified.clone()),
+        Triple::new(graph.clone(), dct::CONFORMS_TO, profile.clone()),
     ];
     if kind == RecordKind::Dataset {
         triples.push(Triple::new(graph.clone(), RDF_TYPE, dcat::CATALOG_RECORD));
-        triples.push(Triple::new(
-            graph.clone(),
-            dct::CONFORMS_TO,
-            DCAT_AP_PROFILE,
-        ));
     }
     triples
 }
