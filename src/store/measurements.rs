@@ -9,12 +9,18 @@ use oxigraph::model::{GraphNameRef, NamedNode, NamedOrBlankNodeRef, QuadRef, Tri
 /// in memory.
 const REPLACED_AT_ONCE: usize = 500;
 
+/// New quads worth a bulk load (some fifty datasets' measurements): below, a transaction
+/// (each bulk load adds files to RocksDB, which one API write's measurements are too few
+/// to be worth).
+const BULK_FROM: usize = 10_000;
+
 impl CatalogStore {
     /// Replaces each measurements graph of `writes` with its triples (none: removes it).
     ///
     /// Graphs the store does not hold yet (a dataset scored for the first time: every one
-    /// of a first harvest) are bulk-loaded, many times faster than a transaction (their
-    /// quads outnumber the datasets' own); the others are replaced in transactions.
+    /// of a first harvest) are bulk-loaded when there are many, many times faster than a
+    /// transaction (their quads outnumber the datasets' own); the others are replaced in
+    /// transactions.
     /// Not a change of any record: no watcher is told and the store's generation does not
     /// move, so the pages rendered from records stay cached while the board catches up.
     pub fn put_measurements(
@@ -34,18 +40,32 @@ impl CatalogStore {
             if held {
                 replaced.push((graph, triples));
             } else {
-                fresh.extend(triples.into_iter().map(|t| t.in_graph(graph.clone())));
+                fresh.push((graph, triples));
             }
+        }
+        if fresh
+            .iter()
+            .map(|(_, triples)| triples.len())
+            .sum::<usize>()
+            < BULK_FROM
+        {
+            replaced.append(&mut fresh);
         }
         for chunk in replaced.chunks(REPLACED_AT_ONCE) {
             self.replace_measurements(chunk)?;
         }
         if !fresh.is_empty() {
+            let quads: Vec<_> = fresh
+                .into_iter()
+                .flat_map(|(graph, triples)| {
+                    triples.into_iter().map(move |t| t.in_graph(graph.clone()))
+                })
+                .collect();
             let mut loader = self
                 .store
                 .bulk_loader()
-                .with_max_memory_size_in_megabytes(fresh.len() / 1000 + 1);
-            loader.load_quads(fresh)?;
+                .with_max_memory_size_in_megabytes(quads.len() / 1000 + 1);
+            loader.load_quads(quads)?;
             loader.commit()?;
         }
         self.derived_written();

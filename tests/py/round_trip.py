@@ -5,8 +5,9 @@ Usage: round_trip.py A_URL B_URL
 
 For every dataset A lists (asked by SPARQL), fetches its description from A (its IRI's
 page) and from B (B's page of its catalog record for that IRI), leaves out what is not
-the dataset's description (catalog records, and the data papers that point at it: B
-harvests datasets only), and checks that both graphs are isomorphic.
+the dataset's description (catalog records and the profile they name, and the data
+papers that point at it: B harvests datasets only), and checks that both graphs are
+isomorphic.
 
 Prints a JSON summary; exits non-zero if a dataset is missing from B or differs.
 """
@@ -22,6 +23,7 @@ from rdflib.namespace import RDF
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
 FABIO = Namespace("http://purl.org/spar/fabio/")
+DCT = Namespace("http://purl.org/dc/terms/")
 
 
 def get(url, accept):
@@ -40,8 +42,10 @@ def description(url):
     graph = Graph()
     graph.parse(data=get(url, "application/n-triples"), format="nt")
     # Not the dataset's own description: catalog records (each catalog keeps its own, B's
-    # says where it came from) and the resources that only point at the dataset.
-    drop = set(graph.subjects(RDF.type, DCAT.CatalogRecord))
+    # says where it came from) with the profile each names (each catalog's own shapes),
+    # and the resources that only point at the dataset.
+    records = set(graph.subjects(RDF.type, DCAT.CatalogRecord))
+    drop = records | {p for r in records for p in graph.objects(r, DCT.conformsTo)}
     drop |= set(graph.subjects(RDF.type, FABIO.DataPaper))
     for node in drop:
         graph.remove((node, None, None))
