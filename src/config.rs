@@ -28,6 +28,8 @@ pub struct RawSettings {
     pub admin_token: Option<String>,
     /// The largest request body accepted, in bytes.
     pub max_body: Option<usize>,
+    /// Seconds a request body may take to arrive.
+    pub body_timeout: Option<usize>,
     /// The longest SPARQL query or update accepted, in characters.
     pub max_query_length: Option<usize>,
     /// Days a deleted dataset stays listed as withdrawn in the incremental feed.
@@ -88,6 +90,7 @@ impl RawSettings {
             query_timeout: self.query_timeout.or(lower.query_timeout),
             admin_token: self.admin_token.or(lower.admin_token),
             max_body: self.max_body.or(lower.max_body),
+            body_timeout: self.body_timeout.or(lower.body_timeout),
             max_query_length: self.max_query_length.or(lower.max_query_length),
             tombstone_days: self.tombstone_days.or(lower.tombstone_days),
             harvest_allow_private: self.harvest_allow_private.or(lower.harvest_allow_private),
@@ -130,6 +133,9 @@ pub struct Settings {
     pub admin_token: Option<String>,
     /// The largest request body (default 10 MiB).
     pub max_body: usize,
+    /// How long a request body may take to arrive (default 30 s; then 408): a client
+    /// that sends half a body and stalls must not hold its request open for ever.
+    pub body_timeout: std::time::Duration,
     /// The longest SPARQL query or update (default 100 000 characters).
     pub max_query_length: usize,
     /// How long deleted datasets stay listed as withdrawn (default 90 days).
@@ -211,6 +217,10 @@ impl Settings {
             ),
             admin_token: raw.admin_token.filter(|t| !t.is_empty()),
             max_body: raw.max_body.unwrap_or(10 * 1024 * 1024),
+            body_timeout: std::time::Duration::from_secs(
+                u64::try_from(positive("body-timeout", raw.body_timeout.unwrap_or(30))?)
+                    .unwrap_or(u64::MAX),
+            ),
             max_query_length: max_query_length(raw.max_query_length)?,
             tombstone_retention: raw
                 .tombstone_days

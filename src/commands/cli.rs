@@ -46,6 +46,9 @@ pub struct Cli {
     /// Largest request body accepted, in bytes [default: 10 MiB].
     #[arg(long, global = true, env = "PASSERELLE_MAX_BODY")]
     pub max_body: Option<usize>,
+    /// Seconds a request body may take to arrive (then 408) [default: 30].
+    #[arg(long, global = true, env = "PASSERELLE_BODY_TIMEOUT")]
+    pub body_timeout: Option<usize>,
     /// Longest SPARQL query or update accepted, in characters [default: 100000].
     #[arg(long, global = true, env = "PASSERELLE_MAX_QUERY_LENGTH")]
     pub max_query_length: Option<usize>,
@@ -188,6 +191,7 @@ pub fn settings(cli: &Cli) -> Result<Settings, CommandError> {
         query_timeout: cli.query_timeout,
         admin_token: cli.admin_token.clone(),
         max_body: cli.max_body,
+        body_timeout: cli.body_timeout,
         max_query_length: cli.max_query_length,
         tombstone_days: cli.tombstone_days,
         harvest_allow_private: cli.harvest_allow_private,

@@ -40,6 +40,9 @@ pub fn fetch_options(settings: &Settings) -> FetchOptions {
 /// `passerelle harvest add`: keeps a new source.
 fn harvest_add(settings: &Settings, source: &Source) -> Result<(), CommandError> {
     let store = CatalogStore::open(&settings.data_dir, settings.base.clone())?;
+    let harvester =
+        Harvester::new(store.clone(), fetch_options(settings)).map_err(HarvestError::from)?;
+    harvester.check_source(source).map_err(HarvestError::from)?;
     sources::add_source(&store, source).map_err(HarvestError::from)?;
     Ok(())
 }
@@ -54,9 +57,9 @@ async fn harvest_run(
 ) -> Result<JobReport, CommandError> {
     let store = CatalogStore::open(&settings.data_dir, settings.base.clone())?
         .with_tombstone_retention(settings.tombstone_retention);
-    let source = source_for(&store, target, !dry_run)?;
     let harvester =
         Harvester::new(store.clone(), fetch_options(settings)).map_err(HarvestError::from)?;
+    let source = source_for(&store, &harvester, target, !dry_run)?;
     let options = source.run_options(dry_run);
     let report = harvester
         .run_now(source, options, progress)
@@ -68,7 +71,12 @@ async fn harvest_run(
 
 /// The source `target` names: by name, else by URL, else a new source for that URL (kept
 /// if `keep`: a dry run adds no source).
-fn source_for(store: &CatalogStore, target: &str, keep: bool) -> Result<Source, HarvestError> {
+fn source_for(
+    store: &CatalogStore,
+    harvester: &Harvester,
+    target: &str,
+    keep: bool,
+) -> Result<Source, HarvestError> {
     if let Some(source) = sources::find_source(store, target)? {
         return Ok(source);
     }
@@ -90,6 +98,7 @@ fn source_for(store: &CatalogStore, target: &str, keep: bool) -> Result<Source, 
     .take(64)
     .collect();
     let source = Source::new(name.trim_end_matches('-'), url.as_str(), None)?;
+    harvester.check_source(&source)?;
     if keep {
         sources::add_source(store, &source)?;
     }

@@ -36,6 +36,17 @@ pub struct Harvester {
 }
 
 impl Harvester {
+    /// `source` if its URL may be fetched at all: an address inside our own network is
+    /// refused when the source is added, not only at each run (which would store it).
+    pub fn check_source(&self, source: &super::Source) -> Result<(), super::SourceError> {
+        let url = reqwest::Url::parse(&source.url)
+            .map_err(|_| super::SourceError::BadUrl(source.url.clone()))?;
+        match self.fetcher.refusal_of(&url) {
+            Some(reason) => Err(super::SourceError::Inside(reason)),
+            None => Ok(()),
+        }
+    }
+
     /// A harvester writing into `store`, fetching with `options`.
     pub fn new(store: CatalogStore, options: FetchOptions) -> Result<Self, FetchError> {
         Ok(Self {

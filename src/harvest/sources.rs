@@ -73,6 +73,10 @@ pub enum SourceError {
     /// The interval does not read as a duration.
     #[error("the interval {0:?} is not a duration such as 30m, 6h or 1d (at least 1m)")]
     BadInterval(String),
+    /// The URL names an address inside our own network (an IP literal; names are checked
+    /// when they resolve, at each fetch).
+    #[error("the source URL is refused: {0}")]
+    Inside(String),
     /// A source has that name already.
     #[error("a source named {0:?} exists already")]
     Exists(String),

@@ -37,6 +37,9 @@ pub enum HttpError {
     /// A body or query over the configured size.
     #[error("too large: {0}")]
     PayloadTooLarge(String),
+    /// A body that did not arrive within `body-timeout`.
+    #[error("the request body did not arrive within {0} seconds")]
+    BodyTimeout(u64),
     /// A write without credentials.
     #[error("this needs a bearer token (Authorization: Bearer ...)")]
     Unauthorized,
@@ -229,6 +232,7 @@ impl HttpError {
             Self::UnsupportedMediaType(_) => "unsupported-media-type",
             Self::Unauthorized => "unauthorized",
             Self::PayloadTooLarge(_) => "too-large",
+            Self::BodyTimeout(_) => "body-timeout",
             Self::Forbidden(_) => "forbidden",
             Self::Store(StoreError::Update(_)) => "update-failed",
             Self::UnknownFormat { .. } => "unknown-format",
@@ -259,7 +263,10 @@ impl HttpError {
             Self::Invalid(_) => "invalid-record",
             Self::Unavailable => "unavailable",
             Self::Harvest(
-                SourceError::BadName(_) | SourceError::BadUrl(_) | SourceError::BadInterval(_),
+                SourceError::BadName(_)
+                | SourceError::BadUrl(_)
+                | SourceError::BadInterval(_)
+                | SourceError::Inside(_),
             ) => "bad-request",
             Self::Harvest(SourceError::Exists(_) | SourceError::SameUrl { .. }) => "conflict",
             Self::Harvest(_) => "store-failure",
@@ -278,6 +285,7 @@ impl ResponseError for HttpError {
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::BodyTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::Store(
                 StoreError::QuerySyntax(_)
@@ -314,7 +322,10 @@ impl ResponseError for HttpError {
                 StatusCode::SERVICE_UNAVAILABLE
             }
             Self::Harvest(
-                SourceError::BadName(_) | SourceError::BadUrl(_) | SourceError::BadInterval(_),
+                SourceError::BadName(_)
+                | SourceError::BadUrl(_)
+                | SourceError::BadInterval(_)
+                | SourceError::Inside(_),
             ) => StatusCode::BAD_REQUEST,
             Self::Harvest(SourceError::Exists(_) | SourceError::SameUrl { .. }) => {
                 StatusCode::CONFLICT

@@ -97,7 +97,7 @@ impl FromRequest for Sent {
     type Future = Pin<Box<dyn Future<Output = Result<Self, HttpError>>>>;
 
     fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let limit = state(request).map(|state| state.limits.max_body);
+        let limits = state(request).map(|state| state.limits);
         let content_type = request
             .headers()
             .get(header::CONTENT_TYPE)
@@ -106,17 +106,17 @@ impl FromRequest for Sent {
             .to_owned();
         let payload = web::Payload::from_request(request, payload);
         Box::pin(async move {
-            let limit = limit?;
-            let unreadable = || HttpError::BadRequest("the request body could not be read".into());
+            let limits = limits?;
+            let limit = limits.max_body;
             let bytes = payload
                 .await
-                .map_err(|_| unreadable())?
+                .map_err(|_| HttpError::BadRequest("the request body could not be read".into()))?
                 .to_bytes_limited(limit)
                 .await
                 .map_err(|_| {
                     HttpError::PayloadTooLarge(format!("bodies are limited to {limit} bytes"))
                 })?
-                .map_err(|_| unreadable())?;
+                .map_err(|e| super::deadline::failed(&e, limits.body_timeout))?;
             Ok(Self {
                 bytes,
                 content_type,

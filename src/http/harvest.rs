@@ -47,6 +47,7 @@ pub async fn add_source(
     source.max_pages = asked.max_pages.map(usize::from);
     source.max_datasets = asked.max_datasets.map(usize::from);
     source.policy = asked.policy;
+    state.harvester.check_source(&source)?;
     let kept = source.clone();
     state
         .blocking(move |store| sources::add_source(store, &kept))

@@ -7,6 +7,7 @@ mod api;
 mod auth;
 mod cache;
 mod catalog;
+mod deadline;
 mod errors;
 mod extract;
 mod feedback;
@@ -118,6 +119,7 @@ pub enum StartError {
 #[derive(Clone, Copy, Debug)]
 struct Limits {
     max_body: usize,
+    body_timeout: std::time::Duration,
     max_query_length: usize,
 }
 
@@ -216,6 +218,7 @@ impl AppState {
             validator,
             limits: Limits {
                 max_body: settings.max_body,
+                body_timeout: settings.body_timeout,
                 max_query_length: settings.max_query_length,
             },
             fast_queries: Arc::default(),
@@ -329,10 +332,14 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
         let mount = state.store.base().path().trim_end_matches('/').to_owned();
         let (cookie_path, secure) = signin::cookie_scope(&state);
         let session_scope = (cookie_path.clone(), secure);
+        let body_timeout = state.limits.body_timeout;
         config.app_data(web::Data::new(state)).service(
             web::scope(&mount)
                 .wrap(actix_web::middleware::from_fn(move |request, next| {
                     session::signed_in(session_scope.clone(), request, next)
+                }))
+                .wrap(actix_web::middleware::from_fn(move |request, next| {
+                    deadline::limit_body(body_timeout, request, next)
                 }))
                 .wrap(actix_web::middleware::from_fn(move |request, next| {
                     remember_language((cookie_path.clone(), secure), request, next)

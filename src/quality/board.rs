@@ -3,12 +3,13 @@
 //! shows (mean, per dimension, histogram, per publisher, the most failed indicators, the
 //! worst datasets) updated as each score changes, so that the dashboard never scans.
 
-use super::{Assessment, Codes, Dimension, Evidence, Metric, assess, metrics};
+use super::scorer::graph_of;
+pub use super::scorer::{Scored, Scorer};
+use super::{Dimension, Metric, metrics};
 use crate::model::RecordId;
-use crate::model::vocab::{dcat, dct};
-use crate::store::{CatalogStore, FeedOrder, RecordChange, Records};
-use crate::validate::Validator;
-use oxigraph::model::{Graph, NamedOrBlankNode, NamedOrBlankNodeRef, TermRef, TripleRef};
+use crate::model::vocab::dct;
+use crate::store::{CatalogStore, FeedOrder, RecordChange};
+use oxigraph::model::NamedOrBlankNode;
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex, PoisonError, mpsc};
@@ -184,111 +185,6 @@ pub struct Board {
     scorer: Option<Scorer>,
 }
 
-/// What scoring a dataset needs besides the store.
-#[derive(Clone)]
-pub struct Scorer {
-    /// The codes of the bundled vocabularies.
-    pub codes: Arc<Codes>,
-    /// The profile's shapes.
-    pub validator: Arc<Validator>,
-    /// What the link checker found at the distributions' URLs.
-    pub links: crate::links::LinkBook,
-}
-
-/// A dataset scored: its assessment, its topic, the description it was made from and
-/// whether that met its shapes.
-pub struct Scored {
-    /// The points.
-    pub assessment: Assessment,
-    /// The dataset.
-    pub topic: NamedOrBlankNode,
-    /// What was assessed.
-    pub description: crate::store::Description,
-    /// Whether it met its shapes.
-    pub compliant: bool,
-}
-
-impl Scorer {
-    /// The assessment of the public dataset `id`. Whether it meets its shapes is taken
-    /// from `known` (what the board holds, by version), then from the write that stored
-    /// this version; only if neither knows is it validated, the costly part.
-    pub fn dataset(
-        &self,
-        store: &CatalogStore,
-        id: &RecordId,
-        known: Option<(i64, bool)>,
-    ) -> Result<Option<Scored>, crate::validate::ValidateError> {
-        let Ok(Some(description)) = store.describe(crate::model::ResourceKind::Dataset, id) else {
-            return Ok(None);
-        };
-        let graph = graph_of(&description);
-        let topic = NamedOrBlankNode::from(description.topic.clone());
-        let version = description.version;
-        let told = version.and_then(|v| {
-            known
-                .filter(|(at, _)| *at == v)
-                .map(|(_, compliant)| compliant)
-                .or_else(|| store.conformance_of(id, v))
-        });
-        let compliant = match told {
-            Some(compliant) => compliant,
-            None => self.compliant(&graph, topic.as_ref(), description.harvest_feed().is_some())?,
-        };
-        let assessment = self.assess(&graph, topic.as_ref(), compliant);
-        Ok(Some(Scored {
-            assessment,
-            topic,
-            description,
-            compliant,
-        }))
-    }
-
-    /// The assessment of `topic` in `graph`, whose compliance is known.
-    fn assess(&self, graph: &Graph, topic: NamedOrBlankNodeRef<'_>, compliant: bool) -> Assessment {
-        let evidence = Evidence {
-            compliant,
-            status: &|url| self.links.status(url),
-        };
-        assess(graph, topic, &self.codes, &evidence)
-    }
-
-    /// Whether the dataset `topic` and its distributions meet their shapes (no violation
-    /// whose focus is one of them): the official DCAT-AP shapes for a `harvested` dataset
-    /// (as its harvest report counts them), our profile for one written here (which the
-    /// write API enforces).
-    fn compliant(
-        &self,
-        graph: &Graph,
-        topic: NamedOrBlankNodeRef<'_>,
-        harvested: bool,
-    ) -> Result<bool, crate::validate::ValidateError> {
-        let mut own: HashSet<String> = HashSet::new();
-        if let NamedOrBlankNodeRef::NamedNode(n) = topic {
-            own.insert(n.as_str().to_owned());
-        }
-        for object in graph.objects_for_subject_predicate(topic, dcat::DISTRIBUTION_PROP) {
-            if let TermRef::NamedNode(n) = object {
-                own.insert(n.as_str().to_owned());
-            }
-        }
-        let validator = if harvested {
-            crate::validate::dcat_ap()?
-        } else {
-            &self.validator
-        };
-        Ok(validator.validate(graph)?.about(&own).conforms)
-    }
-}
-
-/// The graph of a description's quads.
-fn graph_of(description: &crate::store::Description) -> Graph {
-    description
-        .quads
-        .iter()
-        .map(|q| TripleRef::from(q.as_ref()))
-        .collect()
-}
-
 impl Board {
     /// A board that scores nothing (`quality-scoring = false`: the benches measure the
     /// write and harvest paths without it): its dashboard stays empty and not ready.
@@ -326,7 +222,13 @@ impl Board {
         let spawned = std::thread::Builder::new()
             .name("quality".into())
             .spawn(move || {
-                while let Ok(changes) = receiver.recv() {
+                while let Ok(first) = receiver.recv() {
+                    // A full pass (the first, or after a SPARQL Update) starts at once.
+                    let changes = if first.contains(&RecordChange::All) {
+                        first
+                    } else {
+                        gathered(&receiver, first)
+                    };
                     let span = tracing::info_span!("quality", changes = changes.len());
                     let _entered = span.enter();
                     follower.apply(&store, &scorer, &changes);
@@ -360,11 +262,13 @@ impl Board {
             forget_others(store, &live);
             live
         } else {
+            // A dataset written several times while changes were gathered is scored once.
+            let mut seen = HashSet::new();
             changes
                 .iter()
                 .filter_map(|c| match c {
-                    RecordChange::Changed(id) => Some(id.clone()),
-                    RecordChange::All => None,
+                    RecordChange::Changed(id) if seen.insert(id) => Some(id.clone()),
+                    _ => None,
                 })
                 .collect()
         };
@@ -576,6 +480,27 @@ impl Board {
         }
     }
 }
+
+/// `changes` and those that follow them closely (writes in a row, a harvest's batches),
+/// to be scored together: their measurements are stored in one transaction, the writer
+/// lock taken once instead of once per write (which the next write would wait for).
+fn gathered(
+    receiver: &mpsc::Receiver<Vec<RecordChange>>,
+    mut changes: Vec<RecordChange>,
+) -> Vec<RecordChange> {
+    let until = std::time::Instant::now() + GATHERING;
+    while changes.len() < STORED_AT_ONCE {
+        let left = until.saturating_duration_since(std::time::Instant::now());
+        match receiver.recv_timeout(left) {
+            Ok(more) => changes.extend(more),
+            Err(_) => break,
+        }
+    }
+    changes
+}
+
+/// How long the board gathers changes before it scores them.
+const GATHERING: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// The graph of the dataset `id`'s measurements: its quality page's IRI.
 fn measurements_graph(store: &CatalogStore, id: &RecordId) -> oxigraph::model::NamedNode {

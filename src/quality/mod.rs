@@ -7,6 +7,7 @@ pub mod board;
 pub mod dqv;
 pub mod formats;
 pub mod metrics;
+mod scorer;
 
 pub use metrics::{Band, Dimension, Metric, Scope};
 

@@ -54,7 +54,7 @@ async fn run(
         .to_bytes_limited(max_body)
         .await
         .map_err(|_| HttpError::PayloadTooLarge(format!("bodies are limited to {max_body} bytes")))?
-        .map_err(|_| HttpError::BadRequest("the request body could not be read".into()))?;
+        .map_err(|e| crate::http::deadline::failed(&e, state.limits.body_timeout))?;
     match operation(request, &body) {
         // The protocol's GET without a query: the service description.
         Err(HttpError::MissingQuery) if request.method() != Method::POST => {
