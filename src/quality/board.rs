@@ -183,7 +183,22 @@ pub struct Board {
     queue: Arc<Mutex<Option<mpsc::Sender<Vec<RecordChange>>>>>,
     /// How it scores (`None` for an idle board).
     scorer: Option<Scorer>,
+    /// Datasets the search index scored as it indexed them, for the board to keep without
+    /// describing them again (see [`Board::score_for`]).
+    handed: Arc<Mutex<HashMap<RecordId, Handed>>>,
 }
+
+/// A dataset scored by the search index's call, by version.
+struct Handed {
+    version: i64,
+    entry: Entry,
+    topic: NamedOrBlankNode,
+    assessment: super::Assessment,
+}
+
+/// Datasets handed over at most, waiting for the board: past it, the board describes
+/// them itself (a few kilobytes each; a large harvest runs ahead of the board).
+const HANDED_AT_MOST: usize = 20_000;
 
 impl Board {
     /// A board that scores nothing (`quality-scoring = false`: the benches measure the
@@ -195,6 +210,7 @@ impl Board {
             scored: Arc::default(),
             queue: Arc::default(),
             scorer: None,
+            handed: Arc::default(),
         }
     }
 
@@ -209,6 +225,7 @@ impl Board {
             scored: Arc::default(),
             queue: Arc::new(Mutex::new(Some(sender.clone()))),
             scorer: Some(scorer.clone()),
+            handed: Arc::default(),
         };
         let sender = Mutex::new(sender);
         store.on_dataset_changes(Arc::new(
@@ -344,12 +361,39 @@ impl Board {
         };
         let graph = graph_of(description);
         let topic = NamedOrBlankNode::from(description.topic.clone());
-        let total = scorer.assess(&graph, topic.as_ref(), compliant).total;
+        let assessment = scorer.assess(&graph, topic.as_ref(), compliant);
+        let total = assessment.total;
+        let mut handed = self.handed.lock().unwrap_or_else(PoisonError::into_inner);
+        if handed.len() < HANDED_AT_MOST {
+            let entry = entry_of(&assessment, description, &topic, compliant);
+            handed.insert(
+                id.clone(),
+                Handed {
+                    version,
+                    entry,
+                    topic,
+                    assessment,
+                },
+            );
+        }
         Some((total, super::Band::of(total)))
     }
 
-    /// Scores the dataset `id` again.
+    /// Scores the dataset `id` again: what the search index handed over for its current
+    /// version, else from its description.
     fn score(&self, store: &CatalogStore, scorer: &Scorer, id: RecordId) -> Outcome {
+        let handed = self
+            .handed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&id);
+        if let Some(handed) = handed
+            && store.dataset_version(&id) == Some(handed.version)
+        {
+            let graph = measurements_graph(store, &id);
+            let triples = super::dqv::triples(&handed.assessment, &handed.topic, graph.as_str());
+            return Outcome::Scored(id, handed.entry, (graph, triples));
+        }
         match scorer.dataset(store, &id, self.compliance_of(&id)) {
             Ok(Some(Scored {
                 assessment,
@@ -359,26 +403,7 @@ impl Board {
             })) => {
                 let graph = measurements_graph(store, &id);
                 let triples = super::dqv::triples(&assessment, &topic, graph.as_str());
-                let mut dimensions = [0.0; 5];
-                for (slot, d) in dimensions.iter_mut().zip(&assessment.dimensions) {
-                    *slot = d.points;
-                }
-                let entry = Entry {
-                    version: description.version.unwrap_or_default(),
-                    compliant,
-                    total: assessment.total,
-                    dimensions,
-                    failing: assessment
-                        .indicators
-                        .iter()
-                        .filter(|i| i.points < f64::from(i.maximum))
-                        .map(|i| i.metric)
-                        .collect(),
-                    publisher: publisher_of(&description, &topic),
-                    source: description
-                        .harvest_feed()
-                        .unwrap_or_else(|| "local".to_owned()),
-                };
+                let entry = entry_of(&assessment, &description, &topic, compliant);
                 Outcome::Scored(id, entry, (graph, triples))
             }
             // Not a public dataset (a distribution's record, a draft): nothing to forget
@@ -531,6 +556,35 @@ fn forget_others(store: &CatalogStore, live: &[RecordId]) {
         .collect();
     if let Err(error) = store.put_measurements(old) {
         tracing::error!(%error, "old quality measurements could not be removed");
+    }
+}
+
+/// What the board keeps of a dataset assessed from `description`.
+fn entry_of(
+    assessment: &super::Assessment,
+    description: &crate::store::Description,
+    topic: &NamedOrBlankNode,
+    compliant: bool,
+) -> Entry {
+    let mut dimensions = [0.0; 5];
+    for (slot, d) in dimensions.iter_mut().zip(&assessment.dimensions) {
+        *slot = d.points;
+    }
+    Entry {
+        version: description.version.unwrap_or_default(),
+        compliant,
+        total: assessment.total,
+        dimensions,
+        failing: assessment
+            .indicators
+            .iter()
+            .filter(|i| i.points < f64::from(i.maximum))
+            .map(|i| i.metric)
+            .collect(),
+        publisher: publisher_of(description, topic),
+        source: description
+            .harvest_feed()
+            .unwrap_or_else(|| "local".to_owned()),
     }
 }
 

@@ -106,6 +106,15 @@ impl CatalogStore {
         }
     }
 
+    /// The version of the public dataset record `id`, as the feed's order knows it (no
+    /// store read).
+    pub fn dataset_version(&self, id: &RecordId) -> Option<i64> {
+        self.feed_index()
+            .entry(id)
+            .filter(|entry| !entry.withdrawn)
+            .map(|entry| entry.key.modified)
+    }
+
     /// Every public dataset record and its version (`dct:modified` in milliseconds), as
     /// the feed orders them.
     pub(in crate::store) fn dataset_versions(&self) -> Vec<(RecordId, i64)> {
