@@ -11,7 +11,6 @@ use crate::model::vocab::{dcat, dct};
 use crate::model::{RecordId, ResourceKind, Variants};
 use crate::quality::{Assessment, dqv};
 use crate::rdf::{Representation, serialize};
-use crate::store::Records;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
@@ -284,7 +283,17 @@ pub async fn dashboard(
             &here,
         ));
     }
-    let worst: Vec<String> = summary.worst.iter().map(|(id, _)| id.clone()).collect();
+    // Titles as the board keeps them: no store read per dataset listed.
+    let titles: Vec<(String, String)> = summary
+        .worst
+        .iter()
+        .map(|(id, _)| {
+            let title = RecordId::parse(id)
+                .ok()
+                .and_then(|record| state.board.title_of(&record, language));
+            (id.clone(), title.unwrap_or_else(|| id.clone()))
+        })
+        .collect();
     let publishers: Vec<String> = summary
         .publishers
         .iter()
@@ -292,21 +301,6 @@ pub async fn dashboard(
         .collect();
     let names = state
         .blocking(move |store| {
-            let titles = worst
-                .iter()
-                .map(|id| {
-                    let title = RecordId::parse(id)
-                        .ok()
-                        .and_then(|record| {
-                            store
-                                .describe(ResourceKind::Dataset, &record)
-                                .ok()
-                                .flatten()
-                        })
-                        .and_then(|d| crate::html::text_in(&d, dct::TITLE, language));
-                    (id.clone(), title.unwrap_or_else(|| id.clone()))
-                })
-                .collect::<Vec<_>>();
             let agents = store.agent_names(&publishers, language)?;
             Ok::<_, HttpError>((titles, agents))
         })

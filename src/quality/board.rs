@@ -3,6 +3,8 @@
 //! shows (mean, per dimension, histogram, per publisher, the most failed indicators, the
 //! worst datasets) updated as each score changes, so that the dashboard never scans.
 
+pub use super::aggregates::BINS;
+use super::aggregates::{Aggregates, Entry};
 use super::scorer::graph_of;
 pub use super::scorer::{Scored, Scorer};
 use super::{Dimension, Metric, metrics};
@@ -11,12 +13,8 @@ use crate::model::vocab::dct;
 use crate::store::{CatalogStore, FeedOrder, RecordChange};
 use oxigraph::model::NamedOrBlankNode;
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, PoisonError, mpsc};
-
-/// Bars of the histogram: 0–44, 45–89 … 360–405 points.
-pub const BINS: usize = 9;
-const BIN_WIDTH: f64 = 45.0;
 
 /// Datasets scored between two stores of their measurements.
 const STORED_AT_ONCE: usize = 1000;
@@ -26,125 +24,13 @@ enum Outcome {
     /// Scored: what the board keeps, and its measurements graph with its triples.
     Scored(
         RecordId,
-        Entry,
+        Box<Entry>,
         (oxigraph::model::NamedNode, Vec<oxigraph::model::Triple>),
     ),
     /// No longer a public dataset: its score and measurements go.
     Gone(RecordId),
     /// Not a dataset the board scores.
     Nothing,
-}
-
-/// What the board keeps of one dataset.
-#[derive(Debug, Clone)]
-struct Entry {
-    /// The record version scored.
-    version: i64,
-    /// Whether that version met its shapes (kept so that a rescore for its links does not
-    /// validate it again).
-    compliant: bool,
-    total: f64,
-    dimensions: [f64; 5],
-    failing: Vec<Metric>,
-    publisher: Option<String>,
-    /// The harvest source's feed, or `local`.
-    source: String,
-}
-
-/// Sums and counts of scores by a key (a publisher, a harvest source).
-#[derive(Debug, Default)]
-struct Means(HashMap<String, (f64, usize)>);
-
-impl Means {
-    fn add(&mut self, key: &str, total: f64) {
-        let slot = self.0.entry(key.to_owned()).or_default();
-        slot.0 += total;
-        slot.1 += 1;
-    }
-
-    fn remove(&mut self, key: &str, total: f64) {
-        if let Some((sum, n)) = self.0.get_mut(key) {
-            *sum -= total;
-            *n -= 1;
-            if *n == 0 {
-                self.0.remove(key);
-            }
-        }
-    }
-
-    /// Each key's mean score and count, best first.
-    fn ranked(&self) -> Vec<(String, f64, usize)> {
-        let mut ranked: Vec<(String, f64, usize)> = self
-            .0
-            .iter()
-            .map(|(key, (sum, n))| (key.clone(), super::round(sum / *n as f64), *n))
-            .collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        ranked
-    }
-}
-
-/// The aggregates, kept as sums so that a change is a subtraction and an addition.
-#[derive(Debug, Default)]
-struct Aggregates {
-    entries: HashMap<RecordId, Entry>,
-    total: f64,
-    dimensions: [f64; 5],
-    histogram: [usize; BINS],
-    publishers: Means,
-    sources: Means,
-    failing: HashMap<Metric, usize>,
-    worst: BTreeSet<(i64, RecordId)>,
-}
-
-fn bin(total: f64) -> usize {
-    ((total / BIN_WIDTH) as usize).min(BINS - 1)
-}
-
-/// Hundredths of a point, to order scores.
-fn key(total: f64) -> i64 {
-    (total * 100.0).round() as i64
-}
-
-impl Aggregates {
-    fn remove(&mut self, id: &RecordId) {
-        let Some(old) = self.entries.remove(id) else {
-            return;
-        };
-        self.total -= old.total;
-        for (sum, points) in self.dimensions.iter_mut().zip(old.dimensions) {
-            *sum -= points;
-        }
-        self.histogram[bin(old.total)] -= 1;
-        if let Some(publisher) = &old.publisher {
-            self.publishers.remove(publisher, old.total);
-        }
-        self.sources.remove(&old.source, old.total);
-        for metric in &old.failing {
-            if let Some(n) = self.failing.get_mut(metric) {
-                *n -= 1;
-            }
-        }
-        self.worst.remove(&(key(old.total), id.clone()));
-    }
-
-    fn insert(&mut self, id: RecordId, entry: Entry) {
-        self.remove(&id);
-        self.total += entry.total;
-        for (sum, points) in self.dimensions.iter_mut().zip(entry.dimensions) {
-            *sum += points;
-        }
-        self.histogram[bin(entry.total)] += 1;
-        if let Some(publisher) = &entry.publisher {
-            self.publishers.add(publisher, entry.total);
-        }
-        self.sources.add(&entry.source, entry.total);
-        for metric in &entry.failing {
-            *self.failing.entry(*metric).or_default() += 1;
-        }
-        self.worst.insert((key(entry.total), id.clone()));
-        self.entries.insert(id, entry);
-    }
 }
 
 /// The dashboard's numbers at one moment.
@@ -331,6 +217,19 @@ impl Board {
             .map(|e| (e.total, super::Band::of(e.total)))
     }
 
+    /// The title of the scored dataset `id` in `language` (else in the other of French
+    /// and English, else untagged, else any).
+    pub fn title_of(&self, id: &RecordId, language: &str) -> Option<String> {
+        let aggregates = self.lock();
+        let titles = &aggregates.entries.get(id)?.titles;
+        let other = if language == "fr" { "en" } else { "fr" };
+        [language, other, ""]
+            .iter()
+            .find_map(|l| titles.iter().find(|(tag, _)| tag == l))
+            .or_else(|| titles.first())
+            .map(|(_, text)| text.clone())
+    }
+
     /// The version of `id` last scored and whether it met its shapes.
     pub fn compliance_of(&self, id: &RecordId) -> Option<(i64, bool)> {
         self.lock()
@@ -392,7 +291,7 @@ impl Board {
         {
             let graph = measurements_graph(store, &id);
             let triples = super::dqv::triples(&handed.assessment, &handed.topic, graph.as_str());
-            return Outcome::Scored(id, handed.entry, (graph, triples));
+            return Outcome::Scored(id, Box::new(handed.entry), (graph, triples));
         }
         match scorer.dataset(store, &id, self.compliance_of(&id)) {
             Ok(Some(Scored {
@@ -404,7 +303,7 @@ impl Board {
                 let graph = measurements_graph(store, &id);
                 let triples = super::dqv::triples(&assessment, &topic, graph.as_str());
                 let entry = entry_of(&assessment, &description, &topic, compliant);
-                Outcome::Scored(id, entry, (graph, triples))
+                Outcome::Scored(id, Box::new(entry), (graph, triples))
             }
             // Not a public dataset (a distribution's record, a draft): nothing to forget
             // unless it was scored before.
@@ -444,7 +343,7 @@ impl Board {
                         changed.push(RecordChange::Changed(id.clone()));
                     }
                     used.push((id.clone(), entry.version));
-                    aggregates.insert(id, entry);
+                    aggregates.insert(id, *entry);
                 }
                 Outcome::Gone(id) => aggregates.remove(&id),
                 Outcome::Nothing => {}
@@ -585,6 +484,18 @@ fn entry_of(
         source: description
             .harvest_feed()
             .unwrap_or_else(|| "local".to_owned()),
+        titles: description
+            .quads
+            .iter()
+            .filter(|q| q.subject == *topic && q.predicate == dct::TITLE)
+            .filter_map(|q| match &q.object {
+                oxigraph::model::Term::Literal(l) => Some((
+                    l.language().unwrap_or_default().to_owned(),
+                    l.value().to_owned(),
+                )),
+                _ => None,
+            })
+            .collect(),
     }
 }
 

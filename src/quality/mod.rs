@@ -3,6 +3,7 @@
 //! its distributions ([`assess`]) and said as W3C DQV ([`dqv`]). Producers see the score
 //! where they write, with the same yardstick as the European portal.
 
+mod aggregates;
 pub mod board;
 pub mod dqv;
 pub mod formats;
