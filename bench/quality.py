@@ -30,13 +30,9 @@ import urllib.request
 
 from deref import free_port, wait_for
 from harvest import REMOTE, Pages, write_pages
+from write import BINARY, TOKEN
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-BINARY = os.environ.get(
-    "PASSERELLE",
-    os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.expanduser("~/.cache/passerelle-target")), "release", "passerelle"),
-)
-TOKEN = "bench-admin"
 
 
 def serve(store, port, scoring):

@@ -413,27 +413,16 @@ pub(super) fn checked(
 }
 
 /// Whether a DCAT-AP violation is about the dataset or one of its distributions, as the
-/// quality board judges compliance (a violation about its publisher's description is the
-/// publisher's).
+/// quality board judges compliance ([`crate::validate::dataset_nodes`]).
 fn has_own_violations(dataset: &HarvestedDataset) -> bool {
     if dataset.violations.is_empty() {
         return false;
     }
-    let topic = NamedOrBlankNodeRef::from(dataset.topic.as_ref());
-    let mut own: HashSet<&str> = HashSet::from([dataset.topic.as_str()]);
-    own.extend(dataset.triples.iter().filter_map(|t| {
-        match (
-            t.subject.as_ref() == topic && t.predicate == dcat::DISTRIBUTION_PROP,
-            t.object.as_ref(),
-        ) {
-            (true, TermRef::NamedNode(n)) => Some(n.as_str()),
-            _ => None,
-        }
-    }));
-    dataset
-        .violations
-        .iter()
-        .any(|v| own.contains(v.focus.as_str()))
+    let own = crate::validate::dataset_nodes(
+        dataset.topic.as_ref().into(),
+        dataset.triples.iter().map(Triple::as_ref),
+    );
+    dataset.violations.iter().any(|v| v.concerns(&own))
 }
 
 #[cfg(test)]

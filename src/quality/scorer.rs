@@ -4,11 +4,9 @@
 
 use super::{Assessment, Codes, Evidence, assess};
 use crate::model::RecordId;
-use crate::model::vocab::dcat;
 use crate::store::{CatalogStore, Records};
 use crate::validate::Validator;
-use oxigraph::model::{Graph, NamedOrBlankNode, NamedOrBlankNodeRef, TermRef, TripleRef};
-use std::collections::HashSet;
+use oxigraph::model::{Graph, NamedOrBlankNode, NamedOrBlankNodeRef, TripleRef};
 use std::sync::Arc;
 
 /// What scoring a dataset needs besides the store.
@@ -97,15 +95,7 @@ impl Scorer {
         topic: NamedOrBlankNodeRef<'_>,
         harvested: bool,
     ) -> Result<bool, crate::validate::ValidateError> {
-        let mut own: HashSet<String> = HashSet::new();
-        if let NamedOrBlankNodeRef::NamedNode(n) = topic {
-            own.insert(n.as_str().to_owned());
-        }
-        for object in graph.objects_for_subject_predicate(topic, dcat::DISTRIBUTION_PROP) {
-            if let TermRef::NamedNode(n) = object {
-                own.insert(n.as_str().to_owned());
-            }
-        }
+        let own = crate::validate::dataset_nodes(topic, graph.triples_for_subject(topic));
         let validator = if harvested {
             crate::validate::dcat_ap()?
         } else {

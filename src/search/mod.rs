@@ -224,11 +224,12 @@ impl SearchIndex {
         let searcher = self.inner.reader.searcher();
         let fields = &self.inner.fields;
         let mut stale = Vec::new();
+        let board = self.board();
         for change in changes {
             let RecordChange::Changed(id) = change else {
                 continue;
             };
-            let wanted = document::quality_key(self.board().and_then(|b| b.score_of(id)));
+            let wanted = document::quality_key(board.as_ref().and_then(|b| b.score_of(id)));
             let query = TermQuery::new(
                 Term::from_field_text(fields.id, id.as_str()),
                 IndexRecordOption::Basic,

@@ -61,6 +61,37 @@ pub struct Finding {
     pub message: String,
 }
 
+impl Finding {
+    /// Whether it is about one of `nodes`, or about a blank node (which only the record
+    /// that holds it can own): what [`Report::about`] keeps.
+    pub fn concerns(&self, nodes: &std::collections::HashSet<String>) -> bool {
+        self.focus.starts_with("_:") || nodes.contains(&self.focus)
+    }
+}
+
+/// The nodes a dataset's compliance is judged on: `topic` and its distributions, named
+/// in `triples` (the quality board's "DCAT-AP compliance" and a harvest's verdict alike;
+/// a violation about its publisher's description is the publisher's).
+pub fn dataset_nodes<'a>(
+    topic: oxigraph::model::NamedOrBlankNodeRef<'a>,
+    triples: impl IntoIterator<Item = oxigraph::model::TripleRef<'a>>,
+) -> std::collections::HashSet<String> {
+    use oxigraph::model::{NamedOrBlankNodeRef, TermRef};
+    let mut own = std::collections::HashSet::new();
+    if let NamedOrBlankNodeRef::NamedNode(n) = topic {
+        own.insert(n.as_str().to_owned());
+    }
+    for triple in triples {
+        if triple.subject == topic
+            && triple.predicate == crate::model::vocab::dcat::DISTRIBUTION_PROP
+            && let TermRef::NamedNode(n) = triple.object
+        {
+            own.insert(n.as_str().to_owned());
+        }
+    }
+    own
+}
+
 /// The outcome of a validation: violations block a write, warnings do not.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Report {
@@ -107,7 +138,7 @@ impl Report {
     /// labels were added for class checks.
     #[must_use]
     pub fn about(mut self, nodes: &std::collections::HashSet<String>) -> Self {
-        let keep = |f: &Finding| f.focus.starts_with("_:") || nodes.contains(&f.focus);
+        let keep = |f: &Finding| f.concerns(nodes);
         self.violations.retain(keep);
         self.warnings.retain(keep);
         self.conforms = self.violations.is_empty();

@@ -165,12 +165,13 @@ async fn every_record_names_the_profile_it_follows() {
     let temp = tempfile::tempdir().unwrap();
     let data = temp.path().join("data");
     let port = common::free_port();
-    let mut server = tokio::task::spawn_blocking({
-        let data = data.clone();
-        move || Server::start_full(&data, port, None, &["--admin-token", common::api::ADMIN])
-    })
-    .await
-    .unwrap();
+    // Started twice on one port: the records' IRIs keep their base.
+    let start = |data: std::path::PathBuf| {
+        tokio::task::spawn_blocking(move || {
+            Server::start_full(&data, port, None, &["--admin-token", common::api::ADMIN])
+        })
+    };
+    let mut server = start(data.clone()).await.unwrap();
     let profile = format!("{}shapes", server.base);
     let dcat_ap = "https://semiceu.github.io/DCAT-AP/releases/3.0.1/";
     let (naming, all) = records_naming(&server, &profile).await;
@@ -229,11 +230,7 @@ async fn every_record_names_the_profile_it_follows() {
     assert_eq!(records_naming(&server, &profile).await.0, 0);
     assert_eq!(records_naming(&server, dcat_ap).await.0, all);
     server.stop();
-    let server = tokio::task::spawn_blocking(move || {
-        Server::start_full(&data, port, None, &["--admin-token", common::api::ADMIN])
-    })
-    .await
-    .unwrap();
+    let server = start(data).await.unwrap();
     assert_eq!(records_naming(&server, &profile).await, (all, all));
     assert_eq!(records_naming(&server, dcat_ap).await.0, 0);
 }

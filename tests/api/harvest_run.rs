@@ -758,6 +758,29 @@ async fn the_command_line_adds_runs_and_lists_sources() {
         .unwrap();
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no harvest source"));
+    // Without harvest-allow-private, a source inside our network is refused, not kept.
+    let inside = common::run(
+        &dir,
+        &[
+            "--data-dir",
+            data.to_str().unwrap(),
+            "harvest",
+            "add",
+            &url,
+            "--name",
+            "inside",
+        ],
+    );
+    assert!(!inside.status.success());
+    assert!(
+        String::from_utf8_lossy(&inside.stderr).contains("refused"),
+        "{}",
+        String::from_utf8_lossy(&inside.stderr)
+    );
+    let listed = cli(args(&["harvest", "list"]), data.clone(), dir.clone())
+        .await
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&listed.stdout).contains("inside"));
 
     // Private addresses are refused unless allowed.
     let refused = tokio::task::spawn_blocking({
