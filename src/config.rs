@@ -18,6 +18,8 @@ pub struct RawSettings {
     pub data_dir: Option<PathBuf>,
     /// The socket address to listen on.
     pub listen: Option<String>,
+    /// A socket address serving `/metrics` without a token (for the operators' network).
+    pub metrics_listen: Option<String>,
     /// The IRI prefix of everything we mint.
     pub base_iri: Option<String>,
     /// How many rendered descriptions the server keeps (0 disables the cache).
@@ -85,6 +87,7 @@ impl RawSettings {
         Self {
             data_dir: self.data_dir.or(lower.data_dir),
             listen: self.listen.or(lower.listen),
+            metrics_listen: self.metrics_listen.or(lower.metrics_listen),
             base_iri: self.base_iri.or(lower.base_iri),
             cache_entries: self.cache_entries.or(lower.cache_entries),
             query_timeout: self.query_timeout.or(lower.query_timeout),
@@ -123,6 +126,9 @@ pub struct Settings {
     pub data_dir: PathBuf,
     /// Where the server listens (default `127.0.0.1:8080`).
     pub listen: SocketAddr,
+    /// Where `/metrics` is served without a token, if anywhere (default: nowhere; the
+    /// metrics are at `{base}metrics` for the admin token).
+    pub metrics_listen: Option<SocketAddr>,
     /// The IRI prefix of everything we mint (default derived from `listen`).
     pub base: BaseIri,
     /// Rendered descriptions kept in memory (default 4096; 0 disables).
@@ -195,6 +201,14 @@ impl Settings {
                 .parse()
                 .map_err(|_| ConfigError::Listen(text.to_owned()))?,
         };
+        let metrics_listen = raw
+            .metrics_listen
+            .as_deref()
+            .map(|text| {
+                text.parse()
+                    .map_err(|_| ConfigError::Listen(text.to_owned()))
+            })
+            .transpose()?;
         let base = match raw.base_iri.as_deref() {
             Some(iri) => BaseIri::parse(iri)?,
             None => BaseIri::parse(&default_base(listen))?,
@@ -205,6 +219,7 @@ impl Settings {
             contact_email,
             data_dir: raw.data_dir.unwrap_or_else(|| PathBuf::from("data")),
             listen,
+            metrics_listen,
             base,
             cache_entries: raw.cache_entries.unwrap_or(4096),
             query_timeout: std::time::Duration::from_secs(raw.query_timeout.unwrap_or(30)),
@@ -452,6 +467,23 @@ mod tests {
         assert_eq!(settings.base.as_str(), "http://localhost:8080/");
         assert_eq!(settings.data_dir, PathBuf::from("data"));
         Ok(())
+    }
+
+    #[test]
+    fn metrics_listen_is_an_address_or_refused() {
+        let raw = |text: &str| RawSettings {
+            metrics_listen: Some(text.into()),
+            ..RawSettings::default()
+        };
+        let settings = Settings::resolve(raw("127.0.0.1:9464")).map(|s| s.metrics_listen);
+        assert_eq!(
+            settings.ok().flatten().map(|a| a.to_string()),
+            Some("127.0.0.1:9464".to_owned())
+        );
+        assert!(matches!(
+            Settings::resolve(raw("localhost")),
+            Err(ConfigError::Listen(_))
+        ));
     }
 
     #[test]

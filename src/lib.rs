@@ -10,7 +10,7 @@
 //! - [`edit`]: the write workflow (drafts, embargoes, ownership, validation, history);
 //! - [`validate`]: the application profile's SHACL shapes;
 //! - [`store`]: the embedded Oxigraph store, records, the feed's order, history, SPARQL;
-//! - [`access`]: API tokens; [`config`]: settings;
+//! - [`access`]: API tokens; [`config`]: settings; [`metrics`]: what operators watch;
 //! - [`rdf`]: syntaxes, negotiation, reading what clients send;
 //! - [`model`]: the IRIs we mint, vocabulary, records, times;
 //! - [`limits`], below them all: guards every parser from input that would take the
@@ -28,6 +28,7 @@ pub mod html;
 pub mod http;
 pub mod limits;
 pub mod links;
+pub mod metrics;
 pub mod model;
 pub mod oai;
 pub mod quality;

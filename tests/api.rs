@@ -25,6 +25,7 @@ mod api {
     mod history_page;
     mod in_process;
     mod links;
+    mod metrics;
     mod oai;
     mod portal;
     mod profile;

@@ -26,6 +26,10 @@ pub struct Cli {
     /// Address to listen on [default: 127.0.0.1:8080].
     #[arg(long, global = true, env = "PASSERELLE_LISTEN")]
     pub listen: Option<String>,
+    /// Address serving /metrics without a token, for Prometheus on the operators' network
+    /// [default: none; {base}metrics answers the admin token].
+    #[arg(long, global = true, env = "PASSERELLE_METRICS_LISTEN")]
+    pub metrics_listen: Option<String>,
     /// IRI prefix of everything we mint [default: http://localhost:{port}/].
     #[arg(long, global = true, env = "PASSERELLE_BASE_IRI")]
     pub base_iri: Option<String>,
@@ -186,6 +190,7 @@ pub fn settings(cli: &Cli) -> Result<Settings, CommandError> {
     let flags = RawSettings {
         data_dir: cli.data_dir.clone(),
         listen: cli.listen.clone(),
+        metrics_listen: cli.metrics_listen.clone(),
         base_iri: cli.base_iri.clone(),
         cache_entries: cli.cache_entries,
         query_timeout: cli.query_timeout,

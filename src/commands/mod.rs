@@ -13,7 +13,7 @@ pub use token::{RoleArg, TokenAction};
 
 use crate::config::Settings;
 use crate::harvest::sources;
-use crate::http::{AppState, serve as serve_http};
+use crate::http::{AppState, serve as serve_http, serve_metrics};
 use crate::store::{CatalogStore, LoadOptions, LoadReport, Provenance, StoreError};
 use crate::store::{Operations, RecordWrites};
 use crate::validate::{Report, Validator};
@@ -95,6 +95,7 @@ pub async fn serve(settings: &Settings) -> Result<(), CommandError> {
     }
     tokio::spawn(end_embargoes(store.clone()));
     let state = AppState::new(store.clone(), settings)?;
+
     search::catch_up(&state, &store).await;
     state
         .about()
@@ -122,13 +123,29 @@ pub async fn serve(settings: &Settings) -> Result<(), CommandError> {
         );
     }
     tokio::spawn(state.harvester().clone().schedule(HARVEST_CHECK));
-
-    serve_http(state, settings.listen)
+    let metrics_server = match settings.metrics_listen {
+        Some(listen) => {
+            let server =
+                serve_metrics(state.clone(), listen).map_err(|source| CommandError::Io {
+                    context: format!("cannot serve the metrics on {listen}"),
+                    source,
+                })?;
+            let handle = server.handle();
+            tokio::spawn(server);
+            Some(handle)
+        }
+        None => None,
+    };
+    let served = serve_http(state, settings.listen)
         .await
         .map_err(|source| CommandError::Io {
             context: format!("cannot serve on {}", settings.listen),
             source,
-        })
+        });
+    if let Some(server) = metrics_server {
+        server.stop(true).await;
+    }
+    served
 }
 
 /// How often the server looks for harvest sources that are due.

@@ -132,6 +132,21 @@ pub enum HttpError {
     /// The search index is being built from the store and holds nothing usable yet.
     #[error("the search index is being built; try again in a few seconds")]
     Indexing,
+    /// The metrics could not be written (a defect).
+    #[error(transparent)]
+    Metrics(#[from] crate::metrics::MetricsError),
+}
+
+/// A reading of the store for the metrics failed as the part it read fails.
+impl From<crate::metrics::readings::ReadingError> for HttpError {
+    fn from(error: crate::metrics::readings::ReadingError) -> Self {
+        use crate::metrics::readings::ReadingError;
+        match error {
+            ReadingError::Store(error) => Self::Store(error),
+            ReadingError::Harvest(error) => Self::Harvest(error),
+            ReadingError::Search(error) => Self::Search(error),
+        }
+    }
 }
 
 /// A body that could not be read: a media type we do not read is 415; what its parser
@@ -272,6 +287,7 @@ impl HttpError {
             Self::Harvest(_) => "store-failure",
             Self::Search(_) => "search-failure",
             Self::Indexing => "search-indexing",
+            Self::Metrics(_) => "metrics-failure",
         }
     }
 }
@@ -317,6 +333,7 @@ impl ResponseError for HttpError {
             | Self::Serialize(_)
             | Self::Access(_)
             | Self::Search(_)
+            | Self::Metrics(_)
             | Self::Validation(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Unavailable | Self::Unhealthy(_) | Self::Indexing => {
                 StatusCode::SERVICE_UNAVAILABLE

@@ -27,6 +27,7 @@ mod reports;
 mod respond;
 mod reuses;
 mod search;
+mod server;
 mod session;
 mod signin;
 mod signposts;
@@ -34,21 +35,19 @@ mod sparql;
 mod stream;
 
 pub use errors::HttpError;
+pub use server::{serve, serve_metrics};
 
 use crate::config::Settings;
 use crate::html::Pages;
 use crate::store::CatalogStore;
 use crate::store::FeedOrder;
 use crate::store::Lookups;
-use actix_web::dev::{Service, ServiceRequest};
-use actix_web::{App, HttpRequest, HttpServer, guard, web};
+use actix_web::dev::ServiceRequest;
+use actix_web::{HttpRequest, guard, web};
 use cache::{CacheKey, RenderCache};
 use methods::{only_get_post, only_post, only_protocol, only_put_delete, readable};
 use respond::Rendered;
-use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use tracing::Instrument;
 
 /// What every handler shares; cheap to clone.
 #[derive(Clone)]
@@ -83,6 +82,8 @@ pub struct AppState {
     search: crate::search::SearchIndex,
     /// Whom harvesters write to (OAI-PMH's `adminEmail`).
     contact_email: String,
+    /// What operators watch (`{base}metrics`).
+    metrics: crate::metrics::Metrics,
 }
 
 /// Why the application could not be built: a defect in what is compiled into it.
@@ -109,6 +110,9 @@ pub enum StartError {
     /// The application profile does not parse (a build defect).
     #[error("the application profile does not parse: {0}")]
     About(String),
+    /// The metrics could not be registered (a build defect).
+    #[error(transparent)]
+    Metrics(#[from] crate::metrics::MetricsError),
     /// The stored link or data-standard checks cannot be read.
     #[error("the stored link or data-standard checks cannot be read: {0}")]
     LinkChecks(#[source] crate::store::StoreError),
@@ -221,6 +225,7 @@ impl AppState {
                 body_timeout: settings.body_timeout,
                 max_query_length: settings.max_query_length,
             },
+            metrics: crate::metrics::Metrics::new()?,
             fast_queries: Arc::default(),
             watchdog: sparql::fast_path::Watchdog::default(),
             query_pool: sparql::pool::QueryPool::new(
@@ -293,6 +298,11 @@ impl AppState {
         &self.harvester
     }
 
+    /// What operators watch, for the server to count requests and read the store.
+    pub fn metrics(&self) -> &crate::metrics::Metrics {
+        &self.metrics
+    }
+
     /// The rendering for `key`: from the cache when the store has not changed since it
     /// was made, else made by `make` on the blocking pool (Oxigraph calls block) and kept
     /// — unless it is not `shared` (a page made for one person), which is made each time.
@@ -306,8 +316,12 @@ impl AppState {
         F: FnOnce(&CatalogStore, &Pages) -> Result<Option<Rendered>, HttpError> + Send + 'static,
     {
         let generation = self.store.generation();
-        if shared && let Some(hit) = self.cache.get(&key, generation) {
-            return Ok(Some(hit));
+        if shared {
+            let hit = self.cache.get(&key, generation);
+            self.metrics.cache_lookup(hit.is_some());
+            if let Some(hit) = hit {
+                return Ok(Some(hit));
+            }
         }
         let (store, pages) = (self.store.clone(), self.pages.clone());
         let span = tracing::Span::current();
@@ -357,6 +371,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                 )
                 .service(readable("/", records::catalog))
                 .service(readable("/health", ops::health))
+                .service(readable("/metrics", ops::metrics))
                 .service(
                     web::resource("/signin")
                         .route(web::get().to(signin::form))
@@ -521,77 +536,4 @@ async fn remember_language(
 
 async fn no_route(request: HttpRequest) -> Result<actix_web::HttpResponse, HttpError> {
     Err(HttpError::NoRoute(request.path().to_owned()))
-}
-
-/// Cross-origin reads and queries for browser clients (YASGUI, notebooks): any origin,
-/// no cookies; `Authorization` is allowed so a page can send a token it was given.
-fn cors() -> actix_cors::Cors {
-    actix_cors::Cors::default()
-        .allow_any_origin()
-        .send_wildcard()
-        .allowed_methods(["GET", "HEAD", "POST"])
-        .allowed_headers([
-            actix_web::http::header::ACCEPT,
-            actix_web::http::header::CONTENT_TYPE,
-            actix_web::http::header::AUTHORIZATION,
-            actix_web::http::header::IF_NONE_MATCH,
-            actix_web::http::header::IF_MODIFIED_SINCE,
-        ])
-        .expose_headers([
-            actix_web::http::header::ETAG,
-            actix_web::http::header::LINK,
-            actix_web::http::header::LAST_MODIFIED,
-        ])
-        .max_age(3600)
-}
-
-/// Serves until interrupted, with one `request` span per request (id, method, path,
-/// status, duration) around everything the request does.
-pub async fn serve(state: AppState, listen: SocketAddr) -> std::io::Result<()> {
-    tracing::info!(%listen, base = %state.store.base(), "listening");
-    // Numbers requests, so that log lines of one request can be told from another's.
-    let requests = Arc::new(AtomicU64::new(1));
-    HttpServer::new(move || {
-        let requests = requests.clone();
-        App::new()
-            .wrap(cors())
-            .wrap_fn(move |request: ServiceRequest, service| {
-                let span = tracing::info_span!(
-                    "request",
-                    id = requests.fetch_add(1, Ordering::Relaxed),
-                    method = %request.method(),
-                    path = %request.path(),
-                    status = tracing::field::Empty,
-                    duration_ms = tracing::field::Empty,
-                );
-                let started = std::time::Instant::now();
-                let future = span.in_scope(|| service.call(request));
-                async move {
-                    let response = future.await;
-                    let span = tracing::Span::current();
-                    let status = match &response {
-                        Ok(r) => r.status().as_u16(),
-                        Err(e) => e.as_response_error().status_code().as_u16(),
-                    };
-                    span.record("status", status);
-                    span.record("duration_ms", started.elapsed().as_secs_f64() * 1000.0);
-                    tracing::info!("served");
-                    response
-                }
-                .instrument(span)
-            })
-            .configure(configure(state.clone()))
-    })
-    // Streamed answers end with a small final chunk: without TCP_NODELAY, Nagle's algorithm
-    // holds it back until the client's delayed ACK, some 40 ms per request.
-    .tcp_nodelay(true)
-    // A client that closes its side of the connection has given up: actix then drops its
-    // handler at once, which cancels a query still running for it. Otherwise an abandoned
-    // query runs to its time limit (actix/actix-web#1313).
-    .h1_allow_half_closed(false)
-    // Open keep-alive connections and streamed answers get 5 s to finish on shutdown.
-    .shutdown_timeout(5)
-    .bind(listen)?
-    .run()
-    .await
 }

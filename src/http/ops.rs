@@ -1,4 +1,4 @@
-//! Operations endpoints: liveness and readiness.
+//! Operations endpoints: liveness and readiness, and the metrics for Prometheus.
 
 use super::AppState;
 use super::errors::HttpError;
@@ -12,4 +12,41 @@ pub async fn health(state: web::Data<AppState>) -> Result<HttpResponse, HttpErro
         .blocking(|store| store.ping().map_err(HttpError::Unhealthy))
         .await?;
     Ok(HttpResponse::Ok().json(json!({ "status": "ok", "store": "ok" })))
+}
+
+/// `GET {base}metrics`: what the server counts, in Prometheus' text format; for
+/// administrators only (a scraper sends the admin token, or scrapes the listen address of
+/// its own that `metrics-listen` opens without one).
+pub async fn metrics(
+    request: actix_web::HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, HttpError> {
+    super::auth::admin(&request, &state)?;
+    metrics_text(&state).await
+}
+
+/// The metrics text. The store is read first if it never was (the first scrape);
+/// readings grown old are read again in the background, for the next scrape.
+pub(super) async fn metrics_text(state: &AppState) -> Result<HttpResponse, HttpError> {
+    let metrics = state.metrics.clone();
+    if metrics.reading_due() {
+        let (reader, search) = (metrics.clone(), state.search.clone());
+        let read = move |store: &crate::store::CatalogStore| reader.read(store, &search);
+        if metrics.has_readings() {
+            let store = state.store.clone();
+            tokio::task::spawn_blocking(move || {
+                let _span = tracing::info_span!("metrics-readings").entered();
+                if let Err(error) = read(&store) {
+                    tracing::warn!(%error, "the store could not be read for the metrics");
+                }
+            });
+        } else {
+            state.blocking(read).await?;
+        }
+    }
+    let (content_type, body) = metrics.text()?;
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .body(body))
 }

@@ -59,7 +59,7 @@ impl RecordKind {
     }
 
     /// Recognises a record kind from its `rdf:type`s; datasets win over papers over agents.
-    fn from_types<'a>(types: impl Iterator<Item = NamedNodeRef<'a>>) -> Option<Self> {
+    pub fn from_types<'a>(types: impl Iterator<Item = NamedNodeRef<'a>>) -> Option<Self> {
         let mut found = None;
         for t in types {
             let Some(kind) = Self::of_class(t) else {

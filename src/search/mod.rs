@@ -254,7 +254,7 @@ impl SearchIndex {
         let held = self.held()?;
         let mut wanted = store.dataset_versions();
         wanted.extend(store.dataset_drafts()?);
-        tracing::info!(
+        tracing::debug!(
             indexed = held.len(),
             public = wanted.len(),
             "the search index against the store"

@@ -106,6 +106,11 @@ impl FeedIndex {
         index
     }
 
+    /// How many live records and tombstones the feed lists.
+    pub(super) fn sizes(&self) -> (usize, usize) {
+        (self.live.len(), self.withdrawn.len())
+    }
+
     /// The live records' ids, to tell which ones a SPARQL Update removed.
     pub(super) fn live_ids(&self) -> HashSet<RecordId> {
         self.live.iter().map(|k| k.id.clone()).collect()

@@ -2,9 +2,10 @@
 //! (triples, entities, and partitions by class and by property).
 
 use super::{CatalogStore, StoreError};
-use crate::model::vocab::RDF_TYPE;
-use oxigraph::model::{NamedOrBlankNode, Term};
-use std::collections::{BTreeMap, HashSet};
+use crate::model::RecordKind;
+use crate::model::vocab::{RDF_TYPE, foaf};
+use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Term};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasher, Hash};
 
 /// The public store's counts.
@@ -61,6 +62,49 @@ impl CatalogStore {
             .map(|(class, members)| (class, members.len() as u64))
             .collect();
         Ok(statistics)
+    }
+}
+
+impl CatalogStore {
+    /// Published records by kind: one read of each record graph's `foaf:primaryTopic` and
+    /// of its topic's types (some seconds at a million records: call it off the hot path).
+    pub fn record_counts(&self) -> Result<HashMap<RecordKind, u64>, StoreError> {
+        let records = format!("{}records/", self.base());
+        let mut counts = HashMap::new();
+        for quad in self
+            .store
+            .quads_for_pattern(None, Some(foaf::PRIMARY_TOPIC), None, None)
+        {
+            let quad = quad?;
+            let (GraphName::NamedNode(graph), Term::NamedNode(topic)) =
+                (&quad.graph_name, &quad.object)
+            else {
+                continue;
+            };
+            // The record is its graph's name; a harvested graph may also keep the
+            // source's own catalog record, which is not one of ours.
+            let ours = matches!(&quad.subject, NamedOrBlankNode::NamedNode(r) if r == graph);
+            if !ours || !graph.as_str().starts_with(&records) {
+                continue;
+            }
+            let types = self
+                .store
+                .quads_for_pattern(Some(topic.into()), Some(RDF_TYPE), None, Some(graph.into()))
+                .filter_map(|q| match q.map(|q| q.object) {
+                    Ok(Term::NamedNode(class)) => Some(class),
+                    _ => None,
+                })
+                .collect::<Vec<_>>();
+            if let Some(kind) = RecordKind::from_types(types.iter().map(NamedNode::as_ref)) {
+                *counts.entry(kind).or_default() += 1;
+            }
+        }
+        Ok(counts)
+    }
+
+    /// How many live datasets and tombstones the feed lists (kept in memory: free).
+    pub fn feed_sizes(&self) -> (usize, usize) {
+        self.feed_index().sizes()
     }
 }
 

@@ -18,6 +18,7 @@ mod syntax;
 use super::AppState;
 use super::errors::HttpError;
 use super::stream;
+use crate::metrics::QueryOutcome;
 use crate::store::Sparql;
 use crate::store::{CancellationToken, StoreError, UsingDataset};
 use actix_web::http::Method;
@@ -27,7 +28,7 @@ use answer::{ChunkWriter, Deadline, InlineBuffer, answer, respond};
 use fast_path::INLINE_BUDGET;
 use protocol::{Operation, Protocol, QueryFailure, operation};
 use std::net::IpAddr;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use syntax::{Syntax, answer_response};
 use tokio::sync::oneshot;
 
@@ -151,7 +152,7 @@ fn inline(state: &AppState, protocol: &Protocol, accept: Option<&str>) -> Inline
     }
     let started = Instant::now();
     let mut buffer = InlineBuffer::default();
-    match answer(state, protocol, accept, token.clone(), &mut buffer) {
+    let inline = match answer(state, protocol, accept, token.clone(), &mut buffer) {
         Ok(()) => match buffer.syntax {
             Some(syntax) if started.elapsed() > INLINE_BUDGET => {
                 Inline::Late(syntax, Bytes::from(buffer.bytes))
@@ -161,6 +162,31 @@ fn inline(state: &AppState, protocol: &Protocol, accept: Option<&str>) -> Inline
         },
         Err(_) if buffer.overflowed || token.is_cancelled() => Inline::Declined,
         Err(error) => Inline::Failed(error),
+    };
+    // A declined query is counted when the pool has run it.
+    match &inline {
+        Inline::Answered(..) | Inline::Late(..) => {
+            state
+                .metrics
+                .query(QueryOutcome::Answered, started.elapsed());
+        }
+        Inline::Failed(_) => state.metrics.query(QueryOutcome::Failed, started.elapsed()),
+        Inline::Declined => {}
+    }
+    inline
+}
+
+/// How a query that ran `took` ended, for the metrics: a cancelled one ran out of time if
+/// it ran as long as the limit, else its client left.
+fn outcome_of(outcome: &Result<(), HttpError>, took: Duration, limit: Duration) -> QueryOutcome {
+    match outcome {
+        Ok(()) => QueryOutcome::Answered,
+        Err(HttpError::Store(StoreError::QueryOverMemory)) => QueryOutcome::OverMemory,
+        Err(HttpError::Store(StoreError::QueryCancelled)) if took >= limit => {
+            QueryOutcome::TimedOut
+        }
+        Err(HttpError::Store(StoreError::QueryCancelled)) => QueryOutcome::Abandoned,
+        Err(_) => QueryOutcome::Failed,
     }
 }
 
@@ -198,6 +224,10 @@ async fn on_pool(
             let mut writer = ChunkWriter::new(head_sender, chunks);
             let outcome = answer(&state, &protocol, accept.as_deref(), token, &mut writer)
                 .map_err(|error| over_memory(error, &watch));
+            state.metrics.query(
+                outcome_of(&outcome, started.elapsed(), state.query_timeout),
+                started.elapsed(),
+            );
             // The query is evaluated (what streamed so far went out while it ran): its place
             // is free before the client learns the end.
             drop((permit, watch));
