@@ -67,6 +67,12 @@ pub struct RawSettings {
     /// Whether the server keeps every dataset's quality score (the dashboard, the search's
     /// quality facet and sort).
     pub quality_scoring: Option<bool>,
+    /// Where the server's backups go.
+    pub backup_dir: Option<PathBuf>,
+    /// Seconds between two backups the server makes by itself (0: never).
+    pub backup_interval: Option<u64>,
+    /// How many of the server's backups are kept.
+    pub backup_keep: Option<usize>,
 }
 
 impl RawSettings {
@@ -115,6 +121,9 @@ impl RawSettings {
                 .max_standard_check_bytes
                 .or(lower.max_standard_check_bytes),
             quality_scoring: self.quality_scoring.or(lower.quality_scoring),
+            backup_dir: self.backup_dir.or(lower.backup_dir),
+            backup_interval: self.backup_interval.or(lower.backup_interval),
+            backup_keep: self.backup_keep.or(lower.backup_keep),
         }
     }
 }
@@ -174,6 +183,20 @@ pub struct Settings {
     /// Whether the quality board scores datasets in the background (default true; off
     /// only to measure what scoring costs, bench/write.py).
     pub quality_scoring: bool,
+    /// Where and how often the server backs itself up.
+    pub backups: Backups,
+}
+
+/// Where and how often the server backs itself up (`POST {base}api/backup`, and by itself).
+#[derive(Debug, Clone)]
+pub struct Backups {
+    /// Where they go (default: `{data-dir}-backups` beside the data directory: on the same
+    /// file system, a backup hard-links the store's immutable files and takes a second).
+    pub dir: PathBuf,
+    /// How often the server makes one by itself (default: never).
+    pub every: Option<std::time::Duration>,
+    /// How many of them are kept, the oldest removed first (default 7).
+    pub keep: usize,
 }
 
 /// How and when the link checker checks the distributions' URLs.
@@ -213,11 +236,26 @@ impl Settings {
             Some(iri) => BaseIri::parse(iri)?,
             None => BaseIri::parse(&default_base(listen))?,
         };
+        let data_dir = raw
+            .data_dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("data"));
+        let backups = Backups {
+            dir: raw
+                .backup_dir
+                .clone()
+                .unwrap_or_else(|| backups_beside(&data_dir)),
+            every: raw
+                .backup_interval
+                .filter(|s| *s > 0)
+                .map(std::time::Duration::from_secs),
+            keep: positive("backup-keep", raw.backup_keep.unwrap_or(7))?,
+        };
         let limits = limits(&raw)?;
         let contact_email = contact_email(raw.contact_email.as_deref(), &base)?;
         Ok(Self {
             contact_email,
-            data_dir: raw.data_dir.unwrap_or_else(|| PathBuf::from("data")),
+            data_dir,
             listen,
             metrics_listen,
             base,
@@ -257,6 +295,7 @@ impl Settings {
             .saturating_mul(1024 * 1024),
             dump_interval: std::time::Duration::from_secs(raw.dump_interval.unwrap_or(600)),
             quality_scoring: raw.quality_scoring.unwrap_or(true),
+            backups,
             link_checks: LinkChecks {
                 interval: raw
                     .link_check_interval
@@ -412,6 +451,15 @@ fn default_query_memory_mib() -> usize {
 }
 
 /// `http://localhost:{port}/` for loopback or unspecified addresses, else the address itself.
+/// `{data-dir}-backups`, beside the data directory.
+fn backups_beside(data_dir: &Path) -> PathBuf {
+    let mut name = data_dir
+        .file_name()
+        .map_or_else(|| "data".into(), std::ffi::OsStr::to_os_string);
+    name.push("-backups");
+    data_dir.with_file_name(name)
+}
+
 fn default_base(listen: SocketAddr) -> String {
     let ip = listen.ip();
     if ip.is_loopback() || ip.is_unspecified() {

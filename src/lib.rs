@@ -4,7 +4,8 @@
 //!
 //! - [`http`] (routes, extractors, answers) and [`html`] (pages, in French and English):
 //!   what the outside sees;
-//! - [`commands`]: the command line's work, wiring the layers below;
+//! - [`commands`]: the command line's work, wiring the layers below; [`backup`]: backups
+//!   made while serving, and restores;
 //! - [`harvest`]: reading other portals' feeds into the store; [`search`]: the full-text
 //!   index with facets, derived from the store;
 //! - [`edit`]: the write workflow (drafts, embargoes, ownership, validation, history);
@@ -18,6 +19,7 @@
 
 pub mod about;
 pub mod access;
+pub mod backup;
 pub mod commands;
 pub mod config;
 pub mod edit;

@@ -9,6 +9,7 @@ mod common;
 /// The tests, one module per part of the server (files in `tests/api/`).
 mod api {
     mod about;
+    mod backup;
     mod bad_input;
     mod browser;
     mod catalog_feed;

@@ -108,6 +108,15 @@ pub struct Cli {
     /// Keep every dataset's quality score in the background [default: true].
     #[arg(long, global = true, env = "PASSERELLE_QUALITY_SCORING", value_parser = clap::builder::BoolishValueParser::new())]
     pub quality_scoring: Option<bool>,
+    /// Directory of the server's backups [default: {data-dir}-backups].
+    #[arg(long, global = true, env = "PASSERELLE_BACKUP_DIR")]
+    pub backup_dir: Option<PathBuf>,
+    /// Seconds between two backups the server makes by itself; 0 = never [default: 0].
+    #[arg(long, global = true, env = "PASSERELLE_BACKUP_INTERVAL")]
+    pub backup_interval: Option<u64>,
+    /// How many of the server's backups are kept [default: 7].
+    #[arg(long, global = true, env = "PASSERELLE_BACKUP_KEEP")]
+    pub backup_keep: Option<usize>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -153,6 +162,17 @@ pub enum Command {
     Token {
         #[command(subcommand)]
         action: TokenAction,
+    },
+    /// Back up the store into DIR (default: the backup directory), while a server runs too
+    /// (it is asked over its API with the admin token).
+    Backup {
+        /// A directory that does not exist yet.
+        dir: Option<PathBuf>,
+    },
+    /// Restore a backup into the data directory (which must be empty or new).
+    Restore {
+        /// The backup's directory.
+        dir: PathBuf,
     },
     /// Rebuild the search index from the store (the server must be stopped: the store is locked).
     Reindex,
@@ -214,6 +234,9 @@ pub fn settings(cli: &Cli) -> Result<Settings, CommandError> {
         dump_interval: cli.dump_interval,
         max_standard_check_bytes: cli.max_standard_check_bytes,
         quality_scoring: cli.quality_scoring,
+        backup_dir: cli.backup_dir.clone(),
+        backup_interval: cli.backup_interval,
+        backup_keep: cli.backup_keep,
     };
     Ok(Settings::resolve(flags.over(file))?)
 }
@@ -230,6 +253,8 @@ pub fn run(cli: Cli) -> Result<(), CommandError> {
         } => load(&settings, &files, format, graph),
         Command::Token { action } => super::token::command(&settings, action),
         Command::Harvest { action } => super::harvest::command(&settings, action),
+        Command::Backup { dir } => super::backup::backup(&settings, dir.as_deref()),
+        Command::Restore { dir } => super::backup::restore(&settings, &dir),
         Command::Reindex => super::search::reindex(&settings),
         Command::CheckLinks => super::links::check_links(&settings),
         Command::Validate { file, format } => {

@@ -2,6 +2,7 @@
 //! the flags ([`cli`]), serving, loading, validating and dumping (here), tokens
 //! ([`token`]) and harvests ([`harvest`]).
 
+mod backup;
 pub mod cli;
 mod harvest;
 mod links;
@@ -123,6 +124,10 @@ pub async fn serve(settings: &Settings) -> Result<(), CommandError> {
         );
     }
     tokio::spawn(state.harvester().clone().schedule(HARVEST_CHECK));
+    tokio::spawn(crate::backup::keep_making(
+        settings.backups.clone(),
+        state.store().clone(),
+    ));
     let metrics_server = match settings.metrics_listen {
         Some(listen) => {
             let server =

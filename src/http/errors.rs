@@ -135,6 +135,9 @@ pub enum HttpError {
     /// The metrics could not be written (a defect).
     #[error(transparent)]
     Metrics(#[from] crate::metrics::MetricsError),
+    /// A backup could not be made.
+    #[error(transparent)]
+    Backup(#[from] crate::backup::BackupError),
 }
 
 /// A reading of the store for the metrics failed as the part it read fails.
@@ -288,6 +291,7 @@ impl HttpError {
             Self::Search(_) => "search-failure",
             Self::Indexing => "search-indexing",
             Self::Metrics(_) => "metrics-failure",
+            Self::Backup(_) => "backup-failed",
         }
     }
 }
@@ -334,6 +338,7 @@ impl ResponseError for HttpError {
             | Self::Access(_)
             | Self::Search(_)
             | Self::Metrics(_)
+            | Self::Backup(_)
             | Self::Validation(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Unavailable | Self::Unhealthy(_) | Self::Indexing => {
                 StatusCode::SERVICE_UNAVAILABLE

@@ -84,6 +84,8 @@ pub struct AppState {
     contact_email: String,
     /// What operators watch (`{base}metrics`).
     metrics: crate::metrics::Metrics,
+    /// Where the backups asked for go (`POST {base}api/backup`).
+    backups: crate::config::Backups,
 }
 
 /// Why the application could not be built: a defect in what is compiled into it.
@@ -226,6 +228,7 @@ impl AppState {
                 max_query_length: settings.max_query_length,
             },
             metrics: crate::metrics::Metrics::new()?,
+            backups: settings.backups.clone(),
             fast_queries: Arc::default(),
             watchdog: sparql::fast_path::Watchdog::default(),
             query_pool: sparql::pool::QueryPool::new(
@@ -301,6 +304,11 @@ impl AppState {
     /// What operators watch, for the server to count requests and read the store.
     pub fn metrics(&self) -> &crate::metrics::Metrics {
         &self.metrics
+    }
+
+    /// The store, for the server's background work.
+    pub fn store(&self) -> &CatalogStore {
+        &self.store
     }
 
     /// The rendering for `key`: from the cache when the store has not changed since it
@@ -414,6 +422,11 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                         .default_service(web::to(only_post)),
                 )
                 .service(readable("/api/harvest/jobs/{id}", harvest::read_job))
+                .service(
+                    web::resource("/api/backup")
+                        .route(web::post().to(ops::backup))
+                        .default_service(web::to(only_post)),
+                )
                 .service(
                     web::resource("/api/distributions")
                         .route(web::post().to(api::create_distribution))

@@ -1,4 +1,4 @@
-//! Operations endpoints: liveness and readiness, and the metrics for Prometheus.
+//! Operations endpoints: liveness and readiness, the metrics for Prometheus, backups.
 
 use super::AppState;
 use super::errors::HttpError;
@@ -49,4 +49,22 @@ pub(super) async fn metrics_text(state: &AppState) -> Result<HttpResponse, HttpE
         .content_type(content_type)
         .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
         .body(body))
+}
+
+/// `POST {base}api/backup`: a consistent backup of both stores while the server serves,
+/// into the backup directory (the oldest past `backup-keep` removed); 201 with its path.
+/// For administrators only.
+pub async fn backup(
+    request: actix_web::HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, HttpError> {
+    super::auth::admin(&request, &state)?;
+    let plan = state.backups.clone();
+    let (path, marker) = state
+        .blocking(move |store| crate::backup::make_now(&plan, store))
+        .await?;
+    tracing::info!(path = %path.display(), "backup made");
+    let data_dir = state.store.data_dir().to_owned();
+    Ok(HttpResponse::Created()
+        .json(json!({ "path": path, "backup": marker, "data_dir": data_dir })))
 }

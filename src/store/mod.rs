@@ -26,13 +26,14 @@
 //!
 //! Every write ends in the one transaction step of `write/split.rs` (see `write/mod.rs`
 //! for the kinds of write). Tombstones are kept by deletes and harvests (`withdrawn.rs`).
-//! Opening and configuring (`open`, `with_limits`, `base`) stay methods of
-//! `CatalogStore`: they are what differs between backends.
+//! Opening, configuring and backing up (`open`, `with_limits`, `base`, `backup`) stay
+//! methods of `CatalogStore`: they are what differs between backends.
 //!
 //! Underneath: `snapshots.rs` (record graphs as files, for feed pages), `state.rs`,
 //! `vocabularies.rs`, `error.rs`.
 
 mod annotations;
+mod backup;
 mod changes;
 mod conformance;
 mod describe;

@@ -22,8 +22,11 @@ pub(super) struct StoreState {
 }
 
 impl StoreState {
+    /// The file's name in the data directory.
+    pub(super) const FILE: &str = "passerelle-state.json";
+
     fn path(data_dir: &Path) -> PathBuf {
-        data_dir.join("passerelle-state.json")
+        data_dir.join(Self::FILE)
     }
 
     /// Reads the file; a missing file is a new store.

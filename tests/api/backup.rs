@@ -1,0 +1,315 @@
+//! Backups made while the server serves and writes (`passerelle backup DIR` asking the
+//! server, `POST {base}api/backup`), restored with `passerelle restore` into an empty data
+//! directory: both stores equal (canonical dumps), tokens, harvest sources and the feed's
+//! order as they were; a backup made during a write loop holds every write acknowledged
+//! before it and no half of one.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use crate::common;
+
+use common::api::{ADMIN, api_request, bearer, create_token};
+use common::{Server, client, free_port, run};
+use reqwest::StatusCode;
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+const PREFIXES: &str =
+    "@prefix dcat: <http://www.w3.org/ns/dcat#> .\n@prefix dct: <http://purl.org/dc/terms/> .\n";
+
+fn dataset(id: &str) -> String {
+    format!(
+        "{PREFIXES}<{id}> a dcat:Dataset ;\n  dct:title \"Relevé {id}\"@fr ;\n  dct:description \"Comptages.\"@fr ;\n  dct:publisher <../agents/ecobio> .\n"
+    )
+}
+
+fn start(data: &Path, port: u16) -> Server {
+    Server::start_full(
+        data,
+        port,
+        None,
+        &[
+            "--admin-token",
+            ADMIN,
+            "--harvest-allow-private",
+            "true",
+            "--backup-keep",
+            "2",
+        ],
+    )
+}
+
+/// Creates datasets until `stop`; the ids whose creation was acknowledged, in order.
+async fn write_loop(server_url: String, stop: Arc<AtomicBool>, acked: Arc<Mutex<Vec<String>>>) {
+    let mut n = 0;
+    while !stop.load(Ordering::Acquire) && n < 400 {
+        n += 1;
+        let id = format!("loop-{n}");
+        let answer = client()
+            .post(format!("{server_url}/api/datasets"))
+            .header("Authorization", bearer(ADMIN))
+            .header("Content-Type", "text/turtle")
+            .body(dataset(&id))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), StatusCode::CREATED, "{id}");
+        acked.lock().unwrap().push(id);
+    }
+}
+
+/// The public and private stores as sorted N-Quads lines (no server on `data`).
+fn dumped(data: &Path) -> (Vec<String>, Vec<String>) {
+    let lines = |private: bool| {
+        let mut args = vec!["--data-dir", data.to_str().unwrap(), "dump"];
+        if private {
+            args.push("--private");
+        }
+        let output = run(data.parent().unwrap(), &args);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let mut lines: Vec<String> = String::from_utf8(output.stdout)
+            .unwrap()
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        lines.sort();
+        lines
+    };
+    (lines(false), lines(true))
+}
+
+fn restore(backup: &Path, into: &Path) {
+    let output = run(
+        into.parent().unwrap(),
+        &[
+            "--data-dir",
+            into.to_str().unwrap(),
+            "restore",
+            backup.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// The loop's datasets a store's dumps hold: (in the public store, with a history entry).
+fn loop_records(dumps: &(Vec<String>, Vec<String>)) -> (BTreeSet<String>, BTreeSet<String>) {
+    let ids = |lines: &[String]| -> BTreeSet<String> {
+        lines
+            .iter()
+            .filter_map(|line| line.split("/records/loop-").nth(1))
+            .filter_map(|rest| rest.split('>').next())
+            .map(|n| format!("loop-{n}"))
+            .collect()
+    };
+    (ids(&dumps.0), ids(&dumps.1))
+}
+
+/// The feed's order, as the cursors of its pages' `next` links (each names the key of its
+/// page's last dataset: modification time and id).
+async fn feed_order(server: &Server) -> Vec<String> {
+    let mut cursors = Vec::new();
+    let mut url = format!("{}/catalog?page_size=10", server.url);
+    loop {
+        let page = common::get_with(&url, &[("Accept", "text/turtle")]).await;
+        assert_eq!(page.status(), StatusCode::OK, "{url}");
+        let link = page
+            .headers()
+            .get("link")
+            .map(|l| l.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let next = link
+            .split(',')
+            .find(|l| l.contains("rel=\"next\""))
+            .and_then(|l| l.split(['<', '>']).nth(1))
+            .map(str::to_owned);
+        let Some(next) = next else {
+            return cursors;
+        };
+        cursors.push(next.split("after=").nth(1).unwrap_or_default().to_owned());
+        url = server.url_of(&next);
+    }
+}
+
+#[tokio::test]
+async fn a_backup_made_while_writing_restores_whole_and_a_quiet_one_restores_equal() {
+    let temp = tempfile::tempdir().unwrap();
+    let data = temp.path().join("data");
+    let port = free_port();
+    let mut server = start(&data, port);
+    let publisher = format!("{}agents/ecobio", server.base);
+    let editor = create_token(
+        temp.path(),
+        &[
+            "--name",
+            "Zoé",
+            "--role",
+            "editor",
+            "--publisher",
+            &publisher,
+        ],
+    );
+    let source = serde_json::json!({ "name": "elsewhere", "url": "http://127.0.0.1:9/feed.ttl", "interval": "1d" });
+    let added = client()
+        .post(format!("{}/api/harvest/sources", server.url))
+        .header("Authorization", bearer(ADMIN))
+        .json(&source)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(added.status(), StatusCode::CREATED);
+
+    // Writes go on while `passerelle backup DIR` asks the server for a backup.
+    let (stop, acked) = (
+        Arc::new(AtomicBool::new(false)),
+        Arc::new(Mutex::new(Vec::new())),
+    );
+    let writes = tokio::spawn(write_loop(server.url.clone(), stop.clone(), acked.clone()));
+    while acked.lock().unwrap().len() < 5 {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let during = temp.path().join("during");
+    let before_backup: Vec<String> = acked.lock().unwrap().clone();
+    let (root, target) = (temp.path().to_owned(), during.clone());
+    let listen = format!("127.0.0.1:{port}");
+    let base = server.base.clone();
+    let output = tokio::task::spawn_blocking(move || {
+        let args = [
+            "--data-dir",
+            "data",
+            "--listen",
+            &listen,
+            "--base-iri",
+            &base,
+            "--admin-token",
+            ADMIN,
+            "backup",
+            target.to_str().unwrap(),
+        ];
+        run(&root, &args)
+    })
+    .await
+    .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // The API keeps `backup-keep` of its own.
+    for _ in 0..3 {
+        let made = client()
+            .post(format!("{}/api/backup", server.url))
+            .header("Authorization", bearer(ADMIN))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(made.status(), StatusCode::CREATED);
+        let made: Value = made.json().await.unwrap();
+        assert!(
+            Path::new(made["path"].as_str().unwrap())
+                .join("CURRENT")
+                .is_file()
+        );
+    }
+    let kept = std::fs::read_dir(temp.path().join("data-backups"))
+        .unwrap()
+        .count();
+    assert_eq!(kept, 2, "backup-keep 2");
+    stop.store(true, Ordering::Release);
+    writes.await.unwrap();
+    assert!(acked.lock().unwrap().len() > before_backup.len());
+    let refused = client()
+        .post(format!("{}/api/backup", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+
+    // Restored, the backup made during the loop has every write acknowledged before it,
+    // and each written wholly: a record in the public store, its history in the private.
+    let restored = temp.path().join("restored-during");
+    restore(&during, &restored);
+    let (public, history) = loop_records(&dumped(&restored));
+    for id in &before_backup {
+        assert!(
+            public.contains(id),
+            "{id} acknowledged before the backup is missing"
+        );
+    }
+    assert_eq!(public, history, "a write half in the backup");
+
+    // A backup of the quiet server restores equal: stores, tokens, sources, feed order.
+    let order = feed_order(&server).await;
+    let quiet = made_by_api(&server).await;
+    server.stop();
+    let original = dumped(&data);
+    let again = temp.path().join("restored-quiet");
+    restore(&quiet, &again);
+    assert_eq!(dumped(&again), original, "the restored stores differ");
+    assert_eq!(
+        std::fs::read(again.join("tokens.json")).unwrap(),
+        std::fs::read(data.join("tokens.json")).unwrap()
+    );
+    // On the same address: the base IRI, which every IRI we minted starts with.
+    let server = start(&again, port);
+    let sources: Value = client()
+        .get(format!("{}/api/harvest/sources", server.url))
+        .header("Authorization", bearer(ADMIN))
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(sources.to_string().contains("elsewhere"), "{sources}");
+    assert_eq!(feed_order(&server).await, order);
+    let by_editor = api_request(
+        &server,
+        reqwest::Method::POST,
+        "datasets",
+        Some((&dataset("after-restore"), "text/turtle")),
+        &editor,
+        None,
+    )
+    .await;
+    assert_eq!(
+        by_editor.status(),
+        StatusCode::CREATED,
+        "the editor's token was lost"
+    );
+    // A data directory that holds something is not restored into.
+    let output = run(
+        temp.path(),
+        &[
+            "--data-dir",
+            data.to_str().unwrap(),
+            "restore",
+            quiet.to_str().unwrap(),
+        ],
+    );
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("not empty"));
+}
+
+async fn made_by_api(server: &Server) -> PathBuf {
+    let made: Value = client()
+        .post(format!("{}/api/backup", server.url))
+        .header("Authorization", bearer(ADMIN))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    PathBuf::from(made["path"].as_str().unwrap())
+}
