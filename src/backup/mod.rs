@@ -92,13 +92,57 @@ pub fn make(store: &CatalogStore, target: &Path) -> Result<Marker, BackupError> 
 
 /// Backs `store` up into a new directory of `dir` named after the time; its path.
 pub fn make_in(store: &CatalogStore, dir: &Path) -> Result<(PathBuf, Marker), BackupError> {
-    let format = time::macros::format_description!(
-        "[year][month][day]T[hour][minute][second].[subsecond digits:3]Z"
-    );
+    make_named(store, dir, PREFIX)
+}
+
+/// A snapshot of `store` in `plan`'s directory for a command to read and remove (`dump`
+/// while the server runs): hidden, and not one of the kept backups.
+pub fn make_transient(
+    plan: &Backups,
+    store: &CatalogStore,
+) -> Result<(PathBuf, Marker), BackupError> {
+    forget_stale_snapshots(&plan.dir);
+    make_named(store, &plan.dir, SNAPSHOT)
+}
+
+/// The prefix of transient snapshots.
+const SNAPSHOT: &str = ".snapshot-";
+
+/// Removes the snapshots of `dir` older than an hour: their command died before it could.
+fn forget_stale_snapshots(dir: &Path) {
+    let hour_ago = time::OffsetDateTime::now_utc() - time::Duration::HOUR;
+    let Ok(oldest_kept) = hour_ago.format(STAMP) else {
+        return;
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name
+            .strip_prefix(SNAPSHOT)
+            .is_some_and(|stamp| stamp < oldest_kept.as_str())
+            && let Err(error) = std::fs::remove_dir_all(entry.path())
+        {
+            tracing::warn!(%error, snapshot = %name, "a stale snapshot was not removed");
+        }
+    }
+}
+
+/// How backups are named after the time they were made (sorting by name sorts by time).
+const STAMP: &[time::format_description::FormatItem<'static>] = time::macros::format_description!(
+    "[year][month][day]T[hour][minute][second].[subsecond digits:3]Z"
+);
+
+fn make_named(
+    store: &CatalogStore,
+    dir: &Path,
+    prefix: &str,
+) -> Result<(PathBuf, Marker), BackupError> {
     let stamp = time::OffsetDateTime::now_utc()
-        .format(&format)
+        .format(STAMP)
         .map_err(|e| io(dir)(std::io::Error::other(e)))?;
-    let target = dir.join(format!("{PREFIX}{stamp}"));
+    let target = dir.join(format!("{prefix}{stamp}"));
     let marker = make(store, &target)?;
     Ok((target, marker))
 }

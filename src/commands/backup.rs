@@ -1,12 +1,12 @@
 //! `passerelle backup [DIR]` and `passerelle restore DIR`.
 //!
-//! A backup needs the store open. When a server answers on the listen address of the
-//! settings (it holds the store: RocksDB's lock, and a second process may not even read a
-//! store another one writes), the command asks it for a backup over its API (`POST
-//! {base}api/backup`, with the admin token of the settings), checks that server serves this
-//! data directory, and moves the backup it made to DIR: the command runs on the server's
-//! machine, so it can; the server itself never writes where an HTTP request says. When no
-//! server answers, the command opens the store and backs it up itself.
+//! A backup needs the store open. When a server holds it (RocksDB's lock: a second process
+//! may not even read a store another one writes), the command asks the server on the
+//! settings' listen address for a backup over its API (`POST {base}api/backup`, with the
+//! admin token of the settings), checks that server serves this data directory, and moves
+//! the backup it made to DIR: the command runs on the server's machine, so it can; the
+//! server itself never writes where an HTTP request says. Otherwise the command opens the
+//! store and backs it up itself. (`dump` reads a transient backup the same way.)
 
 use super::CommandError;
 use crate::backup::{self, BackupError, Marker};
@@ -26,10 +26,8 @@ impl From<BackupError> for CommandError {
 /// `passerelle backup [DIR]`: a backup into DIR (which must not exist), or into the backup
 /// directory under the time's name.
 pub fn backup(settings: &Settings, dir: Option<&Path>) -> Result<(), CommandError> {
-    let runtime = super::runtime()?;
-    let served = runtime.block_on(serving(settings));
-    let (path, marker) = if served {
-        let (made, marker) = runtime.block_on(ask_the_server(settings))?;
+    let (path, marker) = if crate::store::in_use(&settings.data_dir) {
+        let (made, marker) = super::runtime()?.block_on(ask_the_server(settings, false))?;
         match dir {
             Some(dir) => {
                 move_dir(&made, dir)?;
@@ -38,8 +36,6 @@ pub fn backup(settings: &Settings, dir: Option<&Path>) -> Result<(), CommandErro
             None => (made, marker),
         }
     } else {
-        // RocksDB's failed open of a locked store leaves the heap unsound (a crash when a
-        // thread ends afterwards): a locked store is an error we stop at.
         let store = CatalogStore::open_as_is(&settings.data_dir, settings.base.clone())?;
         match dir {
             Some(dir) => (dir.to_owned(), backup::make(&store, dir)?),
@@ -87,30 +83,31 @@ fn server_url(settings: &Settings, path: &str) -> String {
     format!("http://{address}{}{path}", settings.base.path())
 }
 
-/// Whether a server answers on the listen address (then it holds the store).
-async fn serving(settings: &Settings) -> bool {
-    let _already = rustls::crypto::ring::default_provider().install_default();
-    let health = reqwest::Client::new()
-        .get(server_url(settings, "health"))
-        .timeout(std::time::Duration::from_secs(5))
-        .send()
-        .await;
-    health.is_ok_and(|answer| answer.status().is_success())
-}
-
-/// Asks the server on `settings.listen` for a backup; where it made it.
-async fn ask_the_server(settings: &Settings) -> Result<(PathBuf, Marker), CommandError> {
+/// Asks the server on `settings.listen` for a backup (`transient`: a snapshot to read
+/// and remove, which does not count among the kept backups); where it made it.
+pub(super) async fn ask_the_server(
+    settings: &Settings,
+    transient: bool,
+) -> Result<(PathBuf, Marker), CommandError> {
     let token = settings.admin_token.as_deref().ok_or_else(|| {
         CommandError::Usage(
             "a server holds the store: give its admin token (--admin-token or PASSERELLE_ADMIN_TOKEN) to ask it for a backup".into(),
         )
     })?;
-    let url = server_url(settings, "api/backup");
+    let url = server_url(
+        settings,
+        if transient {
+            "api/backup?transient=true"
+        } else {
+            "api/backup"
+        },
+    );
     let failed = |e: &dyn std::fmt::Display| {
         CommandError::Outcome(format!(
-            "a server holds the store, and asking it for a backup at {url} failed: {e}"
+            "another process holds the store; asking the server at {url} for a copy failed: {e}"
         ))
     };
+    let _already = rustls::crypto::ring::default_provider().install_default();
     let response = reqwest::Client::new()
         .post(&url)
         .bearer_auth(token)

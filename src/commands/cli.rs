@@ -135,8 +135,14 @@ pub enum Command {
         #[arg(long, value_parser = parse_format)]
         format: Option<RdfFormat>,
         /// Put all triples in this named graph as-is, without splitting into records.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "restore")]
         graph: Option<String>,
+        /// Load a dump back as it is (named graphs kept) into a new data directory.
+        #[arg(long)]
+        restore: bool,
+        /// With --restore: the files are a dump of the private store (`dump --private`).
+        #[arg(long, requires = "restore")]
+        private: bool,
     },
     /// Write the whole store.
     Dump {
@@ -248,8 +254,15 @@ pub fn run(cli: Cli) -> Result<(), CommandError> {
         Command::Serve => super::runtime()?.block_on(super::serve(&settings)),
         Command::Load {
             files,
+            restore: true,
+            private,
+            ..
+        } => super::restore_dump(&settings, &files, private),
+        Command::Load {
+            files,
             format,
             graph,
+            ..
         } => load(&settings, &files, format, graph),
         Command::Token { action } => super::token::command(&settings, action),
         Command::Harvest { action } => super::harvest::command(&settings, action),

@@ -204,6 +204,29 @@ pub fn load(
     Ok(report)
 }
 
+/// `passerelle load --restore [--private]`: dumps loaded back as they are into a new data
+/// directory's public (or private) store.
+pub fn restore_dump(
+    settings: &Settings,
+    files: &[PathBuf],
+    private: bool,
+) -> Result<(), CommandError> {
+    // As it is: opening for writes would add the bundled vocabularies to the empty store.
+    let store = CatalogStore::open_as_is(&settings.data_dir, settings.base.clone())?
+        .with_limits(settings.limits);
+    let part = if private {
+        crate::store::StorePart::Private
+    } else {
+        crate::store::StorePart::Public
+    };
+    let quads = store.restore_dump(files, part, &|line| eprintln!("{line}"))?;
+    eprintln!(
+        "restored {quads} quads into the {} store",
+        if private { "private" } else { "public" }
+    );
+    Ok(())
+}
+
 /// `passerelle validate`: checks a file against the application profile, with the bundled
 /// vocabularies for context; relative IRIs resolve against the base IRI.
 pub fn validate(
@@ -255,7 +278,31 @@ pub fn dump(
             source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such directory"),
         });
     }
+    if crate::store::in_use(&settings.data_dir) {
+        // A server holds the store: read a snapshot it makes (a transient backup).
+        let (snapshot, _) = runtime()?.block_on(backup::ask_the_server(settings, true))?;
+        let dumped = CatalogStore::open_as_is(&snapshot, settings.base.clone())
+            .map_err(CommandError::from)
+            .and_then(|store| write_dump(&store, format, output, private));
+        if let Err(error) = std::fs::remove_dir_all(&snapshot) {
+            eprintln!(
+                "warning: the snapshot {} was not removed: {error}",
+                snapshot.display()
+            );
+        }
+        return dumped;
+    }
     let store = CatalogStore::open_as_is(&settings.data_dir, settings.base.clone())?;
+    write_dump(&store, format, output, private)
+}
+
+/// Writes `store` (or its private part) to `output` (stdout when `None`).
+fn write_dump(
+    store: &CatalogStore,
+    format: RdfFormat,
+    output: Option<&Path>,
+    private: bool,
+) -> Result<(), CommandError> {
     let io_error = |context: String| move |source| CommandError::Io { context, source };
     match output {
         Some(path) => {

@@ -51,17 +51,33 @@ pub(super) async fn metrics_text(state: &AppState) -> Result<HttpResponse, HttpE
         .body(body))
 }
 
+/// What `POST {base}api/backup` may say.
+#[derive(Debug, serde::Deserialize)]
+pub struct BackupQuery {
+    /// A snapshot for `passerelle dump` to read and remove, not a kept backup.
+    #[serde(default)]
+    transient: bool,
+}
+
 /// `POST {base}api/backup`: a consistent backup of both stores while the server serves,
 /// into the backup directory (the oldest past `backup-keep` removed); 201 with its path.
 /// For administrators only.
 pub async fn backup(
     request: actix_web::HttpRequest,
     state: web::Data<AppState>,
+    asked: web::Query<BackupQuery>,
 ) -> Result<HttpResponse, HttpError> {
     super::auth::admin(&request, &state)?;
     let plan = state.backups.clone();
+    let transient = asked.transient;
     let (path, marker) = state
-        .blocking(move |store| crate::backup::make_now(&plan, store))
+        .blocking(move |store| {
+            if transient {
+                crate::backup::make_transient(&plan, store)
+            } else {
+                crate::backup::make_now(&plan, store)
+            }
+        })
         .await?;
     tracing::info!(path = %path.display(), "backup made");
     let data_dir = state.store.data_dir().to_owned();

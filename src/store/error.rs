@@ -46,6 +46,9 @@ pub enum StoreError {
     /// The syntax of a file could not be guessed from its name.
     #[error("{0}: cannot tell the RDF syntax from the file name; pass --format")]
     UnknownFormat(String),
+    /// A dump is restored into an empty store only.
+    #[error("the store in {0} is not empty: a dump is restored into a new data directory")]
+    NotEmpty(String),
     /// Dumps keep named graphs, so only dataset syntaxes fit.
     #[error("cannot dump the store as {0}: use N-Quads or TriG")]
     UnsupportedDumpFormat(String),

@@ -50,6 +50,7 @@ mod lookup;
 mod measurements;
 mod oai_order;
 mod profile;
+mod restore;
 mod seed;
 mod snapshots;
 mod sparql;
@@ -60,6 +61,7 @@ mod vocabularies;
 mod withdrawn;
 mod write;
 
+pub use backup::in_use;
 pub use changes::{ChangeWatcher, RecordChange};
 pub use conformance::{Checked, Declared};
 pub use describe::{Description, FeedHeader};
@@ -76,6 +78,7 @@ use lookup::QuadSource;
 pub use lookup::{CurrentRecord, RecordState};
 pub use oai_order::{OaiEntry, OaiKind, OaiQuery, OaiSetMembers, OaiSlice};
 pub use oxigraph::sparql::CancellationToken;
+pub use restore::StorePart;
 pub use sparql::{
     Answer, AnswerKind, AnswerTable, PreparedQuery, ResultsSyntax, UsingDataset, declared_prefixes,
 };
