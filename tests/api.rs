@@ -14,6 +14,7 @@ mod api {
     mod browser;
     mod catalog_feed;
     mod catalog_history;
+    mod check;
     mod cli;
     mod dereference;
     mod exports;

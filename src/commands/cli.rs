@@ -180,6 +180,13 @@ pub enum Command {
         /// The backup's directory.
         dir: PathBuf,
     },
+    /// Check that the store's parts agree (records, catalog links, history, tombstones,
+    /// measurements, search index); exit status 1 while a disagreement is left.
+    Check {
+        /// Mend what can be derived again from the store.
+        #[arg(long)]
+        repair: bool,
+    },
     /// Rebuild the search index from the store (the server must be stopped: the store is locked).
     Reindex,
     /// Check every distribution's URLs now, with a progress bar (the server must be stopped: the store is locked).
@@ -268,6 +275,7 @@ pub fn run(cli: Cli) -> Result<(), CommandError> {
         Command::Harvest { action } => super::harvest::command(&settings, action),
         Command::Backup { dir } => super::backup::backup(&settings, dir.as_deref()),
         Command::Restore { dir } => super::backup::restore(&settings, &dir),
+        Command::Check { repair } => super::check::check(&settings, repair),
         Command::Reindex => super::search::reindex(&settings),
         Command::CheckLinks => super::links::check_links(&settings),
         Command::Validate { file, format } => {

@@ -3,6 +3,7 @@
 //! ([`token`]) and harvests ([`harvest`]).
 
 mod backup;
+mod check;
 pub mod cli;
 mod harvest;
 mod links;
@@ -98,6 +99,7 @@ pub async fn serve(settings: &Settings) -> Result<(), CommandError> {
     let state = AppState::new(store.clone(), settings)?;
 
     search::catch_up(&state, &store).await;
+    tokio::spawn(check::repair_on_start(store.clone()));
     state
         .about()
         .dump

@@ -35,6 +35,7 @@
 mod annotations;
 mod backup;
 mod changes;
+mod check;
 mod conformance;
 mod describe;
 mod documents;
@@ -63,6 +64,7 @@ mod write;
 
 pub use backup::in_use;
 pub use changes::{ChangeWatcher, RecordChange};
+pub use check::{CheckReport, Finding};
 pub use conformance::{Checked, Declared};
 pub use describe::{Description, FeedHeader};
 pub use documents::HarvestDocument;
