@@ -16,6 +16,7 @@ mod api {
     mod catalog_history;
     mod check;
     mod cli;
+    mod crash;
     mod dereference;
     mod exports;
     mod feedback;
