@@ -83,6 +83,19 @@ struct StoredToken {
     role: Role,
     /// When it was created (RFC 3339).
     created: String,
+    /// When it stops being valid (RFC 3339), if it does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    expires: Option<String>,
+}
+
+impl StoredToken {
+    /// Whether it has expired at `now`.
+    fn expired(&self, now: time::OffsetDateTime) -> bool {
+        self.expires.as_deref().is_some_and(|at| {
+            time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339)
+                .map_or(true, |at| at <= now)
+        })
+    }
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -99,6 +112,8 @@ pub struct TokenInfo {
     pub role: Role,
     /// When it was created.
     pub created: String,
+    /// When it stops being valid, if it does.
+    pub expires: Option<String>,
 }
 
 /// Why a token operation failed.
@@ -155,8 +170,22 @@ impl Tokens {
         }
     }
 
-    /// Creates a token and returns its secret, shown once.
-    pub fn create(&self, name: &str, role: Role) -> Result<String, AccessError> {
+    /// Creates a token, valid until `expires` if given, and returns its secret, shown once.
+    pub fn create(
+        &self,
+        name: &str,
+        role: Role,
+        expires: Option<time::OffsetDateTime>,
+    ) -> Result<String, AccessError> {
+        let rfc3339 = |t: time::OffsetDateTime| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default()
+        };
+        if expires.is_some_and(|at| at <= time::OffsetDateTime::now_utc()) {
+            return Err(AccessError::Invalid(
+                "a token's expiry must be in the future".into(),
+            ));
+        }
         if name.trim().is_empty() {
             return Err(AccessError::Invalid("a token needs a name".into()));
         }
@@ -172,14 +201,12 @@ impl Tokens {
             return Err(AccessError::Duplicate(name.to_owned()));
         }
         let token = format!("psl_{}", random_hex()?);
-        let created = time::OffsetDateTime::now_utc()
-            .format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default();
         file.tokens.push(StoredToken {
             name: name.to_owned(),
             hash: digest(&token),
             role,
-            created,
+            created: rfc3339(time::OffsetDateTime::now_utc()),
+            expires: expires.map(rfc3339),
         });
         self.write_file(&file)?;
         Ok(token)
@@ -206,6 +233,7 @@ impl Tokens {
                 name: t.name,
                 role: t.role,
                 created: t.created,
+                expires: t.expires,
             })
             .collect())
     }
@@ -215,8 +243,23 @@ impl Tokens {
         self.holder(&digest(token))
     }
 
-    /// Who holds the token whose digest is `hash` (a session keeps the digest, never the
-    /// token, and asks again on every request so that revoking the token ends it).
+    /// When `token` expired, if it is a token of ours that has: what a refusal tells its
+    /// holder (a token nobody holds, or revoked, is told nothing more).
+    pub fn expiry_of(&self, token: &str) -> Result<Option<String>, AccessError> {
+        let hash = digest(token);
+        let now = time::OffsetDateTime::now_utc();
+        Ok(self
+            .read_file()?
+            .tokens
+            .into_iter()
+            .find(|t| same_secret(t.hash.as_bytes(), hash.as_bytes()))
+            .filter(|t| t.expired(now))
+            .and_then(|t| t.expires))
+    }
+
+    /// Who holds the token whose digest is `hash`, if it has not expired (a session keeps
+    /// the digest, never the token, and asks again on every request so that revoking the
+    /// token, or its expiry, ends it).
     pub fn holder(&self, hash: &str) -> Result<Option<Principal>, AccessError> {
         let modified = match fs::metadata(&self.path) {
             Ok(meta) => meta.modified().ok().map(|m| (m, meta.len())),
@@ -278,9 +321,11 @@ impl Tokens {
 }
 
 fn find(tokens: &[StoredToken], hash: &str) -> Option<Principal> {
+    let now = time::OffsetDateTime::now_utc();
     tokens
         .iter()
         .find(|t| same_secret(t.hash.as_bytes(), hash.as_bytes()))
+        .filter(|t| !t.expired(now))
         .map(|t| Principal {
             name: t.name.clone(),
             role: t.role.clone(),
@@ -315,10 +360,33 @@ mod tests {
     }
 
     #[test]
+    fn tokens_stop_at_their_expiry_and_say_when() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let tokens = Tokens::new(dir.path());
+        let past = time::OffsetDateTime::now_utc() - time::Duration::MINUTE;
+        assert!(matches!(
+            tokens.create("late", Role::Admin, Some(past)),
+            Err(AccessError::Invalid(_))
+        ));
+        let soon = time::OffsetDateTime::now_utc() + time::Duration::milliseconds(300);
+        let secret = tokens.create("brief", Role::Admin, Some(soon))?;
+        assert!(tokens.authenticate(&secret)?.is_some());
+        assert_eq!(tokens.expiry_of(&secret)?, None, "not expired yet");
+        std::thread::sleep(std::time::Duration::from_millis(400));
+        assert_eq!(tokens.authenticate(&secret)?, None);
+        let said = tokens.expiry_of(&secret)?.unwrap_or_default();
+        assert!(said.starts_with(&soon.year().to_string()), "{said}");
+        assert_eq!(tokens.expiry_of("psl_nobody")?, None);
+        let listed = tokens.list()?;
+        assert!(listed[0].expires.is_some());
+        Ok(())
+    }
+
+    #[test]
     fn created_tokens_authenticate_until_revoked_and_only_hashes_are_kept() -> anyhow::Result<()> {
         let dir = tempfile::tempdir()?;
         let tokens = Tokens::new(dir.path());
-        let secret = tokens.create("alice", editor_of(&["http://ex.org/a"]))?;
+        let secret = tokens.create("alice", editor_of(&["http://ex.org/a"]), None)?;
         let file = fs::read_to_string(dir.path().join(TOKENS_FILE))?;
         assert!(
             !file.contains(&secret),
@@ -328,7 +396,7 @@ mod tests {
         assert_eq!(alice.map(|p| p.name), Some("alice".to_owned()));
         assert_eq!(tokens.authenticate("psl_wrong")?, None);
         assert!(matches!(
-            tokens.create("alice", Role::Admin),
+            tokens.create("alice", Role::Admin, None),
             Err(AccessError::Duplicate(_))
         ));
         tokens.revoke("alice")?;
@@ -353,7 +421,7 @@ mod tests {
         let dir = tempfile::tempdir().ok();
         let tokens = Tokens::new(dir.as_ref().map_or(Path::new("."), |d| d.path()));
         assert!(matches!(
-            tokens.create("e", editor_of(&[])),
+            tokens.create("e", editor_of(&[]), None),
             Err(AccessError::Invalid(_))
         ));
     }

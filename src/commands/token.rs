@@ -22,6 +22,10 @@ pub enum TokenAction {
         /// The IRI of a publisher whose records an editor may write (repeatable).
         #[arg(long = "publisher")]
         publishers: Vec<String>,
+        /// When the token stops being valid: an RFC 3339 instant (2027-06-30T00:00:00Z)
+        /// or a day (2027-06-30, from its start, UTC) [default: never].
+        #[arg(long, value_parser = parse_expiry)]
+        expires: Option<time::OffsetDateTime>,
     },
     /// List tokens (names and roles, never secrets).
     List,
@@ -47,6 +51,7 @@ pub(super) fn command(settings: &Settings, action: TokenAction) -> Result<(), Co
             name,
             role,
             publishers,
+            expires,
         } => {
             let role = match role {
                 RoleArg::Admin if publishers.is_empty() => Role::Admin,
@@ -70,7 +75,7 @@ pub(super) fn command(settings: &Settings, action: TokenAction) -> Result<(), Co
                         .collect::<Result<_, _>>()?,
                 },
             };
-            let secret = tokens.create(&name, role)?;
+            let secret = tokens.create(&name, role, expires)?;
             println!("{secret}");
             eprintln!("token {name:?} created; it will not be shown again");
             Ok(())
@@ -84,10 +89,25 @@ pub(super) fn command(settings: &Settings, action: TokenAction) -> Result<(), Co
                         publishers.iter().cloned().collect::<Vec<_>>().join(", ")
                     ),
                 };
-                println!("{}\t{}\t{role}", token.name, token.created);
+                let expires = token
+                    .expires
+                    .map_or_else(|| "never expires".to_owned(), |at| format!("expires {at}"));
+                println!("{}\t{}\t{role}\t{expires}", token.name, token.created);
             }
             Ok(())
         }
         TokenAction::Revoke { name } => Ok(tokens.revoke(&name)?),
     }
+}
+
+/// `--expires`: an RFC 3339 instant, or a day (its start, UTC).
+fn parse_expiry(text: &str) -> Result<time::OffsetDateTime, String> {
+    use time::format_description::well_known::Rfc3339;
+    if let Ok(at) = time::OffsetDateTime::parse(text, &Rfc3339) {
+        return Ok(at);
+    }
+    let day = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(text, &day)
+        .map(|d| d.midnight().assume_utc())
+        .map_err(|_| format!("{text:?} is neither an RFC 3339 instant nor a day (YYYY-MM-DD)"))
 }

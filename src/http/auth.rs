@@ -24,6 +24,9 @@ pub(super) fn principal(request: &HttpRequest, state: &AppState) -> Result<Princ
     }
     match state.tokens.authenticate(given) {
         Ok(Some(principal)) => Ok(principal),
+        Ok(None) if let Ok(Some(at)) = state.tokens.expiry_of(given) => Err(
+            HttpError::Forbidden(format!("this token expired at {at}; ask for a new one")),
+        ),
         Ok(None) if state.admin_token.is_none() => Err(HttpError::Forbidden(
             "this token is not valid here: it was not made by `passerelle token create`, and no admin token is configured".into(),
         )),

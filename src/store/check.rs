@@ -6,14 +6,15 @@
 //! leaves a record without the revision of its version. Deletes leave a tombstone; the
 //! quality board writes measurements after the write. So the checks are: each record graph
 //! is whole (a record node naming a typed topic); each dataset is linked from the catalog
-//! and each link leads to a dataset; each version has its revision; no dataset is both live
-//! and withdrawn; no measurements outlive their dataset. Repairs are made under the writer
+//! and each link leads to a dataset; each version has its revision, and no revision is of a
+//! write that never completed (an API write commits its revision first); no dataset is both
+//! live and withdrawn; no measurements outlive their dataset. Repairs are made under the writer
 //! lock, each finding checked again there first (a write under way when the check read the
 //! store has finished by then, its revision included).
 
 use super::history::{Action, Provenance, Revision};
 use super::{CatalogStore, StoreError};
-use crate::model::vocab::{RDF_TYPE, dcat, dct, foaf, prov};
+use crate::model::vocab::{RDF_TYPE, dcat, dct, foaf, prov, rdfs};
 use crate::model::{RecordId, RecordKind, ResourceKind};
 use oxigraph::model::{
     GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, QuadRef, Term,
@@ -60,6 +61,14 @@ pub enum Finding {
         /// The record.
         id: RecordId,
     },
+    /// A revision whose write never completed (a crash between the history's commit and the
+    /// record's): newer than its record, or of a record that is nowhere.
+    OrphanRevision {
+        /// The record.
+        id: RecordId,
+        /// The revision.
+        entity: NamedNode,
+    },
     /// Measurements of a dataset that is not live.
     Orphaned {
         /// The measurements' graph.
@@ -86,6 +95,9 @@ impl std::fmt::Display for Finding {
             }
             Self::LiveAndWithdrawn { id } => write!(f, "dataset {id} is live and withdrawn"),
             Self::Orphaned { graph } => write!(f, "measurements {graph} of no live dataset"),
+            Self::OrphanRevision { id, entity } => {
+                write!(f, "record {id}: its revision {entity} was never written")
+            }
         }
     }
 }
@@ -104,6 +116,15 @@ pub struct CheckReport {
     pub records: usize,
     /// The disagreements, in the order found.
     pub findings: Vec<Finding>,
+}
+
+/// The last revision of a history.
+struct LastRevision {
+    entity: NamedNode,
+    /// `prov:generatedAtTime`: the version it was of.
+    time: Option<Term>,
+    /// Its activity's label (`create`, `replace`, `publish`, `delete`, `discard`).
+    action: String,
 }
 
 /// One record graph as the check reads it.
@@ -128,6 +149,7 @@ impl CatalogStore {
             .filter(|r| r.kind == Some(RecordKind::Dataset))
             .collect();
         findings.extend(self.dangling_links(&datasets)?);
+        findings.extend(self.orphan_revisions(&records)?);
         let live: HashSet<&RecordId> = datasets.iter().map(|r| &r.id).collect();
         for graph in self.measurement_graphs()? {
             let id = graph
@@ -298,6 +320,128 @@ impl CatalogStore {
         Ok(findings)
     }
 
+    /// The last revisions of histories that no record's version matches (see
+    /// [`Finding::OrphanRevision`]). A record written by hand (no `dct:modified`), a draft,
+    /// a withdrawn record and a deletion's revision are left alone.
+    fn orphan_revisions(&self, records: &[Record]) -> Result<Vec<Finding>, StoreError> {
+        let prefix = format!("{}history/", self.base);
+        let mut findings = Vec::new();
+        for graph in self.private.named_graphs() {
+            let NamedOrBlankNode::NamedNode(graph) = graph? else {
+                continue;
+            };
+            let Some(id) = graph
+                .as_str()
+                .strip_prefix(&prefix)
+                .and_then(|id| RecordId::parse(id).ok())
+            else {
+                continue;
+            };
+            let Some(last) = self.last_revision(&graph)? else {
+                continue;
+            };
+            let orphan = match records.iter().find(|r| r.id == id) {
+                Some(record) => match &record.version {
+                    Some(version) => {
+                        last.time.as_ref() != Some(version) && self.has_revision(&id, version)?
+                    }
+                    None => false,
+                },
+                None => {
+                    matches!(last.action.as_str(), "create" | "replace" | "publish")
+                        && !self.withdrawn_too(&self.base.record_graph(&id))?
+                        && self.any_draft(&id)?.is_none()
+                }
+            };
+            if orphan {
+                findings.push(Finding::OrphanRevision {
+                    id,
+                    entity: last.entity,
+                });
+            }
+        }
+        Ok(findings)
+    }
+
+    /// The last revision in the history graph `graph`.
+    fn last_revision(&self, graph: &NamedNode) -> Result<Option<LastRevision>, StoreError> {
+        let in_graph = GraphNameRef::NamedNode(graph.as_ref());
+        let mut last: Option<(u64, NamedNode)> = None;
+        for quad in
+            self.private
+                .quads_for_pattern(None, Some(dct::IDENTIFIER), None, Some(in_graph))
+        {
+            let quad = quad?;
+            let (NamedOrBlankNode::NamedNode(entity), Term::Literal(number)) =
+                (quad.subject, quad.object)
+            else {
+                continue;
+            };
+            let Ok(number) = number.value().parse::<u64>() else {
+                continue;
+            };
+            if last.as_ref().is_none_or(|(n, _)| number > *n) {
+                last = Some((number, entity));
+            }
+        }
+        let Some((_, entity)) = last else {
+            return Ok(None);
+        };
+        let object = |subject: &NamedNode, predicate| -> Result<Option<Term>, StoreError> {
+            Ok(self
+                .private
+                .quads_for_pattern(Some(subject.into()), Some(predicate), None, Some(in_graph))
+                .next()
+                .transpose()?
+                .map(|q| q.object))
+        };
+        let time = object(&entity, prov::GENERATED_AT_TIME)?;
+        let action = match object(&entity, prov::WAS_GENERATED_BY)? {
+            Some(Term::NamedNode(activity)) => match object(&activity, rdfs::LABEL)? {
+                Some(Term::Literal(label)) => label.value().to_owned(),
+                _ => String::new(),
+            },
+            _ => String::new(),
+        };
+        Ok(Some(LastRevision {
+            entity,
+            time,
+            action,
+        }))
+    }
+
+    /// The quads of the revision `entity` of `id`'s history: the entity's, its activity's,
+    /// and those of the blank nodes they name (the agent, the checksum).
+    fn revision_of(&self, id: &RecordId, entity: &NamedNode) -> Result<Vec<Quad>, StoreError> {
+        let graph = self.history_graph(id);
+        let in_graph = GraphNameRef::NamedNode(graph.as_ref());
+        let about = |subject: NamedOrBlankNode| -> Result<Vec<Quad>, StoreError> {
+            Ok(self
+                .private
+                .quads_for_pattern(Some(subject.as_ref()), None, None, Some(in_graph))
+                .collect::<Result<_, _>>()?)
+        };
+        let mut quads = about(entity.clone().into())?;
+        let activity = quads.iter().find_map(|q| match &q.object {
+            Term::NamedNode(a) if q.predicate == prov::WAS_GENERATED_BY => Some(a.clone()),
+            _ => None,
+        });
+        if let Some(activity) = activity {
+            quads.extend(about(activity.into())?);
+        }
+        let blanks: Vec<NamedOrBlankNode> = quads
+            .iter()
+            .filter_map(|q| match &q.object {
+                Term::BlankNode(b) => Some(b.clone().into()),
+                _ => None,
+            })
+            .collect();
+        for blank in blanks {
+            quads.extend(about(blank)?);
+        }
+        Ok(quads)
+    }
+
     /// Mends the repairable `findings` that still hold under the writer lock; how many.
     pub fn repair(&self, findings: &[Finding]) -> Result<usize, StoreError> {
         let _writing = self.write_lock();
@@ -357,6 +501,11 @@ impl CatalogStore {
                     .collect::<Result<_, _>>()?;
                 for quad in &stale {
                     self.store.remove(quad)?;
+                }
+            }
+            Finding::OrphanRevision { id, entity } => {
+                for quad in self.revision_of(id, entity)? {
+                    self.private.remove(&quad)?;
                 }
             }
             Finding::Orphaned { graph } => {

@@ -41,6 +41,7 @@ mod describe;
 mod documents;
 mod drafts;
 mod error;
+mod faults;
 mod feed;
 mod history;
 mod interface;

@@ -6,9 +6,9 @@
 
 use crate::common;
 
-use common::api::{ADMIN, bearer};
+use common::api::{ADMIN, bearer, create_token};
 use common::{Server, client, free_port, run};
-use reqwest::Method;
+use reqwest::{Method, StatusCode};
 use std::io::{Read, Write};
 use std::path::Path;
 use std::time::Duration;
@@ -368,6 +368,28 @@ async fn bad_input_is_refused_clearly_and_changes_nothing() {
     .await
     .unwrap();
     common::quality_settled(&server).await;
+    // An admin token that expires within seconds, and one revoked at once.
+    let expiry = time::OffsetDateTime::now_utc() + time::Duration::seconds(20);
+    let expiry_text = expiry
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let expiring = create_token(
+        temp.path(),
+        &[
+            "--name",
+            "expiring",
+            "--role",
+            "admin",
+            "--expires",
+            &expiry_text,
+        ],
+    );
+    let revoked = create_token(temp.path(), &["--name", "revoked", "--role", "admin"]);
+    let revoking = run(
+        temp.path(),
+        &["--data-dir", "data", "token", "revoke", "revoked"],
+    );
+    assert!(revoking.status.success());
     server.stop();
     let before = dumped(&data);
     assert!(before.0.len() > 1000, "the demo catalog is there");
@@ -379,6 +401,18 @@ async fn bad_input_is_refused_clearly_and_changes_nothing() {
     .unwrap();
     common::quality_settled(&server).await;
 
+    // Valid until it expires (the metrics are for administrators and change nothing).
+    let metrics = client()
+        .get(format!("{}/metrics", server.url))
+        .header("Authorization", bearer(&expiring))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        metrics.status(),
+        StatusCode::OK,
+        "the expiring token before its expiry"
+    );
     let mut wrong = Vec::new();
     for case in bodies(1_000_000).into_iter().chain(requests()) {
         let status = send(&server, &case).await;
@@ -391,6 +425,8 @@ async fn bad_input_is_refused_clearly_and_changes_nothing() {
         healthy(&server, case.name).await;
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
+    expired_and_revoked(&server, expiry, (&expiring, &revoked)).await;
+    healthy(&server, "expired and revoked tokens").await;
     header_floods(&server).await;
     healthy(&server, "header floods").await;
     let answer = tokio::task::spawn_blocking({
@@ -410,4 +446,32 @@ async fn bad_input_is_refused_clearly_and_changes_nothing() {
     let after = dumped(&data);
     assert!(before.0 == after.0, "the public store changed");
     assert!(before.1 == after.1, "the private store changed");
+}
+
+/// A write with a token past its expiry, and with a revoked one: 403, the first saying why.
+async fn expired_and_revoked(
+    server: &Server,
+    expiry: time::OffsetDateTime,
+    (expiring, revoked): (&str, &str),
+) {
+    let wait = expiry - time::OffsetDateTime::now_utc();
+    if wait.is_positive() {
+        tokio::time::sleep(std::time::Duration::from_millis(
+            wait.whole_milliseconds() as u64 + 100,
+        ))
+        .await;
+    }
+    for (token, says) in [(expiring, "expired"), (revoked, "not valid")] {
+        let answer = client()
+            .post(format!("{}/api/datasets", server.url))
+            .header("Authorization", bearer(token))
+            .header("Content-Type", "text/turtle")
+            .body("<http://example.org/x> <http://purl.org/dc/terms/title> \"x\" .")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), StatusCode::FORBIDDEN, "{says}");
+        let problem = answer.text().await.unwrap();
+        assert!(problem.contains(says), "{problem}");
+    }
 }

@@ -382,3 +382,220 @@ async fn acknowledged_writes_survive_a_kill_and_the_store_stays_consistent() {
         repaired_on_start(&server, &what).await;
     }
 }
+
+/// A server that aborts when a write reaches `point` (`PASSERELLE_CRASH_AT`).
+fn start_to_crash_at(data: &Path, port: u16, point: &str) -> Server {
+    Server::start_with_env(
+        data,
+        port,
+        None,
+        &["--admin-token", ADMIN, "--harvest-allow-private", "true"],
+        &[("PASSERELLE_CRASH_AT", point)],
+    )
+}
+
+/// Waits for `server` to have aborted.
+async fn aborted(server: &mut Server, point: &str) {
+    for _ in 0..200 {
+        if !server.is_running() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the server did not stop at {point}");
+}
+
+/// The lines of the private store's dump that belong to `id`'s history.
+fn history_lines(root: &Path, data: &Path, base: &str, id: &str) -> Vec<String> {
+    let dump = run(
+        root,
+        &[
+            "--data-dir",
+            data.to_str().unwrap(),
+            "--base-iri",
+            base,
+            "dump",
+            "--private",
+        ],
+    );
+    assert!(dump.status.success());
+    let graph = format!("<{base}history/{id}>");
+    String::from_utf8(dump.stdout)
+        .unwrap()
+        .lines()
+        .filter(|l| l.ends_with(&format!("{graph} .")))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Stops `server` and asserts `passerelle check` finds the store whole.
+fn checked_clean(root: &Path, data: &Path, server: &mut Server, what: &str) {
+    server.stop();
+    let output = run(
+        root,
+        &[
+            "--data-dir",
+            data.to_str().unwrap(),
+            "--base-iri",
+            &server.base,
+            "check",
+        ],
+    );
+    assert!(
+        output.status.success(),
+        "{what}: {}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+}
+
+#[tokio::test]
+async fn a_crash_where_the_stores_part_is_mended_when_the_server_starts() {
+    let temp = tempfile::tempdir().unwrap();
+    let (root, data, port) = (temp.path(), temp.path().join("data"), free_port());
+    let mut server = start(&data, port);
+    let base = server.base.clone();
+    let created = client()
+        .post(format!("{}/api/datasets", server.url))
+        .header("Authorization", bearer(ADMIN))
+        .header("Content-Type", "text/turtle")
+        .body(dataset("kept", "premier"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let etag = etag_of(&server.url, "kept").await.unwrap().unwrap();
+    server.stop();
+
+    // An API create and replace cut after their revisions: neither happened.
+    let mut server = start_to_crash_at(&data, port, "revision-written");
+    let create = client()
+        .post(format!("{}/api/datasets", server.url))
+        .header("Authorization", bearer(ADMIN))
+        .header("Content-Type", "text/turtle")
+        .body(dataset("cut", "jamais"))
+        .send()
+        .await;
+    assert!(create.is_err(), "the create was answered");
+    aborted(&mut server, "revision-written").await;
+    let mut server = start_to_crash_at(&data, port, "revision-written");
+    let replace = client()
+        .put(format!("{}/api/datasets/kept", server.url))
+        .header("Authorization", bearer(ADMIN))
+        .header("If-Match", &etag)
+        .header("Content-Type", "text/turtle")
+        .body(dataset("kept", "second"))
+        .send()
+        .await;
+    assert!(replace.is_err(), "the replace was answered");
+    aborted(&mut server, "revision-written").await;
+    let mut server = start(&data, port);
+    repaired_on_start(&server, "revision-written").await;
+    assert!(
+        server.log().contains("the store was repaired"),
+        "{}",
+        server.log()
+    );
+    let found = titles_of(&server, &["kept", "cut"]).await;
+    assert_eq!(found, [Some("premier".to_owned()), None]);
+    checked_clean(root, &data, &mut server, "revision-written");
+    assert!(history_lines(root, &data, &base, "cut").is_empty());
+    let kept = history_lines(root, &data, &base, "kept");
+    assert!(kept.iter().any(|l| l.contains("?version=1>")));
+    assert!(!kept.iter().any(|l| l.contains("?version=2>")), "{kept:#?}");
+
+    // `passerelle load` cut after its records: they stay, with revisions made on start.
+    let file = root.join("loaded.ttl");
+    std::fs::write(
+        &file,
+        dataset("loaded", "chargé")
+            .replace("<loaded>", &format!("<{base}datasets/loaded>"))
+            .replace("<../agents/ecobio>", &format!("<{base}agents/ecobio>")),
+    )
+    .unwrap();
+    let load = common::passerelle(root)
+        .args([
+            "--data-dir",
+            data.to_str().unwrap(),
+            "--base-iri",
+            &base,
+            "load",
+        ])
+        .arg(&file)
+        .env("PASSERELLE_CRASH_AT", "records-committed")
+        .output()
+        .unwrap();
+    assert!(!load.status.success(), "the load was not cut");
+    let mut server = start(&data, port);
+    repaired_on_start(&server, "records-committed").await;
+    let found = titles_of(&server, &["loaded"]).await;
+    assert_eq!(found, [Some("chargé".to_owned())]);
+    checked_clean(root, &data, &mut server, "records-committed");
+    let loaded = history_lines(root, &data, &base, "loaded");
+    assert!(
+        loaded.iter().any(|l| l.contains("passerelle check")),
+        "{loaded:#?}"
+    );
+
+    // A harvest cut after a page's records: they stay, with their revisions made on start.
+    let feeds = common::feeds::FeedServer::start();
+    let feed = feeds.set(
+        "/catalog.rdf",
+        common::feeds::Page::ok(
+            "application/rdf+xml",
+            std::fs::read(common::fixture(
+                "feeds/ckanext-dcat/examples/dcat/catalog.rdf",
+            ))
+            .unwrap(),
+        ),
+    );
+    let mut server = start_to_crash_at(&data, port, "harvest-committed");
+    let source = serde_json::json!({ "name": "cut", "url": feed });
+    let added = client()
+        .post(format!("{}/api/harvest/sources", server.url))
+        .header("Authorization", bearer(ADMIN))
+        .json(&source)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(added.status(), StatusCode::CREATED);
+    let _ = client()
+        .post(format!("{}/api/harvest/sources/cut/run", server.url))
+        .header("Authorization", bearer(ADMIN))
+        .send()
+        .await;
+    aborted(&mut server, "harvest-committed").await;
+    let mut server = start(&data, port);
+    repaired_on_start(&server, "harvest-committed").await;
+    assert!(
+        server.log().contains("the store was repaired"),
+        "{}",
+        server.log()
+    );
+    checked_clean(root, &data, &mut server, "harvest-committed");
+}
+
+/// The titles of datasets `ids` (`None` for one that is not there).
+async fn titles_of(server: &Server, ids: &[&str]) -> Vec<Option<String>> {
+    let mut found = Vec::new();
+    for id in ids {
+        let query = format!(
+            "SELECT ?t WHERE {{ GRAPH ?g {{ <{}datasets/{id}> <http://purl.org/dc/terms/title> ?t }} }}",
+            server.base
+        );
+        let answer: Value = common::sparql_get(
+            &format!("{}/sparql", server.url),
+            &query,
+            "application/sparql-results+json",
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+        found.push(
+            answer["results"]["bindings"][0]["t"]["value"]
+                .as_str()
+                .map(str::to_owned),
+        );
+    }
+    found
+}

@@ -103,6 +103,17 @@ impl Server {
 
     /// Starts a server on `data_dir`, listening on `port`, with extra `serve` flags.
     pub fn start_full(data_dir: &Path, port: u16, base_iri: Option<&str>, flags: &[&str]) -> Self {
+        Self::start_with_env(data_dir, port, base_iri, flags, &[])
+    }
+
+    /// Starts a server as [`Self::start_full`] does, with `env` in its environment.
+    pub fn start_with_env(
+        data_dir: &Path,
+        port: u16,
+        base_iri: Option<&str>,
+        flags: &[&str],
+        env: &[(&str, &str)],
+    ) -> Self {
         let listen = format!("127.0.0.1:{port}");
         let mut command = passerelle(data_dir.parent().unwrap_or(Path::new("/")));
         command
@@ -116,6 +127,7 @@ impl Server {
             command.args(["--base-iri", base]);
         }
         command.args(flags);
+        command.envs(env.iter().copied());
         let child = command.spawn().expect("spawn server");
         let base = base_iri.map_or_else(|| format!("http://localhost:{port}/"), str::to_owned);
         let mount = base

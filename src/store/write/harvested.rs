@@ -306,6 +306,7 @@ impl CatalogStore {
         self.set_catalog_modified(&mut transaction, now)?;
         self.commit(transaction)?;
         self.changed(purged);
+        crate::store::faults::crash_at(crate::store::faults::Point::HarvestCommitted);
         let mut history = self.private.bulk_loader();
         history.load_quads(revisions)?;
         history.commit()?;

@@ -73,6 +73,7 @@ impl CatalogStore {
             content,
             at: written.version,
         })?;
+        crate::store::faults::crash_at(crate::store::faults::Point::RevisionWritten);
         if let Err(error) = self.commit(transaction) {
             self.undo_revision(&revision);
             return Err(error);

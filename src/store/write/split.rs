@@ -71,6 +71,7 @@ impl CatalogStore {
         let mut history = self.private.start_transaction()?;
         self.revisions_in(&mut history, &transaction, &summary.written, by)?;
         self.commit(transaction)?;
+        crate::store::faults::crash_at(crate::store::faults::Point::RecordsCommitted);
         self.remember_conformance(&summary.written);
         self.changed(changes);
         if let Err(error) = history.commit() {
