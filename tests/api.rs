@@ -40,6 +40,7 @@ mod api {
     mod search;
     mod search_drafts;
     mod search_upkeep;
+    mod shutdown;
     mod signin;
     mod sparql;
     mod sparql_disconnect;

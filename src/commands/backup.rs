@@ -91,7 +91,7 @@ pub(super) async fn ask_the_server(
 ) -> Result<(PathBuf, Marker), CommandError> {
     let token = settings.admin_token.as_deref().ok_or_else(|| {
         CommandError::Usage(
-            "a server holds the store: give its admin token (--admin-token or PASSERELLE_ADMIN_TOKEN) to ask it for a backup".into(),
+            "the store is locked by another process (a running server?): give the server's admin token (--admin-token or PASSERELLE_ADMIN_TOKEN) to ask it for a copy".into(),
         )
     })?;
     let url = server_url(

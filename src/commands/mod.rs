@@ -143,17 +143,30 @@ pub async fn serve(settings: &Settings) -> Result<(), CommandError> {
         }
         None => None,
     };
+    let harvester = state.harvester().clone();
     let served = serve_http(state, settings.listen)
         .await
         .map_err(|source| CommandError::Io {
             context: format!("cannot serve on {}", settings.listen),
             source,
         });
+    // Requests are answered (or were given `shutdown_timeout` to be): running harvests
+    // store what they read and say they were stopped.
+    let left = harvester.stop_running(HARVEST_STOP).await;
+    if left > 0 {
+        tracing::warn!(
+            left,
+            "harvests still reading a page at shutdown: marked failed at the next start"
+        );
+    }
     if let Some(server) = metrics_server {
         server.stop(true).await;
     }
     served
 }
+
+/// How long a shutdown waits for running harvests to store what they read.
+const HARVEST_STOP: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// How often the server looks for harvest sources that are due.
 const HARVEST_CHECK: std::time::Duration = std::time::Duration::from_secs(30);

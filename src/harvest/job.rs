@@ -192,6 +192,11 @@ impl Run<'_> {
         let mut url = self.source.url.to_owned();
         let mut ahead: Option<Ahead> = None;
         loop {
+            if self.options.stop.raised() {
+                report.stopped =
+                    Some("stopped: the server was shutting down; what was read is stored".into());
+                return false;
+            }
             if report.pages >= self.options.max_pages {
                 report.stopped = Some(format!(
                     "stopped after {} pages, the most a run reads",

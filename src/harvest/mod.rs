@@ -22,7 +22,7 @@ pub mod sources;
 pub use fetch::FetchOptions;
 pub use report::{JobError, JobReport, JobStatus};
 pub use runner::{Harvester, StartError};
-pub use sources::{Policy, RunOptions, Source, SourceError};
+pub use sources::{Policy, RunOptions, Source, SourceError, StopSignal};
 
 use crate::store::StoreError;
 

@@ -21,6 +21,9 @@ pub enum StartError {
     /// Its report could not be kept.
     #[error(transparent)]
     Source(#[from] SourceError),
+    /// The server is shutting down.
+    #[error("the server is shutting down; run the source again once it is back")]
+    Stopping,
 }
 
 /// Starts and schedules harvest jobs; cheap to clone.
@@ -33,6 +36,8 @@ pub struct Harvester {
     /// The runtime jobs run on: the one the harvester was made in, not the HTTP worker
     /// that happens to start a job (a long job would hold up that worker's requests).
     runtime: Option<tokio::runtime::Handle>,
+    /// Raised when the server shuts down: every run stops after its page.
+    stop: super::StopSignal,
 }
 
 impl Harvester {
@@ -54,6 +59,7 @@ impl Harvester {
             fetcher: Fetcher::new(options)?,
             running: Arc::default(),
             runtime: tokio::runtime::Handle::try_current().ok(),
+            stop: super::StopSignal::default(),
         })
     }
 
@@ -91,6 +97,9 @@ impl Harvester {
         source: &Source,
         options: &RunOptions,
     ) -> Result<(JobReport, Claim), StartError> {
+        if self.stop.raised() {
+            return Err(StartError::Stopping);
+        }
         let claim = Claim::take(&self.running, &source.name)
             .ok_or_else(|| StartError::Busy(source.name.clone()))?;
         let id = format!("{}-{}", source.name, crate::model::time::now_millis());
@@ -113,7 +122,7 @@ impl Harvester {
     async fn finish(
         &self,
         source: Source,
-        options: RunOptions,
+        mut options: RunOptions,
         mut report: JobReport,
         progress: &(dyn Fn(&JobReport) + Send + Sync),
     ) -> JobReport {
@@ -121,6 +130,7 @@ impl Harvester {
             name: &source.name,
             url: &source.url,
         };
+        options.stop = self.stop.clone();
         run(
             &self.store,
             &self.fetcher,
@@ -141,6 +151,26 @@ impl Harvester {
             }
         }
         report
+    }
+
+    /// Stops every running job after the page it reads (each stores what it read and keeps
+    /// its report, `partial`, saying why), and no new job starts; waits `within` at most
+    /// for them. How many were still running then (a page slow to come: the next start
+    /// marks those failed).
+    pub async fn stop_running(&self, within: Duration) -> usize {
+        self.stop.raise();
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let running = self
+                .running
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .len();
+            if running == 0 || tokio::time::Instant::now() >= deadline {
+                return running;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// Keeps `report` in the store (a quick write of one document).

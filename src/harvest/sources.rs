@@ -23,6 +23,25 @@ pub struct RunOptions {
     pub batch_triples: usize,
     /// What to do with datasets that break the DCAT-AP 3.0.1 shapes.
     pub policy: Policy,
+    /// Raised when the server is shutting down: the run stops after the page it reads,
+    /// storing what it read.
+    pub stop: StopSignal,
+}
+
+/// A flag a run looks at between pages; cheap to clone (all clones share it).
+#[derive(Debug, Clone, Default)]
+pub struct StopSignal(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl StopSignal {
+    /// Asks every run that shares it to stop.
+    pub fn raise(&self) {
+        self.0.store(true, std::sync::atomic::Ordering::Release);
+    }
+
+    /// Whether a stop was asked for.
+    pub fn raised(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::Acquire)
+    }
 }
 
 /// What a source's datasets that break the official DCAT-AP 3.0.1 shapes become.
@@ -57,6 +76,7 @@ impl Default for RunOptions {
             max_datasets: 1_000_000,
             batch_triples: 500_000,
             policy: Policy::Lenient,
+            stop: StopSignal::default(),
         }
     }
 }

@@ -131,6 +131,7 @@ pub async fn run_source(
         .blocking(move |_| {
             harvester.start(source, options).map_err(|e| match e {
                 StartError::Busy(_) => HttpError::Conflict(e.to_string()),
+                StartError::Stopping => HttpError::Unavailable,
                 StartError::Source(e) => HttpError::Harvest(e),
             })
         })

@@ -172,6 +172,24 @@ impl Server {
         let _ = self.child.wait();
     }
 
+    /// Asks for a graceful shutdown (SIGTERM) and waits `within` at most for the server to
+    /// exit by itself: its exit status, or `None` if it had to be killed.
+    pub fn terminate(&mut self, within: Duration) -> Option<std::process::ExitStatus> {
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
+        let deadline = Instant::now() + within;
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        self.crash();
+        None
+    }
+
     /// Asks for a graceful shutdown (SIGTERM), then kills after 10 s.
     fn kill(&mut self) {
         let _ = Command::new("kill")
