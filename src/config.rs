@@ -46,6 +46,8 @@ pub struct RawSettings {
     pub max_literal_bytes: Option<usize>,
     /// How many SPARQL queries one client address may have running on the query pool.
     pub max_concurrent_queries_per_client: Option<usize>,
+    /// How many SPARQL queries may run on the query threads at once, all clients together.
+    pub max_running_queries: Option<usize>,
     /// The heap size, in MiB, past which running SPARQL queries are stopped.
     pub max_query_memory: Option<usize>,
     /// Whom harvesters write to (OAI-PMH's `adminEmail`).
@@ -110,6 +112,7 @@ impl RawSettings {
                 .max_concurrent_queries_per_client
                 .or(lower.max_concurrent_queries_per_client),
             max_query_memory: self.max_query_memory.or(lower.max_query_memory),
+            max_running_queries: self.max_running_queries.or(lower.max_running_queries),
             contact_email: self.contact_email.or(lower.contact_email),
             session_lifetime: self.session_lifetime.or(lower.session_lifetime),
             max_anonymous_posts: self.max_anonymous_posts.or(lower.max_anonymous_posts),
@@ -163,6 +166,10 @@ pub struct Settings {
     /// How many SPARQL queries one client address may have running on the query pool
     /// (default: half the cores, at least one, so that one client cannot take them all).
     pub max_concurrent_queries_per_client: usize,
+    /// How many SPARQL queries may run on the query threads at once, all clients together
+    /// (default: four a core, at least 16): a thread is held until its answer is read, so
+    /// slow readers cannot take more than this; past it, 503 with `Retry-After`.
+    pub max_running_queries: usize,
     /// The heap size past which running SPARQL queries are stopped, in bytes (default:
     /// half the machine's memory).
     pub max_query_memory: usize,
@@ -286,6 +293,11 @@ impl Settings {
                 "max-concurrent-queries-per-client",
                 raw.max_concurrent_queries_per_client
                     .unwrap_or_else(default_queries_per_client),
+            )?,
+            max_running_queries: positive(
+                "max-running-queries",
+                raw.max_running_queries
+                    .unwrap_or_else(default_running_queries),
             )?,
             max_query_memory: positive(
                 "max-query-memory",
@@ -418,6 +430,12 @@ fn positive(name: &'static str, value: usize) -> Result<usize, ConfigError> {
         });
     }
     Ok(value)
+}
+
+/// Four a core, at least 16: enough for queries waiting on their readers, few enough that
+/// their threads (with their large stacks) stay a bounded cost.
+fn default_running_queries() -> usize {
+    std::thread::available_parallelism().map_or(16, |n| (n.get() * 4).max(16))
 }
 
 /// Half the cores, at least one: one client's costly queries leave the other half free.

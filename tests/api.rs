@@ -42,6 +42,7 @@ mod api {
     mod search_upkeep;
     mod shutdown;
     mod signin;
+    mod slow_clients;
     mod sparql;
     mod sparql_disconnect;
     mod sparql_page;

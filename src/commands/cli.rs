@@ -81,6 +81,9 @@ pub struct Cli {
     /// Heap size in MiB past which running queries are stopped [default: half the memory].
     #[arg(long, global = true, env = "PASSERELLE_MAX_QUERY_MEMORY")]
     pub max_query_memory: Option<usize>,
+    /// SPARQL queries running at once, all clients together (503 beyond) [default: 4 a core, at least 16].
+    #[arg(long, global = true, env = "PASSERELLE_MAX_RUNNING_QUERIES")]
+    pub max_running_queries: Option<usize>,
     /// Whom harvesters write to: OAI-PMH's adminEmail [default: webmaster@ the base IRI's host].
     #[arg(long, global = true, env = "PASSERELLE_CONTACT_EMAIL")]
     pub contact_email: Option<String>,
@@ -238,6 +241,7 @@ pub fn settings(cli: &Cli) -> Result<Settings, CommandError> {
         max_literal_bytes: cli.max_literal_bytes,
         max_concurrent_queries_per_client: cli.max_concurrent_queries_per_client,
         max_query_memory: cli.max_query_memory,
+        max_running_queries: cli.max_running_queries,
         contact_email: cli.contact_email.clone(),
         session_lifetime: cli.session_lifetime,
         max_anonymous_posts: cli.max_anonymous_posts,

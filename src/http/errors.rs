@@ -116,6 +116,9 @@ pub enum HttpError {
     /// The blocking pool is gone (shutting down).
     #[error("the server is shutting down")]
     Unavailable,
+    /// The query threads are all taken (by slow readers, or a rush of costly queries).
+    #[error("the server runs as many queries as it may ({0}); try again in a moment")]
+    QueriesFull(usize),
     /// The client already has as many queries running as it may.
     #[error("you already have {0} queries running, as many as one client may; wait for one to end")]
     TooManyQueries(usize),
@@ -263,6 +266,7 @@ impl HttpError {
             Self::Store(StoreError::QueryOverMemory) => "query-memory",
             Self::Store(StoreError::Limit { error, .. }) => limit_code(error),
             Self::TooManyQueries(_) => "too-many-queries",
+            Self::QueriesFull(_) => "server-busy",
             Self::TooManyPosts(_) => "too-many-posts",
             Self::Store(StoreError::Stale { .. }) => "precondition-failed",
             Self::Store(
@@ -340,7 +344,7 @@ impl ResponseError for HttpError {
             | Self::Metrics(_)
             | Self::Backup(_)
             | Self::Validation(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            Self::Unavailable | Self::Unhealthy(_) | Self::Indexing => {
+            Self::Unavailable | Self::Unhealthy(_) | Self::Indexing | Self::QueriesFull(_) => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
             Self::Harvest(
@@ -404,8 +408,11 @@ impl ResponseError for HttpError {
                 response
                     .insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
             }
-            Self::TooManyQueries(_) => {
+            Self::TooManyQueries(_) | Self::QueriesFull(_) => {
                 response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("1")));
+            }
+            Self::Unavailable => {
+                response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("5")));
             }
             Self::TooManyPosts(seconds) => {
                 response.insert_header((header::RETRY_AFTER, seconds.to_string()));

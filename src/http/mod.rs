@@ -233,6 +233,7 @@ impl AppState {
             watchdog: sparql::fast_path::Watchdog::default(),
             query_pool: sparql::pool::QueryPool::new(
                 settings.max_concurrent_queries_per_client,
+                settings.max_running_queries,
                 settings.max_query_memory,
             )
             .map_err(StartError::QueryPool)?,

@@ -202,11 +202,14 @@ async fn on_pool(
 ) -> Result<HttpResponse, QueryFailure> {
     let permit = match state.query_pool.admit(client) {
         Ok(permit) => permit,
-        Err(running) => {
+        Err(pool::Refused::Client(running)) => {
             return Err(QueryFailure::of(
                 HttpError::TooManyQueries(running),
                 protocol,
             ));
+        }
+        Err(pool::Refused::Full(most)) => {
+            return Err(QueryFailure::of(HttpError::QueriesFull(most), protocol));
         }
     };
     let cancellation = CancellationToken::new();

@@ -153,7 +153,7 @@ pub(super) fn failed(
     })?;
     let mut response = answer_response(Syntax::Page);
     response.status(error.status_code());
-    if let HttpError::TooManyQueries(_) = error {
+    if let HttpError::TooManyQueries(_) | HttpError::QueriesFull(_) = error {
         // As the problem answer says it (`errors.rs`): a browser may retry in a second.
         response.insert_header((actix_web::http::header::RETRY_AFTER, "1"));
     }

@@ -12,7 +12,7 @@
 use oxigraph::sparql::CancellationToken;
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -41,7 +41,21 @@ pub struct QueryPool {
     runtime: Arc<OwnedRuntime>,
     per_client: usize,
     clients: Arc<Mutex<HashMap<IpAddr, usize>>>,
+    /// The most queries on the pool at once, all clients together: each holds a thread
+    /// until its answer is read, and a client that reads slowly (or not at all) holds it
+    /// until the time limit. Past it, 503 with `Retry-After`.
+    most: usize,
+    running: Arc<AtomicUsize>,
     monitor: Arc<Monitor>,
+}
+
+/// Why a query gets no place on the pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    /// Its client runs as many as one client may (this many).
+    Client(usize),
+    /// The pool runs as many as it may (this many).
+    Full(usize),
 }
 
 /// A runtime used only for its blocking pool; shut down without waiting when the last
@@ -59,38 +73,53 @@ impl Drop for OwnedRuntime {
 impl QueryPool {
     /// A pool that lets each client address run `per_client` queries at once, and stops
     /// queries while the heap is over `memory_budget` bytes.
-    pub fn new(per_client: usize, memory_budget: usize) -> std::io::Result<Self> {
+    pub fn new(per_client: usize, most: usize, memory_budget: usize) -> std::io::Result<Self> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .thread_name("sparql")
             .thread_stack_size(QUERY_STACK)
+            // Admission keeps below it; the margin is for threads still ending.
+            .max_blocking_threads(most.saturating_mul(2).max(1))
             .build()?;
         Ok(Self {
             runtime: Arc::new(OwnedRuntime(Some(runtime))),
             per_client,
             clients: Arc::default(),
+            most: most.max(1),
+            running: Arc::default(),
             monitor: Arc::new(Monitor::new(memory_budget)),
         })
     }
 
-    /// A place for one more query of `client`, or how many it already runs. Requests
-    /// without a peer address (tests in process) are not counted.
-    pub fn admit(&self, client: Option<IpAddr>) -> Result<Permit, usize> {
+    /// A place for one more query of `client`, or why not. Requests without a peer
+    /// address (tests in process) are not counted against a client.
+    pub fn admit(&self, client: Option<IpAddr>) -> Result<Permit, Refused> {
+        let taken = self
+            .running
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < self.most).then_some(n + 1)
+            });
+        if taken.is_err() {
+            return Err(Refused::Full(self.most));
+        }
+        let place = Place(self.running.clone());
         let Some(client) = client else {
             return Ok(Permit {
                 clients: None,
                 client: IpAddr::from([0, 0, 0, 0]),
+                _place: place,
             });
         };
         let client = network_of(client);
         let mut clients = lock(&self.clients);
         let running = clients.entry(client).or_default();
         if *running >= self.per_client {
-            return Err(*running);
+            return Err(Refused::Client(*running));
         }
         *running += 1;
         Ok(Permit {
             clients: Some(self.clients.clone()),
             client,
+            _place: place,
         })
     }
 
@@ -134,6 +163,16 @@ pub struct ShutDown;
 pub struct Permit {
     clients: Option<Arc<Mutex<HashMap<IpAddr, usize>>>>,
     client: IpAddr,
+    _place: Place,
+}
+
+/// A query's place on the pool, given back when dropped.
+struct Place(Arc<AtomicUsize>);
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 impl Drop for Permit {
@@ -502,7 +541,7 @@ pub(super) mod tests {
 
     #[test]
     fn a_client_is_its_address_or_its_ipv6_network() {
-        let pool = super::QueryPool::new(1, usize::MAX).unwrap();
+        let pool = super::QueryPool::new(1, 4, usize::MAX).unwrap();
         let ip = |text: &str| text.parse::<std::net::IpAddr>().unwrap();
         let held = pool.admit(Some(ip("2001:db8::1"))).ok();
         assert!(held.is_some());
