@@ -546,15 +546,41 @@ pub(super) mod tests {
         let held = pool.admit(Some(ip("2001:db8::1"))).ok();
         assert!(held.is_some());
         // Another address of the same /64 is the same client.
-        assert_eq!(pool.admit(Some(ip("2001:db8::2"))).err(), Some(1));
+        assert_eq!(
+            pool.admit(Some(ip("2001:db8::2"))).err(),
+            Some(super::Refused::Client(1))
+        );
         assert!(pool.admit(Some(ip("2001:db8:0:1::1"))).is_ok());
         let v4 = pool.admit(Some(ip("192.0.2.1"))).ok();
         assert!(v4.is_some());
         assert!(pool.admit(Some(ip("192.0.2.2"))).is_ok());
-        assert_eq!(pool.admit(Some(ip("192.0.2.1"))).err(), Some(1));
+        assert_eq!(
+            pool.admit(Some(ip("192.0.2.1"))).err(),
+            Some(super::Refused::Client(1))
+        );
         // A place is given back when its permit goes.
         drop(held);
         assert!(pool.admit(Some(ip("2001:db8::2"))).is_ok());
+    }
+
+    #[test]
+    fn the_pool_takes_so_many_queries_of_all_clients_together() {
+        let pool = super::QueryPool::new(10, 2, usize::MAX).unwrap();
+        let ip = |text: &str| text.parse::<std::net::IpAddr>().unwrap();
+        let first = pool.admit(Some(ip("192.0.2.1"))).ok();
+        let second = pool.admit(Some(ip("192.0.2.2"))).ok();
+        assert!(first.is_some() && second.is_some());
+        assert_eq!(
+            pool.admit(Some(ip("192.0.2.3"))).err(),
+            Some(super::Refused::Full(2))
+        );
+        // A client refused for its own count does not keep a place either.
+        drop(first);
+        let third = pool.admit(Some(ip("192.0.2.3"))).ok();
+        assert!(third.is_some());
+        assert_eq!(pool.admit(None).err(), Some(super::Refused::Full(2)));
+        drop((second, third));
+        assert!(pool.admit(None).is_ok());
     }
 
     /// Whether the scanner lets `query` through at `max_nesting`.
