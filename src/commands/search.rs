@@ -17,7 +17,9 @@ pub(super) async fn catch_up(state: &AppState, store: &CatalogStore) {
         let span = tracing::info_span!("search-index");
         let _entered = span.enter();
         let differences = index.differences(&indexed)?;
-        let small = index.ready() && differences.len() <= CATCH_UP_BEFORE_SERVING;
+        // A new index of a small catalog (the demo's first start) is built before the
+        // server answers too: searches never get `503` for it.
+        let small = differences.len() <= CATCH_UP_BEFORE_SERVING;
         let run = move || {
             let span = tracing::info_span!("search-index");
             let _entered = span.enter();

@@ -28,8 +28,9 @@ pub use document::{Card, Named, Texts};
 pub use query::{Audience, FacetKind, SearchRequest, Sort};
 pub use suggest::MAX_SUGGESTIONS;
 
-/// Differences an existing index catches up on before the server answers (a crash
-/// between writes and their indexing leaves a few); more are indexed while it answers.
+/// Differences an index catches up on before the server answers (a crash between writes
+/// and their indexing leaves a few; a new index of a small catalog has them all); more are
+/// indexed while it answers.
 pub const CATCH_UP_BEFORE_SERVING: usize = 1000;
 
 use crate::model::RecordId;
