@@ -25,6 +25,8 @@ pub mod config;
 pub mod edit;
 pub mod exports;
 pub mod feedback;
+#[cfg(test)]
+mod fuzzing;
 pub mod harvest;
 pub mod html;
 pub mod http;
