@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 source scripts/setup
 export FUZZ_SECONDS="${1:-600}"
 cargo test --release --lib fuzzing:: -- --nocapture --test-threads=1 2>&1 \
-  | grep -E "^fuzz |test result|panicked|crashed"
+  | grep -oE "fuzz [a-z ]+: .*|test result.*|panicked.*|crashed.*"
