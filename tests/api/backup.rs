@@ -60,30 +60,6 @@ async fn write_loop(server_url: String, stop: Arc<AtomicBool>, acked: Arc<Mutex<
     }
 }
 
-/// The public and private stores as sorted N-Quads lines (no server on `data`).
-fn dumped(data: &Path) -> (Vec<String>, Vec<String>) {
-    let lines = |private: bool| {
-        let mut args = vec!["--data-dir", data.to_str().unwrap(), "dump"];
-        if private {
-            args.push("--private");
-        }
-        let output = run(data.parent().unwrap(), &args);
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let mut lines: Vec<String> = String::from_utf8(output.stdout)
-            .unwrap()
-            .lines()
-            .map(str::to_owned)
-            .collect();
-        lines.sort();
-        lines
-    };
-    (lines(false), lines(true))
-}
-
 fn restore(backup: &Path, into: &Path) {
     let output = run(
         into.parent().unwrap(),
@@ -158,15 +134,7 @@ async fn a_backup_made_while_writing_restores_whole_and_a_quiet_one_restores_equ
             &publisher,
         ],
     );
-    let source = serde_json::json!({ "name": "elsewhere", "url": "http://127.0.0.1:9/feed.ttl", "interval": "1d" });
-    let added = client()
-        .post(format!("{}/api/harvest/sources", server.url))
-        .header("Authorization", bearer(ADMIN))
-        .json(&source)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(added.status(), StatusCode::CREATED);
+    common::api::add_source(&server, "elsewhere", "http://127.0.0.1:9/feed.ttl").await;
 
     // Writes go on while `passerelle backup DIR` asks the server for a backup.
     let (stop, acked) = (
@@ -238,7 +206,7 @@ async fn a_backup_made_while_writing_restores_whole_and_a_quiet_one_restores_equ
     // and each written wholly: a record in the public store, its history in the private.
     let restored = temp.path().join("restored-during");
     restore(&during, &restored);
-    let (public, history) = loop_records(&dumped(&restored));
+    let (public, history) = loop_records(&common::dumped(&restored));
     for id in &before_backup {
         assert!(
             public.contains(id),
@@ -253,10 +221,10 @@ async fn a_backup_made_while_writing_restores_whole_and_a_quiet_one_restores_equ
     let order = feed_order(&server).await;
     let quiet = made_by_api(&server).await;
     server.stop();
-    let original = dumped(&data);
+    let original = common::dumped(&data);
     let again = temp.path().join("restored-quiet");
     restore(&quiet, &again);
-    let restored_dumps = dumped(&again);
+    let restored_dumps = common::dumped(&again);
     same(&restored_dumps.0, &original.0, "restored public");
     same(&restored_dumps.1, &original.1, "restored private");
     assert_eq!(
@@ -408,7 +376,7 @@ async fn a_dump_made_while_serving_loads_back_into_the_same_store() {
             String::from_utf8_lossy(&output.stderr)
         );
     }
-    let (restored_dumps, original) = (dumped(&restored), dumped(&data));
+    let (restored_dumps, original) = (common::dumped(&restored), common::dumped(&data));
     same(&restored_dumps.0, &original.0, "restored public");
     same(&restored_dumps.1, &original.1, "restored private");
     // Not over a store that holds something.
@@ -430,7 +398,7 @@ async fn a_dump_made_while_serving_loads_back_into_the_same_store() {
     let output = load_restore(root, &broken, &cut, false);
     assert!(!output.status.success());
     assert!(
-        dumped(&broken).0.is_empty(),
+        common::dumped(&broken).0.is_empty(),
         "a failed restore wrote something"
     );
     // The restored directory serves what was written.

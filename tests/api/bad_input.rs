@@ -280,31 +280,6 @@ async fn healthy(server: &Server, after: &str) {
     assert!(answer.status().is_success(), "after {after}");
 }
 
-/// The public and private stores as sorted N-Quads lines (the server stopped).
-fn dumped(data: &Path) -> (Vec<String>, Vec<String>) {
-    let dir = data.parent().unwrap();
-    let lines = |private: bool| {
-        let mut args = vec!["--data-dir", data.to_str().unwrap(), "dump"];
-        if private {
-            args.push("--private");
-        }
-        let output = run(dir, &args);
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let mut lines: Vec<String> = String::from_utf8(output.stdout)
-            .unwrap()
-            .lines()
-            .map(str::to_owned)
-            .collect();
-        lines.sort();
-        lines
-    };
-    (lines(false), lines(true))
-}
-
 fn start(data: &Path, port: u16) -> Server {
     Server::start_full(
         data,
@@ -391,7 +366,7 @@ async fn bad_input_is_refused_clearly_and_changes_nothing() {
     );
     assert!(revoking.status.success());
     server.stop();
-    let before = dumped(&data);
+    let before = common::dumped(&data);
     assert!(before.0.len() > 1000, "the demo catalog is there");
     let mut server = tokio::task::spawn_blocking({
         let data = data.clone();
@@ -443,7 +418,7 @@ async fn bad_input_is_refused_clearly_and_changes_nothing() {
 
     common::quality_settled(&server).await;
     server.stop();
-    let after = dumped(&data);
+    let after = common::dumped(&data);
     assert!(before.0 == after.0, "the public store changed");
     assert!(before.1 == after.1, "the private store changed");
 }

@@ -235,30 +235,13 @@ async fn acknowledged_writes_survive_a_kill_and_the_store_stays_consistent() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(5_u64);
     let feeds = common::feeds::FeedServer::start();
-    let feed = feeds.set(
-        "/catalog.rdf",
-        common::feeds::Page::ok(
-            "application/rdf+xml",
-            std::fs::read(common::fixture(
-                "feeds/ckanext-dcat/examples/dcat/catalog.rdf",
-            ))
-            .unwrap(),
-        ),
-    );
+    let feed = common::feeds::ckan_catalog(&feeds);
     let temp = tempfile::tempdir().unwrap();
     let (data, port) = (temp.path().join("data"), free_port());
     let mut expected: HashMap<String, State> = HashMap::new();
     let mut graphs: Vec<(u64, u64)> = Vec::new();
     let mut server = start(&data, port);
-    let source = serde_json::json!({ "name": "feed", "url": feed });
-    let added = client()
-        .post(format!("{}/api/harvest/sources", server.url))
-        .header("Authorization", bearer(ADMIN))
-        .json(&source)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(added.status(), StatusCode::CREATED);
+    common::api::add_source(&server, "feed", &feed).await;
     for trial in 0..trials {
         let what = format!("seed {seed:x}, trial {trial}");
         let mut dice = Dice((seed + trial).wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
@@ -362,22 +345,8 @@ async fn acknowledged_writes_survive_a_kill_and_the_store_stays_consistent() {
         }
         // After the repair on start, every part agrees.
         server.stop();
-        let output = run(
-            temp.path(),
-            &[
-                "--data-dir",
-                data.to_str().unwrap(),
-                "--base-iri",
-                &server.base,
-                "check",
-            ],
-        );
-        assert!(
-            output.status.success(),
-            "{what}: {}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
+        let (clean, said) = common::check_store(&data, &server.base);
+        assert!(clean, "{what}: {said}");
         server = start(&data, port);
         repaired_on_start(&server, &what).await;
     }
@@ -429,23 +398,10 @@ fn history_lines(root: &Path, data: &Path, base: &str, id: &str) -> Vec<String> 
 }
 
 /// Stops `server` and asserts `passerelle check` finds the store whole.
-fn checked_clean(root: &Path, data: &Path, server: &mut Server, what: &str) {
+fn checked_clean(data: &Path, server: &mut Server, what: &str) {
     server.stop();
-    let output = run(
-        root,
-        &[
-            "--data-dir",
-            data.to_str().unwrap(),
-            "--base-iri",
-            &server.base,
-            "check",
-        ],
-    );
-    assert!(
-        output.status.success(),
-        "{what}: {}",
-        String::from_utf8_lossy(&output.stdout)
-    );
+    let (clean, said) = common::check_store(data, &server.base);
+    assert!(clean, "{what}: {said}");
 }
 
 #[tokio::test]
@@ -497,7 +453,7 @@ async fn a_crash_where_the_stores_part_is_mended_when_the_server_starts() {
     );
     let found = titles_of(&server, &["kept", "cut"]).await;
     assert_eq!(found, [Some("premier".to_owned()), None]);
-    checked_clean(root, &data, &mut server, "revision-written");
+    checked_clean(&data, &mut server, "revision-written");
     assert!(history_lines(root, &data, &base, "cut").is_empty());
     let kept = history_lines(root, &data, &base, "kept");
     assert!(kept.iter().any(|l| l.contains("?version=1>")));
@@ -529,7 +485,7 @@ async fn a_crash_where_the_stores_part_is_mended_when_the_server_starts() {
     repaired_on_start(&server, "records-committed").await;
     let found = titles_of(&server, &["loaded"]).await;
     assert_eq!(found, [Some("chargé".to_owned())]);
-    checked_clean(root, &data, &mut server, "records-committed");
+    checked_clean(&data, &mut server, "records-committed");
     let loaded = history_lines(root, &data, &base, "loaded");
     assert!(
         loaded.iter().any(|l| l.contains("passerelle check")),
@@ -538,26 +494,9 @@ async fn a_crash_where_the_stores_part_is_mended_when_the_server_starts() {
 
     // A harvest cut after a page's records: they stay, with their revisions made on start.
     let feeds = common::feeds::FeedServer::start();
-    let feed = feeds.set(
-        "/catalog.rdf",
-        common::feeds::Page::ok(
-            "application/rdf+xml",
-            std::fs::read(common::fixture(
-                "feeds/ckanext-dcat/examples/dcat/catalog.rdf",
-            ))
-            .unwrap(),
-        ),
-    );
+    let feed = common::feeds::ckan_catalog(&feeds);
     let mut server = start_to_crash_at(&data, port, "harvest-committed");
-    let source = serde_json::json!({ "name": "cut", "url": feed });
-    let added = client()
-        .post(format!("{}/api/harvest/sources", server.url))
-        .header("Authorization", bearer(ADMIN))
-        .json(&source)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(added.status(), StatusCode::CREATED);
+    common::api::add_source(&server, "cut", &feed).await;
     let _ = client()
         .post(format!("{}/api/harvest/sources/cut/run", server.url))
         .header("Authorization", bearer(ADMIN))
@@ -571,7 +510,7 @@ async fn a_crash_where_the_stores_part_is_mended_when_the_server_starts() {
         "{}",
         server.log()
     );
-    checked_clean(root, &data, &mut server, "harvest-committed");
+    checked_clean(&data, &mut server, "harvest-committed");
 }
 
 /// The titles of datasets `ids` (`None` for one that is not there).

@@ -61,16 +61,7 @@ async fn status_of(url: &str, headers: &[(&str, &str)]) -> StatusCode {
 #[tokio::test]
 async fn prometheus_reads_the_metrics_and_the_counters_move_with_the_requests() {
     let feeds = common::feeds::FeedServer::start();
-    let feed = feeds.set(
-        "/catalog.rdf",
-        common::feeds::Page::ok(
-            "application/rdf+xml",
-            std::fs::read(common::fixture(
-                "feeds/ckanext-dcat/examples/dcat/catalog.rdf",
-            ))
-            .unwrap(),
-        ),
-    );
+    let feed = common::feeds::ckan_catalog(&feeds);
     let temp = tempfile::tempdir().unwrap();
     let metrics_listen = format!("127.0.0.1:{}", free_port());
     let server = Server::start_with(

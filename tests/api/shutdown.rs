@@ -7,7 +7,7 @@ use crate::common;
 
 use common::api::{ADMIN, bearer};
 use common::feeds::{FeedServer, Page};
-use common::{Server, client, free_port, run};
+use common::{Server, client, free_port};
 use reqwest::StatusCode;
 use serde_json::Value;
 use std::time::Duration;
@@ -63,15 +63,7 @@ async fn a_shutdown_stops_a_harvest_after_its_page_and_exits_cleanly() {
     let (data, port) = (temp.path().join("data"), free_port());
     let flags = ["--admin-token", ADMIN, "--harvest-allow-private", "true"];
     let mut server = Server::start_full(&data, port, None, &flags);
-    let source = serde_json::json!({ "name": "slow", "url": feed });
-    let added = client()
-        .post(format!("{}/api/harvest/sources", server.url))
-        .header("Authorization", bearer(ADMIN))
-        .json(&source)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(added.status(), StatusCode::CREATED);
+    common::api::add_source(&server, "slow", &feed).await;
     let started = client()
         .post(format!("{}/api/harvest/sources/slow/run", server.url))
         .header("Authorization", bearer(ADMIN))
@@ -112,19 +104,6 @@ async fn a_shutdown_stops_a_harvest_after_its_page_and_exits_cleanly() {
     assert_eq!(report["created"].as_u64().unwrap(), 2 * pages, "{report}");
     let mut server = server;
     server.stop();
-    let check = run(
-        temp.path(),
-        &[
-            "--data-dir",
-            data.to_str().unwrap(),
-            "--base-iri",
-            &server.base,
-            "check",
-        ],
-    );
-    assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stdout)
-    );
+    let (clean, said) = common::check_store(&data, &server.base);
+    assert!(clean, "{said}");
 }

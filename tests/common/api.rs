@@ -167,3 +167,15 @@ pub async fn delete_dataset(server: &Server, id: &str) {
         deleted.status()
     );
 }
+
+/// Adds the harvest source `name` for `url` on `server` as the admin; asserts a 201.
+pub async fn add_source(server: &Server, name: &str, url: &str) {
+    let added = client()
+        .post(format!("{}/api/harvest/sources", server.url))
+        .header("Authorization", bearer(ADMIN))
+        .json(&serde_json::json!({ "name": name, "url": url }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(added.status(), StatusCode::CREATED, "adding source {name}");
+}

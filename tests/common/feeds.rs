@@ -224,6 +224,16 @@ fn answer(request: &HttpRequest, page: Page, range: Option<&str>) -> HttpRespons
     }
 }
 
+/// Serves ckanext-dcat's example catalog (a real portal's RDF/XML feed) at
+/// `/catalog.rdf`; its URL.
+pub fn ckan_catalog(feeds: &FeedServer) -> String {
+    let body = std::fs::read(super::fixture(
+        "feeds/ckanext-dcat/examples/dcat/catalog.rdf",
+    ))
+    .expect("the ckanext-dcat fixture");
+    feeds.set("/catalog.rdf", Page::ok("application/rdf+xml", body))
+}
+
 /// The media type a fixture file is served with, from its extension.
 pub fn media_type(path: &std::path::Path) -> &'static str {
     match path.extension().and_then(|e| e.to_str()) {

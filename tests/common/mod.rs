@@ -437,3 +437,49 @@ pub async fn quality_settled(server: &Server) {
     }
     panic!("the quality board never finished its first pass");
 }
+
+/// The public and private stores of `data` as sorted N-Quads lines (no server on it, or
+/// one that answers for a snapshot: the dump asks none here).
+pub fn dumped(data: &Path) -> (Vec<String>, Vec<String>) {
+    let lines = |private: bool| {
+        let mut args = vec!["--data-dir", data.to_str().expect("path"), "dump"];
+        if private {
+            args.push("--private");
+        }
+        let output = run(data.parent().expect("parent"), &args);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let mut lines: Vec<String> = String::from_utf8(output.stdout)
+            .expect("UTF-8")
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        lines.sort();
+        lines
+    };
+    (lines(false), lines(true))
+}
+
+/// `passerelle check` of the stopped store `data` under `base`: whether it found the store
+/// whole, and what it said.
+pub fn check_store(data: &Path, base: &str) -> (bool, String) {
+    let output = run(
+        data.parent().expect("parent"),
+        &[
+            "--data-dir",
+            data.to_str().expect("path"),
+            "--base-iri",
+            base,
+            "check",
+        ],
+    );
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), said)
+}

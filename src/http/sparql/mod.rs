@@ -9,6 +9,7 @@
 
 mod answer;
 pub(super) mod fast_path;
+mod monitor;
 mod page;
 pub(super) mod pool;
 mod protocol;
