@@ -441,3 +441,78 @@ async fn measured(server: &Server, id: &str) {
     }
     panic!("the measurements of {id} were never stored");
 }
+
+#[tokio::test]
+async fn the_server_backs_itself_up_on_schedule_and_keeps_the_last_ones() {
+    let temp = tempfile::tempdir().unwrap();
+    let (root, data, port) = (temp.path(), temp.path().join("data"), free_port());
+    let mut server = Server::start_full(
+        &data,
+        port,
+        None,
+        &[
+            "--admin-token",
+            ADMIN,
+            "--backup-interval",
+            "1",
+            "--backup-keep",
+            "2",
+        ],
+    );
+    let backups = root.join("data-backups");
+    let kept = || -> Vec<PathBuf> {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(&backups)
+            .map(|d| {
+                d.flatten()
+                    .map(|e| e.path())
+                    .filter(|p| {
+                        p.file_name()
+                            .is_some_and(|n| n.to_string_lossy().starts_with("passerelle-"))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        found.sort();
+        found
+    };
+    // Three backups made at least (one a second after the first second), two kept.
+    let mut seen = BTreeSet::new();
+    for _ in 0..100 {
+        seen.extend(kept());
+        if seen.len() >= 3 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(seen.len() >= 3, "backups made: {seen:?}");
+    server.stop();
+    let left = kept();
+    assert_eq!(left.len(), 2, "{left:?}");
+    assert!(
+        left.iter()
+            .all(|b| b.join("passerelle-backup.json").is_file())
+    );
+    // With no server, the command backs the store up itself.
+    let offline = root.join("offline");
+    let output = run(
+        root,
+        &[
+            "--data-dir",
+            data.to_str().unwrap(),
+            "--base-iri",
+            &server.base,
+            "backup",
+            offline.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let restored = root.join("restored");
+    restore(&offline, &restored);
+    let (restored, original) = (common::dumped(&restored), common::dumped(&data));
+    same(&restored.0, &original.0, "public");
+    same(&restored.1, &original.1, "private");
+}
