@@ -50,7 +50,8 @@ pub fn open_reports(
             })
         })
         .collect();
-    open.sort_by(|a, b| a.annotation.created.cmp(&b.annotation.created));
+    // By time, not by text (see `http/feedback.rs`).
+    open.sort_by_cached_key(|a| crate::model::time::parse_instant(&a.annotation.created));
     open
 }
 

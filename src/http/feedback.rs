@@ -180,7 +180,9 @@ pub fn on_page(
             }
         }
     }
-    annotations.sort_by(|a, b| a.created.cmp(&b.created));
+    // By time, not by text: the store writes times canonically (`.12Z`, not `.120Z`), so
+    // their texts do not sort as their times do.
+    annotations.sort_by_cached_key(|a| crate::model::time::parse_instant(&a.created));
     Ok(annotations)
 }
 

@@ -116,7 +116,9 @@ pub async fn all(
             .iter()
             .filter_map(|(iri, q)| Reuse::read(iri, q))
             .collect();
-        reuses.sort_by(|a, b| b.created.cmp(&a.created));
+        reuses.sort_by_cached_key(|r| {
+            std::cmp::Reverse(crate::model::time::parse_instant(&r.created))
+        });
         let visitor = super::session::visitor(&request).map(|v| v.view());
         let frame = Frame {
             base: state.store.base().as_str(),
@@ -198,7 +200,7 @@ pub fn on_page(
         .iter()
         .filter_map(|(iri, quads)| Reuse::read(iri, quads))
         .collect();
-    reuses.sort_by(|a, b| b.created.cmp(&a.created));
+    reuses.sort_by_cached_key(|r| std::cmp::Reverse(crate::model::time::parse_instant(&r.created)));
     Ok(reuses)
 }
 

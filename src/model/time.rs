@@ -129,6 +129,15 @@ pub fn spoken_day(day: &str, language: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn stored_times_sort_by_their_instant_not_their_text() {
+        // How the store gives back `.120Z` and `.125Z`: canonically, trailing zeros gone.
+        let (earlier, later) = ("2026-12-07T22:10:00.12Z", "2026-12-07T22:10:00.125Z");
+        assert!(earlier > later, "as text, the earlier sorts last");
+        assert!(parse_instant(earlier) < parse_instant(later));
+    }
+
     use super::*;
 
     #[test]

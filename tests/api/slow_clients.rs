@@ -8,24 +8,33 @@ use crate::common;
 
 use common::{Server, client, free_port};
 use reqwest::StatusCode;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
 /// A query whose answer never ends soon: every pair of triples.
 const ENDLESS: &str = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }";
 
-/// Sends a query for an endless answer on a connection that then reads nothing.
+/// Sends a query for an endless answer on a connection that then reads nothing past the
+/// status line; retried until the server took the query (200).
 fn reader_that_never_reads(url: &str) -> TcpStream {
     let address = url.trim_start_matches("http://");
-    let mut stream = TcpStream::connect(address).unwrap();
     let query: String = form_urlencoded::byte_serialize(ENDLESS.as_bytes()).collect();
-    write!(
-        stream,
-        "GET /sparql?query={query} HTTP/1.1\r\nHost: {address}\r\nAccept: text/csv\r\n\r\n"
-    )
-    .unwrap();
-    stream
+    for _ in 0..100 {
+        let mut stream = TcpStream::connect(address).unwrap();
+        write!(
+            stream,
+            "GET /sparql?query={query} HTTP/1.1\r\nHost: {address}\r\nAccept: text/csv\r\n\r\n"
+        )
+        .unwrap();
+        let mut status = [0_u8; 12];
+        stream.read_exact(&mut status).unwrap();
+        if status.ends_with(b"200") {
+            return stream;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    panic!("the server never took the query");
 }
 
 #[tokio::test]
@@ -44,22 +53,17 @@ async fn readers_that_never_read_take_a_bounded_number_of_query_threads() {
             "120",
         ],
     );
-    let stalled: Vec<TcpStream> = (0..3)
-        .map(|_| reader_that_never_reads(&server.url))
-        .collect();
-    // Their answers fill the sockets and the channels; then the pool is full.
+    let url = server.url.clone();
+    let stalled: Vec<TcpStream> = tokio::task::spawn_blocking(move || {
+        (0..3).map(|_| reader_that_never_reads(&url)).collect()
+    })
+    .await
+    .unwrap();
+    // Three queries hold their threads, waiting on readers that do not read: the pool is
+    // full.
     let sparql = format!("{}/sparql", server.url);
-    let mut refused = None;
-    for _ in 0..100 {
-        let answer = common::sparql_get(&sparql, ENDLESS, "text/csv").await;
-        if answer.status() == StatusCode::SERVICE_UNAVAILABLE {
-            refused = Some(answer);
-            break;
-        }
-        drop(answer);
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let refused = refused.expect("the pool never filled up");
+    let refused = common::sparql_get(&sparql, ENDLESS, "text/csv").await;
+    assert_eq!(refused.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(refused.headers()["retry-after"], "1");
     let problem = refused.text().await.unwrap();
     assert!(problem.contains("server-busy"), "{problem}");
