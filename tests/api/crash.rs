@@ -168,10 +168,10 @@ async fn sparql_client(url: String, trial: u64) -> (Vec<u64>, Option<u64>) {
     (acked, None)
 }
 
-/// The titles of the trial datasets, as the restarted server serves them.
-async fn titles(server: &Server) -> HashMap<String, String> {
+/// The titles of the datasets whose ids start with `prefix`, as the server serves them.
+async fn titles(server: &Server, prefix: &str) -> HashMap<String, String> {
     let query = format!(
-        "SELECT ?d ?t WHERE {{ GRAPH ?g {{ ?d a <http://www.w3.org/ns/dcat#Dataset> ; <http://purl.org/dc/terms/title> ?t }} FILTER(STRSTARTS(STR(?d), \"{}datasets/crash-\")) }}",
+        "SELECT ?d ?t WHERE {{ GRAPH ?g {{ ?d a <http://www.w3.org/ns/dcat#Dataset> ; <http://purl.org/dc/terms/title> ?t }} FILTER(STRSTARTS(STR(?d), \"{}datasets/{prefix}\")) }}",
         server.base
     );
     let answer: Value = common::sparql_get(
@@ -290,7 +290,7 @@ async fn acknowledged_writes_survive_a_kill_and_the_store_stays_consistent() {
         );
         server = start(&data, port);
         repaired_on_start(&server, &what).await;
-        let found = titles(&server).await;
+        let found = titles(&server, "crash-").await;
         for ledger in [&a, &b] {
             for (id, state) in &ledger.acked {
                 expected.insert(id.clone(), state.clone());
@@ -515,26 +515,6 @@ async fn a_crash_where_the_stores_part_is_mended_when_the_server_starts() {
 
 /// The titles of datasets `ids` (`None` for one that is not there).
 async fn titles_of(server: &Server, ids: &[&str]) -> Vec<Option<String>> {
-    let mut found = Vec::new();
-    for id in ids {
-        let query = format!(
-            "SELECT ?t WHERE {{ GRAPH ?g {{ <{}datasets/{id}> <http://purl.org/dc/terms/title> ?t }} }}",
-            server.base
-        );
-        let answer: Value = common::sparql_get(
-            &format!("{}/sparql", server.url),
-            &query,
-            "application/sparql-results+json",
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-        found.push(
-            answer["results"]["bindings"][0]["t"]["value"]
-                .as_str()
-                .map(str::to_owned),
-        );
-    }
-    found
+    let found = titles(server, "").await;
+    ids.iter().map(|id| found.get(*id).cloned()).collect()
 }
