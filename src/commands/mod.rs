@@ -97,7 +97,6 @@ pub async fn serve(settings: &Settings) -> Result<(), CommandError> {
     }
     tokio::spawn(end_embargoes(store.clone()));
     let state = AppState::new(store.clone(), settings)?;
-
     search::catch_up(&state, &store).await;
     tokio::spawn(check::repair_on_start(store.clone()));
     state

@@ -111,3 +111,18 @@ fn parse_expiry(text: &str) -> Result<time::OffsetDateTime, String> {
         .map(|d| d.midnight().assume_utc())
         .map_err(|_| format!("{text:?} is neither an RFC 3339 instant nor a day (YYYY-MM-DD)"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parse_expiry;
+
+    #[test]
+    fn an_expiry_is_an_instant_or_the_start_of_a_day() {
+        let day = parse_expiry("2027-06-30").map(|t| t.unix_timestamp());
+        let instant = parse_expiry("2027-06-30T00:00:00Z").map(|t| t.unix_timestamp());
+        assert_eq!(day, instant);
+        assert!(parse_expiry("2027-06-30T12:00:00+02:00").is_ok());
+        assert!(parse_expiry("next week").is_err());
+        assert!(parse_expiry("2027-13-01").is_err());
+    }
+}

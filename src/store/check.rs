@@ -12,6 +12,7 @@
 //! lock, each finding checked again there first (a write under way when the check read the
 //! store has finished by then, its revision included).
 
+use super::feed::FeedChange;
 use super::history::{Action, Provenance, Revision};
 use super::{CatalogStore, StoreError};
 use crate::model::vocab::{RDF_TYPE, dcat, dct, foaf, prov, rdfs};
@@ -19,6 +20,7 @@ use crate::model::{RecordId, RecordKind, ResourceKind};
 use oxigraph::model::{
     GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, QuadRef, Term,
 };
+use oxigraph::store::Transaction;
 use std::collections::HashSet;
 
 /// One disagreement.
@@ -60,6 +62,8 @@ pub enum Finding {
     LiveAndWithdrawn {
         /// The record.
         id: RecordId,
+        /// Its dataset.
+        topic: NamedNode,
     },
     /// A revision whose write never completed (a crash between the history's commit and the
     /// record's): newer than its record, or of a record that is nowhere.
@@ -93,7 +97,7 @@ impl std::fmt::Display for Finding {
                     "record {id}: its version {version} has no revision in its history"
                 )
             }
-            Self::LiveAndWithdrawn { id } => write!(f, "dataset {id} is live and withdrawn"),
+            Self::LiveAndWithdrawn { id, .. } => write!(f, "dataset {id} is live and withdrawn"),
             Self::Orphaned { graph } => write!(f, "measurements {graph} of no live dataset"),
             Self::OrphanRevision { id, entity } => {
                 write!(f, "record {id}: its revision {entity} was never written")
@@ -234,9 +238,10 @@ impl CatalogStore {
                     topic: record.topic.clone(),
                 });
             }
-            if self.withdrawn_too(&record.graph)? {
+            if self.has_tombstone(&record.id)? {
                 findings.push(Finding::LiveAndWithdrawn {
                     id: record.id.clone(),
+                    topic: record.topic.clone(),
                 });
             }
         }
@@ -266,16 +271,6 @@ impl CatalogStore {
             dcat::RECORD,
             &record.graph,
             in_catalog,
-        ))?)
-    }
-
-    fn withdrawn_too(&self, record: &NamedNode) -> Result<bool, StoreError> {
-        let withdrawn = self.base.withdrawn_graph();
-        Ok(self.store.contains(QuadRef::new(
-            record,
-            RDF_TYPE,
-            dcat::CATALOG_RECORD,
-            GraphNameRef::NamedNode(withdrawn.as_ref()),
         ))?)
     }
 
@@ -349,7 +344,7 @@ impl CatalogStore {
                 },
                 None => {
                     matches!(last.action.as_str(), "create" | "replace" | "publish")
-                        && !self.withdrawn_too(&self.base.record_graph(&id))?
+                        && !self.has_tombstone(&id)?
                         && self.any_draft(&id)?.is_none()
                 }
             };
@@ -443,76 +438,83 @@ impl CatalogStore {
     }
 
     /// Mends the repairable `findings` that still hold under the writer lock; how many.
+    /// The public store's mends are one transaction (the feed, the caches and the search
+    /// index learn of them as of any write); then the history's.
     pub fn repair(&self, findings: &[Finding]) -> Result<usize, StoreError> {
         let _writing = self.write_lock();
         let still = self.check()?.findings;
-        let mut repaired = 0;
-        for finding in findings
+        let due: Vec<&Finding> = findings
             .iter()
             .filter(|f| f.repairable() && still.contains(f))
-        {
-            self.repair_one(finding)?;
-            repaired += 1;
+            .collect();
+        if due.is_empty() {
+            return Ok(0);
         }
-        if repaired > 0 {
-            self.generation
-                .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        let mut transaction = self.store.start_transaction()?;
+        let mut changes = Vec::new();
+        for finding in &due {
+            changes.extend(self.mend_public_in(&mut transaction, finding)?);
         }
-        Ok(repaired)
+        self.commit(transaction)?;
+        self.changed(changes);
+        for finding in &due {
+            self.mend_history(finding)?;
+        }
+        Ok(due.len())
     }
 
-    fn repair_one(&self, finding: &Finding) -> Result<(), StoreError> {
+    /// What mending `finding` changes in the public store, in `transaction`.
+    fn mend_public_in(
+        &self,
+        transaction: &mut Transaction<'_>,
+        finding: &Finding,
+    ) -> Result<Vec<FeedChange>, StoreError> {
         let (catalog, catalog_graph) = (self.base.catalog(), self.base.catalog_graph());
         let in_catalog = GraphNameRef::NamedNode(catalog_graph.as_ref());
         match finding {
-            Finding::Malformed { .. } => {}
             Finding::Unlisted { id, topic } => {
                 let record = self.base.record_graph(id);
-                self.store.insert(QuadRef::new(
+                transaction.insert(QuadRef::new(
                     &catalog,
                     dcat::DATASET_PROP,
                     topic,
                     in_catalog,
-                ))?;
-                self.store
-                    .insert(QuadRef::new(&catalog, dcat::RECORD, &record, in_catalog))?;
+                ));
+                transaction.insert(QuadRef::new(&catalog, dcat::RECORD, &record, in_catalog));
             }
             Finding::Dangling { predicate, target } => {
-                self.store
-                    .remove(QuadRef::new(&catalog, predicate, target, in_catalog))?;
+                transaction.remove(QuadRef::new(&catalog, predicate, target, in_catalog));
             }
+            Finding::LiveAndWithdrawn { id, topic } => {
+                // What a dataset brought back does to its tombstones.
+                return self.revive_in(transaction, &self.base.record_graph(id), topic);
+            }
+            Finding::Orphaned { graph } => {
+                transaction.remove_named_graph(NamedNodeRef::from(graph))?;
+            }
+            Finding::Malformed { .. }
+            | Finding::NoRevision { .. }
+            | Finding::OrphanRevision { .. } => {}
+        }
+        Ok(Vec::new())
+    }
+
+    /// Mends `finding` in the history, if it is the history's.
+    fn mend_history(&self, finding: &Finding) -> Result<(), StoreError> {
+        match finding {
             Finding::NoRevision {
                 id,
                 kind,
                 topic,
                 version,
-            } => self.add_missing_revision(id, *kind, topic, version)?,
-            Finding::LiveAndWithdrawn { id } => {
-                let withdrawn = self.base.withdrawn_graph();
-                let record = self.base.record_graph(id);
-                let stale: Vec<Quad> = self
-                    .store
-                    .quads_for_pattern(
-                        Some(record.as_ref().into()),
-                        None,
-                        None,
-                        Some(GraphNameRef::NamedNode(withdrawn.as_ref())),
-                    )
-                    .collect::<Result<_, _>>()?;
-                for quad in &stale {
-                    self.store.remove(quad)?;
-                }
-            }
+            } => self.add_missing_revision(id, *kind, topic, version),
             Finding::OrphanRevision { id, entity } => {
-                for quad in self.revision_of(id, entity)? {
-                    self.private.remove(&quad)?;
-                }
+                let quads = self.revision_of(id, entity)?;
+                self.undo_revision(&quads);
+                Ok(())
             }
-            Finding::Orphaned { graph } => {
-                self.store.remove_named_graph(NamedNodeRef::from(graph))?;
-            }
+            _ => Ok(()),
         }
-        Ok(())
     }
 
     /// The revision a crash kept from being written, made from the record as it is.
