@@ -30,6 +30,7 @@ mod api {
     mod links;
     mod metrics;
     mod oai;
+    mod openapi;
     mod portal;
     mod profile;
     mod publishing;

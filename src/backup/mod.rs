@@ -19,7 +19,7 @@ pub const MARKER: &str = "passerelle-backup.json";
 const PREFIX: &str = "passerelle-";
 
 /// What the marker says.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct Marker {
     /// When the backup was made (RFC 3339).
     pub made: String,

@@ -210,10 +210,9 @@ pub(super) fn command(settings: &Settings, action: HarvestAction) -> Result<(), 
             max_datasets,
             policy,
         } => {
-            let mut source =
-                Source::new(&name, &url, interval.as_deref()).map_err(HarvestError::from)?;
-            source.max_pages = max_pages.map(usize::from);
-            source.max_datasets = max_datasets.map(usize::from);
+            let mut source = Source::new(&name, &url, interval.as_deref())
+                .and_then(|s| s.limited(max_pages.map(usize::from), max_datasets.map(usize::from)))
+                .map_err(HarvestError::from)?;
             source.policy = policy;
             harvest_add(settings, &source)?;
             eprintln!("source {:?} added: {}", source.name, source.url);

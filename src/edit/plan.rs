@@ -8,7 +8,8 @@ use crate::model::RecordId;
 use crate::store::WriteKind;
 
 /// A record's publication status, as a write's answer states it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Visible to its editors and admins only.
     Draft,

@@ -6,7 +6,7 @@ use oxigraph::model::NamedNode;
 use serde::{Deserialize, Serialize};
 
 /// Where a job is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum JobStatus {
     /// Still fetching pages.
@@ -20,7 +20,7 @@ pub enum JobStatus {
 }
 
 /// One failure: where, which dataset (if one), and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct JobError {
     /// The page's URL.
     pub page: String,
@@ -32,7 +32,7 @@ pub struct JobError {
 }
 
 /// What a run changed to read the source (normalisations, repairs) or chose not to store.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct JobNote {
     /// The page's URL.
     pub page: String,
@@ -41,7 +41,7 @@ pub struct JobNote {
 }
 
 /// A job's report, as `GET {base}api/harvest/jobs/{id}` answers it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct JobReport {
     /// The job's id.
     pub id: String,
@@ -99,7 +99,7 @@ pub struct JobReport {
 }
 
 /// How many violations of one shape a run found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ShapeViolations {
     /// The property the shape constrains, if it is a property shape.
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -113,7 +113,7 @@ pub struct ShapeViolations {
 }
 
 /// A dataset and its number of violations.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DatasetViolations {
     /// The dataset's IRI.
     pub dataset: String,

@@ -45,7 +45,7 @@ impl StopSignal {
 }
 
 /// What a source's datasets that break the official DCAT-AP 3.0.1 shapes become.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Policy {
     /// Stored, their violations counted in the job's report (a portal publishes what its
@@ -67,6 +67,13 @@ impl std::str::FromStr for Policy {
         }
     }
 }
+
+/// The most pages a source may ask a run to read: a feed of a hundred million datasets
+/// at a hundred a page (numbers past it are a client's mistake, and past what 64-bit
+/// signed integers hold in other clients).
+pub const MAX_PAGES: usize = 1_000_000;
+/// The most datasets a source may ask a run to read.
+pub const MAX_DATASETS: usize = 100_000_000;
 
 impl Default for RunOptions {
     fn default() -> Self {
@@ -93,6 +100,9 @@ pub enum SourceError {
     /// The interval does not read as a duration.
     #[error("the interval {0:?} is not a duration such as 30m, 6h or 1d (at least 1m)")]
     BadInterval(String),
+    /// `max_pages` or `max_datasets` past what a run can read.
+    #[error("{0}")]
+    BadLimit(String),
     /// The URL names an address inside our own network (an IP literal; names are checked
     /// when they resolve, at each fetch).
     #[error("the source URL is refused: {0}")]
@@ -174,6 +184,29 @@ impl Source {
             max_datasets: None,
             policy: Policy::Lenient,
         })
+    }
+
+    /// Sets the pages and datasets a run reads at most (`None`: the defaults of
+    /// [`RunOptions`]); each at most [`MAX_PAGES`] and [`MAX_DATASETS`].
+    pub fn limited(
+        mut self,
+        max_pages: Option<usize>,
+        max_datasets: Option<usize>,
+    ) -> Result<Self, SourceError> {
+        for (name, value, most) in [
+            ("max_pages", max_pages, MAX_PAGES),
+            ("max_datasets", max_datasets, MAX_DATASETS),
+        ] {
+            if value.is_some_and(|v| v > most) {
+                return Err(SourceError::BadLimit(format!(
+                    "{name} is at most {most}, not {}",
+                    value.unwrap_or_default()
+                )));
+            }
+        }
+        self.max_pages = max_pages;
+        self.max_datasets = max_datasets;
+        Ok(self)
     }
 
     /// The limits of a run of this source.

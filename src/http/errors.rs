@@ -9,7 +9,7 @@ use crate::store::StoreError;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
-use serde_json::json;
+use serde::Serialize;
 
 /// What a request can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -288,6 +288,7 @@ impl HttpError {
                 SourceError::BadName(_)
                 | SourceError::BadUrl(_)
                 | SourceError::BadInterval(_)
+                | SourceError::BadLimit(_)
                 | SourceError::Inside(_),
             ) => "bad-request",
             Self::Harvest(SourceError::Exists(_) | SourceError::SameUrl { .. }) => "conflict",
@@ -351,6 +352,7 @@ impl ResponseError for HttpError {
                 SourceError::BadName(_)
                 | SourceError::BadUrl(_)
                 | SourceError::BadInterval(_)
+                | SourceError::BadLimit(_)
                 | SourceError::Inside(_),
             ) => StatusCode::BAD_REQUEST,
             Self::Harvest(SourceError::Exists(_) | SourceError::SameUrl { .. }) => {
@@ -364,41 +366,7 @@ impl ResponseError for HttpError {
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
-        let detail = self.detail();
-        let mut body = json!({
-            "type": format!("urn:passerelle:problem:{}", self.code()),
-            "title": status.canonical_reason().unwrap_or("Error"),
-            "status": status.as_u16(),
-            "detail": detail,
-        });
-        match self {
-            Self::NotAcceptable(offered) => body["available"] = offered.clone().into(),
-            Self::UnknownFormat { offered, .. } => body["available"] = offered.clone().into(),
-            Self::NoProfile(offered) => {
-                body["profiles"] = offered
-                    .iter()
-                    .map(|p| json!({"uri": p.uri(), "token": p.token(), "title": p.label()}))
-                    .collect();
-            }
-            Self::Invalid(report) => body["report"] = json!(report),
-            Self::Store(StoreError::Syntax {
-                line,
-                column,
-                message,
-                ..
-            }) => {
-                body["line"] = json!(line);
-                body["column"] = json!(column);
-                body["message"] = json!(message);
-            }
-            Self::Store(StoreError::Limit { error, .. }) => {
-                if let Some(at) = error.position() {
-                    body["line"] = json!(at.line);
-                    body["column"] = json!(at.column);
-                }
-            }
-            _ => {}
-        }
+        let problem = self.problem(status);
         let mut response = HttpResponse::build(status);
         match self {
             Self::MethodNotAllowed { allow, .. } => {
@@ -428,6 +396,102 @@ impl ResponseError for HttpError {
                 HeaderValue::from_static("application/problem+json"),
             ))
             .insert_header((header::VARY, HeaderValue::from_static("Accept")))
-            .body(body.to_string())
+            .body(serde_json::to_string(&problem).unwrap_or_default())
+    }
+}
+
+/// An RFC 9457 problem document: the body of every error the server answers.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// `urn:passerelle:problem:{code}`: a stable code for clients to act on.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The status's reason phrase.
+    pub title: String,
+    /// The HTTP status.
+    pub status: u16,
+    /// What went wrong, in words (for a server fault, only that it is logged).
+    pub detail: String,
+    /// The media types that can be served (`406`, or an unknown `?format=`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub available: Option<Vec<String>>,
+    /// The profiles that can be served (`406` for `Accept-Profile`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profiles: Option<Vec<ProfileOffer>>,
+    /// The validation report of a record that breaks the application profile (`422`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report: Option<crate::validate::Report>,
+    /// The line of a syntax error or of input past a limit (1-based).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    /// Its column (1-based).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u64>,
+    /// The parser's own message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// A profile a resource can be served in.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ProfileOffer {
+    /// Its IRI, as `Accept-Profile` names it.
+    pub uri: String,
+    /// Its token, as `?_profile=` names it.
+    pub token: String,
+    /// Its name.
+    pub title: String,
+}
+
+impl HttpError {
+    /// The problem document of this error, answered with `status`.
+    fn problem(&self, status: StatusCode) -> Problem {
+        let mut problem = Problem {
+            kind: format!("urn:passerelle:problem:{}", self.code()),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail: self.detail(),
+            available: None,
+            profiles: None,
+            report: None,
+            line: None,
+            column: None,
+            message: None,
+        };
+        let named = |types: &[&str]| Some(types.iter().map(|&t| t.to_owned()).collect());
+        match self {
+            Self::NotAcceptable(offered) | Self::UnknownFormat { offered, .. } => {
+                problem.available = named(offered);
+            }
+            Self::NoProfile(offered) => {
+                problem.profiles = Some(
+                    offered
+                        .iter()
+                        .map(|p| ProfileOffer {
+                            uri: p.uri().to_owned(),
+                            token: p.token().to_owned(),
+                            title: p.label().to_owned(),
+                        })
+                        .collect(),
+                );
+            }
+            Self::Invalid(report) => problem.report = Some(report.clone()),
+            Self::Store(StoreError::Syntax {
+                line,
+                column,
+                message,
+                ..
+            }) => {
+                (problem.line, problem.column) = (Some(*line), Some(*column));
+                problem.message = Some(message.clone());
+            }
+            Self::Store(StoreError::Limit { error, .. }) => {
+                if let Some(at) = error.position() {
+                    (problem.line, problem.column) = (Some(at.line), Some(at.column));
+                }
+            }
+            _ => {}
+        }
+        problem
     }
 }

@@ -17,6 +17,7 @@ mod history;
 mod inbox;
 mod methods;
 mod oai;
+mod openapi;
 mod ops;
 mod page;
 mod portal;
@@ -356,6 +357,8 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
         let (cookie_path, secure) = signin::cookie_scope(&state);
         let session_scope = (cookie_path.clone(), secure);
         let body_timeout = state.limits.body_timeout;
+        let api_path = format!("{mount}/api/");
+        let described = openapi::description_link(state.store.base().as_str());
         config.app_data(web::Data::new(state)).service(
             web::scope(&mount)
                 .wrap(actix_web::middleware::from_fn(move |request, next| {
@@ -366,6 +369,9 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                 }))
                 .wrap(actix_web::middleware::from_fn(move |request, next| {
                     remember_language((cookie_path.clone(), secure), request, next)
+                }))
+                .wrap(actix_web::middleware::from_fn(move |request, next| {
+                    openapi::link_description((api_path.clone(), described.clone()), request, next)
                 }))
                 // Routes are tried in order: the endpoint comes first so that its many
                 // short queries skip matching the others (one by regex; see decisions.md).
@@ -423,6 +429,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                         .default_service(web::to(only_post)),
                 )
                 .service(readable("/api/harvest/jobs/{id}", harvest::read_job))
+                .service(readable("/api/openapi.json", openapi::description))
                 .service(
                     web::resource("/api/backup")
                         .route(web::post().to(ops::backup))

@@ -4,14 +4,37 @@ use super::AppState;
 use super::errors::HttpError;
 use crate::store::Operations;
 use actix_web::{HttpResponse, web};
-use serde_json::json;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// What the health check answers when all is well.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    /// Always `ok`.
+    status: &'static str,
+    /// Always `ok`: the store answered a read.
+    store: &'static str,
+}
 
 /// `GET {base}health`: 200 when the store answers a read, 503 otherwise.
+#[utoipa::path(
+    get,
+    path = "/health",
+    tag = "operations",
+    summary = "Whether the server and its store answer",
+    responses(
+        (status = 200, description = "The store answers a read", body = Health),
+        (status = 503, description = "The store does not answer, or the server is stopping"),
+    ),
+)]
 pub async fn health(state: web::Data<AppState>) -> Result<HttpResponse, HttpError> {
     state
         .blocking(|store| store.ping().map_err(HttpError::Unhealthy))
         .await?;
-    Ok(HttpResponse::Ok().json(json!({ "status": "ok", "store": "ok" })))
+    Ok(HttpResponse::Ok().json(Health {
+        status: "ok",
+        store: "ok",
+    }))
 }
 
 /// `GET {base}metrics`: what the server counts, in Prometheus' text format; for
@@ -51,25 +74,51 @@ pub(super) async fn metrics_text(state: &AppState) -> Result<HttpResponse, HttpE
         .body(body))
 }
 
-/// What `POST {base}api/backup` may say.
-#[derive(Debug, serde::Deserialize)]
-pub struct BackupQuery {
-    /// A snapshot for `passerelle dump` to read and remove, not a kept backup.
-    #[serde(default)]
-    transient: bool,
+/// What `POST {base}api/backup` answers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BackupMade {
+    /// Where the backup is, on the server's disk.
+    #[schema(value_type = String)]
+    path: std::path::PathBuf,
+    /// What it is: when it was made, of which catalog, by which version.
+    backup: crate::backup::Marker,
+    /// The data directory it is a backup of.
+    #[schema(value_type = String)]
+    data_dir: std::path::PathBuf,
 }
 
 /// `POST {base}api/backup`: a consistent backup of both stores while the server serves,
 /// into the backup directory (the oldest past `backup-keep` removed); 201 with its path.
 /// For administrators only.
+#[utoipa::path(
+    post,
+    path = "/api/backup",
+    tag = "operations",
+    summary = "Back up both stores while the server serves",
+    params(("transient" = Option<bool>, Query, description = "A snapshot for `passerelle dump` to read and remove (removed within the hour), not a kept backup")),
+    responses(
+        (status = 201, description = "Made", body = BackupMade),
+        (status = 400, description = "`transient` is neither true nor false"),
+        (status = 401, description = "No bearer token"),
+        (status = 403, description = "The token is not an administrator's"),
+    ),
+    security(("bearer" = [])),
+)]
 pub async fn backup(
     request: actix_web::HttpRequest,
     state: web::Data<AppState>,
-    asked: web::Query<BackupQuery>,
 ) -> Result<HttpResponse, HttpError> {
     super::auth::admin(&request, &state)?;
     let plan = state.backups.clone();
-    let transient = asked.transient;
+    let transient = match super::respond::query_parameter(&request, "transient")?.as_deref() {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(other) => {
+            return Err(HttpError::BadRequest(format!(
+                "transient is true or false, not {other:?}"
+            )));
+        }
+    };
     let (path, marker) = state
         .blocking(move |store| {
             if transient {
@@ -81,6 +130,9 @@ pub async fn backup(
         .await?;
     tracing::info!(path = %path.display(), "backup made");
     let data_dir = state.store.data_dir().to_owned();
-    Ok(HttpResponse::Created()
-        .json(json!({ "path": path, "backup": marker, "data_dir": data_dir })))
+    Ok(HttpResponse::Created().json(BackupMade {
+        path,
+        backup: marker,
+        data_dir,
+    }))
 }

@@ -44,7 +44,8 @@ pub async fn landing(request: &HttpRequest, state: &AppState) -> Result<HttpResp
     let search = format!("{base}search");
     let answer = found
         .as_ref()
-        .map(|page| answer(page, &everything, language, &search, ""));
+        .map(|page| as_value(answer(page, &everything, language, &search, "")))
+        .transpose()?;
     let description = Description {
         topic: state.store.base().catalog(),
         quads: catalog.quads.clone(),
@@ -117,7 +118,13 @@ pub fn search_page(
 ) -> Result<HttpResponse, HttpError> {
     let base = state.store.base().as_str();
     let search = format!("{base}search");
-    let answer: Value = answer(page, asked, language, &search, request.query_string());
+    let answer = as_value(answer(
+        page,
+        asked,
+        language,
+        &search,
+        request.query_string(),
+    ))?;
     let pairs: Vec<(String, String)> = form_urlencoded::parse(request.query_string().as_bytes())
         .into_owned()
         .collect();
@@ -154,4 +161,9 @@ pub fn search_page(
         response.insert_header((header::VARY, header::HeaderValue::from_static(VARY_PAGES)));
     }
     Ok(response.body(body))
+}
+
+/// The search answer as the templates read it.
+fn as_value(answer: super::search::SearchAnswer) -> Result<Value, HttpError> {
+    serde_json::to_value(answer).map_err(|e| HttpError::Serialize(std::io::Error::other(e)))
 }

@@ -45,7 +45,7 @@ pub enum ValidateError {
 }
 
 /// One finding: what is wrong, where, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Finding {
     /// The node that breaks the constraint (the dataset, a distribution...).
     pub focus: String,
@@ -93,7 +93,7 @@ pub fn dataset_nodes<'a>(
 }
 
 /// The outcome of a validation: violations block a write, warnings do not.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Report {
     /// Whether there is no violation.
     pub conforms: bool,

@@ -1,14 +1,33 @@
 //! The JSON model's types: their serde shape is the model's schema (unknown keys refused).
 
 use serde::{Deserialize, Serialize};
+#[allow(unused_imports)] // The schemas' examples.
+use serde_json::json;
 use std::collections::BTreeMap;
 
 /// Text per language tag (`{"fr": "...", "en": "..."}`).
 pub type PerLanguage = BTreeMap<String, String>;
 
 /// A `dcat:Dataset`; IRIs are absolute or relative to `{base}datasets/`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schema(example = json!({
+    "type": "Dataset",
+    "title": {"fr": "Comptages de loutres", "en": "Otter counts"},
+    "description": {"fr": "Comptages annuels le long de la Vilaine.", "en": "Yearly counts along the Vilaine."},
+    "keyword": {"fr": ["loutre"], "en": ["otter"]},
+    "theme": ["http://publications.europa.eu/resource/authority/data-theme/ENVI"],
+    "issued": "2025-02-01",
+    "temporal": {"type": "PeriodOfTime", "startDate": "2020-01-01", "endDate": "2024-12-31"},
+    "contactPoint": {"type": "Kind", "fn": "Équipe loutres", "hasEmail": "mailto:loutres@example.org"},
+    "distribution": [{
+        "type": "Distribution",
+        "title": {"fr": "Comptages (CSV)"},
+        "accessURL": "https://example.org/loutres/",
+        "format": "http://publications.europa.eu/resource/authority/file-type/CSV",
+        "license": "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"
+    }]
+}))]
 pub struct DatasetJson {
     /// The dataset's IRI (default: one minted from its title).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17,8 +36,10 @@ pub struct DatasetJson {
     #[serde(rename = "type")]
     pub kind: DatasetType,
     /// `dct:title`, one per language.
+    #[schema(inline)]
     pub title: PerLanguage,
     /// `dct:description`, one per language.
+    #[schema(inline)]
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub description: PerLanguage,
     /// `dcat:keyword`, per language.
@@ -70,7 +91,7 @@ pub struct DatasetJson {
 }
 
 /// The `type` of a dataset: only `Dataset`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum DatasetType {
     /// `dcat:Dataset`.
     #[default]
@@ -78,7 +99,7 @@ pub enum DatasetType {
 }
 
 /// The `type` of a distribution: only `Distribution`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum DistributionType {
     /// `dcat:Distribution`.
     #[default]
@@ -86,7 +107,7 @@ pub enum DistributionType {
 }
 
 /// The `type` of a period: only `PeriodOfTime`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum PeriodType {
     /// `dct:PeriodOfTime`.
     #[default]
@@ -94,7 +115,7 @@ pub enum PeriodType {
 }
 
 /// The `type` of a contact point: only `Kind`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum KindType {
     /// `vcard:Kind`.
     #[default]
@@ -102,7 +123,7 @@ pub enum KindType {
 }
 
 /// A `dct:PeriodOfTime` with `dcat:startDate`/`dcat:endDate` (`YYYY-MM-DD`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct PeriodJson {
     /// Always `PeriodOfTime`.
@@ -117,7 +138,7 @@ pub struct PeriodJson {
 }
 
 /// A `vcard:Kind` contact point.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ContactJson {
     /// Always `Kind`.
@@ -132,8 +153,15 @@ pub struct ContactJson {
 }
 
 /// A `dcat:Distribution`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schema(example = json!({
+    "type": "Distribution",
+    "title": {"fr": "Comptages (JSON)", "en": "Counts (JSON)"},
+    "accessURL": "https://example.org/loutres/counts.json",
+    "mediaType": "https://www.iana.org/assignments/media-types/application/json",
+    "license": "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"
+}))]
 pub struct DistributionJson {
     /// The distribution's IRI (default: a blank node).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -142,9 +170,11 @@ pub struct DistributionJson {
     #[serde(rename = "type")]
     pub kind: DistributionType,
     /// `dct:title`, one per language.
+    #[schema(inline)]
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub title: PerLanguage,
     /// `dct:description`, one per language.
+    #[schema(inline)]
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub description: PerLanguage,
     /// `dcat:accessURL`.
@@ -173,8 +203,17 @@ pub struct DistributionJson {
 
 /// A `fabio:DataPaper`: an article that describes datasets; IRIs are absolute or relative
 /// to `{base}data-papers/`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schema(example = json!({
+    "type": "DataPaper",
+    "title": {"en": "Counting otters along the Vilaine"},
+    "abstract": {"en": "How the banks were surveyed, and what the counts say."},
+    "creator": ["https://orcid.org/0000-0002-8153-202X"],
+    "journal": "Data in Brief",
+    "issued": "2025-06-01",
+    "doi": "10.5072/example.otters"
+}))]
 pub struct DataPaperJson {
     /// The paper's IRI (default: one minted from its title).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -183,8 +222,10 @@ pub struct DataPaperJson {
     #[serde(rename = "type")]
     pub kind: DataPaperType,
     /// `dct:title`, one per language.
+    #[schema(inline)]
     pub title: PerLanguage,
     /// `dct:abstract`, one per language.
+    #[schema(inline)]
     #[serde(
         default,
         rename = "abstract",
@@ -225,7 +266,7 @@ pub struct DataPaperJson {
 }
 
 /// The `type` of a data paper: only `DataPaper`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum DataPaperType {
     /// `fabio:DataPaper`.
     #[default]
@@ -234,8 +275,15 @@ pub enum DataPaperType {
 
 /// A `foaf:Agent` (an organisation or a person); IRIs are absolute or relative to
 /// `{base}agents/`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schema(example = json!({
+    "type": ["Person"],
+    "name": {"fr": "Camille Martin"},
+    "givenName": "Camille",
+    "familyName": "Martin",
+    "mbox": "mailto:camille.martin@example.org"
+}))]
 pub struct AgentJson {
     /// The agent's IRI (default: one minted from its name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -244,6 +292,7 @@ pub struct AgentJson {
     #[serde(rename = "type")]
     pub kind: Vec<AgentClass>,
     /// `foaf:name`, one per language.
+    #[schema(inline)]
     pub name: PerLanguage,
     /// `foaf:homepage` (a `foaf:Document`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -264,7 +313,9 @@ pub struct AgentJson {
 }
 
 /// A class of agents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+)]
 pub enum AgentClass {
     /// `foaf:Agent`.
     Agent,

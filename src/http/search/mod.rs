@@ -17,20 +17,106 @@ use crate::model::RecordId;
 use crate::model::time::parse_instant;
 use crate::rdf::{Offer, Representation, negotiate};
 use crate::search::{
-    Audience, FacetCount, FacetKind, Hit, SearchError, SearchIndex, SearchPage, SearchRequest,
-    Sort, Texts,
+    Audience, FacetKind, SearchError, SearchIndex, SearchPage, SearchRequest, Sort,
 };
 use crate::store::{FeedEntry, FeedKey, FeedOrder, FeedPage};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
-use serde_json::{Value, json};
+
+mod answer;
+pub use answer::{SearchAnswer, Suggestion, answer};
 
 /// Results per page unless `page_size` says otherwise.
 pub const DEFAULT_PAGE_SIZE: usize = 20;
 /// The largest `page_size`.
 pub const MAX_PAGE_SIZE: usize = 100;
+/// The last page one may ask for: a million pages reach any dataset of a catalog of
+/// millions, and a number past what any index holds is a client's mistake (it was
+/// once taken up to 2^64, past what clients' 64-bit integers say).
+pub const MAX_PAGE: usize = 1_000_000;
+
+/// The parameters of `GET {base}search`, as the API's description lists them (`parse`
+/// reads them, and refuses any other).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // Describes the query; `parse` reads it.
+pub struct SearchQuery {
+    /// Words, `"phrases"` and `-exclusions`, in titles, descriptions and keywords.
+    q: Option<String>,
+    /// Themes' IRIs (repeated: any of them).
+    theme: Option<Vec<String>>,
+    /// Publishers' IRIs.
+    publisher: Option<Vec<String>>,
+    /// `json` asks for JSON; any other value filters by a distribution's file format.
+    format: Option<Vec<String>>,
+    /// Licences' IRIs.
+    license: Option<Vec<String>>,
+    /// Keywords.
+    keyword: Option<Vec<String>>,
+    /// Languages of the data (IRIs).
+    language: Option<Vec<String>>,
+    /// Harvest sources' names, or `local`.
+    source: Option<Vec<String>>,
+    /// Quality bands (`excellent`, `good`, `sufficient`, `bad`).
+    band: Option<Vec<String>>,
+    /// Whether a data paper describes it.
+    has_data_paper: Option<bool>,
+    /// Whether someone declared a reuse of it.
+    has_reuses: Option<bool>,
+    /// Modified since then (an ISO 8601 date or date-time).
+    modified_since: Option<String>,
+    /// Modified before then.
+    modified_before: Option<String>,
+    /// Data about a period that meets this one (`2010/2020`, `2010-01-01/2020-06-30`).
+    temporal: Option<String>,
+    /// `relevance` (with words), `modified`, `title`, `issued`, `reuses` or `quality`.
+    sort: Option<String>,
+    /// The page, from 1.
+    #[param(minimum = 1, maximum = 1000000)]
+    page: Option<u64>,
+    /// Results per page, from 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    page_size: Option<u64>,
+    /// The language of titles and labels (else `Accept-Language`).
+    lang: Option<Language>,
+}
+
+/// A language of the portal.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)] // Describes the parameter; `lang` reads it.
+pub enum Language {
+    /// French.
+    Fr,
+    /// English.
+    En,
+}
 
 /// `GET {base}search`.
+#[utoipa::path(
+    get,
+    path = "/search",
+    tag = "search",
+    summary = "Search the catalog's datasets",
+    description = "JSON for `application/json`, `*/*` or `format=json`; the page for people for `text/html`; for an RDF syntax, the matching datasets in full as the feed's pages are, with Hydra paging. A bearer token adds the drafts it may see.",
+    params(SearchQuery),
+    responses(
+        (status = 200, description = "A page of results with the facets", content(
+            (SearchAnswer = "application/json"),
+            (String = "text/html"),
+            (String = "text/turtle"),
+            (String = "application/ld+json"),
+            (String = "application/rdf+xml"),
+            (String = "application/n-triples"),
+            (String = "application/n-quads"),
+            (String = "application/trig"),
+        )),
+        (status = 400, description = "A parameter is unknown or wrong (the problem names it)"),
+        (status = 406, description = "No media type asked for can be served"),
+        (status = 503, description = "The search index is being built"),
+    ),
+    security((), ("bearer" = [])),
+)]
 pub async fn search(
     request: HttpRequest,
     state: web::Data<AppState>,
@@ -100,6 +186,21 @@ fn audience(who: &Principal) -> Audience {
 
 /// `GET {base}search/suggest?q=`: up to 10 datasets whose titles begin words with what was
 /// typed, as `[{"iri", "id", "title"}]` (titles in the language asked).
+#[utoipa::path(
+    get,
+    path = "/search/suggest",
+    tag = "search",
+    summary = "Suggest datasets as one types",
+    params(
+        ("q" = Option<String>, Query, description = "What was typed"),
+        ("lang" = Option<Language>, Query, description = "The language of titles"),
+    ),
+    responses(
+        (status = 200, description = "Up to 10 datasets whose titles have a word beginning so", body = Vec<Suggestion>),
+        (status = 400, description = "A parameter is unknown or wrong"),
+        (status = 503, description = "The search index is being built"),
+    ),
+)]
 pub async fn suggest(
     request: HttpRequest,
     state: web::Data<AppState>,
@@ -118,9 +219,9 @@ pub async fn suggest(
         index.suggest(&typed, crate::search::MAX_SUGGESTIONS)
     })
     .await?;
-    let body: Vec<Value> = cards
+    let body: Vec<Suggestion> = cards
         .iter()
-        .map(|card| json!({"iri": card.iri, "id": card.id, "title": label(&card.title, language)}))
+        .map(|card| answer::suggestion(card, language))
         .collect();
     Ok(HttpResponse::Ok()
         .insert_header((header::VARY, VARY_PAGES))
@@ -251,7 +352,7 @@ fn parse(query: &str) -> Result<Asked, HttpError> {
         }
         match name.as_ref() {
             "q" => request.words = value,
-            "page" => request.page = whole(&name, &value, 1, usize::MAX)?,
+            "page" => request.page = whole(&name, &value, 1, MAX_PAGE)?,
             "page_size" => request.page_size = whole(&name, &value, 1, MAX_PAGE_SIZE)?,
             "sort" => {
                 request.sort = Some(Sort::named(&value).ok_or_else(|| {
@@ -288,15 +389,9 @@ fn whole(name: &str, value: &str, min: usize, max: usize) -> Result<usize, HttpE
         .ok()
         .filter(|n| (min..=max).contains(n))
         .ok_or_else(|| {
-            if max == usize::MAX {
-                bad(format!(
-                    "{name} must be a whole number from {min}, not {value:?}"
-                ))
-            } else {
-                bad(format!(
-                    "{name} must be a whole number from {min} to {max}, not {value:?}"
-                ))
-            }
+            bad(format!(
+                "{name} must be a whole number from {min} to {max}, not {value:?}"
+            ))
         })
 }
 
@@ -359,98 +454,6 @@ fn lang(value: &str) -> Result<&'static str, HttpError> {
         "en" => Ok("en"),
         _ => Err(bad(format!("lang must be fr or en, not {value:?}"))),
     }
-}
-
-/// The JSON answer (also what the pages for people show).
-pub(super) fn answer(
-    page: &SearchPage,
-    request: &SearchRequest,
-    language: &str,
-    path: &str,
-    query: &str,
-) -> Value {
-    let facets: serde_json::Map<String, Value> = page
-        .facets
-        .iter()
-        .map(|(kind, counts)| {
-            let values = counts.iter().map(|c| facet_json(c, language)).collect();
-            (kind.name().to_owned(), Value::Array(values))
-        })
-        .collect();
-    let links = links(page.total, request, path, query);
-    json!({
-        "total": page.total,
-        "page": request.page,
-        "page_size": request.page_size,
-        "results": page.hits.iter().map(|h| hit_json(h, language)).collect::<Vec<_>>(),
-        "facets": facets,
-        "links": {
-            "first": links.first,
-            "previous": links.previous,
-            "next": links.next,
-            "last": links.last,
-        },
-    })
-}
-
-fn facet_json(count: &FacetCount, language: &str) -> Value {
-    json!({
-        "value": count.value,
-        "label": label(&count.labels, language).unwrap_or(&count.value),
-        "count": count.count,
-    })
-}
-
-fn hit_json(hit: &Hit, language: &str) -> Value {
-    let card = &hit.card;
-    let named = |values: &[crate::search::Named]| -> Vec<Value> {
-        values
-            .iter()
-            .map(|n| json!({"iri": n.value, "label": label(&n.labels, language).unwrap_or(&n.value)}))
-            .collect()
-    };
-    let description = hit.snippet.clone().or_else(|| {
-        label(&card.description, language).map(|d| minijinja::HtmlEscape(&shortened(d)).to_string())
-    });
-    json!({
-        "iri": card.iri,
-        "id": card.id,
-        "title": label(&card.title, language),
-        "description": description,
-        "publisher": card.publisher.as_ref().map(|p| json!({
-            "iri": p.value,
-            "label": label(&p.labels, language).unwrap_or(&p.value),
-        })),
-        "themes": named(&card.themes),
-        "formats": named(&card.formats),
-        "license": named(&card.licenses).into_iter().next(),
-        "keywords": card.keywords.iter().map(|k| k.value.clone()).collect::<Vec<_>>(),
-        "source": card.source,
-        "status": if card.draft { "draft" } else { "published" },
-        "modified": card.modified.map(crate::model::time::millis_text),
-        "quality": card.quality.map(|(score, band)| json!({"score": score, "band": band})),
-        "score": hit.score,
-    })
-}
-
-/// The text in `language`, else in the other one, else untagged, else any.
-fn label<'a>(texts: &'a Texts, language: &str) -> Option<&'a str> {
-    let other = if language == "fr" { "en" } else { "fr" };
-    [language, other, ""]
-        .iter()
-        .find_map(|l| texts.get(*l))
-        .or_else(|| texts.values().next())
-        .map(String::as_str)
-}
-
-/// The first 240 characters of `text`, cut at a word.
-fn shortened(text: &str) -> String {
-    if text.chars().count() <= 240 {
-        return text.to_owned();
-    }
-    let cut: String = text.chars().take(240).collect();
-    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
-    format!("{cut}…")
 }
 
 /// First, previous, next and last pages: the same query with another `page`.
