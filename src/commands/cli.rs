@@ -321,13 +321,15 @@ fn load(
                 .map_err(|e| CommandError::Usage(format!("invalid --graph IRI {g:?}: {e}")))
         })
         .transpose()?;
-    let report = super::load(settings, files, &LoadOptions { format, graph })?;
+    let options = LoadOptions {
+        format,
+        graph,
+        records_per_write: None,
+    };
+    let report = super::load(settings, files, &options)?;
     eprintln!(
         "loaded {} triples: {} records created, {} replaced, {} triples unassigned",
-        report.triples_read,
-        report.summary.created,
-        report.summary.replaced,
-        report.summary.unassigned
+        report.triples_read, report.created, report.replaced, report.unassigned
     );
     Ok(())
 }

@@ -10,7 +10,6 @@ use crate::model::RecordId;
 use crate::standards::conformance::{StandardBook, check_declared};
 use crate::store::{CatalogStore, LinkCheck};
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Write};
 
 /// The link checker the settings describe.
 pub fn prober(settings: &Settings) -> Result<Prober, CommandError> {
@@ -87,13 +86,13 @@ pub fn check_links(settings: &Settings) -> Result<(), CommandError> {
     let links = store.distribution_links()?;
     let urls: Vec<String> = links.iter().map(|(_, url)| url.clone()).collect();
     let prober = prober(settings)?;
-    let mut bar = Progress::new(std::io::stderr().is_terminal());
+    let mut bar = super::progress::Progress::new("URLs checked");
     let runtime = super::runtime()?;
     let checks = runtime.block_on(round::check(
         &prober,
         urls,
         politeness(settings),
-        |done, total| bar.show(done, total),
+        |done, total| bar.show(done as u64, total as u64),
     ));
     bar.finish();
     store.put_link_checks(&checks)?;
@@ -149,45 +148,6 @@ fn tally(checks: &[LinkCheck]) -> String {
     match parts.is_empty() {
         true => format!("{} URL{plural} checked", checks.len()),
         false => format!("{} URL{plural} checked: {}", checks.len(), parts.join(", ")),
-    }
-}
-
-/// A progress bar on a terminal (redrawn in place), else a line every tenth of the way.
-struct Progress {
-    terminal: bool,
-    shown_tenth: usize,
-}
-
-impl Progress {
-    fn new(terminal: bool) -> Self {
-        Self {
-            terminal,
-            shown_tenth: 0,
-        }
-    }
-
-    fn show(&mut self, done: usize, total: usize) {
-        let total = total.max(1);
-        let mut err = std::io::stderr().lock();
-        if self.terminal {
-            let filled = 30 * done / total;
-            let _ = write!(
-                err,
-                "\r[{}{}] {done}/{total} URLs checked",
-                "#".repeat(filled),
-                ".".repeat(30 - filled)
-            );
-            let _ = err.flush();
-        } else if 10 * done / total > self.shown_tenth {
-            self.shown_tenth = 10 * done / total;
-            let _ = writeln!(err, "{done}/{total} URLs checked");
-        }
-    }
-
-    fn finish(&self) {
-        if self.terminal {
-            let _ = writeln!(std::io::stderr());
-        }
     }
 }
 

@@ -7,6 +7,7 @@ mod check;
 pub mod cli;
 mod harvest;
 mod links;
+mod progress;
 mod search;
 mod token;
 
@@ -16,7 +17,7 @@ pub use token::{RoleArg, TokenAction};
 use crate::config::Settings;
 use crate::harvest::sources;
 use crate::http::{AppState, serve as serve_http, serve_metrics};
-use crate::store::{CatalogStore, LoadOptions, LoadReport, Provenance, StoreError};
+use crate::store::{CatalogStore, LoadOptions, LoadProgress, LoadReport, Provenance, StoreError};
 use crate::store::{Operations, RecordWrites};
 use crate::validate::{Report, Validator};
 use oxigraph::io::RdfFormat;
@@ -213,7 +214,23 @@ pub fn load(
         agent: std::env::var("USER").unwrap_or_else(|_| "command line".into()),
         source: "passerelle load".into(),
     };
-    let report = store.load_files(files, options, &by, &|line| eprintln!("{line}"))?;
+    let bars = std::cell::RefCell::new((
+        progress::Progress::new("bytes read"),
+        progress::Progress::new("records written"),
+    ));
+    let report = store.load_files(files, options, &by, &|step| {
+        let (reading, writing) = &mut *bars.borrow_mut();
+        match step {
+            LoadProgress::Read { done, total } => reading.show(done, total),
+            LoadProgress::Written { done, total } => writing.show(done, total),
+            LoadProgress::Said(line) => {
+                reading.finish();
+                eprintln!("{line}");
+            }
+        }
+    });
+    bars.borrow().1.finish();
+    let report = report?;
     store.compact()?;
     Ok(report)
 }

@@ -10,7 +10,10 @@ pub mod time;
 pub mod vocab;
 
 pub use ids::{BaseIri, BaseIriError, RecordId, RecordIdError, ResourceKind, Variants, bare_doi};
-pub use split::{RecordDraft, RecordKind, SplitOutcome, owned_triples, split_into_records};
+pub use split::{
+    RecordDraft, RecordKind, SplitOutcome, is_shared_class, owned_triples, root_kind,
+    split_into_records,
+};
 
 /// Whether `value` is an absolute `http(s)` URL: never `javascript:` or `data:`, which a
 /// page would turn into a link that runs.

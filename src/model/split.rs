@@ -101,6 +101,9 @@ pub struct SplitOutcome {
     pub catalog: Vec<Triple>,
     /// Triples no record owns (e.g. about a foreign catalog or an untyped resource).
     pub unassigned: Vec<Triple>,
+    /// Blank-node topics that an earlier part of the same write named with an IRI: links to
+    /// them are written as links to that IRI (a large load is written in parts).
+    pub named: std::collections::HashMap<oxigraph::model::BlankNode, oxigraph::model::NamedNode>,
 }
 
 /// Splits `graph` into records.
@@ -164,14 +167,24 @@ fn find_roots<'a>(
                 TermRef::NamedNode(n) => Some(n),
                 _ => None,
             });
-        match RecordKind::from_types(types) {
-            // Blank-node agents stay owned by whoever points at them.
-            Some(RecordKind::Agent) if subject.is_blank_node() => {}
-            Some(kind) => roots.push((subject, kind)),
-            None => {}
+        if let Some(kind) = root_kind(subject, types) {
+            roots.push((subject, kind));
         }
     }
     roots
+}
+
+/// The kind of record `node`, of classes `types`, becomes, if it becomes one: blank-node
+/// agents stay owned by whoever points at them. (The catalog is never one; callers
+/// leave it out.)
+pub fn root_kind<'t>(
+    node: NamedOrBlankNodeRef<'_>,
+    types: impl Iterator<Item = NamedNodeRef<'t>>,
+) -> Option<RecordKind> {
+    match RecordKind::from_types(types) {
+        Some(RecordKind::Agent) if node.is_blank_node() => None,
+        kind => kind,
+    }
 }
 
 /// The triples of `start` and of every node it owns, breadth first: the blank nodes and
@@ -214,6 +227,14 @@ pub fn owned_triples<'a>(
 /// Nodes no record owns even when a record links to them: concepts, concept schemes,
 /// classes and catalogs describe themselves for everyone.
 fn is_shared(graph: &Graph, node: NamedOrBlankNodeRef<'_>) -> bool {
+    graph
+        .objects_for_subject_predicate(node, RDF_TYPE)
+        .any(|t| matches!(t, TermRef::NamedNode(n) if is_shared_class(n)))
+}
+
+/// Whether nodes of `class` describe themselves for everyone (see [`split_into_records`]):
+/// no record owns them.
+pub fn is_shared_class(class: NamedNodeRef<'_>) -> bool {
     const SHARED: [NamedNodeRef<'static>; 5] = [
         skos::CONCEPT,
         skos::CONCEPT_SCHEME,
@@ -221,9 +242,7 @@ fn is_shared(graph: &Graph, node: NamedOrBlankNodeRef<'_>) -> bool {
         NamedNodeRef::new_unchecked("http://www.w3.org/2000/01/rdf-schema#Class"),
         NamedNodeRef::new_unchecked("http://www.w3.org/2002/07/owl#Class"),
     ];
-    graph
-        .objects_for_subject_predicate(node, RDF_TYPE)
-        .any(|t| matches!(t, TermRef::NamedNode(n) if SHARED.contains(&n)))
+    SHARED.contains(&class)
 }
 
 /// The id a record would like: our own id when the topic is one of our IRIs, otherwise the

@@ -11,9 +11,9 @@
 
 use super::{
     Answer, CancellationToken, CatalogStore, CurrentRecord, Description, FeedEntry, FeedHeader,
-    FeedPage, FeedQuery, HarvestDocument, IncomingDataset, LoadOptions, LoadReport, OaiEntry,
-    OaiQuery, OaiSetMembers, OaiSlice, PreparedQuery, Provenance, RecordState, Removal, SourceRef,
-    StoreError, UsingDataset, Verdict, WriteKind, WrittenRecord,
+    FeedPage, FeedQuery, HarvestDocument, IncomingDataset, LoadOptions, LoadProgress, LoadReport,
+    OaiEntry, OaiQuery, OaiSetMembers, OaiSlice, PreparedQuery, Provenance, RecordState, Removal,
+    SourceRef, StoreError, UsingDataset, Verdict, WriteKind, WrittenRecord,
 };
 use crate::model::{RecordDraft, RecordId, RecordKind, ResourceKind};
 use oxigraph::io::RdfFormat;
@@ -284,7 +284,7 @@ pub trait Operations {
         files: &[PathBuf],
         options: &LoadOptions,
         by: &Provenance,
-        progress: &dyn Fn(&str),
+        progress: &dyn Fn(LoadProgress<'_>),
     ) -> Result<LoadReport, StoreError>;
     /// Writes the demo catalog into an empty store; whether it did.
     fn seed_if_empty(&self) -> Result<bool, StoreError>;
@@ -553,7 +553,7 @@ impl Operations for CatalogStore {
         files: &[PathBuf],
         options: &LoadOptions,
         by: &Provenance,
-        progress: &dyn Fn(&str),
+        progress: &dyn Fn(LoadProgress<'_>),
     ) -> Result<LoadReport, StoreError> {
         CatalogStore::load_files(self, files, options, by, progress)
     }

@@ -76,7 +76,7 @@ pub use interface::{
     FeedOrder, Harvests, Histories, Lookups, OaiOrder, Operations, RecordWrites, Records, Sparql,
 };
 pub use links::LinkCheck;
-pub use load::{LoadOptions, LoadReport, read_file};
+pub use load::{LoadOptions, LoadProgress, LoadReport, read_file};
 use lookup::QuadSource;
 pub use lookup::{CurrentRecord, RecordState};
 pub use oai_order::{OaiEntry, OaiKind, OaiQuery, OaiSetMembers, OaiSlice};

@@ -59,7 +59,11 @@ pub(super) fn seed_if_empty(store: &CatalogStore) -> Result<bool, StoreError> {
             agent: "passerelle".into(),
             source: "the demo catalog (seed-data/)".into(),
         };
-        store.write_split(split_into_records(&graph, &store.base), "seed-data", &by)?;
+        store.write_split(
+            split_into_records(&graph, &store.base),
+            Some("seed-data"),
+            &by,
+        )?;
     }
     state.seeded = true;
     state.write(&store.data_dir)?;

@@ -55,17 +55,17 @@ pub struct WrittenRecord {
 impl CatalogStore {
     /// Writes every record of `outcome`, the catalog triples and the unassigned triples in
     /// one transaction, and a revision of each record in its history.
-    /// `source` names where the triples came from, for the graph of unassigned triples;
-    /// `by`, who wrote them.
+    /// `source` names where the triples came from, for the graph of unassigned triples
+    /// (`None`: a part of a write that leaves that graph as it is); `by`, who wrote them.
     pub(crate) fn write_split(
         &self,
         outcome: SplitOutcome,
-        source: &str,
+        source: Option<&str>,
         by: &Provenance,
     ) -> Result<WriteSummary, StoreError> {
         let _writer = self.write_lock();
         let mut transaction = self.store.start_transaction()?;
-        let (summary, changes) = self.write_split_in(&mut transaction, outcome, Some(source))?;
+        let (summary, changes) = self.write_split_in(&mut transaction, outcome, source)?;
         // The revisions are written once the records are: a history never tells of a
         // write that did not happen (one that failed to be told is logged).
         let mut history = self.private.start_transaction()?;
@@ -129,7 +129,7 @@ impl CatalogStore {
     pub(in crate::store) fn write_split_in(
         &self,
         transaction: &mut Transaction<'_>,
-        outcome: SplitOutcome,
+        mut outcome: SplitOutcome,
         source: Option<&str>,
     ) -> Result<(WriteSummary, Vec<FeedChange>), StoreError> {
         let stamp = self.clock.stamp();
@@ -140,15 +140,13 @@ impl CatalogStore {
             crate::model::time::now_millis() - self.retention,
         )?;
         let allocations = self.allocate(transaction, &outcome.records)?;
-        let renames: HashMap<BlankNode, NamedNode> = outcome
-            .records
-            .iter()
-            .zip(&allocations)
-            .filter_map(|(draft, allocation)| match &draft.topic {
+        let mut renames: HashMap<BlankNode, NamedNode> = std::mem::take(&mut outcome.named);
+        renames.extend(outcome.records.iter().zip(&allocations).filter_map(
+            |(draft, allocation)| match &draft.topic {
                 NamedOrBlankNode::BlankNode(b) => Some((b.clone(), allocation.topic.clone())),
                 NamedOrBlankNode::NamedNode(_) => None,
-            })
-            .collect();
+            },
+        ));
         for (draft, allocation) in outcome.records.iter().zip(&allocations) {
             let (written, fed) =
                 self.put_record_in(transaction, draft, allocation, &renames, stamp)?;
