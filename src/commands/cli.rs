@@ -131,7 +131,7 @@ pub enum Command {
     Serve,
     /// Import DCAT files (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD).
     Load {
-        /// Files to import, all in one transaction.
+        /// Files to import: read whole before anything is written (an error anywhere writes nothing), then written a few thousand records per transaction.
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Syntax of every file (default: from each file's extension).
@@ -258,11 +258,22 @@ pub fn settings(cli: &Cli) -> Result<Settings, CommandError> {
     Ok(Settings::resolve(flags.over(file))?)
 }
 
+/// How long a stopping server waits for background work past its last request.
+const STOP_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Runs the command `cli` names.
 pub fn run(cli: Cli) -> Result<(), CommandError> {
     let settings = settings(&cli)?;
     match cli.command {
-        Command::Serve => super::runtime()?.block_on(super::serve(&settings)),
+        Command::Serve => {
+            let runtime = super::runtime()?;
+            let served = runtime.block_on(super::serve(&settings));
+            // Background work that cannot be cancelled (the repair's scan of a large
+            // store, the dump being rewritten, the search index catching up) must not hold
+            // a stop up for minutes: what it leaves undone is done again at the next start.
+            runtime.shutdown_timeout(STOP_GRACE);
+            served
+        }
         Command::Load {
             files,
             restore: true,

@@ -82,7 +82,7 @@ pub async fn serve(settings: &Settings) -> Result<(), CommandError> {
     let retention = settings.tombstone_retention;
     let limits = settings.limits;
     let (store, seeded) = tokio::task::spawn_blocking(move || {
-        let store = CatalogStore::open(&data_dir, base)?
+        let store = CatalogStore::open_serving(&data_dir, base)?
             .with_tombstone_retention(retention)
             .with_limits(limits);
         let seeded = store.seed_if_empty()?;

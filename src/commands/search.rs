@@ -14,17 +14,24 @@ use std::io::Write;
 pub(super) async fn catch_up(state: &AppState, store: &CatalogStore) {
     let (index, indexed) = (state.search().clone(), store.clone());
     let work = move || {
-        let span = tracing::info_span!("search-index");
-        let _entered = span.enter();
-        let differences = index.differences(&indexed)?;
-        // A new index of a small catalog (the demo's first start) is built before the
-        // server answers too: searches never get `503` for it.
-        let small = differences.len() <= CATCH_UP_BEFORE_SERVING;
+        // A small catalog (the demo's first start) is caught up with before the server
+        // answers: searches never get `503` for it. A large one's differences alone take
+        // seconds to read: the server answers meanwhile.
+        let small = !indexed
+            .holds_more_datasets_than(CATCH_UP_BEFORE_SERVING)
+            .map_err(crate::search::SearchError::from)?;
         let run = move || {
             let span = tracing::info_span!("search-index");
             let _entered = span.enter();
             let progress =
                 |done: usize, of: usize| tracing::info!(done, of, "indexing datasets for search");
+            let differences = match index.differences(&indexed) {
+                Ok(differences) => differences,
+                Err(error) => {
+                    tracing::error!(%error, "the search index could not be read");
+                    return;
+                }
+            };
             match index.reconcile(&indexed, differences, &progress) {
                 Ok(report) => tracing::info!(
                     indexed = report.indexed,

@@ -8,15 +8,14 @@
 //! server against it (`tests/api/openapi.rs`).
 
 use super::AppState;
+use super::api::params::{AskedStatus, RecordJson, RecordSegment};
 use super::errors::Problem;
-use crate::model::json::{AgentJson, DataPaperJson, DatasetJson};
 use actix_web::dev::ServiceRequest;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, web};
-use serde::Serialize;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{Content, OpenApi as Document, Ref, RefOr, Server};
-use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa::{Modify, OpenApi};
 
 /// The description's path under the base IRI.
 pub const PATH: &str = "api/openapi.json";
@@ -62,43 +61,6 @@ pub const PROBLEM_TYPE: &str = "application/problem+json";
     )
 )]
 struct ApiDoc;
-
-/// The plain JSON model of a record: which one `{kind}` says.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(untagged)]
-#[allow(dead_code)] // Describes bodies; the handlers read them by kind.
-pub enum RecordJson {
-    /// For `datasets`.
-    Dataset(DatasetJson),
-    /// For `data-papers`.
-    DataPaper(DataPaperJson),
-    /// For `agents`.
-    Agent(AgentJson),
-}
-
-/// The `{kind}` segment of the write API.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "kebab-case")]
-#[allow(dead_code)] // Describes the route's segment; `ApiKind` reads it.
-pub enum RecordSegment {
-    /// Datasets (`dcat:Dataset`).
-    Datasets,
-    /// Data papers (`fabio:DataPaper`).
-    DataPapers,
-    /// Agents (`foaf:Agent`).
-    Agents,
-}
-
-/// The status a write may ask for (`?status=`).
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-#[allow(dead_code)] // Describes the parameter; `EditParams` reads it.
-pub enum AskedStatus {
-    /// Keep it (or make it) a draft, seen by its editors only.
-    Draft,
-    /// Make it public.
-    Published,
-}
 
 /// Gives every error status of every operation the problem document as its body.
 struct Problems;
@@ -222,55 +184,4 @@ pub fn description_link(base: &str) -> Option<HeaderValue> {
         "<{base}{PATH}>; rel=\"service-desc\"; type=\"application/vnd.oai.openapi+json;version=3.1\""
     ))
     .ok()
-}
-
-/// The `{kind}` of a new record.
-#[derive(utoipa::IntoParams)]
-#[into_params(parameter_in = Path)]
-#[allow(dead_code)] // Describes the route; `ApiKind` reads it.
-pub struct KindPath {
-    /// What kind of record.
-    kind: RecordSegment,
-}
-
-/// A record of the write API.
-#[derive(utoipa::IntoParams)]
-#[into_params(parameter_in = Path)]
-#[allow(dead_code)] // Describes the route; `ApiRecord` reads it.
-pub struct RecordPath {
-    /// What kind of record.
-    kind: RecordSegment,
-    /// Its id: the last segment of its IRI.
-    id: String,
-}
-
-/// A distribution of the write API.
-#[derive(utoipa::IntoParams)]
-#[into_params(parameter_in = Path)]
-#[allow(dead_code)] // Describes the route; `IdSegment` reads it.
-pub struct DistributionPath {
-    /// Its id: the last segment of its IRI.
-    id: String,
-}
-
-/// What a write may ask besides its body.
-#[derive(utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[allow(dead_code)] // Describes the query; `EditParams` reads it.
-pub struct EditQuery {
-    /// `draft` keeps the record (or makes it) a draft; `published` publishes it.
-    status: Option<AskedStatus>,
-    /// Held back from readers until then: an ISO 8601 date or date-time (one already past
-    /// publishes at once).
-    embargo: Option<String>,
-}
-
-/// The version a change or deletion is made to.
-#[derive(utoipa::IntoParams)]
-#[into_params(parameter_in = Header)]
-#[allow(dead_code)] // Describes the header; `IfMatch` reads it.
-pub struct IfMatchHeader {
-    /// The `ETag` of the record as it was read, so that nobody's change is overwritten.
-    #[param(rename = "If-Match")]
-    if_match: String,
 }

@@ -340,6 +340,24 @@ impl CatalogStore {
         self.feed_index().page(query)
     }
 
+    /// Whether the store holds more than `n` dataset records (counting no further: cheap
+    /// on a store of millions).
+    pub fn holds_more_datasets_than(&self, n: usize) -> Result<bool, StoreError> {
+        let records = self.store.quads_for_pattern(
+            None,
+            Some(RDF_TYPE),
+            Some(dcat::CATALOG_RECORD.into()),
+            None,
+        );
+        for (seen, quad) in records.enumerate() {
+            quad?;
+            if seen >= n {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
     /// The ids of the dataset records (record graphs whose record node is a
     /// `dcat:CatalogRecord`).
     fn dataset_record_ids(&self) -> Result<HashSet<RecordId>, StoreError> {

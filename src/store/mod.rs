@@ -43,6 +43,7 @@ mod drafts;
 mod error;
 mod faults;
 mod feed;
+mod gate;
 mod history;
 mod interface;
 mod lend;
@@ -118,6 +119,9 @@ pub struct CatalogStore {
     touched: Arc<AtomicI64>,
     /// The harvestable feed's order (see `feed.rs`).
     feed: Arc<RwLock<feed::FeedIndex>>,
+    /// Whether `feed` holds the store's order: a server reads it in the background, and
+    /// what needs it (feed pages, writes) waits until then.
+    feed_read: Arc<gate::Gate>,
     /// Modification times, always increasing (see [`feed::Clock`]).
     clock: Arc<feed::Clock>,
     /// How long tombstones of deleted datasets are kept, in milliseconds.
@@ -157,16 +161,48 @@ impl CatalogStore {
     ///
     /// Fails with [`StoreError::Locked`] when another process has the store open.
     pub fn open(data_dir: &Path, base: BaseIri) -> Result<Self, StoreError> {
-        let this = Self::open_as_is(data_dir, base)?;
-        this.refresh_vocabularies()?;
-        this.name_our_profile()?;
-        let this = Self {
-            vocabulary: Arc::new(this.index_vocabularies()?),
-            ..this
-        };
+        let this = Self::open_unread(data_dir, base)?;
         let index = this.scan_feed()?;
         *this.feed_index_mut() = index;
         Ok(this)
+    }
+
+    /// Opens the store as [`Self::open`] does, and reads the feed's order in the background
+    /// (a scan of every record: seconds on a store of a million datasets), so that a server
+    /// answers at once; feed pages and writes wait for it.
+    pub fn open_serving(data_dir: &Path, base: BaseIri) -> Result<Self, StoreError> {
+        let this = Self::open_unread(data_dir, base)?;
+        let this = Self {
+            feed_read: Arc::new(gate::Gate::closed()),
+            ..this
+        };
+        let reader = this.clone();
+        let read = move || {
+            let _span = tracing::info_span!("feed-order").entered();
+            match reader.scan_feed() {
+                Ok(index) => *reader.feed.write().unwrap_or_else(PoisonError::into_inner) = index,
+                Err(error) => tracing::error!(%error, "the feed's order could not be read"),
+            }
+            reader.feed_read.open();
+        };
+        let spawned = std::thread::Builder::new()
+            .name("feed-order".into())
+            .spawn(read.clone());
+        if spawned.is_err() {
+            read();
+        }
+        Ok(this)
+    }
+
+    /// The store opened with its vocabularies refreshed; the feed's order not read yet.
+    fn open_unread(data_dir: &Path, base: BaseIri) -> Result<Self, StoreError> {
+        let this = Self::open_as_is(data_dir, base)?;
+        this.refresh_vocabularies()?;
+        this.name_our_profile()?;
+        Ok(Self {
+            vocabulary: Arc::new(this.index_vocabularies()?),
+            ..this
+        })
     }
 
     /// Opens the store without writing to it, for commands that only read (`dump`).
@@ -191,6 +227,7 @@ impl CatalogStore {
             writer: Arc::default(),
             touched: Arc::new(AtomicI64::new(touched)),
             feed: Arc::default(),
+            feed_read: Arc::new(gate::Gate::open_now()),
             clock: Arc::default(),
             retention: crate::model::time::duration_millis(DEFAULT_TOMBSTONE_RETENTION),
             limits: crate::limits::Limits::default(),
@@ -229,10 +266,12 @@ impl CatalogStore {
     }
 
     fn feed_index(&self) -> RwLockReadGuard<'_, feed::FeedIndex> {
+        self.feed_read.wait();
         self.feed.read().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn feed_index_mut(&self) -> RwLockWriteGuard<'_, feed::FeedIndex> {
+        self.feed_read.wait();
         self.feed.write().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -260,6 +299,9 @@ impl CatalogStore {
 
     /// Held while writing.
     fn write_lock(&self) -> MutexGuard<'_, ()> {
+        // A write's time must follow every version the store holds, which the clock
+        // learns when the feed's order is read.
+        self.feed_read.wait();
         self.writer.lock().unwrap_or_else(PoisonError::into_inner)
     }
 

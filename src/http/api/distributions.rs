@@ -2,12 +2,12 @@
 //! `GET`, `PUT`, `DELETE {base}api/distributions/{id}`. Each write is a new version of the
 //! distribution's dataset ([`crate::edit`] says how).
 
+#[allow(unused_imports)] // Named by the `utoipa::path` attributes.
+use super::params::{DistributionPath, IfMatchHeader};
 use super::{AppState, Outcome, answer, model_answer};
 use crate::edit::{Writer, Written};
 use crate::http::errors::HttpError;
 use crate::http::extract::{IdSegment, IfMatch, Reader, Sent};
-#[allow(unused_imports)] // Named by the `utoipa::path` attributes.
-use crate::http::openapi::{DistributionPath, IfMatchHeader};
 use crate::http::respond::query_parameter;
 use crate::model::ResourceKind;
 use crate::model::json::DistributionJson;

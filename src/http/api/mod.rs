@@ -7,17 +7,18 @@ use super::AppState;
 use super::errors::HttpError;
 use super::extract::{ApiKind, ApiRecord, EditParams, IfMatch, Reader, Sent};
 use crate::edit::{Model, Status, Writer, Written};
-#[allow(unused_imports)] // Named by the `utoipa::path` attributes.
-use crate::http::openapi::{EditQuery, IfMatchHeader, KindPath, RecordJson, RecordPath};
 use crate::model::{RecordId, RecordKind};
 use crate::validate::Finding;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, HttpResponseBuilder, web};
 use oxigraph::model::NamedNode;
+#[allow(unused_imports)] // Named by the `utoipa::path` attributes.
+use params::{EditQuery, IfMatchHeader, KindPath, RecordJson, RecordPath};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 pub(super) mod distributions;
+pub(super) mod params;
 pub use distributions::{
     create_distribution, delete_distribution, read_distribution, replace_distribution,
 };

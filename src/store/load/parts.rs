@@ -5,15 +5,20 @@
 
 use super::scratch::{Owned, Scratch};
 use super::{LoadProgress, LoadReport};
-use crate::model::{SplitOutcome, split_into_records};
+use crate::model::{RecordDraft, SplitOutcome, split_into_records};
+use crate::store::faults::Point;
 use crate::store::history::Provenance;
+use crate::store::write::WrittenRecord;
 use crate::store::{CatalogStore, StoreError};
-use oxigraph::model::{BlankNode, Graph, NamedNode, NamedOrBlankNode, NamedOrBlankNodeRef};
+use oxigraph::model::{
+    BlankNode, Graph, Literal, NamedNode, NamedOrBlankNode, NamedOrBlankNodeRef,
+};
 use std::collections::HashMap;
 
-/// Records written per transaction: some hundreds of thousands of triples, a few hundred
-/// megabytes at most in the transaction and its revisions.
-pub const RECORDS_PER_WRITE: usize = 5_000;
+/// Records written at once: some hundreds of thousands of quads, a few hundred megabytes
+/// at most with their revisions; as many as the bulk loader takes well at once (smaller
+/// writes leave more files for RocksDB to merge).
+pub const RECORDS_PER_WRITE: usize = 10_000;
 
 impl CatalogStore {
     /// Writes the records of `scratch`, `per_write` at a time, then the catalog's
@@ -59,6 +64,47 @@ impl CatalogStore {
     }
 }
 
+impl CatalogStore {
+    /// Writes the records of `drafts`, links to earlier parts' blank-node records as
+    /// `named` says: by the bulk loader when all are new (no record, no tombstone), else in
+    /// a transaction that replaces what exists.
+    fn write_part(
+        &self,
+        drafts: Vec<RecordDraft>,
+        named: &HashMap<BlankNode, NamedNode>,
+        by: &Provenance,
+    ) -> Result<Vec<WrittenRecord>, StoreError> {
+        {
+            let _writer = self.write_lock();
+            let allocations = self.allocate(&self.store.start_transaction()?, &drafts)?;
+            let mut fresh = true;
+            for allocation in &allocations {
+                fresh = fresh && !allocation.existed && !self.has_tombstone(&allocation.id)?;
+            }
+            if fresh {
+                let mut renames = named.clone();
+                renames.extend(drafts.iter().zip(&allocations).filter_map(
+                    |(draft, allocation)| match &draft.topic {
+                        NamedOrBlankNode::BlankNode(b) => {
+                            Some((b.clone(), allocation.topic.clone()))
+                        }
+                        NamedOrBlankNode::NamedNode(_) => None,
+                    },
+                ));
+                let nothing = |_: usize, _: &NamedNode, _: &NamedNode, _: &Literal| Vec::new();
+                let fresh = self.fresh_records(drafts, allocations, (&renames, &nothing), by)?;
+                return self.load_fresh_records(fresh, Point::RecordsCommitted);
+            }
+        }
+        let outcome = SplitOutcome {
+            records: drafts,
+            named: named.clone(),
+            ..SplitOutcome::default()
+        };
+        Ok(self.write_split(outcome, None, by)?.written)
+    }
+}
+
 /// The state of a load's writing.
 struct Parts<'a> {
     store: &'a CatalogStore,
@@ -97,26 +143,28 @@ impl Parts<'_> {
                 .gather(root.as_ref(), self.catalog, &mut graph, &mut self.owned)?;
         }
         // The graph holds its roots and what they own: no catalog, nothing unowned.
-        let mut outcome = split_into_records(&graph, &self.store.base);
-        outcome.named = self.named.clone();
-        let blanks: Vec<Option<BlankNode>> = outcome
-            .records
+        let drafts = split_into_records(&graph, &self.store.base).records;
+        let blanks: Vec<Option<BlankNode>> = drafts
             .iter()
             .map(|draft| match &draft.topic {
                 NamedOrBlankNode::BlankNode(blank) => Some(blank.clone()),
                 NamedOrBlankNode::NamedNode(_) => None,
             })
             .collect();
-        let summary = self.store.write_split(outcome, None, self.by)?;
-        for (blank, written) in blanks.into_iter().zip(&summary.written) {
+        let written = self.store.write_part(drafts, &self.named, self.by)?;
+        for (blank, written) in blanks.into_iter().zip(&written) {
             if let Some(blank) = blank {
                 self.named.insert(blank, written.topic.clone());
             }
         }
-        self.report.created += summary.created;
-        self.report.replaced += summary.replaced;
-        self.touched
-            .extend(summary.written.into_iter().map(|written| written.topic));
+        for written in written {
+            if written.created {
+                self.report.created += 1;
+            } else {
+                self.report.replaced += 1;
+            }
+            self.touched.push(written.topic);
+        }
         let (progress, total) = self.progress;
         progress(LoadProgress::Written {
             done: self.touched.len() as u64,

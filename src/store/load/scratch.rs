@@ -33,6 +33,10 @@ const RECORD_CLASSES: [NamedNodeRef<'static>; 5] = [
 /// Quads handed to the bulk loader at once.
 const BATCH: usize = 500_000;
 
+/// The memory the bulk loader may take to fill the scratch store (its default is 2 GB a
+/// thread).
+const SCRATCH_MEMORY_MB: usize = 1024;
+
 /// A store on disk holding the files of one load, removed when dropped.
 pub(super) struct Scratch {
     // Fields drop in order: the store closes before its directory goes.
@@ -77,7 +81,12 @@ impl Scratch {
         (base, limits): (&BaseIri, &Limits),
         read: &dyn Fn(u64),
     ) -> Result<u64, StoreError> {
-        let mut loader = self.store.bulk_loader();
+        // Half of the memory a load may take (the rest: the records' writes, RocksDB).
+        let mut loader = self
+            .store
+            .bulk_loader()
+            .with_num_threads(2)
+            .with_max_memory_size_in_megabytes(SCRATCH_MEMORY_MB);
         let mut batch: Vec<Quad> = Vec::with_capacity(BATCH);
         let (mut count, mut failed, mut before) = (0_u64, None, 0_u64);
         for file in files {

@@ -4,12 +4,11 @@
 //! last harvested, so that a dataset the source did not change is not written again. The
 //! harvester's own documents (sources, job reports) are in `documents.rs`.
 
-use super::split::{WrittenRecord, record_node};
+use super::split::WrittenRecord;
 use crate::model::time::millis_literal;
 use crate::model::vocab::{RDF_TYPE, dcat, dct, foaf};
 use crate::model::{RecordDraft, RecordId, RecordKind, SplitOutcome};
-use crate::store::feed::{FeedChange, FeedEntry, FeedKey};
-use crate::store::history::{Action, Provenance, Revision};
+use crate::store::history::Provenance;
 use crate::store::{CatalogStore, StoreError};
 use oxigraph::model::{
     BlankNode, GraphNameRef, Literal, NamedNode, NamedOrBlankNode, Quad, Term, Triple,
@@ -176,11 +175,10 @@ impl CatalogStore {
     }
 
     /// Writes the records of `writes`, whose topics no record, draft or tombstone has,
-    /// with the bulk loader: their graphs, the catalog's links to them, then their
-    /// revisions and fingerprints in the private store.
-    ///
-    /// (Some 70 lines: one loop builds the public quads, the private quads and the records
-    /// written side by side from one allocation; split, it would pass seven values around.)
+    /// with the bulk loader ([`super::fresh`]): their fingerprints first (they name the
+    /// records as this source's, so that a later run withdraws them, and are harmless if
+    /// the records are not written), then their graphs, the catalog's links to them and
+    /// their revisions.
     fn create_harvested(
         &self,
         source: SourceRef<'_>,
@@ -192,125 +190,25 @@ impl CatalogStore {
         }
         let (drafts, extras) = Pending::split(writes);
         let allocations = self.allocate(&self.store.start_transaction()?, &drafts)?;
-        let stamp = self.clock.stamp();
-        let now = millis_literal(stamp);
-        let (catalog, catalog_graph) = (self.base.catalog(), self.base.catalog_graph());
+        let came_from = |index: usize, graph: &NamedNode, topic: &NamedNode, now: &Literal| {
+            let modified = extras
+                .get(index)
+                .and_then(|(_, modified)| modified.clone())
+                .unwrap_or_else(|| now.clone());
+            source_record(graph, topic, source.url, modified)
+        };
+        let fresh = self.fresh_records(drafts, allocations, (&HashMap::new(), &came_from), by)?;
         let state = self.harvest_state_graph(source.name);
-        let profile = self.base.profile();
-        let mut quads = Vec::new();
-        let mut private = Vec::new();
-        let mut written = Vec::with_capacity(drafts.len());
-        for ((draft, (digest, modified)), allocation) in
-            drafts.into_iter().zip(extras).zip(allocations)
-        {
-            if allocation.existed {
-                // The verdicts, made under the same writer lock, said it was new.
-                return Err(StoreError::Exists(allocation.topic.into_string()));
-            }
-            let (id, topic) = (allocation.id, allocation.topic);
-            let graph = self.base.record_graph(&id);
-            let mut content = draft.triples;
-            content.extend(record_node(
-                RecordKind::Dataset,
-                (&graph, &topic),
-                now.clone(),
-                &now,
-                &profile,
-            ));
-            let modified = modified.unwrap_or_else(|| now.clone());
-            content.extend(source_record(&graph, &topic, source.url, modified));
-            quads.extend(content.iter().map(|t| t.clone().in_graph(graph.clone())));
-            quads.extend([(dcat::DATASET_PROP, &topic), (dcat::RECORD, &graph)].map(
-                |(predicate, object)| {
-                    Quad::new(
-                        catalog.clone(),
-                        predicate,
-                        object.clone(),
-                        catalog_graph.clone(),
-                    )
-                },
-            ));
-            private.push(self.digest_quad(&state, &topic, digest));
-            private.extend(self.revision_quads(&Revision {
-                kind: RecordKind::Dataset.resource_kind(),
-                id: &id,
-                topic: &topic,
-                action: Action::Create,
-                by,
-                content,
-                at: stamp,
-            })?);
-            written.push(WrittenRecord {
-                kind: RecordKind::Dataset,
-                created: true,
-                id,
-                topic,
-                version: stamp,
-                conforms: draft.conforms,
-            });
-        }
-        self.load_fresh(quads, private, &written, &state, &now)?;
-        Ok(written)
-    }
-
-    /// Loads new harvested records (`written`): their fingerprints (`private` in
-    /// `state`), their graphs and catalog links (`quads`), the catalog's modification
-    /// time, then their revisions; the feed learns of them.
-    fn load_fresh(
-        &self,
-        quads: Vec<Quad>,
-        private: Vec<Quad>,
-        written: &[WrittenRecord],
-        state: &NamedNode,
-        now: &Literal,
-    ) -> Result<(), StoreError> {
-        let changes: Vec<FeedChange> = written
+        let fingerprints: Vec<Quad> = fresh
+            .written
             .iter()
-            .map(|w| {
-                FeedChange::Put(FeedEntry {
-                    key: FeedKey {
-                        modified: w.version,
-                        id: w.id.clone(),
-                    },
-                    withdrawn: false,
-                })
-            })
+            .zip(&extras)
+            .map(|(written, (digest, _))| self.digest_quad(&state, &written.topic, digest.clone()))
             .collect();
-        // Fingerprints first: they name the records as this source's (so that a later run
-        // withdraws them), and are harmless if the records are not written.
-        let (fingerprints, revisions): (Vec<Quad>, Vec<Quad>) = private
-            .into_iter()
-            .partition(|q| q.graph_name == state.clone().into());
         let mut kept = self.private.bulk_loader();
         kept.load_quads(fingerprints)?;
         kept.commit()?;
-        // Two halves, built side by side: the loader gives each batch one thread.
-        let mut loader = self
-            .store
-            .bulk_loader()
-            .with_num_threads(2)
-            .with_max_memory_size_in_megabytes(quads.len() / 1000 + 1);
-        loader.load_quads(quads)?;
-        loader.commit()?;
-        // The records are public from here on: readers' caches and the feed must know.
-        self.generation
-            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
-        self.remember_conformance(written);
-        self.changed(changes);
-        // The catalog changed: its modification time moves (a small transaction).
-        let mut transaction = self.store.start_transaction()?;
-        let purged = self.purge_tombstones_in(
-            &mut transaction,
-            crate::model::time::now_millis() - self.retention,
-        )?;
-        self.set_catalog_modified(&mut transaction, now)?;
-        self.commit(transaction)?;
-        self.changed(purged);
-        crate::store::faults::crash_at(crate::store::faults::Point::HarvestCommitted);
-        let mut history = self.private.bulk_loader();
-        history.load_quads(revisions)?;
-        history.commit()?;
-        Ok(())
+        self.load_fresh_records(fresh, crate::store::faults::Point::HarvestCommitted)
     }
 
     /// `topic`'s fingerprint as harvested, in the source's private graph `state`.

@@ -15,6 +15,7 @@
 //! | the step they share: records, catalog links, feed, history | `write_split_in` | `split.rs` |
 
 mod draft;
+mod fresh;
 mod harvested;
 mod published;
 mod split;

@@ -490,7 +490,7 @@ pub(in crate::store) fn record_node(
 }
 
 /// `triple` with renamed blank-node topics in subject and object position.
-fn rename(triple: &Triple, renames: &HashMap<BlankNode, NamedNode>) -> Triple {
+pub(super) fn rename(triple: &Triple, renames: &HashMap<BlankNode, NamedNode>) -> Triple {
     let renamed = |b: &BlankNode| renames.get(b).cloned();
     let subject = match &triple.subject {
         NamedOrBlankNode::BlankNode(b) => {
