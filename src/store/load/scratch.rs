@@ -55,7 +55,7 @@ impl Drop for RemovedOnDrop {
     }
 }
 
-/// Where a file's bytes stand as it is read.
+/// A file to load, and the syntax it is read in.
 pub(super) struct Reading<'a> {
     /// Its path.
     pub path: &'a Path,
